@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const channelId = z
+  .string()
+  .regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a Slack channel id like C0123ABCD');
+
+const onOff = z.enum(['on', 'off']);
+
+const EnvSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'expected a bot token starting with xoxb-'),
+    SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+    SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'expected an app-level token starting with xapp-').optional(),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    DATABASE_URL: z.string().min(1).default('data/pacesetter.db'),
+    SLACK_API_URL: z.url({ message: 'expected a URL like https://slack.com/api/' }).optional(),
+    SCHEDULER: onOff.default('on'),
+    DEFAULT_LOCALE: z.enum(LOCALES).default('zh-CN'),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    LEADERS_CHANNEL: channelId.optional(),
+    DIGEST_CHANNEL: channelId.optional(),
+    ESCALATE_AFTER_DAYS: z.coerce.number().int().min(0).max(365).default(3),
+    REMINDER_TIME: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time like 09:00')
+      .optional(),
+    ESCALATION_TIME: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time like 09:30')
+      .default('09:30'),
+    DIGEST_SCHEDULE: z
+      .string()
+      .regex(/^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):[0-5]\d$/, 'expected a weekday and local time like "mon 09:00"')
+      .default('mon 09:00'),
+    CATCH_UP_HOURS: z.coerce.number().int().min(0).max(24 * 31).default(72),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+      });
+    }
+  });
+
+export type Config = {
+  slack: {
+    botToken: string;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+  };
+  port: number;
+  databaseUrl: string;
+  scheduler: boolean;
+  defaultLocale: Locale;
+  logLevel: (typeof LOG_LEVELS)[number];
+  leadersChannel: string | undefined;
+  digestChannel: string | undefined;
+  escalateAfterDays: number;
+  reminderTime: string | undefined;
+  escalationTime: string;
+  digestSchedule: string;
+  catchUpHours: number;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Pacesetter cannot start: the configuration is not valid.\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example and the README.`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; every bad variable is named in one error. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable in .env means "not set", as most users expect.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.') || 'environment';
+      const got = cleaned[name];
+      const message = got === undefined && issue.code === 'invalid_type' ? 'is required' : issue.message;
+      return `${name}: ${message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+    },
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    scheduler: e.SCHEDULER === 'on',
+    defaultLocale: e.DEFAULT_LOCALE,
+    logLevel: e.LOG_LEVEL,
+    leadersChannel: e.LEADERS_CHANNEL,
+    digestChannel: e.DIGEST_CHANNEL,
+    escalateAfterDays: e.ESCALATE_AFTER_DAYS,
+    reminderTime: e.REMINDER_TIME,
+    escalationTime: e.ESCALATION_TIME,
+    digestSchedule: e.DIGEST_SCHEDULE,
+    catchUpHours: e.CATCH_UP_HOURS,
+  };
+}
