@@ -1,0 +1,241 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { PlanFile, PlanSettings } from '../../src/domain/plan.js';
+import { PlanSettingsSchema } from '../../src/domain/plan.js';
+import type { AppliesTo, LocalizedText, Obligation } from '../../src/domain/types.js';
+import type { Database, ObligationTable, PlanTable } from '../schema.js';
+import { audit } from './audit.js';
+
+export interface Plan {
+  id: number;
+  year: number;
+  title: LocalizedText;
+  timezone: string;
+  starts: string;
+  ends: string;
+  settings: PlanSettings;
+}
+
+export interface ImportCounts {
+  added: string[];
+  updated: string[];
+  retired: string[];
+  unchanged: number;
+}
+
+export interface PlanImportResult {
+  planId: number;
+  year: number;
+  created: boolean;
+  activities: ImportCounts;
+  obligations: ImportCounts;
+  dryRun: boolean;
+}
+
+class DryRunRollback extends Error {
+  constructor(readonly result: PlanImportResult) {
+    super('dry run');
+  }
+}
+
+export function planRowToPlan(row: Selectable<PlanTable>): Plan {
+  return {
+    id: row.id,
+    year: row.year,
+    title: { zh: row.title_zh, en: row.title_en },
+    timezone: row.timezone,
+    starts: row.starts,
+    ends: row.ends,
+    settings: PlanSettingsSchema.parse(JSON.parse(row.settings)),
+  };
+}
+
+export function obligationRowToObligation(row: Selectable<ObligationTable> & { activity_code: string }): Obligation {
+  const targets = JSON.parse(row.targets) as string[];
+  const appliesTo = (
+    row.applies_to === 'all' ? { kind: 'all' } : row.applies_to === 'categories' ? { kind: 'categories', categories: targets } : { kind: 'ranks', ranks: targets }
+  ) as AppliesTo;
+  return {
+    id: row.id,
+    planId: row.plan_id,
+    activityCode: row.activity_code,
+    code: row.code,
+    title: { zh: row.title_zh, en: row.title_en },
+    description: row.description_zh !== null && row.description_en !== null ? { zh: row.description_zh, en: row.description_en } : null,
+    kind: row.kind,
+    paperKinds: JSON.parse(row.paper_kinds) as Obligation['paperKinds'],
+    appliesTo,
+    due: row.due,
+    weight: row.weight,
+    position: row.position,
+  };
+}
+
+function appliesToColumns(a: PlanFile['activities'][number]['obligations'][number]['applies_to']) {
+  if (a === 'all') return { applies_to: 'all' as const, targets: '[]' };
+  if ('categories' in a) return { applies_to: 'categories' as const, targets: JSON.stringify(a.categories) };
+  return { applies_to: 'ranks' as const, targets: JSON.stringify(a.ranks) };
+}
+
+const emptyCounts = (): ImportCounts => ({ added: [], updated: [], retired: [], unchanged: 0 });
+
+/**
+ * Loads a validated plan in one transaction. Re-importing updates by code: nothing is duplicated,
+ * obligations dropped from the file are retired (not deleted) so that reports made stay valid.
+ */
+export async function importPlan(
+  db: Kysely<Database>,
+  plan: PlanFile,
+  opts: { actor: string; now: Date; dryRun?: boolean },
+): Promise<PlanImportResult> {
+  const now = opts.now.toISOString();
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const settings = JSON.stringify({ reminders: plan.reminders, scoring: plan.scoring, calendar: plan.calendar });
+      const existing = await trx.selectFrom('plans').select('id').where('year', '=', plan.year).executeTakeFirst();
+      let planId: number;
+      if (existing) {
+        planId = existing.id;
+        await trx
+          .updateTable('plans')
+          .set({ title_zh: plan.title.zh, title_en: plan.title.en, timezone: plan.timezone, starts: plan.starts, ends: plan.ends, settings, updated_at: now })
+          .where('id', '=', planId)
+          .execute();
+      } else {
+        const inserted = await trx
+          .insertInto('plans')
+          .values({ year: plan.year, title_zh: plan.title.zh, title_en: plan.title.en, timezone: plan.timezone, starts: plan.starts, ends: plan.ends, settings, imported_at: now, updated_at: now })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        planId = inserted.id;
+      }
+
+      const activities = emptyCounts();
+      const obligations = emptyCounts();
+      const oldActivities = new Map((await trx.selectFrom('activities').selectAll().where('plan_id', '=', planId).execute()).map((a) => [a.code, a]));
+      const oldObligations = new Map((await trx.selectFrom('obligations').selectAll().where('plan_id', '=', planId).execute()).map((o) => [o.code, o]));
+      let obligationPosition = 0;
+
+      for (const [ai, activity] of plan.activities.entries()) {
+        const values = {
+          title_zh: activity.title.zh,
+          title_en: activity.title.en,
+          description_zh: activity.description?.zh ?? null,
+          description_en: activity.description?.en ?? null,
+          position: ai,
+          retired: 0 as const,
+        };
+        const old = oldActivities.get(activity.code);
+        let activityId: number;
+        if (old) {
+          activityId = old.id;
+          oldActivities.delete(activity.code);
+          const changed = (Object.keys(values) as (keyof typeof values)[]).some((k) => old[k] !== values[k]);
+          if (changed) {
+            await trx.updateTable('activities').set(values).where('id', '=', old.id).execute();
+            activities.updated.push(activity.code);
+          } else activities.unchanged++;
+        } else {
+          const row = await trx.insertInto('activities').values({ plan_id: planId, code: activity.code, ...values }).returning('id').executeTakeFirstOrThrow();
+          activityId = row.id;
+          activities.added.push(activity.code);
+        }
+
+        for (const ob of activity.obligations) {
+          const obValues = {
+            activity_id: activityId,
+            title_zh: ob.title.zh,
+            title_en: ob.title.en,
+            description_zh: ob.description?.zh ?? null,
+            description_en: ob.description?.en ?? null,
+            kind: ob.kind,
+            paper_kinds: JSON.stringify(ob.paper_kinds ?? []),
+            ...appliesToColumns(ob.applies_to),
+            due: ob.due,
+            weight: ob.weight,
+            position: obligationPosition++,
+            retired: 0 as const,
+          };
+          const oldOb = oldObligations.get(ob.code);
+          if (oldOb) {
+            oldObligations.delete(ob.code);
+            const changed = (Object.keys(obValues) as (keyof typeof obValues)[]).some((k) => oldOb[k] !== obValues[k]);
+            if (changed) {
+              await trx.updateTable('obligations').set(obValues).where('id', '=', oldOb.id).execute();
+              obligations.updated.push(ob.code);
+            } else obligations.unchanged++;
+          } else {
+            await trx.insertInto('obligations').values({ plan_id: planId, code: ob.code, ...obValues }).execute();
+            obligations.added.push(ob.code);
+          }
+        }
+      }
+      for (const old of oldObligations.values()) {
+        if (old.retired === 1) continue;
+        await trx.updateTable('obligations').set({ retired: 1 }).where('id', '=', old.id).execute();
+        obligations.retired.push(old.code);
+      }
+      for (const old of oldActivities.values()) {
+        if (old.retired === 1) continue;
+        await trx.updateTable('activities').set({ retired: 1 }).where('id', '=', old.id).execute();
+        activities.retired.push(old.code);
+      }
+
+      const result: PlanImportResult = { planId, year: plan.year, created: !existing, activities, obligations, dryRun: opts.dryRun === true };
+      await audit(trx, {
+        at: opts.now,
+        actor: opts.actor,
+        action: existing ? 'plan.reimport' : 'plan.import',
+        subjectType: 'plan',
+        subjectId: planId,
+        details: { year: plan.year, activities, obligations },
+      });
+      // A dry run goes through the same writes, then rolls them back.
+      if (opts.dryRun) throw new DryRunRollback(result);
+      return result;
+    });
+  } catch (err) {
+    if (err instanceof DryRunRollback) return err.result;
+    throw err;
+  }
+}
+
+export async function findPlanByYear(db: Kysely<Database>, year: number): Promise<Plan | null> {
+  const row = await db.selectFrom('plans').selectAll().where('year', '=', year).executeTakeFirst();
+  return row ? planRowToPlan(row) : null;
+}
+
+/** The plan whose period contains today, else the most recent one. */
+export async function findActivePlan(db: Kysely<Database>, today: string): Promise<Plan | null> {
+  const current = await db
+    .selectFrom('plans')
+    .selectAll()
+    .where('starts', '<=', today)
+    .where('ends', '>=', today)
+    .orderBy('year', 'desc')
+    .executeTakeFirst();
+  if (current) return planRowToPlan(current);
+  const latest = await db.selectFrom('plans').selectAll().orderBy('year', 'desc').executeTakeFirst();
+  return latest ? planRowToPlan(latest) : null;
+}
+
+export async function listPlans(db: Kysely<Database>): Promise<Plan[]> {
+  const rows = await db.selectFrom('plans').selectAll().orderBy('year').execute();
+  return rows.map(planRowToPlan);
+}
+
+export async function listObligations(db: Kysely<Database>, planId: number): Promise<Obligation[]> {
+  const rows = await db
+    .selectFrom('obligations')
+    .innerJoin('activities', 'activities.id', 'obligations.activity_id')
+    .selectAll('obligations')
+    .select('activities.code as activity_code')
+    .where('obligations.plan_id', '=', planId)
+    .where('obligations.retired', '=', 0)
+    .orderBy('obligations.position')
+    .execute();
+  return rows.map(obligationRowToObligation);
+}
+
+export async function listActivities(db: Kysely<Database>, planId: number) {
+  return db.selectFrom('activities').selectAll().where('plan_id', '=', planId).where('retired', '=', 0).orderBy('position').execute();
+}

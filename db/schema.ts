@@ -1,0 +1,254 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The typed database. Times are ISO-8601 UTC text (`2011-06-30T01:00:00.000Z`), calendar dates are
+ * `YYYY-MM-DD` text in the plan's timezone, booleans are 0 | 1: representations that SQLite and
+ * PostgreSQL both hold, so a Postgres dialect can be added without touching the queries.
+ */
+export type Bool = 0 | 1;
+
+export interface PlanTable {
+  id: Generated<number>;
+  year: number;
+  title_zh: string;
+  title_en: string;
+  timezone: string;
+  starts: string;
+  ends: string;
+  /** JSON: reminders, scoring and calendar settings, validated on import. */
+  settings: string;
+  imported_at: string;
+  updated_at: string;
+}
+
+export interface ActivityTable {
+  id: Generated<number>;
+  plan_id: number;
+  code: string;
+  title_zh: string;
+  title_en: string;
+  description_zh: string | null;
+  description_en: string | null;
+  position: number;
+  retired: Bool;
+}
+
+export interface ObligationTable {
+  id: Generated<number>;
+  plan_id: number;
+  activity_id: number;
+  code: string;
+  title_zh: string;
+  title_en: string;
+  description_zh: string | null;
+  description_en: string | null;
+  kind: 'report' | 'paper';
+  /** JSON array of paper kinds; '[]' for reports. */
+  paper_kinds: string;
+  applies_to: 'all' | 'categories' | 'ranks';
+  /** JSON array of categories or ranks; '[]' when applies_to is 'all'. */
+  targets: string;
+  due: string;
+  weight: number;
+  position: number;
+  /** Removed from the plan file on a later import: kept because reports point at it. */
+  retired: Bool;
+}
+
+export interface BranchTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  category: string;
+  active: Bool;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PersonTable {
+  id: Generated<number>;
+  slack_user_id: string;
+  name: string;
+  /** The branch the person belongs to as a member or cadre. */
+  branch_id: number | null;
+  rank: string | null;
+  is_admin: Bool;
+  is_leader: Bool;
+  is_member: Bool;
+  active: Bool;
+  /** Slack locale, cached from users.info. */
+  locale: string | null;
+  locale_checked_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BranchSecretaryTable {
+  branch_id: number;
+  person_id: number;
+}
+
+export type ReportStatus = 'submitted' | 'accepted' | 'returned' | 'withdrawn';
+
+export interface ReportTable {
+  id: Generated<number>;
+  obligation_id: number;
+  branch_id: number;
+  status: ReportStatus;
+  held_on: string;
+  participants: number;
+  summary: string;
+  /** JSON array of evidence: links and Slack files. */
+  evidence: string;
+  submitted_by: number;
+  submitted_at: string;
+  on_time: Bool;
+  reviewed_by: number | null;
+  reviewed_at: string | null;
+  review_comment: string | null;
+  version: number;
+}
+
+export type PaperStatus = 'submitted' | 'accepted' | 'returned' | 'withdrawn';
+
+export interface PaperTable {
+  id: Generated<number>;
+  plan_id: number;
+  author_id: number;
+  kind: string;
+  title: string;
+  abstract: string;
+  link: string | null;
+  file_id: string | null;
+  file_permalink: string | null;
+  /** JSON array of Slack user ids. */
+  coauthors: string;
+  status: PaperStatus;
+  excellent: Bool;
+  submitted_at: string;
+  on_time: Bool;
+  reviewed_by: number | null;
+  reviewed_at: string | null;
+  review_comment: string | null;
+  /** Slack's view id of the submission, so a retried delivery stores nothing twice. */
+  submission_key: string | null;
+}
+
+export interface ExtensionTable {
+  id: Generated<number>;
+  obligation_id: number;
+  branch_id: number;
+  requested_by: number;
+  requested_at: string;
+  new_due: string;
+  reason: string;
+  status: 'pending' | 'approved' | 'refused';
+  decided_by: number | null;
+  decided_at: string | null;
+  decision_comment: string | null;
+}
+
+export interface ExemptionTable {
+  id: Generated<number>;
+  obligation_id: number;
+  branch_id: number;
+  reason: string;
+  granted_by: number;
+  granted_at: string;
+  revoked_at: string | null;
+}
+
+export interface SnoozeTable {
+  id: Generated<number>;
+  person_id: number;
+  obligation_id: number;
+  branch_id: number | null;
+  until_date: string;
+  created_at: string;
+}
+
+export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed' | 'dead';
+
+export interface OutboxTable {
+  id: Generated<number>;
+  job: string;
+  /** Unique: what is sent, to whom, at which stage and in which period. */
+  dedupe_key: string;
+  recipient: string;
+  payload: string;
+  state: OutboxState;
+  attempts: number;
+  claimed_by: string | null;
+  claimed_at: string | null;
+  not_before: string;
+  sent_at: string | null;
+  message_ts: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
+export interface JobRunTable {
+  job: string;
+  /** The latest slot (UTC) whose run completed. */
+  last_slot: string | null;
+  last_started_at: string | null;
+  last_completed_at: string | null;
+  last_error: string | null;
+}
+
+export interface NoticeTable {
+  id: Generated<number>;
+  plan_id: number;
+  title: string;
+  body: string;
+  min_overdue_days: number;
+  /** JSON array of branch codes named in the notice. */
+  branch_codes: string;
+  channel_id: string;
+  message_ts: string | null;
+  published_by: number;
+  published_at: string;
+}
+
+export interface RankingSnapshotTable {
+  id: Generated<number>;
+  plan_id: number;
+  month: string;
+  branch_id: number;
+  category: string;
+  score: number;
+  rank: number;
+  rank_in_category: number;
+  taken_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  /** A Slack user id, `cli` or `system`. */
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  /** JSON. */
+  details: string;
+}
+
+export interface Database {
+  plans: PlanTable;
+  activities: ActivityTable;
+  obligations: ObligationTable;
+  branches: BranchTable;
+  people: PersonTable;
+  branch_secretaries: BranchSecretaryTable;
+  reports: ReportTable;
+  papers: PaperTable;
+  extensions: ExtensionTable;
+  exemptions: ExemptionTable;
+  snoozes: SnoozeTable;
+  outbox: OutboxTable;
+  job_runs: JobRunTable;
+  notices: NoticeTable;
+  ranking_snapshots: RankingSnapshotTable;
+  audit_log: AuditLogTable;
+}
