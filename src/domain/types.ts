@@ -1,0 +1,88 @@
+/** The words of the domain (DOMAIN.md), shared by the plan, the roster and everything after. */
+export const CATEGORIES = ['primary', 'secondary', 'kindergarten', 'vocational', 'adult', 'unit', 'office'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const RANKS = ['division_leader', 'school_cadre', 'member'] as const;
+export type Rank = (typeof RANKS)[number];
+
+export const ROLES = ['secretary', 'member', 'leader', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PAPER_KINDS = ['research_report', 'party_paper', 'typical_case', 'success_story'] as const;
+export type PaperKind = (typeof PAPER_KINDS)[number];
+
+/** A calendar date `YYYY-MM-DD` in the plan's timezone. */
+export type LocalDate = string;
+
+export type LocalizedText = { zh: string; en: string };
+
+export type AppliesTo = { kind: 'all' } | { kind: 'categories'; categories: Category[] } | { kind: 'ranks'; ranks: Rank[] };
+
+export interface Obligation {
+  id: number;
+  planId: number;
+  activityCode: string;
+  code: string;
+  title: LocalizedText;
+  description: LocalizedText | null;
+  kind: 'report' | 'paper';
+  paperKinds: PaperKind[];
+  appliesTo: AppliesTo;
+  due: LocalDate;
+  weight: number;
+  position: number;
+}
+
+export interface Branch {
+  id: number;
+  code: string;
+  name: string;
+  category: Category;
+}
+
+export interface Person {
+  id: number;
+  slackUserId: string;
+  name: string;
+  branchId: number | null;
+  rank: Rank | null;
+  roles: Role[];
+  /** Branch ids this person is secretary of. */
+  secretaryOf: number[];
+  locale: string | null;
+  active: boolean;
+}
+
+export function appliesToBranch(ob: Pick<Obligation, 'kind' | 'appliesTo'>, category: Category): boolean {
+  if (ob.kind !== 'report') return false;
+  if (ob.appliesTo.kind === 'all') return true;
+  return ob.appliesTo.kind === 'categories' && ob.appliesTo.categories.includes(category);
+}
+
+export function appliesToPerson(ob: Pick<Obligation, 'kind' | 'appliesTo'>, rank: Rank | null): boolean {
+  if (ob.kind !== 'paper' || rank === null) return false;
+  if (ob.appliesTo.kind === 'all') return true;
+  return ob.appliesTo.kind === 'ranks' && ob.appliesTo.ranks.includes(rank);
+}
+
+export type Evidence = { type: 'link'; url: string } | { type: 'file'; fileId: string; permalink: string | null; name: string | null };
+
+export type ReportStatus = 'submitted' | 'accepted' | 'returned' | 'withdrawn';
+
+export interface Report {
+  id: number;
+  obligationId: number;
+  branchId: number;
+  status: ReportStatus;
+  heldOn: LocalDate;
+  participants: number;
+  summary: string;
+  evidence: Evidence[];
+  submittedBy: number;
+  submittedAt: string;
+  onTime: boolean;
+  reviewedBy: number | null;
+  reviewedAt: string | null;
+  reviewComment: string | null;
+  version: number;
+}
