@@ -1,0 +1,32 @@
+import type { Locale } from '../config.js';
+import * as common from './messages/common.js';
+import * as report from './messages/report.js';
+
+// One module per area, each with both languages; the compiler checks that zh has every en key.
+const en = { ...common.en, ...report.en };
+const zh: Record<keyof typeof en, string> = { ...common.zh, ...report.zh };
+
+export type MessageKey = keyof typeof en;
+export type { Locale };
+
+export const catalogues: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };
+
+export type Params = Record<string, string | number>;
+
+/** The text for a key in a locale, with `{name}` placeholders filled. */
+export function t(locale: Locale, key: MessageKey, params: Params = {}): string {
+  const template = catalogues[locale][key];
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** Slack locales look like `zh-CN`, `zh-TW`, `en-US`; anything Chinese reads Chinese, the rest English. */
+export function toLocale(slackLocale: string | null | undefined, fallback: Locale): Locale {
+  if (!slackLocale) return fallback;
+  if (slackLocale.toLowerCase().startsWith('zh')) return 'zh-CN';
+  return 'en';
+}
+
+/** Plan titles and descriptions carry both languages. */
+export function pick(text: { zh: string; en: string }, locale: Locale): string {
+  return locale === 'zh-CN' ? text.zh : text.en;
+}

@@ -1,0 +1,59 @@
+import 'dotenv/config';
+import { WebClient } from '@slack/web-api';
+import { openDatabase } from '../db/index.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { createApp } from './app.js';
+import { systemClock } from './clock.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import type { AppContext } from './context.js';
+import { createLogger } from './logger.js';
+
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      // A configuration mistake is the user's to fix: say what, not where in our code.
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+  const db = openDatabase(config.databaseUrl);
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) logger.info({ applied }, 'database migrated');
+  const ctx: AppContext = {
+    db,
+    config,
+    clock: systemClock,
+    logger,
+    // Sends that must go out once use no automatic retries: the outbox decides (docs/decisions).
+    slack: new WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 0 } }),
+  };
+  const app = createApp(ctx);
+  await app.start(config.port);
+  logger.info({ port: config.port, mode: config.slack.appToken ? 'socket' : 'http', scheduler: config.scheduler }, 'Pacesetter is running');
+
+  const { startScheduler } = await import('./scheduler.js');
+  const scheduler = config.scheduler ? await startScheduler(ctx) : null;
+
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'stopping');
+    scheduler?.stop();
+    await app.stop();
+    await db.destroy();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error('Pacesetter failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});
