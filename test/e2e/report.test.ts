@@ -1,0 +1,173 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listAudit } from '../../db/queries/audit.js';
+import { startBot, type TestBot } from '../helpers/bot.js';
+import { lastView, reportState, selectOptions } from '../helpers/views.js';
+
+const SECRETARY = 'U0SEC00001'; // 王建国, secretary of YQ-ZX1 (secondary)
+const MEMBER = 'U0MEM00001';
+
+let bot: TestBot;
+beforeEach(async () => {
+  bot = await startBot({ now: '2011-06-20T10:00:00+08:00' });
+});
+afterEach(async () => {
+  expect(bot.fake.violations).toEqual([]);
+  await bot.close();
+});
+
+async function obligationId(code: string): Promise<number> {
+  const row = await bot.ctx.db.selectFrom('obligations').select('id').where('code', '=', code).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function branchId(code: string): Promise<number> {
+  const row = await bot.ctx.db.selectFrom('branches').select('id').where('code', '=', code).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function openModal(user = SECRETARY, text = '') {
+  const res = await bot.driver.command({ command: '/report', text, user_id: user });
+  expect(res.status).toBe(200);
+  return lastView(bot.fake);
+}
+
+async function submit(view: { private_metadata: string }, state: ReturnType<typeof reportState>, user = SECRETARY) {
+  return bot.driver.viewSubmission({ user_id: user, view: { callback_id: 'report_submit', private_metadata: view.private_metadata, state: { values: state } } });
+}
+
+describe('/report, end to end over signed HTTP', () => {
+  it('when a secretary types /report, then a modal lists the tasks of their branch category only', async () => {
+    const view = await openModal();
+    expect(view.callback_id).toBe('report_submit');
+    const codes = selectOptions(view, 'obligation').map((o) => o.text.text.split(' ')[0]);
+    expect(codes).toContain('A01-EVENT');
+    expect(codes).toContain('A04-OPENNESS'); // schools
+    expect(codes).not.toContain('A02-SELFCHECK'); // the office only
+    expect(codes).not.toContain('A09-RESEARCH'); // a personal paper
+    expect(view.title.text).toBe('报送完成情况'); // the workspace default is Chinese
+  });
+
+  it('when the secretary submits a valid report before the due date, then it is stored on time, audited and confirmed', async () => {
+    const view = await openModal();
+    const event = String(await obligationId('A01-EVENT'));
+    const res = await submit(view, reportState({ obligationId: event, heldOn: '2011-06-18', participants: '42', summary: '“党在我心中”演讲比赛', evidence: 'https://example.org/photos' }));
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('');
+
+    const rows = await bot.ctx.db.selectFrom('reports').selectAll().execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ branch_id: await branchId('YQ-ZX1'), held_on: '2011-06-18', participants: 42, on_time: 1, status: 'submitted' });
+    expect(JSON.parse(rows[0]!.evidence)).toEqual([{ type: 'link', url: 'https://example.org/photos' }]);
+    const audit = await listAudit(bot.ctx.db, { action: 'report.submit' });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.actor).toBe(SECRETARY);
+    const dm = bot.fake.callsTo('chat.postMessage').at(-1)!;
+    expect(dm.args.channel).toBe(SECRETARY);
+    expect(String(dm.args.text)).toContain('A01-EVENT');
+    expect(String(dm.args.text)).toContain('按时');
+  });
+
+  it('when a report comes after the due date in the plan timezone, then it counts as late', async () => {
+    // 2011-05-10 is A07's due date; 2011-05-11 00:30 in Shanghai is still 05-10 in UTC.
+    bot.clock.set('2011-05-11T00:30:00+08:00');
+    const view = await openModal();
+    await submit(view, reportState({ obligationId: String(await obligationId('A07-COBUILD')), heldOn: '2011-05-04', participants: '30', summary: '五四青年节活动' }));
+    const row = await bot.ctx.db.selectFrom('reports').selectAll().executeTakeFirstOrThrow();
+    expect(row.on_time).toBe(0);
+    expect(String(bot.fake.callsTo('chat.postMessage').at(-1)!.args.text)).toContain('逾期');
+  });
+
+  it('when a field is bad, then the modal shows inline errors and nothing is stored', async () => {
+    const view = await openModal();
+    const res = await submit(view, reportState({ obligationId: String(await obligationId('A01-EVENT')), heldOn: '2011-06-21', participants: '-3', summary: '   ', evidence: 'not a url' }));
+    expect(res.status).toBe(200);
+    const body = res.json() as { response_action: string; errors: Record<string, string> };
+    expect(body.response_action).toBe('errors');
+    expect(Object.keys(body.errors).sort()).toEqual(['evidence', 'held_on', 'participants', 'summary']);
+    expect(body.errors.held_on).toBe('日期不能晚于今天。');
+    expect(await bot.ctx.db.selectFrom('reports').selectAll().execute()).toEqual([]);
+    expect(await listAudit(bot.ctx.db, { action: 'report.submit' })).toEqual([]);
+  });
+
+  it('when no task is chosen or the date is missing, then those fields are marked', async () => {
+    const view = await openModal();
+    const res = await submit(view, reportState({ participants: '3', summary: 'ok' }));
+    const body = res.json() as { errors: Record<string, string> };
+    expect(Object.keys(body.errors).sort()).toEqual(['held_on', 'obligation']);
+  });
+
+  it('when the task does not apply to the branch, then the submission is refused and logged', async () => {
+    const view = await openModal();
+    const res = await submit(view, reportState({ obligationId: String(await obligationId('A02-SELFCHECK')), heldOn: '2011-06-18', participants: '3', summary: 'x' }));
+    expect((res.json() as { errors: Record<string, string> }).errors.obligation).toBeDefined();
+    expect(await bot.ctx.db.selectFrom('reports').selectAll().execute()).toEqual([]);
+    expect(await listAudit(bot.ctx.db, { action: 'access.denied' })).toHaveLength(1);
+  });
+
+  it("when the metadata is forged to name another branch, then nothing is stored and the attempt is logged", async () => {
+    await openModal();
+    const forged = { private_metadata: JSON.stringify({ planId: 1, branchId: await branchId('YQ-ZX2') }) };
+    const res = await submit(forged, reportState({ obligationId: String(await obligationId('A01-EVENT')), heldOn: '2011-06-18', participants: '3', summary: 'x' }));
+    expect((res.json() as { response_action: string }).response_action).toBe('errors');
+    expect(await bot.ctx.db.selectFrom('reports').selectAll().execute()).toEqual([]);
+    const denied = await listAudit(bot.ctx.db, { action: 'access.denied' });
+    expect(denied.map((d) => d.actor)).toEqual([SECRETARY]);
+  });
+
+  it('when someone who is not a secretary types /report, then they get a clear ephemeral answer and no modal', async () => {
+    await bot.driver.command({ command: '/report', user_id: MEMBER });
+    expect(bot.fake.callsTo('views.open')).toEqual([]);
+    const reply = bot.fake.callsTo('response_url').at(-1)!;
+    expect(reply.args.response_type).toBe('ephemeral');
+    expect(String(reply.args.text)).toContain('书记');
+  });
+
+  it('when someone not in the roster types /report, then they are told whom to ask, in their language', async () => {
+    bot.fake.setUser('U0STRANGER', { locale: 'en-US' });
+    await bot.driver.command({ command: '/report', user_id: 'U0STRANGER' });
+    expect(bot.fake.callsTo('views.open')).toEqual([]);
+    expect(String(bot.fake.callsTo('response_url').at(-1)!.args.text)).toContain('campaign office');
+  });
+
+  it('when /report names a task code, then the modal opens with it chosen', async () => {
+    const view = await openModal(SECRETARY, 'a06-risks');
+    const block = view.blocks.find((b) => b.block_id === 'obligation')!;
+    expect((block.element!.initial_option as { value: string }).value).toBe(String(await obligationId('A06-RISKS')));
+  });
+
+  it('when the secretary uses Slack in English, then the modal and the errors are in English', async () => {
+    bot.fake.setUser(SECRETARY, { locale: 'en-US' });
+    const view = await openModal();
+    expect(view.title.text).toBe('Report completion');
+    const res = await submit(view, reportState({ obligationId: String(await obligationId('A01-EVENT')), heldOn: '2011-06-18', participants: 'x', summary: 'ok' }));
+    expect((res.json() as { errors: Record<string, string> }).errors.participants).toBe('Enter a whole number from 0 to 100000.');
+  });
+});
+
+describe('the HTTP surface', () => {
+  it('when the database answers, then /healthz is 200', async () => {
+    const res = await fetch(`${bot.baseUrl}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', database: 'ok' });
+  });
+
+  it('when the database is gone, then /healthz is 503', async () => {
+    await bot.ctx.db.destroy();
+    const res = await fetch(`${bot.baseUrl}/healthz`);
+    expect(res.status).toBe(503);
+    bot.ctx.db = (await import('../helpers/db.js').then((m) => m.freshDb())).db;
+    const { takeConsoleErrors } = await import('../setup.js');
+    takeConsoleErrors();
+  });
+
+  it('when a request is unsigned, badly signed or stale, then Bolt answers 401 and nothing runs', async () => {
+    const body = 'command=%2Freport&user_id=U0SEC00001&text=&trigger_id=1.2.3';
+    const unsigned = await fetch(`${bot.baseUrl}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    expect(unsigned.status).toBe(401);
+    const bad = await bot.driver.command({ command: '/report', user_id: SECRETARY }, { signature: 'v0=0000' });
+    expect(bad.status).toBe(401);
+    const stale = await bot.driver.command({ command: '/report', user_id: SECRETARY }, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    expect(stale.status).toBe(401);
+    expect(bot.fake.callsTo('views.open')).toEqual([]);
+  });
+});

@@ -1,0 +1,70 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { WebClient } from '@slack/web-api';
+import { createApp } from '../../src/app.js';
+import { fixedClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import type { AppContext } from '../../src/context.js';
+import { createLogger } from '../../src/logger.js';
+import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from '../slack/fake-slack.js';
+import { SlackDriver } from '../slack/signed-request.js';
+import { freshDb, loadPlan, loadRoster } from './db.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+
+export interface TestBot {
+  fake: FakeSlack;
+  ctx: AppContext;
+  clock: ReturnType<typeof fixedClock>;
+  driver: SlackDriver;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real Bolt app on its real HTTP receiver, on loopback, calling the fake Slack. The plan and
+ * the example roster are loaded unless `empty` is set.
+ */
+export async function startBot(
+  opts: { now?: string; env?: Record<string, string>; empty?: boolean; fake?: FakeSlackOptions } = {},
+): Promise<TestBot> {
+  const fake = await startFakeSlack(opts.fake);
+  const { db, file } = await freshDb();
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    DATABASE_URL: file,
+    SCHEDULER: 'off',
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
+  const clock = fixedClock(opts.now ?? '2011-06-20T10:00:00+08:00');
+  const ctx: AppContext = {
+    db,
+    config,
+    clock,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    slack: new WebClient(config.slack.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } }),
+  };
+  if (!opts.empty) {
+    await loadPlan(db);
+    await loadRoster(db);
+  }
+  const app = createApp(ctx, { processBeforeResponse: true });
+  const server = (await app.start(0)) as Server;
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const driver = new SlackDriver({ baseUrl, signingSecret: SIGNING_SECRET, responseUrlBase: fake.responseUrlBase, teamId: fake.teamId, botUserId: fake.botUserId, botId: fake.botId, apiAppId: fake.appId });
+  return {
+    fake,
+    ctx,
+    clock,
+    driver,
+    baseUrl,
+    async close() {
+      await app.stop();
+      await db.destroy();
+      await fake.close();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase, type DB } from '../../db/index.js';
+import { migrateToLatest } from '../../db/migrate.js';
+import { importPlan } from '../../db/queries/plans.js';
+import { importRoster } from '../../db/queries/roster.js';
+import { parsePlan } from '../../src/domain/plan.js';
+import { parseRoster } from '../../src/domain/roster.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const PLAN_2011 = path.join(ROOT, 'plans/2011-education.yaml');
+export const EXAMPLE_ROSTER = path.join(ROOT, 'examples/roster.csv');
+
+export function tempDir(prefix = 'pacesetter-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A fresh migrated SQLite file for one test. */
+export async function freshDb(): Promise<{ db: DB; file: string }> {
+  const file = path.join(tempDir(), 'test.db');
+  const db = openDatabase(file);
+  await migrateToLatest(db);
+  return { db, file };
+}
+
+export async function loadPlan(db: DB, file = PLAN_2011, now = new Date('2011-04-10T00:00:00Z')) {
+  const parsed = parsePlan(fs.readFileSync(file, 'utf8'));
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  return importPlan(db, parsed.value, { actor: 'test', now });
+}
+
+export async function loadRoster(db: DB, csv = fs.readFileSync(EXAMPLE_ROSTER, 'utf8'), now = new Date('2011-04-10T00:00:00Z')) {
+  const parsed = parseRoster(csv);
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  return importRoster(db, parsed.value, { actor: 'test', now });
+}
