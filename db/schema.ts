@@ -107,6 +107,8 @@ export interface ReportTable {
   reviewed_at: string | null;
   review_comment: string | null;
   version: number;
+  /** Slack's view id of the submission that stored this version, so a retried delivery stores nothing twice. */
+  submission_key: string | null;
 }
 
 export type PaperStatus = 'submitted' | 'accepted' | 'returned' | 'withdrawn';
@@ -146,6 +148,8 @@ export interface ExtensionTable {
   decided_by: number | null;
   decided_at: string | null;
   decision_comment: string | null;
+  /** Slack's view id of the request, so a retried delivery stores nothing twice. */
+  submission_key: string | null;
 }
 
 export interface ExemptionTable {
