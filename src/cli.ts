@@ -1,4 +1,4 @@
-import 'dotenv/config';
+import dotenv from 'dotenv';
 import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
@@ -145,6 +145,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 
 const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop() ?? '');
 if (isMain) {
+  dotenv.config({ quiet: true });
   runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l), env: process.env, clock: systemClock })
     .then((code) => process.exit(code))
     .catch((err: unknown) => {

@@ -15,7 +15,7 @@ const EnvSchema = z
     SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'expected a bot token starting with xoxb-'),
     SLACK_SIGNING_SECRET: z.string().min(1).optional(),
     SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'expected an app-level token starting with xapp-').optional(),
-    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    PORT: z.coerce.number({ message: 'expected a port number like 3000' }).int('expected a port number like 3000').min(1).max(65535).default(3000),
     DATABASE_URL: z.string().min(1).default('data/pacesetter.db'),
     SLACK_API_URL: z.url({ message: 'expected a URL like https://slack.com/api/' }).optional(),
     SCHEDULER: onOff.default('on'),
@@ -37,15 +37,6 @@ const EnvSchema = z
       .regex(/^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):[0-5]\d$/, 'expected a weekday and local time like "mon 09:00"')
       .default('mon 09:00'),
     CATCH_UP_HOURS: z.coerce.number().int().min(0).max(24 * 31).default(72),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message: 'required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
-      });
-    }
   });
 
 export type Config = {
@@ -81,15 +72,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   // An empty variable in .env means "not set", as most users expect.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = issue.path.join('.') || 'environment';
-      const got = cleaned[name];
-      const message = got === undefined && issue.code === 'invalid_type' ? 'is required' : issue.message;
-      return `${name}: ${message}`;
-    });
-    throw new ConfigError(problems);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.') || 'environment';
+        const message = cleaned[name] === undefined && issue.code === 'invalid_type' ? 'is required' : issue.message;
+        return `${name}: ${message}`;
+      });
+  // Checked outside the schema so that it is reported together with every other problem.
+  if (!cleaned.SLACK_APP_TOKEN && !cleaned.SLACK_SIGNING_SECRET) {
+    problems.push('SLACK_SIGNING_SECRET: is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     slack: {

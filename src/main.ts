@@ -1,4 +1,4 @@
-import 'dotenv/config';
+import dotenv from 'dotenv';
 import { WebClient } from '@slack/web-api';
 import { openDatabase } from '../db/index.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -9,6 +9,8 @@ import type { AppContext } from './context.js';
 import { createLogger } from './logger.js';
 
 function readConfig(): Config {
+  // An optional .env beside the project; variables already set in the environment win.
+  dotenv.config({ quiet: true });
   try {
     return loadConfig(process.env);
   } catch (err) {

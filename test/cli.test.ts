@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type DB } from '../db/index.js';
+import { submitReport } from '../db/queries/reports.js';
+import { fixedClock } from '../src/clock.js';
+import { runCli } from '../src/cli.js';
+import { EXAMPLE_ROSTER, PLAN_2011, tempDir } from './helpers/db.js';
+
+let dir: string;
+let dbFile: string;
+let out: string[];
+let err: string[];
+
+async function cli(...argv: string[]): Promise<number> {
+  out = [];
+  err = [];
+  return runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env: { DATABASE_URL: dbFile }, clock: fixedClock('2011-04-10T09:00:00+08:00') });
+}
+
+/** Every row of every table, to show a refused import left the database exactly as it was. */
+async function snapshot(): Promise<string> {
+  const db = openDatabase(dbFile);
+  try {
+    const tables = ['plans', 'activities', 'obligations', 'branches', 'people', 'branch_secretaries', 'reports', 'audit_log'] as const;
+    const rows: Record<string, unknown[]> = {};
+    for (const t of tables) rows[t] = await db.selectFrom(t).selectAll().execute();
+    return JSON.stringify(rows);
+  } finally {
+    await db.destroy();
+  }
+}
+
+function copyWith(file: string, edit: (s: string) => string): string {
+  const target = path.join(dir, path.basename(file));
+  fs.writeFileSync(target, edit(fs.readFileSync(file, 'utf8')));
+  return target;
+}
+
+beforeEach(() => {
+  dir = tempDir();
+  dbFile = path.join(dir, 'db', 'pacesetter.db');
+});
+
+describe('npm run cli -- plan import', () => {
+  it('when the shipped plan is imported, then every activity and obligation is stored', async () => {
+    expect(await cli('plan', 'import', PLAN_2011)).toBe(0);
+    expect(out[0]).toBe('Imported plan 2011 (new).');
+    expect(out).toContain('activities: 12 added, 0 updated, 0 retired, 0 unchanged');
+    const db = openDatabase(dbFile);
+    expect((await db.selectFrom('obligations').select('code').execute()).length).toBe(19);
+    await db.destroy();
+  });
+
+  it('when --dry-run is given, then the changes are shown and nothing is written', async () => {
+    expect(await cli('db', 'migrate')).toBe(0);
+    const before = await snapshot();
+    expect(await cli('plan', 'import', PLAN_2011, '--dry-run')).toBe(0);
+    expect(out[0]).toBe('Dry run: would import plan 2011 (new).');
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('when a broken copy is imported, then it is refused with located problems and the database is as it was', async () => {
+    await cli('plan', 'import', PLAN_2011);
+    const before = await snapshot();
+    const broken = copyWith(PLAN_2011, (s) => s.replace(/due: 2011-09-30/, 'due: 30/09/2011'));
+    expect(await cli('plan', 'import', broken)).toBe(1);
+    expect(err.join('\n')).toMatch(/is not a valid plan; nothing was imported/);
+    expect(err.join('\n')).toMatch(/activities\[\d+\]\.obligations\[\d+\]\.due: expected a date like 2011-06-30/);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('when an edited plan is re-imported, then it updates by code, never duplicates and keeps the reports made', async () => {
+    await cli('plan', 'import', PLAN_2011);
+    await cli('roster', 'import', EXAMPLE_ROSTER);
+    const db: DB = openDatabase(dbFile);
+    const ob = await db.selectFrom('obligations').selectAll().where('code', '=', 'A07-COBUILD').executeTakeFirstOrThrow();
+    const branch = await db.selectFrom('branches').selectAll().where('code', '=', 'YQ-ZX1').executeTakeFirstOrThrow();
+    const person = await db.selectFrom('people').selectAll().where('slack_user_id', '=', 'U0SEC00001').executeTakeFirstOrThrow();
+    await submitReport(db, { obligationId: ob.id, branchId: branch.id, heldOn: '2011-05-04', participants: 20, summary: 'x', evidence: [], submittedBy: person.id, onTime: true }, { actor: 'U0SEC00001', now: new Date('2011-05-05T00:00:00Z') });
+    await db.destroy();
+
+    const edited = copyWith(PLAN_2011, (s) => s.replace(/due: 2011-05-10/, 'due: 2011-05-12'));
+    expect(await cli('plan', 'import', edited)).toBe(0);
+    expect(out[0]).toBe('Imported plan 2011 (updated).');
+    expect(out.join('\n')).toMatch(/obligations: 0 added, 1 updated, 0 retired, 18 unchanged/);
+    expect(await cli('plan', 'import', edited)).toBe(0);
+    expect(out.join('\n')).toMatch(/obligations: 0 added, 0 updated, 0 retired, 19 unchanged/);
+
+    const after = openDatabase(dbFile);
+    expect((await after.selectFrom('obligations').select('id').execute()).length).toBe(19);
+    const kept = await after.selectFrom('reports').selectAll().execute();
+    expect(kept).toHaveLength(1);
+    expect(kept[0]!.obligation_id).toBe(ob.id);
+    await after.destroy();
+  });
+
+  it('when plan show runs, then it prints the plan with its obligations', async () => {
+    await cli('plan', 'import', PLAN_2011);
+    expect(await cli('plan', 'show', '2011')).toBe(0);
+    expect(out.join('\n')).toMatch(/A06-RISKS\s+due 2011-06-30/);
+    expect(await cli('plan', 'show', '2012')).toBe(1);
+    expect(err.join('\n')).toMatch(/No plan for 2012/);
+  });
+
+  it('when the file does not exist, then it says so', async () => {
+    expect(await cli('plan', 'import', path.join(dir, 'nope.yaml'))).toBe(1);
+    expect(err.join('\n')).toMatch(/no such file/);
+  });
+});
+
+describe('npm run cli -- roster import', () => {
+  it('when a broken copy is imported, then every bad row is named and nothing changes', async () => {
+    await cli('roster', 'import', EXAMPLE_ROSTER);
+    const before = await snapshot();
+    const broken = copyWith(EXAMPLE_ROSTER, (s) => s.replace('U0SEC00002', 'not-an-id').replace(',kindergarten,', ',nursery,'));
+    expect(await cli('roster', 'import', broken)).toBe(1);
+    expect(err.join('\n')).toMatch(/row 5, slack_user_id: expected a Slack user id/);
+    expect(err.join('\n')).toMatch(/row 11, category: expected one of/);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('when an edited roster is re-imported, then it reports what was added, updated and removed', async () => {
+    await cli('roster', 'import', EXAMPLE_ROSTER);
+    const edited = copyWith(EXAMPLE_ROSTER, (s) =>
+      s
+        .replace('刘芳', '刘芳芳')
+        .replace(/^YQ-ZX1,延庆一中党总支,secondary,U0MEM00002.*\n/m, '')
+        .concat('YQ-NEW,新学校党支部,primary,U0SEC00099,新书记,secretary,school_cadre\n'),
+    );
+    expect(await cli('roster', 'import', edited)).toBe(0);
+    expect(out).toContain('branches: 1 added, 0 updated, 0 removed from roster');
+    expect(out).toContain('people: 1 added, 1 updated, 1 removed from roster');
+    expect(out.join('\n')).toMatch(/people removed: U0MEM00002/);
+    const db = openDatabase(dbFile);
+    const removed = await db.selectFrom('people').selectAll().where('slack_user_id', '=', 'U0MEM00002').executeTakeFirstOrThrow();
+    expect(removed.active).toBe(0);
+    await db.destroy();
+  });
+
+  it('when --help is asked at any level, then usage is printed', async () => {
+    await cli('--help');
+    expect(out.join('\n')).toMatch(/Usage: pacesetter/);
+    await cli('roster', 'import', '--help');
+    expect(out.join('\n')).toMatch(/--dry-run/);
+  });
+});
