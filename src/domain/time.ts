@@ -16,16 +16,8 @@ export function localDateOf(at: Date, timezone: string): LocalDate {
   return DateTime.fromJSDate(at, { zone: timezone }).toISODate() as LocalDate;
 }
 
-/** Whole days from `a` to `b` (positive when b is later). */
-export function daysBetween(a: LocalDate, b: LocalDate): number {
-  const da = DateTime.fromISO(a, { zone: 'utc' });
-  const db = DateTime.fromISO(b, { zone: 'utc' });
-  return Math.round(db.diff(da, 'days').days);
-}
-
-export function addDays(d: LocalDate, n: number): LocalDate {
-  return DateTime.fromISO(d, { zone: 'utc' }).plus({ days: n }).toISODate() as LocalDate;
-}
+// Whole-day arithmetic on calendar dates lives with the working-day calendar.
+export { addDays, daysBetween } from './calendar.js';
 
 /** The instant a local wall-clock time happens, e.g. 09:00 on 2011-06-20 in Asia/Shanghai. */
 export function instantAt(date: LocalDate, time: string, timezone: string): Date {
