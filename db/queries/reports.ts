@@ -32,18 +32,31 @@ export interface NewReport {
   evidence: Evidence[];
   submittedBy: number;
   onTime: boolean;
+  /** Slack's view id of the submission: the same delivery twice stores one record. */
+  submissionKey?: string | null;
 }
+
+export type SubmitOutcome =
+  | { outcome: 'stored'; report: Report; previous: Report | null; replaced: boolean }
+  | { outcome: 'duplicate'; report: Report }
+  | { outcome: 'refused'; reason: string; previous: Report };
 
 /**
  * Stores a report in one transaction with its audit record. A second report for the same
- * obligation and branch replaces the first; the replaced values stay in the audit log.
+ * obligation and branch replaces the first; the replaced values stay in the audit log. `guard`
+ * sees the current report inside the transaction and may refuse the change (a leader may have
+ * accepted it a moment ago).
  */
 export async function submitReport(
   db: Kysely<Database>,
   input: NewReport,
-  meta: { actor: string; now: Date },
-): Promise<{ report: Report; replaced: boolean }> {
-  return db.transaction().execute(async (trx) => {
+  meta: { actor: string; now: Date; guard?: (current: Report) => string | null },
+): Promise<SubmitOutcome> {
+  return db.transaction().execute(async (trx): Promise<SubmitOutcome> => {
+    if (input.submissionKey) {
+      const same = await trx.selectFrom('reports').selectAll().where('submission_key', '=', input.submissionKey).executeTakeFirst();
+      if (same) return { outcome: 'duplicate', report: reportRowToReport(same) };
+    }
     const values = {
       status: 'submitted' as const,
       held_on: input.heldOn,
@@ -56,6 +69,7 @@ export async function submitReport(
       reviewed_by: null,
       reviewed_at: null,
       review_comment: null,
+      submission_key: input.submissionKey ?? null,
     };
     const old = await trx
       .selectFrom('reports')
@@ -63,6 +77,11 @@ export async function submitReport(
       .where('obligation_id', '=', input.obligationId)
       .where('branch_id', '=', input.branchId)
       .executeTakeFirst();
+    const previous = old ? reportRowToReport(old) : null;
+    if (previous && meta.guard) {
+      const reason = meta.guard(previous);
+      if (reason) return { outcome: 'refused', reason, previous };
+    }
     let row: Selectable<ReportTable>;
     if (old) {
       row = await trx
@@ -84,10 +103,99 @@ export async function submitReport(
       action: old ? 'report.replace' : 'report.submit',
       subjectType: 'report',
       subjectId: row.id,
-      details: { obligationId: input.obligationId, branchId: input.branchId, onTime: input.onTime, version: row.version, previous: old ? reportRowToReport(old) : null },
+      details: { obligationId: input.obligationId, branchId: input.branchId, onTime: input.onTime, version: row.version, previous },
     });
-    return { report: reportRowToReport(row), replaced: old !== undefined };
+    // A withdrawn report that comes back is a new report, not a replacement, for the person.
+    return { outcome: 'stored', report: reportRowToReport(row), previous, replaced: previous !== null && previous.status !== 'withdrawn' };
   });
+}
+
+export async function findReportById(db: Kysely<Database>, id: number): Promise<Report | null> {
+  const row = await db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? reportRowToReport(row) : null;
+}
+
+/**
+ * Withdraws a report that no leader has accepted. The update is conditional on the status read by
+ * the caller, so a review that lands in between wins and the withdrawal changes nothing.
+ */
+export async function withdrawReport(
+  db: Kysely<Database>,
+  input: { reportId: number; expectedStatus: Report['status'] },
+  meta: { actor: string; now: Date },
+): Promise<Report | null> {
+  return db.transaction().execute(async (trx) => {
+    const old = await trx.selectFrom('reports').selectAll().where('id', '=', input.reportId).where('status', '=', input.expectedStatus).executeTakeFirst();
+    if (!old || old.status === 'withdrawn' || old.status === 'accepted') return null;
+    const row = await trx
+      .updateTable('reports')
+      .set({ status: 'withdrawn', version: old.version + 1, submission_key: null })
+      .where('id', '=', old.id)
+      .where('version', '=', old.version)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return null;
+    await audit(trx, {
+      at: meta.now,
+      actor: meta.actor,
+      action: 'report.withdraw',
+      subjectType: 'report',
+      subjectId: row.id,
+      details: { obligationId: row.obligation_id, branchId: row.branch_id, version: row.version, previous: reportRowToReport(old) },
+    });
+    return reportRowToReport(row);
+  });
+}
+
+/**
+ * A leader's review: applies only to the version the leader read and only while the report waits
+ * for review; otherwise nothing changes and null is returned.
+ */
+export async function reviewReport(
+  db: Kysely<Database>,
+  input: { reportId: number; version: number; leaderId: number; decision: 'accept' | 'return'; comment: string | null },
+  meta: { actor: string; now: Date },
+): Promise<Report | null> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('reports')
+      .set({
+        status: input.decision === 'accept' ? 'accepted' : 'returned',
+        reviewed_by: input.leaderId,
+        reviewed_at: meta.now.toISOString(),
+        review_comment: input.comment,
+      })
+      .where('id', '=', input.reportId)
+      .where('version', '=', input.version)
+      .where('status', '=', 'submitted')
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return null;
+    await audit(trx, {
+      at: meta.now,
+      actor: meta.actor,
+      action: input.decision === 'accept' ? 'report.accept' : 'report.return',
+      subjectType: 'report',
+      subjectId: row.id,
+      details: { obligationId: row.obligation_id, branchId: row.branch_id, version: row.version, comment: input.comment },
+    });
+    return reportRowToReport(row);
+  });
+}
+
+/** Reports waiting for a leader's review in a plan, oldest first. */
+export async function listReportsAwaitingReview(db: Kysely<Database>, planId: number, limit = 100): Promise<Report[]> {
+  const rows = await db
+    .selectFrom('reports')
+    .innerJoin('obligations', 'obligations.id', 'reports.obligation_id')
+    .selectAll('reports')
+    .where('obligations.plan_id', '=', planId)
+    .where('reports.status', '=', 'submitted')
+    .orderBy('reports.submitted_at')
+    .orderBy('reports.id')
+    .limit(limit)
+    .execute();
+  return rows.map(reportRowToReport);
 }
 
 export async function listReportsForBranches(db: Kysely<Database>, branchIds: number[], planId: number): Promise<Report[]> {
@@ -105,4 +213,10 @@ export async function listReportsForBranches(db: Kysely<Database>, branchIds: nu
 export async function findReport(db: Kysely<Database>, obligationId: number, branchId: number): Promise<Report | null> {
   const row = await db.selectFrom('reports').selectAll().where('obligation_id', '=', obligationId).where('branch_id', '=', branchId).executeTakeFirst();
   return row ? reportRowToReport(row) : null;
+}
+
+/** Person ids of a branch's secretaries (a report's author may have handed the branch over). */
+export async function branchSecretaryIds(db: Kysely<Database>, branchId: number): Promise<number[]> {
+  const rows = await db.selectFrom('branch_secretaries').select('person_id').where('branch_id', '=', branchId).execute();
+  return rows.map((r) => r.person_id);
 }

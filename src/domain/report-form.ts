@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { MessageKey, Params } from '../i18n/index.js';
 import { isValidLocalDate } from './time.js';
-import type { LocalDate } from './types.js';
+import type { Evidence, LocalDate } from './types.js';
 
 /** What Slack sends as `view.state.values`, validated before anything reads it. */
 export const ViewStateSchema = z.record(
@@ -34,13 +34,32 @@ export function fieldOf(state: ViewState, blockId: string) {
   return Object.values(block)[0];
 }
 
+export type FileEvidence = Extract<Evidence, { type: 'file' }>;
+
 export interface ReportForm {
   obligationId: number;
   heldOn: LocalDate;
   participants: number;
   summary: string;
-  evidenceUrl: string | null;
+  /** Links, one a line in the modal, each checked. */
+  links: string[];
+  /** Files shared through the modal's file input. */
+  files: FileEvidence[];
+  /** Ids of the files of the report being edited that the secretary chose to keep. */
+  keepFileIds: string[];
 }
+
+/** Evidence limits: a handful of links and files, enough for photos and a document. */
+export const LINKS_MAX = 10;
+export const FILES_MAX = 5;
+
+/** What Slack sends for a file chosen in a file_input: only the fields kept are checked. */
+const UploadedFileSchema = z.object({
+  id: z.string().regex(/^F[A-Z0-9]{2,40}$/),
+  name: z.string().max(1000).nullish(),
+  title: z.string().max(1000).nullish(),
+  permalink: z.string().max(2000).nullish(),
+});
 
 export const URL_MAX = 1000;
 
@@ -80,9 +99,32 @@ export function parseReportForm(
   if (summary === '') errors.summary = { key: 'report.error.summary_empty' };
   else if (Array.from(summary).length > limits.summaryMax) errors.summary = { key: 'report.error.summary_long', params: { max: limits.summaryMax } };
 
-  const evidenceText = (fieldOf(state, 'evidence')?.value ?? '').trim();
-  if (evidenceText !== '' && !isWebUrl(evidenceText)) errors.evidence = { key: 'report.error.url' };
+  const links: string[] = [];
+  const lines = (fieldOf(state, 'evidence')?.value ?? '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const badLine = lines.findIndex((l) => !isWebUrl(l));
+  if (badLine >= 0) errors.evidence = { key: 'report.error.url_line', params: { line: badLine + 1 } };
+  else if (new Set(lines).size > LINKS_MAX) errors.evidence = { key: 'report.error.links_many', params: { max: LINKS_MAX } };
+  else for (const l of lines) if (!links.includes(l)) links.push(l);
+
+  const files: FileEvidence[] = [];
+  const uploaded = z.array(UploadedFileSchema).max(FILES_MAX).safeParse(fieldOf(state, 'files')?.files ?? []);
+  if (!uploaded.success) errors.files = { key: 'report.error.files', params: { max: FILES_MAX } };
+  else for (const f of uploaded.data) files.push({ type: 'file', fileId: f.id, permalink: f.permalink && isWebUrl(f.permalink) ? f.permalink : null, name: f.name ?? f.title ?? null });
+
+  const keepFileIds = (fieldOf(state, 'keep_files')?.selected_options ?? []).map((o) => o.value);
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, value: { obligationId, heldOn, participants, summary, evidenceUrl: evidenceText === '' ? null : evidenceText } };
+  return { ok: true, value: { obligationId, heldOn, participants, summary, links, files, keepFileIds } };
+}
+
+/**
+ * The evidence stored with a report: the links, the files kept from the version being edited
+ * (only those it really had: the ids in the modal come from the client) and the new files, at
+ * most FILES_MAX files in all.
+ */
+export function evidenceOf(form: Pick<ReportForm, 'links' | 'files' | 'keepFileIds'>, previous: readonly Evidence[]): FormResult<Evidence[]> {
+  const kept = previous.filter((e): e is FileEvidence => e.type === 'file' && form.keepFileIds.includes(e.fileId));
+  const files = [...kept, ...form.files.filter((f) => !kept.some((k) => k.fileId === f.fileId))];
+  if (files.length > FILES_MAX) return { ok: false, errors: { files: { key: 'report.error.files', params: { max: FILES_MAX } } } };
+  return { ok: true, value: [...form.links.map((url): Evidence => ({ type: 'link', url })), ...files] };
 }
