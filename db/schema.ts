@@ -212,6 +212,8 @@ export interface NoticeTable {
   message_ts: string | null;
   published_by: number;
   published_at: string;
+  /** Slack's view id of the modal that published it, so a retried delivery posts nothing twice. */
+  submission_key: string | null;
 }
 
 export interface RankingSnapshotTable {

@@ -1,0 +1,121 @@
+import type { Kysely } from 'kysely';
+import { monthOf, rankBranches, type RankedBranch, type RankingInput, type RankingPeriod, type SnapshotEntry } from '../../src/domain/ranking.js';
+import { modeOn, type ScoringMode } from '../../src/domain/scoring.js';
+import { localDateOf } from '../../src/domain/time.js';
+import type { Branch, LocalDate, Obligation, Report } from '../../src/domain/types.js';
+import type { Database } from '../schema.js';
+import { audit } from './audit.js';
+import { activeExemptions } from './exemptions.js';
+import { listBranches } from './people.js';
+import { listObligations, type Plan } from './plans.js';
+import { reportRowToReport } from './reports.js';
+
+export interface RankingData {
+  branches: Branch[];
+  obligations: Obligation[];
+  reports: Report[];
+  exemptions: Map<number, Set<number>>;
+  extensions: Map<number, Map<number, LocalDate>>;
+}
+
+/** Every report of a plan, for every branch. */
+export async function listPlanReports(db: Kysely<Database>, planId: number): Promise<Report[]> {
+  const rows = await db
+    .selectFrom('reports')
+    .innerJoin('obligations', 'obligations.id', 'reports.obligation_id')
+    .selectAll('reports')
+    .where('obligations.plan_id', '=', planId)
+    .execute();
+  return rows.map(reportRowToReport);
+}
+
+/** Approved extensions: branch id → (obligation id → the latest approved new due date). */
+export async function approvedExtensions(db: Kysely<Database>, planId: number): Promise<Map<number, Map<number, LocalDate>>> {
+  const rows = await db
+    .selectFrom('extensions')
+    .innerJoin('obligations', 'obligations.id', 'extensions.obligation_id')
+    .select(['extensions.branch_id', 'extensions.obligation_id', 'extensions.new_due'])
+    .where('obligations.plan_id', '=', planId)
+    .where('extensions.status', '=', 'approved')
+    .orderBy('extensions.decided_at')
+    .orderBy('extensions.id')
+    .execute();
+  const map = new Map<number, Map<number, LocalDate>>();
+  for (const r of rows) {
+    const inner = map.get(r.branch_id) ?? new Map<number, LocalDate>();
+    inner.set(r.obligation_id, r.new_due);
+    map.set(r.branch_id, inner);
+  }
+  return map;
+}
+
+export async function loadRankingData(db: Kysely<Database>, plan: Plan): Promise<RankingData> {
+  const [branches, obligations, reports, exemptions, extensions] = await Promise.all([
+    listBranches(db),
+    listObligations(db, plan.id),
+    listPlanReports(db, plan.id),
+    activeExemptions(db, plan.id),
+    approvedExtensions(db, plan.id),
+  ]);
+  return { branches, obligations, reports, exemptions, extensions };
+}
+
+export function rankingInput(data: RankingData, plan: Plan, today: LocalDate, period: RankingPeriod, mode: ScoringMode = modeOn(today, plan.ends)): RankingInput {
+  return { ...data, today, rules: { onTime: plan.settings.scoring.on_time, late: plan.settings.scoring.late }, mode, period };
+}
+
+/** The ranking as of `now`, in the plan's timezone. */
+export async function computeRanking(db: Kysely<Database>, plan: Plan, now: Date, period: RankingPeriod = 'year'): Promise<{ today: LocalDate; ranked: RankedBranch[] }> {
+  const today = localDateOf(now, plan.timezone);
+  const data = await loadRankingData(db, plan);
+  return { today, ranked: rankBranches(rankingInput(data, plan, today, period)) };
+}
+
+/**
+ * The first time rankings are computed in a month (or when the scheduler calls it), the year's
+ * ranking is stored as that month's snapshot; later calls in the month change nothing. Branches
+ * without a score yet are left out. Returns whether a snapshot was taken now.
+ */
+export async function ensureMonthlySnapshot(db: Kysely<Database>, plan: Plan, now: Date, ranked?: RankedBranch[]): Promise<boolean> {
+  const month = monthOf(localDateOf(now, plan.timezone));
+  const existing = await db.selectFrom('ranking_snapshots').select('id').where('plan_id', '=', plan.id).where('month', '=', month).executeTakeFirst();
+  if (existing) return false;
+  const rows = ranked ?? (await computeRanking(db, plan, now, 'year')).ranked;
+  const takenAt = now.toISOString();
+  const values = rows.flatMap((r) =>
+    r.rank === null || r.rankInCategory === null || r.score.score === null
+      ? []
+      : [{ plan_id: plan.id, month, branch_id: r.branch.id, category: r.branch.category, score: r.score.score, rank: r.rank, rank_in_category: r.rankInCategory, taken_at: takenAt }],
+  );
+  return db.transaction().execute(async (trx) => {
+    // Two requests may race to take the same month's snapshot: the unique (plan, month, branch) keeps the first.
+    const again = await trx.selectFrom('ranking_snapshots').select('id').where('plan_id', '=', plan.id).where('month', '=', month).executeTakeFirst();
+    if (again) return false;
+    // SQLite takes at most 32766 bound variables a statement: 9 columns × 500 rows stays well below.
+    for (let i = 0; i < values.length; i += 500) {
+      await trx.insertInto('ranking_snapshots').values(values.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
+    }
+    await audit(trx, { at: now, actor: 'system', action: 'ranking.snapshot', subjectType: 'plan', subjectId: plan.id, details: { month, branches: values.length } });
+    return true;
+  });
+}
+
+/** The latest snapshot taken before `month`: what "last month" showed. */
+export async function previousSnapshot(db: Kysely<Database>, planId: number, month: string): Promise<{ month: string; entries: Map<number, SnapshotEntry> } | null> {
+  const latest = await db
+    .selectFrom('ranking_snapshots')
+    .select('month')
+    .where('plan_id', '=', planId)
+    .where('month', '<', month)
+    .orderBy('month', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!latest) return null;
+  const rows = await db
+    .selectFrom('ranking_snapshots')
+    .select(['branch_id', 'score', 'rank', 'rank_in_category'])
+    .where('plan_id', '=', planId)
+    .where('month', '=', latest.month)
+    .execute();
+  return { month: latest.month, entries: new Map(rows.map((r) => [r.branch_id, { branchId: r.branch_id, score: r.score, rank: r.rank, rankInCategory: r.rank_in_category }])) };
+}

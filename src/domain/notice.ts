@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { branchItems, type RankingInput } from './ranking.js';
+import type { Branch } from './types.js';
+
+export interface OverdueTask {
+  code: string;
+  daysOverdue: number;
+}
+
+export interface OverdueBranch {
+  branch: Branch;
+  tasks: OverdueTask[];
+}
+
+export const NOTICE_DAYS_MIN = 1;
+export const NOTICE_DAYS_MAX = 365;
+export const NOTICE_DAYS_DEFAULT = 7;
+
+export const NoticeDaysSchema = z.coerce.number().int().min(NOTICE_DAYS_MIN).max(NOTICE_DAYS_MAX);
+
+/** The escalation button's value: `{"minOverdueDays": n}`. */
+export const EscalationValueSchema = z.object({ minOverdueDays: NoticeDaysSchema });
+
+/**
+ * Branches with tasks overdue by at least `minDays` days (a report returned and not put right
+ * after its due date is as missing as one never sent). Exempted tasks are never named. The
+ * longest overdue first.
+ */
+export function overdueBranches(input: Pick<RankingInput, 'branches' | 'obligations' | 'reports' | 'exemptions' | 'extensions' | 'today'>, minDays: number): OverdueBranch[] {
+  const reportsByBranch = new Map<number, RankingInput['reports'][number][]>();
+  for (const r of input.reports) {
+    const list = reportsByBranch.get(r.branchId);
+    if (list) list.push(r);
+    else reportsByBranch.set(r.branchId, [r]);
+  }
+  const result: OverdueBranch[] = [];
+  for (const branch of input.branches) {
+    const items = branchItems({ ...input, period: 'year', branch, reports: reportsByBranch.get(branch.id) ?? [] });
+    const tasks = items
+      .filter((i) => (i.state === 'overdue' || i.state === 'returned') && -i.daysLeft >= minDays)
+      .map((i) => ({ code: i.obligation.code, daysOverdue: -i.daysLeft }))
+      .sort((a, b) => b.daysOverdue - a.daysOverdue || a.code.localeCompare(b.code));
+    if (tasks.length > 0) result.push({ branch, tasks });
+  }
+  return result.sort((a, b) => b.tasks[0]!.daysOverdue - a.tasks[0]!.daysOverdue || b.tasks.length - a.tasks.length || a.branch.code.localeCompare(b.branch.code));
+}

@@ -1,0 +1,137 @@
+import { branchChecklist, type ChecklistItem } from './checklist.js';
+import { scoreItems, type BranchScore, type ScoringMode, type ScoringRules } from './scoring.js';
+import type { Branch, Category, LocalDate, Obligation, Person, Report } from './types.js';
+
+export type RankingPeriod = 'year' | 'month';
+
+export interface RankedBranch {
+  branch: Branch;
+  score: BranchScore;
+  /** Competition ranking (1, 2, 2, 4) over every branch; null when the branch has no score yet. */
+  rank: number | null;
+  rankInCategory: number | null;
+}
+
+export interface RankingInput {
+  branches: readonly Branch[];
+  obligations: readonly Obligation[];
+  /** The reports of every branch, in any order. */
+  reports: readonly Report[];
+  /** Active exemptions: branch id → obligation ids. */
+  exemptions: ReadonlyMap<number, ReadonlySet<number>>;
+  /** Approved extensions: branch id → (obligation id → new due date). */
+  extensions: ReadonlyMap<number, ReadonlyMap<number, LocalDate>>;
+  today: LocalDate;
+  rules: ScoringRules;
+  mode: ScoringMode;
+  /** `month` keeps the obligations the plan puts due in the month of `today`. */
+  period: RankingPeriod;
+}
+
+export function branchItems(input: Omit<RankingInput, 'branches' | 'reports' | 'rules' | 'mode'> & { branch: Branch; reports: readonly Report[] }): ChecklistItem[] {
+  const items = branchChecklist({
+    obligations: [...input.obligations],
+    category: input.branch.category,
+    reports: [...input.reports],
+    today: input.today,
+    exemptObligationIds: input.exemptions.get(input.branch.id),
+    extendedDue: input.extensions.get(input.branch.id),
+  });
+  if (input.period === 'year') return items;
+  const month = input.today.slice(0, 7);
+  return items.filter((i) => i.originalDue.slice(0, 7) === month);
+}
+
+/**
+ * Ranks by score, highest first; equal scores share a rank and the next rank skips (1, 2, 2, 4).
+ * Branches without a score (nothing counts yet) come last, unranked. Within a rank, by code.
+ */
+export function competitionRanks<T>(rows: readonly T[], scoreOf: (row: T) => number | null, codeOf: (row: T) => string): { row: T; rank: number | null }[] {
+  const sorted = [...rows].sort((a, b) => {
+    const sa = scoreOf(a);
+    const sb = scoreOf(b);
+    if (sa === null || sb === null) return (sa === null ? 1 : 0) - (sb === null ? 1 : 0) || codeOf(a).localeCompare(codeOf(b));
+    return sb - sa || codeOf(a).localeCompare(codeOf(b));
+  });
+  let rank = 0;
+  let previous: number | null = null;
+  return sorted.map((row, i) => {
+    const s = scoreOf(row);
+    if (s === null) return { row, rank: null };
+    if (previous === null || s !== previous) rank = i + 1;
+    previous = s;
+    return { row, rank };
+  });
+}
+
+/** Every branch scored and ranked, overall and within its category; sorted by overall rank. */
+export function rankBranches(input: RankingInput): RankedBranch[] {
+  const reportsByBranch = new Map<number, Report[]>();
+  for (const r of input.reports) {
+    const list = reportsByBranch.get(r.branchId);
+    if (list) list.push(r);
+    else reportsByBranch.set(r.branchId, [r]);
+  }
+  const scored = input.branches.map((branch) => {
+    const items = branchItems({ ...input, branch, reports: reportsByBranch.get(branch.id) ?? [] });
+    return { branch, score: scoreItems(items, input.rules, input.mode) };
+  });
+  const inCategory = new Map<number, number | null>();
+  const byCategory = new Map<Category, typeof scored>();
+  for (const s of scored) {
+    const list = byCategory.get(s.branch.category);
+    if (list) list.push(s);
+    else byCategory.set(s.branch.category, [s]);
+  }
+  for (const list of byCategory.values()) {
+    for (const { row, rank } of competitionRanks(list, (s) => s.score.score, (s) => s.branch.code)) inCategory.set(row.branch.id, rank);
+  }
+  return competitionRanks(scored, (s) => s.score.score, (s) => s.branch.code).map(({ row, rank }) => ({
+    branch: row.branch,
+    score: row.score,
+    rank,
+    rankInCategory: inCategory.get(row.branch.id) ?? null,
+  }));
+}
+
+/** A category's own ranking (分类指导): the category's branches, ranked among themselves. */
+export function categoryRanking(ranked: readonly RankedBranch[], category: Category): RankedBranch[] {
+  return ranked.filter((r) => r.branch.category === category).sort((a, b) => (a.rankInCategory ?? Infinity) - (b.rankInCategory ?? Infinity) || a.branch.code.localeCompare(b.branch.code));
+}
+
+/** What a stored monthly snapshot says about a branch. */
+export interface SnapshotEntry {
+  branchId: number;
+  score: number;
+  rank: number;
+  rankInCategory: number;
+}
+
+/**
+ * Places gained since the snapshot (positive is better), or null when the branch was not in it.
+ * Within a category view the category rank is compared.
+ */
+export function rankChange(now: RankedBranch, before: SnapshotEntry | undefined, inCategory: boolean): number | null {
+  const current = inCategory ? now.rankInCategory : now.rank;
+  if (!before || current === null) return null;
+  return (inCategory ? before.rankInCategory : before.rank) - current;
+}
+
+/** `YYYY-MM` of a local date: the key of a monthly snapshot. */
+export function monthOf(today: LocalDate): string {
+  return today.slice(0, 7);
+}
+
+/** Who may do what in the leaders' area. Enforced on the server for every request. */
+export const leaderAccess = {
+  viewRankings: (p: Person) => p.roles.includes('leader') || p.roles.includes('admin'),
+  /** Posting in a channel, exemptions, notices and the export: leaders only. */
+  act: (p: Person) => p.roles.includes('leader'),
+};
+
+/** Finds a branch by code (any case) or exact name. */
+export function findBranch(branches: readonly Branch[], text: string): Branch | undefined {
+  const needle = text.trim();
+  const upper = needle.toUpperCase();
+  return branches.find((b) => b.code.toUpperCase() === upper) ?? branches.find((b) => b.name === needle);
+}
