@@ -1,7 +1,57 @@
 import type { WebClient } from '@slack/web-api';
-import { findPersonBySlackId } from '../../db/queries/people.js';
+import { DateTime } from 'luxon';
+import { listPapersByAuthor, listPapersForPlan, papersAwaitingReview } from '../../db/queries/papers.js';
+import { findPersonBySlackId, listBranches } from '../../db/queries/people.js';
+import { findActivePlan, type Plan } from '../../db/queries/plans.js';
+import { listRankedPeople, loadChecklistInputs, reportsAwaitingReview } from '../../db/queries/progress.js';
 import type { AppContext } from '../context.js';
+import { paperChecklist, paperObligationsFor } from '../domain/papers.js';
+import { branchStatuses, overview, paperOverview } from '../domain/progress.js';
+import { localDateOf } from '../domain/time.js';
+import type { Person } from '../domain/types.js';
+import { pick, t, type Locale } from '../i18n/index.js';
+import { homeView, REVIEW_LIST_MAX, type HomeInput } from '../ui/home.js';
 import { localeFor } from './locale.js';
+
+/** Gathers what the person's Home shows, by role. */
+export async function homeInput(ctx: AppContext, person: Person | null, locale: Locale): Promise<HomeInput> {
+  const now = ctx.clock.now();
+  const plan: Plan | null = await findActivePlan(ctx.db, now.toISOString().slice(0, 10));
+  const zone = plan?.timezone ?? 'UTC';
+  const updatedAt = DateTime.fromJSDate(now, { zone }).toFormat('yyyy-LL-dd HH:mm');
+  const base = { locale, planTitle: plan ? pick(plan.title, locale) : null, updatedAt, branches: [], paper: null, leader: null };
+  if (!person) return { ...base, notice: t(locale, 'common.not_in_roster') };
+  if (!plan) return { ...base, notice: t(locale, 'common.no_plan') };
+  const today = localDateOf(now, plan.timezone);
+
+  const [inputs, papers, branches] = await Promise.all([
+    loadChecklistInputs(ctx.db, plan.id, person.secretaryOf),
+    listPapersByAuthor(ctx.db, person.id, plan.id),
+    listBranches(ctx.db, person.secretaryOf),
+  ]);
+  const owes = paperObligationsFor(inputs.obligations, person.rank).length > 0;
+  const paper = owes || papers.length > 0 ? { items: paperChecklist({ obligations: inputs.obligations, rank: person.rank, papers, today }), papers } : null;
+
+  let leader: HomeInput['leader'] = null;
+  if (person.roles.includes('leader')) {
+    const [all, allBranches, people, allPapers, reportQueue, paperQueue] = await Promise.all([
+      loadChecklistInputs(ctx.db, plan.id, null),
+      listBranches(ctx.db),
+      listRankedPeople(ctx.db),
+      listPapersForPlan(ctx.db, plan.id),
+      reportsAwaitingReview(ctx.db, plan.id, REVIEW_LIST_MAX),
+      papersAwaitingReview(ctx.db, plan.id, REVIEW_LIST_MAX),
+    ]);
+    const counts = paperOverview({ people, obligations: all.obligations, papers: allPapers, today });
+    leader = {
+      overview: overview(branchStatuses(allBranches, { ...all, today })),
+      today,
+      papers: { ...counts, waiting: paperQueue.total },
+      queue: { reports: reportQueue.items, reportsTotal: reportQueue.total, papers: paperQueue.items, papersTotal: paperQueue.total },
+    };
+  }
+  return { ...base, branches: branchStatuses(branches, { ...inputs, today }), paper, leader };
+}
 
 /**
  * Publishes the person's App Home. Called after every change that concerns them; a failure to
@@ -11,11 +61,8 @@ export async function publishHome(ctx: AppContext, client: WebClient, slackUserI
   try {
     const person = await findPersonBySlackId(ctx.db, slackUserId);
     const locale = await localeFor(ctx, client, slackUserId, person);
-    const text = locale === 'zh-CN' ? '创先争优' : 'Pacesetter';
-    await client.views.publish({
-      user_id: slackUserId,
-      view: { type: 'home', blocks: [{ type: 'header', text: { type: 'plain_text', text } }] },
-    });
+    const view = homeView(await homeInput(ctx, person, locale));
+    await client.views.publish({ user_id: slackUserId, view });
   } catch (err) {
     ctx.logger.warn({ err, user: slackUserId }, 'could not publish the App Home');
   }

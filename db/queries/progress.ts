@@ -1,0 +1,126 @@
+import type { Kysely } from 'kysely';
+import type { LocalDate, Rank, Report } from '../../src/domain/types.js';
+import type { Database } from '../schema.js';
+import { listObligations } from './plans.js';
+import { listReportsForBranches, reportRowToReport } from './reports.js';
+
+/** What a checklist needs besides the obligations: per branch, approved extensions and exemptions. */
+export interface BranchAdjustments {
+  /** branch id → obligation id → the extended due date. */
+  extendedDue: Map<number, Map<number, LocalDate>>;
+  /** branch id → exempted obligation ids. */
+  exempt: Map<number, Set<number>>;
+}
+
+/**
+ * Approved extensions and standing exemptions of a plan, for some branches or (null) all.
+ * When a branch has several approved extensions for one obligation, the latest date wins.
+ */
+export async function branchAdjustments(db: Kysely<Database>, planId: number, branchIds: number[] | null): Promise<BranchAdjustments> {
+  if (branchIds !== null && branchIds.length === 0) return { extendedDue: new Map(), exempt: new Map() };
+  let ext = db
+    .selectFrom('extensions')
+    .innerJoin('obligations', 'obligations.id', 'extensions.obligation_id')
+    .select(['extensions.branch_id', 'extensions.obligation_id', 'extensions.new_due'])
+    .where('obligations.plan_id', '=', planId)
+    .where('extensions.status', '=', 'approved');
+  let exm = db
+    .selectFrom('exemptions')
+    .innerJoin('obligations', 'obligations.id', 'exemptions.obligation_id')
+    .select(['exemptions.branch_id', 'exemptions.obligation_id'])
+    .where('obligations.plan_id', '=', planId)
+    .where('exemptions.revoked_at', 'is', null);
+  if (branchIds !== null) {
+    ext = ext.where('extensions.branch_id', 'in', branchIds);
+    exm = exm.where('exemptions.branch_id', 'in', branchIds);
+  }
+  const [extRows, exmRows] = await Promise.all([ext.execute(), exm.execute()]);
+  const extendedDue = new Map<number, Map<number, LocalDate>>();
+  for (const r of extRows) {
+    const m = extendedDue.get(r.branch_id) ?? new Map<number, LocalDate>();
+    const prev = m.get(r.obligation_id);
+    if (prev === undefined || r.new_due > prev) m.set(r.obligation_id, r.new_due);
+    extendedDue.set(r.branch_id, m);
+  }
+  const exempt = new Map<number, Set<number>>();
+  for (const r of exmRows) {
+    const s = exempt.get(r.branch_id) ?? new Set<number>();
+    s.add(r.obligation_id);
+    exempt.set(r.branch_id, s);
+  }
+  return { extendedDue, exempt };
+}
+
+/** Every current report of a plan, for the leaders' overview. */
+export async function listReportsForPlan(db: Kysely<Database>, planId: number): Promise<Report[]> {
+  const rows = await db
+    .selectFrom('reports')
+    .innerJoin('obligations', 'obligations.id', 'reports.obligation_id')
+    .selectAll('reports')
+    .where('obligations.plan_id', '=', planId)
+    .execute();
+  return rows.map(reportRowToReport);
+}
+
+export interface ReportWaiting {
+  reportId: number;
+  obligationCode: string;
+  title: { zh: string; en: string };
+  branchCode: string;
+  branchName: string;
+  submittedAt: string;
+}
+
+/** Reports waiting for a leader's review, oldest first, and how many there are in all. */
+export async function reportsAwaitingReview(db: Kysely<Database>, planId: number, limit: number): Promise<{ items: ReportWaiting[]; total: number }> {
+  const base = db
+    .selectFrom('reports')
+    .innerJoin('obligations', 'obligations.id', 'reports.obligation_id')
+    .where('obligations.plan_id', '=', planId)
+    .where('reports.status', '=', 'submitted');
+  const [rows, count] = await Promise.all([
+    base
+      .innerJoin('branches', 'branches.id', 'reports.branch_id')
+      .select([
+        'reports.id as report_id',
+        'obligations.code',
+        'obligations.title_zh',
+        'obligations.title_en',
+        'branches.code as branch_code',
+        'branches.name as branch_name',
+        'reports.submitted_at',
+      ])
+      .orderBy('reports.submitted_at')
+      .orderBy('reports.id')
+      .limit(limit)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    items: rows.map((r) => ({
+      reportId: r.report_id,
+      obligationCode: r.code,
+      title: { zh: r.title_zh, en: r.title_en },
+      branchCode: r.branch_code,
+      branchName: r.branch_name,
+      submittedAt: r.submitted_at,
+    })),
+    total: Number(count.n),
+  };
+}
+
+/** Active people with a rank, for the leaders' paper overview. */
+export async function listRankedPeople(db: Kysely<Database>): Promise<{ id: number; rank: Rank }[]> {
+  const rows = await db.selectFrom('people').select(['id', 'rank']).where('active', '=', 1).where('rank', 'is not', null).execute();
+  return rows.flatMap((r) => (r.rank === null ? [] : [{ id: r.id, rank: r.rank as Rank }]));
+}
+
+/** Everything a set of branch checklists needs, in four reads (never one query per branch). */
+export async function loadChecklistInputs(db: Kysely<Database>, planId: number, branchIds: number[] | null) {
+  const [obligations, reports, adjustments] = await Promise.all([
+    listObligations(db, planId),
+    branchIds === null ? listReportsForPlan(db, planId) : listReportsForBranches(db, branchIds, planId),
+    branchAdjustments(db, planId, branchIds),
+  ]);
+  return { obligations, reports, ...adjustments };
+}
