@@ -41,6 +41,14 @@ export async function overviewFor(db: DB, plan: Plan, today: LocalDate, locale: 
   return overviewBlocks({ locale, overview: overview(statuses), today, papers: { ...paperCounts, waiting: waiting.total }, header });
 }
 
+/** The notification text of a blocks answer: its first heading. */
+function fallbackText(blocks: KnownBlock[]): string {
+  for (const b of blocks) {
+    if ((b.type === 'header' || b.type === 'section') && b.text) return b.text.text.slice(0, 300);
+  }
+  return 'Pacesetter';
+}
+
 export function register(app: App, ctx: AppContext): void {
   app.command('/progress', async ({ command, ack, client, respond }) => {
     await ack();
@@ -115,6 +123,6 @@ export function register(app: App, ctx: AppContext): void {
       await reply(textBlocks(t(locale, 'progress.nothing')), t(locale, 'progress.nothing'));
       return;
     }
-    await reply(blocks, t(locale, 'progress.help').split('\n')[0] ?? 'Pacesetter');
+    await reply(blocks, fallbackText(blocks));
   });
 }
