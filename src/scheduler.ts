@@ -1,23 +1,135 @@
+import { DateTime } from 'luxon';
 import cron from 'node-cron';
-import { jobs } from '../jobs/index.js';
+import { getJobRun, markJobCompleted, markJobFailed, markJobStarted } from '../db/queries/jobs.js';
+import { jobs as registry } from '../jobs/index.js';
+import type { Job, JobResult, JobSchedule } from '../jobs/types.js';
 import type { AppContext } from './context.js';
 
-/** Starts one cron task per job; node-cron produces ticks, each job decides what to do with them. */
-export async function startScheduler(ctx: AppContext): Promise<{ stop(): void }> {
+// ---------------------------------------------------------------------------
+// Slots: the instants a schedule names, computed from the plan's timezone and stored in UTC.
+
+function slotOn(date: DateTime, time: string): DateTime {
+  const [h, m] = time.split(':').map(Number) as [number, number];
+  return date.set({ hour: h, minute: m, second: 0, millisecond: 0 });
+}
+
+/** The latest slot at or before `now`. */
+export function latestSlot(schedule: JobSchedule, now: Date): Date {
+  const local = DateTime.fromJSDate(now, { zone: schedule.timezone });
+  for (let back = 0; back <= 8; back++) {
+    const day = local.minus({ days: back });
+    if (schedule.weekday !== undefined && day.weekday !== schedule.weekday) continue;
+    const slot = slotOn(day, schedule.time);
+    if (slot.toMillis() <= now.getTime()) return slot.toJSDate();
+  }
+  throw new Error(`No slot found for ${JSON.stringify(schedule)}`);
+}
+
+/** The first slot strictly after `now`. */
+export function nextSlot(schedule: JobSchedule, now: Date): Date {
+  const local = DateTime.fromJSDate(now, { zone: schedule.timezone });
+  for (let ahead = 0; ahead <= 8; ahead++) {
+    const day = local.plus({ days: ahead });
+    if (schedule.weekday !== undefined && day.weekday !== schedule.weekday) continue;
+    const slot = slotOn(day, schedule.time);
+    if (slot.toMillis() > now.getTime()) return slot.toJSDate();
+  }
+  throw new Error(`No slot found for ${JSON.stringify(schedule)}`);
+}
+
+/** node-cron's expression for a schedule (node-cron numbers Sunday 0, ISO numbers it 7). */
+export function cronExpression(schedule: JobSchedule): string {
+  const [h, m] = schedule.time.split(':').map(Number) as [number, number];
+  return `${m} ${h} * * ${schedule.weekday === undefined ? '*' : schedule.weekday % 7}`;
+}
+
+// ---------------------------------------------------------------------------
+// Running a job: the one path for the tick, catch-up and `cli jobs run`.
+
+export interface RunJobOptions {
+  now: Date;
+  dryRun?: boolean;
+  late?: boolean;
+}
+
+export interface RunJobOutcome extends JobResult {
+  job: string;
+  slot: Date;
+}
+
+// A second tick while a run is still going (a slow drain) would only find the rows claimed.
+const running = new WeakMap<object, Set<string>>();
+
+export async function runJob(ctx: AppContext, job: Job, opts: RunJobOptions): Promise<RunJobOutcome> {
+  const dryRun = opts.dryRun === true;
+  const schedule = await job.schedule(ctx);
+  const slot = latestSlot(schedule, opts.now);
+  const busy = running.get(ctx) ?? new Set<string>();
+  running.set(ctx, busy);
+  if (!dryRun && busy.has(job.name)) return { job: job.name, slot, summary: [`${job.name}: already running in this process`], completed: false };
+  const record = await getJobRun(ctx.db, job.name);
+  if (!dryRun) {
+    busy.add(job.name);
+    await markJobStarted(ctx.db, job.name, ctx.clock.now());
+  }
+  try {
+    const result = await job.run(ctx, { now: opts.now, slot, lastSlot: record.lastSlot ? new Date(record.lastSlot) : null, late: opts.late === true, dryRun });
+    if (!dryRun && result.completed) await markJobCompleted(ctx.db, job.name, slot, ctx.clock.now());
+    return { job: job.name, slot, ...result };
+  } catch (err) {
+    if (!dryRun) await markJobFailed(ctx.db, job.name, err instanceof Error ? err.message : String(err));
+    throw err;
+  } finally {
+    if (!dryRun) busy.delete(job.name);
+  }
+}
+
+/**
+ * Runs, once, each job whose latest slot passed while the process was down, if it is within the
+ * horizon (CATCH_UP_HOURS). Only the latest slot is run: reminders are recomputed for that day
+ * (their window reaches back to the last completed run, so nothing missed is lost and nothing is
+ * sent twice), and only the latest missed digest is posted, marked late.
+ */
+export async function catchUp(ctx: AppContext, jobs: Job[] = registry): Promise<RunJobOutcome[]> {
+  const now = ctx.clock.now();
+  const horizonMs = ctx.config.catchUpHours * 3600_000;
+  const outcomes: RunJobOutcome[] = [];
+  for (const job of jobs) {
+    const slot = latestSlot(await job.schedule(ctx), now);
+    const record = await getJobRun(ctx.db, job.name);
+    if (record.lastSlot !== null && new Date(record.lastSlot).getTime() >= slot.getTime()) continue;
+    if (now.getTime() - slot.getTime() > horizonMs) {
+      ctx.logger.warn({ job: job.name, slot }, 'catch-up: the missed slot is beyond CATCH_UP_HOURS; waiting for the next one');
+      continue;
+    }
+    try {
+      const outcome = await runJob(ctx, job, { now, late: now.getTime() - slot.getTime() > 60_000 });
+      ctx.logger.info({ job: job.name, slot, summary: outcome.summary }, 'catch-up ran');
+      outcomes.push(outcome);
+    } catch (err) {
+      ctx.logger.error({ err, job: job.name }, 'catch-up failed');
+    }
+  }
+  return outcomes;
+}
+
+/** Catches up, then starts one cron task per job; node-cron only produces the ticks. */
+export async function startScheduler(ctx: AppContext, jobs: Job[] = registry): Promise<{ stop(): void }> {
+  await catchUp(ctx, jobs);
   const tasks: { stop(): void }[] = [];
   for (const job of jobs) {
-    const { cron: expression, timezone } = await job.schedule(ctx);
+    const schedule = await job.schedule(ctx);
     const task = cron.schedule(
-      expression,
+      cronExpression(schedule),
       async () => {
         try {
-          const result = await job.run(ctx, { now: ctx.clock.now(), dryRun: false });
-          ctx.logger.info({ job: job.name, summary: result.summary }, 'job ran');
+          const outcome = await runJob(ctx, job, { now: ctx.clock.now() });
+          ctx.logger.info({ job: job.name, summary: outcome.summary }, 'job ran');
         } catch (err) {
           ctx.logger.error({ err, job: job.name }, 'job failed');
         }
       },
-      { timezone, name: job.name, noOverlap: true },
+      { timezone: schedule.timezone, name: job.name, noOverlap: true },
     );
     tasks.push(task);
   }

@@ -5,10 +5,11 @@ import * as prompts from './messages/prompts.js';
 import * as paper from './messages/paper.js';
 import * as progress from './messages/progress.js';
 import * as home from './messages/home.js';
+import * as jobs from './messages/jobs.js';
 
 // One module per area, each with both languages; the compiler checks that zh has every en key.
-const en = { ...common.en, ...report.en, ...prompts.en, ...paper.en, ...progress.en, ...home.en };
-const zh: Record<keyof typeof en, string> = { ...common.zh, ...report.zh, ...prompts.zh, ...paper.zh, ...progress.zh, ...home.zh };
+const en = { ...common.en, ...report.en, ...prompts.en, ...paper.en, ...progress.en, ...home.en, ...jobs.en };
+const zh: Record<keyof typeof en, string> = { ...common.zh, ...report.zh, ...prompts.zh, ...paper.zh, ...progress.zh, ...home.zh, ...jobs.zh };
 
 export type MessageKey = keyof typeof en;
 export type { Locale };

@@ -1,0 +1,80 @@
+import { enqueue, existingKeys, type NewOutboxRow } from '../db/queries/outbox.js';
+import { loadScheduleData } from '../db/queries/schedule-data.js';
+import { buildDigest, type DigestData } from '../src/domain/digest.js';
+import { localDateOf } from '../src/domain/time.js';
+import type { AppContext } from '../src/context.js';
+import { drainOutbox, type OutboxPayload } from '../src/outbox.js';
+import { digestMessages } from '../src/ui/digest.js';
+import { planContext, planTimezone } from './common.js';
+import type { Job, JobResult } from './types.js';
+
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+export interface DigestAttachment {
+  filename: string;
+  title: string;
+  bytes: Buffer;
+}
+
+/**
+ * Files posted in the digest's thread (a chart, a spreadsheet). Another module pushes a producer
+ * here at load time; it is called once per digest (not on a rerun that finds the digest queued)
+ * and may return null to add nothing. A producer that throws is logged and skipped: the digest
+ * goes out without it.
+ */
+export const digestAttachments: Array<(ctx: AppContext, data: DigestData) => Promise<DigestAttachment | null>> = [];
+
+export function digestKey(slotDate: string, channel: string): string {
+  return `digest:${slotDate}:${channel}`;
+}
+
+export const digestJob: Job = {
+  name: 'digest',
+  async schedule(ctx) {
+    const { timezone } = await planTimezone(ctx);
+    const [day, time] = ctx.config.digestSchedule.split(' ') as [string, string];
+    return { timezone, time, weekday: WEEKDAYS.indexOf(day) + 1 };
+  },
+  async run(ctx, opts): Promise<JobResult> {
+    const channel = ctx.config.digestChannel;
+    if (!channel) return { summary: ['digest: DIGEST_CHANNEL is not set; no digest'], completed: true };
+    const pc = await planContext(ctx, opts.slot);
+    if (!pc) return { summary: ['digest: no plan imported; nothing to do'], completed: true };
+    const today = localDateOf(opts.slot, pc.plan.timezone);
+    const key = digestKey(today, channel);
+    const already = (await existingKeys(ctx.db, [key])).has(key);
+    if (already && !opts.dryRun) {
+      const sent = await drainOutbox(ctx);
+      return { summary: [`digest ${today}: already queued; sent ${sent.sent} pending row(s)`], completed: true };
+    }
+    const data = await loadScheduleData(ctx.db, pc.plan.id, today);
+    const slotAt = opts.slot.toISOString();
+    const weekStartAt = new Date(opts.slot.getTime() - 7 * 86_400_000).toISOString();
+    const digest = buildDigest({ data, today, weekStartAt, slotAt, late: opts.late });
+    const rendered = digestMessages(ctx.config.defaultLocale, digest);
+    const head = `digest ${today}${opts.late ? ' (late)' : ''} to ${channel}: ${digest.overall.doneOfDue}/${digest.overall.due} due items done, ${digest.overdueBranches.length} branch(es) overdue, ${rendered.thread.length} thread repl(ies)`;
+    if (opts.dryRun) return { summary: [`${head} — dry run, nothing sent or recorded${already ? ' (already posted)' : ''}`, `  ${rendered.main.text}`], completed: false };
+
+    const rows: NewOutboxRow[] = [{ job: 'digest', key, recipient: channel, payload: { kind: 'message', text: rendered.main.text, blocks: rendered.main.blocks } satisfies OutboxPayload }];
+    rendered.thread.forEach((m, i) => {
+      rows.push({ job: 'digest', key: `${key}:thread:${i + 1}`, recipient: channel, payload: { kind: 'message', text: m.text, blocks: m.blocks, threadOf: key } satisfies OutboxPayload });
+    });
+    for (const produce of digestAttachments) {
+      try {
+        const file = await produce(ctx, digest);
+        if (!file) continue;
+        rows.push({
+          job: 'digest',
+          key: `${key}:file:${file.filename}`,
+          recipient: channel,
+          payload: { kind: 'file', filename: file.filename, title: file.title, base64: file.bytes.toString('base64'), threadOf: key } satisfies OutboxPayload,
+        });
+      } catch (err) {
+        ctx.logger.warn({ err }, 'digest: an attachment failed; the digest goes out without it');
+      }
+    }
+    const added = await enqueue(ctx.db, rows, ctx.clock.now());
+    const sent = await drainOutbox(ctx);
+    return { summary: [head, `  queued ${added.length} new, sent ${sent.sent} row(s), ${sent.failed} to retry, ${sent.dead} undeliverable`], completed: true };
+  },
+};

@@ -1,0 +1,53 @@
+import { enqueue, existingKeys } from '../db/queries/outbox.js';
+import { loadScheduleData } from '../db/queries/schedule-data.js';
+import { planEscalations, type EscalationRecipient } from '../src/domain/escalations.js';
+import { localDateOf } from '../src/domain/time.js';
+import { toLocale } from '../src/i18n/index.js';
+import { drainOutbox, type OutboxPayload } from '../src/outbox.js';
+import { planContext, planTimezone } from './common.js';
+import type { Job, JobResult } from './types.js';
+
+export const escalationsJob: Job = {
+  name: 'escalations',
+  async schedule(ctx) {
+    const { timezone } = await planTimezone(ctx);
+    return { timezone, time: ctx.config.escalationTime };
+  },
+  async run(ctx, opts): Promise<JobResult> {
+    const pc = await planContext(ctx, opts.slot);
+    if (!pc) return { summary: ['escalations: no plan imported; nothing to do'], completed: true };
+    const today = localDateOf(opts.slot, pc.plan.timezone);
+    const data = await loadScheduleData(ctx.db, pc.plan.id, today);
+    const recipients: EscalationRecipient[] = ctx.config.leadersChannel
+      ? [{ id: ctx.config.leadersChannel, locale: ctx.config.defaultLocale }]
+      : data.people.filter((p) => p.isLeader).map((p) => ({ id: p.slackUserId, locale: p.locale }));
+    const plan = planEscalations({
+      data,
+      calendar: pc.calendar,
+      planStarts: pc.plan.starts,
+      planEnds: pc.plan.ends,
+      today,
+      afterDays: ctx.config.escalateAfterDays,
+      recipients,
+    });
+    if (plan.status === 'skipped') return { summary: [`escalations ${today}: skipped (${plan.reason.replace('_', ' ')})`], completed: true };
+    const rows = plan.items.map((item) => ({
+      job: 'escalations',
+      key: item.key,
+      recipient: item.recipient,
+      payload: { kind: 'escalation', locale: toLocale(item.locale, ctx.config.defaultLocale), item } satisfies OutboxPayload,
+    }));
+    const head = `escalations ${today}: ${plan.items.length} item(s) overdue by more than ${ctx.config.escalateAfterDays} day(s), to ${recipients.map((r) => r.id).join(', ')}`;
+    if (opts.dryRun) {
+      const seen = await existingKeys(ctx.db, rows.map((r) => r.key));
+      const lines = [`${head} — dry run, nothing sent or recorded`];
+      for (const i of plan.items) {
+        lines.push(`  ${i.recipient}: ${i.branchCode ?? '-'} ${i.personName ?? ''} ${i.code} overdue ${i.overdueDays} day(s)${seen.has(i.key) ? ' (already escalated)' : ''}`);
+      }
+      return { summary: lines, completed: false };
+    }
+    const added = await enqueue(ctx.db, rows, ctx.clock.now());
+    const sent = await drainOutbox(ctx);
+    return { summary: [head, `  queued ${added.length} new, sent ${sent.sent} row(s) in ${sent.messages} message(s), ${sent.failed} to retry, ${sent.dead} undeliverable`], completed: true };
+  },
+};

@@ -1,0 +1,82 @@
+import { enqueue, existingKeys, type NewOutboxRow } from '../db/queries/outbox.js';
+import { loadScheduleData } from '../db/queries/schedule-data.js';
+import { yearOf } from '../src/domain/calendar.js';
+import { planReminders, type ScheduleData } from '../src/domain/reminders.js';
+import { localDateOf } from '../src/domain/time.js';
+import type { AppContext } from '../src/context.js';
+import { t, toLocale } from '../src/i18n/index.js';
+import { drainOutbox, type OutboxPayload } from '../src/outbox.js';
+import { stageText } from '../src/ui/reminder.js';
+import { planContext, planTimezone } from './common.js';
+import type { Job, JobResult } from './types.js';
+
+/**
+ * When the official calendar has no data for the year, each admin is told once (the outbox key
+ * holds the year), and the calendar falls back to Monday–Friday.
+ */
+export function calendarNoticeRows(ctx: AppContext, data: ScheduleData, year: number): NewOutboxRow[] {
+  return data.people
+    .filter((p) => p.isAdmin)
+    .map((admin) => {
+      const locale = toLocale(admin.locale, ctx.config.defaultLocale);
+      return {
+        job: 'admin',
+        key: `calendar-missing:${year}:${admin.slackUserId}`,
+        recipient: admin.slackUserId,
+        payload: { kind: 'message', text: t(locale, 'jobs.calendar_missing', { year }) } satisfies OutboxPayload,
+      };
+    });
+}
+
+export const remindersJob: Job = {
+  name: 'reminders',
+  async schedule(ctx) {
+    const { timezone, reminderTime } = await planTimezone(ctx);
+    return { timezone, time: ctx.config.reminderTime ?? reminderTime };
+  },
+  async run(ctx, opts): Promise<JobResult> {
+    const pc = await planContext(ctx, opts.slot);
+    if (!pc) return { summary: ['reminders: no plan imported; nothing to do'], completed: true };
+    const tz = pc.plan.timezone;
+    const today = localDateOf(opts.slot, tz);
+    const lastRunDate = opts.lastSlot ? localDateOf(opts.lastSlot, tz) : null;
+    const data = await loadScheduleData(ctx.db, pc.plan.id, today);
+    const rows: NewOutboxRow[] = [];
+    if (!pc.calendar.hasOfficialData(yearOf(today))) rows.push(...calendarNoticeRows(ctx, data, yearOf(today)));
+
+    const plan = planReminders({ data, calendar: pc.calendar, stages: pc.stages, planStarts: pc.plan.starts, planEnds: pc.plan.ends, today, lastRunDate });
+    if (plan.status === 'skipped') {
+      if (!opts.dryRun && rows.length > 0) {
+        await enqueue(ctx.db, rows, ctx.clock.now());
+        await drainOutbox(ctx);
+      }
+      // A day off does not count as a run: the next working day's window starts at the last real one.
+      return { summary: [`reminders ${today}: skipped (${plan.reason.replace('_', ' ')})`], completed: plan.reason !== 'day_off' };
+    }
+    for (const m of plan.messages) {
+      const locale = toLocale(m.locale, ctx.config.defaultLocale);
+      for (const item of m.items) rows.push({ job: 'reminders', key: item.key, recipient: m.slackUserId, payload: { kind: 'reminder', locale, item } satisfies OutboxPayload });
+    }
+    const items = plan.messages.reduce((n, m) => n + m.items.length, 0);
+    const head = `reminders ${today} (since ${lastRunDate ?? 'the start'}): ${items} item(s) for ${plan.messages.length} person(s)`;
+
+    if (opts.dryRun) {
+      const seen = await existingKeys(ctx.db, rows.map((r) => r.key));
+      const lines = [`${head} — dry run, nothing sent or recorded`];
+      for (const m of plan.messages) {
+        lines.push(`  ${m.slackUserId} ${m.name}:`);
+        for (const i of m.items) {
+          const where = i.branchCode ?? 'own paper';
+          lines.push(`    ${i.code} ${where} [${i.stage.key}] ${stageText('en', i).replace(/\*/g, '')}${seen.has(i.key) ? ' (already queued; not sent again)' : ''}`);
+        }
+      }
+      return { summary: lines, completed: false };
+    }
+    const added = await enqueue(ctx.db, rows, ctx.clock.now());
+    const sent = await drainOutbox(ctx);
+    return {
+      summary: [head, `  queued ${added.length} new, sent ${sent.sent} row(s) in ${sent.messages} message(s), ${sent.failed} to retry, ${sent.dead} undeliverable`],
+      completed: true,
+    };
+  },
+};

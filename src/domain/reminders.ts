@@ -1,0 +1,235 @@
+import { daysBetween, type WorkCalendar } from './calendar.js';
+import { latestStageInWindow, type Stage, type StageConfig } from './stages.js';
+import {
+  appliesToBranch,
+  appliesToPerson,
+  type Branch,
+  type LocalDate,
+  type LocalizedText,
+  type Obligation,
+  type Rank,
+} from './types.js';
+
+/**
+ * Everything the jobs plan from, loaded in bulk (db/queries/schedule-data.ts): one array per
+ * table, never one query per branch. Plain data; the planners below are pure functions of it.
+ */
+export interface ScheduleData {
+  obligations: Obligation[];
+  branches: Branch[];
+  /** Active people only. */
+  people: SchedulePerson[];
+  secretaries: { branchId: number; personId: number }[];
+  reports: { obligationId: number; branchId: number; status: string; onTime: boolean; submittedAt: string }[];
+  papers: ScheduledPaper[];
+  /** Approved extensions only. */
+  extensions: { obligationId: number; branchId: number; newDue: LocalDate; decidedAt: string | null }[];
+  /** Exemptions not revoked. */
+  exemptions: { obligationId: number; branchId: number }[];
+  snoozes: { personId: number; obligationId: number; branchId: number | null; untilDate: LocalDate }[];
+}
+
+export interface SchedulePerson {
+  id: number;
+  slackUserId: string;
+  name: string;
+  branchId: number | null;
+  rank: Rank | null;
+  locale: string | null;
+  isAdmin: boolean;
+  isLeader: boolean;
+}
+
+export interface ScheduledPaper {
+  authorId: number;
+  kind: string;
+  status: string;
+  title: string;
+  excellent: boolean;
+  submittedAt: string;
+  reviewedAt: string | null;
+}
+
+/** One thing owed: a branch's report, or a person's paper. */
+export interface OwedItem {
+  obligation: Obligation;
+  /** The branch that owes a report, or the author's branch for a paper (null when none). */
+  branch: Branch | null;
+  /** Set for a paper: the person who owes it. */
+  person: SchedulePerson | null;
+  /** The plan's due date, or the latest approved extension's. */
+  due: LocalDate;
+  done: boolean;
+  exempt: boolean;
+}
+
+/** A stable text id of an item, for outbox keys: obligation and branch, or obligation and person. */
+export function itemId(item: Pick<OwedItem, 'obligation' | 'branch' | 'person'>): string {
+  return item.person ? `${item.obligation.id}:p${item.person.id}` : `${item.obligation.id}:b${item.branch?.id ?? 0}`;
+}
+
+const DONE_STATUSES = new Set(['submitted', 'accepted']);
+
+/**
+ * Every item owed under the plan: each active branch times each report obligation of its
+ * category, and each ranked person times each paper obligation of their rank. A returned report
+ * is not done; a withdrawn one is as good as none.
+ */
+export function collectItems(data: ScheduleData): OwedItem[] {
+  const branchesById = new Map(data.branches.map((b) => [b.id, b]));
+  // Numeric keys: planning 10,000 branches must not build hundreds of thousands of strings.
+  const key = (obligationId: number, branchId: number) => obligationId * 4_194_304 + branchId;
+  const done = new Set<number>();
+  for (const r of data.reports) if (DONE_STATUSES.has(r.status)) done.add(key(r.obligationId, r.branchId));
+  const exempt = new Set<number>();
+  for (const e of data.exemptions) exempt.add(key(e.obligationId, e.branchId));
+  const extended = new Map<number, { due: LocalDate; at: string }>();
+  for (const x of data.extensions) {
+    const k = key(x.obligationId, x.branchId);
+    const prev = extended.get(k);
+    // Several approvals: the one decided last wins.
+    if (!prev || (x.decidedAt ?? '') >= prev.at) extended.set(k, { due: x.newDue, at: x.decidedAt ?? '' });
+  }
+  const papersByAuthor = new Map<number, ScheduledPaper[]>();
+  for (const p of data.papers) {
+    const list = papersByAuthor.get(p.authorId);
+    if (list) list.push(p);
+    else papersByAuthor.set(p.authorId, [p]);
+  }
+
+  const reportObligations = data.obligations.filter((o) => o.kind === 'report');
+  const paperObligations = data.obligations.filter((o) => o.kind === 'paper');
+  const out: OwedItem[] = [];
+  for (const branch of data.branches) {
+    for (const ob of reportObligations) {
+      if (!appliesToBranch(ob, branch.category)) continue;
+      const k = key(ob.id, branch.id);
+      out.push({ obligation: ob, branch, person: null, due: extended.get(k)?.due ?? ob.due, done: done.has(k), exempt: exempt.has(k) });
+    }
+  }
+  for (const person of data.people) {
+    if (person.rank === null) continue;
+    for (const ob of paperObligations) {
+      if (!appliesToPerson(ob, person.rank)) continue;
+      const papers = papersByAuthor.get(person.id) ?? [];
+      const isDone = papers.some((p) => DONE_STATUSES.has(p.status) && (ob.paperKinds as string[]).includes(p.kind));
+      const branch = person.branchId === null ? null : (branchesById.get(person.branchId) ?? null);
+      out.push({ obligation: ob, branch, person, due: ob.due, done: isDone, exempt: false });
+    }
+  }
+  return out;
+}
+
+export interface ReminderItem {
+  /** The outbox key: obligation, recipient, stage and the due date the stage counts from. */
+  key: string;
+  obligationId: number;
+  code: string;
+  title: LocalizedText;
+  kind: 'report' | 'paper';
+  branchId: number | null;
+  branchCode: string | null;
+  branchName: string | null;
+  due: LocalDate;
+  stage: Pick<Stage, 'key' | 'kind' | 'nominal' | 'sendOn'>;
+  /** Calendar days from today to the due date: negative when overdue. */
+  daysLeft: number;
+}
+
+export interface ReminderMessage {
+  personId: number;
+  slackUserId: string;
+  name: string;
+  locale: string | null;
+  items: ReminderItem[];
+}
+
+export interface ReminderPlanInput {
+  data: ScheduleData;
+  calendar: WorkCalendar;
+  stages: StageConfig;
+  planStarts: LocalDate;
+  planEnds: LocalDate;
+  today: LocalDate;
+  /** The local date of the last completed run; null when the job never completed. */
+  lastRunDate: LocalDate | null;
+}
+
+export type ReminderPlan =
+  | { status: 'skipped'; reason: 'day_off' | 'outside_plan' | 'already_ran' }
+  | { status: 'planned'; messages: ReminderMessage[] };
+
+export function reminderKey(item: Pick<OwedItem, 'obligation' | 'branch' | 'person'>, recipient: string, due: LocalDate, stageKey: string): string {
+  return `reminder:${itemId(item)}:${recipient}:${due}:${stageKey}`;
+}
+
+/**
+ * Who gets which reminder today. An open item is mentioned once when any of its stage dates
+ * (already moved to a working day by stages.ts) fell in (lastRunDate, today]: a stage missed while
+ * the bot was down goes out at the next run, and several missed stages make one mention, named
+ * after the latest. Nothing goes out on a day off, outside the plan's period, for a done or
+ * exempt item, or for an item the recipient snoozed until after today.
+ */
+export function planReminders(input: ReminderPlanInput): ReminderPlan {
+  const { data, calendar, stages, today, lastRunDate } = input;
+  if (today < input.planStarts || today > input.planEnds) return { status: 'skipped', reason: 'outside_plan' };
+  if (!calendar.isWorkday(today)) return { status: 'skipped', reason: 'day_off' };
+  if (lastRunDate !== null && lastRunDate >= today) return { status: 'skipped', reason: 'already_ran' };
+
+  // Stages depend only on the due date and the window: computed once per distinct date.
+  const stageByDue = new Map<LocalDate, Stage | null>();
+  const stageFor = (due: LocalDate): Stage | null => {
+    let s = stageByDue.get(due);
+    if (s === undefined) {
+      s = latestStageInWindow(due, stages, calendar, lastRunDate, today);
+      stageByDue.set(due, s);
+    }
+    return s;
+  };
+
+  const peopleById = new Map(data.people.map((p) => [p.id, p]));
+  const secretariesOf = new Map<number, SchedulePerson[]>();
+  for (const s of data.secretaries) {
+    const person = peopleById.get(s.personId);
+    if (!person) continue;
+    const list = secretariesOf.get(s.branchId);
+    if (list) list.push(person);
+    else secretariesOf.set(s.branchId, [person]);
+  }
+  const snoozed = new Set<string>();
+  for (const s of data.snoozes) if (s.untilDate > today) snoozed.add(`${s.personId}:${s.obligationId}:${s.branchId ?? ''}`);
+
+  const byPerson = new Map<number, ReminderMessage>();
+  for (const item of collectItems(data)) {
+    if (item.done || item.exempt) continue;
+    const stage = stageFor(item.due);
+    if (!stage) continue;
+    const recipients = item.person ? [item.person] : item.branch ? (secretariesOf.get(item.branch.id) ?? []) : [];
+    for (const person of recipients) {
+      const branchPart = item.person ? '' : (item.branch?.id ?? '');
+      if (snoozed.size > 0 && snoozed.has(`${person.id}:${item.obligation.id}:${branchPart}`)) continue;
+      let message = byPerson.get(person.id);
+      if (!message) {
+        message = { personId: person.id, slackUserId: person.slackUserId, name: person.name, locale: person.locale, items: [] };
+        byPerson.set(person.id, message);
+      }
+      message.items.push({
+        key: reminderKey(item, person.slackUserId, item.due, stage.key),
+        obligationId: item.obligation.id,
+        code: item.obligation.code,
+        title: item.obligation.title,
+        kind: item.obligation.kind,
+        branchId: item.person ? null : (item.branch?.id ?? null),
+        branchCode: item.branch?.code ?? null,
+        branchName: item.branch?.name ?? null,
+        due: item.due,
+        stage: { key: stage.key, kind: stage.kind, nominal: stage.nominal, sendOn: stage.sendOn },
+        daysLeft: daysBetween(today, item.due),
+      });
+    }
+  }
+  const messages = [...byPerson.values()];
+  for (const m of messages) m.items.sort((a, b) => a.due.localeCompare(b.due) || a.code.localeCompare(b.code) || (a.branchCode ?? '').localeCompare(b.branchCode ?? ''));
+  messages.sort((a, b) => a.personId - b.personId);
+  return { status: 'planned', messages };
+}

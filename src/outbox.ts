@@ -1,0 +1,347 @@
+import { randomUUID } from 'node:crypto';
+import { WebClient, type KnownBlock } from '@slack/web-api';
+import { claimableRecipients, claimRecipient, enqueue, findByKey, listDead, markSent, release, renewClaim, type OutboxRow } from '../db/queries/outbox.js';
+import { listAdmins } from '../db/queries/people.js';
+import type { AppContext } from './context.js';
+import type { EscalationItem } from './domain/escalations.js';
+import type { ReminderItem } from './domain/reminders.js';
+import { toLocale, type Locale } from './i18n/index.js';
+import { deadReportMessages, type DeadItem } from './ui/admin-notice.js';
+import { escalationMessages } from './ui/escalation.js';
+import { reminderMessages } from './ui/reminder.js';
+
+/**
+ * What an outbox row holds. Rows of a grouped kind that wait for the same recipient go out as one
+ * message (one DM per person per run, one escalation post grouped by branch); the others one by one,
+ * in the order they were queued, a thread reply after its parent.
+ */
+export type OutboxPayload =
+  | { kind: 'reminder'; locale: Locale; item: ReminderItem }
+  | { kind: 'escalation'; locale: Locale; item: EscalationItem }
+  | { kind: 'dead'; locale: Locale; item: DeadItem }
+  | { kind: 'message'; text: string; blocks?: KnownBlock[]; threadOf?: string }
+  | { kind: 'file'; filename: string; title: string; base64: string; threadOf?: string };
+
+type GroupedKind = 'reminder' | 'escalation' | 'dead';
+const GROUPED = new Set<string>(['reminder', 'escalation', 'dead']);
+
+/** The two Slack calls the outbox makes; the default goes through ctx.slack's token and URL. */
+export interface SlackSender {
+  post(args: { channel: string; text: string; blocks?: KnownBlock[]; threadTs?: string }): Promise<{ ts: string }>;
+  upload(args: { channel: string; threadTs?: string; filename: string; title: string; bytes: Buffer }): Promise<{ id: string }>;
+}
+
+export interface DrainOptions {
+  /** DMs to different people in flight at once. Slack's per-channel limit makes one channel serial anyway. */
+  concurrency?: number;
+  /** Gap between two posts to the same channel: Slack allows about one message a second per channel. */
+  perChannelIntervalMs?: number;
+  /** A 429 asking to wait longer than this gives the rows back for a later run instead of waiting. */
+  maxInlineWaitMs?: number;
+  /** Transient failures (5xx, network) retried inline this many times before the row waits for a later run. */
+  inlineTries?: number;
+  backoffBaseMs?: number;
+}
+
+export interface DrainResult {
+  sent: number;
+  messages: number;
+  failed: number;
+  dead: number;
+  rateLimited: number;
+}
+
+/** A row claimed longer ago than this was left by a process that died; another may take it. */
+export const CLAIM_TTL_MS = 10 * 60 * 1000;
+/** After this many claims a row stops being retried and admins are told. */
+export const MAX_ATTEMPTS = 8;
+const LATER_MS = 5 * 60 * 1000;
+
+const senders = new WeakMap<object, SlackSender>();
+const drainDefaults = new WeakMap<object, DrainOptions>();
+
+/**
+ * Per-context overrides: a sender (tests inject faults here) and drain settings (a test against a
+ * fake without rate limits need not space posts a second apart).
+ */
+export function configureOutbox(ctx: AppContext, opts: { sender?: SlackSender; drain?: DrainOptions }): void {
+  if (opts.sender) senders.set(ctx, opts.sender);
+  if (opts.drain) drainDefaults.set(ctx, opts.drain);
+}
+
+export function senderFor(ctx: AppContext): SlackSender {
+  const existing = senders.get(ctx);
+  if (existing) return existing;
+  if (!ctx.slack) throw new Error('No Slack client in this context: sending needs SLACK_BOT_TOKEN');
+  // Our own client over the same token and URL: retries off (the outbox decides), and a 429
+  // rejected at once with its Retry-After instead of pausing every other send of the client.
+  const client = new WebClient(ctx.slack.token, {
+    slackApiUrl: ctx.slack.slackApiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logLevel: undefined,
+    logger: { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => 'error' as never, setName() {} },
+  });
+  const sender: SlackSender = {
+    async post({ channel, text, blocks, threadTs }) {
+      const res = await client.chat.postMessage({ channel, text, ...(blocks ? { blocks } : {}), ...(threadTs ? { thread_ts: threadTs } : {}), unfurl_links: false });
+      return { ts: String(res.ts) };
+    },
+    async upload({ channel, threadTs, filename, title, bytes }) {
+      const res = threadTs
+        ? await client.files.uploadV2({ channel_id: channel, thread_ts: threadTs, filename, title, file: bytes })
+        : await client.files.uploadV2({ channel_id: channel, filename, title, file: bytes });
+      const files = (res as { files?: { files?: { id?: string }[] }[] }).files ?? [];
+      return { id: files[0]?.files?.[0]?.id ?? 'uploaded' };
+    },
+  };
+  senders.set(ctx, sender);
+  return sender;
+}
+
+type Failure = { type: 'rate'; retryAfterMs: number } | { type: 'transient'; error: string } | { type: 'permanent'; error: string };
+
+const TRANSIENT_PLATFORM = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+
+/** Sorts a Slack error into: wait and go on, try again, or give up (recorded and reported). */
+export function classify(err: unknown): Failure {
+  const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; statusCode?: number; message?: string };
+  if (e?.code === 'slack_webapi_rate_limited_error') return { type: 'rate', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000 };
+  if (e?.code === 'slack_webapi_platform_error') {
+    const code = e.data?.error ?? 'unknown_error';
+    if (code === 'ratelimited') return { type: 'rate', retryAfterMs: 1000 };
+    return TRANSIENT_PLATFORM.has(code) ? { type: 'transient', error: code } : { type: 'permanent', error: code };
+  }
+  if (e?.code === 'slack_webapi_http_error') return { type: 'transient', error: `http_${e.statusCode ?? 'error'}` };
+  return { type: 'transient', error: e?.message ?? String(err) };
+}
+
+interface Unit {
+  rows: OutboxRow[];
+  /** Built at send time from the rows' payloads. */
+  send: (threadTs: string | undefined) => Promise<string>;
+  threadOf: string | undefined;
+  tries: number;
+}
+
+function groupedUnits(kind: GroupedKind, recipient: string, rows: OutboxRow[], sender: SlackSender): Unit[] {
+  const locale = (rows[0]!.payload as { locale: Locale }).locale;
+  const payloads = rows.map((r) => r.payload as OutboxPayload);
+  const rendered =
+    kind === 'reminder'
+      ? reminderMessages(locale, payloads.map((p) => (p as { item: ReminderItem }).item))
+      : kind === 'escalation'
+        ? escalationMessages(locale, payloads.map((p) => (p as { item: EscalationItem }).item))
+        : deadReportMessages(locale, payloads.map((p) => (p as { item: DeadItem }).item));
+  return rendered.map((m) => ({
+    rows: m.indexes.map((i) => rows[i]!),
+    threadOf: undefined,
+    tries: 0,
+    send: async () => (await sender.post({ channel: recipient, text: m.text, blocks: m.blocks })).ts,
+  }));
+}
+
+function unitsFor(recipient: string, rows: OutboxRow[], sender: SlackSender): Unit[] {
+  const units: Unit[] = [];
+  const groups = new Map<string, OutboxRow[]>();
+  for (const row of rows) {
+    const p = row.payload as OutboxPayload;
+    if (GROUPED.has(p.kind)) {
+      const k = `${p.kind}:${(p as { locale: string }).locale}`;
+      const list = groups.get(k);
+      if (list) list.push(row);
+      else groups.set(k, [row]);
+    } else if (p.kind === 'message') {
+      units.push({
+        rows: [row],
+        threadOf: p.threadOf,
+        tries: 0,
+        send: async (threadTs) => (await sender.post({ channel: recipient, text: p.text, ...(p.blocks ? { blocks: p.blocks } : {}), ...(threadTs ? { threadTs } : {}) })).ts,
+      });
+    } else if (p.kind === 'file') {
+      units.push({
+        rows: [row],
+        threadOf: p.threadOf,
+        tries: 0,
+        send: async (threadTs) => (await sender.upload({ channel: recipient, ...(threadTs ? { threadTs } : {}), filename: p.filename, title: p.title, bytes: Buffer.from(p.base64, 'base64') })).id,
+      });
+    }
+  }
+  for (const [k, list] of groups) units.push(...groupedUnits(k.split(':')[0] as GroupedKind, recipient, list, sender));
+  return units.sort((a, b) => a.rows[0]!.id - b.rows[0]!.id);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/**
+ * Sends what the outbox holds: claim a recipient's rows, send, record Slack's ts. Different
+ * recipients go in parallel (bounded); one recipient's messages go in order, spaced to Slack's
+ * per-channel rate. A 429 waits for Retry-After and goes on; 5xx and network errors are retried
+ * a few times, then left for a later run; errors that will not heal are recorded as dead and
+ * reported to admins once. No transaction is open while Slack is called.
+ */
+export async function drainOutbox(ctx: AppContext, opts: DrainOptions = {}): Promise<DrainResult> {
+  const result: DrainResult = { sent: 0, messages: 0, failed: 0, dead: 0, rateLimited: 0 };
+  for (let pass = 0; pass < 4; pass++) {
+    const before = result.sent + result.failed + result.dead;
+    await drainPass(ctx, opts, result);
+    const reported = await reportDead(ctx);
+    if (result.sent + result.failed + result.dead === before && reported === 0) break;
+  }
+  return result;
+}
+
+async function drainPass(ctx: AppContext, given: DrainOptions, result: DrainResult): Promise<void> {
+  const opts = { ...drainDefaults.get(ctx), ...given };
+  const concurrency = opts.concurrency ?? 16;
+  const interval = opts.perChannelIntervalMs ?? 1050;
+  const maxInlineWait = opts.maxInlineWaitMs ?? 30_000;
+  const inlineTries = opts.inlineTries ?? 3;
+  const backoffBase = opts.backoffBaseMs ?? 500;
+  const claimer = `${process.pid}:${randomUUID()}`;
+  const sender = senderFor(ctx);
+  const expiry = () => new Date(ctx.clock.now().getTime() - CLAIM_TTL_MS);
+  const recipients = await claimableRecipients(ctx.db, ctx.clock.now(), expiry());
+  if (recipients.length === 0) return;
+  const sentTs = new Map<string, string>();
+
+  const queues = new Map<string, Unit[] | null>(recipients.map((r) => [r, null]));
+  const nextAt = new Map<string, number>();
+  const busy = new Set<string>();
+  const inflight = new Set<Promise<void>>();
+
+  const parentTs = async (key: string): Promise<string | null | 'dead'> => {
+    const hit = sentTs.get(key);
+    if (hit) return hit;
+    const row = await findByKey(ctx.db, key);
+    if (!row) return 'dead';
+    if (row.state === 'dead') return 'dead';
+    return row.state === 'sent' ? row.messageTs : null;
+  };
+
+  /** One step for a recipient: claim its rows, or send its next unit. Returns the wait before its next step. */
+  const step = async (recipient: string): Promise<number> => {
+    const queue = queues.get(recipient);
+    if (queue === null || queue === undefined) {
+      const rows = await claimRecipient(ctx.db, recipient, claimer, ctx.clock.now(), expiry());
+      queues.set(recipient, unitsFor(recipient, rows, sender));
+      return 0;
+    }
+    const unit = queue[0]!;
+    const ids = unit.rows.map((r) => r.id);
+    let threadTs: string | undefined;
+    if (unit.threadOf) {
+      const parent = await parentTs(unit.threadOf);
+      if (parent === 'dead') {
+        queue.shift();
+        await release(ctx.db, ids, claimer, { state: 'dead', notBefore: ctx.clock.now(), error: 'parent_message_dead' });
+        result.dead += ids.length;
+        return 0;
+      }
+      if (parent === null) {
+        // The parent is still queued elsewhere: leave this reply for the next pass.
+        queue.shift();
+        await release(ctx.db, ids, claimer, { state: 'pending', notBefore: ctx.clock.now(), error: null });
+        return 0;
+      }
+      threadTs = parent;
+    }
+    try {
+      const ts = await unit.send(threadTs);
+      queue.shift();
+      await markSent(ctx.db, ids, claimer, ts, ctx.clock.now());
+      for (const r of unit.rows) sentTs.set(r.key, ts);
+      result.sent += ids.length;
+      result.messages += 1;
+      return interval;
+    } catch (err) {
+      const f = classify(err);
+      const now = ctx.clock.now();
+      if (f.type === 'rate') {
+        result.rateLimited += 1;
+        if (f.retryAfterMs <= maxInlineWait) {
+          await renewClaim(ctx.db, queue.flatMap((u) => u.rows.map((r) => r.id)), claimer, now);
+          return f.retryAfterMs;
+        }
+        queue.length = 0;
+        await release(ctx.db, ids, claimer, { state: 'failed', notBefore: new Date(now.getTime() + f.retryAfterMs), error: 'ratelimited' });
+        result.failed += ids.length;
+        return 0;
+      }
+      if (f.type === 'transient') {
+        unit.tries += 1;
+        if (unit.tries < inlineTries) return backoffBase * 2 ** (unit.tries - 1);
+        queue.shift();
+        const exhausted = unit.rows.every((r) => r.attempts >= MAX_ATTEMPTS);
+        await release(ctx.db, ids, claimer, { state: exhausted ? 'dead' : 'failed', notBefore: new Date(now.getTime() + LATER_MS), error: f.error });
+        if (exhausted) result.dead += ids.length;
+        else result.failed += ids.length;
+        ctx.logger.warn({ recipient, error: f.error, keys: unit.rows.map((r) => r.key) }, exhausted ? 'outbox: giving up' : 'outbox: will retry later');
+        return 0;
+      }
+      queue.shift();
+      await release(ctx.db, ids, claimer, { state: 'dead', notBefore: now, error: f.error });
+      result.dead += ids.length;
+      ctx.logger.warn({ recipient, error: f.error, keys: unit.rows.map((r) => r.key) }, 'outbox: will not heal; admins will be told');
+      return 0;
+    }
+  };
+
+  for (;;) {
+    const now = Date.now();
+    let earliest = Infinity;
+    for (const [recipient, queue] of queues) {
+      if (inflight.size >= concurrency) break;
+      if (busy.has(recipient)) continue;
+      if (queue !== null && queue.length === 0) {
+        queues.delete(recipient);
+        continue;
+      }
+      const at = nextAt.get(recipient) ?? 0;
+      if (at > now) {
+        earliest = Math.min(earliest, at);
+        continue;
+      }
+      busy.add(recipient);
+      const p: Promise<void> = step(recipient)
+        .then(
+          (waitMs) => {
+            nextAt.set(recipient, Date.now() + waitMs);
+          },
+          (err: unknown) => {
+            // A database error: stop this recipient; its claimed rows expire and are retried.
+            ctx.logger.error({ err, recipient }, 'outbox: send step failed');
+            queues.set(recipient, []);
+          },
+        )
+        .finally(() => {
+          busy.delete(recipient);
+          inflight.delete(p);
+        });
+      inflight.add(p);
+    }
+    if (queues.size === 0 && inflight.size === 0) return;
+    const waits: Promise<unknown>[] = [...inflight];
+    if (Number.isFinite(earliest)) waits.push(sleep(earliest - now));
+    if (waits.length === 0) waits.push(sleep(5));
+    await Promise.race(waits);
+  }
+}
+
+/** Tells each admin, once, about messages that could not be delivered. Returns rows queued. */
+async function reportDead(ctx: AppContext): Promise<number> {
+  const dead = await listDead(ctx.db, ['reminders', 'escalations', 'digest']);
+  if (dead.length === 0) return 0;
+  const admins = await listAdmins(ctx.db);
+  const rows = admins.flatMap((admin) =>
+    dead.map((d) => ({
+      job: 'admin',
+      key: `dead:${d.key}:${admin.slackUserId}`,
+      recipient: admin.slackUserId,
+      payload: { kind: 'dead', locale: toLocale(admin.locale, ctx.config.defaultLocale), item: { key: d.key, job: d.job, recipient: d.recipient, error: d.lastError ?? 'unknown' } } satisfies OutboxPayload,
+    })),
+  );
+  if (admins.length === 0) ctx.logger.warn({ dead: dead.length }, 'outbox: undeliverable messages and no admin in the roster to tell');
+  const added = await enqueue(ctx.db, rows, ctx.clock.now());
+  return added.length;
+}

@@ -1,0 +1,24 @@
+import type { KnownBlock } from '@slack/types';
+import { t, type Locale } from '../i18n/index.js';
+import { LIMITS, clip, escape, mrkdwn, plain } from './limits.js';
+import type { RenderedMessage } from './reminder.js';
+
+/** An outbox row that will not be delivered (user gone, channel archived …). */
+export interface DeadItem {
+  key: string;
+  job: string;
+  recipient: string;
+  error: string;
+}
+
+/** Tells an admin which messages could not be delivered: one message for the lot. */
+export function deadReportMessages(locale: Locale, items: DeadItem[]): RenderedMessage[] {
+  if (items.length === 0) return [];
+  const lines = items.map((d) => t(locale, 'jobs.dead.item', { job: d.job, recipient: /^[UW]/.test(d.recipient) ? `<@${d.recipient}>` : `<#${d.recipient}>`, error: escape(d.error) }));
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain(t(locale, 'jobs.dead.header'), LIMITS.headerText) },
+    { type: 'section', text: mrkdwn(clip(lines.join('\n'), LIMITS.sectionText)) },
+    { type: 'context', elements: [mrkdwn(t(locale, 'jobs.dead.footer'))] },
+  ];
+  return [{ text: t(locale, 'jobs.dead.text', { count: items.length }), blocks, indexes: items.map((_, i) => i) }];
+}
