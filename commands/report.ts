@@ -1,4 +1,4 @@
-import type { App, BlockAction, StaticSelectAction } from '@slack/bolt';
+import type { App, BlockAction, RespondFn, StaticSelectAction } from '@slack/bolt';
 import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
@@ -153,7 +153,7 @@ async function personName(ctx: AppContext, personId: number): Promise<string> {
 type Say = (text: string) => Promise<unknown>;
 
 /** Answers a button: in place of the message it came from, else (from a modal or the App Home) by DM. */
-export function actionReply(client: WebClient, body: BlockAction, respond: (msg: Record<string, unknown>) => Promise<unknown>) {
+export function actionReply(client: WebClient, body: BlockAction, respond: RespondFn) {
   return async (text: string, opts: { replace?: boolean } = {}) => {
     if (body.response_url) await respond({ response_type: 'ephemeral', replace_original: opts.replace ?? false, text });
     else await client.chat.postMessage({ channel: body.user.id, text });
