@@ -6,6 +6,8 @@ import * as prompts from './prompts.js';
 import * as paper from './paper.js';
 import * as progress from './progress.js';
 import * as home from './home.js';
+import * as rankings from './rankings.js';
+import * as pacesetter from './pacesetter.js';
 
 /** Every slash command with its modals and buttons; one module each. */
 export function registerCommands(app: App, ctx: AppContext): void {
@@ -15,4 +17,6 @@ export function registerCommands(app: App, ctx: AppContext): void {
   paper.register(app, ctx);
   progress.register(app, ctx);
   home.register(app, ctx);
+  rankings.register(app, ctx);
+  pacesetter.register(app, ctx);
 }

@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import { branchChecklist, type ChecklistItem } from './checklist.js';
 import { scoreItems, type BranchScore, type ScoringMode, type ScoringRules } from './scoring.js';
-import type { Branch, Category, LocalDate, Obligation, Person, Report } from './types.js';
+import { CATEGORIES, type Branch, type Category, type LocalDate, type Obligation, type Person, type Report } from './types.js';
 
 export type RankingPeriod = 'year' | 'month';
 
@@ -134,4 +135,36 @@ export function findBranch(branches: readonly Branch[], text: string): Branch | 
   const needle = text.trim();
   const upper = needle.toUpperCase();
   return branches.find((b) => b.code.toUpperCase() === upper) ?? branches.find((b) => b.name === needle);
+}
+
+export type RankingsRequest =
+  | { kind: 'list'; category: Category | null; period: RankingPeriod; public: boolean }
+  | { kind: 'explain'; branch: string }
+  | { kind: 'invalid' };
+
+const RankingsTextSchema = z.string().max(300);
+
+/**
+ * `/rankings [category|all] [month|year] [public]` in any order, or `/rankings explain BRANCH`.
+ * `aliases` maps other spellings of a category (its names in both languages) to the category.
+ */
+export function parseRankingsText(text: unknown, aliases: ReadonlyMap<string, Category> = new Map()): RankingsRequest {
+  const parsed = RankingsTextSchema.safeParse(text ?? '');
+  if (!parsed.success) return { kind: 'invalid' };
+  const words = parsed.data.trim().split(/\s+/).filter((w) => w !== '');
+  if (words[0]?.toLowerCase() === 'explain') {
+    const branch = words.slice(1).join(' ');
+    return branch === '' ? { kind: 'invalid' } : { kind: 'explain', branch };
+  }
+  const request: Extract<RankingsRequest, { kind: 'list' }> = { kind: 'list', category: null, period: 'year', public: false };
+  for (const word of words) {
+    const w = word.toLowerCase();
+    if (w === 'all') request.category = null;
+    else if (w === 'month' || w === 'year') request.period = w;
+    else if (w === 'public') request.public = true;
+    else if ((CATEGORIES as readonly string[]).includes(w)) request.category = w as Category;
+    else if (aliases.has(word)) request.category = aliases.get(word)!;
+    else return { kind: 'invalid' };
+  }
+  return request;
 }

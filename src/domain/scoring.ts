@@ -45,12 +45,16 @@ export function creditFor(state: ItemState, rules: ScoringRules): number {
   return 0;
 }
 
-/** Whether an item is in the denominator: never when exempt; when due or done during the year; always at the year end. */
-export function counts(state: ItemState, mode: ScoringMode): boolean {
-  if (state === 'exempt') return false;
+/**
+ * Whether an item is in the denominator: never when exempt; at the year end always; during the
+ * year once reported or once its due date has passed. A report returned before its due date can
+ * still be put right in time, so it counts only once the date passes.
+ */
+export function counts(item: Pick<ChecklistItem, 'state' | 'daysLeft'>, mode: ScoringMode): boolean {
+  if (item.state === 'exempt') return false;
   if (mode === 'final') return true;
-  // A report returned before its due date can still be put right: it counts once the date passes.
-  return state !== 'open';
+  if (item.state === 'open') return false;
+  return item.state !== 'returned' || item.daysLeft < 0;
 }
 
 /** One decimal, so that 2/3 and 4/6 are the same score and tie. */
@@ -62,7 +66,7 @@ export function scoreItems(items: readonly ChecklistItem[], rules: ScoringRules,
   let earned = 0;
   let possible = 0;
   const lines = items.map((item): ScoreLine => {
-    const counted = counts(item.state, mode);
+    const counted = counts(item, mode);
     const credit = counted ? creditFor(item.state, rules) : 0;
     const lineEarned = credit * item.obligation.weight;
     const linePossible = counted ? item.obligation.weight : 0;

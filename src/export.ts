@@ -1,0 +1,207 @@
+import ExcelJS from 'exceljs';
+import { DateTime } from 'luxon';
+import type { ExportData } from '../db/queries/export.js';
+import type { ScoreLine } from './domain/scoring.js';
+import { pick, t, type Locale, type MessageKey } from './i18n/index.js';
+import { stateLabel } from './ui/rankings.js';
+
+export type Cell = string | number | null;
+
+/** One sheet of the workbook, or one CSV file. */
+export interface Table {
+  /** A file-safe name for the CSV variant. */
+  key: 'branches' | 'matrix' | 'reports' | 'papers' | 'exemptions' | 'extensions';
+  name: string;
+  headers: string[];
+  rows: Cell[][];
+  /** Column widths in characters, for the workbook. */
+  widths: number[];
+}
+
+/** An instant shown in the plan's timezone, to the minute. */
+function localTime(iso: string | null, timezone: string): string | null {
+  return iso === null ? null : DateTime.fromISO(iso, { zone: 'utc' }).setZone(timezone).toFormat('yyyy-MM-dd HH:mm');
+}
+
+/** The matrix cell: the state, and the date it was reported (or the due date it missed or awaits). */
+function matrixCell(line: ScoreLine, submittedAt: string | null, timezone: string, locale: Locale): string {
+  const label = stateLabel(line, locale);
+  if ((line.state === 'done_on_time' || line.state === 'done_late' || line.state === 'returned') && submittedAt) {
+    return `${label} ${DateTime.fromISO(submittedAt, { zone: 'utc' }).setZone(timezone).toISODate()}`;
+  }
+  if (line.state === 'exempt') return label;
+  return `${label} (${t(locale, 'leaders.col.due')} ${line.due})`;
+}
+
+/** The workbook's content, shared by the XLSX and the CSV variants. Headers in the reader's language. */
+export function exportTables(data: ExportData, locale: Locale): Table[] {
+  const tz = data.plan.timezone;
+  const h = (key: string) => t(locale, `leaders.col.${key}` as MessageKey);
+  const category = (c: string) => t(locale, `common.category.${c}` as MessageKey);
+  const yesNo = (b: boolean) => t(locale, b ? 'leaders.yes' : 'leaders.no');
+  const status = (s: string) => t(locale, `leaders.status.${s}` as MessageKey);
+  const branchById = new Map(data.branches.map((b) => [b.id, b]));
+  const obligationById = new Map(data.obligations.map((o) => [o.id, o]));
+  const count = (lines: readonly ScoreLine[], states: ScoreLine['state'][]) => lines.filter((l) => states.includes(l.state)).length;
+
+  const branches: Table = {
+    key: 'branches',
+    name: t(locale, 'leaders.sheet.branches'),
+    headers: ['rank', 'rank_in_category', 'code', 'name', 'category', 'score', 'earned', 'possible', 'on_time', 'late', 'overdue', 'returned', 'exempt'].map(h),
+    widths: [8, 10, 12, 24, 14, 8, 10, 10, 8, 8, 8, 8, 8],
+    rows: data.ranked.map((r) => [
+      r.rank,
+      r.rankInCategory,
+      r.branch.code,
+      r.branch.name,
+      category(r.branch.category),
+      r.score.score,
+      r.score.earned,
+      r.score.possible,
+      count(r.score.lines, ['done_on_time']),
+      count(r.score.lines, ['done_late']),
+      count(r.score.lines, ['overdue']),
+      count(r.score.lines, ['returned']),
+      count(r.score.lines, ['exempt']),
+    ]),
+  };
+
+  const reportOf = new Map(data.reports.map((r) => [`${r.branchId}:${r.obligationId}`, r]));
+  const reportObligations = data.obligations.filter((o) => o.kind === 'report');
+  const matrix: Table = {
+    key: 'matrix',
+    name: t(locale, 'leaders.sheet.matrix'),
+    headers: [h('code'), h('name'), h('category'), ...reportObligations.map((o) => o.code)],
+    widths: [12, 24, 14, ...reportObligations.map(() => 22)],
+    rows: [
+      [h('due'), null, null, ...reportObligations.map((o) => o.due)],
+      ...[...data.ranked]
+        .sort((a, b) => a.branch.code.localeCompare(b.branch.code))
+        .map((r) => {
+          const lines = new Map(r.score.lines.map((l) => [l.obligation.id, l]));
+          return [
+            r.branch.code,
+            r.branch.name,
+            category(r.branch.category),
+            ...reportObligations.map((o) => {
+              const line = lines.get(o.id);
+              return line ? matrixCell(line, reportOf.get(`${r.branch.id}:${o.id}`)?.submittedAt ?? null, tz, locale) : null;
+            }),
+          ];
+        }),
+    ],
+  };
+
+  const reports: Table = {
+    key: 'reports',
+    name: t(locale, 'leaders.sheet.reports'),
+    headers: ['code', 'name', 'obligation', 'title', 'status', 'on_time', 'held_on', 'participants', 'submitted_at', 'reviewed_at', 'comment', 'version', 'summary'].map(h),
+    widths: [12, 24, 16, 30, 10, 8, 12, 10, 17, 17, 24, 8, 50],
+    rows: data.reports
+      .map((r) => ({ r, b: branchById.get(r.branchId), o: obligationById.get(r.obligationId) }))
+      .filter((x) => x.b !== undefined && x.o !== undefined)
+      .sort((x, y) => x.b!.code.localeCompare(y.b!.code) || x.o!.position - y.o!.position)
+      .map(({ r, b, o }) => [
+        b!.code,
+        b!.name,
+        o!.code,
+        pick(o!.title, locale),
+        status(r.status),
+        yesNo(r.onTime),
+        r.heldOn,
+        r.participants,
+        localTime(r.submittedAt, tz),
+        localTime(r.reviewedAt, tz),
+        r.reviewComment,
+        r.version,
+        r.summary,
+      ]),
+  };
+
+  const papers: Table = {
+    key: 'papers',
+    name: t(locale, 'leaders.sheet.papers'),
+    headers: ['author', 'code', 'kind', 'title', 'status', 'excellent', 'on_time', 'submitted_at', 'link'].map(h),
+    widths: [12, 12, 14, 40, 10, 8, 8, 17, 40],
+    rows: data.papers.map((p) => [
+      p.authorName,
+      p.branchCode,
+      t(locale, `paper.kind.${p.kind}` as MessageKey),
+      p.title,
+      status(p.status),
+      yesNo(p.excellent),
+      yesNo(p.onTime),
+      localTime(p.submittedAt, tz),
+      p.link,
+    ]),
+  };
+
+  const exemptions: Table = {
+    key: 'exemptions',
+    name: t(locale, 'leaders.sheet.exemptions'),
+    headers: ['code', 'name', 'obligation', 'reason', 'granted_by', 'granted_at', 'revoked_at'].map(h),
+    widths: [12, 24, 16, 40, 12, 17, 17],
+    rows: data.exemptions.map((e) => [
+      branchById.get(e.branchId)?.code ?? null,
+      branchById.get(e.branchId)?.name ?? null,
+      obligationById.get(e.obligationId)?.code ?? null,
+      e.reason,
+      data.people.get(e.grantedBy) ?? null,
+      localTime(e.grantedAt, tz),
+      localTime(e.revokedAt, tz),
+    ]),
+  };
+
+  const extensions: Table = {
+    key: 'extensions',
+    name: t(locale, 'leaders.sheet.extensions'),
+    headers: ['code', 'name', 'obligation', 'requested_at', 'new_due', 'reason', 'status', 'decided_at'].map(h),
+    widths: [12, 24, 16, 17, 12, 40, 10, 17],
+    rows: data.extensions.map((e) => [
+      branchById.get(e.branchId)?.code ?? null,
+      branchById.get(e.branchId)?.name ?? null,
+      obligationById.get(e.obligationId)?.code ?? null,
+      localTime(e.requestedAt, tz),
+      e.newDue,
+      e.reason,
+      status(e.status),
+      localTime(e.decidedAt, tz),
+    ]),
+  };
+
+  return [branches, matrix, reports, papers, exemptions, extensions];
+}
+
+/** The XLSX workbook: one sheet a table, header row bold and frozen. */
+export async function toXlsx(tables: readonly Table[], meta: { title: string; created: Date }): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Pacesetter';
+  wb.title = meta.title;
+  wb.created = meta.created;
+  for (const table of tables) {
+    // Excel sheet names: at most 31 characters, none of : \ / ? * [ ].
+    const ws = wb.addWorksheet(table.name.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.columns = table.headers.map((header, i) => ({ header, width: table.widths[i] ?? 14 }));
+    ws.getRow(1).font = { bold: true };
+    ws.addRows(table.rows);
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** A spreadsheet program would run a cell starting with = + - @ as a formula: quote it. */
+function csvCell(value: Cell): string {
+  if (value === null) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** RFC 4180 CSV with a byte-order mark, so that Excel reads the Chinese as UTF-8. */
+export function toCsv(table: Table): string {
+  const lines = [table.headers, ...table.rows].map((row) => row.map(csvCell).join(','));
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+export function workbookFilename(year: number, today: string): string {
+  return `pacesetter-${year}-${today}.xlsx`;
+}
