@@ -1,0 +1,61 @@
+import type { DB } from '../../db/index.js';
+
+export const LEADER = 'U0LDR00002'; // 林淑珍, leader only
+export const LEADER_MEMBER = 'U0LDR00001'; // 黄卫东, leader and member of YQ-JG1
+export const ADMIN = 'U0ADM00001'; // 宋明, the campaign office
+export const SECRETARY = 'U0SEC00001'; // 王建国, secretary of YQ-ZX1
+
+export async function branchId(db: DB, code: string): Promise<number> {
+  return (await db.selectFrom('branches').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
+}
+
+export async function obligationId(db: DB, code: string): Promise<number> {
+  return (await db.selectFrom('obligations').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
+}
+
+export async function personId(db: DB, slackUserId: string): Promise<number> {
+  return (await db.selectFrom('people').select('id').where('slack_user_id', '=', slackUserId).executeTakeFirstOrThrow()).id;
+}
+
+/** A report stored as /report would store it, without going through Slack. */
+export async function putReport(
+  db: DB,
+  r: { branch: string; obligation: string; onTime?: boolean; status?: 'submitted' | 'accepted' | 'returned' | 'withdrawn'; submittedAt?: string; heldOn?: string },
+): Promise<void> {
+  await db
+    .insertInto('reports')
+    .values({
+      obligation_id: await obligationId(db, r.obligation),
+      branch_id: await branchId(db, r.branch),
+      status: r.status ?? 'submitted',
+      held_on: r.heldOn ?? '2011-05-01',
+      participants: 20,
+      summary: `${r.obligation} done`,
+      evidence: '[]',
+      submitted_by: await personId(db, SECRETARY),
+      submitted_at: r.submittedAt ?? '2011-05-02T02:00:00.000Z',
+      on_time: r.onTime === false ? 0 : 1,
+      reviewed_by: null,
+      reviewed_at: null,
+      review_comment: null,
+      version: 1,
+      submission_key: null,
+    })
+    .execute();
+}
+
+/** The four tasks due by 2011-06-20, for every branch: A07-COBUILD, A03-COMMIT, A08-REGISTER, A01-NOMINATE. */
+export const DUE_BY_JUNE_20 = ['A07-COBUILD', 'A03-COMMIT', 'A08-REGISTER', 'A01-NOMINATE'] as const;
+
+/**
+ * As of 2011-06-20: YQ-ZX1 and YQ-ZX2 did all four on time (100, tied first); YQ-XX1 did one late
+ * (87.5, third); YQ-XX2 did A07-COBUILD only (25); the others nothing (0).
+ */
+export async function seedJune(db: DB): Promise<void> {
+  for (const o of DUE_BY_JUNE_20) {
+    await putReport(db, { branch: 'YQ-ZX1', obligation: o });
+    await putReport(db, { branch: 'YQ-ZX2', obligation: o, status: 'accepted' });
+    await putReport(db, { branch: 'YQ-XX1', obligation: o, onTime: o !== 'A07-COBUILD', submittedAt: o === 'A07-COBUILD' ? '2011-05-12T03:00:00.000Z' : '2011-05-02T02:00:00.000Z' });
+  }
+  await putReport(db, { branch: 'YQ-XX2', obligation: 'A07-COBUILD' });
+}
