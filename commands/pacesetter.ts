@@ -200,7 +200,12 @@ export function register(app: App, ctx: AppContext): void {
     const days = NoticeDaysSchema.safeParse(fieldOf(state.data, NOTICE_BLOCKS.days)?.value);
     const channel = ChannelSchema.safeParse(fieldOf(state.data, NOTICE_BLOCKS.channel)?.selected_conversation);
     const next = await noticeView(ctx, plan, gate.locale, { days: days.success ? days.data : NOTICE_DAYS_DEFAULT, rev: meta.data.rev + 1, channelId: channel.success ? channel.data : null });
-    await client.views.update({ view_id: view.id, hash: view.hash, view: next });
+    try {
+      await client.views.update({ view_id: view.id, hash: view.hash, view: next });
+    } catch (err) {
+      // hash_conflict: the modal changed meanwhile (another redraft); the leader can press again.
+      ctx.logger.warn({ err, view: view.id }, 'could not redraft the notice');
+    }
   });
 
   app.view(NOTICE_CALLBACK_ID, async ({ ack, body, view, client }) => {

@@ -1,0 +1,184 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listAudit } from '../../db/queries/audit.js';
+import { startBot, type TestBot } from '../helpers/bot.js';
+import { ADMIN, LEADER, SECRETARY, seedJune } from '../helpers/leaders.js';
+
+let bot: TestBot;
+beforeEach(async () => {
+  bot = await startBot({ now: '2011-06-20T10:00:00+08:00' });
+  await seedJune(bot.ctx.db);
+});
+afterEach(async () => {
+  expect(bot.fake.violations).toEqual([]);
+  await bot.close();
+});
+
+interface ModalBlock {
+  type: string;
+  block_id?: string;
+  element?: { type: string; initial_value?: string; initial_conversation?: string };
+  elements?: { text: string }[];
+}
+interface OpenedModal {
+  id: string;
+  hash: string;
+  callback_id: string;
+  private_metadata: string;
+  blocks: ModalBlock[];
+}
+
+/** The modal as Slack holds it after the bot's last views.open or views.update. */
+function currentModal(): OpenedModal {
+  const call = [...bot.fake.calls].reverse().find((c) => c.ok && (c.method === 'views.open' || c.method === 'views.update'));
+  if (!call) throw new Error('no modal');
+  const view = (call.response as { view: OpenedModal }).view;
+  return view;
+}
+
+function bodyBlock(view: OpenedModal): ModalBlock {
+  return view.blocks.find((b) => b.block_id?.startsWith('body-'))!;
+}
+
+function state(view: OpenedModal, v: { days?: string | null; channel?: string | null; title?: string | null; body?: string | null }) {
+  return {
+    days: { value: { type: 'number_input', value: v.days === undefined ? '7' : v.days } },
+    channel: { value: { type: 'conversations_select', selected_conversation: v.channel === undefined ? 'C0NOTICES' : v.channel } },
+    title: { value: { type: 'plain_text_input', value: v.title === undefined ? '关于任务逾期情况的通报' : v.title } },
+    [bodyBlock(view).block_id!]: { value: { type: 'plain_text_input', value: v.body === undefined ? bodyBlock(view).element!.initial_value! : v.body } },
+  };
+}
+
+async function openNotice(user = LEADER) {
+  const res = await bot.driver.command({ command: '/pacesetter', text: 'notice', user_id: user, channel_id: 'C0LEADERS' });
+  expect(res.status).toBe(200);
+}
+
+async function submit(view: OpenedModal, values: ReturnType<typeof state>, user = LEADER) {
+  return bot.driver.viewSubmission({ user_id: user, view: { id: view.id, callback_id: 'notice_submit', private_metadata: view.private_metadata, state: { values } } });
+}
+
+describe('/pacesetter notice', () => {
+  it('when a leader asks for a notice, then a modal drafts it in the workspace language, naming the branches overdue by 7 days or more', async () => {
+    bot.fake.setUser(LEADER, { locale: 'en-US' });
+    await openNotice();
+    const view = currentModal();
+    expect(view.callback_id).toBe('notice_submit');
+    expect(view.blocks.find((b) => b.block_id === 'days')!.element!.initial_value).toBe('7');
+    expect(view.blocks.find((b) => b.block_id === 'channel')!.element!.initial_conversation).toBe('C0LEADERS');
+    expect(view.blocks.find((b) => b.type === 'context')!.elements![0]!.text).toBe(
+      '7 branches have tasks overdue by 7 days or more. Changing the days? Press “Redraft”: your edits to the text are replaced.',
+    );
+    const body = bodyBlock(view).element!.initial_value!;
+    expect(body.split('\n')[0]).toBe('截至 2011-06-20，以下 7 个基层党组织有任务逾期 7 天以上，请各位书记抓紧报送：');
+    expect(body).toContain('• 第二小学党支部（YQ-XX2）：A03-COMMIT（逾期 20 天）、A08-REGISTER（逾期 20 天）');
+    expect(body).not.toContain('YQ-ZX1');
+    expect(body).not.toContain('A01-NOMINATE'); // 5 days only
+  });
+
+  it('when the leader changes the days and redrafts, then the text is drafted again for those days', async () => {
+    await openNotice();
+    const first = currentModal();
+    const res = await bot.driver.blockAction({
+      user_id: LEADER,
+      actions: [{ action_id: 'notice_redraft', block_id: 'redraft', type: 'button', value: 'redraft' }],
+      view: { id: first.id, hash: first.hash, callback_id: 'notice_submit', private_metadata: first.private_metadata, state: { values: state(first, { days: '30' }) } },
+    });
+    expect(res.status).toBe(200);
+    const second = currentModal();
+    expect(second.id).toBe(first.id);
+    expect(bodyBlock(second).block_id).toBe('body-1');
+    const body = bodyBlock(second).element!.initial_value!;
+    // Only A07-COBUILD (due May 10, 41 days) is 30 days overdue; YQ-XX1 did it late and YQ-XX2 did it.
+    expect(body).toContain('以下 6 个基层党组织有任务逾期 30 天以上');
+    expect(body).toContain('• 永宁小学党支部（YQ-XX3）：A07-COBUILD（逾期 41 天）');
+    expect(body).not.toContain('YQ-XX2');
+    expect(second.blocks.find((b) => b.block_id === 'channel')!.element!.initial_conversation).toBe('C0NOTICES');
+  });
+
+  it('when the leader edits the wording and publishes, then it is posted as edited, kept with the branches named, audited, and listed', async () => {
+    await openNotice();
+    const view = currentModal();
+    const edited = `${bodyBlock(view).element!.initial_value!}\n请于6月25日前补报。<!channel>`;
+    const res = await submit(view, state(view, { title: '关于6月任务逾期情况的通报', body: edited }));
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('');
+
+    const posted = bot.fake.messages('C0NOTICES');
+    expect(posted).toHaveLength(1);
+    const blocks = posted[0]!.blocks as { type: string; text: { text: string } }[];
+    expect(blocks[0]!.text.text).toBe('关于6月任务逾期情况的通报');
+    const shown = blocks.slice(1).map((b) => b.text.text).join('\n');
+    expect(shown).toContain('请于6月25日前补报。&lt;!channel&gt;');
+    expect(shown).toContain('• 第二小学党支部（YQ-XX2）');
+
+    const notices = await bot.ctx.db.selectFrom('notices').selectAll().execute();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({ title: '关于6月任务逾期情况的通报', body: edited, min_overdue_days: 7, channel_id: 'C0NOTICES', message_ts: posted[0]!.ts, submission_key: view.id });
+    // The longest overdue first: six branches with A07-COBUILD 41 days overdue, then YQ-XX2 at 20 days.
+    expect(JSON.parse(notices[0]!.branch_codes)).toEqual(['YQ-CJ1', 'YQ-JG1', 'YQ-XX3', 'YQ-YEY1', 'YQ-ZJ1', 'YQ-ZS1', 'YQ-XX2']);
+    expect(await listAudit(bot.ctx.db, { action: 'notice.publish' })).toHaveLength(1);
+
+    // Slack delivers the same submission again: nothing is posted twice.
+    await submit(view, state(view, { title: '关于6月任务逾期情况的通报', body: edited }));
+    expect(bot.fake.messages('C0NOTICES')).toHaveLength(1);
+    expect(await bot.ctx.db.selectFrom('notices').selectAll().execute()).toHaveLength(1);
+
+    await bot.driver.command({ command: '/pacesetter', text: 'notices', user_id: LEADER });
+    const list = bot.fake.callsTo('response_url').at(-1)!.args as { blocks: { text: { text: string } }[] };
+    expect(list.blocks.map((b) => b.text.text).join('\n')).toContain('2011-06-20 · <#C0NOTICES> · 关于6月任务逾期情况的通报 · 7 个组织，逾期 ≥ 7 天');
+  });
+
+  it('when the fields are bad, then the modal shows inline errors and nothing is posted or kept', async () => {
+    await openNotice();
+    const view = currentModal();
+    const res = await submit(view, state(view, { days: '0', channel: null, title: '  ', body: '' }));
+    const answer = res.json() as { response_action: string; errors: Record<string, string> };
+    expect(answer.response_action).toBe('errors');
+    expect(answer.errors).toEqual({
+      days: '请输入 1 到 365 之间的整数天数。',
+      channel: '请选择频道。',
+      title: '请输入标题，不超过 150 个字。',
+      'body-0': '请输入正文，不超过 3000 个字。',
+    });
+    expect(bot.fake.callsTo('chat.postMessage')).toEqual([]);
+    expect(await bot.ctx.db.selectFrom('notices').selectAll().execute()).toEqual([]);
+  });
+
+  it('when the channel cannot be posted to, then the leader is told in the modal and nothing is kept', async () => {
+    bot.fake.setChannel('C0ARCHIVED', { archived: true });
+    await openNotice();
+    const view = currentModal();
+    const res = await submit(view, state(view, { channel: 'C0ARCHIVED' }));
+    const answer = res.json() as { errors: Record<string, string> };
+    expect(answer.errors.channel).toContain('is_archived');
+    expect(await bot.ctx.db.selectFrom('notices').selectAll().execute()).toEqual([]);
+  });
+
+  it('when a secretary asks for a notice, then no modal opens and the attempt is logged; a forged submission posts nothing', async () => {
+    await openNotice(SECRETARY);
+    expect(bot.fake.callsTo('views.open')).toEqual([]);
+    expect((bot.fake.callsTo('response_url').at(-1)!.args as { text: string }).text).toBe('此操作仅限领导。本次尝试已记录。');
+
+    await openNotice();
+    const view = currentModal();
+    const res = await submit(view, state(view, {}), ADMIN);
+    expect((res.json() as { response_action: string }).response_action).toBe('errors');
+    expect(bot.fake.callsTo('chat.postMessage')).toEqual([]);
+    const denied = await listAudit(bot.ctx.db, { action: 'access.denied' });
+    expect(denied.map((d) => [d.actor, d.subject_type])).toEqual([
+      [SECRETARY, 'command./pacesetter notice'],
+      [ADMIN, 'view.notice_submit'],
+    ]);
+  });
+
+  it('when a leader presses “Draft a notice” on an escalation, then the modal opens with the days it carries', async () => {
+    await bot.driver.blockAction({ user_id: LEADER, actions: [{ action_id: 'escalation_draft_notice', type: 'button', value: JSON.stringify({ minOverdueDays: 14 }) }] });
+    const view = currentModal();
+    expect(view.blocks.find((b) => b.block_id === 'days')!.element!.initial_value).toBe('14');
+    expect(bodyBlock(view).element!.initial_value).toContain('逾期 14 天以上');
+
+    await bot.driver.blockAction({ user_id: SECRETARY, actions: [{ action_id: 'escalation_draft_notice', type: 'button', value: '{"minOverdueDays": "x"}' }] });
+    expect(bot.fake.callsTo('views.open')).toHaveLength(1);
+    expect((await listAudit(bot.ctx.db, { action: 'access.denied' })).map((d) => d.subject_type)).toEqual(['action.escalation_draft_notice']);
+  });
+});
