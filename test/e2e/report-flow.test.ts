@@ -164,6 +164,19 @@ describe('evidence', () => {
     expect(Object.keys(errorsOf(bad))).toEqual(['files']);
     expect(await reportsRows(bot)).toEqual([]);
   });
+  it('when the summary is too long, the date is before the plan year or the metadata is not ours, then each is refused and nothing is stored', async () => {
+    await command(bot, SEC);
+    const view = shownView(bot);
+    const event = await obligationId(bot, 'A01-EVENT');
+    const res = await submitView(bot, SEC, view, reportValues({ obligationId: event, heldOn: '2010-12-31', participants: '100001', summary: '字'.repeat(2001) }));
+    expect(errorsOf(res)).toEqual({ held_on: '日期须在工作安排期间内（2011-01-01 至 2011-06-20）。', participants: '请输入 0 到 100000 之间的整数。', summary: '最多 2000 个字符。' });
+    const garbled = await submitView(bot, SEC, { ...view, private_metadata: '{not json' }, reportValues({ obligationId: event, heldOn: '2011-06-18', participants: '1', summary: 'x' }));
+    expect(errorsOf(garbled).obligation).toContain('无权');
+    const extra = await submitView(bot, SEC, { ...view, private_metadata: JSON.stringify({ ...JSON.parse(view.private_metadata), admin: true }) }, reportValues({ obligationId: event, heldOn: '2011-06-18', participants: '1', summary: 'x' }));
+    expect(errorsOf(extra).obligation).toContain('无权');
+    expect(await reportsRows(bot)).toEqual([]);
+    expect(await denials(bot)).toHaveLength(2);
+  });
 });
 
 describe('edit, withdraw and replace', () => {
