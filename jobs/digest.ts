@@ -1,7 +1,8 @@
 import { enqueue, existingKeys, type NewOutboxRow } from '../db/queries/outbox.js';
 import { loadScheduleData } from '../db/queries/schedule-data.js';
 import { buildDigest, type DigestData } from '../src/domain/digest.js';
-import { localDateOf } from '../src/domain/time.js';
+import { addDays, daysBetween, isoWeekday } from '../src/domain/calendar.js';
+import { instantAt, localDateOf } from '../src/domain/time.js';
 import type { AppContext } from '../src/context.js';
 import { drainOutbox, type OutboxPayload } from '../src/outbox.js';
 import { digestMessages } from '../src/ui/digest.js';
@@ -24,16 +25,22 @@ export interface DigestAttachment {
  */
 export const digestAttachments: Array<(ctx: AppContext, data: DigestData) => Promise<DigestAttachment | null>> = [];
 
+function digestSetting(ctx: AppContext): { weekday: number; time: string } {
+  const [day, time] = ctx.config.digestSchedule.split(' ') as [string, string];
+  return { weekday: WEEKDAYS.indexOf(day) + 1, time };
+}
+
 export function digestKey(slotDate: string, channel: string): string {
   return `digest:${slotDate}:${channel}`;
 }
 
 export const digestJob: Job = {
   name: 'digest',
+  // Ticks daily at the digest's time: the run posts on the week's digest day, or on the first
+  // working day after it when that day is off, and a missed digest is caught up on any later day.
   async schedule(ctx) {
     const { timezone } = await planTimezone(ctx);
-    const [day, time] = ctx.config.digestSchedule.split(' ') as [string, string];
-    return { timezone, time, weekday: WEEKDAYS.indexOf(day) + 1 };
+    return { timezone, time: digestSetting(ctx).time };
   },
   async run(ctx, opts): Promise<JobResult> {
     const channel = ctx.config.digestChannel;
@@ -41,7 +48,19 @@ export const digestJob: Job = {
     const pc = await planContext(ctx, opts.slot);
     if (!pc) return { summary: ['digest: no plan imported; nothing to do'], completed: true };
     const today = localDateOf(opts.slot, pc.plan.timezone);
-    const key = digestKey(today, channel);
+    // The week's digest day (the configured weekday on or before today), moved off a day off.
+    const weekDay = addDays(today, -((isoWeekday(today) - digestSetting(ctx).weekday + 7) % 7));
+    const postDay = pc.calendar.nextWorkday(weekDay);
+    if (today < postDay) return { summary: [`digest ${today}: this week's digest goes out on ${postDay}`], completed: true };
+    const key = digestKey(weekDay, channel);
+    // After the digest day, only catch-up (a restart after downtime) posts a missed digest, marked late.
+    if (today > postDay && !(await existingKeys(ctx.db, [key])).has(key)) {
+      if (!opts.late && !opts.dryRun) return { summary: [`digest ${today}: this week's digest was due on ${postDay}; only catch-up posts a missed one`], completed: true };
+      if (daysBetween(postDay, today) * 24 > ctx.config.catchUpHours) {
+        return { summary: [`digest ${today}: this week's digest (${postDay}) was missed longer ago than CATCH_UP_HOURS; skipped`], completed: true };
+      }
+    }
+    const late = opts.late || today > postDay;
     const already = (await existingKeys(ctx.db, [key])).has(key);
     if (already && !opts.dryRun) {
       const sent = await drainOutbox(ctx);
@@ -49,10 +68,10 @@ export const digestJob: Job = {
     }
     const data = await loadScheduleData(ctx.db, pc.plan.id, today);
     const slotAt = opts.slot.toISOString();
-    const weekStartAt = new Date(opts.slot.getTime() - 7 * 86_400_000).toISOString();
-    const digest = buildDigest({ data, today, weekStartAt, slotAt, late: opts.late });
+    const weekStartAt = instantAt(addDays(weekDay, -7), digestSetting(ctx).time, pc.plan.timezone).toISOString();
+    const digest = buildDigest({ data, today, weekStartAt, slotAt, late });
     const rendered = digestMessages(ctx.config.defaultLocale, digest);
-    const head = `digest ${today}${opts.late ? ' (late)' : ''} to ${channel}: ${digest.overall.doneOfDue}/${digest.overall.due} due items done, ${digest.overdueBranches.length} branch(es) overdue, ${rendered.thread.length} thread repl(ies)`;
+    const head = `digest ${today}${late ? ' (late)' : ''} to ${channel}: ${digest.overall.doneOfDue}/${digest.overall.due} due items done, ${digest.overdueBranches.length} branch(es) overdue, ${rendered.thread.length} thread repl(ies)`;
     if (opts.dryRun) return { summary: [`${head} — dry run, nothing sent or recorded${already ? ' (already posted)' : ''}`, `  ${rendered.main.text}`], completed: false };
 
     const rows: NewOutboxRow[] = [{ job: 'digest', key, recipient: channel, payload: { kind: 'message', text: rendered.main.text, blocks: rendered.main.blocks } satisfies OutboxPayload }];

@@ -35,7 +35,7 @@ export function reminderMessages(locale: Locale, items: ReminderItem[]): Rendere
     { type: 'header', text: plain(t(locale, 'jobs.reminder.header', { count: items.length }), LIMITS.headerText) },
     { type: 'section', text: mrkdwn(t(locale, 'jobs.reminder.intro')) },
   ];
-  const shown = items.length > ITEMS_WITH_BUTTONS + 1 ? items.slice(0, ITEMS_WITH_BUTTONS) : items;
+  const shown = items.slice(0, ITEMS_WITH_BUTTONS);
   for (const item of shown) {
     blocks.push({ type: 'section', text: mrkdwn(itemLine(locale, item)) });
     blocks.push(promptButtons(locale, { obligationId: item.obligationId, branchId: item.branchId }));
