@@ -1,0 +1,324 @@
+/**
+ * The permission matrix: every role × every slash command, button and modal the app registers,
+ * with forged payloads (someone else's branch, report, paper or extension; a leader's button
+ * pressed by a member). No request may change the store, and a refusal is logged.
+ *
+ * The listeners are discovered by registering the app's commands on a recorder, so an action
+ * added anywhere is swept by the generic cases at once; the tables below add what is known of
+ * each one (who may use it, and a realistic forged value).
+ */
+import type { App } from '@slack/bolt';
+import { sql } from 'kysely';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerCommands } from '../../commands/index.js';
+import { listAudit } from '../../db/queries/audit.js';
+import { startBot, type TestBot } from '../helpers/bot.js';
+import { lastView, type OpenedView } from '../helpers/views.js';
+
+type Role = 'admin' | 'leader' | 'secretary' | 'member' | 'stranger';
+const ACTORS: Record<Role, string> = {
+  admin: 'U0ADM00001', // 宋明, admin only
+  leader: 'U0LDR00002', // 林淑珍, leader
+  secretary: 'U0SEC00001', // 王建国, secretary of YQ-ZX1 only
+  member: 'U0MEM00002', // 赵志强, member
+  stranger: 'U0STRANGER', // not in the roster
+};
+const ROLES = Object.keys(ACTORS) as Role[];
+const ROSTER_ROLES = ROLES.filter((r) => r !== 'stranger');
+const ZX2_SECRETARY = 'U0SEC00002'; // 刘芳: owns the fixtures below, and is in no role of the matrix
+const PAPER_AUTHOR = 'U0MEM00001'; // 李晓梅
+
+interface Fixtures {
+  zx2: number;
+  event: number;
+  report: number;
+  paper: number;
+  extension: number;
+}
+
+/** Every listener the app registers: commands, action ids, view callback ids, events. */
+function discoverListeners(bot: TestBot) {
+  const found = { commands: [] as string[], actions: [] as string[], views: [] as string[], events: [] as string[] };
+  const name = (c: unknown, key: string): string | null =>
+    typeof c === 'string' ? c : typeof c === 'object' && c !== null && typeof (c as Record<string, unknown>)[key] === 'string' ? ((c as Record<string, unknown>)[key] as string) : null;
+  const recorder: App = new Proxy({} as App, {
+    get: (_target, prop) => (first: unknown) => {
+      const bucket = prop === 'command' ? found.commands : prop === 'action' ? found.actions : prop === 'view' ? found.views : prop === 'event' ? found.events : null;
+      const id = name(first, prop === 'view' ? 'callback_id' : 'action_id');
+      if (bucket && id) bucket.push(id);
+      return recorder;
+    },
+  });
+  registerCommands(recorder, bot.ctx);
+  return found;
+}
+
+/**
+ * The whole store, table by table, but the audit log, the cached Slack locale (a lookup, not a
+ * change) and the ranking snapshots (a derived cache that viewing the rankings fills in).
+ */
+async function snapshot(bot: TestBot): Promise<Record<string, string>> {
+  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' and name not in ('audit_log', 'ranking_snapshots') order by name`.execute(bot.ctx.db);
+  const out: Record<string, string> = {};
+  for (const { name } of tables.rows) {
+    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)} order by rowid`.execute(bot.ctx.db);
+    out[name] = JSON.stringify(rows.rows.map((r) => (name === 'people' ? { ...r, locale: undefined, locale_checked_at: undefined } : r)));
+  }
+  return out;
+}
+
+async function deniedCount(bot: TestBot, actor: string): Promise<number> {
+  return (await listAudit(bot.ctx.db, { action: 'access.denied' })).filter((a) => a.actor === actor).length;
+}
+
+/** Slack's `view.state.values` for a modal, each input filled with something plausible. */
+function filledState(view: OpenedView): Record<string, Record<string, unknown>> {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const b of view.blocks) {
+    if (b.type !== 'input' || !b.block_id || !b.element) continue;
+    const el = b.element as Record<string, unknown> & { type: string; action_id: string; options?: { value: string }[] };
+    const first = el.options?.[0];
+    const v: Record<string, unknown> = { type: el.type };
+    if (el.type === 'static_select' || el.type === 'radio_buttons') v.selected_option = el.initial_option ?? first ?? null;
+    else if (el.type === 'datepicker') v.selected_date = el.initial_date ?? '2011-06-20';
+    else if (el.type === 'number_input') v.value = el.initial_value ?? '1';
+    else if (el.type === 'url_text_input') v.value = el.initial_value ?? 'https://example.org/a';
+    else if (el.type === 'plain_text_input') v.value = el.initial_value ?? 'x';
+    else if (el.type === 'multi_users_select') v.selected_users = el.initial_users ?? [];
+    else if (el.type === 'file_input') v.files = [];
+    else if (el.type === 'checkboxes') v.selected_options = el.initial_options ?? [];
+    values[b.block_id] = { [el.action_id]: v };
+  }
+  return values;
+}
+
+let bot: TestBot;
+let f: Fixtures;
+let listeners: ReturnType<typeof discoverListeners>;
+let unhandled: ReturnType<typeof vi.fn>;
+
+async function idOf(table: 'obligations' | 'branches', code: string) {
+  return (await bot.ctx.db.selectFrom(table).select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
+}
+async function personId(slack: string) {
+  return (await bot.ctx.db.selectFrom('people').select('id').where('slack_user_id', '=', slack).executeTakeFirstOrThrow()).id;
+}
+
+beforeAll(async () => {
+  bot = await startBot({ now: '2011-06-20T10:00:00+08:00' });
+  unhandled = vi.fn();
+  // app.error writes through ctx.logger.error: a listener that throws shows up here.
+  bot.ctx.logger.error = unhandled as unknown as typeof bot.ctx.logger.error;
+  listeners = discoverListeners(bot);
+  const zx2 = await idOf('branches', 'YQ-ZX2');
+  const event = await idOf('obligations', 'A01-EVENT');
+  const sec2 = await personId(ZX2_SECRETARY);
+  const report = await bot.ctx.db
+    .insertInto('reports')
+    .values({ obligation_id: await idOf('obligations', 'A07-COBUILD'), branch_id: zx2, status: 'submitted', held_on: '2011-05-04', participants: 9, summary: 's', evidence: '[]', submitted_by: sec2, submitted_at: '2011-05-05T02:00:00.000Z', on_time: 1, reviewed_by: null, reviewed_at: null, review_comment: null, version: 1, submission_key: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const paper = await bot.ctx.db
+    .insertInto('papers')
+    .values({ plan_id: 1, author_id: await personId(PAPER_AUTHOR), kind: 'party_paper', title: 't', abstract: 'a', link: 'https://example.org/p', file_id: null, file_permalink: null, coauthors: '[]', status: 'submitted', excellent: 0, submitted_at: '2011-06-19T02:00:00.000Z', on_time: 1, reviewed_by: null, reviewed_at: null, review_comment: null, submission_key: 'VFIXTURE' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const extension = await bot.ctx.db
+    .insertInto('extensions')
+    .values({ obligation_id: event, branch_id: zx2, requested_by: sec2, requested_at: '2011-06-19T02:00:00.000Z', new_due: '2011-07-10', reason: 'exams', status: 'pending', decided_by: null, decided_at: null, decision_comment: null, submission_key: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  f = { zx2, event, report: report.id, paper: paper.id, extension: extension.id };
+  bot.fake.setUser(ACTORS.stranger, { locale: 'en-US' });
+});
+afterEach(() => {
+  expect(bot.fake.violations).toEqual([]);
+  expect(unhandled).not.toHaveBeenCalled();
+});
+afterAll(async () => {
+  await bot.close();
+});
+
+/** Sends one request and checks the invariant: answered, and no table of the store changed. */
+async function unchangedBy(send: () => Promise<{ status: number }>): Promise<void> {
+  const before = await snapshot(bot);
+  const res = await send();
+  expect(res.status).toBe(200);
+  const after = await snapshot(bot);
+  expect(Object.keys(after).filter((table) => after[table] !== before[table])).toEqual([]);
+}
+
+describe('the listeners the matrix covers', () => {
+  it('when the app is registered, then the matrix finds the slash commands, buttons and modals', () => {
+    expect(listeners.commands).toEqual(expect.arrayContaining(['/report', '/paper', '/progress']));
+    expect(listeners.actions).toEqual(expect.arrayContaining(['home_report', 'paper_review_open', 'paper_revise']));
+    expect(listeners.views).toEqual(expect.arrayContaining(['report_submit', 'paper_submit', 'paper_review_submit']));
+  });
+
+  it('when a known forged case names an action, then the app registers it (the tables stay true)', () => {
+    const missing = ACTION_CASES.map((c) => c.action).filter((a) => !listeners.actions.includes(a));
+    expect(missing).toEqual([]);
+  });
+});
+
+/** Command texts every command gets from every role: nothing here may change the store. */
+const COMMAND_TEXTS = ['', 'help', 'all', 'YQ-ZX2', '延庆二中党支部', 'x'.repeat(300), '<script>', '%00'];
+
+/** Refusals that must be logged: command and text → the roles refused. */
+const COMMAND_REFUSALS: { command: string; text: string; refused: Role[] }[] = [
+  { command: '/report', text: '', refused: ['admin', 'leader', 'member'] },
+  { command: '/report', text: 'YQ-ZX2', refused: ['secretary'] },
+  { command: '/progress', text: 'all', refused: ['admin', 'secretary', 'member'] },
+  { command: '/progress', text: 'YQ-ZX2', refused: ['admin', 'secretary', 'member'] },
+  { command: '/rankings', text: '', refused: ['secretary', 'member'] },
+  { command: '/pacesetter', text: 'exempt A01-EVENT YQ-ZX2 forged', refused: ['secretary', 'member'] },
+  { command: '/pacesetter', text: 'export', refused: ['secretary', 'member'] },
+];
+
+describe('every role × every slash command', () => {
+  it.each(ROLES)('when a %s sends every command with every kind of text, then each is answered and nothing changes', async (role) => {
+    for (const command of listeners.commands) {
+      for (const text of COMMAND_TEXTS) {
+        const before = bot.fake.calls.length;
+        await unchangedBy(() => bot.driver.command({ command, text, user_id: ACTORS[role] }));
+        const answered = bot.fake.calls.slice(before).some((c) => c.method === 'response_url' || c.method === 'views.open');
+        expect({ command, text, answered }).toEqual({ command, text, answered: true });
+        if (role === 'stranger') {
+          const reply = JSON.stringify(bot.fake.calls.slice(before).map((c) => c.args));
+          expect({ command, text, toldWhomToAsk: reply.includes('campaign office') }).toEqual({ command, text, toldWhomToAsk: true });
+        }
+      }
+    }
+  });
+
+  const refusals = COMMAND_REFUSALS.flatMap((c) => c.refused.map((role) => ({ ...c, role })));
+  it.each(refusals)('when a $role sends $command "$text", then it is refused, logged and nothing changes', async ({ command, text, role }) => {
+    if (!listeners.commands.includes(command)) return expect(listeners.commands).not.toContain(command);
+    const denied = await deniedCount(bot, ACTORS[role]);
+    await unchangedBy(() => bot.driver.command({ command, text, user_id: ACTORS[role] }));
+    expect(await deniedCount(bot, ACTORS[role])).toBeGreaterThan(denied);
+  });
+});
+
+/** Buttons as the app renders them for someone else (or for leaders), and who may press them. */
+const ACTION_CASES: { action: string; value: (f: Fixtures) => string; entitled: Role[]; what: string }[] = [
+  { action: 'home_report', value: (x) => JSON.stringify({ o: x.event, b: x.zx2 }), entitled: [], what: "another branch's task" },
+  { action: 'prompt_report_now', value: (x) => JSON.stringify({ o: x.event, b: x.zx2 }), entitled: [], what: "another branch's reminder" },
+  { action: 'prompt_snooze', value: (x) => JSON.stringify({ o: x.event, b: x.zx2 }), entitled: [], what: "another branch's reminder" },
+  { action: 'prompt_extension', value: (x) => JSON.stringify({ o: x.event, b: x.zx2 }), entitled: [], what: "another branch's reminder" },
+  { action: 'report_edit', value: (x) => String(x.report), entitled: [], what: "another branch's report" },
+  { action: 'report_withdraw', value: (x) => String(x.report), entitled: [], what: "another branch's report" },
+  { action: 'report_revise', value: (x) => String(x.report), entitled: [], what: "another branch's report" },
+  { action: 'report_review_open', value: (x) => String(x.report), entitled: ['leader'], what: 'a leader-only review' },
+  { action: 'paper_review_open', value: (x) => String(x.paper), entitled: ['leader'], what: 'a leader-only review' },
+  { action: 'paper_revise', value: (x) => String(x.paper), entitled: [], what: "someone else's paper" },
+  { action: 'extension_approve', value: (x) => String(x.extension), entitled: ['leader'], what: 'a leader-only decision' },
+  { action: 'extension_refuse', value: (x) => String(x.extension), entitled: ['leader'], what: 'a leader-only decision' },
+];
+
+/** Values that are nobody's: malformed, negative, or ids that do not exist. */
+const GARBAGE_VALUES = ['', 'x', '-1', '999999', '{"o":999999,"b":999999}', '{"o":"1","b":"1"}', 'null', 'x'.repeat(2000)];
+
+describe('every role × every button', () => {
+  const forged = ACTION_CASES.flatMap((c) => ROSTER_ROLES.filter((r) => !c.entitled.includes(r)).map((role) => ({ ...c, role })));
+  it.each(forged)('when a $role presses $action with $what, then it is refused, logged and nothing changes', async ({ action, value, role }) => {
+    const denied = await deniedCount(bot, ACTORS[role]);
+    await unchangedBy(() => bot.driver.blockAction({ user_id: ACTORS[role], actions: [{ action_id: action, value: value(f) }] }));
+    expect(await deniedCount(bot, ACTORS[role])).toBeGreaterThan(denied);
+  });
+
+  it.each(ACTION_CASES.map((c) => c.action))('when someone not in the roster presses %s, then nothing changes', async (action) => {
+    const c = ACTION_CASES.find((x) => x.action === action)!;
+    await unchangedBy(() => bot.driver.blockAction({ user_id: ACTORS.stranger, actions: [{ action_id: action, value: c.value(f) }] }));
+  });
+
+  it.each(ROLES)('when a %s presses every registered button with values that are nobody\'s, then nothing changes and nothing crashes', async (role) => {
+    for (const action of listeners.actions) {
+      for (const [i, value] of GARBAGE_VALUES.entries()) {
+        // From a message (with a response_url) and from a view such as the Home tab (without one).
+        const from = i % 2 === 0 ? {} : { view: { id: 'VHOME', callback_id: '', private_metadata: value } };
+        await unchangedBy(() => bot.driver.blockAction({ user_id: ACTORS[role], actions: [{ action_id: action, value }], ...from }));
+      }
+    }
+  });
+});
+
+/** Modals opened by their rightful user, then submitted by everyone else. */
+const VIEW_CASES: { callback: string; open: () => Promise<OpenedView>; entitled: Role[]; what: string }[] = [
+  {
+    callback: 'report_submit',
+    what: "another branch's report",
+    entitled: [],
+    open: async () => {
+      await bot.driver.command({ command: '/report', user_id: ZX2_SECRETARY });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'paper_submit',
+    what: "a revision of someone else's paper",
+    entitled: [],
+    open: async () => {
+      await bot.driver.blockAction({ user_id: PAPER_AUTHOR, actions: [{ action_id: 'paper_revise', value: String(f.paper) }] });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'paper_review_submit',
+    what: 'a leader-only paper review',
+    entitled: ['leader'],
+    open: async () => {
+      await bot.driver.blockAction({ user_id: ACTORS.leader, actions: [{ action_id: 'paper_review_open', value: String(f.paper) }] });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'report_review',
+    what: 'a leader-only report review',
+    entitled: ['leader'],
+    open: async () => {
+      await bot.driver.blockAction({ user_id: ACTORS.leader, actions: [{ action_id: 'report_review_open', value: String(f.report) }] });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'extension_request',
+    what: "another branch's extension request",
+    entitled: [],
+    open: async () => {
+      await bot.driver.blockAction({ user_id: ZX2_SECRETARY, actions: [{ action_id: 'prompt_extension', value: JSON.stringify({ o: f.event, b: f.zx2 }) }] });
+      return lastView(bot.fake);
+    },
+  },
+];
+
+const GARBAGE_METADATA = ['', 'x', '{}', '{"planId":1,"branchId":999999}', '{"planId":1,"paperId":999999}', '{"paperId":999999}', '{"r":999999,"v":1}', '{"o":999999,"b":999999}', '{"planId":1,"rev":0}'];
+
+describe('every role × every modal', () => {
+  const forged = VIEW_CASES.flatMap((c) => ROSTER_ROLES.filter((r) => !c.entitled.includes(r)).map((role) => ({ ...c, role })));
+  it.each(forged)('when a $role submits $what, then it is refused, logged and nothing changes', async ({ open, callback, role }) => {
+    const view = await open();
+    expect(view.callback_id).toBe(callback);
+    const denied = await deniedCount(bot, ACTORS[role]);
+    await unchangedBy(() =>
+      bot.driver.viewSubmission({ user_id: ACTORS[role], view: { id: `VFORGED-${callback}-${role}`, callback_id: callback, private_metadata: view.private_metadata, state: { values: filledState(view) } } }),
+    );
+    expect(await deniedCount(bot, ACTORS[role])).toBeGreaterThan(denied);
+  });
+
+  it.each(VIEW_CASES.map((c) => c.callback))('when someone not in the roster submits %s, then nothing changes', async (callback) => {
+    const c = VIEW_CASES.find((x) => x.callback === callback)!;
+    const view = await c.open();
+    await unchangedBy(() =>
+      bot.driver.viewSubmission({ user_id: ACTORS.stranger, view: { id: `VSTRANGER-${callback}`, callback_id: callback, private_metadata: view.private_metadata, state: { values: filledState(view) } } }),
+    );
+  });
+
+  it.each(ROLES)('when a %s submits every registered modal with metadata that is nobody\'s, then nothing changes and nothing crashes', async (role) => {
+    for (const callback of listeners.views) {
+      for (const metadata of GARBAGE_METADATA) {
+        await unchangedBy(() => bot.driver.viewSubmission({ user_id: ACTORS[role], view: { callback_id: callback, private_metadata: metadata, state: { values: {} } } }));
+      }
+    }
+  });
+});
