@@ -6,6 +6,7 @@ import { openDatabase, type DB } from '../db/index.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { findPlanByYear, findActivePlan, importPlan, listActivities, listObligations } from '../db/queries/plans.js';
 import { importRoster } from '../db/queries/roster.js';
+import { registerExportCommand } from './cli-export.js';
 import { registerJobsCommands } from './cli-jobs.js';
 import { systemClock, type Clock } from './clock.js';
 import { parsePlan } from './domain/plan.js';
@@ -124,6 +125,14 @@ export function buildCli(io: CliIO): Command {
         list('people added', c.people.added), list('people updated', c.people.updated), list('people removed', c.people.removed),
       ]) if (line) io.out(line);
     });
+
+  registerExportCommand(program, {
+    io,
+    openDb,
+    fail: (message) => {
+      throw new UserError(message);
+    },
+  });
 
   registerJobsCommands(program, {
     io,
