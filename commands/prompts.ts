@@ -104,7 +104,7 @@ export function register(app: App, ctx: AppContext): void {
     const now = ctx.clock.now();
     const until = snoozeUntil(createWorkCalendar(target.plan.settings.calendar), localDateOf(now, target.plan.timezone));
     await snooze(ctx.db, { personId: person.id, obligationId: obligation.id, branchId: target.kind === 'branch' ? target.branch.id : null, until }, { actor: userId, now });
-    await reply(t(locale, 'prompts.snoozed', { code: obligation.code, title: pick(obligation.title, locale), date: until }));
+    await reply(t(locale, 'prompts.snoozed', { code: obligation.code, title: escape(pick(obligation.title, locale)), date: until }));
   });
 
   app.action<BlockAction>(PROMPT_ACTIONS.extension, async ({ ack, body, client, respond }) => {
@@ -166,7 +166,7 @@ export function register(app: App, ctx: AppContext): void {
     const ext = result.extension;
     await client.chat.postMessage({
       channel: userId,
-      text: t(locale, 'prompts.extension.sent', { code: item.obligation.code, title: pick(item.obligation.title, locale), branch: branch.name, date: ext.newDue }),
+      text: t(locale, 'prompts.extension.sent', { code: item.obligation.code, title: escape(pick(item.obligation.title, locale)), branch: escape(branch.name), date: ext.newDue }),
     });
     await notifyLeaders(ctx, client, (l) => {
       const text = t(l, 'prompts.extension.leader', {
@@ -224,10 +224,10 @@ async function tellRequester(ctx: AppContext, client: WebClient, ext: Extension,
   const due = (await approvedExtensions(ctx.db, plan.id, [branch.id])).get(branch.id)?.get(obligation.id) ?? obligation.due;
   await notifyPerson(ctx, client, ext.requestedBy, (l) => ({
     text: t(l, ext.status === 'approved' ? 'prompts.extension.approved.dm' : 'prompts.extension.refused.dm', {
-      leader: leader.name,
+      leader: escape(leader.name),
       code: obligation.code,
-      title: pick(obligation.title, l),
-      branch: branch.name,
+      title: escape(pick(obligation.title, l)),
+      branch: escape(branch.name),
       due: dueText(l, due, obligation.due),
     }),
   }));

@@ -117,7 +117,7 @@ export async function showReportModal(ctx: AppContext, args: ShowReportArgs): Pr
   if (!branch) return message(t(locale, 'common.forbidden'));
   const today = localDateOf(ctx.clock.now(), plan.timezone);
   const items = await loadBranchItems(ctx, plan, branch, today);
-  if (items.length === 0) return message(t(locale, 'report.nothing_open', { branch: branch.name }));
+  if (items.length === 0) return message(t(locale, 'report.nothing_open', { branch: escape(branch.name) }));
   const selected = args.obligationId ? items.find((i) => i.obligation.id === args.obligationId) : undefined;
   let editing: { report: Report; submittedLocal: string; reviewerName: string | null } | null = null;
   let selectedObligationId = selected?.obligation.id;
@@ -299,7 +299,7 @@ export function register(app: App, ctx: AppContext): void {
     }
     await ack();
     const when = onTime ? t(locale, 'report.when.on_time') : t(locale, 'report.when.late', { due: item.due });
-    const params = { code: item.obligation.code, title: pick(item.obligation.title, locale), branch: branch.name, when };
+    const params = { code: item.obligation.code, title: escape(pick(item.obligation.title, locale)), branch: escape(branch.name), when };
     const text = t(locale, result.replaced ? 'report.saved.replaced' : 'report.saved', params);
     await client.chat.postMessage({ channel: userId, text, blocks: reportSavedBlocks(locale, text, result.report.id) });
     // Leaders hear of a report once: when it first arrives or comes back after a return, not on
@@ -369,7 +369,7 @@ export function register(app: App, ctx: AppContext): void {
     const plan = await activePlan(ctx);
     const ob = plan ? (await listObligations(ctx.db, plan.id)).find((o) => o.id === report.obligationId) : undefined;
     const branch = await findBranchById(ctx.db, report.branchId);
-    await reply(t(locale, 'report.withdrawn', { code: ob?.code ?? '', title: ob ? pick(ob.title, locale) : '', branch: branch?.name ?? '' }), { replace: true });
+    await reply(t(locale, 'report.withdrawn', { code: ob?.code ?? '', title: ob ? escape(pick(ob.title, locale)) : '', branch: escape(branch?.name ?? '') }), { replace: true });
     await publishHome(ctx, client, userId);
   });
 }

@@ -140,7 +140,7 @@ export function register(app: App, ctx: AppContext): void {
     const card = await cardFor(ctx, reviewed);
     if (card) {
       await notifyPerson(ctx, client, reviewed.submittedBy, (l) => {
-        const params = { leader: person.name, code: card.obligation.code, title: pick(card.obligation.title, l), branch: card.branchName };
+        const params = { leader: escape(person.name), code: card.obligation.code, title: escape(pick(card.obligation.title, l)), branch: escape(card.branchName) };
         const text = t(l, form.value.decision === 'accept' ? 'review.accepted.dm' : 'review.returned.dm', params);
         return { text, blocks: reviewedBlocks(l, { text, comment: form.value.comment, decision: form.value.decision, reportId: reviewed.id }) };
       });

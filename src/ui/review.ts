@@ -4,6 +4,7 @@ import type { Evidence, LocalizedText, Report } from '../domain/types.js';
 import { pick, t, type Locale } from '../i18n/index.js';
 import { dueText } from './due.js';
 import { LIMITS, clip, escape, mrkdwn, plain } from './limits.js';
+import { REPORT_ACTIONS } from './report-modal.js';
 
 export const REVIEW_CALLBACK_ID = 'report_review';
 export const REVIEW_ACTIONS = { open: 'report_review_open' } as const;
@@ -105,7 +106,7 @@ export function reviewedBlocks(locale: Locale, input: { text: string; comment: s
   if (input.decision === 'return') {
     blocks.push({
       type: 'actions',
-      elements: [{ type: 'button', action_id: 'report_revise', style: 'primary', text: plain(t(locale, 'review.button.revise'), LIMITS.buttonText), value: String(input.reportId) }],
+      elements: [{ type: 'button', action_id: REPORT_ACTIONS.revise, style: 'primary', text: plain(t(locale, 'review.button.revise'), LIMITS.buttonText), value: String(input.reportId) }],
     });
   }
   return blocks;
