@@ -155,7 +155,8 @@ type Say = (text: string) => Promise<unknown>;
 /** Answers a button: in place of the message it came from, else (from a modal or the App Home) by DM. */
 export function actionReply(client: WebClient, body: BlockAction, respond: RespondFn) {
   return async (text: string, opts: { replace?: boolean } = {}) => {
-    if (body.response_url) await respond({ response_type: 'ephemeral', replace_original: opts.replace ?? false, text });
+    // A replacement takes the place of the bot's own message; anything else is shown only to the presser.
+    if (body.response_url) await respond(opts.replace ? { replace_original: true, text } : { response_type: 'ephemeral', replace_original: false, text });
     else await client.chat.postMessage({ channel: body.user.id, text });
   };
 }

@@ -4,6 +4,7 @@ import { isDone } from '../domain/checklist.js';
 import { FILES_MAX } from '../domain/report-form.js';
 import type { Branch, Evidence, LocalDate, Report } from '../domain/types.js';
 import { pick, t, type Locale } from '../i18n/index.js';
+import { dueText } from './due.js';
 import { LIMITS, clip, escape, mrkdwn, plain } from './limits.js';
 
 export const REPORT_CALLBACK_ID = 'report_submit';
@@ -116,6 +117,10 @@ export function reportModal(input: ReportModalInput): View {
         elements: [mrkdwn(t(locale, 'report.modal.editing', { code: item.obligation.code, title: escape(pick(item.obligation.title, locale)), submitted: editing.submittedLocal }))],
       });
     }
+  }
+  const extended = open.filter((i) => i.due !== i.originalDue).slice(0, LIMITS.contextElements);
+  if (extended.length > 0) {
+    blocks.push({ type: 'context', elements: extended.map((i) => mrkdwn(`${i.obligation.code}: ${dueText(locale, i.due, i.originalDue)}`)) });
   }
   if (accepted.length > 0) {
     blocks.push({ type: 'context', elements: [mrkdwn(t(locale, 'report.modal.accepted_list', { codes: accepted.map((i) => i.obligation.code).join(', ') }))] });

@@ -161,6 +161,7 @@ describe('Ask for an extension', () => {
     // A report after the original date but before the new one is on time.
     bot.clock.set('2011-07-05T10:00:00+08:00');
     await command(bot, SEC, 'A01-EVENT');
+    expect(allText(shownView(bot))).toContain('A01-EVENT: 截止 2011-07-15（原定 2011-06-30，已延期）');
     await submitView(bot, SEC, shownView(bot), reportValues({ obligationId: await obligationId(bot, 'A01-EVENT'), heldOn: '2011-07-01', participants: '40', summary: '七一主题活动' }));
     expect((await reportsRows(bot))[0]!.on_time).toBe(1);
   });
