@@ -260,6 +260,35 @@ describe('edit, withdraw and replace', () => {
     expect((await denials(bot)).map((d) => d.actor)).toEqual([PEOPLE.secretaryZx2, PEOPLE.secretaryZx2, PEOPLE.member, PEOPLE.leader1, SEC]);
   });
 
+  it('when a branch has two secretaries, then only the author changes a report, until the author leaves the branch', async () => {
+    const zx1 = await branchId(bot, 'YQ-ZX1');
+    const other = (await bot.ctx.db.selectFrom('people').select('id').where('slack_user_id', '=', PEOPLE.secretaryZx2).executeTakeFirstOrThrow()).id;
+    const author = (await bot.ctx.db.selectFrom('people').select('id').where('slack_user_id', '=', SEC).executeTakeFirstOrThrow()).id;
+    await bot.ctx.db.insertInto('branch_secretaries').values({ branch_id: zx1, person_id: other }).execute();
+    await reportOnce();
+    const id = String((await reportsRows(bot))[0]!.id);
+
+    await click(bot, PEOPLE.secretaryZx2, 'report_withdraw', id);
+    expect(String(lastReply(bot).text)).toBe('该报送由 王建国 提交，只有其本人可以修改或撤回。');
+    await command(bot, PEOPLE.secretaryZx2, 'YQ-ZX1');
+    const res = await submitView(bot, PEOPLE.secretaryZx2, shownView(bot), reportValues({ obligationId: await obligationId(bot, 'A01-EVENT'), heldOn: '2011-06-18', participants: '1', summary: 'mine' }));
+    expect(errorsOf(res).obligation).toBe('该任务由 王建国 报送，只有其本人可以修改。');
+    expect((await reportsRows(bot))[0]).toMatchObject({ version: 1, status: 'submitted' });
+
+    // The author hands the branch over: the remaining secretary takes the report over.
+    await bot.ctx.db.deleteFrom('branch_secretaries').where('branch_id', '=', zx1).where('person_id', '=', author).execute();
+    await click(bot, PEOPLE.secretaryZx2, 'report_withdraw', id);
+    expect((await reportsRows(bot))[0]!.status).toBe('withdrawn');
+  });
+
+  it('when the secretary reads English, then the confirmation and its buttons are in English', async () => {
+    bot.fake.setUser(SEC, { locale: 'en-US' });
+    await reportOnce();
+    const dm = postsTo(bot, SEC).at(-1)!;
+    expect(String(dm.args.text)).toMatch(/^✅ Reported \*A01-EVENT\* .* \(on time\)\. Thank you!$/);
+    expect(allText({ blocks: dm.args.blocks as unknown[] })).toContain('"Withdraw"');
+  });
+
   it('when Slack delivers the same submission twice, then one report, one audit record and one confirmation', async () => {
     await command(bot, SEC);
     const view = { ...shownView(bot), id: 'V0RETRIED01' };
