@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Insertable } from 'kysely';
+import { openDatabase } from '../../db/index.js';
+import { migrateToLatest } from '../../db/migrate.js';
+import { importPlan, listObligations } from '../../db/queries/plans.js';
+import { importRoster } from '../../db/queries/roster.js';
+import type { ReportTable } from '../../db/schema.js';
+import { parsePlan } from '../../src/domain/plan.js';
+import { parseRoster } from '../../src/domain/roster.js';
+import { appliesToBranch, type Category } from '../../src/domain/types.js';
+
+/** The benchmark's store: 1,000 branches (a secretary and a member each), five leaders, a year of reports. */
+export const BRANCHES = 1000;
+export const NOW = '2011-12-20T10:00:00+08:00';
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** A small deterministic generator, so two runs measure the same store. */
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let x = s;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const CATEGORY_SHARE: [Category, number][] = [
+  ['primary', 0.4],
+  ['secondary', 0.2],
+  ['kindergarten', 0.2],
+  ['vocational', 0.05],
+  ['adult', 0.05],
+  ['unit', 0.09],
+  ['office', 0.01],
+];
+
+function categoryOf(i: number): Category {
+  let edge = 0;
+  for (const [category, share] of CATEGORY_SHARE) {
+    edge += share * BRANCHES;
+    if (i < edge) return category;
+  }
+  return 'primary';
+}
+
+export const secretaryId = (i: number) => `UBS${String(i).padStart(5, '0')}`;
+
+export async function seed(file: string): Promise<{ reports: number; people: number }> {
+  const db = openDatabase(file);
+  await migrateToLatest(db);
+  const plan = parsePlan(fs.readFileSync(path.join(ROOT, 'plans/2011-education.yaml'), 'utf8'));
+  if (!plan.ok) throw new Error(plan.problems.join('\n'));
+  const at = new Date('2011-04-10T00:00:00Z');
+  const { planId } = await importPlan(db, plan.value, { actor: 'bench', now: at });
+
+  const lines = ['branch_code,branch_name,category,slack_user_id,name,role,rank'];
+  for (let i = 0; i < BRANCHES; i++) {
+    const code = `B${String(i).padStart(4, '0')}`;
+    const category = categoryOf(i);
+    lines.push(`${code},支部${i},${category},${secretaryId(i)},书记${i},secretary,school_cadre`);
+    lines.push(`${code},支部${i},${category},UBM${String(i).padStart(5, '0')},党员${i},member,member`);
+  }
+  for (let i = 0; i < 5; i++) lines.push(`,,,UBL${i},领导${i},leader,division_leader`);
+  const roster = parseRoster(lines.join('\n'));
+  if (!roster.ok) throw new Error(roster.problems.join('\n'));
+  await importRoster(db, roster.value, { actor: 'bench', now: at });
+  // Steady state: everyone's Slack locale was looked up once and is cached for a week.
+  await db.updateTable('people').set({ locale: 'zh-CN', locale_checked_at: new Date(NOW).toISOString() }).execute();
+
+  const obligations = await listObligations(db, planId);
+  const branches = await db.selectFrom('branches').select(['id', 'category']).execute();
+  const secretaries = new Map((await db.selectFrom('branch_secretaries').select(['branch_id', 'person_id']).execute()).map((r) => [r.branch_id, r.person_id]));
+  const rnd = prng(2011);
+  const rows: Insertable<ReportTable>[] = [];
+  for (const b of branches) {
+    for (const ob of obligations) {
+      if (!appliesToBranch(ob, b.category as Category) || rnd() > 0.85) continue;
+      const roll = rnd();
+      const status = roll < 0.7 ? ('accepted' as const) : roll < 0.9 ? ('submitted' as const) : ('returned' as const);
+      rows.push({
+        obligation_id: ob.id,
+        branch_id: b.id,
+        status,
+        held_on: ob.due,
+        participants: 5 + Math.floor(rnd() * 80),
+        summary: '按要求开展了活动，党员积极参加，取得良好效果。'.repeat(1 + Math.floor(rnd() * 4)),
+        evidence: JSON.stringify([{ type: 'link', url: `https://example.org/e/${b.id}/${ob.id}` }]),
+        submitted_by: secretaries.get(b.id)!,
+        submitted_at: new Date(`${ob.due}T02:00:00Z`).toISOString(),
+        on_time: rnd() < 0.8 ? (1 as const) : (0 as const),
+        reviewed_by: null,
+        reviewed_at: null,
+        review_comment: null,
+        version: 1,
+        submission_key: null,
+      });
+    }
+  }
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < rows.length; i += 500) await trx.insertInto('reports').values(rows.slice(i, i + 500)).execute();
+  });
+  const people = (await db.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+  await db.destroy();
+  return { reports: rows.length, people: Number(people) };
+}
+
