@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { branchChecklist } from '../../src/domain/checklist.js';
+import type { Branch, Evidence, Obligation, Report } from '../../src/domain/types.js';
 import { dueText } from '../../src/ui/due.js';
-import { promptButtons } from '../../src/ui/prompt-buttons.js';
+import { extensionModal, extensionRequestBlocks, promptButtons } from '../../src/ui/prompt-buttons.js';
+import { branchPickerModal, reportModal, reportSavedBlocks } from '../../src/ui/report-modal.js';
+import { reportArrivedBlocks, reviewedBlocks, reviewModal } from '../../src/ui/review.js';
 import { validateBlockKit } from '../slack/block-kit-limits.js';
 
 describe('the buttons of a reminder', () => {
@@ -22,5 +26,49 @@ describe('a due date', () => {
     expect(dueText('en', '2011-07-15', '2011-06-30')).toBe('due 2011-07-15 (extended from 2011-06-30)');
     expect(dueText('zh-CN', '2011-07-15', '2011-06-30')).toBe('截止 2011-07-15（原定 2011-06-30，已延期）');
     expect(dueText('en', '2011-06-30', '2011-06-30')).toBe('due 2011-06-30');
+  });
+});
+
+describe('the reporting views at their limits', () => {
+  const long = (n: number, c = '长') => c.repeat(n);
+  const obligation = (i: number): Obligation => ({
+    id: i + 1,
+    planId: 1,
+    activityCode: 'A01',
+    code: `A${String(i).padStart(2, '0')}-${'X'.repeat(18)}`,
+    title: { zh: long(150), en: long(150, 'w') },
+    description: null,
+    kind: 'report',
+    paperKinds: [],
+    appliesTo: { kind: 'all' },
+    due: '2011-06-30',
+    weight: 1,
+    position: i,
+  });
+  const files = Array.from({ length: 5 }, (_, i): Evidence => ({ type: 'file', fileId: `F${i}AAAA`, permalink: `https://x.slack.com/files/${i}`, name: long(300) }));
+  const links = Array.from({ length: 10 }, (_, i): Evidence => ({ type: 'link', url: `https://example.org/${'p'.repeat(900)}${i}` }));
+  const report: Report = {
+    id: 1, obligationId: 1, branchId: 1, status: 'returned', heldOn: '2011-06-18', participants: 100000, summary: long(2000, '&'),
+    evidence: [...links, ...files], submittedBy: 1, submittedAt: '2011-06-20T02:00:00.000Z', onTime: false, reviewedBy: 2, reviewedAt: null, reviewComment: long(1000), version: 3,
+  };
+  const branch: Branch = { id: 1, code: 'YQ-' + 'Z'.repeat(40), name: long(200), category: 'secondary' };
+  const items = branchChecklist({ obligations: Array.from({ length: 130 }, (_, i) => obligation(i)), category: 'secondary', reports: [report], today: '2011-06-20', extendedDue: new Map(Array.from({ length: 20 }, (_, i) => [i + 1, '2011-07-15'])) });
+
+  it('when a branch has many long tasks, a long returned report and every file, then the report modal is valid Block Kit', () => {
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const view = reportModal({ locale, branch, items, today: '2011-06-20', selectedObligationId: 1, privateMetadata: '{}', branches: Array.from({ length: 120 }, (_, i) => ({ ...branch, id: i + 1 })), editing: { report, submittedLocal: '2011-06-20 10:00', reviewerName: long(100) } });
+      expect(validateBlockKit('modal', view)).toEqual([]);
+      expect(validateBlockKit('modal', branchPickerModal({ locale, branches: Array.from({ length: 120 }, (_, i) => ({ ...branch, id: i + 1 })), privateMetadata: '{}' }))).toEqual([]);
+    }
+  });
+
+  it('when the report is as large as the form allows, then the review modal and the notices are valid Block Kit', () => {
+    const card = { report, obligation: obligation(0), branchName: branch.name, authorName: long(100), due: '2011-07-15', originalDue: '2011-06-30', submittedLocal: '2011-06-20 10:00' };
+    expect(validateBlockKit('modal', reviewModal('zh-CN', card, '{"r":1,"v":3}'))).toEqual([]);
+    expect(validateBlockKit('message', reportArrivedBlocks('en', long(4000), 2 ** 31))).toEqual([]);
+    expect(validateBlockKit('message', reviewedBlocks('en', { text: long(4000), comment: long(1000), decision: 'return', reportId: 1 }))).toEqual([]);
+    expect(validateBlockKit('message', reportSavedBlocks('zh-CN', long(4000), 1))).toEqual([]);
+    expect(validateBlockKit('message', extensionRequestBlocks('zh-CN', long(4000), 1))).toEqual([]);
+    expect(validateBlockKit('modal', extensionModal({ locale: 'en', branchName: long(200), obligation: obligation(1), due: '2011-07-15', originalDue: '2011-06-30', privateMetadata: '{}' }))).toEqual([]);
   });
 });
