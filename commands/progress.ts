@@ -3,11 +3,11 @@ import type { KnownBlock } from '@slack/types';
 import { listPapersByAuthor, listPapersForPlan, papersAwaitingReview } from '../db/queries/papers.js';
 import { findPersonBySlackId, listBranches } from '../db/queries/people.js';
 import { findActivePlan, type Plan } from '../db/queries/plans.js';
-import { listRankedPeople, loadChecklistInputs } from '../db/queries/progress.js';
+import { listRankedPeople, loadChecklistInputs, loadOverviewInputs } from '../db/queries/progress.js';
 import type { DB } from '../db/index.js';
 import type { AppContext } from '../src/context.js';
 import { paperChecklist, paperObligationsFor } from '../src/domain/papers.js';
-import { branchStatuses, matchBranches, overview, paperOverview, parseProgressText, type BranchStatus } from '../src/domain/progress.js';
+import { branchCounts, branchStatuses, matchBranches, overview, paperOverview, parseProgressText, type BranchStatus } from '../src/domain/progress.js';
 import { localDateOf } from '../src/domain/time.js';
 import type { Branch, LocalDate, Person } from '../src/domain/types.js';
 import { t, type Locale } from '../src/i18n/index.js';
@@ -31,14 +31,14 @@ export async function statusesFor(db: DB, plan: Plan, branches: Branch[], today:
 export async function overviewFor(db: DB, plan: Plan, today: LocalDate, locale: Locale, header = true): Promise<KnownBlock[]> {
   const [branches, inputs, people, papers, waiting] = await Promise.all([
     listBranches(db),
-    loadChecklistInputs(db, plan.id, null),
+    loadOverviewInputs(db, plan.id),
     listRankedPeople(db),
     listPapersForPlan(db, plan.id),
     papersAwaitingReview(db, plan.id, 0),
   ]);
-  const statuses = branchStatuses(branches, { ...inputs, today });
+  const counts = branchCounts(branches, { ...inputs, today });
   const paperCounts = paperOverview({ people, obligations: inputs.obligations, papers, today });
-  return overviewBlocks({ locale, overview: overview(statuses), today, papers: { ...paperCounts, waiting: waiting.total }, header });
+  return overviewBlocks({ locale, overview: overview(counts), today, papers: { ...paperCounts, waiting: waiting.total }, header });
 }
 
 /** The notification text of a blocks answer: its first heading. */

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { LocalDate, Rank, Report } from '../../src/domain/types.js';
+import type { ReportState } from '../../src/domain/progress.js';
+import type { LocalDate, Rank } from '../../src/domain/types.js';
 import type { Database } from '../schema.js';
 import { listObligations } from './plans.js';
-import { listReportsForBranches, reportRowToReport } from './reports.js';
+import { listReportsForBranches } from './reports.js';
 
 /** What a checklist needs besides the obligations: per branch, approved extensions and exemptions. */
 export interface BranchAdjustments {
@@ -49,17 +50,6 @@ export async function branchAdjustments(db: Kysely<Database>, planId: number, br
     exempt.set(r.branch_id, s);
   }
   return { extendedDue, exempt };
-}
-
-/** Every current report of a plan, for the leaders' overview. */
-export async function listReportsForPlan(db: Kysely<Database>, planId: number): Promise<Report[]> {
-  const rows = await db
-    .selectFrom('reports')
-    .innerJoin('obligations', 'obligations.id', 'reports.obligation_id')
-    .selectAll('reports')
-    .where('obligations.plan_id', '=', planId)
-    .execute();
-  return rows.map(reportRowToReport);
 }
 
 export interface ReportWaiting {
@@ -116,11 +106,24 @@ export async function listRankedPeople(db: Kysely<Database>): Promise<{ id: numb
 }
 
 /** Everything a set of branch checklists needs, in four reads (never one query per branch). */
-export async function loadChecklistInputs(db: Kysely<Database>, planId: number, branchIds: number[] | null) {
-  const [obligations, reports, adjustments] = await Promise.all([
-    listObligations(db, planId),
-    branchIds === null ? listReportsForPlan(db, planId) : listReportsForBranches(db, branchIds, planId),
-    branchAdjustments(db, planId, branchIds),
-  ]);
+export async function loadChecklistInputs(db: Kysely<Database>, planId: number, branchIds: number[]) {
+  const [obligations, reports, adjustments] = await Promise.all([listObligations(db, planId), listReportsForBranches(db, branchIds, planId), branchAdjustments(db, planId, branchIds)]);
+  return { obligations, reports, ...adjustments };
+}
+
+/** The four columns of every report of a plan that the leaders' counts need (no summaries, no evidence). */
+export async function listReportStates(db: Kysely<Database>, planId: number): Promise<ReportState[]> {
+  const rows = await db
+    .selectFrom('reports')
+    .innerJoin('obligations', 'obligations.id', 'reports.obligation_id')
+    .select(['reports.obligation_id', 'reports.branch_id', 'reports.status', 'reports.on_time'])
+    .where('obligations.plan_id', '=', planId)
+    .execute();
+  return rows.map((r) => ({ obligationId: r.obligation_id, branchId: r.branch_id, status: r.status, onTime: r.on_time === 1 }));
+}
+
+/** What the leaders' overview needs, for every branch of the plan. */
+export async function loadOverviewInputs(db: Kysely<Database>, planId: number) {
+  const [obligations, reports, adjustments] = await Promise.all([listObligations(db, planId), listReportStates(db, planId), branchAdjustments(db, planId, null)]);
   return { obligations, reports, ...adjustments };
 }

@@ -1,16 +1,22 @@
-import { branchChecklist, isDone, type ChecklistItem } from './checklist.js';
+import { branchChecklist, isDone, itemState, type ChecklistItem } from './checklist.js';
 import { paperChecklist, paperItemIsDone, type Paper } from './papers.js';
-import { CATEGORIES, type Branch, type Category, type LocalDate, type Obligation, type Rank, type Report } from './types.js';
+import { appliesToBranch, CATEGORIES, type Branch, type Category, type LocalDate, type Obligation, type Rank, type Report } from './types.js';
 
-export interface BranchStatus {
+/** A branch's counts: applicable tasks (exemptions excluded), done, overdue and returned. */
+export interface BranchCounts {
   branch: Branch;
-  items: ChecklistItem[];
-  /** Applicable tasks, exemptions excluded. */
   total: number;
   done: number;
   overdue: number;
   returned: number;
 }
+
+export interface BranchStatus extends BranchCounts {
+  items: ChecklistItem[];
+}
+
+/** What the counts need of a report: the leaders' overview reads only these columns. */
+export type ReportState = Pick<Report, 'obligationId' | 'branchId' | 'status' | 'onTime'>;
 
 export function branchStatus(
   branch: Branch,
@@ -79,10 +85,46 @@ export interface Overview {
   categories: (SummaryLine & { category: Category })[];
   all: SummaryLine;
   /** The branches with the most overdue tasks, most first. */
-  laggards: BranchStatus[];
+  laggards: BranchCounts[];
 }
 
-function summarize(statuses: BranchStatus[]): SummaryLine {
+/**
+ * Every branch's counts without building checklists: the same states as `branchChecklist` (the
+ * same `itemState`), for hundreds of branches at once.
+ */
+export function branchCounts(
+  branches: Branch[],
+  input: {
+    obligations: Obligation[];
+    reports: ReportState[];
+    today: LocalDate;
+    extendedDue: ReadonlyMap<number, ReadonlyMap<number, LocalDate>>;
+    exempt: ReadonlyMap<number, ReadonlySet<number>>;
+  },
+): BranchCounts[] {
+  const byBranch = new Map<number, Map<number, ReportState>>();
+  for (const r of input.reports) {
+    const m = byBranch.get(r.branchId) ?? new Map<number, ReportState>();
+    m.set(r.obligationId, r);
+    byBranch.set(r.branchId, m);
+  }
+  return branches.map((branch) => {
+    const counts: BranchCounts = { branch, total: 0, done: 0, overdue: 0, returned: 0 };
+    const reports = byBranch.get(branch.id);
+    for (const ob of input.obligations) {
+      if (!appliesToBranch(ob, branch.category) || input.exempt.get(branch.id)?.has(ob.id)) continue;
+      const due = input.extendedDue.get(branch.id)?.get(ob.id) ?? ob.due;
+      const state = itemState(reports?.get(ob.id) ?? null, due, input.today, false);
+      counts.total++;
+      if (isDone(state)) counts.done++;
+      else if (state === 'overdue') counts.overdue++;
+      else if (state === 'returned') counts.returned++;
+    }
+    return counts;
+  });
+}
+
+function summarize(statuses: BranchCounts[]): SummaryLine {
   const total = statuses.reduce((n, s) => n + s.total, 0);
   const done = statuses.reduce((n, s) => n + s.done, 0);
   return {
@@ -96,7 +138,7 @@ function summarize(statuses: BranchStatus[]): SummaryLine {
 }
 
 /** The leaders' picture: one line per category that has branches, the total, and the worst laggards. */
-export function overview(statuses: BranchStatus[], laggardCount = 8): Overview {
+export function overview(statuses: BranchCounts[], laggardCount = 8): Overview {
   const categories = CATEGORIES.map((category) => ({ category, ...summarize(statuses.filter((s) => s.branch.category === category)) })).filter(
     (c) => c.branches > 0,
   );

@@ -3,10 +3,10 @@ import { DateTime } from 'luxon';
 import { listPapersByAuthor, listPapersForPlan, papersAwaitingReview } from '../../db/queries/papers.js';
 import { findPersonBySlackId, listBranches } from '../../db/queries/people.js';
 import { findActivePlan, type Plan } from '../../db/queries/plans.js';
-import { listRankedPeople, loadChecklistInputs, reportsAwaitingReview } from '../../db/queries/progress.js';
+import { listRankedPeople, loadChecklistInputs, loadOverviewInputs, reportsAwaitingReview } from '../../db/queries/progress.js';
 import type { AppContext } from '../context.js';
 import { paperChecklist, paperObligationsFor } from '../domain/papers.js';
-import { branchStatuses, overview, paperOverview } from '../domain/progress.js';
+import { branchCounts, branchStatuses, overview, paperOverview } from '../domain/progress.js';
 import { localDateOf } from '../domain/time.js';
 import type { Person } from '../domain/types.js';
 import { pick, t, type Locale } from '../i18n/index.js';
@@ -35,7 +35,7 @@ export async function homeInput(ctx: AppContext, person: Person | null, locale: 
   let leader: HomeInput['leader'] = null;
   if (person.roles.includes('leader')) {
     const [all, allBranches, people, allPapers, reportQueue, paperQueue] = await Promise.all([
-      loadChecklistInputs(ctx.db, plan.id, null),
+      loadOverviewInputs(ctx.db, plan.id),
       listBranches(ctx.db),
       listRankedPeople(ctx.db),
       listPapersForPlan(ctx.db, plan.id),
@@ -44,7 +44,7 @@ export async function homeInput(ctx: AppContext, person: Person | null, locale: 
     ]);
     const counts = paperOverview({ people, obligations: all.obligations, papers: allPapers, today });
     leader = {
-      overview: overview(branchStatuses(allBranches, { ...all, today })),
+      overview: overview(branchCounts(allBranches, { ...all, today })),
       today,
       papers: { ...counts, waiting: paperQueue.total },
       queue: { reports: reportQueue.items, reportsTotal: reportQueue.total, papers: paperQueue.items, papersTotal: paperQueue.total },

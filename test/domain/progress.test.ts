@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { branchStatuses, matchBranches, overview, parseProgressText } from '../../src/domain/progress.js';
+import { branchCounts, branchStatuses, matchBranches, overview, parseProgressText } from '../../src/domain/progress.js';
 import type { Branch, Obligation, Report } from '../../src/domain/types.js';
 
 const ob = (id: number, due: string, over: Partial<Obligation> = {}): Obligation => ({
@@ -87,5 +87,22 @@ describe('/progress text', () => {
     expect(matchBranches(BRANCHES, '延庆').map((b) => b.code)).toEqual(['YQ-ZX1', 'YQ-ZX2']);
     expect(matchBranches(BRANCHES, '延庆二中党支部').map((b) => b.code)).toEqual(['YQ-ZX2']);
     expect(matchBranches(BRANCHES, 'nope')).toEqual([]);
+  });
+});
+
+describe('counts for the overview', () => {
+  it('when counted without checklists, then every branch gets the same numbers as its checklist gives', () => {
+    // A small deterministic mix of categories, reports, returns, extensions and exemptions.
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const categories = ['primary', 'secondary', 'office', 'unit'] as const;
+    const branches = Array.from({ length: 40 }, (_, i) => br(i + 1, `B${i}`, `b${i}`, categories[i % categories.length]!));
+    const statuses: Report['status'][] = ['submitted', 'accepted', 'returned', 'withdrawn'];
+    const reports = branches.flatMap((b) => OBS.filter(() => rnd() < 0.6).map((o) => ({ ...report(b.id, o.id, statuses[Math.floor(rnd() * 4)]!), onTime: rnd() < 0.5 })));
+    const extendedDue = new Map(branches.filter(() => rnd() < 0.3).map((b) => [b.id, new Map([[2, '2011-07-15']])]));
+    const exempt = new Map(branches.filter(() => rnd() < 0.3).map((b) => [b.id, new Set([1])]));
+    const input = { obligations: OBS, reports, today: '2011-07-01', extendedDue, exempt };
+    const strip = ({ branch, total, done, overdue, returned }: { branch: Branch; total: number; done: number; overdue: number; returned: number }) => ({ code: branch.code, total, done, overdue, returned });
+    expect(branchCounts(branches, input).map(strip)).toEqual(branchStatuses(branches, input).map(strip));
   });
 });
