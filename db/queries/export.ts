@@ -4,9 +4,10 @@ import { modeOn, type ScoringMode } from '../../src/domain/scoring.js';
 import { localDateOf } from '../../src/domain/time.js';
 import type { Branch, LocalDate, Obligation, Report } from '../../src/domain/types.js';
 import type { Database } from '../schema.js';
-import { listExemptions, type Exemption } from './exemptions.js';
-import type { Plan } from './plans.js';
-import { loadRankingData, rankingInput } from './rankings.js';
+import { activeExemptions, listExemptions, type Exemption } from './exemptions.js';
+import { listBranches } from './people.js';
+import { listObligations, type Plan } from './plans.js';
+import { approvedExtensions, listPlanReports, rankingInput } from './rankings.js';
 
 export interface ExportPaper {
   authorName: string;
@@ -49,8 +50,12 @@ export interface ExportData {
 export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date): Promise<ExportData> {
   const today = localDateOf(now, plan.timezone);
   const mode = modeOn(today, plan.ends);
-  const [data, papers, exemptions, extensions, people] = await Promise.all([
-    loadRankingData(db, plan),
+  const [branches, obligations, reports, active, approved, papers, exemptions, extensions, people] = await Promise.all([
+    listBranches(db),
+    listObligations(db, plan.id),
+    listPlanReports(db, plan.id),
+    activeExemptions(db, plan.id),
+    approvedExtensions(db, plan.id),
     db
       .selectFrom('papers')
       .innerJoin('people', 'people.id', 'papers.author_id')
@@ -75,10 +80,10 @@ export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date
     plan,
     today,
     mode,
-    branches: data.branches,
-    obligations: data.obligations,
-    reports: data.reports,
-    ranked: rankBranches(rankingInput(data, plan, today, 'year', mode)),
+    branches,
+    obligations,
+    reports,
+    ranked: rankBranches(rankingInput({ branches, obligations, reports, exemptions: active, extensions: approved }, plan, today, 'year', mode)),
     papers: papers.map((p) => ({
       authorName: p.author_name,
       branchCode: p.branch_code,

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { monthOf, rankBranches, type RankedBranch, type RankingInput, type RankingPeriod, type SnapshotEntry } from '../../src/domain/ranking.js';
+import { monthOf, rankBranches, type RankedBranch, type RankingInput, type RankingPeriod, type ReportState, type SnapshotEntry } from '../../src/domain/ranking.js';
 import { modeOn, type ScoringMode } from '../../src/domain/scoring.js';
 import { localDateOf } from '../../src/domain/time.js';
 import type { Branch, LocalDate, Obligation, Report } from '../../src/domain/types.js';
@@ -13,12 +13,23 @@ import { reportRowToReport } from './reports.js';
 export interface RankingData {
   branches: Branch[];
   obligations: Obligation[];
-  reports: Report[];
+  reports: ReportState[];
   exemptions: Map<number, Set<number>>;
   extensions: Map<number, Map<number, LocalDate>>;
 }
 
-/** Every report of a plan, for every branch. */
+/** What scoring needs of every report of a plan: five columns, not the summaries and evidence. */
+export async function listPlanReportStates(db: Kysely<Database>, planId: number): Promise<ReportState[]> {
+  const rows = await db
+    .selectFrom('reports')
+    .innerJoin('obligations', 'obligations.id', 'reports.obligation_id')
+    .select(['reports.obligation_id', 'reports.branch_id', 'reports.status', 'reports.on_time', 'reports.submitted_at'])
+    .where('obligations.plan_id', '=', planId)
+    .execute();
+  return rows.map((r) => ({ obligationId: r.obligation_id, branchId: r.branch_id, status: r.status, onTime: r.on_time === 1, submittedAt: r.submitted_at }));
+}
+
+/** Every report of a plan, for every branch, in full. */
 export async function listPlanReports(db: Kysely<Database>, planId: number): Promise<Report[]> {
   const rows = await db
     .selectFrom('reports')
@@ -53,7 +64,7 @@ export async function loadRankingData(db: Kysely<Database>, plan: Plan): Promise
   const [branches, obligations, reports, exemptions, extensions] = await Promise.all([
     listBranches(db),
     listObligations(db, plan.id),
-    listPlanReports(db, plan.id),
+    listPlanReportStates(db, plan.id),
     activeExemptions(db, plan.id),
     approvedExtensions(db, plan.id),
   ]);

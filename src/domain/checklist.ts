@@ -28,7 +28,7 @@ export function isDone(state: ItemState): boolean {
   return state === 'done_on_time' || state === 'done_late';
 }
 
-export function itemState(report: Report | null, due: LocalDate, today: LocalDate, exempt: boolean): ItemState {
+export function itemState(report: Pick<Report, 'status' | 'onTime'> | null, due: LocalDate, today: LocalDate, exempt: boolean): ItemState {
   if (exempt) return 'exempt';
   if (report && (report.status === 'submitted' || report.status === 'accepted')) return report.onTime ? 'done_on_time' : 'done_late';
   if (report && report.status === 'returned') return 'returned';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { branchItems, type RankingInput } from './ranking.js';
+import { branchItems, daysUntilFrom, reportsByBranch, type RankingInput } from './ranking.js';
 import type { Branch } from './types.js';
 
 export interface OverdueTask {
@@ -27,15 +27,11 @@ export const EscalationValueSchema = z.object({ minOverdueDays: NoticeDaysSchema
  * longest overdue first.
  */
 export function overdueBranches(input: Pick<RankingInput, 'branches' | 'obligations' | 'reports' | 'exemptions' | 'extensions' | 'today'>, minDays: number): OverdueBranch[] {
-  const reportsByBranch = new Map<number, RankingInput['reports'][number][]>();
-  for (const r of input.reports) {
-    const list = reportsByBranch.get(r.branchId);
-    if (list) list.push(r);
-    else reportsByBranch.set(r.branchId, [r]);
-  }
+  const byBranch = reportsByBranch(input.reports);
+  const daysUntil = daysUntilFrom(input.today);
   const result: OverdueBranch[] = [];
   for (const branch of input.branches) {
-    const items = branchItems({ ...input, period: 'year', branch, reports: reportsByBranch.get(branch.id) ?? [] });
+    const items = branchItems({ ...input, period: 'year', branch, reports: byBranch.get(branch.id) ?? [] }, daysUntil);
     const tasks = items
       .filter((i) => (i.state === 'overdue' || i.state === 'returned') && -i.daysLeft >= minDays)
       .map((i) => ({ code: i.obligation.code, daysOverdue: -i.daysLeft }))

@@ -1,9 +1,22 @@
 import { z } from 'zod';
-import { branchChecklist, type ChecklistItem } from './checklist.js';
+import { itemState, type ItemState } from './checklist.js';
+import { daysBetween } from './calendar.js';
 import { scoreItems, type BranchScore, type ScoringMode, type ScoringRules } from './scoring.js';
-import { CATEGORIES, type Branch, type Category, type LocalDate, type Obligation, type Person, type Report } from './types.js';
+import { appliesToBranch, CATEGORIES, type Branch, type Category, type LocalDate, type Obligation, type Person, type Report } from './types.js';
 
 export type RankingPeriod = 'year' | 'month';
+
+/** What scoring needs of a report; a full `Report` is one too. */
+export type ReportState = Pick<Report, 'obligationId' | 'branchId' | 'status' | 'onTime' | 'submittedAt'>;
+
+/** One obligation of one branch, as scoring sees it (a checklist item without the report's content). */
+export interface ScoreItem {
+  obligation: Obligation;
+  due: LocalDate;
+  originalDue: LocalDate;
+  state: ItemState;
+  daysLeft: number;
+}
 
 export interface RankedBranch {
   branch: Branch;
@@ -15,9 +28,10 @@ export interface RankedBranch {
 
 export interface RankingInput {
   branches: readonly Branch[];
+  /** In plan order. */
   obligations: readonly Obligation[];
   /** The reports of every branch, in any order. */
-  reports: readonly Report[];
+  reports: readonly ReportState[];
   /** Active exemptions: branch id → obligation ids. */
   exemptions: ReadonlyMap<number, ReadonlySet<number>>;
   /** Approved extensions: branch id → (obligation id → new due date). */
@@ -29,18 +43,53 @@ export interface RankingInput {
   period: RankingPeriod;
 }
 
-export function branchItems(input: Omit<RankingInput, 'branches' | 'reports' | 'rules' | 'mode'> & { branch: Branch; reports: readonly Report[] }): ChecklistItem[] {
-  const items = branchChecklist({
-    obligations: [...input.obligations],
-    category: input.branch.category,
-    reports: [...input.reports],
-    today: input.today,
-    exemptObligationIds: input.exemptions.get(input.branch.id),
-    extendedDue: input.extensions.get(input.branch.id),
-  });
-  if (input.period === 'year') return items;
+/**
+ * A branch's items, with the same states as its checklist (`itemState`): the obligations that
+ * apply to its category, due on the plan's date or an approved extension's. `daysUntil` may be
+ * memoised by a caller that scores many branches.
+ */
+export function branchItems(
+  input: Pick<RankingInput, 'obligations' | 'exemptions' | 'extensions' | 'today' | 'period'> & { branch: Branch; reports: readonly ReportState[] },
+  daysUntil: (due: LocalDate) => number = (due) => daysBetween(input.today, due),
+): ScoreItem[] {
+  const byObligation = new Map<number, ReportState>();
+  for (const r of input.reports) byObligation.set(r.obligationId, r);
+  const exempt = input.exemptions.get(input.branch.id);
+  const extended = input.extensions.get(input.branch.id);
   const month = input.today.slice(0, 7);
-  return items.filter((i) => i.originalDue.slice(0, 7) === month);
+  const items: ScoreItem[] = [];
+  for (const ob of input.obligations) {
+    if (!appliesToBranch(ob, input.branch.category)) continue;
+    if (input.period === 'month' && ob.due.slice(0, 7) !== month) continue;
+    const due = extended?.get(ob.id) ?? ob.due;
+    const state = itemState(byObligation.get(ob.id) ?? null, due, input.today, exempt?.has(ob.id) ?? false);
+    items.push({ obligation: ob, due, originalDue: ob.due, state, daysLeft: daysUntil(due) });
+  }
+  return items;
+}
+
+/** Reports grouped by branch id. */
+export function reportsByBranch<T extends ReportState>(reports: readonly T[]): Map<number, T[]> {
+  const map = new Map<number, T[]>();
+  for (const r of reports) {
+    const list = map.get(r.branchId);
+    if (list) list.push(r);
+    else map.set(r.branchId, [r]);
+  }
+  return map;
+}
+
+/** `daysBetween(today, due)`, remembered per due date: a plan has a few dozen, a ranking asks thousands of times. */
+export function daysUntilFrom(today: LocalDate): (due: LocalDate) => number {
+  const memo = new Map<LocalDate, number>();
+  return (due) => {
+    let d = memo.get(due);
+    if (d === undefined) {
+      d = daysBetween(today, due);
+      memo.set(due, d);
+    }
+    return d;
+  };
 }
 
 /**
@@ -67,14 +116,10 @@ export function competitionRanks<T>(rows: readonly T[], scoreOf: (row: T) => num
 
 /** Every branch scored and ranked, overall and within its category; sorted by overall rank. */
 export function rankBranches(input: RankingInput): RankedBranch[] {
-  const reportsByBranch = new Map<number, Report[]>();
-  for (const r of input.reports) {
-    const list = reportsByBranch.get(r.branchId);
-    if (list) list.push(r);
-    else reportsByBranch.set(r.branchId, [r]);
-  }
+  const byBranch = reportsByBranch(input.reports);
+  const daysUntil = daysUntilFrom(input.today);
   const scored = input.branches.map((branch) => {
-    const items = branchItems({ ...input, branch, reports: reportsByBranch.get(branch.id) ?? [] });
+    const items = branchItems({ ...input, branch, reports: byBranch.get(branch.id) ?? [] }, daysUntil);
     return { branch, score: scoreItems(items, input.rules, input.mode) };
   });
   const inCategory = new Map<number, number | null>();
