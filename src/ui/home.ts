@@ -130,7 +130,8 @@ export function homeView(input: HomeInput): View {
     branchBlocks.push({ type: 'context', elements: [mrkdwn(t(locale, 'home.secretary.more_branches', { count: input.branches.length - shownBranches }))] });
   } else if (branchBlocks.at(-1)?.type === 'divider') branchBlocks.pop();
 
-  const parts = [branchBlocks, paper, leader].filter((p) => p.length > 0);
+  // The work first: a secretary's tasks, a leader's picture and queue, then the person's own paper.
+  const parts = [branchBlocks, leader, paper].filter((p) => p.length > 0);
   const body: KnownBlock[] = [];
   for (const part of parts) {
     if (body.length > 0) body.push({ type: 'divider' });
