@@ -1,0 +1,193 @@
+/**
+ * Leaders' work at scale (issue 5, "Performance"): `/rankings` and the year-end export for 1,000
+ * branches with a full year of reports. A store is generated into a temp file; each measurement is
+ * repeated and the median and worst are reported. Targets: the database work of `/rankings` under
+ * 50 ms; the export (read, build the tables, write the XLSX) under 2 s.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Insertable } from 'kysely';
+import { openDatabase, type DB } from '../db/index.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { loadExportData } from '../db/queries/export.js';
+import { findActivePlan, importPlan, listObligations } from '../db/queries/plans.js';
+import { ensureMonthlySnapshot, loadRankingData, previousSnapshot, rankingInput } from '../db/queries/rankings.js';
+import { importRoster } from '../db/queries/roster.js';
+import type { ReportTable } from '../db/schema.js';
+import { exportTables, toXlsx } from '../src/export.js';
+import { parsePlan } from '../src/domain/plan.js';
+import { monthOf, rankBranches } from '../src/domain/ranking.js';
+import { parseRoster } from '../src/domain/roster.js';
+import { localDateOf } from '../src/domain/time.js';
+import { appliesToBranch, CATEGORIES, type Category } from '../src/domain/types.js';
+import { rankingBlocks } from '../src/ui/rankings.js';
+
+const BRANCHES = 1000;
+const NOW = new Date('2011-12-20T10:00:00+08:00');
+const RUNS = 30;
+const EXPORT_RUNS = 5;
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** A small deterministic generator, so two runs measure the same store. */
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let x = s;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function seed(db: DB): Promise<{ reports: number; exemptions: number; extensions: number; papers: number }> {
+  await migrateToLatest(db);
+  const plan = parsePlan(fs.readFileSync(path.join(ROOT, 'plans/2011-education.yaml'), 'utf8'));
+  if (!plan.ok) throw new Error(plan.problems.join('\n'));
+  const at = new Date('2011-04-10T00:00:00Z');
+  const { planId } = await importPlan(db, plan.value, { actor: 'bench', now: at });
+  const lines = ['branch_code,branch_name,category,slack_user_id,name,role,rank'];
+  for (let i = 0; i < BRANCHES; i++) {
+    const code = `B${String(i).padStart(4, '0')}`;
+    const category = CATEGORIES[i % CATEGORIES.length]!;
+    lines.push(`${code},支部${i},${category},UBS${String(i).padStart(5, '0')},书记${i},secretary,school_cadre`);
+  }
+  lines.push(',,,UBL0,领导,leader,division_leader');
+  const roster = parseRoster(lines.join('\n'));
+  if (!roster.ok) throw new Error(roster.problems.join('\n'));
+  await importRoster(db, roster.value, { actor: 'bench', now: at });
+
+  const obligations = await listObligations(db, planId);
+  const branches = await db.selectFrom('branches').select(['id', 'category']).execute();
+  const secretaries = new Map((await db.selectFrom('branch_secretaries').select(['branch_id', 'person_id']).execute()).map((r) => [r.branch_id, r.person_id]));
+  const leader = (await db.selectFrom('people').select('id').where('slack_user_id', '=', 'UBL0').executeTakeFirstOrThrow()).id;
+  const rnd = prng(2011);
+  const reports: Insertable<ReportTable>[] = [];
+  const exemptions: { obligation_id: number; branch_id: number; reason: string; granted_by: number; granted_at: string; revoked_at: null }[] = [];
+  const extensions: { obligation_id: number; branch_id: number; requested_by: number; requested_at: string; new_due: string; reason: string; status: 'approved'; decided_by: number; decided_at: string; decision_comment: null; submission_key: null }[] = [];
+  for (const b of branches) {
+    for (const ob of obligations) {
+      if (!appliesToBranch(ob, b.category as Category)) continue;
+      const roll = rnd();
+      if (roll < 0.02) {
+        exemptions.push({ obligation_id: ob.id, branch_id: b.id, reason: '合并办学', granted_by: leader, granted_at: at.toISOString(), revoked_at: null });
+        continue;
+      }
+      if (roll < 0.04) {
+        extensions.push({ obligation_id: ob.id, branch_id: b.id, requested_by: secretaries.get(b.id)!, requested_at: at.toISOString(), new_due: '2011-12-25', reason: '延期', status: 'approved', decided_by: leader, decided_at: at.toISOString(), decision_comment: null, submission_key: null });
+      }
+      if (rnd() > 0.9) continue;
+      const status = rnd() < 0.7 ? ('accepted' as const) : rnd() < 0.9 ? ('submitted' as const) : ('returned' as const);
+      reports.push({
+        obligation_id: ob.id,
+        branch_id: b.id,
+        status,
+        held_on: ob.due,
+        participants: 5 + Math.floor(rnd() * 80),
+        summary: '按要求开展了活动，党员积极参加，取得良好效果。'.repeat(1 + Math.floor(rnd() * 4)),
+        evidence: JSON.stringify([{ type: 'link', url: `https://example.org/e/${b.id}/${ob.id}` }]),
+        submitted_by: secretaries.get(b.id)!,
+        submitted_at: new Date(`${ob.due}T02:00:00Z`).toISOString(),
+        on_time: rnd() < 0.8 ? 1 : 0,
+        reviewed_by: null,
+        reviewed_at: null,
+        review_comment: null,
+        version: 1,
+        submission_key: null,
+      });
+    }
+  }
+  const papers = [...secretaries.values()].map((author, i) => ({
+    plan_id: planId, author_id: author, kind: 'party_paper', title: `论文${i}`, abstract: '摘要', link: null, file_id: null, file_permalink: null, coauthors: '[]',
+    status: 'submitted' as const, excellent: 0 as const, submitted_at: '2011-11-01T02:00:00.000Z', on_time: 1 as const, reviewed_by: null, reviewed_at: null, review_comment: null, submission_key: null,
+  }));
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < reports.length; i += 500) await trx.insertInto('reports').values(reports.slice(i, i + 500)).execute();
+    for (let i = 0; i < exemptions.length; i += 500) await trx.insertInto('exemptions').values(exemptions.slice(i, i + 500)).execute();
+    for (let i = 0; i < extensions.length; i += 500) await trx.insertInto('extensions').values(extensions.slice(i, i + 500)).execute();
+    for (let i = 0; i < papers.length; i += 500) await trx.insertInto('papers').values(papers.slice(i, i + 500)).execute();
+  });
+  return { reports: reports.length, exemptions: exemptions.length, extensions: extensions.length, papers: papers.length };
+}
+
+function summary(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)]!, worst: sorted.at(-1)! };
+}
+
+async function time<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
+  const t0 = performance.now();
+  const value = await fn();
+  return [performance.now() - t0, value];
+}
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pacesetter-bench-leaders-'));
+const db = openDatabase(path.join(dir, 'bench.db'));
+const counts = await seed(db);
+const plan = (await findActivePlan(db, '2011-12-20'))!;
+const today = localDateOf(NOW, plan.timezone);
+// Last month's snapshot exists, as it would in December; this month's is taken by the first run.
+await ensureMonthlySnapshot(db, plan, new Date('2011-11-20T10:00:00+08:00'));
+
+const dbWork: number[] = [];
+const domain: number[] = [];
+const render: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  // The database work of one /rankings: the plan's data, this month's snapshot check, last month's snapshot.
+  const [tDb, [data, previous]] = await time(async () => {
+    const d = await loadRankingData(db, plan);
+    await ensureMonthlySnapshot(db, plan, NOW, i === 0 ? rankBranches(rankingInput(d, plan, today, 'year')) : undefined);
+    return [d, await previousSnapshot(db, plan.id, monthOf(today))] as const;
+  });
+  const [tDomain, ranked] = await time(() => rankBranches(rankingInput(data, plan, today, 'year')));
+  const [tRender] = await time(() => rankingBlocks({ locale: 'zh-CN', rows: ranked, category: null, period: 'year', mode: 'running', today, rules: { onTime: 1, late: 0.5 }, previous }));
+  if (i > 0) {
+    dbWork.push(tDb);
+    domain.push(tDomain);
+    render.push(tRender);
+  }
+}
+
+const exportRead: number[] = [];
+const exportBuild: number[] = [];
+const exportTotal: number[] = [];
+let bytes = 0;
+for (let i = 0; i < EXPORT_RUNS; i++) {
+  const [tRead, data] = await time(() => loadExportData(db, plan, NOW));
+  const [tBuild, file] = await time(() => toXlsx(exportTables(data, 'zh-CN'), { title: plan.title.zh, created: NOW }));
+  bytes = file.length;
+  exportRead.push(tRead);
+  exportBuild.push(tBuild);
+  exportTotal.push(tRead + tBuild);
+}
+await db.destroy();
+fs.rmSync(dir, { recursive: true, force: true });
+
+const rDb = summary(dbWork);
+const rDomain = summary(domain);
+const rRender = summary(render);
+const eRead = summary(exportRead);
+const eBuild = summary(exportBuild);
+const eTotal = summary(exportTotal);
+console.log(
+  [
+    '## Leaders: /rankings and the year-end export (1,000 branches)',
+    '',
+    `Store: ${BRANCHES} branches, ${counts.reports} reports, ${counts.exemptions} exemptions, ${counts.extensions} approved extensions, ${counts.papers} papers; as of ${today}. Median and worst of ${RUNS - 1} runs (after one warm-up) for /rankings, ${EXPORT_RUNS} for the export.`,
+    '',
+    '| step | median | worst | target | median ÷ target |',
+    '| --- | --- | --- | --- | --- |',
+    `| /rankings: database work (load, snapshot check, last month) | ${ms(rDb.median)} | ${ms(rDb.worst)} | 50 ms | ${(rDb.median / 50).toFixed(2)} |`,
+    `| /rankings: scoring and ranking (pure) | ${ms(rDomain.median)} | ${ms(rDomain.worst)} | – | – |`,
+    `| /rankings: Block Kit | ${ms(rRender.median)} | ${ms(rRender.worst)} | – | – |`,
+    `| export: database reads | ${ms(eRead.median)} | ${ms(eRead.worst)} | – | – |`,
+    `| export: tables and XLSX (${(bytes / 1024).toFixed(0)} KiB) | ${ms(eBuild.median)} | ${ms(eBuild.worst)} | – | – |`,
+    `| export: total | ${ms(eTotal.median)} | ${ms(eTotal.worst)} | 2000 ms | ${(eTotal.median / 2000).toFixed(2)} |`,
+    '',
+    `The database work of /rankings is ${(rDb.median / (rDb.median + rDomain.median + rRender.median) * 100).toFixed(0)}% of its server time; the export spends ${(eBuild.median / eTotal.median * 100).toFixed(0)}% writing the workbook.`,
+  ].join('\n'),
+);
