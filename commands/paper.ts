@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { findPersonById, findPersonBySlackId, listLeaders } from '../db/queries/people.js';
+import { findPersonById, findPersonBySlackId } from '../db/queries/people.js';
 import { findActivePlan, listObligations, type Plan } from '../db/queries/plans.js';
 import { findPaper, listPapersByAuthor, reviewPaper, revisePaper, submitPaper } from '../db/queries/papers.js';
 import type { AppContext } from '../src/context.js';
@@ -11,7 +11,7 @@ import { localDateOf } from '../src/domain/time.js';
 import type { Person } from '../src/domain/types.js';
 import { t, type Locale, type MessageKey } from '../src/i18n/index.js';
 import { recordRefusal } from '../src/slack/access.js';
-import { publishHome } from '../src/slack/home.js';
+import { publishHome, publishLeadersHomes } from '../src/slack/home.js';
 import { localeFor } from '../src/slack/locale.js';
 import { modalOpener } from '../src/slack/modal-opener.js';
 import {
@@ -82,12 +82,6 @@ export async function openPaperModal(
   const { items } = await paperItemsFor(ctx, plan, args.person);
   const metadata = { planId: plan.id, ...(args.revising ? { paperId: args.revising.id } : {}) };
   await opener.show(paperModal({ locale: args.locale, items, privateMetadata: JSON.stringify(metadata), ...(args.revising ? { revising: args.revising } : {}) }));
-}
-
-/** Home tabs that show the review queue: every leader's. */
-async function refreshLeaders(ctx: AppContext, client: WebClient): Promise<void> {
-  const leaders = await listLeaders(ctx.db);
-  for (const l of leaders) await publishHome(ctx, client, l.slackUserId);
 }
 
 export function register(app: App, ctx: AppContext): void {
@@ -238,7 +232,7 @@ export function register(app: App, ctx: AppContext): void {
       text: t(locale, saved.revised ? 'paper.saved.revised' : 'paper.saved', { kind: paperKindLabel(saved.paper.kind, locale), title: saved.paper.title, when }),
     });
     await publishHome(ctx, client, userId);
-    await refreshLeaders(ctx, client);
+    await publishLeadersHomes(ctx, client);
   });
 
   app.view(PAPER_REVIEW_CALLBACK_ID, async ({ ack, body, view, client }) => {
@@ -280,6 +274,6 @@ export function register(app: App, ctx: AppContext): void {
       await client.chat.postMessage({ channel: author.slackUserId, text: dm.text, blocks: dm.blocks });
       await publishHome(ctx, client, author.slackUserId);
     }
-    await refreshLeaders(ctx, client);
+    await publishLeadersHomes(ctx, client);
   });
 }

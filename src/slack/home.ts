@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { DateTime } from 'luxon';
 import { listPapersByAuthor, listPapersForPlan, papersAwaitingReview } from '../../db/queries/papers.js';
-import { findPersonBySlackId, listBranches } from '../../db/queries/people.js';
+import { findPersonBySlackId, listBranches, listLeaders } from '../../db/queries/people.js';
 import { findActivePlan, type Plan } from '../../db/queries/plans.js';
 import { listRankedPeople, loadChecklistInputs, loadOverviewInputs, reportsAwaitingReview } from '../../db/queries/progress.js';
 import type { AppContext } from '../context.js';
@@ -65,5 +65,17 @@ export async function publishHome(ctx: AppContext, client: WebClient, slackUserI
     await client.views.publish({ user_id: slackUserId, view });
   } catch (err) {
     ctx.logger.warn({ err, user: slackUserId }, 'could not publish the App Home');
+  }
+}
+
+/**
+ * Refreshes every leader's Home, whose review queue and overview change with each submission.
+ * Leaders are few (tens); each Home reads the plan's report states once.
+ */
+export async function publishLeadersHomes(ctx: AppContext, client: WebClient): Promise<void> {
+  try {
+    for (const leader of await listLeaders(ctx.db)) await publishHome(ctx, client, leader.slackUserId);
+  } catch (err) {
+    ctx.logger.warn({ err }, 'could not refresh the leaders\' Home tabs');
   }
 }
