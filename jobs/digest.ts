@@ -1,5 +1,5 @@
 import { enqueue, existingKeys, type NewOutboxRow } from '../db/queries/outbox.js';
-import { loadScheduleData } from '../db/queries/schedule-data.js';
+import { countReceived, loadScheduleData } from '../db/queries/schedule-data.js';
 import { buildDigest, type DigestData } from '../src/domain/digest.js';
 import { addDays, daysBetween, isoWeekday } from '../src/domain/calendar.js';
 import { instantAt, localDateOf } from '../src/domain/time.js';
@@ -69,7 +69,8 @@ export const digestJob: Job = {
     const data = await loadScheduleData(ctx.db, pc.plan.id, today);
     const slotAt = opts.slot.toISOString();
     const weekStartAt = instantAt(addDays(weekDay, -7), digestSetting(ctx).time, pc.plan.timezone).toISOString();
-    const digest = buildDigest({ data, today, weekStartAt, slotAt, late });
+    const received = await countReceived(ctx.db, pc.plan.id, new Date(weekStartAt), opts.slot);
+    const digest = buildDigest({ data, today, weekStartAt, slotAt, late, received });
     const rendered = digestMessages(ctx.config.defaultLocale, digest);
     const head = `digest ${today}${late ? ' (late)' : ''} to ${channel}: ${digest.overall.doneOfDue}/${digest.overall.due} due items done, ${digest.overdueBranches.length} branch(es) overdue, ${rendered.thread.length} thread repl(ies)`;
     if (opts.dryRun) return { summary: [`${head} — dry run, nothing sent or recorded${already ? ' (already posted)' : ''}`, `  ${rendered.main.text}`], completed: false };

@@ -39,6 +39,8 @@ export interface DigestInput {
   weekStartAt: string;
   slotAt: string;
   late: boolean;
+  /** Reports and papers submitted in the week (not withdrawn), counted by the loader. */
+  received: { reports: number; papers: number };
   dueSoonDays?: number;
 }
 
@@ -96,8 +98,8 @@ export function buildDigest(input: DigestInput): DigestData {
     late: input.late,
     overall,
     byCategory: CATEGORIES.filter((c) => byCategory.has(c)).map((c) => ({ category: c, ...byCategory.get(c)! })),
-    reportsThisWeek: data.reports.filter((r) => r.status !== 'withdrawn' && inWeek(r.submittedAt)).length,
-    papersThisWeek: data.papers.filter((p) => p.status !== 'withdrawn' && inWeek(p.submittedAt)).length,
+    reportsThisWeek: input.received.reports,
+    papersThisWeek: input.received.papers,
     dueSoon: [...dueSoon.values()].sort((a, b) => a.due.localeCompare(b.due) || a.code.localeCompare(b.code)),
     overdueBranches: [...overdue.values()].sort((a, b) => b.codes.length - a.codes.length || a.code.localeCompare(b.code)),
     overduePapers,

@@ -105,8 +105,8 @@ describe('planning reminders', () => {
   it('when a branch has reported, is exempt, or got an extension, then it is reminded accordingly', () => {
     const d = data({
       reports: [
-        { obligationId: 1, branchId: 10, status: 'submitted', onTime: true, submittedAt: '2011-06-10T01:00:00Z' },
-        { obligationId: 1, branchId: 11, status: 'returned', onTime: true, submittedAt: '2011-06-10T01:00:00Z' },
+        { obligationId: 1, branchId: 10, status: 'submitted' },
+        { obligationId: 1, branchId: 11, status: 'returned' },
       ],
       exemptions: [{ obligationId: 2, branchId: 10 }],
       extensions: [{ obligationId: 2, branchId: 13, newDue: '2011-07-15', decidedAt: '2011-06-01T00:00:00Z' }],
