@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { ReportState } from '../../src/domain/progress.js';
 import type { LocalDate, Rank } from '../../src/domain/types.js';
 import type { Database } from '../schema.js';
+import { activeExemptions } from './exemptions.js';
+import { approvedExtensions } from './extensions.js';
 import { listObligations } from './plans.js';
 import { listReportsForBranches } from './reports.js';
 
@@ -14,41 +16,12 @@ export interface BranchAdjustments {
 }
 
 /**
- * Approved extensions and standing exemptions of a plan, for some branches or (null) all.
- * When a branch has several approved extensions for one obligation, the latest date wins.
+ * Approved extensions (the latest decision wins, as everywhere) and standing exemptions of a
+ * plan, for some branches or (null) all.
  */
 export async function branchAdjustments(db: Kysely<Database>, planId: number, branchIds: number[] | null): Promise<BranchAdjustments> {
   if (branchIds !== null && branchIds.length === 0) return { extendedDue: new Map(), exempt: new Map() };
-  let ext = db
-    .selectFrom('extensions')
-    .innerJoin('obligations', 'obligations.id', 'extensions.obligation_id')
-    .select(['extensions.branch_id', 'extensions.obligation_id', 'extensions.new_due'])
-    .where('obligations.plan_id', '=', planId)
-    .where('extensions.status', '=', 'approved');
-  let exm = db
-    .selectFrom('exemptions')
-    .innerJoin('obligations', 'obligations.id', 'exemptions.obligation_id')
-    .select(['exemptions.branch_id', 'exemptions.obligation_id'])
-    .where('obligations.plan_id', '=', planId)
-    .where('exemptions.revoked_at', 'is', null);
-  if (branchIds !== null) {
-    ext = ext.where('extensions.branch_id', 'in', branchIds);
-    exm = exm.where('exemptions.branch_id', 'in', branchIds);
-  }
-  const [extRows, exmRows] = await Promise.all([ext.execute(), exm.execute()]);
-  const extendedDue = new Map<number, Map<number, LocalDate>>();
-  for (const r of extRows) {
-    const m = extendedDue.get(r.branch_id) ?? new Map<number, LocalDate>();
-    const prev = m.get(r.obligation_id);
-    if (prev === undefined || r.new_due > prev) m.set(r.obligation_id, r.new_due);
-    extendedDue.set(r.branch_id, m);
-  }
-  const exempt = new Map<number, Set<number>>();
-  for (const r of exmRows) {
-    const s = exempt.get(r.branch_id) ?? new Set<number>();
-    s.add(r.obligation_id);
-    exempt.set(r.branch_id, s);
-  }
+  const [extendedDue, exempt] = await Promise.all([approvedExtensions(db, planId, branchIds ?? undefined), activeExemptions(db, planId)]);
   return { extendedDue, exempt };
 }
 
