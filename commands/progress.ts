@@ -98,7 +98,7 @@ export function register(app: App, ctx: AppContext): void {
         return;
       }
       const statuses = await statusesFor(ctx.db, plan, allowed, today);
-      await reply(branchesBlocks(statuses, locale, LIMITS.messageBlocks), allowed.map((b) => b.name).join(', '));
+      await reply(branchesBlocks(statuses, locale, LIMITS.messageBlocks, { reviewButtons: leader }), allowed.map((b) => b.name).join(', '));
       return;
     }
 

@@ -6,13 +6,13 @@ import type { PaperKind } from '../domain/types.js';
 import { pick, t, type Locale } from '../i18n/index.js';
 import { LIMITS, clip, escape, mrkdwn, plain } from './limits.js';
 import { PAPER_ACTIONS, paperKindLabel, paperStatusBlocks } from './paper.js';
-import { branchHeader, checklistLine, overviewBlocks } from './progress.js';
+import { branchHeader, checklistLine, overviewBlocks, REVIEW_REPORT_ACTION } from './progress.js';
 
 export const HOME_ACTIONS = {
   /** Opens the report modal for one open task; value `{"o":obligationId,"b":branchId}`. */
   report: 'home_report',
   /** Opens a report's review (handled by the review module); value = report id. */
-  reviewReport: 'report_review_open',
+  reviewReport: REVIEW_REPORT_ACTION,
 } as const;
 
 /** Review items listed per kind before "N more". */

@@ -5,6 +5,9 @@ import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
 import { LIMITS, clip, escape, mrkdwn, plain } from './limits.js';
 import { stateIcon, stateText } from './paper.js';
 
+/** Opens a report's review (the review module's action); value = report id. */
+export const REVIEW_REPORT_ACTION = 'report_review_open';
+
 export function categoryLabel(category: string, locale: Locale): string {
   return t(locale, `common.category.${category}` as MessageKey);
 }
@@ -53,19 +56,33 @@ export function branchHeader(status: BranchStatus, locale: Locale): KnownBlock[]
 }
 
 /** A branch checklist for a message: header, counts, every item (next deadline first) in a few sections. */
-export function branchChecklistBlocks(status: BranchStatus, locale: Locale): KnownBlock[] {
-  return [...branchHeader(status, locale), ...linesToSections(status.items.map((i) => checklistLine(i, locale)), 3)];
+export function branchChecklistBlocks(status: BranchStatus, locale: Locale, opts: { reviewButtons?: boolean } = {}): KnownBlock[] {
+  const blocks = [...branchHeader(status, locale), ...linesToSections(status.items.map((i) => checklistLine(i, locale)), 3)];
+  // A leader opens a waiting report from here; the review module handles `report_review_open`.
+  const waiting = opts.reviewButtons ? status.items.filter((i) => i.report?.status === 'submitted').slice(0, LIMITS.actionsElements) : [];
+  if (waiting.length > 0) {
+    blocks.push({
+      type: 'actions',
+      elements: waiting.map((i) => ({
+        type: 'button' as const,
+        action_id: REVIEW_REPORT_ACTION,
+        value: String(i.report!.id),
+        text: plain(t(locale, 'progress.button.review', { code: i.obligation.code }), LIMITS.buttonText),
+      })),
+    });
+  }
+  return blocks;
 }
 
 /**
  * Several branches in one message (50 blocks at most): each branch in full while they fit, then
  * a line naming the rest, to be asked for one by one.
  */
-export function branchesBlocks(statuses: BranchStatus[], locale: Locale, budget: number): KnownBlock[] {
+export function branchesBlocks(statuses: BranchStatus[], locale: Locale, budget: number, opts: { reviewButtons?: boolean } = {}): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   let shown = 0;
   for (const s of statuses) {
-    const next = branchChecklistBlocks(s, locale);
+    const next = branchChecklistBlocks(s, locale, opts);
     const reserve = shown < statuses.length - 1 ? 1 : 0;
     if (blocks.length + next.length + reserve > budget) break;
     blocks.push(...next, { type: 'divider' });

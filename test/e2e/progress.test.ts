@@ -189,6 +189,22 @@ describe('/progress for leaders, members and strangers', () => {
     expect(byCode.text).toContain('延庆二中党支部（YQ-ZX2）');
   });
 
+  it('when a leader looks at a branch with a report waiting, then a Review button opens it for review', async () => {
+    await addReport('YQ-ZX2', 'A07-COBUILD', 'submitted');
+    const { blocks } = await progress(LEADER, 'YQ-ZX2');
+    const actions = blocks.find((b) => b.type === 'actions') as unknown as { elements: { action_id: string; value: string; text: { text: string } }[] };
+    const reportId = (await bot.ctx.db.selectFrom('reports').select('id').executeTakeFirstOrThrow()).id;
+    expect(actions.elements.map((e) => [e.action_id, e.value, e.text.text])).toEqual([['report_review_open', String(reportId), '审阅 A07-COBUILD']]);
+    await bot.driver.blockAction({ user_id: LEADER, actions: [{ action_id: 'report_review_open', value: String(reportId) }] });
+    expect(bot.fake.callsTo('views.open').at(-1)!.args.view).toMatchObject({ callback_id: 'report_review' });
+  });
+
+  it('when a secretary looks at their branch with a report waiting, then there is no Review button', async () => {
+    await addReport('YQ-ZX1', 'A07-COBUILD', 'submitted');
+    const { blocks } = await progress(SECRETARY);
+    expect(blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
+
   it('when a leader names no branch that exists, then they are told and shown the help', async () => {
     const { text } = await progress(LEADER, 'YQ-NOPE');
     expect(text).toContain('没有支部 `YQ-NOPE`');
