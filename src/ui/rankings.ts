@@ -125,15 +125,16 @@ export function explainBlocks(v: ExplainView): { text: string; blocks: KnownBloc
           totalInCategory: v.totalInCategory,
           category: t(locale, `common.category.${row.branch.category}` as MessageKey),
         });
-  const lines = s.lines.map((l) => {
+  // Phones: what counts is shown item by item; what is not due yet fits in one line.
+  const notDue = s.lines.filter((l) => !l.counted && l.state !== 'exempt');
+  const lines = s.lines.filter((l) => l.counted || l.state === 'exempt').map((l) => {
     const how =
       l.state === 'exempt'
         ? t(locale, 'leaders.explain.exempt', { reason: escape(v.exemptReasons.get(l.obligation.id) ?? '') })
-        : l.counted
-          ? t(locale, 'leaders.explain.counted', { weight: fmt(l.obligation.weight), credit: fmt(l.credit), earned: fmt(l.earned) })
-          : t(locale, 'leaders.explain.not_counted');
+        : t(locale, 'leaders.explain.counted', { weight: fmt(l.obligation.weight), credit: fmt(l.credit), earned: fmt(l.earned) });
     return `${STATE_MARK[l.state]} \`${l.obligation.code}\` ${escape(clip(pick(l.obligation.title, locale), 40))} — ${stateLabel(l, locale)} — ${how}`;
   });
+  if (notDue.length > 0) lines.push(`${STATE_MARK.open} ${t(locale, 'leaders.explain.not_due', { count: notDue.length, codes: notDue.map((l) => l.obligation.code).join(', ') })}`);
   const total = t(locale, 'leaders.explain.total', { earned: fmt(s.earned), possible: fmt(s.possible), score: formatScore(s.score, locale) });
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(title, LIMITS.headerText) },

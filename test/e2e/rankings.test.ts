@@ -134,7 +134,8 @@ describe('/rankings explain', () => {
     expect(text).toContain('🟡 `A07-COBUILD` 利用“三八”“五一”“五四”开展党群共建活动');
     expect(text).toMatch(/`A07-COBUILD`.* — 逾期完成 — 1 × 0\.5 = 0\.5/);
     expect(text).toMatch(/`A03-COMMIT`.* — 按时完成 — 1 × 1 = 1/);
-    expect(text).toMatch(/`A06-RISKS`.* — 还有 10 天到期 — 未到期，不计入/);
+    expect(text).toContain('⏳ 12 项未到期，不计入：A01-EVENT, A01-LOVE, A03-REVIEW, A04-OPENNESS, A05-GREEN, A06-RISKS, A08-APPLY, A10-ETHICS, A10-MODELS, A11-TRAINING, A12-ACCEPTANCE, A12-TARGETS');
+    expect(text).not.toContain('`A06-RISKS`');
     expect(text).toContain('*合计* 3.5 ÷ 4 = *87.5*');
   });
 
@@ -211,5 +212,23 @@ describe('change since last month', () => {
     expect(june).toContain('箭头：与 2011-05 排名相比上升或下降的名次。');
     expect(await bot.ctx.db.selectFrom('ranking_snapshots').selectAll().where('month', '=', '2011-06').execute()).toHaveLength(10);
     expect(await listAudit(bot.ctx.db, { action: 'ranking.snapshot' })).toHaveLength(2);
+  });
+});
+
+describe('/pacesetter help', () => {
+  it('when each role asks for help, then each is shown what it may do', async () => {
+    const helpFor = async (user: string, text = 'help') => {
+      await bot.driver.command({ command: '/pacesetter', text, user_id: user });
+      return lastReply().text!;
+    };
+    const leader = await helpFor(LEADER, '');
+    expect(leader).toContain('`/pacesetter notice`');
+    expect(leader).toContain('`/pacesetter export [年份]`');
+    const admin = await helpFor(ADMIN);
+    expect(admin).toContain('`/rankings explain 组织`');
+    expect(admin).toContain('通报、免报和导出仅限领导。');
+    expect(await helpFor(SECRETARY)).toBe('`/pacesetter` 和 `/rankings` 命令供领导使用。书记请用 `/report` 报送。');
+    bot.fake.setUser(LEADER, { locale: 'en-US' });
+    expect(await helpFor(LEADER, 'whatever')).toContain('*Leaders*');
   });
 });
