@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { audit } from '../db/queries/audit.js';
 import { listExemptions } from '../db/queries/exemptions.js';
 import { findActivePlan, type Plan } from '../db/queries/plans.js';
 import { ensureMonthlySnapshot, loadRankingData, previousSnapshot, rankingInput } from '../db/queries/rankings.js';
@@ -93,7 +94,15 @@ export function register(app: App, ctx: AppContext): void {
     }
     // A ranking posted in a channel speaks the workspace's language, not the asker's.
     try {
-      await client.chat.postMessage({ channel: command.channel_id, ...rankingBlocks({ ...view, locale: ctx.config.defaultLocale }) });
+      const posted = await client.chat.postMessage({ channel: command.channel_id, ...rankingBlocks({ ...view, locale: ctx.config.defaultLocale }) });
+      await audit(ctx.db, {
+        at: ctx.clock.now(),
+        actor: command.user_id,
+        action: 'ranking.publish',
+        subjectType: 'plan',
+        subjectId: plan.id,
+        details: { channel: command.channel_id, ts: posted.ts ?? null, category: request.category, period: request.period },
+      });
       await say(t(locale, 'leaders.rankings.posted'));
     } catch (err) {
       const error = (err as { data?: { error?: string } }).data?.error ?? 'error';

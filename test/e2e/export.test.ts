@@ -92,7 +92,10 @@ describe('/pacesetter export', () => {
     const wb = await workbook(upload.bytes);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['基层党组织', '任务完成情况', '报送', '论文', '免报', '延期']);
 
-    const branches = rows(wb.getWorksheet('基层党组织')!);
+    const sheet = wb.getWorksheet('基层党组织')!;
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet.getRow(1).getCell(1).font?.bold).toBe(true);
+    const branches = rows(sheet);
     expect(branches[0]).toEqual(['排名', '类别内排名', '组织代码', '基层党组织', '类别', '得分', '实得分', '应得分', '按时完成', '逾期完成', '逾期未报', '已退回', '免报']);
     expect(branches.slice(1, 5)).toEqual([
       [1, 1, 'YQ-ZX1', '延庆一中党总支', '中学', 100, 4, 4, 4, 0, 0, 0, 0],

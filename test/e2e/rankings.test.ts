@@ -98,6 +98,18 @@ describe('/rankings', () => {
     expect(shown(posted[0]!.blocks as Block[])).toContain('*1.* 延庆一中党总支 (YQ-ZX1) 100.0');
     expect(shown(posted[0]!.blocks as Block[])).toContain('排名 · 全部类别');
     expect(lastReply().text).toBe('Posted the ranking in this channel.');
+    const published = await listAudit(bot.ctx.db, { action: 'ranking.publish' });
+    expect(published.map((a) => [a.actor, a.details.channel])).toEqual([[LEADER, 'C0LEADERS']]);
+  });
+
+  it('when the plan year is over, then the ranking is the year-end one and every task counts', async () => {
+    await seedJune(bot.ctx.db);
+    bot.clock.set('2012-01-05T10:00:00+08:00');
+    const text = shown((await rankings()).blocks);
+    expect(text).toContain('排名 · 全部类别 · 年终');
+    expect(text).toContain('得分 = 100 × Σ(权重 × 系数) ÷ Σ(全部任务的权重)');
+    // YQ-ZX1 did 4 of the 16 tasks that apply to a secondary school (weights add up to 20), all on time.
+    expect(text).toContain('*1.* 延庆一中党总支 (YQ-ZX1) 20.0');
   });
 
   it('when the campaign office asks for it public, then it is refused and logged, and nothing is posted', async () => {
