@@ -85,7 +85,8 @@ export async function computeRanking(db: Kysely<Database>, plan: Plan, now: Date
 /**
  * The first time rankings are computed in a month (or when the scheduler calls it), the year's
  * ranking is stored as that month's snapshot; later calls in the month change nothing. Branches
- * without a score yet are left out. Returns whether a snapshot was taken now.
+ * without a score yet are left out (and while no branch has one, no snapshot is kept). Returns
+ * whether a snapshot was taken now.
  */
 export async function ensureMonthlySnapshot(db: Kysely<Database>, plan: Plan, now: Date, ranked?: RankedBranch[]): Promise<boolean> {
   const month = monthOf(localDateOf(now, plan.timezone));
@@ -98,6 +99,8 @@ export async function ensureMonthlySnapshot(db: Kysely<Database>, plan: Plan, no
       ? []
       : [{ plan_id: plan.id, month, branch_id: r.branch.id, category: r.branch.category, score: r.score.score, rank: r.rank, rank_in_category: r.rankInCategory, taken_at: takenAt }],
   );
+  // Nothing is scored yet (early in the plan): nothing to keep, and the next call looks again.
+  if (values.length === 0) return false;
   return db.transaction().execute(async (trx) => {
     // Two requests may race to take the same month's snapshot: the unique (plan, month, branch) keeps the first.
     const again = await trx.selectFrom('ranking_snapshots').select('id').where('plan_id', '=', plan.id).where('month', '=', month).executeTakeFirst();

@@ -143,5 +143,5 @@ export function explainBlocks(v: ExplainView): { text: string; blocks: KnownBloc
     { type: 'section', text: mrkdwn(total) },
     { type: 'context', elements: [mrkdwn(formulaText(locale, v.mode, v.rules))] },
   ];
-  return { text: `${title}\n${lines.join('\n')}\n${total}`.slice(0, 3000), blocks: blocks.slice(0, LIMITS.messageBlocks) };
+  return { text: clip(`${title}\n${lines.join('\n')}\n${total}`, LIMITS.sectionText), blocks: blocks.slice(0, LIMITS.messageBlocks) };
 }
