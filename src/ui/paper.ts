@@ -119,7 +119,7 @@ export function paperModal(input: PaperModalInput): View {
       type: 'input',
       block_id: 'title',
       label: plain(t(locale, 'paper.field.title'), 2000),
-      element: { type: 'plain_text_input', action_id: PAPER_VALUE_ACTION, max_length: PAPER_TITLE_MAX, ...(revising ? { initial_value: revising.title } : {}) },
+      element: { type: 'plain_text_input', action_id: PAPER_VALUE_ACTION, max_length: PAPER_TITLE_MAX, ...(revising ? { initial_value: clip(revising.title, PAPER_TITLE_MAX) } : {}) },
     },
     {
       type: 'input',
@@ -131,7 +131,7 @@ export function paperModal(input: PaperModalInput): View {
         multiline: true,
         max_length: PAPER_ABSTRACT_MAX,
         placeholder: plain(t(locale, 'paper.field.abstract.placeholder'), 150),
-        ...(revising ? { initial_value: revising.abstract } : {}),
+        ...(revising ? { initial_value: clip(revising.abstract, PAPER_ABSTRACT_MAX) } : {}),
       },
     },
     {
@@ -140,7 +140,7 @@ export function paperModal(input: PaperModalInput): View {
       optional: true,
       label: plain(t(locale, 'paper.field.link'), 2000),
       hint: plain(t(locale, 'paper.field.link_hint'), 2000),
-      element: { type: 'url_text_input', action_id: PAPER_VALUE_ACTION, ...(revising?.link ? { initial_value: revising.link } : {}) },
+      element: { type: 'url_text_input', action_id: PAPER_VALUE_ACTION, ...(revising?.link && revising.link.length <= 3000 ? { initial_value: revising.link } : {}) },
     },
     {
       type: 'input',
