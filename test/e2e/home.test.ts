@@ -145,6 +145,13 @@ describe('the App Home by role', () => {
     expect(text).toContain('没有对您个人的要求');
   });
 
+  it('when an admin (not a leader, no rank) opens the Home tab, then it shows no branch and no review queue, only the paper button', async () => {
+    const { text, buttons } = await openHome('U0ADM00001');
+    expect(text).toContain('没有对您个人的要求');
+    expect(text).not.toContain('待审阅');
+    expect(buttons.map((b) => b.action_id)).toEqual(['paper_open']);
+  });
+
   it('when someone not in the roster opens the Home tab, then it says whom to ask, in their language', async () => {
     bot.fake.setUser('U0STRANGER', { locale: 'en-US' });
     const { text } = await openHome('U0STRANGER');
