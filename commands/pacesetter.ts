@@ -9,6 +9,7 @@ import { findPersonBySlackId, listBranches } from '../db/queries/people.js';
 import { findActivePlan, findPlanByYear, listObligations, type Plan } from '../db/queries/plans.js';
 import { loadRankingData } from '../db/queries/rankings.js';
 import type { AppContext } from '../src/context.js';
+import { escape } from '../src/ui/limits.js';
 import { exportTables, toXlsx, workbookFilename } from '../src/export.js';
 import { EscalationValueSchema, NOTICE_DAYS_DEFAULT, NoticeDaysSchema, overdueBranches } from '../src/domain/notice.js';
 import { parsePacesetterText, type PacesetterRequest } from '../src/domain/pacesetter-text.js';
@@ -21,6 +22,7 @@ import { recordRefusal } from '../src/slack/access.js';
 import { leaderGate } from '../src/slack/leader-gate.js';
 import { localeFor } from '../src/slack/locale.js';
 import { modalOpener } from '../src/slack/modal-opener.js';
+import { messageModal } from '../src/ui/report-modal.js';
 import {
   draftNotice,
   ESCALATION_DRAFT_NOTICE_ACTION,
@@ -70,8 +72,7 @@ async function openNoticeModal(ctx: AppContext, client: WebClient, triggerId: st
   const opener = modalOpener(client, triggerId);
   const plan = await currentPlan(ctx);
   if (!plan) {
-    await opener.abandon({ type: 'modal', title: { type: 'plain_text', text: 'Pacesetter' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: t(locale, 'common.no_plan') } }] });
-    await say(t(locale, 'common.no_plan'));
+    if (!(await opener.abandon(messageModal('Pacesetter', t(locale, 'common.no_plan'), t(locale, 'leaders.notice.modal.close'))))) await say(t(locale, 'common.no_plan'));
     return;
   }
   await opener.show(await noticeView(ctx, plan, locale, { days, rev: 0, channelId }));
@@ -88,7 +89,7 @@ async function exemptCommand(ctx: AppContext, person: Person, locale: Locale, ac
   if (!plan) return t(locale, 'common.no_plan');
   const [branches, obligations] = await Promise.all([listBranches(ctx.db), listObligations(ctx.db, plan.id)]);
   const branch = findBranch(branches, request.branch);
-  if (!branch) return t(locale, 'leaders.unknown_branch', { text: request.branch.slice(0, 60) });
+  if (!branch) return t(locale, 'leaders.unknown_branch', { text: escape(request.branch.slice(0, 60)) });
   const obligation = obligations.find((o) => o.code === request.obligation);
   if (!obligation) return t(locale, 'leaders.unknown_obligation', { code: request.obligation, year: plan.year });
   const params = { branch: branch.name, code: obligation.code, title: pick(obligation.title, locale) };
@@ -99,7 +100,7 @@ async function exemptCommand(ctx: AppContext, person: Person, locale: Locale, ac
   }
   if (!appliesToBranch(obligation, branch.category)) return t(locale, 'leaders.exempt.not_applicable', params);
   const result = await grantExemption(ctx.db, { obligationId: obligation.id, branchId: branch.id, reason: request.reason, grantedBy: person.id }, meta);
-  return t(locale, result === 'granted' ? 'leaders.exempt.done' : 'leaders.exempt.already', { ...params, reason: request.reason });
+  return t(locale, result === 'granted' ? 'leaders.exempt.done' : 'leaders.exempt.already', { ...params, reason: escape(request.reason) });
 }
 
 async function exportCommand(ctx: AppContext, client: WebClient, userId: string, locale: Locale, year: number | null): Promise<string> {

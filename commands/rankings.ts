@@ -4,6 +4,7 @@ import { listExemptions } from '../db/queries/exemptions.js';
 import { findActivePlan, type Plan } from '../db/queries/plans.js';
 import { ensureMonthlySnapshot, loadRankingData, previousSnapshot, rankingInput } from '../db/queries/rankings.js';
 import type { AppContext } from '../src/context.js';
+import { escape } from '../src/ui/limits.js';
 import { categoryRanking, findBranch, leaderAccess, monthOf, parseRankingsText, rankBranches } from '../src/domain/ranking.js';
 import { modeOn } from '../src/domain/scoring.js';
 import { localDateOf } from '../src/domain/time.js';
@@ -69,12 +70,12 @@ export function register(app: App, ctx: AppContext): void {
     if (request.kind === 'explain') {
       const branch = findBranch(data.branches, request.branch);
       if (!branch) {
-        await say(t(locale, 'leaders.unknown_branch', { text: request.branch.slice(0, 60) }));
+        await say(t(locale, 'leaders.unknown_branch', { text: escape(request.branch.slice(0, 60)) }));
         return;
       }
       const row = year.find((r) => r.branch.id === branch.id);
       if (!row) {
-        await say(t(locale, 'leaders.unknown_branch', { text: request.branch.slice(0, 60) }));
+        await say(t(locale, 'leaders.unknown_branch', { text: escape(request.branch.slice(0, 60)) }));
         return;
       }
       const exemptReasons = new Map((await listExemptions(ctx.db, plan.id)).filter((e) => e.branchId === branch.id && e.revokedAt === null).map((e) => [e.obligationId, e.reason]));
