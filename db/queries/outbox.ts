@@ -91,18 +91,23 @@ export async function existingKeys(db: Kysely<Database>, keys: string[]): Promis
   return out;
 }
 
-/** Recipients with at least one row that may be claimed now. */
+/**
+ * Recipients with at least one row that may be claimed now, the most rows first: a channel's
+ * posts must be a second apart, so the longest queue starts first and the run ends sooner.
+ */
 export async function claimableRecipients(db: Kysely<Database>, now: Date, claimExpiredBefore: Date): Promise<string[]> {
   const rows = await db
     .selectFrom('outbox')
-    .select('recipient')
-    .distinct()
+    .select(['recipient'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
     .where((eb) =>
       eb.or([
         eb.and([eb('state', 'in', ['pending', 'failed']), eb('not_before', '<=', now.toISOString())]),
         eb.and([eb('state', '=', 'sending'), eb('claimed_at', '<', claimExpiredBefore.toISOString())]),
       ]),
     )
+    .groupBy('recipient')
+    .orderBy('n', 'desc')
     .orderBy('recipient')
     .execute();
   return rows.map((r) => r.recipient);
