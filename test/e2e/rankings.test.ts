@@ -244,3 +244,25 @@ describe('/pacesetter help', () => {
     expect(await helpFor(LEADER, 'whatever')).toContain('*Leaders*');
   });
 });
+
+describe('leaders only', () => {
+  it('when a secretary tries any leaders’ subcommand, then each is refused in their language, logged, and nothing happens', async () => {
+    bot.fake.setUser(SECRETARY, { locale: 'en-US' });
+    const texts = ['notice', 'notices', 'exempt YQ-ZX1 A03-COMMIT why', 'unexempt YQ-ZX1 A03-COMMIT', 'export', 'export 2011'];
+    for (const text of texts) {
+      await bot.driver.command({ command: '/pacesetter', text, user_id: SECRETARY });
+      expect(lastReply().text).toBe('Only leaders may do that. The attempt was logged.');
+    }
+    expect(bot.fake.callsTo('views.open')).toEqual([]);
+    expect(bot.fake.uploads).toEqual([]);
+    const denied = await listAudit(bot.ctx.db, { action: 'access.denied' });
+    expect(denied.map((d) => d.subject_type)).toEqual([
+      'command./pacesetter notice',
+      'command./pacesetter notices',
+      'command./pacesetter exempt',
+      'command./pacesetter unexempt',
+      'command./pacesetter export',
+      'command./pacesetter export',
+    ]);
+  });
+});
