@@ -118,6 +118,8 @@ export async function showReportModal(ctx: AppContext, args: ShowReportArgs): Pr
   const today = localDateOf(ctx.clock.now(), plan.timezone);
   const items = await loadBranchItems(ctx, plan, branch, today);
   if (items.length === 0) return message(t(locale, 'report.nothing_open', { branch: escape(branch.name) }));
+  // A select with no options is refused by Slack: when everything is accepted there is nothing to pick.
+  if (items.every((i) => i.report?.status === 'accepted')) return message(t(locale, 'report.all_accepted', { branch: escape(branch.name) }));
   const selected = args.obligationId ? items.find((i) => i.obligation.id === args.obligationId) : undefined;
   let editing: { report: Report; submittedLocal: string; reviewerName: string | null } | null = null;
   let selectedObligationId = selected?.obligation.id;

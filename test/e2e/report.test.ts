@@ -135,6 +135,21 @@ describe('/report, end to end over signed HTTP', () => {
     expect((block.element!.initial_option as { value: string }).value).toBe(String(await obligationId('A06-RISKS')));
   });
 
+  it('when every task of the branch has been accepted, then /report says so instead of opening an empty list', async () => {
+    const branch = await branchId('YQ-CJ1'); // 县成人学校党支部 (adult)
+    const secretary = await bot.ctx.db.selectFrom('people').select('id').where('slack_user_id', '=', 'U0SEC00007').executeTakeFirstOrThrow();
+    const obligations = await bot.ctx.db.selectFrom('obligations').select(['id', 'targets', 'applies_to']).where('kind', '=', 'report').execute();
+    for (const ob of obligations.filter((o) => o.applies_to === 'all' || (JSON.parse(o.targets) as string[]).includes('adult'))) {
+      await bot.ctx.db
+        .insertInto('reports')
+        .values({ obligation_id: ob.id, branch_id: branch, status: 'accepted', held_on: '2011-05-01', participants: 5, summary: 's', evidence: '[]', submitted_by: secretary.id, submitted_at: '2011-05-02T00:00:00.000Z', on_time: 1, reviewed_by: null, reviewed_at: null, review_comment: null, version: 1, submission_key: null })
+        .execute();
+    }
+    await bot.driver.command({ command: '/report', user_id: 'U0SEC00007' });
+    expect(bot.fake.callsTo('views.open')).toEqual([]);
+    expect(String(bot.fake.callsTo('response_url').at(-1)!.args.text)).toContain('均已报送并经领导审核通过');
+  });
+
   it('when the secretary uses Slack in English, then the modal and the errors are in English', async () => {
     bot.fake.setUser(SECRETARY, { locale: 'en-US' });
     const view = await openModal();
