@@ -48,14 +48,22 @@ export const digestJob: Job = {
     const pc = await planContext(ctx, opts.slot);
     if (!pc) return { summary: ['digest: no plan imported; nothing to do'], completed: true };
     const today = localDateOf(opts.slot, pc.plan.timezone);
+    // Nothing goes out on a day off, even when a slot is caught up on one.
+    if (!opts.dryRun && !pc.calendar.isWorkday(localDateOf(opts.now, pc.plan.timezone))) {
+      return { summary: [`digest ${localDateOf(opts.now, pc.plan.timezone)}: a day off; nothing sent`], completed: false };
+    }
     // The week's digest day (the configured weekday on or before today), moved off a day off.
     const weekDay = addDays(today, -((isoWeekday(today) - digestSetting(ctx).weekday + 7) % 7));
     const postDay = pc.calendar.nextWorkday(weekDay);
     if (today < postDay) return { summary: [`digest ${today}: this week's digest goes out on ${postDay}`], completed: true };
     const key = digestKey(weekDay, channel);
-    // After the digest day, only catch-up (a restart after downtime) posts a missed digest, marked late.
+    // After the digest day, a digest the bot missed (it ran before, but not at the digest's slot)
+    // is posted late, once, within the catch-up horizon, on a working day. A bot that never ran
+    // before does not post the weeks before it existed.
     if (today > postDay && !(await existingKeys(ctx.db, [key])).has(key)) {
-      if (!opts.late && !opts.dryRun) return { summary: [`digest ${today}: this week's digest was due on ${postDay}; only catch-up posts a missed one`], completed: true };
+      const postSlot = instantAt(postDay, digestSetting(ctx).time, pc.plan.timezone);
+      const missed = opts.lastSlot !== null && opts.lastSlot.getTime() < postSlot.getTime();
+      if (!missed && !opts.dryRun) return { summary: [`digest ${today}: this week's digest was due on ${postDay}, before this bot ran; not posted`], completed: true };
       if (daysBetween(postDay, today) * 24 > ctx.config.catchUpHours) {
         return { summary: [`digest ${today}: this week's digest (${postDay}) was missed longer ago than CATCH_UP_HOURS; skipped`], completed: true };
       }

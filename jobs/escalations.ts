@@ -14,9 +14,10 @@ export const escalationsJob: Job = {
     return { timezone, time: ctx.config.escalationTime };
   },
   async run(ctx, opts): Promise<JobResult> {
-    const pc = await planContext(ctx, opts.slot);
+    const pc = await planContext(ctx, opts.now);
     if (!pc) return { summary: ['escalations: no plan imported; nothing to do'], completed: true };
-    const today = localDateOf(opts.slot, pc.plan.timezone);
+    // The day it actually runs: a slot caught up on a day off sends nothing.
+    const today = localDateOf(opts.now, pc.plan.timezone);
     const data = await loadScheduleData(ctx.db, pc.plan.id, today);
     const recipients: EscalationRecipient[] = ctx.config.leadersChannel
       ? [{ id: ctx.config.leadersChannel, locale: ctx.config.defaultLocale }]
@@ -30,7 +31,7 @@ export const escalationsJob: Job = {
       afterDays: ctx.config.escalateAfterDays,
       recipients,
     });
-    if (plan.status === 'skipped') return { summary: [`escalations ${today}: skipped (${plan.reason.replace('_', ' ')})`], completed: true };
+    if (plan.status === 'skipped') return { summary: [`escalations ${today}: skipped (${plan.reason.replace('_', ' ')})`], completed: plan.reason !== 'day_off' };
     const rows = plan.items.map((item) => ({
       job: 'escalations',
       key: item.key,

@@ -35,10 +35,12 @@ export const remindersJob: Job = {
     return { timezone, time: ctx.config.reminderTime ?? reminderTime };
   },
   async run(ctx, opts): Promise<JobResult> {
-    const pc = await planContext(ctx, opts.slot);
+    const pc = await planContext(ctx, opts.now);
     if (!pc) return { summary: ['reminders: no plan imported; nothing to do'], completed: true };
     const tz = pc.plan.timezone;
-    const today = localDateOf(opts.slot, tz);
+    // Recomputed for the day it actually runs: a catch-up after downtime covers every stage since
+    // the last completed run, and a slot caught up on a day off sends nothing.
+    const today = localDateOf(opts.now, tz);
     const lastRunDate = opts.lastSlot ? localDateOf(opts.lastSlot, tz) : null;
     const data = await loadScheduleData(ctx.db, pc.plan.id, today);
     const rows: NewOutboxRow[] = [];
@@ -46,8 +48,9 @@ export const remindersJob: Job = {
 
     const plan = planReminders({ data, calendar: pc.calendar, stages: pc.stages, planStarts: pc.plan.starts, planEnds: pc.plan.ends, today, lastRunDate });
     if (plan.status === 'skipped') {
-      if (!opts.dryRun && rows.length > 0) {
-        await enqueue(ctx.db, rows, ctx.clock.now());
+      // Queued rows (an admin notice, a send that failed earlier) go out now, but never on a day off.
+      if (!opts.dryRun && plan.reason !== 'day_off' && plan.reason !== 'outside_plan') {
+        if (rows.length > 0) await enqueue(ctx.db, rows, ctx.clock.now());
         await drainOutbox(ctx);
       }
       // A day off does not count as a run: the next working day's window starts at the last real one.

@@ -240,4 +240,54 @@ describe('catch-up after downtime', () => {
     expect(zx1).toHaveLength(1);
     expect(JSON.stringify(zx1[0]!.args.blocks)).toContain('A01-EVENT');
   });
+
+  it('when a send failed on a Friday, then it is retried on the next working day, not over the weekend', async () => {
+    await start({ DIGEST_CHANNEL: 'C0DIGEST' }, '2011-06-17T09:00:00+08:00');
+    configureOutbox(bot.ctx, { drain: { inlineTries: 1, perChannelIntervalMs: 0 } });
+    bot.fake.failNext('chat.postMessage', { status: 500 }, 100);
+    await runJob(bot.ctx, findJob('reminders')!, { now: new Date('2011-06-17T09:00:00+08:00') });
+    expect((await countByState(bot.ctx.db)).failed).toBeGreaterThan(0);
+    bot.fake.reset();
+    for (const day of ['2011-06-18', '2011-06-19']) {
+      bot.clock.set(`${day}T09:00:00+08:00`);
+      for (const job of ['reminders', 'digest', 'escalations']) await runJob(bot.ctx, findJob(job)!, { now: bot.clock.now() });
+    }
+    expect(bot.fake.calls).toEqual([]);
+    bot.clock.set('2011-06-20T09:00:00+08:00');
+    await runJob(bot.ctx, findJob('reminders')!, { now: bot.clock.now() });
+    expect(await countByState(bot.ctx.db)).toMatchObject({ pending: 0, sending: 0, failed: 0, dead: 0 });
+  });
+
+  it('when the digest was missed and the bot comes back on a weekend, then the digest waits for the next working day', async () => {
+    await start({ DIGEST_CHANNEL: 'C0DIGEST', CATCH_UP_HOURS: '168' }, '2011-06-10T09:00:00+08:00');
+    await runJob(bot.ctx, findJob('digest')!, { now: new Date('2011-06-10T09:00:00+08:00') }); // Friday: not the day
+    bot.clock.set('2011-06-18T10:00:00+08:00'); // down from before Monday's slot until Saturday
+    await catchUp(bot.ctx, [findJob('digest')!]);
+    expect(bot.fake.succeeded('chat.postMessage')).toEqual([]);
+    bot.clock.set('2011-06-19T09:00:00+08:00');
+    await runJob(bot.ctx, findJob('digest')!, { now: bot.clock.now() });
+    expect(bot.fake.succeeded('chat.postMessage')).toEqual([]);
+    bot.clock.set('2011-06-20T09:00:00+08:00'); // Monday: a new week, its own digest
+    await runJob(bot.ctx, findJob('digest')!, { now: bot.clock.now() });
+    expect(bot.fake.succeeded('chat.postMessage').filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
+  });
+
+  it('when the bot comes back on a Saturday after missing Friday, then nothing goes out that weekend and Monday covers the missed stages once', async () => {
+    await start({}, '2011-06-09T09:00:00+08:00');
+    await runJob(bot.ctx, findJob('reminders')!, { now: new Date('2011-06-09T09:00:00+08:00') });
+    bot.fake.reset();
+    // Friday 06-10's run was lost: it carried A01-NOMINATE's 3-day warning (06-12 is a Sunday).
+    bot.clock.set('2011-06-11T10:00:00+08:00');
+    await catchUp(bot.ctx);
+    expect(bot.fake.calls).toEqual([]);
+    bot.clock.set('2011-06-13T09:00:00+08:00');
+    await runJob(bot.ctx, findJob('reminders')!, { now: bot.clock.now() });
+    const rows = await listOutbox(bot.ctx.db, { job: 'reminders' });
+    const fridayStages = rows.filter((r) => (r.payload as { item: { stage: { sendOn: string } } }).item.stage.sendOn === '2011-06-10');
+    expect(fridayStages.length).toBeGreaterThan(0);
+    expect(fridayStages.every((r) => r.sentAt!.startsWith('2011-06-13'))).toBe(true);
+    const counts = dmCounts();
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  });
 });
+
