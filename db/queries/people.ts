@@ -21,6 +21,7 @@ function personRowToPerson(row: Selectable<PersonTable>, secretaryOf: number[]):
     roles,
     secretaryOf,
     locale: row.locale,
+    localeCheckedAt: row.locale_checked_at,
     active: row.active === 1,
   };
 }

@@ -50,6 +50,8 @@ export interface Person {
   /** Branch ids this person is secretary of. */
   secretaryOf: number[];
   locale: string | null;
+  /** When the Slack locale was last asked for; null when never. */
+  localeCheckedAt: string | null;
   active: boolean;
 }
 

@@ -12,15 +12,16 @@ const RECHECK_MS = 7 * 24 * 3600 * 1000;
  */
 export async function localeFor(ctx: AppContext, client: WebClient, slackUserId: string, person: Person | null): Promise<Locale> {
   const fallback = ctx.config.defaultLocale;
-  if (person?.locale) return toLocale(person.locale, fallback);
+  // Asked at most once a week per person, also when Slack had no locale to give.
+  if (person && !localeIsStale(person.localeCheckedAt, ctx.clock.now())) return toLocale(person.locale, fallback);
   try {
     const info = await client.users.info({ user: slackUserId, include_locale: true });
     const slackLocale = info.user?.locale ?? null;
     if (person) await setPersonLocale(ctx.db, person.id, slackLocale, ctx.clock.now());
     return toLocale(slackLocale, fallback);
   } catch (err) {
-    ctx.logger.warn({ err, user: slackUserId }, 'users.info failed; using the default locale');
-    return fallback;
+    ctx.logger.warn({ err, user: slackUserId }, 'users.info failed; using the last known or default locale');
+    return toLocale(person?.locale, fallback);
   }
 }
 

@@ -148,7 +148,7 @@ describe('/pacesetter export', () => {
   });
 
   it('when the leader reads English, then the sheets and headers are in English', async () => {
-    bot.fake.setUser(LEADER, { locale: 'en-GB' });
+    await bot.setLocale(LEADER, 'en-GB');
     expect((await exportFor(LEADER, 'export 2011')).text).toBe('The 2011 workbook is in your direct messages.');
     const wb = await workbook(bot.fake.uploads[0]!.bytes);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Branches', 'Tasks by branch', 'Reports', 'Papers', 'Exemptions', 'Extensions']);

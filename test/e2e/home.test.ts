@@ -153,7 +153,7 @@ describe('the App Home by role', () => {
   });
 
   it('when someone not in the roster opens the Home tab, then it says whom to ask, in their language', async () => {
-    bot.fake.setUser('U0STRANGER', { locale: 'en-US' });
+    await bot.setLocale('U0STRANGER', 'en-US');
     const { text } = await openHome('U0STRANGER');
     expect(text).toContain('campaign office');
   });
@@ -203,7 +203,7 @@ describe('the App Home by role', () => {
   });
 
   it('when a secretary uses Slack in English, then the Home tab is in English', async () => {
-    bot.fake.setUser(SECRETARY, { locale: 'en-US' });
+    await bot.setLocale(SECRETARY, 'en-US');
     const { text, blocks } = await openHome(SECRETARY);
     expect(text).toContain('Overdue by 41 days');
     expect(JSON.stringify(blocks)).toContain('"Report"');

@@ -59,7 +59,7 @@ async function submit(view: OpenedModal, values: ReturnType<typeof state>, user 
 
 describe('/pacesetter notice', () => {
   it('when a leader asks for a notice, then a modal drafts it in the workspace language, naming the branches overdue by 7 days or more', async () => {
-    bot.fake.setUser(LEADER, { locale: 'en-US' });
+    await bot.setLocale(LEADER, 'en-US');
     await openNotice();
     const view = currentModal();
     expect(view.callback_id).toBe('notice_submit');

@@ -160,7 +160,7 @@ describe('/paper: submitting', () => {
   });
 
   it('when the cadre uses Slack in English, then the modal and the errors are in English', async () => {
-    bot.fake.setUser(CADRE, { locale: 'en-US' });
+    await bot.setLocale(CADRE, 'en-US');
     const view = await openPaper(CADRE);
     expect(view.title.text).toBe('Submit a paper');
     expect(view.blocks[0]!.text!.text).toContain('You still owe');
@@ -169,7 +169,7 @@ describe('/paper: submitting', () => {
   });
 
   it('when someone not in the roster types /paper, then they are told whom to ask and no modal opens', async () => {
-    bot.fake.setUser('U0STRANGER', { locale: 'en-US' });
+    await bot.setLocale('U0STRANGER', 'en-US');
     await bot.driver.command({ command: '/paper', user_id: 'U0STRANGER' });
     expect(bot.fake.callsTo('views.open')).toEqual([]);
     expect(String(bot.fake.callsTo('response_url').at(-1)!.args.text)).toContain('campaign office');

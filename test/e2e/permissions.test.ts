@@ -129,7 +129,7 @@ beforeAll(async () => {
     .returning('id')
     .executeTakeFirstOrThrow();
   f = { zx2, event, report: report.id, paper: paper.id, extension: extension.id };
-  bot.fake.setUser(ACTORS.stranger, { locale: 'en-US' });
+  await bot.setLocale(ACTORS.stranger, 'en-US');
 });
 afterEach(() => {
   expect(bot.fake.violations).toEqual([]);

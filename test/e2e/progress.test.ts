@@ -164,7 +164,7 @@ describe('/progress for a secretary', () => {
   });
 
   it('when the secretary uses Slack in English, then the checklist is in English', async () => {
-    bot.fake.setUser(SECRETARY, { locale: 'en-US' });
+    await bot.setLocale(SECRETARY, 'en-US');
     const { text } = await progress(SECRETARY);
     expect(text).toContain('Overdue by 41 days');
     expect(text).toContain('Secondary school');
@@ -242,7 +242,7 @@ describe('/progress for leaders, members and strangers', () => {
   });
 
   it('when someone not in the roster asks, then they are told whom to ask', async () => {
-    bot.fake.setUser('U0STRANGER', { locale: 'en-US' });
+    await bot.setLocale('U0STRANGER', 'en-US');
     const { text } = await progress('U0STRANGER', 'all');
     expect(text).toContain('campaign office');
   });

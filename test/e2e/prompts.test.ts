@@ -101,7 +101,7 @@ describe('Remind me tomorrow', () => {
 
   it('when a cadre snoozes their paper, then it is stored without a branch, in their language', async () => {
     await start('2011-06-24T09:00:00+08:00');
-    bot.fake.setUser(PEOPLE.member, { locale: 'en-US' });
+    await bot.setLocale(PEOPLE.member, 'en-US');
     await click(bot, PEOPLE.member, 'prompt_snooze', await prompt('A09-PAPER', null));
     expect(String(lastReply(bot).text)).toContain('before 2011-06-27');
     expect(await bot.ctx.db.selectFrom('snoozes').select(['branch_id', 'until_date']).execute()).toEqual([{ branch_id: null, until_date: '2011-06-27' }]);
@@ -124,9 +124,8 @@ describe('Ask for an extension', () => {
     expect(errorsOf(await submitView(bot, SEC, view, extensionValues('2011-06-30', 'x'), 'extension_request'))).toEqual({ new_due: '新的日期须晚于当前截止日期 2011-06-30。' });
     expect(errorsOf(await submitView(bot, SEC, view, extensionValues('2012-01-05', 'x'), 'extension_request'))).toEqual({ new_due: '新的日期不能晚于工作安排结束日 2011-12-31。' });
     expect(errorsOf(await submitView(bot, SEC, view, extensionValues('2011-02-30', 'x'.repeat(501)), 'extension_request'))).toEqual({ new_due: '请选择新的日期。', reason: '最多 500 个字符。' });
-    bot.fake.setUser(SEC, { locale: 'en-US' });
-    await bot.ctx.db.updateTable('people').set({ locale: null }).execute();
-    expect(errorsOf(await submitView(bot, SEC, view, extensionValues('2011-06-01', 'x'), 'extension_request'))).toEqual({ new_due: 'The new date must be after the current due date, 2011-06-30.' });
+    await bot.setLocale(SEC, 'en-US');
+        expect(errorsOf(await submitView(bot, SEC, view, extensionValues('2011-06-01', 'x'), 'extension_request'))).toEqual({ new_due: 'The new date must be after the current due date, 2011-06-30.' });
     expect(await extensions()).toEqual([]);
   });
 

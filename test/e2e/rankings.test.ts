@@ -62,14 +62,14 @@ describe('/rankings', () => {
   });
 
   it('when someone not in the roster asks, then they are told whom to ask', async () => {
-    bot.fake.setUser('U0STRANGER', { locale: 'en-US' });
+    await bot.setLocale('U0STRANGER', 'en-US');
     const reply = await rankings('', 'U0STRANGER');
     expect(reply.text).toContain('campaign office');
   });
 
   it('when a category is asked, then only its branches are ranked among themselves, in English for an English reader', async () => {
     await seedJune(bot.ctx.db);
-    bot.fake.setUser(LEADER, { locale: 'en-US' });
+    await bot.setLocale(LEADER, 'en-US');
     const text = shown((await rankings('primary')).blocks);
     expect(text).toContain('Ranking · Primary school · year to date');
     expect(text.split('\n').filter((l) => l.startsWith('*'))).toEqual(['*1.* 第一小学党支部 (YQ-XX1) 87.5', '*2.* 第二小学党支部 (YQ-XX2) 25.0', '*3.* 永宁小学党支部 (YQ-XX3) 0.0']);
@@ -91,7 +91,7 @@ describe('/rankings', () => {
 
   it('when a leader asks for it public, then it is posted in the channel in the workspace language', async () => {
     await seedJune(bot.ctx.db);
-    bot.fake.setUser(LEADER, { locale: 'en-US' });
+    await bot.setLocale(LEADER, 'en-US');
     await rankings('public', LEADER, 'C0LEADERS');
     const posted = bot.fake.messages('C0LEADERS');
     expect(posted).toHaveLength(1);
@@ -240,14 +240,14 @@ describe('/pacesetter help', () => {
     expect(admin).toContain('`/rankings explain 组织`');
     expect(admin).toContain('通报、免报和导出仅限领导。');
     expect(await helpFor(SECRETARY)).toBe('`/pacesetter` 和 `/rankings` 命令供领导使用。书记请用 `/report` 报送。');
-    bot.fake.setUser(LEADER, { locale: 'en-US' });
+    await bot.setLocale(LEADER, 'en-US');
     expect(await helpFor(LEADER, 'whatever')).toContain('*Leaders*');
   });
 });
 
 describe('leaders only', () => {
   it('when a secretary tries any leaders’ subcommand, then each is refused in their language, logged, and nothing happens', async () => {
-    bot.fake.setUser(SECRETARY, { locale: 'en-US' });
+    await bot.setLocale(SECRETARY, 'en-US');
     const texts = ['notice', 'notices', 'exempt YQ-ZX1 A03-COMMIT why', 'unexempt YQ-ZX1 A03-COMMIT', 'export', 'export 2011'];
     for (const text of texts) {
       await bot.driver.command({ command: '/pacesetter', text, user_id: SECRETARY });

@@ -125,7 +125,7 @@ describe('a secretary of two branches', () => {
   });
 
   it('when they use Slack in English, then the branch step is in English', async () => {
-    bot.fake.setUser(TWO, { locale: 'en-US' });
+    await bot.setLocale(TWO, 'en-US');
     await command(bot, TWO);
     const picker = shownView(bot);
     expect(picker.title.text).toBe('Report completion');
@@ -153,7 +153,7 @@ describe('evidence', () => {
   });
 
   it('when more than ten links, too many files or a malformed file come in, then the fields are marked and nothing is stored', async () => {
-    bot.fake.setUser(SEC, { locale: 'en-US' });
+    await bot.setLocale(SEC, 'en-US');
     await command(bot, SEC);
     const view = shownView(bot);
     const links = Array.from({ length: 11 }, (_, i) => `https://example.org/${i}`).join('\n');
@@ -282,7 +282,7 @@ describe('edit, withdraw and replace', () => {
   });
 
   it('when the secretary reads English, then the confirmation and its buttons are in English', async () => {
-    bot.fake.setUser(SEC, { locale: 'en-US' });
+    await bot.setLocale(SEC, 'en-US');
     await reportOnce();
     const dm = postsTo(bot, SEC).at(-1)!;
     expect(String(dm.args.text)).toMatch(/^✅ Reported \*A01-EVENT\* .* \(on time\)\. Thank you!$/);
@@ -316,7 +316,7 @@ describe('command text', () => {
   });
 
   it('when the text names an unknown task, then the person is told and the list opens', async () => {
-    bot.fake.setUser(SEC, { locale: 'en-US' });
+    await bot.setLocale(SEC, 'en-US');
     await command(bot, SEC, 'A99-NOPE');
     expect(String(lastReply(bot).text)).toContain('There is no task `A99-NOPE`');
     expect(shownView(bot).callback_id).toBe('report_submit');

@@ -123,7 +123,7 @@ describe('/report, end to end over signed HTTP', () => {
   });
 
   it('when someone not in the roster types /report, then they are told whom to ask, in their language', async () => {
-    bot.fake.setUser('U0STRANGER', { locale: 'en-US' });
+    await bot.setLocale('U0STRANGER', 'en-US');
     await bot.driver.command({ command: '/report', user_id: 'U0STRANGER' });
     expect(bot.fake.callsTo('views.open')).toEqual([]);
     expect(String(bot.fake.callsTo('response_url').at(-1)!.args.text)).toContain('campaign office');
@@ -150,8 +150,20 @@ describe('/report, end to end over signed HTTP', () => {
     expect(String(bot.fake.callsTo('response_url').at(-1)!.args.text)).toContain('均已报送并经领导审核通过');
   });
 
+  it("when a person uses the bot twice, then Slack is asked for their language once, and again after a week", async () => {
+    await openModal();
+    await openModal();
+    expect(bot.fake.callsTo('users.info')).toHaveLength(1);
+    await bot.setLocale(SECRETARY, 'en-US'); // changes it in Slack; the bot's cache is not told
+    await bot.ctx.db.updateTable('people').set({ locale_checked_at: bot.clock.now().toISOString() }).where('slack_user_id', '=', SECRETARY).execute();
+    expect((await openModal()).title.text).toBe('报送完成情况');
+    bot.clock.advance(8 * 24 * 3600 * 1000);
+    expect((await openModal()).title.text).toBe('Report completion');
+    expect(bot.fake.callsTo('users.info')).toHaveLength(2);
+  });
+
   it('when the secretary uses Slack in English, then the modal and the errors are in English', async () => {
-    bot.fake.setUser(SECRETARY, { locale: 'en-US' });
+    await bot.setLocale(SECRETARY, 'en-US');
     const view = await openModal();
     expect(view.title.text).toBe('Report completion');
     const res = await submit(view, reportState({ obligationId: String(await obligationId('A01-EVENT')), heldOn: '2011-06-18', participants: 'x', summary: 'ok' }));

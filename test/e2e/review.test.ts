@@ -57,7 +57,7 @@ async function review(user: string, view: { id?: string; private_metadata: strin
 describe('leaders hear of a report', () => {
   it('when a report arrives, then each leader gets one DM with a Review button, in their language', async () => {
     await start();
-    bot.fake.setUser(PEOPLE.leader1, { locale: 'en-US' });
+    await bot.setLocale(PEOPLE.leader1, 'en-US');
     const row = await report();
     const [l1, l2] = [postsTo(bot, PEOPLE.leader1), postsTo(bot, PEOPLE.leader2)];
     expect(l1).toHaveLength(1);
@@ -187,7 +187,7 @@ describe('a leader reviews', () => {
 
   it('when the leader uses Slack in English, then the review modal and its errors are in English', async () => {
     await start();
-    bot.fake.setUser(LEADER, { locale: 'en-US' });
+    await bot.setLocale(LEADER, 'en-US');
     const row = await report();
     const view = await openReview(LEADER, row.id);
     expect(view.title.text).toBe('Review report');

@@ -18,6 +18,8 @@ export interface TestBot {
   clock: ReturnType<typeof fixedClock>;
   driver: SlackDriver;
   baseUrl: string;
+  /** The person changes their Slack language; the bot's weekly cache of it is forgotten. */
+  setLocale(slackUserId: string, locale: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,10 @@ export async function startBot(
     clock,
     driver,
     baseUrl,
+    async setLocale(slackUserId, locale) {
+      fake.setUser(slackUserId, { locale });
+      await db.updateTable('people').set({ locale_checked_at: null }).where('slack_user_id', '=', slackUserId).execute();
+    },
     async close() {
       await app.stop();
       await db.destroy();
