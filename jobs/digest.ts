@@ -7,6 +7,7 @@ import type { AppContext } from '../src/context.js';
 import { drainOutbox, type OutboxPayload } from '../src/outbox.js';
 import { digestMessages } from '../src/ui/digest.js';
 import { planContext, planTimezone } from './common.js';
+import { nextSlot } from './slots.js';
 import type { Job, JobResult } from './types.js';
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -41,6 +42,11 @@ export const digestJob: Job = {
   async schedule(ctx) {
     const { timezone } = await planTimezone(ctx);
     return { timezone, time: digestSetting(ctx).time };
+  },
+  async nextRun(ctx, now) {
+    const { timezone } = await planTimezone(ctx);
+    const setting = digestSetting(ctx);
+    return nextSlot({ timezone, time: setting.time, weekday: setting.weekday }, now);
   },
   async run(ctx, opts): Promise<JobResult> {
     const channel = ctx.config.digestChannel;

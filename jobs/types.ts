@@ -35,5 +35,7 @@ export interface JobResult {
 export interface Job {
   name: string;
   schedule(ctx: AppContext): Promise<JobSchedule>;
+  /** When the job next does its work, if not at every tick (the digest ticks daily, posts weekly). */
+  nextRun?(ctx: AppContext, now: Date): Promise<Date>;
   run(ctx: AppContext, opts: JobRunOptions): Promise<JobResult>;
 }

@@ -85,7 +85,7 @@ export function registerJobsCommands(program: Command, deps: JobsCliDeps): void 
         const r = runs.get(job.name);
         const tz = schedule.timezone;
         deps.io.out(
-          `${job.name.padEnd(12)} ${when(r?.lastSlot ?? null, tz).padEnd(22)} ${when(r?.lastCompletedAt ?? null, tz).padEnd(23)} ${when(nextSlot(schedule, now), tz).padEnd(23)} ${r?.lastError ?? '-'}`,
+          `${job.name.padEnd(12)} ${when(r?.lastSlot ?? null, tz).padEnd(22)} ${when(r?.lastCompletedAt ?? null, tz).padEnd(23)} ${when(job.nextRun ? await job.nextRun(ctx, now) : nextSlot(schedule, now), tz).padEnd(23)} ${r?.lastError ?? '-'}`,
         );
       }
       const c = await countByState(db);
