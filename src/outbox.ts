@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WebClient, type KnownBlock } from '@slack/web-api';
+import { LogLevel, WebClient, type KnownBlock, type Logger as SlackLogger } from '@slack/web-api';
 import { claimableRecipients, claimRecipient, enqueue, findByKey, listDead, markSent, release, renewClaim, type OutboxRow } from '../db/queries/outbox.js';
 import { listAdmins } from '../db/queries/people.js';
 import type { AppContext } from './context.js';
@@ -79,8 +79,8 @@ export function senderFor(ctx: AppContext): SlackSender {
     slackApiUrl: ctx.slack.slackApiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    logLevel: undefined,
-    logger: { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => 'error' as never, setName() {} },
+    // The outbox logs each failure with its row; the client's own lines go to debug.
+    logger: quietLogger(ctx),
   });
   const sender: SlackSender = {
     async post({ channel, text, blocks, threadTs }) {
@@ -97,6 +97,11 @@ export function senderFor(ctx: AppContext): SlackSender {
   };
   senders.set(ctx, sender);
   return sender;
+}
+
+function quietLogger(ctx: AppContext): SlackLogger {
+  const debug = (...msg: unknown[]) => ctx.logger.debug({ slack: msg.map(String).join(' ') }, 'web-api');
+  return { debug, info: debug, warn: debug, error: debug, setLevel() {}, getLevel: () => LogLevel.DEBUG, setName() {} };
 }
 
 type Failure = { type: 'rate'; retryAfterMs: number } | { type: 'transient'; error: string } | { type: 'permanent'; error: string };
