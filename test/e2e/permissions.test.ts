@@ -7,12 +7,11 @@
  * added anywhere is swept by the generic cases at once; the tables below add what is known of
  * each one (who may use it, and a realistic forged value).
  */
-import type { App } from '@slack/bolt';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerCommands } from '../../commands/index.js';
 import { listAudit } from '../../db/queries/audit.js';
 import { startBot, type TestBot } from '../helpers/bot.js';
+import { discoverListeners } from '../helpers/listeners.js';
 import { lastView, type OpenedView } from '../helpers/views.js';
 
 type Role = 'admin' | 'leader' | 'secretary' | 'member' | 'stranger';
@@ -34,23 +33,6 @@ interface Fixtures {
   report: number;
   paper: number;
   extension: number;
-}
-
-/** Every listener the app registers: commands, action ids, view callback ids, events. */
-function discoverListeners(bot: TestBot) {
-  const found = { commands: [] as string[], actions: [] as string[], views: [] as string[], events: [] as string[] };
-  const name = (c: unknown, key: string): string | null =>
-    typeof c === 'string' ? c : typeof c === 'object' && c !== null && typeof (c as Record<string, unknown>)[key] === 'string' ? ((c as Record<string, unknown>)[key] as string) : null;
-  const recorder: App = new Proxy({} as App, {
-    get: (_target, prop) => (first: unknown) => {
-      const bucket = prop === 'command' ? found.commands : prop === 'action' ? found.actions : prop === 'view' ? found.views : prop === 'event' ? found.events : null;
-      const id = name(first, prop === 'view' ? 'callback_id' : 'action_id');
-      if (bucket && id) bucket.push(id);
-      return recorder;
-    },
-  });
-  registerCommands(recorder, bot.ctx);
-  return found;
 }
 
 /**
@@ -109,7 +91,7 @@ beforeAll(async () => {
   unhandled = vi.fn();
   // app.error writes through ctx.logger.error: a listener that throws shows up here.
   bot.ctx.logger.error = unhandled as unknown as typeof bot.ctx.logger.error;
-  listeners = discoverListeners(bot);
+  listeners = discoverListeners(bot.ctx);
   const zx2 = await idOf('branches', 'YQ-ZX2');
   const event = await idOf('obligations', 'A01-EVENT');
   const sec2 = await personId(ZX2_SECRETARY);
