@@ -21,21 +21,30 @@ export interface RunJobOutcome extends JobResult {
   slot: Date;
 }
 
-// A second tick while a run is still going (a slow drain) would only find the rows claimed.
-const running = new WeakMap<object, Set<string>>();
+// One run of a job at a time in this process: a tick that comes while catch-up (or a slow drain)
+// is still running waits for it, then runs and finds only what is left to do.
+const queues = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 export async function runJob(ctx: AppContext, job: Job, opts: RunJobOptions): Promise<RunJobOutcome> {
+  if (opts.dryRun === true) return runOnce(ctx, job, opts);
+  const perJob = queues.get(ctx) ?? new Map<string, Promise<unknown>>();
+  queues.set(ctx, perJob);
+  const previous = perJob.get(job.name) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => runOnce(ctx, job, opts));
+  perJob.set(job.name, run);
+  try {
+    return await run;
+  } finally {
+    if (perJob.get(job.name) === run) perJob.delete(job.name);
+  }
+}
+
+async function runOnce(ctx: AppContext, job: Job, opts: RunJobOptions): Promise<RunJobOutcome> {
   const dryRun = opts.dryRun === true;
   const schedule = await job.schedule(ctx);
   const slot = latestSlot(schedule, opts.now);
-  const busy = running.get(ctx) ?? new Set<string>();
-  running.set(ctx, busy);
-  if (!dryRun && busy.has(job.name)) return { job: job.name, slot, summary: [`${job.name}: already running in this process`], completed: false };
   const record = await getJobRun(ctx.db, job.name);
-  if (!dryRun) {
-    busy.add(job.name);
-    await markJobStarted(ctx.db, job.name, ctx.clock.now());
-  }
+  if (!dryRun) await markJobStarted(ctx.db, job.name, ctx.clock.now());
   try {
     const result = await job.run(ctx, { now: opts.now, slot, lastSlot: record.lastSlot ? new Date(record.lastSlot) : null, late: opts.late === true, dryRun });
     if (!dryRun && result.completed) await markJobCompleted(ctx.db, job.name, slot, ctx.clock.now());
@@ -43,8 +52,6 @@ export async function runJob(ctx: AppContext, job: Job, opts: RunJobOptions): Pr
   } catch (err) {
     if (!dryRun) await markJobFailed(ctx.db, job.name, err instanceof Error ? err.message : String(err));
     throw err;
-  } finally {
-    if (!dryRun) busy.delete(job.name);
   }
 }
 
@@ -77,9 +84,11 @@ export async function catchUp(ctx: AppContext, jobs: Job[] = registry): Promise<
   return outcomes;
 }
 
-/** Catches up, then starts one cron task per job; node-cron only produces the ticks. */
-export async function startScheduler(ctx: AppContext, jobs: Job[] = registry): Promise<{ stop(): void }> {
-  await catchUp(ctx, jobs);
+/**
+ * Starts one cron task per job (node-cron only produces the ticks), then catches up in the
+ * background: a tick that falls during catch-up waits for it instead of being lost.
+ */
+export async function startScheduler(ctx: AppContext, jobs: Job[] = registry): Promise<{ stop(): void; caughtUp: Promise<RunJobOutcome[]> }> {
   const tasks: { stop(): void }[] = [];
   for (const job of jobs) {
     const schedule = await job.schedule(ctx);
@@ -93,10 +102,14 @@ export async function startScheduler(ctx: AppContext, jobs: Job[] = registry): P
           ctx.logger.error({ err, job: job.name }, 'job failed');
         }
       },
-      { timezone: schedule.timezone, name: job.name, noOverlap: true },
+      { timezone: schedule.timezone, name: job.name },
     );
     tasks.push(task);
   }
   ctx.logger.info({ jobs: jobs.map((j) => j.name) }, 'scheduler started');
-  return { stop: () => tasks.forEach((t) => t.stop()) };
+  const caughtUp = catchUp(ctx, jobs).catch((err: unknown) => {
+    ctx.logger.error({ err }, 'catch-up failed');
+    return [];
+  });
+  return { stop: () => tasks.forEach((t) => t.stop()), caughtUp };
 }

@@ -10,7 +10,7 @@ import { fixedClock } from '../../src/clock.js';
 import type { AppContext } from '../../src/context.js';
 import { createLogger } from '../../src/logger.js';
 import { CLAIM_TTL_MS, configureOutbox, drainOutbox, senderFor, type SlackSender } from '../../src/outbox.js';
-import { catchUp, runJob } from '../../src/scheduler.js';
+import { catchUp, runJob, startScheduler } from '../../src/scheduler.js';
 import { startBot, type TestBot } from '../helpers/bot.js';
 import { ROOT } from '../helpers/db.js';
 
@@ -198,7 +198,9 @@ describe('catch-up after downtime', () => {
     bot.fake.reset();
     // Down from Monday evening to Thursday 11:00: Tuesday, Wednesday and Thursday's 09:00 runs were lost.
     bot.clock.set('2011-06-16T11:00:00+08:00');
-    const outcomes = await catchUp(bot.ctx);
+    const scheduler = await startScheduler(bot.ctx);
+    const outcomes = await scheduler.caughtUp;
+    scheduler.stop();
     expect(outcomes.map((o) => o.job)).toEqual(['reminders', 'escalations', 'digest']);
     const counts = dmCounts();
     expect([...counts.entries()].filter(([k]) => k.startsWith('U')).every(([, n]) => n === 1)).toBe(true);
