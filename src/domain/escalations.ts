@@ -23,6 +23,8 @@ export interface EscalationItem {
   personName: string | null;
   due: LocalDate;
   overdueDays: number;
+  /** The threshold it was escalated under (ESCALATE_AFTER_DAYS). */
+  afterDays: number;
 }
 
 export interface EscalationPlanInput {
@@ -73,6 +75,7 @@ export function planEscalations(input: EscalationPlanInput): EscalationPlan {
         personName: item.person?.name ?? null,
         due: item.due,
         overdueDays,
+        afterDays: input.afterDays,
       });
     }
   }

@@ -24,7 +24,7 @@ export function escalationMessages(locale: Locale, items: EscalationItem[]): Ren
     else groups.set(k, [i]);
   });
   const minOverdue = Math.min(...items.map((i) => i.overdueDays));
-  const threshold = Math.max(0, minOverdue - 1);
+  const threshold = items[0]!.afterDays;
   const entries = [...groups.entries()];
   const messages: RenderedMessage[] = [];
   for (let start = 0; start < entries.length; start += BRANCHES_PER_MESSAGE) {

@@ -52,6 +52,7 @@ describe('planning escalations', () => {
       const actions = m.blocks.find((b) => b.type === 'actions') as { elements: { action_id: string; value: string }[] };
       expect(actions.elements[0]!.action_id).toBe('escalation_draft_notice');
       expect(JSON.parse(actions.elements[0]!.value)).toEqual({ minOverdueDays: 10 });
+      expect(JSON.stringify(m.blocks)).toContain('逾期超过 3 天');
     }
   });
 });
