@@ -48,7 +48,11 @@ function categoryOf(i: number): Category {
 
 export const secretaryId = (i: number) => `UBS${String(i).padStart(5, '0')}`;
 
-export async function seed(file: string): Promise<{ reports: number; people: number }> {
+/**
+ * The store, and the branch indexes whose secretary has something left to report: `/report` from a
+ * secretary whose every task is accepted answers with a message instead of opening the modal.
+ */
+export async function seed(file: string): Promise<{ reports: number; people: number; withOpenTasks: number[] }> {
   const db = openDatabase(file);
   await migrateToLatest(db);
   const plan = parsePlan(fs.readFileSync(path.join(ROOT, 'plans/2011-education.yaml'), 'utf8'));
@@ -71,15 +75,21 @@ export async function seed(file: string): Promise<{ reports: number; people: num
   await db.updateTable('people').set({ locale: 'zh-CN', locale_checked_at: new Date(NOW).toISOString() }).execute();
 
   const obligations = await listObligations(db, planId);
-  const branches = await db.selectFrom('branches').select(['id', 'category']).execute();
+  const branches = await db.selectFrom('branches').select(['id', 'code', 'category']).execute();
   const secretaries = new Map((await db.selectFrom('branch_secretaries').select(['branch_id', 'person_id']).execute()).map((r) => [r.branch_id, r.person_id]));
   const rnd = prng(2011);
   const rows: Insertable<ReportTable>[] = [];
+  const withOpen = new Set<number>();
   for (const b of branches) {
     for (const ob of obligations) {
-      if (!appliesToBranch(ob, b.category as Category) || rnd() > 0.85) continue;
+      if (!appliesToBranch(ob, b.category as Category)) continue;
+      if (rnd() > 0.85) {
+        withOpen.add(Number(b.code.slice(1)));
+        continue;
+      }
       const roll = rnd();
       const status = roll < 0.7 ? ('accepted' as const) : roll < 0.9 ? ('submitted' as const) : ('returned' as const);
+      if (status !== 'accepted') withOpen.add(Number(b.code.slice(1)));
       rows.push({
         obligation_id: ob.id,
         branch_id: b.id,
@@ -102,8 +112,9 @@ export async function seed(file: string): Promise<{ reports: number; people: num
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < rows.length; i += 500) await trx.insertInto('reports').values(rows.slice(i, i + 500)).execute();
   });
+  const withOpenTasks = [...withOpen].sort((a, b) => a - b);
   const people = (await db.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
   await db.destroy();
-  return { reports: rows.length, people: Number(people) };
+  return { reports: rows.length, people: Number(people), withOpenTasks };
 }
 
