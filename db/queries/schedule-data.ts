@@ -1,12 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { ScheduleData } from '../../src/domain/reminders.js';
 import type { Category, Rank } from '../../src/domain/types.js';
+import { addDays } from '../../src/domain/calendar.js';
 import type { Database } from '../schema.js';
 import { listObligations } from './plans.js';
 
+const SNOOZE_LOOKBACK_DAYS = 31;
+
 /**
  * Loads what the reminder, escalation and digest planners need: one query per table, whatever the
- * number of branches, mapped to plain domain data. Snoozes that ended before `today` are left out.
+ * number of branches, mapped to plain domain data. Snoozes that ended more than a month ago are left out.
  */
 export async function loadScheduleData(db: Kysely<Database>, planId: number, today: string): Promise<ScheduleData> {
   const obligations = await listObligations(db, planId);
@@ -57,7 +60,8 @@ export async function loadScheduleData(db: Kysely<Database>, planId: number, tod
   const snoozes = await db
     .selectFrom('snoozes')
     .select(['person_id', 'obligation_id', 'branch_id', 'until_date'])
-    .where('until_date', '>', today)
+    // Running ones, and those that ended lately (their item comes back once when they end).
+    .where('until_date', '>', addDays(today, -SNOOZE_LOOKBACK_DAYS))
     .execute();
 
   return {

@@ -1,5 +1,5 @@
 import { daysBetween, type WorkCalendar } from './calendar.js';
-import { latestStageInWindow, type Stage, type StageConfig } from './stages.js';
+import { latestStageInWindow, stagesFor, type Stage, type StageConfig } from './stages.js';
 import {
   appliesToBranch,
   appliesToPerson,
@@ -79,7 +79,7 @@ export type ItemVisitor = (obligation: Obligation, branch: Branch | null, person
  * is not done; a withdrawn one is as good as none. A visitor, not an array: 10,000 branches make
  * 190,000 items, and the planners keep only the few that need a message.
  */
-export function forEachItem(data: ScheduleData, visit: ItemVisitor, opts: { relevantDue?: (due: LocalDate) => boolean } = {}): void {
+export function forEachItem(data: ScheduleData, visit: ItemVisitor, opts: { keepObligation?: (ob: Obligation) => boolean } = {}): void {
   const branchesById = new Map(data.branches.map((b) => [b.id, b]));
   // Numeric keys: planning 10,000 branches must not build hundreds of thousands of strings.
   const key = (obligationId: number, branchId: number) => obligationId * 4_194_304 + branchId;
@@ -101,10 +101,10 @@ export function forEachItem(data: ScheduleData, visit: ItemVisitor, opts: { rele
     else papersByAuthor.set(p.authorId, [p]);
   }
 
-  // With `relevantDue`, an obligation whose plan date is irrelevant and that no branch has an
-  // extension for is skipped whole: on most days only a few obligations reach a stage.
+  // With `keepObligation`, an obligation it refuses and that no branch has an extension for is
+  // skipped whole: on most days only a few obligations reach a stage.
   const extendedObligations = new Set(data.extensions.map((x) => x.obligationId));
-  const keep = (ob: Obligation) => !opts.relevantDue || opts.relevantDue(ob.due) || extendedObligations.has(ob.id);
+  const keep = (ob: Obligation) => !opts.keepObligation || opts.keepObligation(ob) || extendedObligations.has(ob.id);
   const reportObligations = data.obligations.filter((o) => o.kind === 'report' && keep(o));
   const paperObligations = data.obligations.filter((o) => o.kind === 'paper' && keep(o));
   const byCategory = new Map<string, Obligation[]>();
@@ -215,46 +215,77 @@ export function planReminders(input: ReminderPlanInput): ReminderPlan {
     if (list) list.push(person);
     else secretariesOf.set(s.branchId, [person]);
   }
+  // Running snoozes hold an item back; a snooze that ended in this run's window brings it back
+  // once ("remind me tomorrow" means a reminder tomorrow, stage or no stage).
   const snoozed = new Map<number, Set<string>>();
+  const snoozeEnded = new Map<number, Map<string, LocalDate>>();
+  const snoozeEndedObligations = new Set<number>();
   for (const s of data.snoozes) {
-    if (s.untilDate <= today) continue;
-    const set = snoozed.get(s.personId) ?? new Set<string>();
-    set.add(`${s.obligationId}:${s.branchId ?? ''}`);
-    snoozed.set(s.personId, set);
+    const itemKey = `${s.obligationId}:${s.branchId ?? ''}`;
+    if (s.untilDate > today) {
+      const set = snoozed.get(s.personId) ?? new Set<string>();
+      set.add(itemKey);
+      snoozed.set(s.personId, set);
+    } else if (lastRunDate === null || s.untilDate > lastRunDate) {
+      const map = snoozeEnded.get(s.personId) ?? new Map<string, LocalDate>();
+      map.set(itemKey, s.untilDate);
+      snoozeEnded.set(s.personId, map);
+      snoozeEndedObligations.add(s.obligationId);
+    }
   }
+  const latestByDue = new Map<LocalDate, Stage | null>();
+  const latestStage = (due: LocalDate): Stage | null => {
+    let st = latestByDue.get(due);
+    if (st === undefined) {
+      st = stagesFor(due, stages, calendar, today).at(-1) ?? null;
+      latestByDue.set(due, st);
+    }
+    return st;
+  };
 
   const byPerson = new Map<number, ReminderMessage>();
-  forEachItem(data, (obligation, branch, owner, due, done, exempt) => {
-    if (done || exempt) return;
-    const hit = stageFor(due);
-    if (!hit) return;
-    const { stage, daysLeft } = hit;
-    const recipients = owner ? [owner] : branch ? (secretariesOf.get(branch.id) ?? []) : [];
-    const id = owner ? `${obligation.id}:p${owner.id}` : `${obligation.id}:b${branch?.id ?? 0}`;
-    for (const person of recipients) {
-      const personSnoozes = snoozed.get(person.id);
-      if (personSnoozes && personSnoozes.has(`${obligation.id}:${owner ? '' : (branch?.id ?? '')}`)) continue;
-      let message = byPerson.get(person.id);
-      if (!message) {
-        message = { personId: person.id, slackUserId: person.slackUserId, name: person.name, locale: person.locale, items: [] };
-        byPerson.set(person.id, message);
+  forEachItem(
+    data,
+    (obligation, branch, owner, due, done, exempt) => {
+      if (done || exempt) return;
+      const hit = stageFor(due);
+      if (!hit && !snoozeEndedObligations.has(obligation.id)) return;
+      const recipients = owner ? [owner] : branch ? (secretariesOf.get(branch.id) ?? []) : [];
+      const id = owner ? `${obligation.id}:p${owner.id}` : `${obligation.id}:b${branch?.id ?? 0}`;
+      const itemKey = `${obligation.id}:${owner ? '' : (branch?.id ?? '')}`;
+      for (const person of recipients) {
+        if (snoozed.get(person.id)?.has(itemKey)) continue;
+        let stage: Stage | null = hit?.stage ?? null;
+        let key = stage ? `reminder:${id}:${person.slackUserId}:${due}:${stage.key}` : '';
+        if (!stage) {
+          const ended = snoozeEnded.get(person.id)?.get(itemKey);
+          stage = ended ? latestStage(due) : null;
+          if (!stage) continue;
+          key = `reminder:${id}:${person.slackUserId}:${due}:snooze:${ended}`;
+        }
+        let message = byPerson.get(person.id);
+        if (!message) {
+          message = { personId: person.id, slackUserId: person.slackUserId, name: person.name, locale: person.locale, items: [] };
+          byPerson.set(person.id, message);
+        }
+        message.items.push({
+          key,
+          obligationId: obligation.id,
+          code: obligation.code,
+          title: obligation.title,
+          kind: obligation.kind,
+          branchId: owner ? null : (branch?.id ?? null),
+          branchCode: branch?.code ?? null,
+          branchName: branch?.name ?? null,
+          due,
+          // Shared by every item with this due date: planning 50,000 items allocates it once.
+          stage,
+          daysLeft: hit?.daysLeft ?? daysBetween(today, due),
+        });
       }
-      message.items.push({
-        key: `reminder:${id}:${person.slackUserId}:${due}:${stage.key}`,
-        obligationId: obligation.id,
-        code: obligation.code,
-        title: obligation.title,
-        kind: obligation.kind,
-        branchId: owner ? null : (branch?.id ?? null),
-        branchCode: branch?.code ?? null,
-        branchName: branch?.name ?? null,
-        due,
-        // Shared by every item with this due date: planning 50,000 items allocates it once.
-        stage,
-        daysLeft,
-      });
-    }
-  }, { relevantDue: (due) => stageFor(due) !== null });
+    },
+    { keepObligation: (ob) => stageFor(ob.due) !== null || snoozeEndedObligations.has(ob.id) },
+  );
   const messages = [...byPerson.values()];
   // Plain code-unit comparison: ISO dates and codes sort correctly, and localeCompare (ICU) would
   // cost more than the rest of the planning for 50,000 items.

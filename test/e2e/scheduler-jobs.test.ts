@@ -12,7 +12,7 @@ import { configureOutbox } from '../../src/outbox.js';
 import { runJob } from '../../src/scheduler.js';
 import { startBot, type TestBot } from '../helpers/bot.js';
 import { PLAN_2011 } from '../helpers/db.js';
-import { PEOPLE } from '../helpers/reporting.js';
+import { click, PEOPLE } from '../helpers/reporting.js';
 
 let bot: TestBot;
 
@@ -81,6 +81,24 @@ describe('the reminders job, end to end against the fake Slack', () => {
     expect(dm).toHaveLength(1);
     expect(textOf(dm[0]!)).not.toContain('A01-EVENT');
     expect(textOf(dm[0]!)).toContain('A01-LOVE');
+  });
+
+  it('when a secretary clicks "remind me tomorrow" on the DM, then that item is left out until then and comes back on that day', async () => {
+    await start();
+    await run('reminders', '2011-06-16T09:00:00+08:00');
+    const dm = dmsTo(PEOPLE.secretaryZx1)[0]!;
+    const buttons = (dm.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).filter((b) => b.type === 'actions').map((b) => b.elements!);
+    const snoozeEvent = buttons.find((els) => els.some((e) => e.action_id === 'prompt_snooze'))!.find((e) => e.action_id === 'prompt_snooze')!;
+    bot.clock.set('2011-06-16T10:00:00+08:00');
+    await click(bot, PEOPLE.secretaryZx1, 'prompt_snooze', snoozeEvent.value, { message: { ts: String((dm.response as { ts: string }).ts) } });
+    const snoozed = await bot.ctx.db.selectFrom('snoozes').selectAll().executeTakeFirstOrThrow();
+    bot.fake.reset();
+    await run('reminders', `${snoozed.until_date}T09:00:00+08:00`);
+    const next = dmsTo(PEOPLE.secretaryZx1);
+    expect(next).toHaveLength(1);
+    const obligation = JSON.parse(snoozeEvent.value) as { o: number };
+    const code = (await bot.ctx.db.selectFrom('obligations').select('code').where('id', '=', obligation.o).executeTakeFirstOrThrow()).code;
+    expect(textOf(next[0]!)).toContain(code);
   });
 
   it('when a recipient no longer exists in Slack, then the row is dead, not retried, and each admin is told once', async () => {

@@ -124,6 +124,15 @@ describe('planning reminders', () => {
     expect(after.items).toContain('A01-EVENT@ZX1:before:7');
   });
 
+  it('when a snooze ends, then the item is reminded that day even with no new stage, once', () => {
+    const d = data({ snoozes: [{ personId: 1, obligationId: 1, branchId: 10, untilDate: '2011-06-20' }] });
+    const plan = planReminders(input({ data: d, today: '2011-06-20', lastRunDate: '2011-06-17' }));
+    if (plan.status !== 'planned') throw new Error(plan.reason);
+    const u1 = plan.messages.find((m) => m.slackUserId === 'U1')!;
+    expect(u1.items.map((i) => [i.code, i.stage.key, i.key])).toEqual([['A01-EVENT', 'before:14', 'reminder:1:b10:U1:2011-06-30:snooze:2011-06-20']]);
+    expect(itemsOf(planReminders(input({ data: d, today: '2011-06-21', lastRunDate: '2011-06-20' })))).toEqual([]);
+  });
+
   it('when a cadre owes a paper and has none of an allowed kind, then they are reminded personally', () => {
     const paper = ob(7, 'A09-PAPER', '2011-11-30', { kind: 'paper', paperKinds: ['party_paper', 'typical_case'], appliesTo: { kind: 'ranks', ranks: ['school_cadre'] } });
     const d = data({ obligations: [paper], papers: [{ authorId: 2, kind: 'party_paper', status: 'submitted', title: 'x', excellent: false, submittedAt: '2011-11-01T00:00:00Z', reviewedAt: null }] });
