@@ -272,9 +272,11 @@ async function drainPass(ctx: AppContext, given: DrainOptions, result: DrainResu
           await renewClaim(ctx.db, queue.flatMap((u) => u.rows.map((r) => r.id)), claimer, now);
           return f.retryAfterMs;
         }
+        // Slack asks for a long pause: give back every row of this recipient for a later run.
+        const all = queue.flatMap((u) => u.rows.map((r) => r.id));
         queue.length = 0;
-        await release(ctx.db, ids, claimer, { state: 'failed', notBefore: new Date(now.getTime() + f.retryAfterMs), error: 'ratelimited' });
-        result.failed += ids.length;
+        await release(ctx.db, all, claimer, { state: 'failed', notBefore: new Date(now.getTime() + f.retryAfterMs), error: 'ratelimited' });
+        result.failed += all.length;
         return 0;
       }
       if (f.type === 'transient') {

@@ -173,6 +173,24 @@ describe('exactly once, across crashes, restarts and several processes', () => {
     expect(await countByState(bot.ctx.db)).toMatchObject({ pending: 0, sending: 0, failed: 0, dead: 0 });
   });
 
+  it('when Slack asks for a longer pause than a run waits, then the rows are given back with that delay and sent once after it', async () => {
+    await start({ DIGEST_CHANNEL: 'C0DIGEST' }, '2011-06-20T09:00:00+08:00');
+    configureOutbox(bot.ctx, { drain: { maxInlineWaitMs: 500, perChannelIntervalMs: 0 } });
+    bot.fake.failNext('chat.postMessage', { status: 429, retryAfter: 120 });
+    await runJob(bot.ctx, findJob('digest')!, { now: bot.clock.now() }); // one channel: the digest, then its thread
+    const waiting = await listOutbox(bot.ctx.db, { state: 'failed' });
+    expect(waiting.length).toBeGreaterThan(1);
+    expect(waiting.every((r) => r.notBefore === '2011-06-20T01:02:00.000Z')).toBe(true);
+    expect(await countByState(bot.ctx.db)).toMatchObject({ sending: 0 });
+    await drainOutbox(bot.ctx);
+    expect(bot.fake.succeeded('chat.postMessage')).toEqual([]);
+    bot.clock.advance(121_000);
+    await drainOutbox(bot.ctx);
+    const posts = bot.fake.succeeded('chat.postMessage');
+    expect(posts.length).toBe(waiting.length);
+    expect(posts.filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
+  });
+
   it('when Slack keeps failing past the inline retries, then the rows wait for a later run and go out once then', async () => {
     await start();
     const at = '2011-06-16T09:00:00+08:00';
