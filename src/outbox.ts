@@ -79,6 +79,9 @@ export function senderFor(ctx: AppContext): SlackSender {
     slackApiUrl: ctx.slack.slackApiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
+    // A request Slack never answers must not hold its rows forever; a timeout is retried like a
+    // 5xx (the answer may have been lost after Slack posted: the case decision 001 describes).
+    timeout: 30_000,
     // The outbox logs each failure with its row; the client's own lines go to debug.
     logger: quietLogger(ctx),
   });
