@@ -71,7 +71,7 @@ console.log(`## Sending: the outbox against Slack's rate limits
 
 The fake Slack with its rate limits on (\`startFakeSlack({ rateLimits: true })\`: about one
 chat.postMessage a second per channel, tiers for other methods), on loopback. Each row is its own
-message (no grouping), queued in the outbox, then one \`drainOutbox\` with the defaults: 16 DMs in
+message (no grouping), queued in the outbox, then one \`drainOutbox\` with the defaults: 32 DMs in
 flight, a post to a channel leaves 1 s after the previous one was answered, the busiest channel first. Floor = (messages to the busiest channel − 1) × 1 s,
 the least time the per-channel limit allows; "over floor" is the time above it. With no channel
 getting two messages there is no floor from the limits: the first row shows the raw throughput

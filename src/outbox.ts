@@ -201,7 +201,7 @@ export async function drainOutbox(ctx: AppContext, opts: DrainOptions = {}): Pro
 
 async function drainPass(ctx: AppContext, given: DrainOptions, result: DrainResult): Promise<void> {
   const opts = { ...drainDefaults.get(ctx), ...given };
-  const concurrency = opts.concurrency ?? 16;
+  const concurrency = opts.concurrency ?? 32;
   // The next post to a channel leaves a full interval after the previous one was answered, so
   // its arrival is at least that long after the previous arrival.
   const interval = opts.perChannelIntervalMs ?? 1000;
