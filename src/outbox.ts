@@ -179,8 +179,6 @@ function unitsFor(recipient: string, rows: OutboxRow[], sender: SlackSender): Un
   return units.sort((a, b) => a.rows[0]!.id - b.rows[0]!.id);
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
 /**
  * Sends what the outbox holds: claim a recipient's rows, send, record Slack's ts. Different
  * recipients go in parallel (bounded); one recipient's messages go in order, spaced to Slack's
@@ -335,10 +333,14 @@ async function drainPass(ctx: AppContext, given: DrainOptions, result: DrainResu
       inflight.add(p);
     }
     if (queues.size === 0 && inflight.size === 0) return;
+    // Wake when a send finishes or the earliest paced recipient is due; the timer is cleared so
+    // that a long drain does not leave thousands of them behind.
+    let timer: NodeJS.Timeout | undefined;
     const waits: Promise<unknown>[] = [...inflight];
-    if (Number.isFinite(earliest)) waits.push(sleep(earliest - now));
-    if (waits.length === 0) waits.push(sleep(5));
+    const delay = Number.isFinite(earliest) ? earliest - now : inflight.size === 0 ? 5 : undefined;
+    if (delay !== undefined) waits.push(new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, delay)))));
     await Promise.race(waits);
+    clearTimeout(timer);
   }
 }
 
