@@ -106,6 +106,11 @@ async function main() {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
+  // Only the answers were expected: a users.info or views.publish here would be a Slack round trip
+  // the bare app does not make.
+  const othersCount = new Map<string, number>();
+  for (const c of fake.calls) if (c.method !== 'views.open' && c.method !== 'response_url') othersCount.set(c.method, (othersCount.get(c.method) ?? 0) + 1);
+  const others = [...othersCount].map(([m, n]) => `${m} ×${n}`);
   const botModal = fake.callsTo('views.open').find((c) => (c.args.view as { callback_id?: string }).callback_id === 'report_submit');
   const out: string[] = [
     '## Commands: /report and /progress against a bare Bolt app',
@@ -136,7 +141,7 @@ async function main() {
     ...verdicts,
     `- \`/progress all\` (a leader's summary over all ${BRANCHES} branches, ${LEADER_SAMPLES} samples against the bare \`/progress\`) is shown for information; the issue sets no target for it.`,
     '',
-    `Checks: the bot's modal was the report modal: ${botModal ? 'yes' : 'NO'}; Block Kit violations seen by the fake Slack: ${fake.violations.length}${fake.violations.length > 0 ? ` (${fake.violations.slice(0, 3).join('; ')})` : ''}. Run time ${((performance.now() - started) / 1000).toFixed(0)} s.`,
+    `Checks: the bot's modal was the report modal: ${botModal ? 'yes' : 'NO'}; other Slack calls: ${others.length > 0 ? others.join(', ') : 'none'}; Block Kit violations seen by the fake Slack: ${fake.violations.length}${fake.violations.length > 0 ? ` (${fake.violations.slice(0, 3).join('; ')})` : ''}. Run time ${((performance.now() - started) / 1000).toFixed(0)} s.`,
   );
   console.log(out.join('\n'));
 }

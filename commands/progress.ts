@@ -23,7 +23,7 @@ export function canSeeAllBranches(person: Person): boolean {
 }
 
 export async function statusesFor(db: DB, plan: Plan, branches: Branch[], today: LocalDate): Promise<BranchStatus[]> {
-  const inputs = await loadChecklistInputs(db, plan.id, branches.map((b) => b.id));
+  const inputs = await loadChecklistInputs(db, plan, branches.map((b) => b.id));
   return branchStatuses(branches, { ...inputs, today });
 }
 
@@ -31,7 +31,7 @@ export async function statusesFor(db: DB, plan: Plan, branches: Branch[], today:
 export async function overviewFor(db: DB, plan: Plan, today: LocalDate, locale: Locale, header = true): Promise<KnownBlock[]> {
   const [branches, inputs, people, papers, waiting] = await Promise.all([
     listBranches(db),
-    loadOverviewInputs(db, plan.id),
+    loadOverviewInputs(db, plan),
     listRankedPeople(db),
     listPapersForPlan(db, plan.id),
     papersAwaitingReview(db, plan.id, 0),
@@ -105,7 +105,7 @@ export function register(app: App, ctx: AppContext): void {
     // No text: what concerns this person, by role.
     const blocks: KnownBlock[] = [];
     const papers = await listPapersByAuthor(ctx.db, person.id, plan.id);
-    const inputs = await loadChecklistInputs(ctx.db, plan.id, person.secretaryOf);
+    const inputs = await loadChecklistInputs(ctx.db, plan, person.secretaryOf);
     const owesPapers = paperObligationsFor(inputs.obligations, person.rank).length > 0;
     const paperBlocks = owesPapers || papers.length > 0 ? paperStatusBlocks({ locale, items: paperChecklist({ obligations: inputs.obligations, rank: person.rank, papers, today }), papers, withButtons: false }) : [];
     const summary = leader ? await overviewFor(ctx.db, plan, today, locale) : [];

@@ -4,7 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { approvedExtensions } from '../db/queries/extensions.js';
 import { findBranchByCodeOrName, findBranchById, findPersonById, findPersonBySlackId, listBranches } from '../db/queries/people.js';
-import { findActivePlan, listObligations, type Plan } from '../db/queries/plans.js';
+import { findActivePlan, planObligations, type Plan } from '../db/queries/plans.js';
 import { branchSecretaryIds, findReportById, listReportsForBranches, submitReport, withdrawReport } from '../db/queries/reports.js';
 import type { AppContext } from '../src/context.js';
 import { branchChecklist, reportableItems, type ChecklistItem } from '../src/domain/checklist.js';
@@ -73,7 +73,7 @@ function updateSink(client: WebClient, viewId: string, hash: string | undefined)
 /** A branch's reportable items with approved extensions applied. */
 export async function loadBranchItems(ctx: AppContext, plan: Plan, branch: Branch, today: string): Promise<ChecklistItem[]> {
   const [obligations, reports, extensions] = await Promise.all([
-    listObligations(ctx.db, plan.id),
+    planObligations(ctx.db, plan),
     listReportsForBranches(ctx.db, [branch.id], plan.id),
     approvedExtensions(ctx.db, plan.id, [branch.id]),
   ]);
@@ -207,7 +207,7 @@ export function register(app: App, ctx: AppContext): void {
     let obligationId: number | null = null;
     if (parsed.code) {
       const plan = await activePlan(ctx);
-      const ob = plan ? (await listObligations(ctx.db, plan.id)).find((o) => o.code === parsed.code) : undefined;
+      const ob = plan ? (await planObligations(ctx.db, plan)).find((o) => o.code === parsed.code) : undefined;
       if (ob) obligationId = ob.id;
       else await say(t(locale, 'report.unknown_code', { code: parsed.code }));
     }
@@ -370,7 +370,7 @@ export function register(app: App, ctx: AppContext): void {
     const done = await withdrawReport(ctx.db, { reportId: report.id, expectedStatus: report.status }, { actor: userId, now: ctx.clock.now() });
     if (!done) return reply(t(locale, 'report.refused.reviewed'));
     const plan = await activePlan(ctx);
-    const ob = plan ? (await listObligations(ctx.db, plan.id)).find((o) => o.id === report.obligationId) : undefined;
+    const ob = plan ? (await planObligations(ctx.db, plan)).find((o) => o.id === report.obligationId) : undefined;
     const branch = await findBranchById(ctx.db, report.branchId);
     await reply(t(locale, 'report.withdrawn', { code: ob?.code ?? '', title: ob ? escape(pick(ob.title, locale)) : '', branch: escape(branch?.name ?? '') }), { replace: true });
     await publishHome(ctx, client, userId);

@@ -26,19 +26,28 @@ function personRowToPerson(row: Selectable<PersonTable>, secretaryOf: number[]):
   };
 }
 
-/** The active roster entry for a Slack user, or null for someone not in the roster. */
+/**
+ * The active roster entry for a Slack user, or null for someone not in the roster. One query, on
+ * every request: the person's row once per active branch they are secretary of (or once, with no
+ * branch).
+ */
 export async function findPersonBySlackId(db: Kysely<Database>, slackUserId: string): Promise<Person | null> {
-  const row = await db.selectFrom('people').selectAll().where('slack_user_id', '=', slackUserId).where('active', '=', 1).executeTakeFirst();
-  if (!row) return null;
-  const secretaryOf = await db
-    .selectFrom('branch_secretaries')
-    .innerJoin('branches', 'branches.id', 'branch_secretaries.branch_id')
-    .select('branch_secretaries.branch_id')
-    .where('branch_secretaries.person_id', '=', row.id)
-    .where('branches.active', '=', 1)
-    .orderBy('branches.code')
+  const rows = await db
+    .selectFrom('people')
+    .leftJoin('branch_secretaries', 'branch_secretaries.person_id', 'people.id')
+    .leftJoin('branches', (join) => join.onRef('branches.id', '=', 'branch_secretaries.branch_id').on('branches.active', '=', 1))
+    .selectAll('people')
+    .select(['branches.id as secretary_of', 'branches.code as secretary_of_code'])
+    .where('people.slack_user_id', '=', slackUserId)
+    .where('people.active', '=', 1)
     .execute();
-  return personRowToPerson(row, secretaryOf.map((s) => s.branch_id));
+  const first = rows[0];
+  if (!first) return null;
+  const secretaryOf = rows
+    .flatMap((r) => (r.secretary_of === null || r.secretary_of_code === null ? [] : [{ id: r.secretary_of, code: r.secretary_of_code }]))
+    .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+    .map((b) => b.id);
+  return personRowToPerson(first, secretaryOf);
 }
 
 export async function findPersonById(db: Kysely<Database>, id: number): Promise<Person | null> {

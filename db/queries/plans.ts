@@ -37,6 +37,31 @@ class DryRunRollback extends Error {
   }
 }
 
+/**
+ * Read caches (docs/decisions/006-read-caches.md). A plan and its obligations change only through
+ * `importPlan`, which moves the plan's `updated_at` forward every time. Every request reads the plan
+ * row anyway; while its `updated_at` is the one cached, the parsed plan and its obligations are
+ * reused instead of parsing the settings again and reading every obligation. Per database handle,
+ * so two stores in one process (tests) never share entries.
+ */
+interface PlanCacheEntry {
+  updatedAt: string;
+  plan: Plan;
+}
+const planCache = new WeakMap<Kysely<Database>, Map<number, PlanCacheEntry>>();
+/** Obligations by the plan instance they were read for: a re-import makes a new instance. */
+const obligationCache = new WeakMap<Plan, Obligation[]>();
+
+function cachedPlan(db: Kysely<Database>, row: Selectable<PlanTable>): Plan {
+  let plans = planCache.get(db);
+  if (!plans) planCache.set(db, (plans = new Map()));
+  const hit = plans.get(row.id);
+  if (hit && hit.updatedAt === row.updated_at) return hit.plan;
+  const plan = Object.freeze(planRowToPlan(row));
+  plans.set(row.id, { updatedAt: row.updated_at, plan });
+  return plan;
+}
+
 export function planRowToPlan(row: Selectable<PlanTable>): Plan {
   return {
     id: row.id,
@@ -76,6 +101,16 @@ function appliesToColumns(a: PlanFile['activities'][number]['obligations'][numbe
   return { applies_to: 'ranks' as const, targets: JSON.stringify(a.ranks) };
 }
 
+/**
+ * `now`, or a millisecond after `previous` when the clock has not moved past it (two imports in the
+ * same millisecond, a fixed clock, a clock set back): readers cache a plan by its `updated_at`, so
+ * every import must change it.
+ */
+function laterThan(now: string, previous: string): string {
+  const prev = Date.parse(previous);
+  return Number.isNaN(prev) || Date.parse(now) > prev ? now : new Date(prev + 1).toISOString();
+}
+
 const emptyCounts = (): ImportCounts => ({ added: [], updated: [], retired: [], unchanged: 0 });
 
 /**
@@ -91,13 +126,13 @@ export async function importPlan(
   try {
     return await db.transaction().execute(async (trx) => {
       const settings = JSON.stringify({ reminders: plan.reminders, scoring: plan.scoring, calendar: plan.calendar });
-      const existing = await trx.selectFrom('plans').select('id').where('year', '=', plan.year).executeTakeFirst();
+      const existing = await trx.selectFrom('plans').select(['id', 'updated_at']).where('year', '=', plan.year).executeTakeFirst();
       let planId: number;
       if (existing) {
         planId = existing.id;
         await trx
           .updateTable('plans')
-          .set({ title_zh: plan.title.zh, title_en: plan.title.en, timezone: plan.timezone, starts: plan.starts, ends: plan.ends, settings, updated_at: now })
+          .set({ title_zh: plan.title.zh, title_en: plan.title.en, timezone: plan.timezone, starts: plan.starts, ends: plan.ends, settings, updated_at: laterThan(now, existing.updated_at) })
           .where('id', '=', planId)
           .execute();
       } else {
@@ -201,7 +236,7 @@ export async function importPlan(
 
 export async function findPlanByYear(db: Kysely<Database>, year: number): Promise<Plan | null> {
   const row = await db.selectFrom('plans').selectAll().where('year', '=', year).executeTakeFirst();
-  return row ? planRowToPlan(row) : null;
+  return row ? cachedPlan(db, row) : null;
 }
 
 /** The plan whose period contains today, else the most recent one. */
@@ -213,9 +248,9 @@ export async function findActivePlan(db: Kysely<Database>, today: string): Promi
     .where('ends', '>=', today)
     .orderBy('year', 'desc')
     .executeTakeFirst();
-  if (current) return planRowToPlan(current);
+  if (current) return cachedPlan(db, current);
   const latest = await db.selectFrom('plans').selectAll().orderBy('year', 'desc').executeTakeFirst();
-  return latest ? planRowToPlan(latest) : null;
+  return latest ? cachedPlan(db, latest) : null;
 }
 
 export async function listPlans(db: Kysely<Database>): Promise<Plan[]> {
@@ -234,6 +269,21 @@ export async function listObligations(db: Kysely<Database>, planId: number): Pro
     .orderBy('obligations.position')
     .execute();
   return rows.map(obligationRowToObligation);
+}
+
+/**
+ * The plan's obligations, read once per version of the plan: `plan` must come from this module
+ * (`findActivePlan`, `findPlanByYear`), read in the same request. The list and its items are shared,
+ * hence frozen.
+ */
+export async function planObligations(db: Kysely<Database>, plan: Plan): Promise<Obligation[]> {
+  const hit = obligationCache.get(plan);
+  if (hit) return hit;
+  const obligations = await listObligations(db, plan.id);
+  for (const o of obligations) Object.freeze(o);
+  Object.freeze(obligations);
+  obligationCache.set(plan, obligations);
+  return obligations;
 }
 
 export async function listActivities(db: Kysely<Database>, planId: number) {

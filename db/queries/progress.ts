@@ -4,7 +4,7 @@ import type { LocalDate, Rank } from '../../src/domain/types.js';
 import type { Database } from '../schema.js';
 import { activeExemptions } from './exemptions.js';
 import { approvedExtensions } from './extensions.js';
-import { listObligations } from './plans.js';
+import { planObligations, type Plan } from './plans.js';
 import { listReportsForBranches } from './reports.js';
 
 /** What a checklist needs besides the obligations: per branch, approved extensions and exemptions. */
@@ -78,9 +78,9 @@ export async function listRankedPeople(db: Kysely<Database>): Promise<{ id: numb
   return rows.flatMap((r) => (r.rank === null ? [] : [{ id: r.id, rank: r.rank as Rank }]));
 }
 
-/** Everything a set of branch checklists needs, in four reads (never one query per branch). */
-export async function loadChecklistInputs(db: Kysely<Database>, planId: number, branchIds: number[]) {
-  const [obligations, reports, adjustments] = await Promise.all([listObligations(db, planId), listReportsForBranches(db, branchIds, planId), branchAdjustments(db, planId, branchIds)]);
+/** Everything a set of branch checklists needs, in at most four reads (never one query per branch). */
+export async function loadChecklistInputs(db: Kysely<Database>, plan: Plan, branchIds: number[]) {
+  const [obligations, reports, adjustments] = await Promise.all([planObligations(db, plan), listReportsForBranches(db, branchIds, plan.id), branchAdjustments(db, plan.id, branchIds)]);
   return { obligations, reports, ...adjustments };
 }
 
@@ -96,7 +96,7 @@ export async function listReportStates(db: Kysely<Database>, planId: number): Pr
 }
 
 /** What the leaders' overview needs, for every branch of the plan. */
-export async function loadOverviewInputs(db: Kysely<Database>, planId: number) {
-  const [obligations, reports, adjustments] = await Promise.all([listObligations(db, planId), listReportStates(db, planId), branchAdjustments(db, planId, null)]);
+export async function loadOverviewInputs(db: Kysely<Database>, plan: Plan) {
+  const [obligations, reports, adjustments] = await Promise.all([planObligations(db, plan), listReportStates(db, plan.id), branchAdjustments(db, plan.id, null)]);
   return { obligations, reports, ...adjustments };
 }

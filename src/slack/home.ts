@@ -25,7 +25,7 @@ export async function homeInput(ctx: AppContext, person: Person | null, locale: 
   const today = localDateOf(now, plan.timezone);
 
   const [inputs, papers, branches] = await Promise.all([
-    loadChecklistInputs(ctx.db, plan.id, person.secretaryOf),
+    loadChecklistInputs(ctx.db, plan, person.secretaryOf),
     listPapersByAuthor(ctx.db, person.id, plan.id),
     listBranches(ctx.db, person.secretaryOf),
   ]);
@@ -35,7 +35,7 @@ export async function homeInput(ctx: AppContext, person: Person | null, locale: 
   let leader: HomeInput['leader'] = null;
   if (person.roles.includes('leader')) {
     const [all, allBranches, people, allPapers, reportQueue, paperQueue] = await Promise.all([
-      loadOverviewInputs(ctx.db, plan.id),
+      loadOverviewInputs(ctx.db, plan),
       listBranches(ctx.db),
       listRankedPeople(ctx.db),
       listPapersForPlan(ctx.db, plan.id),
