@@ -1,11 +1,12 @@
-import { Resvg } from '@resvg/resvg-js';
+import { join } from 'node:path';
+import { Resvg, type RenderedImage } from '@resvg/resvg-js';
 import { findActivePlan } from '../db/queries/plans.js';
 import { loadRankingData, type RankingData } from '../db/queries/rankings.js';
 import type { AppContext } from './context.js';
 import { addDays, isoWeekday } from './domain/calendar.js';
 import { localDateOf } from './domain/time.js';
 import { appliesToBranch, CATEGORIES, type Category, type LocalDate } from './domain/types.js';
-import { t, type Locale, type MessageKey } from './i18n/index.js';
+import { catalogues, t, type Locale, type MessageKey } from './i18n/index.js';
 
 /**
  * The weekly digest's picture: for each branch category, the share of the tasks due so far that
@@ -64,8 +65,27 @@ export function completionByWeek(input: ChartInput): CompletionSeries {
 export const CHART_WIDTH = 960;
 export const CHART_HEIGHT = 420;
 const PALETTE = ['#d62728', '#1f77b4', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#17becf'];
-// Chinese labels need a CJK font on the machine (fonts-noto-cjk or fonts-wqy-microhei on Debian); Latin text falls back to any sans.
-const FONTS = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', 'PingFang SC', 'Microsoft YaHei', 'DejaVu Sans', sans-serif";
+/**
+ * The chart draws with one font shipped in the repository, never the machine's: a fresh Debian has
+ * no CJK font, and resvg leaves characters it has no glyph for blank. The file is a subset of Noto
+ * Sans SC (OFL) holding exactly `chartCharacters()`; scripts/build-chart-font.ts rebuilds it.
+ */
+export const CHART_FONT_FILE = join(import.meta.dirname, '..', 'assets', 'fonts', 'NotoSansSC-chart.ttf');
+export const CHART_FONT_FAMILY = 'Noto Sans SC';
+/** Catalogue keys the chart draws; a key added under these prefixes is put in the font by the build script. */
+const CHART_KEY_PREFIXES = ['leaders.chart.', 'common.category.'];
+
+/** Every character the chart can draw in either language: printable ASCII (dates, percentages, Latin labels) and the chart's catalogue texts. */
+export function chartCharacters(): string {
+  const chars = new Set<string>();
+  for (let c = 0x20; c <= 0x7e; c++) chars.add(String.fromCodePoint(c));
+  for (const catalogue of Object.values(catalogues)) {
+    for (const [key, text] of Object.entries(catalogue)) {
+      if (CHART_KEY_PREFIXES.some((p) => key.startsWith(p))) for (const ch of text) chars.add(ch);
+    }
+  }
+  return [...chars].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!).join('');
+}
 
 function xml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -82,7 +102,7 @@ export function chartSvg(series: CompletionSeries, locale: Locale): string {
   const x = (i: number) => left + (n <= 1 ? w / 2 : (w * i) / (n - 1));
   const y = (v: number) => top + h - (h * v) / 100;
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}" font-family="${xml(FONTS)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}" font-family="'${CHART_FONT_FAMILY}'">`,
     `<rect width="${CHART_WIDTH}" height="${CHART_HEIGHT}" fill="#ffffff"/>`,
     `<text x="${left}" y="28" font-size="18" font-weight="bold" fill="#222">${xml(t(locale, 'leaders.chart.title'))}</text>`,
   ];
@@ -121,9 +141,13 @@ export function chartSvg(series: CompletionSeries, locale: Locale): string {
   return parts.join('');
 }
 
+/** The chart rasterised with only the shipped font, so that it looks the same on every machine. */
+export function renderImage(svg: string): RenderedImage {
+  return new Resvg(svg, { font: { fontFiles: [CHART_FONT_FILE], loadSystemFonts: false, defaultFontFamily: CHART_FONT_FAMILY }, background: '#ffffff' }).render();
+}
+
 export function renderPng(svg: string): Buffer {
-  const resvg = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, background: '#ffffff' });
-  return Buffer.from(resvg.render().asPng());
+  return Buffer.from(renderImage(svg).asPng());
 }
 
 export interface ChartAttachment {

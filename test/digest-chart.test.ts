@@ -1,7 +1,10 @@
+import * as fontkit from 'fontkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestAttachments } from '../jobs/digest.js';
 import { findJob } from '../jobs/index.js';
-import { CHART_HEIGHT, CHART_WIDTH, chartSvg, completionByWeek, digestChart, registerDigestChart, renderPng, weekEnds } from '../src/digest-chart.js';
+import { CHART_FONT_FAMILY, CHART_FONT_FILE, CHART_HEIGHT, CHART_WIDTH, chartCharacters, chartSvg, completionByWeek, digestChart, registerDigestChart, renderImage, renderPng, weekEnds, type CompletionSeries } from '../src/digest-chart.js';
+import { CATEGORIES } from '../src/domain/types.js';
+import type { Locale } from '../src/i18n/index.js';
 import type { Branch, Obligation, Report } from '../src/domain/types.js';
 import { configureOutbox } from '../src/outbox.js';
 import { runJob } from '../src/scheduler.js';
@@ -64,6 +67,74 @@ describe('the chart image', () => {
     const svg = chartSvg({ weekEnds: [], lines: [] }, 'zh-CN');
     expect(svg).toContain('各类别完成率（按周）');
     expect(() => renderPng(svg.replace('各类别完成率（按周）', 'a &amp; &lt;b&gt;'))).not.toThrow();
+  });
+});
+
+const LOCALES: Locale[] = ['zh-CN', 'en'];
+// Every category, so that every category name is drawn.
+const FULL: CompletionSeries = { weekEnds: ['2011-04-10', '2011-04-17'], lines: CATEGORIES.map((category, i) => ({ category, values: [null, i * 12.5] })) };
+
+/** The characters of every text element, entities decoded. */
+function drawnText(svg: string): string {
+  const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+  return texts.join('').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+}
+
+/** Pixels that are not white inside a box of a rendered image (RGBA); the whole image without a box. */
+function inkIn(svg: string, box?: { x: number; y: number; w: number; h: number }): number {
+  const image = renderImage(svg);
+  // Each read of `pixels` copies the whole image out of resvg: read it once.
+  const pixels = image.pixels;
+  const { x: x0, y: y0, w, h } = box ?? { x: 0, y: 0, w: image.width, h: image.height };
+  let ink = 0;
+  for (let y = y0; y < y0 + h; y++) {
+    for (let x = x0; x < x0 + w; x++) {
+      const i = 4 * (y * image.width + x);
+      if (pixels[i]! < 200 || pixels[i + 1]! < 200 || pixels[i + 2]! < 200) ink++;
+    }
+  }
+  return ink;
+}
+
+describe('the chart font', () => {
+  const font = fontkit.openSync(CHART_FONT_FILE) as fontkit.Font;
+
+  it('when the shipped font is loaded, then its family is the one the chart asks resvg for', () => {
+    expect(font.familyName).toBe(CHART_FONT_FAMILY);
+  });
+
+  it('when any catalogue text the chart draws changes, then the shipped font still has a glyph for every character of it in both languages', () => {
+    // chartCharacters() is read from the catalogues: a translator's new character fails here until
+    // `npx tsx scripts/build-chart-font.ts` rebuilds the subset.
+    const missing = [...chartCharacters()].filter((ch) => !font.hasGlyphForCodePoint(ch.codePointAt(0)!));
+    expect(missing).toEqual([]);
+    expect(chartCharacters()).toContain('幼');
+  });
+
+  it('when the chart is drawn in either language, then every character it draws is one the font was built for', () => {
+    const known = new Set(chartCharacters());
+    for (const locale of LOCALES) {
+      const text = drawnText(chartSvg(FULL, locale));
+      expect(text.length).toBeGreaterThan(20);
+      expect([...text].filter((ch) => !known.has(ch))).toEqual([]);
+    }
+  });
+
+  it('when the Chinese title is rendered with only the shipped font, then its glyphs are drawn, and the same render twice gives the same bytes', () => {
+    const svg = chartSvg({ weekEnds: [], lines: [] }, 'zh-CN');
+    const titleBox = { x: 56, y: 8, w: 200, h: 26 };
+    const blank = inkIn(svg.replace('各类别完成率（按周）', ''), titleBox);
+    expect(blank).toBe(0);
+    expect(inkIn(svg, titleBox)).toBeGreaterThan(300);
+    expect(renderPng(svg).equals(renderPng(svg))).toBe(true);
+  });
+
+  it('when each character the chart can draw is rendered alone with only the shipped font, then each leaves ink', () => {
+    const blank = [...chartCharacters()].filter((ch) => ch !== ' ').filter((ch) => {
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32" font-family="'${CHART_FONT_FAMILY}'"><text x="4" y="24" font-size="24">${ch.replace('&', '&amp;').replace('<', '&lt;')}</text></svg>`;
+      return inkIn(svg) === 0;
+    });
+    expect(blank).toEqual([]);
   });
 });
 
