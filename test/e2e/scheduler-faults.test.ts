@@ -187,7 +187,9 @@ describe('exactly once, across crashes, restarts and several processes', () => {
     bot.clock.advance(121_000);
     await drainOutbox(bot.ctx);
     const posts = bot.fake.succeeded('chat.postMessage');
-    expect(posts.length).toBe(waiting.length);
+    // The digest's rows: its summary, its thread replies, and the chart uploaded into the thread.
+    expect(posts.length + bot.fake.uploads.length).toBe(waiting.length);
+    expect(bot.fake.uploads).toHaveLength(1);
     expect(posts.filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
   });
 

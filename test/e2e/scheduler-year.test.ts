@@ -74,7 +74,7 @@ beforeAll(async () => {
     }
   }
   rows = await listOutbox(db);
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   expect(bot.fake.violations).toEqual([]);
