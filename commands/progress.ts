@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { listPapersByAuthor, listPapersForPlan, papersAwaitingReview } from '../db/queries/papers.js';
-import { findPersonBySlackId, listBranches } from '../db/queries/people.js';
+import { findPersonWithBranches, listBranches } from '../db/queries/people.js';
 import { findActivePlan, type Plan } from '../db/queries/plans.js';
 import { listRankedPeople, loadChecklistInputs, loadOverviewInputs } from '../db/queries/progress.js';
 import type { DB } from '../db/index.js';
@@ -54,12 +54,13 @@ export function register(app: App, ctx: AppContext): void {
     await ack();
     const reply = (blocks: KnownBlock[], text: string) => respond({ response_type: 'ephemeral', text, blocks: blocks.slice(0, LIMITS.messageBlocks) });
     const say = (text: string) => respond({ response_type: 'ephemeral', text });
-    const person = await findPersonBySlackId(ctx.db, command.user_id);
-    const locale = await localeFor(ctx, client, command.user_id, person);
-    if (!person) {
+    const found = await findPersonWithBranches(ctx.db, command.user_id);
+    const locale = await localeFor(ctx, client, command.user_id, found?.person ?? null);
+    if (!found) {
       await say(t(locale, 'common.not_in_roster'));
       return;
     }
+    const { person } = found;
     const request = parseProgressText(command.text ?? '');
     if (request.kind === 'help') {
       await say(t(locale, 'progress.help'));
@@ -110,8 +111,7 @@ export function register(app: App, ctx: AppContext): void {
     const paperBlocks = owesPapers || papers.length > 0 ? paperStatusBlocks({ locale, items: paperChecklist({ obligations: inputs.obligations, rank: person.rank, papers, today }), papers, withButtons: false }) : [];
     const summary = leader ? await overviewFor(ctx.db, plan, today, locale) : [];
     if (person.secretaryOf.length > 0) {
-      const branches = await listBranches(ctx.db, person.secretaryOf);
-      const statuses = branchStatuses(branches, { ...inputs, today });
+      const statuses = branchStatuses(found.branches, { ...inputs, today });
       blocks.push(...branchesBlocks(statuses, locale, LIMITS.messageBlocks - paperBlocks.length - summary.length - 2));
     }
     for (const part of [paperBlocks, summary]) {

@@ -3,7 +3,7 @@ import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { approvedExtensions } from '../db/queries/extensions.js';
-import { findBranchByCodeOrName, findBranchById, findPersonById, findPersonBySlackId, listBranches } from '../db/queries/people.js';
+import { findBranchByCodeOrName, findBranchById, findPersonById, findPersonBySlackId, findPersonWithBranches, listBranches } from '../db/queries/people.js';
 import { findActivePlan, planObligations, type Plan } from '../db/queries/plans.js';
 import { branchSecretaryIds, findReportById, listReportsForBranches, submitReport, withdrawReport } from '../db/queries/reports.js';
 import type { AppContext } from '../src/context.js';
@@ -92,6 +92,8 @@ export interface ShowReportArgs {
   obligationId: number | null;
   sink: ViewSink;
   say: (text: string) => Promise<unknown>;
+  /** The person's branches when already read with the person (`findPersonWithBranches`). */
+  branches?: Branch[];
 }
 
 /**
@@ -107,13 +109,14 @@ export async function showReportModal(ctx: AppContext, args: ShowReportArgs): Pr
   const plan = await activePlan(ctx);
   if (!plan) return message(t(locale, 'common.no_plan'));
   const branchId = args.branchId ?? (person.secretaryOf.length === 1 ? person.secretaryOf[0]! : null);
+  const ownBranches = async () => args.branches ?? (await listBranches(ctx.db, person.secretaryOf));
   if (branchId === null) {
-    const branches = await listBranches(ctx.db, person.secretaryOf);
+    const branches = await ownBranches();
     const meta = { planId: plan.id, ...(args.obligationId ? { obligationId: args.obligationId } : {}) };
     await sink.show(branchPickerModal({ locale, branches, privateMetadata: JSON.stringify(meta) }));
     return;
   }
-  const branch = person.secretaryOf.includes(branchId) ? await findBranchById(ctx.db, branchId) : null;
+  const branch = person.secretaryOf.includes(branchId) ? (args.branches?.find((b) => b.id === branchId) ?? (await findBranchById(ctx.db, branchId))) : null;
   if (!branch) return message(t(locale, 'common.forbidden'));
   const today = localDateOf(ctx.clock.now(), plan.timezone);
   const items = await loadBranchItems(ctx, plan, branch, today);
@@ -133,7 +136,7 @@ export async function showReportModal(ctx: AppContext, args: ShowReportArgs): Pr
       await args.say(verdict.reason === 'reviewed' ? t(locale, 'report.error.locked') : t(locale, 'report.refused.not_author', { author: await personName(ctx, selected.report.submittedBy) }));
     }
   }
-  const branches = person.secretaryOf.length > 1 ? await listBranches(ctx.db, person.secretaryOf) : undefined;
+  const branches = person.secretaryOf.length > 1 ? await ownBranches() : undefined;
   await sink.show(
     reportModal({
       locale,
@@ -186,7 +189,8 @@ export function register(app: App, ctx: AppContext): void {
     await ack();
     const sink = openerSink(client, command.trigger_id);
     const say: Say = (text) => respond({ response_type: 'ephemeral', text });
-    const person = await findPersonBySlackId(ctx.db, command.user_id);
+    const found = await findPersonWithBranches(ctx.db, command.user_id);
+    const person = found?.person ?? null;
     const locale = await localeFor(ctx, client, command.user_id, person);
     const message = async (text: string) => {
       if (!(await sink.abandon(messageModal('Pacesetter', text, t(locale, 'report.modal.close'))))) await say(text);
@@ -211,7 +215,7 @@ export function register(app: App, ctx: AppContext): void {
       if (ob) obligationId = ob.id;
       else await say(t(locale, 'report.unknown_code', { code: parsed.code }));
     }
-    await showReportModal(ctx, { person, locale, branchId: parsed.branchId, obligationId, sink, say });
+    await showReportModal(ctx, { person, locale, branchId: parsed.branchId, obligationId, sink, say, branches: found?.branches });
   });
 
   // The branch menu at the top of the modal: the task list follows the branch chosen.

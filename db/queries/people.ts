@@ -27,27 +27,35 @@ function personRowToPerson(row: Selectable<PersonTable>, secretaryOf: number[]):
 }
 
 /**
- * The active roster entry for a Slack user, or null for someone not in the roster. One query, on
- * every request: the person's row once per active branch they are secretary of (or once, with no
- * branch).
+ * The active roster entry for a Slack user with the active branches they are secretary of (by
+ * code), or null for someone not in the roster. One query, as it runs on every request: the
+ * person's row once per such branch, or once with no branch.
  */
-export async function findPersonBySlackId(db: Kysely<Database>, slackUserId: string): Promise<Person | null> {
+export async function findPersonWithBranches(db: Kysely<Database>, slackUserId: string): Promise<{ person: Person; branches: Branch[] } | null> {
   const rows = await db
     .selectFrom('people')
     .leftJoin('branch_secretaries', 'branch_secretaries.person_id', 'people.id')
     .leftJoin('branches', (join) => join.onRef('branches.id', '=', 'branch_secretaries.branch_id').on('branches.active', '=', 1))
     .selectAll('people')
-    .select(['branches.id as secretary_of', 'branches.code as secretary_of_code'])
+    .select(['branches.id as sec_id', 'branches.code as sec_code', 'branches.name as sec_name', 'branches.category as sec_category'])
     .where('people.slack_user_id', '=', slackUserId)
     .where('people.active', '=', 1)
     .execute();
   const first = rows[0];
   if (!first) return null;
-  const secretaryOf = rows
-    .flatMap((r) => (r.secretary_of === null || r.secretary_of_code === null ? [] : [{ id: r.secretary_of, code: r.secretary_of_code }]))
-    .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
-    .map((b) => b.id);
-  return personRowToPerson(first, secretaryOf);
+  const branches = rows
+    .flatMap((r) =>
+      r.sec_id === null || r.sec_code === null || r.sec_name === null || r.sec_category === null
+        ? []
+        : [branchRowToBranch({ id: r.sec_id, code: r.sec_code, name: r.sec_name, category: r.sec_category })],
+    )
+    .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return { person: personRowToPerson(first, branches.map((b) => b.id)), branches };
+}
+
+/** The active roster entry for a Slack user, or null for someone not in the roster. */
+export async function findPersonBySlackId(db: Kysely<Database>, slackUserId: string): Promise<Person | null> {
+  return (await findPersonWithBranches(db, slackUserId))?.person ?? null;
 }
 
 export async function findPersonById(db: Kysely<Database>, id: number): Promise<Person | null> {
