@@ -151,6 +151,31 @@ export async function showReportModal(ctx: AppContext, args: ShowReportArgs): Pr
   );
 }
 
+/**
+ * The report a button (edit, revise, withdraw) names, when the presser is a secretary of its
+ * branch; otherwise the presser is answered, the refusal logged, and null returned.
+ */
+async function reportOfButton(
+  ctx: AppContext,
+  client: WebClient,
+  args: { userId: string; actionId: string; value: unknown; reply: (text: string) => Promise<unknown> },
+): Promise<{ person: Person; locale: Locale; report: Report } | null> {
+  const person = await findPersonBySlackId(ctx.db, args.userId);
+  const locale = await localeFor(ctx, client, args.userId, person);
+  const id = IdValueSchema.safeParse(args.value ?? '');
+  const report = id.success ? await findReportById(ctx.db, id.data) : null;
+  if (!person) {
+    await args.reply(t(locale, 'common.not_in_roster'));
+    return null;
+  }
+  if (!report || !person.secretaryOf.includes(report.branchId)) {
+    await recordRefusal(ctx, { actor: args.userId, action: `action.${args.actionId}`, reason: report ? 'not the secretary of the report branch' : 'unknown report id', details: { value: String(args.value ?? '').slice(0, 40) } });
+    await args.reply(t(locale, 'common.forbidden'));
+    return null;
+  }
+  return { person, locale, report };
+}
+
 async function personName(ctx: AppContext, personId: number): Promise<string> {
   return (await findPersonById(ctx.db, personId))?.name ?? '—';
 }
@@ -332,17 +357,10 @@ export function register(app: App, ctx: AppContext): void {
   for (const actionId of [REPORT_ACTIONS.edit, REPORT_ACTIONS.revise]) {
     app.action<BlockAction>(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
-      const userId = body.user.id;
       const reply = actionReply(client, body, respond);
-      const person = await findPersonBySlackId(ctx.db, userId);
-      const locale = await localeFor(ctx, client, userId, person);
-      const id = IdValueSchema.safeParse('value' in action ? action.value : '');
-      const report = id.success ? await findReportById(ctx.db, id.data) : null;
-      if (!person) return reply(t(locale, 'common.not_in_roster'));
-      if (!report || !person.secretaryOf.includes(report.branchId)) {
-        await recordRefusal(ctx, { actor: userId, action: `action.${actionId}`, reason: report ? 'not the secretary of the report branch' : 'unknown report id', details: { value: String('value' in action ? action.value : '').slice(0, 40) } });
-        return reply(t(locale, 'common.forbidden'));
-      }
+      const found = await reportOfButton(ctx, client, { userId: body.user.id, actionId, value: 'value' in action ? action.value : undefined, reply });
+      if (!found) return;
+      const { person, locale, report } = found;
       const verdict = canChangeReport(report, person.id, await branchSecretaryIds(ctx.db, report.branchId));
       if (!verdict.ok) {
         return reply(verdict.reason === 'reviewed' ? t(locale, 'report.refused.reviewed') : t(locale, 'report.refused.not_author', { author: await personName(ctx, report.submittedBy) }));
@@ -355,15 +373,9 @@ export function register(app: App, ctx: AppContext): void {
     await ack();
     const userId = body.user.id;
     const reply = actionReply(client, body, respond);
-    const person = await findPersonBySlackId(ctx.db, userId);
-    const locale = await localeFor(ctx, client, userId, person);
-    const id = IdValueSchema.safeParse('value' in action ? action.value : '');
-    const report = id.success ? await findReportById(ctx.db, id.data) : null;
-    if (!person) return reply(t(locale, 'common.not_in_roster'));
-    if (!report || !person.secretaryOf.includes(report.branchId)) {
-      await recordRefusal(ctx, { actor: userId, action: `action.${REPORT_ACTIONS.withdraw}`, reason: report ? 'not the secretary of the report branch' : 'unknown report id', details: { value: String('value' in action ? action.value : '').slice(0, 40) } });
-      return reply(t(locale, 'common.forbidden'));
-    }
+    const found = await reportOfButton(ctx, client, { userId, actionId: REPORT_ACTIONS.withdraw, value: 'value' in action ? action.value : undefined, reply });
+    if (!found) return;
+    const { person, locale, report } = found;
     const verdict = canWithdrawReport(report, person.id, await branchSecretaryIds(ctx.db, report.branchId));
     if (!verdict.ok) {
       if (verdict.reason === 'withdrawn') return reply(t(locale, 'report.withdraw.already'));
