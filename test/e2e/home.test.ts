@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
 import { startBot, type TestBot } from '../helpers/bot.js';
+import { branchId, obligationId, personId as personIdIn } from '../helpers/db.js';
 import { lastView } from '../helpers/views.js';
 
 const SECRETARY = 'U0SEC00001'; // 王建国, secretary of YQ-ZX1, school cadre
@@ -20,12 +21,8 @@ afterEach(async () => {
   await bot.close();
 });
 
-async function id(table: 'obligations' | 'branches', code: string): Promise<number> {
-  return (await bot.ctx.db.selectFrom(table).select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
-}
-async function personId(slack: string): Promise<number> {
-  return (await bot.ctx.db.selectFrom('people').select('id').where('slack_user_id', '=', slack).executeTakeFirstOrThrow()).id;
-}
+const id = (table: 'obligations' | 'branches', code: string) => (table === 'obligations' ? obligationId : branchId)(bot.ctx.db, code);
+const personId = (slack: string) => personIdIn(bot.ctx.db, slack);
 
 async function openHome(user: string, tab = 'home') {
   const res = await bot.driver.event({ type: 'app_home_opened', user, channel: `D${user}`, tab });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
 import { startBot, type TestBot } from '../helpers/bot.js';
+import { branchId, obligationId, personId as personIdIn } from '../helpers/db.js';
 
 const SECRETARY = 'U0SEC00001'; // 王建国, secretary of YQ-ZX1 (secondary), school cadre
 const TWO_BRANCHES = 'U0SEC00004'; // 周敏, secretary of YQ-XX2 and YQ-XX3
@@ -18,12 +19,8 @@ afterEach(async () => {
   await bot.close();
 });
 
-async function id(table: 'obligations' | 'branches', code: string): Promise<number> {
-  return (await bot.ctx.db.selectFrom(table).select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
-}
-async function personId(slack: string): Promise<number> {
-  return (await bot.ctx.db.selectFrom('people').select('id').where('slack_user_id', '=', slack).executeTakeFirstOrThrow()).id;
-}
+const id = (table: 'obligations' | 'branches', code: string) => (table === 'obligations' ? obligationId : branchId)(bot.ctx.db, code);
+const personId = (slack: string) => personIdIn(bot.ctx.db, slack);
 
 async function progress(user: string, text = '') {
   const res = await bot.driver.command({ command: '/progress', text, user_id: user });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
 import { startBot, type TestBot } from '../helpers/bot.js';
+import { branchId as branchIdIn, obligationId as obligationIdIn } from '../helpers/db.js';
 import { lastView, reportState, selectOptions } from '../helpers/views.js';
 
 const SECRETARY = 'U0SEC00001'; // 王建国, secretary of YQ-ZX1 (secondary)
@@ -15,15 +16,8 @@ afterEach(async () => {
   await bot.close();
 });
 
-async function obligationId(code: string): Promise<number> {
-  const row = await bot.ctx.db.selectFrom('obligations').select('id').where('code', '=', code).executeTakeFirstOrThrow();
-  return row.id;
-}
-
-async function branchId(code: string): Promise<number> {
-  const row = await bot.ctx.db.selectFrom('branches').select('id').where('code', '=', code).executeTakeFirstOrThrow();
-  return row.id;
-}
+const obligationId = (code: string) => obligationIdIn(bot.ctx.db, code);
+const branchId = (code: string) => branchIdIn(bot.ctx.db, code);
 
 async function openModal(user = SECRETARY, text = '') {
   const res = await bot.driver.command({ command: '/report', text, user_id: user });

@@ -35,3 +35,16 @@ export async function loadRoster(db: DB, csv = fs.readFileSync(EXAMPLE_ROSTER, '
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   return importRoster(db, parsed.value, { actor: 'test', now });
 }
+
+/** Ids of the example roster and the plan, looked up by their codes, for tests. */
+export async function branchId(db: DB, code: string): Promise<number> {
+  return (await db.selectFrom('branches').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
+}
+
+export async function obligationId(db: DB, code: string): Promise<number> {
+  return (await db.selectFrom('obligations').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
+}
+
+export async function personId(db: DB, slackUserId: string): Promise<number> {
+  return (await db.selectFrom('people').select('id').where('slack_user_id', '=', slackUserId).executeTakeFirstOrThrow()).id;
+}

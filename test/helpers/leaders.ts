@@ -1,21 +1,12 @@
 import type { DB } from '../../db/index.js';
+import { branchId, obligationId, personId } from './db.js';
 
 export const LEADER = 'U0LDR00002'; // 林淑珍, leader only
 export const LEADER_MEMBER = 'U0LDR00001'; // 黄卫东, leader and member of YQ-JG1
 export const ADMIN = 'U0ADM00001'; // 宋明, the campaign office
 export const SECRETARY = 'U0SEC00001'; // 王建国, secretary of YQ-ZX1
 
-export async function branchId(db: DB, code: string): Promise<number> {
-  return (await db.selectFrom('branches').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
-}
-
-export async function obligationId(db: DB, code: string): Promise<number> {
-  return (await db.selectFrom('obligations').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
-}
-
-export async function personId(db: DB, slackUserId: string): Promise<number> {
-  return (await db.selectFrom('people').select('id').where('slack_user_id', '=', slackUserId).executeTakeFirstOrThrow()).id;
-}
+export { branchId, obligationId, personId };
 
 /** A report stored as /report would store it, without going through Slack. */
 export async function putReport(

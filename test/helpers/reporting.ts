@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { TestBot } from './bot.js';
+import { branchId as branchIdIn, obligationId as obligationIdIn } from './db.js';
 import type { FakeSlackCall } from '../slack/fake-slack.js';
 
 /** Roster people (examples/roster.csv) the reporting tests use. */
@@ -14,13 +15,9 @@ export const PEOPLE = {
 } as const;
 export const LEADERS = [PEOPLE.leader1, PEOPLE.leader2];
 
-export async function obligationId(bot: TestBot, code: string): Promise<number> {
-  return (await bot.ctx.db.selectFrom('obligations').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
-}
+export const obligationId = (bot: TestBot, code: string): Promise<number> => obligationIdIn(bot.ctx.db, code);
 
-export async function branchId(bot: TestBot, code: string): Promise<number> {
-  return (await bot.ctx.db.selectFrom('branches').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
-}
+export const branchId = (bot: TestBot, code: string): Promise<number> => branchIdIn(bot.ctx.db, code);
 
 export interface ShownView {
   id: string;
