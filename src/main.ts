@@ -7,6 +7,7 @@ import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { AppContext } from './context.js';
 import { createLogger } from './logger.js';
+import { startScheduler } from './scheduler.js';
 
 function readConfig(): Config {
   // An optional .env beside the project; variables already set in the environment win.
@@ -41,7 +42,6 @@ async function main(): Promise<void> {
   await app.start(config.port);
   logger.info({ port: config.port, mode: config.slack.appToken ? 'socket' : 'http', scheduler: config.scheduler }, 'Pacesetter is running');
 
-  const { startScheduler } = await import('./scheduler.js');
   const scheduler = config.scheduler ? await startScheduler(ctx) : null;
 
   const stop = async (signal: string) => {

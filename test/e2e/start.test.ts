@@ -29,7 +29,7 @@ describe('starting the bot as a new user does (npm start runs src/main.ts)', () 
     fake = await startFakeSlack();
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const db = path.join(tempDir(), 'nested', 'pacesetter.db');
-    const env = { ...cleanEnv, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: fake.apiUrl, PORT: String(port), DATABASE_URL: db, LOG_LEVEL: 'warn', SCHEDULER: 'off' };
+    const env = { ...cleanEnv, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: fake.apiUrl, PORT: String(port), DATABASE_URL: db, LOG_LEVEL: 'warn' }; // the scheduler on, as a new user runs it
     for (const args of [['plan', 'import', 'plans/2011-education.yaml'], ['roster', 'import', 'examples/roster.csv']]) {
       const r = spawnSync(TSX, ['src/cli.ts', ...args], { cwd: ROOT, env, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
@@ -46,5 +46,7 @@ describe('starting the bot as a new user does (npm start runs src/main.ts)', () 
     expect(res.status).toBe(200);
     const opened = await fake.waitFor('views.open', 1, 5000);
     expect((opened[0]!.args.view as { callback_id: string }).callback_id).toBe('report_submit');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(child.exitCode).toBeNull(); // the scheduler's start and catch-up did not bring it down
   });
 });
