@@ -253,11 +253,6 @@ export async function findActivePlan(db: Kysely<Database>, today: string): Promi
   return latest ? cachedPlan(db, latest) : null;
 }
 
-export async function listPlans(db: Kysely<Database>): Promise<Plan[]> {
-  const rows = await db.selectFrom('plans').selectAll().orderBy('year').execute();
-  return rows.map(planRowToPlan);
-}
-
 export async function listObligations(db: Kysely<Database>, planId: number): Promise<Obligation[]> {
   const rows = await db
     .selectFrom('obligations')

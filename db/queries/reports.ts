@@ -183,21 +183,6 @@ export async function reviewReport(
   });
 }
 
-/** Reports waiting for a leader's review in a plan, oldest first. */
-export async function listReportsAwaitingReview(db: Kysely<Database>, planId: number, limit = 100): Promise<Report[]> {
-  const rows = await db
-    .selectFrom('reports')
-    .innerJoin('obligations', 'obligations.id', 'reports.obligation_id')
-    .selectAll('reports')
-    .where('obligations.plan_id', '=', planId)
-    .where('reports.status', '=', 'submitted')
-    .orderBy('reports.submitted_at')
-    .orderBy('reports.id')
-    .limit(limit)
-    .execute();
-  return rows.map(reportRowToReport);
-}
-
 export async function listReportsForBranches(db: Kysely<Database>, branchIds: number[], planId: number): Promise<Report[]> {
   if (branchIds.length === 0) return [];
   const rows = await db
@@ -208,11 +193,6 @@ export async function listReportsForBranches(db: Kysely<Database>, branchIds: nu
     .where('obligations.plan_id', '=', planId)
     .execute();
   return rows.map(reportRowToReport);
-}
-
-export async function findReport(db: Kysely<Database>, obligationId: number, branchId: number): Promise<Report | null> {
-  const row = await db.selectFrom('reports').selectAll().where('obligation_id', '=', obligationId).where('branch_id', '=', branchId).executeTakeFirst();
-  return row ? reportRowToReport(row) : null;
 }
 
 /** Person ids of a branch's secretaries (a report's author may have handed the branch over). */

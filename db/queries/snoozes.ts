@@ -48,14 +48,3 @@ export async function activeSnoozes(db: Kysely<Database>, personId: number, toda
   const rows = await db.selectFrom('snoozes').selectAll().where('person_id', '=', personId).where('until_date', '>', today).execute();
   return rows.map((r) => ({ personId: r.person_id, obligationId: r.obligation_id, branchId: r.branch_id, until: r.until_date }));
 }
-
-/** Every snooze still running on `today`, for a scheduler run over many people. */
-export async function listActiveSnoozes(db: Kysely<Database>, today: LocalDate): Promise<Snooze[]> {
-  const rows = await db.selectFrom('snoozes').selectAll().where('until_date', '>', today).execute();
-  return rows.map((r) => ({ personId: r.person_id, obligationId: r.obligation_id, branchId: r.branch_id, until: r.until_date }));
-}
-
-/** Key for a set of snoozed items: `person:obligation:branch` (branch empty for a paper). */
-export function snoozeKey(s: Pick<Snooze, 'personId' | 'obligationId' | 'branchId'>): string {
-  return `${s.personId}:${s.obligationId}:${s.branchId ?? ''}`;
-}

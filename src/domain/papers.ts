@@ -80,11 +80,6 @@ export function paperItemIsDone(item: PaperItem): boolean {
   return item.state === 'done_on_time' || item.state === 'done_late';
 }
 
-/** The items still owed (not done): returned, open or overdue. */
-export function paperItemsOwed(items: PaperItem[]): PaperItem[] {
-  return items.filter((i) => !paperItemIsDone(i));
-}
-
 /**
  * Whether a paper of `kind` submitted at `at` is on time: against the due date of the person's
  * obligation that the kind satisfies. A paper no obligation asks for (a member's voluntary paper)

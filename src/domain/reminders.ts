@@ -177,10 +177,6 @@ export type ReminderPlan =
   | { status: 'skipped'; reason: 'day_off' | 'outside_plan' | 'already_ran' }
   | { status: 'planned'; messages: ReminderMessage[] };
 
-export function reminderKey(item: Pick<OwedItem, 'obligation' | 'branch' | 'person'>, recipient: string, due: LocalDate, stageKey: string): string {
-  return `reminder:${itemId(item)}:${recipient}:${due}:${stageKey}`;
-}
-
 /**
  * Who gets which reminder today. An open item is mentioned once when any of its stage dates
  * (already moved to a working day by stages.ts) fell in (lastRunDate, today]: a stage missed while
