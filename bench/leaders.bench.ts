@@ -12,42 +12,25 @@ import type { Insertable } from 'kysely';
 import { openDatabase, type DB } from '../db/index.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { loadExportData } from '../db/queries/export.js';
-import { findActivePlan, importPlan, listObligations } from '../db/queries/plans.js';
+import { findActivePlan, listObligations } from '../db/queries/plans.js';
 import { ensureMonthlySnapshot, loadRankingData, previousSnapshot, rankingInput } from '../db/queries/rankings.js';
-import { importRoster } from '../db/queries/roster.js';
 import type { ReportTable } from '../db/schema.js';
 import { exportTables, toXlsx } from '../src/export.js';
-import { parsePlan } from '../src/domain/plan.js';
 import { monthOf, rankBranches } from '../src/domain/ranking.js';
-import { parseRoster } from '../src/domain/roster.js';
 import { localDateOf } from '../src/domain/time.js';
 import { appliesToBranch, CATEGORIES, type Category } from '../src/domain/types.js';
 import { rankingBlocks } from '../src/ui/rankings.js';
+import { loadPlan, loadRoster, prng } from './seed-common.js';
 
 const BRANCHES = 1000;
 const NOW = new Date('2011-12-20T10:00:00+08:00');
 const RUNS = 30;
 const EXPORT_RUNS = 5;
-const ROOT = path.resolve(import.meta.dirname, '..');
-
-/** A small deterministic generator, so two runs measure the same store. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = s;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function seed(db: DB): Promise<{ reports: number; exemptions: number; extensions: number; papers: number }> {
   await migrateToLatest(db);
-  const plan = parsePlan(fs.readFileSync(path.join(ROOT, 'plans/2011-education.yaml'), 'utf8'));
-  if (!plan.ok) throw new Error(plan.problems.join('\n'));
   const at = new Date('2011-04-10T00:00:00Z');
-  const { planId } = await importPlan(db, plan.value, { actor: 'bench', now: at });
+  const { planId } = await loadPlan(db, undefined, at);
   const lines = ['branch_code,branch_name,category,slack_user_id,name,role,rank'];
   for (let i = 0; i < BRANCHES; i++) {
     const code = `B${String(i).padStart(4, '0')}`;
@@ -55,9 +38,7 @@ async function seed(db: DB): Promise<{ reports: number; exemptions: number; exte
     lines.push(`${code},支部${i},${category},UBS${String(i).padStart(5, '0')},书记${i},secretary,school_cadre`);
   }
   lines.push(',,,UBL0,领导,leader,division_leader');
-  const roster = parseRoster(lines.join('\n'));
-  if (!roster.ok) throw new Error(roster.problems.join('\n'));
-  await importRoster(db, roster.value, { actor: 'bench', now: at });
+  await loadRoster(db, lines.join('\n'), at);
 
   const obligations = await listObligations(db, planId);
   const branches = await db.selectFrom('branches').select(['id', 'category']).execute();

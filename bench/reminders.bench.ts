@@ -14,37 +14,21 @@ import type { Insertable } from 'kysely';
 import { openDatabase } from '../db/index.js';
 import type { ExemptionTable, ExtensionTable, ReportTable } from '../db/schema.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { findPlanByYear, importPlan, listObligations } from '../db/queries/plans.js';
-import { importRoster } from '../db/queries/roster.js';
+import { findPlanByYear, listObligations } from '../db/queries/plans.js';
 import { loadScheduleData } from '../db/queries/schedule-data.js';
 import { addDays, createWorkCalendar } from '../src/domain/calendar.js';
-import { parsePlan } from '../src/domain/plan.js';
 import { planReminders } from '../src/domain/reminders.js';
-import { parseRoster } from '../src/domain/roster.js';
 import { appliesToBranch, type Category } from '../src/domain/types.js';
+import { loadPlan, loadRoster, prng } from './seed-common.js';
 
 const BRANCHES = 10_000;
-const ROOT = path.resolve(import.meta.dirname, '..');
 const CATEGORIES: Category[] = ['primary', 'primary', 'secondary', 'kindergarten', 'vocational', 'adult', 'unit', 'primary', 'secondary', 'office'];
-
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = s;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function seed(file: string): Promise<void> {
   const db = openDatabase(file);
   await migrateToLatest(db);
-  const plan = parsePlan(fs.readFileSync(path.join(ROOT, 'plans/2011-education.yaml'), 'utf8'));
-  if (!plan.ok) throw new Error(plan.problems.join('\n'));
   const at = new Date('2011-04-10T00:00:00Z');
-  const { planId } = await importPlan(db, plan.value, { actor: 'bench', now: at });
+  const { planId } = await loadPlan(db, undefined, at);
   const lines = ['branch_code,branch_name,category,slack_user_id,name,role,rank'];
   for (let i = 0; i < BRANCHES; i++) {
     const code = `B${String(i).padStart(5, '0')}`;
@@ -52,9 +36,7 @@ async function seed(file: string): Promise<void> {
     lines.push(`${code},支部${i},${category},US${String(i).padStart(6, '0')},书记${i},secretary,school_cadre`);
     lines.push(`${code},支部${i},${category},UM${String(i).padStart(6, '0')},干部${i},member,${i % 50 === 0 ? 'division_leader' : 'school_cadre'}`);
   }
-  const roster = parseRoster(lines.join('\n'));
-  if (!roster.ok) throw new Error(roster.problems.slice(0, 5).join('\n'));
-  await importRoster(db, roster.value, { actor: 'bench', now: at });
+  await loadRoster(db, lines.join('\n'), at);
 
   const obligations = await listObligations(db, planId);
   const branches = await db.selectFrom('branches').select(['id', 'category']).execute();

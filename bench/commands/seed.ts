@@ -1,31 +1,14 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Insertable } from 'kysely';
 import { openDatabase } from '../../db/index.js';
 import { migrateToLatest } from '../../db/migrate.js';
-import { importPlan, listObligations } from '../../db/queries/plans.js';
-import { importRoster } from '../../db/queries/roster.js';
+import { listObligations } from '../../db/queries/plans.js';
 import type { ReportTable } from '../../db/schema.js';
-import { parsePlan } from '../../src/domain/plan.js';
-import { parseRoster } from '../../src/domain/roster.js';
 import { appliesToBranch, type Category } from '../../src/domain/types.js';
+import { loadPlan, loadRoster, prng } from '../seed-common.js';
 
 /** The benchmark's store: 1,000 branches (a secretary and a member each), five leaders, a year of reports. */
 export const BRANCHES = 1000;
 export const NOW = '2011-12-20T10:00:00+08:00';
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
-/** A small deterministic generator, so two runs measure the same store. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = s;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CATEGORY_SHARE: [Category, number][] = [
   ['primary', 0.4],
@@ -55,10 +38,8 @@ export const secretaryId = (i: number) => `UBS${String(i).padStart(5, '0')}`;
 export async function seed(file: string): Promise<{ reports: number; people: number; withOpenTasks: number[] }> {
   const db = openDatabase(file);
   await migrateToLatest(db);
-  const plan = parsePlan(fs.readFileSync(path.join(ROOT, 'plans/2011-education.yaml'), 'utf8'));
-  if (!plan.ok) throw new Error(plan.problems.join('\n'));
   const at = new Date('2011-04-10T00:00:00Z');
-  const { planId } = await importPlan(db, plan.value, { actor: 'bench', now: at });
+  const { planId } = await loadPlan(db, undefined, at);
 
   const lines = ['branch_code,branch_name,category,slack_user_id,name,role,rank'];
   for (let i = 0; i < BRANCHES; i++) {
@@ -68,9 +49,7 @@ export async function seed(file: string): Promise<{ reports: number; people: num
     lines.push(`${code},支部${i},${category},UBM${String(i).padStart(5, '0')},党员${i},member,member`);
   }
   for (let i = 0; i < 5; i++) lines.push(`,,,UBL${i},领导${i},leader,division_leader`);
-  const roster = parseRoster(lines.join('\n'));
-  if (!roster.ok) throw new Error(roster.problems.join('\n'));
-  await importRoster(db, roster.value, { actor: 'bench', now: at });
+  await loadRoster(db, lines.join('\n'), at);
   // Steady state: everyone's Slack locale was looked up once and is cached for a week.
   await db.updateTable('people').set({ locale: 'zh-CN', locale_checked_at: new Date(NOW).toISOString() }).execute();
 
