@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { findPersonBySlackId } from '../db/queries/people.js';
 import type { AppContext } from '../src/context.js';
@@ -6,6 +5,7 @@ import { t } from '../src/i18n/index.js';
 import { recordRefusal } from '../src/slack/access.js';
 import { publishHome } from '../src/slack/home.js';
 import { localeFor } from '../src/slack/locale.js';
+import type { Router } from '../src/slack/router.js';
 import { HOME_ACTIONS } from '../src/ui/home.js';
 import { messageModal } from '../src/ui/report-modal.js';
 import { actionReply, openerSink, showReportModal } from './report.js';
@@ -22,14 +22,14 @@ function safeJson(text: unknown): unknown {
   }
 }
 
-export function register(app: App, ctx: AppContext): void {
-  app.event('app_home_opened', async ({ event, client }) => {
+export function register(router: Router, ctx: AppContext): void {
+  router.event('app_home_opened', async ({ event, client }) => {
     // The Messages tab opens this event too; only the Home tab has something to draw.
     if (event.tab !== 'home') return;
     await publishHome(ctx, client, event.user);
   });
 
-  app.action(HOME_ACTIONS.report, async ({ ack, body, action, client, respond }) => {
+  router.action(HOME_ACTIONS.report, async ({ ack, body, action, client, respond }) => {
     await ack();
     if (body.type !== 'block_actions') return;
     const userId = body.user.id;

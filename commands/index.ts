@@ -1,5 +1,5 @@
-import type { App } from '@slack/bolt';
 import type { AppContext } from '../src/context.js';
+import type { Router } from '../src/slack/router.js';
 import * as report from './report.js';
 import * as review from './review.js';
 import * as prompts from './prompts.js';
@@ -10,13 +10,13 @@ import * as rankings from './rankings.js';
 import * as pacesetter from './pacesetter.js';
 
 /** Every slash command with its modals and buttons; one module each. */
-export function registerCommands(app: App, ctx: AppContext): void {
-  report.register(app, ctx);
-  review.register(app, ctx);
-  prompts.register(app, ctx);
-  paper.register(app, ctx);
-  progress.register(app, ctx);
-  home.register(app, ctx);
-  rankings.register(app, ctx);
-  pacesetter.register(app, ctx);
+export function registerCommands(router: Router, ctx: AppContext): void {
+  report.register(router, ctx);
+  review.register(router, ctx);
+  prompts.register(router, ctx);
+  paper.register(router, ctx);
+  progress.register(router, ctx);
+  home.register(router, ctx);
+  rankings.register(router, ctx);
+  pacesetter.register(router, ctx);
 }

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { audit } from '../db/queries/audit.js';
@@ -22,6 +22,7 @@ import { recordRefusal } from '../src/slack/access.js';
 import { leaderGate } from '../src/slack/leader-gate.js';
 import { localeFor } from '../src/slack/locale.js';
 import { modalOpener } from '../src/slack/modal-opener.js';
+import type { Router } from '../src/slack/router.js';
 import { messageModal } from '../src/ui/report-modal.js';
 import {
   draftNotice,
@@ -129,8 +130,8 @@ async function exportCommand(ctx: AppContext, client: WebClient, userId: string,
   return t(locale, 'leaders.export.sent', { year: plan.year });
 }
 
-export function register(app: App, ctx: AppContext): void {
-  app.command('/pacesetter', async ({ command, ack, client, respond }) => {
+export function register(router: Router, ctx: AppContext): void {
+  router.command('/pacesetter', async ({ command, ack, client, respond }) => {
     await ack();
     const say = (text: string) => respond({ response_type: 'ephemeral', text });
     const request = parsePacesetterText(command.text);
@@ -173,7 +174,7 @@ export function register(app: App, ctx: AppContext): void {
     }
   });
 
-  app.action<BlockAction<ButtonAction>>(ESCALATION_DRAFT_NOTICE_ACTION, async ({ ack, body, action, client, respond }) => {
+  router.action<BlockAction<ButtonAction>>(ESCALATION_DRAFT_NOTICE_ACTION, async ({ ack, body, action, client, respond }) => {
     await ack();
     const value = EscalationValueSchema.safeParse(safeJson(action.value));
     const gate = await leaderGate(ctx, client, body.user.id, 'action.escalation_draft_notice', leaderAccess.act, 'leaders.forbidden.leaders_only');
@@ -186,7 +187,7 @@ export function register(app: App, ctx: AppContext): void {
     await openNoticeModal(ctx, client, body.trigger_id, gate.locale, days, null, say);
   });
 
-  app.action<BlockAction<ButtonAction>>(NOTICE_REDRAFT_ACTION, async ({ ack, body, client }) => {
+  router.action<BlockAction<ButtonAction>>(NOTICE_REDRAFT_ACTION, async ({ ack, body, client }) => {
     await ack();
     const view = body.view;
     const gate = await leaderGate(ctx, client, body.user.id, 'action.notice_redraft', leaderAccess.act, 'leaders.forbidden.leaders_only');
@@ -209,7 +210,7 @@ export function register(app: App, ctx: AppContext): void {
     }
   });
 
-  app.view(NOTICE_CALLBACK_ID, async ({ ack, body, view, client }) => {
+  router.view(NOTICE_CALLBACK_ID, async ({ ack, body, view, client }) => {
     const userId = body.user.id;
     const gate = await leaderGate(ctx, client, userId, 'view.notice_submit', leaderAccess.act, 'leaders.forbidden.leaders_only');
     const meta = NoticeMetadataSchema.safeParse(safeJson(view.private_metadata));

@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { findPersonById, findPersonBySlackId } from '../db/queries/people.js';
@@ -14,6 +13,7 @@ import { recordRefusal } from '../src/slack/access.js';
 import { publishHome, publishLeadersHomes } from '../src/slack/home.js';
 import { localeFor } from '../src/slack/locale.js';
 import { modalOpener } from '../src/slack/modal-opener.js';
+import type { Router } from '../src/slack/router.js';
 import {
   PAPER_ACTIONS,
   PAPER_CALLBACK_ID,
@@ -84,8 +84,8 @@ export async function openPaperModal(
   await opener.show(paperModal({ locale: args.locale, items, privateMetadata: JSON.stringify(metadata), ...(args.revising ? { revising: args.revising } : {}) }));
 }
 
-export function register(app: App, ctx: AppContext): void {
-  app.command('/paper', async ({ command, ack, client, respond }) => {
+export function register(router: Router, ctx: AppContext): void {
+  router.command('/paper', async ({ command, ack, client, respond }) => {
     await ack();
     const mode = PaperTextSchema.parse(command.text ?? '');
     const opener = mode === 'open' ? modalOpener(client, command.trigger_id) : null;
@@ -114,7 +114,7 @@ export function register(app: App, ctx: AppContext): void {
     await openPaperModal(ctx, client, { triggerId: command.trigger_id, person, locale, ...(opener ? { opener } : {}) });
   });
 
-  app.action(PAPER_ACTIONS.open, async ({ ack, body, client }) => {
+  router.action(PAPER_ACTIONS.open, async ({ ack, body, client }) => {
     await ack();
     if (body.type !== 'block_actions') return;
     const person = await findPersonBySlackId(ctx.db, body.user.id);
@@ -126,7 +126,7 @@ export function register(app: App, ctx: AppContext): void {
     await openPaperModal(ctx, client, { triggerId: body.trigger_id, person, locale });
   });
 
-  app.action(PAPER_ACTIONS.revise, async ({ ack, body, client, action }) => {
+  router.action(PAPER_ACTIONS.revise, async ({ ack, body, client, action }) => {
     await ack();
     if (body.type !== 'block_actions') return;
     const userId = body.user.id;
@@ -146,7 +146,7 @@ export function register(app: App, ctx: AppContext): void {
     await openPaperModal(ctx, client, { triggerId: body.trigger_id, person, locale, revising: paper });
   });
 
-  app.action(PAPER_ACTIONS.reviewOpen, async ({ ack, body, client, action }) => {
+  router.action(PAPER_ACTIONS.reviewOpen, async ({ ack, body, client, action }) => {
     await ack();
     if (body.type !== 'block_actions') return;
     const userId = body.user.id;
@@ -179,7 +179,7 @@ export function register(app: App, ctx: AppContext): void {
     });
   });
 
-  app.view(PAPER_CALLBACK_ID, async ({ ack, body, view, client }) => {
+  router.view(PAPER_CALLBACK_ID, async ({ ack, body, view, client }) => {
     const userId = body.user.id;
     const person = await findPersonBySlackId(ctx.db, userId);
     const locale = await localeFor(ctx, client, userId, person);
@@ -235,7 +235,7 @@ export function register(app: App, ctx: AppContext): void {
     await publishLeadersHomes(ctx, client);
   });
 
-  app.view(PAPER_REVIEW_CALLBACK_ID, async ({ ack, body, view, client }) => {
+  router.view(PAPER_REVIEW_CALLBACK_ID, async ({ ack, body, view, client }) => {
     const userId = body.user.id;
     const person = await findPersonBySlackId(ctx.db, userId);
     const locale = await localeFor(ctx, client, userId, person);

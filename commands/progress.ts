@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { listPapersByAuthor, listPapersForPlan, papersAwaitingReview } from '../db/queries/papers.js';
 import { findPersonWithBranches, listBranches } from '../db/queries/people.js';
@@ -13,6 +12,7 @@ import type { Branch, LocalDate, Person } from '../src/domain/types.js';
 import { t, type Locale } from '../src/i18n/index.js';
 import { recordRefusal } from '../src/slack/access.js';
 import { localeFor } from '../src/slack/locale.js';
+import type { Router } from '../src/slack/router.js';
 import { LIMITS } from '../src/ui/limits.js';
 import { paperStatusBlocks } from '../src/ui/paper.js';
 import { branchesBlocks, overviewBlocks, textBlocks } from '../src/ui/progress.js';
@@ -49,8 +49,8 @@ function fallbackText(blocks: KnownBlock[]): string {
   return 'Pacesetter';
 }
 
-export function register(app: App, ctx: AppContext): void {
-  app.command('/progress', async ({ command, ack, client, respond }) => {
+export function register(router: Router, ctx: AppContext): void {
+  router.command('/progress', async ({ command, ack, client, respond }) => {
     await ack();
     const reply = (blocks: KnownBlock[], text: string) => respond({ response_type: 'ephemeral', text, blocks: blocks.slice(0, LIMITS.messageBlocks) });
     const say = (text: string) => respond({ response_type: 'ephemeral', text });

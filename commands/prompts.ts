@@ -1,4 +1,4 @@
-import type { App, BlockAction, RespondFn } from '@slack/bolt';
+import type { BlockAction, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { approvedExtensions, decideExtension, findExtension, requestExtension, type Extension } from '../db/queries/extensions.js';
@@ -17,6 +17,7 @@ import { recordRefusal } from '../src/slack/access.js';
 import { publishHome } from '../src/slack/home.js';
 import { localeFor } from '../src/slack/locale.js';
 import { notifyLeaders, notifyPerson } from '../src/slack/notify.js';
+import type { Router } from '../src/slack/router.js';
 import { dueText } from '../src/ui/due.js';
 import { escape } from '../src/ui/limits.js';
 import {
@@ -64,7 +65,7 @@ function promptValue(action: BlockAction['actions'][number]) {
   return PromptValueSchema.safeParse(parseJson('value' in action && typeof action.value === 'string' ? action.value : ''));
 }
 
-export function register(app: App, ctx: AppContext): void {
+export function register(router: Router, ctx: AppContext): void {
   /** The common start of the three prompt buttons: who, what, and whether it is theirs. */
   async function promptStart(actionId: string, body: BlockAction, client: WebClient, respond: RespondFn) {
     const userId = body.user.id;
@@ -85,7 +86,7 @@ export function register(app: App, ctx: AppContext): void {
     return { person, locale, target, reply, userId };
   }
 
-  app.action<BlockAction>(PROMPT_ACTIONS.reportNow, async ({ ack, body, client, respond }) => {
+  router.action<BlockAction>(PROMPT_ACTIONS.reportNow, async ({ ack, body, client, respond }) => {
     await ack();
     const start = await promptStart(PROMPT_ACTIONS.reportNow, body, client, respond);
     if (!start) return;
@@ -94,7 +95,7 @@ export function register(app: App, ctx: AppContext): void {
     await showReportModal(ctx, { person, locale, branchId: target.branch.id, obligationId: target.item.obligation.id, sink: openerSink(client, body.trigger_id), say: (text) => reply(text) });
   });
 
-  app.action<BlockAction>(PROMPT_ACTIONS.snooze, async ({ ack, body, client, respond }) => {
+  router.action<BlockAction>(PROMPT_ACTIONS.snooze, async ({ ack, body, client, respond }) => {
     await ack();
     const start = await promptStart(PROMPT_ACTIONS.snooze, body, client, respond);
     if (!start) return;
@@ -107,7 +108,7 @@ export function register(app: App, ctx: AppContext): void {
     await reply(t(locale, 'prompts.snoozed', { code: obligation.code, title: escape(pick(obligation.title, locale)), date: until }));
   });
 
-  app.action<BlockAction>(PROMPT_ACTIONS.extension, async ({ ack, body, client, respond }) => {
+  router.action<BlockAction>(PROMPT_ACTIONS.extension, async ({ ack, body, client, respond }) => {
     await ack();
     const start = await promptStart(PROMPT_ACTIONS.extension, body, client, respond);
     if (!start) return;
@@ -128,7 +129,7 @@ export function register(app: App, ctx: AppContext): void {
     });
   });
 
-  app.view(EXTENSION_CALLBACK_ID, async ({ ack, body, view, client }) => {
+  router.view(EXTENSION_CALLBACK_ID, async ({ ack, body, view, client }) => {
     const userId = body.user.id;
     const person = await findPersonBySlackId(ctx.db, userId);
     const locale = await localeFor(ctx, client, userId, person);
@@ -183,7 +184,7 @@ export function register(app: App, ctx: AppContext): void {
   });
 
   for (const [actionId, approve] of [[EXTENSION_ACTIONS.approve, true], [EXTENSION_ACTIONS.refuse, false]] as const) {
-    app.action<BlockAction>(actionId, async ({ ack, body, action, client, respond }) => {
+    router.action<BlockAction>(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
       const userId = body.user.id;
       const reply = actionReply(client, body, respond);

@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import { audit } from '../db/queries/audit.js';
 import { listExemptions } from '../db/queries/exemptions.js';
 import { findActivePlan, type Plan } from '../db/queries/plans.js';
@@ -12,6 +11,7 @@ import { CATEGORIES, type Category } from '../src/domain/types.js';
 import { catalogues, t, type Locale, type MessageKey } from '../src/i18n/index.js';
 import { recordRefusal } from '../src/slack/access.js';
 import { leaderGate } from '../src/slack/leader-gate.js';
+import type { Router } from '../src/slack/router.js';
 import { explainBlocks, rankingBlocks } from '../src/ui/rankings.js';
 
 /** Category names in both languages, so `/rankings 中学` works as well as `/rankings secondary`. */
@@ -38,8 +38,8 @@ async function rankNow(ctx: AppContext, plan: Plan) {
   return { now, today, data, year };
 }
 
-export function register(app: App, ctx: AppContext): void {
-  app.command('/rankings', async ({ command, ack, client, respond }) => {
+export function register(router: Router, ctx: AppContext): void {
+  router.command('/rankings', async ({ command, ack, client, respond }) => {
     await ack();
     const gate = await leaderGate(ctx, client, command.user_id, 'command./rankings', leaderAccess.viewRankings, 'leaders.forbidden.rankings', { text: (command.text ?? '').slice(0, 100) });
     if (!gate.ok) {

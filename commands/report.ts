@@ -1,4 +1,4 @@
-import type { App, BlockAction, RespondFn, StaticSelectAction } from '@slack/bolt';
+import type { BlockAction, RespondFn, StaticSelectAction } from '@slack/bolt';
 import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
@@ -18,6 +18,7 @@ import { publishHome } from '../src/slack/home.js';
 import { localeFor } from '../src/slack/locale.js';
 import { modalOpener } from '../src/slack/modal-opener.js';
 import { notifyLeaders } from '../src/slack/notify.js';
+import type { Router } from '../src/slack/router.js';
 import { localDateTime } from '../src/ui/time.js';
 import { escape } from '../src/ui/limits.js';
 import {
@@ -209,8 +210,8 @@ async function parseReportText(ctx: AppContext, person: Person, text: string): P
   return { ok: true, branchId, code };
 }
 
-export function register(app: App, ctx: AppContext): void {
-  app.command('/report', async ({ command, ack, client, respond }) => {
+export function register(router: Router, ctx: AppContext): void {
+  router.command('/report', async ({ command, ack, client, respond }) => {
     await ack();
     const sink = openerSink(client, command.trigger_id);
     const say: Say = (text) => respond({ response_type: 'ephemeral', text });
@@ -244,7 +245,7 @@ export function register(app: App, ctx: AppContext): void {
   });
 
   // The branch menu at the top of the modal: the task list follows the branch chosen.
-  app.action<BlockAction<StaticSelectAction>>(REPORT_ACTIONS.branchPick, async ({ ack, body, action, client }) => {
+  router.action<BlockAction<StaticSelectAction>>(REPORT_ACTIONS.branchPick, async ({ ack, body, action, client }) => {
     await ack();
     const userId = body.user.id;
     const person = await findPersonBySlackId(ctx.db, userId);
@@ -262,7 +263,7 @@ export function register(app: App, ctx: AppContext): void {
     await showReportModal(ctx, { person, locale, branchId: branchId.data, obligationId: meta.data.obligationId ?? null, sink, say });
   });
 
-  app.view(REPORT_CALLBACK_ID, async ({ ack, body, view, client }) => {
+  router.view(REPORT_CALLBACK_ID, async ({ ack, body, view, client }) => {
     const userId = body.user.id;
     const person = await findPersonBySlackId(ctx.db, userId);
     const locale = await localeFor(ctx, client, userId, person);
@@ -355,7 +356,7 @@ export function register(app: App, ctx: AppContext): void {
 
   // Edit (from the confirmation DM or the App Home) and Revise (after a leader returned it).
   for (const actionId of [REPORT_ACTIONS.edit, REPORT_ACTIONS.revise]) {
-    app.action<BlockAction>(actionId, async ({ ack, body, action, client, respond }) => {
+    router.action<BlockAction>(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
       const reply = actionReply(client, body, respond);
       const found = await reportOfButton(ctx, client, { userId: body.user.id, actionId, value: 'value' in action ? action.value : undefined, reply });
@@ -369,7 +370,7 @@ export function register(app: App, ctx: AppContext): void {
     });
   }
 
-  app.action<BlockAction>(REPORT_ACTIONS.withdraw, async ({ ack, body, action, client, respond }) => {
+  router.action<BlockAction>(REPORT_ACTIONS.withdraw, async ({ ack, body, action, client, respond }) => {
     await ack();
     const userId = body.user.id;
     const reply = actionReply(client, body, respond);

@@ -1,4 +1,4 @@
-import type { App, BlockAction } from '@slack/bolt';
+import type { BlockAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { approvedExtensions } from '../db/queries/extensions.js';
@@ -14,6 +14,7 @@ import { recordRefusal } from '../src/slack/access.js';
 import { publishHome } from '../src/slack/home.js';
 import { localeFor } from '../src/slack/locale.js';
 import { notifyPerson } from '../src/slack/notify.js';
+import type { Router } from '../src/slack/router.js';
 import { escape } from '../src/ui/limits.js';
 import { messageModal } from '../src/ui/report-modal.js';
 import { REVIEW_ACTIONS, REVIEW_CALLBACK_ID, reviewedBlocks, reviewedModal, reviewModal, type ReportCardInput } from '../src/ui/review.js';
@@ -78,8 +79,8 @@ export async function openReviewModal(ctx: AppContext, client: WebClient, trigge
   await client.views.open({ trigger_id: triggerId, view });
 }
 
-export function register(app: App, ctx: AppContext): void {
-  app.action<BlockAction>(REVIEW_ACTIONS.open, async ({ ack, body, action, client, respond }) => {
+export function register(router: Router, ctx: AppContext): void {
+  router.action<BlockAction>(REVIEW_ACTIONS.open, async ({ ack, body, action, client, respond }) => {
     await ack();
     const userId = body.user.id;
     const person = await findPersonBySlackId(ctx.db, userId);
@@ -96,7 +97,7 @@ export function register(app: App, ctx: AppContext): void {
     await openReviewModal(ctx, client, body.trigger_id, id.data, person);
   });
 
-  app.view(REVIEW_CALLBACK_ID, async ({ ack, body, view, client }) => {
+  router.view(REVIEW_CALLBACK_ID, async ({ ack, body, view, client }) => {
     const userId = body.user.id;
     const person = await findPersonBySlackId(ctx.db, userId);
     const locale = await localeFor(ctx, client, userId, person);

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { registerCommands } from '../commands/index.js';
 import type { AppContext } from './context.js';
 import type { Logger } from './logger.js';
+import { Router } from './slack/router.js';
 
 /** Bolt speaks @slack/logger; we log through pino so the bot writes one structured log. */
 export function boltLogger(logger: Logger): SlackLogger {
@@ -55,7 +56,9 @@ export function createApp(ctx: AppContext, opts: CreateAppOptions = {}): App {
   const app = slack.appToken
     ? new App({ ...common, appToken: slack.appToken, socketMode: true, installerOptions: { port: ctx.config.port } })
     : new App({ ...common, signingSecret: slack.signingSecret, processBeforeResponse: opts.processBeforeResponse ?? false });
-  registerCommands(app, ctx);
+  const router = new Router();
+  registerCommands(router, ctx);
+  router.mount(app, ctx.logger);
   app.error(async (error) => {
     ctx.logger.error({ err: error }, 'unhandled error in a listener');
   });

@@ -1,6 +1,6 @@
-import type { App } from '@slack/bolt';
 import { registerCommands } from '../../commands/index.js';
 import type { AppContext } from '../../src/context.js';
+import type { Router } from '../../src/slack/router.js';
 
 export interface Listeners {
   commands: string[];
@@ -17,7 +17,7 @@ export function discoverListeners(ctx: AppContext): Listeners {
   const found: Listeners = { commands: [], actions: [], views: [], events: [] };
   const name = (c: unknown, key: string): string | null =>
     typeof c === 'string' ? c : typeof c === 'object' && c !== null && typeof (c as Record<string, unknown>)[key] === 'string' ? ((c as Record<string, unknown>)[key] as string) : null;
-  const recorder: App = new Proxy({} as App, {
+  const recorder: Router = new Proxy({} as Router, {
     get: (_target, prop) => (first: unknown) => {
       const bucket = prop === 'command' ? found.commands : prop === 'action' ? found.actions : prop === 'view' ? found.views : prop === 'event' ? found.events : null;
       const id = name(first, prop === 'view' ? 'callback_id' : 'action_id');
