@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { preparedRead } from './prepared.js';
 import { audit } from './audit.js';
 
 export interface Exemption {
@@ -16,14 +17,17 @@ export type ExemptResult = 'granted' | 'already';
 export type UnexemptResult = 'revoked' | 'not_exempt';
 
 /** Active exemptions of a plan: branch id → obligation ids. */
-export async function activeExemptions(db: Kysely<Database>, planId: number): Promise<Map<number, Set<number>>> {
-  const rows = await db
+const standingExemptions = preparedRead((db, planId: number) =>
+  db
     .selectFrom('exemptions')
     .innerJoin('obligations', 'obligations.id', 'exemptions.obligation_id')
     .select(['exemptions.branch_id', 'exemptions.obligation_id'])
     .where('obligations.plan_id', '=', planId)
-    .where('exemptions.revoked_at', 'is', null)
-    .execute();
+    .where('exemptions.revoked_at', 'is', null),
+);
+
+export async function activeExemptions(db: Kysely<Database>, planId: number): Promise<Map<number, Set<number>>> {
+  const rows = await standingExemptions(db, planId);
   const map = new Map<number, Set<number>>();
   for (const r of rows) {
     const set = map.get(r.branch_id);

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { LocalDate } from '../../src/domain/types.js';
 import type { Database, ExtensionTable } from '../schema.js';
+import { preparedRead } from './prepared.js';
 import { audit } from './audit.js';
 
 export type ExtensionStatus = ExtensionTable['status'];
@@ -118,14 +119,8 @@ export async function decideExtension(
   });
 }
 
-/**
- * Approved extensions of a plan: branch id → (obligation id → new due date), the latest decision
- * winning. Pass a branch's inner map as `extendedDue` to `branchChecklist`.
- */
-export async function approvedExtensions(db: Kysely<Database>, planId: number, branchIds?: number[]): Promise<Map<number, Map<number, LocalDate>>> {
-  const out = new Map<number, Map<number, LocalDate>>();
-  if (branchIds && branchIds.length === 0) return out;
-  let q = db
+const approvedQuery = (db: Kysely<Database>, planId: number) =>
+  db
     .selectFrom('extensions')
     .innerJoin('obligations', 'obligations.id', 'extensions.obligation_id')
     .select(['extensions.branch_id', 'extensions.obligation_id', 'extensions.new_due'])
@@ -133,8 +128,17 @@ export async function approvedExtensions(db: Kysely<Database>, planId: number, b
     .where('extensions.status', '=', 'approved')
     .orderBy('extensions.decided_at')
     .orderBy('extensions.id');
-  if (branchIds) q = q.where('extensions.branch_id', 'in', branchIds);
-  for (const row of await q.execute()) {
+const approvedOfPlan = preparedRead((db, planId: number) => approvedQuery(db, planId));
+const approvedOfBranches = preparedRead((db, planId: number, branchIds: number[]) => approvedQuery(db, planId).where('extensions.branch_id', 'in', branchIds));
+
+/**
+ * Approved extensions of a plan: branch id → (obligation id → new due date), the latest decision
+ * winning. Pass a branch's inner map as `extendedDue` to `branchChecklist`.
+ */
+export async function approvedExtensions(db: Kysely<Database>, planId: number, branchIds?: number[]): Promise<Map<number, Map<number, LocalDate>>> {
+  const out = new Map<number, Map<number, LocalDate>>();
+  if (branchIds && branchIds.length === 0) return out;
+  for (const row of branchIds ? await approvedOfBranches(db, planId, branchIds) : await approvedOfPlan(db, planId)) {
     let inner = out.get(row.branch_id);
     if (!inner) out.set(row.branch_id, (inner = new Map()));
     inner.set(row.obligation_id, row.new_due);

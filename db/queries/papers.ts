@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Paper, PaperDecision } from '../../src/domain/papers.js';
 import type { PaperKind } from '../../src/domain/types.js';
 import type { Database, PaperTable } from '../schema.js';
+import { preparedRead } from './prepared.js';
 import { audit } from './audit.js';
 
 export function paperRowToPaper(row: Selectable<PaperTable>): Paper {
@@ -168,9 +169,10 @@ export async function findPaper(db: Kysely<Database>, id: number): Promise<Paper
   return row ? paperRowToPaper(row) : null;
 }
 
+const papersOfAuthor = preparedRead((db, authorId: number, planId: number) => db.selectFrom('papers').selectAll().where('author_id', '=', authorId).where('plan_id', '=', planId).orderBy('id'));
+
 export async function listPapersByAuthor(db: Kysely<Database>, authorId: number, planId: number): Promise<Paper[]> {
-  const rows = await db.selectFrom('papers').selectAll().where('author_id', '=', authorId).where('plan_id', '=', planId).orderBy('id').execute();
-  return rows.map(paperRowToPaper);
+  return (await papersOfAuthor(db, authorId, planId)).map(paperRowToPaper);
 }
 
 export interface PaperWaiting {

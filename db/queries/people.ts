@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Branch, Category, Person, Rank, Role } from '../../src/domain/types.js';
 import type { BranchTable, Database, PersonTable } from '../schema.js';
+import { preparedRead } from './prepared.js';
 
 export function branchRowToBranch(row: Pick<Selectable<BranchTable>, 'id' | 'code' | 'name' | 'category'>): Branch {
   return { id: row.id, code: row.code, name: row.name, category: row.category as Category };
@@ -26,21 +27,24 @@ function personRowToPerson(row: Selectable<PersonTable>, secretaryOf: number[]):
   };
 }
 
-/**
- * The active roster entry for a Slack user with the active branches they are secretary of (by
- * code), or null for someone not in the roster. One query, as it runs on every request: the
- * person's row once per such branch, or once with no branch.
- */
-export async function findPersonWithBranches(db: Kysely<Database>, slackUserId: string): Promise<{ person: Person; branches: Branch[] } | null> {
-  const rows = await db
+const personWithBranchesRows = preparedRead((db, slackUserId: string) =>
+  db
     .selectFrom('people')
     .leftJoin('branch_secretaries', 'branch_secretaries.person_id', 'people.id')
     .leftJoin('branches', (join) => join.onRef('branches.id', '=', 'branch_secretaries.branch_id').on('branches.active', '=', 1))
     .selectAll('people')
     .select(['branches.id as sec_id', 'branches.code as sec_code', 'branches.name as sec_name', 'branches.category as sec_category'])
     .where('people.slack_user_id', '=', slackUserId)
-    .where('people.active', '=', 1)
-    .execute();
+    .where('people.active', '=', 1),
+);
+
+/**
+ * The active roster entry for a Slack user with the active branches they are secretary of (by
+ * code), or null for someone not in the roster. One query, as it runs on every request: the
+ * person's row once per such branch, or once with no branch.
+ */
+export async function findPersonWithBranches(db: Kysely<Database>, slackUserId: string): Promise<{ person: Person; branches: Branch[] } | null> {
+  const rows = await personWithBranchesRows(db, slackUserId);
   const first = rows[0];
   if (!first) return null;
   const branches = rows

@@ -3,6 +3,7 @@ import type { PlanFile, PlanSettings } from '../../src/domain/plan.js';
 import { PlanSettingsSchema } from '../../src/domain/plan.js';
 import type { AppliesTo, LocalizedText, Obligation } from '../../src/domain/types.js';
 import type { Database, ObligationTable, PlanTable } from '../schema.js';
+import { preparedRead } from './prepared.js';
 import { audit } from './audit.js';
 
 export interface Plan {
@@ -240,16 +241,13 @@ export async function findPlanByYear(db: Kysely<Database>, year: number): Promis
 }
 
 /** The plan whose period contains today, else the most recent one. */
+const plansContaining = preparedRead((db, today: string) => db.selectFrom('plans').selectAll().where('starts', '<=', today).where('ends', '>=', today).orderBy('year', 'desc').limit(1));
+const latestPlans = preparedRead((db) => db.selectFrom('plans').selectAll().orderBy('year', 'desc').limit(1));
+
 export async function findActivePlan(db: Kysely<Database>, today: string): Promise<Plan | null> {
-  const current = await db
-    .selectFrom('plans')
-    .selectAll()
-    .where('starts', '<=', today)
-    .where('ends', '>=', today)
-    .orderBy('year', 'desc')
-    .executeTakeFirst();
+  const [current] = await plansContaining(db, today);
   if (current) return cachedPlan(db, current);
-  const latest = await db.selectFrom('plans').selectAll().orderBy('year', 'desc').executeTakeFirst();
+  const [latest] = await latestPlans(db);
   return latest ? cachedPlan(db, latest) : null;
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Evidence, LocalDate, Report } from '../../src/domain/types.js';
 import type { Database, ReportTable } from '../schema.js';
+import { preparedRead } from './prepared.js';
 import { audit } from './audit.js';
 
 export function reportRowToReport(row: Selectable<ReportTable>): Report {
@@ -183,16 +184,13 @@ export async function reviewReport(
   });
 }
 
+const reportsOfBranches = preparedRead((db, branchIds: number[], planId: number) =>
+  db.selectFrom('reports').innerJoin('obligations', 'obligations.id', 'reports.obligation_id').selectAll('reports').where('reports.branch_id', 'in', branchIds).where('obligations.plan_id', '=', planId),
+);
+
 export async function listReportsForBranches(db: Kysely<Database>, branchIds: number[], planId: number): Promise<Report[]> {
   if (branchIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('reports')
-    .innerJoin('obligations', 'obligations.id', 'reports.obligation_id')
-    .selectAll('reports')
-    .where('reports.branch_id', 'in', branchIds)
-    .where('obligations.plan_id', '=', planId)
-    .execute();
-  return rows.map(reportRowToReport);
+  return (await reportsOfBranches(db, branchIds, planId)).map(reportRowToReport);
 }
 
 /** Person ids of a branch's secretaries (a report's author may have handed the branch over). */
