@@ -11,9 +11,28 @@ export function isValidLocalDate(d: string): boolean {
   return DATE_RE.test(d) && DateTime.fromISO(d, { zone: 'utc' }).isValid;
 }
 
-/** The calendar date of an instant in a timezone. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The calendar date of an instant in a timezone. Every request asks it, so the platform's
+ * formatter is kept per timezone (luxon builds one per call); test/domain/time.test.ts holds it
+ * to luxon's answer.
+ */
 export function localDateOf(at: Date, timezone: string): LocalDate {
-  return DateTime.fromJSDate(at, { zone: timezone }).toISODate() as LocalDate;
+  let format = dayFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', calendar: 'gregory', numberingSystem: 'latn' });
+    dayFormats.set(timezone, format);
+  }
+  let year = '';
+  let month = '';
+  let day = '';
+  for (const part of format.formatToParts(at)) {
+    if (part.type === 'year') year = part.value;
+    else if (part.type === 'month') month = part.value;
+    else if (part.type === 'day') day = part.value;
+  }
+  return `${year.padStart(4, '0')}-${month}-${day}` as LocalDate;
 }
 
 // Whole-day arithmetic on calendar dates lives with the working-day calendar.
