@@ -58,6 +58,15 @@ describe('fake Slack: messages', () => {
     expect(fake.violations).toEqual([]);
   });
 
+  it('when a call arrives, then it records when the whole request was in, on this process\'s monotonic clock', async () => {
+    const before = performance.now();
+    await client.chat.postMessage({ channel: 'C1', text: 'one' });
+    const after = performance.now();
+    const [call] = fake.callsTo('chat.postMessage');
+    expect(call!.receivedAt).toBeGreaterThanOrEqual(before);
+    expect(call!.receivedAt).toBeLessThanOrEqual(after);
+  });
+
   it('when a message is posted to a user id, then it lands in that user\'s DM channel', async () => {
     const res = await client.chat.postMessage({ channel: 'U7', text: 'hi' });
 

@@ -21,6 +21,8 @@ export interface FakeSlackCall {
   args: Record<string, unknown>;
   /** Arrival time, ms since epoch (from `opts.now`). */
   at: number;
+  /** When the whole request had arrived, before the fake parsed or checked it: `performance.now()` of this process (benchmarks time the caller to this point). */
+  receivedAt: number;
   /** Request path, e.g. `/api/chat.postMessage` or `/response/abc`. */
   path: string;
   /** Bearer token or `token` argument, when one was sent. */
@@ -934,6 +936,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const at = now();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const raw = await readBody(req);
+    const receivedAt = performance.now();
     const contentType = String(req.headers['content-type'] ?? '').toLowerCase();
     const multipart = contentType.includes('multipart/form-data');
     // Upload bodies are file bytes, not arguments, unless sent as a form.
@@ -943,12 +946,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       args = isUpload && !multipart ? {} : await parseArgs(req, raw, url);
     } catch (e) {
       violate(`${url.pathname}: body could not be parsed (${e instanceof Error ? e.message : String(e)})`);
-      send(res, { method: url.pathname, args: {}, at, path: url.pathname }, fail('invalid_form_data'));
+      send(res, { method: url.pathname, args: {}, at, receivedAt, path: url.pathname }, fail('invalid_form_data'));
       return;
     }
     const auth = req.headers['authorization'];
     const token = (typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined) ?? str(args['token']);
-    const base = { at, path: url.pathname, ...(token !== undefined ? { token } : {}) };
+    const base = { at, receivedAt, path: url.pathname, ...(token !== undefined ? { token } : {}) };
 
     if (url.pathname.startsWith('/api/')) {
       const method = decodeURIComponent(url.pathname.slice('/api/'.length));
