@@ -12,22 +12,27 @@ interface Shape {
   slots: readonly (readonly [number, number] | null)[];
 }
 
-const SLOT = '\u0000slot:';
+const SLOT = '\uE000slot:'; // a private-use character, which no real value carries
+const SLOT_RE = /^\uE000slot:(\d+):(-1|\d+)$/;
 const slotValue = (arg: number, item: number) => `${SLOT}${arg}:${item}`;
 
-function parseSlot(p: unknown): readonly [number, number] | null {
-  if (typeof p !== 'string' || !p.startsWith(SLOT)) return null;
-  const [arg, item] = p.slice(SLOT.length).split(':').map(Number);
-  return [arg!, item!];
+/** The slot a compiled parameter stands for; a parameter that merely contains one is an argument used inside a longer value. */
+function parseSlot(p: unknown, sql: string): readonly [number, number] | null {
+  if (typeof p !== 'string' || !p.includes(SLOT)) return null;
+  const m = SLOT_RE.exec(p);
+  if (!m) throw new Error(`preparedRead: an argument is used inside a longer value in ${sql}`);
+  return [Number(m[1]), Number(m[2])];
 }
 
 /**
  * A read on the request path, built with Kysely once per shape and compiled once, then run with new
  * values (docs/decisions/007). Building and compiling a query costs Kysely more than SQLite spends
- * running these small indexed reads. `build` must use its arguments only as bound values (`where`
- * operands, `in` lists): it is called once with placeholders, and a placeholder that does not
- * come out as exactly one bound parameter (used in a condition, an identifier, or inside a longer
- * string) is refused when the shape is first compiled.
+ * running these small indexed reads. `build` is called once per shape (the lengths of list
+ * arguments) with placeholders, so it must use its arguments only as bound values (`where`
+ * operands, `in` lists; one argument may be bound several times) and must not branch on their
+ * values, which is not detected: give each branch its own read. An argument written into the SQL
+ * text, used inside a longer value, or not bound at all is refused when the shape is first
+ * compiled.
  */
 export function preparedRead<A extends Arg[], R>(build: (db: Kysely<Database>, ...args: A) => Compilable<R>): (db: Kysely<Database>, ...args: A) => Promise<R[]> {
   const shapes = new Map<string, Shape>();
@@ -38,9 +43,9 @@ export function preparedRead<A extends Arg[], R>(build: (db: Kysely<Database>, .
     const placeholders = args.map((a, i) => (Array.isArray(a) ? a.map((_, j) => slotValue(i, j)) : slotValue(i, -1))) as unknown as A;
     const compiled = build(db, ...placeholders).compile();
     if (compiled.sql.includes(SLOT)) throw new Error(`preparedRead: an argument was written into the SQL text: ${compiled.sql}`);
-    const slots = compiled.parameters.map(parseSlot);
+    const slots = compiled.parameters.map((p) => parseSlot(p, compiled.sql));
     const expected = placeholders.flatMap((p) => (Array.isArray(p) ? p : [p])) as string[];
-    const bound = new Set(compiled.parameters.filter((p) => parseSlot(p) !== null));
+    const bound = new Set(compiled.parameters.filter((_, k) => slots[k] !== null));
     const missing = expected.filter((p) => !bound.has(p));
     if (missing.length > 0) throw new Error(`preparedRead: arguments not bound as parameters (${missing.map((m) => m.slice(SLOT.length)).join(', ')}) in ${compiled.sql}`);
     const shape: Shape = { sql: compiled.sql, parameters: compiled.parameters, slots };

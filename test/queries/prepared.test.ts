@@ -41,15 +41,19 @@ describe('reads compiled once per shape (decision 007)', () => {
 
   it('when given a transaction, then it reads inside it, its own uncommitted writes included', async () => {
     const read = preparedRead((d, code: string) => d.selectFrom('branches').select('name').where('code', '=', code));
-    await db
-      .transaction()
-      .execute(async (trx) => {
+    const [original] = await read(db, 'YQ-ZX1');
+    expect(original?.name).toEqual(expect.any(String));
+    const rollBack = new Error('roll back');
+    let inside: unknown;
+    await expect(
+      db.transaction().execute(async (trx) => {
         await trx.updateTable('branches').set({ name: '改名中' }).where('code', '=', 'YQ-ZX1').execute();
-        expect(await read(trx, 'YQ-ZX1')).toEqual([{ name: '改名中' }]);
-        throw new Error('roll back');
-      })
-      .catch(() => undefined);
-    expect((await read(db, 'YQ-ZX1'))[0]?.name).not.toBe('改名中');
+        inside = await read(trx, 'YQ-ZX1');
+        throw rollBack;
+      }),
+    ).rejects.toBe(rollBack);
+    expect(inside).toEqual([{ name: '改名中' }]);
+    expect(await read(db, 'YQ-ZX1')).toEqual([{ name: original!.name }]);
   });
 
   it('when an argument is written into the SQL text, then it is refused', async () => {
@@ -59,7 +63,17 @@ describe('reads compiled once per shape (decision 007)', () => {
 
   it('when an argument ends up inside a longer value, then it is refused (it would be bound as the placeholder)', async () => {
     const read = preparedRead((d, text: string) => d.selectFrom('branches').select('code').where('name', 'like', `%${text}%`));
-    await expect(read(db, '中')).rejects.toThrow('not bound as parameters');
+    await expect(read(db, '中')).rejects.toThrow('inside a longer value');
+  });
+
+  it('when an argument is bound on its own and also inside a longer value, then it is refused', async () => {
+    const read = preparedRead((d, code: string) => d.selectFrom('branches').select('code').where((eb) => eb.or([eb('code', '=', code), eb('code', 'like', `${code}%`)])));
+    await expect(read(db, 'YQ-ZX')).rejects.toThrow('inside a longer value');
+  });
+
+  it('when an argument is bound twice, then both places get the value', async () => {
+    const read = preparedRead((d, code: string) => d.selectFrom('branches').select('code').where('code', '>=', code).where('code', '<=', code));
+    expect(await read(db, 'YQ-ZX1')).toEqual([{ code: 'YQ-ZX1' }]);
   });
 
   it('when the builder does not use an argument, then it is refused', async () => {
