@@ -10,7 +10,7 @@ import { BENCH_SIGNING_SECRET } from './shared.js';
 
 const [apiUrl] = process.argv.slice(2);
 if (!apiUrl) throw new Error('usage: bare-server.ts SLACK_API_URL');
-const app = new App({ token: 'xoxb-bench', signingSecret: BENCH_SIGNING_SECRET, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: apiUrl } });
+const app = new App({ token: 'xoxb-bench-bare', signingSecret: BENCH_SIGNING_SECRET, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: apiUrl } });
 app.command('/report', async ({ ack, client, command }) => {
   await ack();
   await client.views.open({
