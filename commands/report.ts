@@ -2,9 +2,9 @@ import type { BlockAction, RespondFn, StaticSelectAction } from '@slack/bolt';
 import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { approvedExtensions } from '../db/queries/extensions.js';
 import { findBranchByCodeOrName, findBranchById, findPersonById, findPersonBySlackId, findPersonWithBranches, listBranches } from '../db/queries/people.js';
 import { findActivePlan, planObligations, type Plan } from '../db/queries/plans.js';
+import { branchAdjustments } from '../db/queries/progress.js';
 import { branchSecretaryIds, findReportById, listReportsForBranches, submitReport, withdrawReport } from '../db/queries/reports.js';
 import type { AppContext } from '../src/context.js';
 import { branchChecklist, reportableItems, type ChecklistItem } from '../src/domain/checklist.js';
@@ -71,14 +71,17 @@ function updateSink(client: WebClient, viewId: string, hash: string | undefined)
   };
 }
 
-/** A branch's reportable items with approved extensions applied. */
+/** A branch's reportable items: approved extensions applied, tasks a leader exempted it from left out. */
 export async function loadBranchItems(ctx: AppContext, plan: Plan, branch: Branch, today: string): Promise<ChecklistItem[]> {
-  const [obligations, reports, extensions] = await Promise.all([
+  const [obligations, reports, adjustments] = await Promise.all([
     planObligations(ctx.db, plan),
     listReportsForBranches(ctx.db, [branch.id], plan.id),
-    approvedExtensions(ctx.db, plan.id, [branch.id]),
+    branchAdjustments(ctx.db, plan.id, [branch.id]),
   ]);
-  return reportableItems(branchChecklist({ obligations, category: branch.category, reports, today, extendedDue: extensions.get(branch.id) }));
+  const exempt = adjustments.exempt.get(branch.id);
+  return reportableItems(
+    branchChecklist({ obligations, category: branch.category, reports, today, extendedDue: adjustments.extendedDue.get(branch.id), ...(exempt ? { exemptObligationIds: exempt } : {}) }),
+  );
 }
 
 async function activePlan(ctx: AppContext): Promise<Plan | null> {

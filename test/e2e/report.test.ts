@@ -98,6 +98,20 @@ describe('/report, end to end over signed HTTP', () => {
     expect(await listAudit(bot.ctx.db, { action: 'access.denied' })).toHaveLength(1);
   });
 
+  it('when a leader has exempted the branch from a task, then /report does not offer it and a submission of it is refused', async () => {
+    await bot.ctx.db
+      .insertInto('exemptions')
+      .values({ obligation_id: await obligationId('A01-EVENT'), branch_id: await branchId('YQ-ZX1'), reason: '学校搬迁', granted_by: 1, granted_at: '2011-05-01T00:00:00.000Z', revoked_at: null })
+      .execute();
+    const view = await openModal();
+    const codes = selectOptions(view, 'obligation').map((o) => o.text.text.split(' ')[0]);
+    expect(codes).toContain('A04-OPENNESS');
+    expect(codes).not.toContain('A01-EVENT');
+    const res = await submit(view, reportState({ obligationId: String(await obligationId('A01-EVENT')), heldOn: '2011-06-18', participants: '3', summary: 'x' }));
+    expect((res.json() as { errors: Record<string, string> }).errors.obligation).toBeDefined();
+    expect(await bot.ctx.db.selectFrom('reports').selectAll().execute()).toEqual([]);
+  });
+
   it("when the metadata is forged to name another branch, then nothing is stored and the attempt is logged", async () => {
     await openModal();
     const forged = { private_metadata: JSON.stringify({ planId: 1, branchId: await branchId('YQ-ZX2') }) };
