@@ -5,13 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
 import { fixedClock } from '../../src/clock.js';
 import { runCli } from '../../src/cli.js';
-import { startBot, type TestBot } from '../helpers/bot.js';
+import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { tempDir } from '../helpers/db.js';
 import { branchId, LEADER, obligationId, personId, SECRETARY, seedJune } from '../helpers/leaders.js';
 
 let bot: TestBot;
 beforeEach(async () => {
-  bot = await startBot({ now: '2011-06-20T10:00:00+08:00' });
+  bot = await startBot();
   await seedJune(bot.ctx.db);
   const db = bot.ctx.db;
   await db
@@ -54,10 +54,7 @@ beforeEach(async () => {
     .execute();
   await bot.driver.command({ command: '/pacesetter', text: 'exempt YQ-CJ1 A03-COMMIT 学校搬迁', user_id: LEADER });
 });
-afterEach(async () => {
-  expect(bot.fake.violations).toEqual([]);
-  await bot.close();
-});
+afterEach(() => closeChecked(bot));
 
 function rows(ws: ExcelJS.Worksheet): unknown[][] {
   const out: unknown[][] = [];

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
-import { startBot, type TestBot } from '../helpers/bot.js';
+import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { branchId, obligationId, personId as personIdIn } from '../helpers/db.js';
 import { lastView } from '../helpers/views.js';
 
@@ -14,12 +14,9 @@ type Block = { type: string; block_id?: string; text?: { text: string }; element
 
 let bot: TestBot;
 beforeEach(async () => {
-  bot = await startBot({ now: '2011-06-20T10:00:00+08:00' });
+  bot = await startBot();
 });
-afterEach(async () => {
-  expect(bot.fake.violations).toEqual([]);
-  await bot.close();
-});
+afterEach(() => closeChecked(bot));
 
 const id = (table: 'obligations' | 'branches', code: string) => (table === 'obligations' ? obligationId : branchId)(bot.ctx.db, code);
 const personId = (slack: string) => personIdIn(bot.ctx.db, slack);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
 import { excellentItemsSince } from '../../db/queries/papers.js';
-import { startBot, type TestBot } from '../helpers/bot.js';
+import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { lastView, selectOptions } from '../helpers/views.js';
 
 const CADRE = 'U0MEM00001'; // 李晓梅, school-level cadre: owes a party paper, typical case or success story
@@ -14,12 +14,9 @@ const LEADER_2 = 'U0LDR00001'; // 黄卫东, leader and member
 let bot: TestBot;
 let viewSeq = 0;
 beforeEach(async () => {
-  bot = await startBot({ now: '2011-06-20T10:00:00+08:00' });
+  bot = await startBot();
 });
-afterEach(async () => {
-  expect(bot.fake.violations).toEqual([]);
-  await bot.close();
-});
+afterEach(() => closeChecked(bot));
 
 function paperState(v: { kind?: string; title?: string; abstract?: string; link?: string; files?: Record<string, unknown>[]; coauthors?: string[] }) {
   return {

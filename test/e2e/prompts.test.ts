@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
 import { approvedExtensions } from '../../db/queries/extensions.js';
 import { activeSnoozes } from '../../db/queries/snoozes.js';
-import { startBot, type TestBot } from '../helpers/bot.js';
+import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import {
   allText,
   blockOf,
@@ -28,10 +28,7 @@ let bot: TestBot;
 async function start(now = '2011-06-20T10:00:00+08:00') {
   bot = await startBot({ now });
 }
-afterEach(async () => {
-  expect(bot.fake.violations).toEqual([]);
-  await bot.close();
-});
+afterEach(() => closeChecked(bot));
 
 async function prompt(code = 'A01-EVENT', branch: string | null = 'YQ-ZX1') {
   return JSON.stringify({ o: await obligationId(bot, code), b: branch === null ? null : await branchId(bot, branch) });

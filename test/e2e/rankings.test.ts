@@ -1,16 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
-import { startBot, type TestBot } from '../helpers/bot.js';
+import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { ADMIN, branchId, LEADER, putReport, SECRETARY, seedJune } from '../helpers/leaders.js';
 
 let bot: TestBot;
 beforeEach(async () => {
-  bot = await startBot({ now: '2011-06-20T10:00:00+08:00' });
+  bot = await startBot();
 });
-afterEach(async () => {
-  expect(bot.fake.violations).toEqual([]);
-  await bot.close();
-});
+afterEach(() => closeChecked(bot));
 
 type Block = { type: string; text?: { text: string }; elements?: { text: string }[] };
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
-import { startBot, type TestBot } from '../helpers/bot.js';
+import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import {
   allText,
   blockOf,
@@ -28,12 +28,9 @@ const TWO = PEOPLE.secretaryTwo;
 
 let bot: TestBot;
 beforeEach(async () => {
-  bot = await startBot({ now: '2011-06-20T10:00:00+08:00' });
+  bot = await startBot();
 });
-afterEach(async () => {
-  expect(bot.fake.violations).toEqual([]);
-  await bot.close();
-});
+afterEach(() => closeChecked(bot));
 
 async function reportOnce(user = SEC, code = 'A01-EVENT', extra: Parameters<typeof reportValues>[0] = {}) {
   await command(bot, user, code);

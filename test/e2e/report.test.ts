@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
-import { startBot, type TestBot } from '../helpers/bot.js';
+import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { branchId as branchIdIn, obligationId as obligationIdIn } from '../helpers/db.js';
 import { lastView, reportState, selectOptions } from '../helpers/views.js';
 
@@ -9,12 +9,9 @@ const MEMBER = 'U0MEM00001';
 
 let bot: TestBot;
 beforeEach(async () => {
-  bot = await startBot({ now: '2011-06-20T10:00:00+08:00' });
+  bot = await startBot();
 });
-afterEach(async () => {
-  expect(bot.fake.violations).toEqual([]);
-  await bot.close();
-});
+afterEach(() => closeChecked(bot));
 
 const obligationId = (code: string) => obligationIdIn(bot.ctx.db, code);
 const branchId = (code: string) => branchIdIn(bot.ctx.db, code);

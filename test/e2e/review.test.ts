@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
-import { startBot, type TestBot } from '../helpers/bot.js';
+import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import {
   allText,
   blockOf,
@@ -25,12 +25,9 @@ const LEADER = PEOPLE.leader2;
 
 let bot: TestBot;
 async function start(env: Record<string, string> = {}) {
-  bot = await startBot({ now: '2011-06-20T10:00:00+08:00', env });
+  bot = await startBot({ env });
 }
-afterEach(async () => {
-  expect(bot.fake.violations).toEqual([]);
-  await bot.close();
-});
+afterEach(() => closeChecked(bot));
 
 async function report(summary = '红歌合唱比赛') {
   await command(bot, SEC, 'A01-EVENT');

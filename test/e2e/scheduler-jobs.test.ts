@@ -10,7 +10,7 @@ import { fixedClock } from '../../src/clock.js';
 import { parsePlan } from '../../src/domain/plan.js';
 import { configureOutbox } from '../../src/outbox.js';
 import { runJob } from '../../src/scheduler.js';
-import { startBot, type TestBot } from '../helpers/bot.js';
+import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { PLAN_2011 } from '../helpers/db.js';
 import { click, PEOPLE } from '../helpers/reporting.js';
 
@@ -22,10 +22,7 @@ async function start(env: Record<string, string> = {}, now = '2011-06-16T09:00:0
   return bot;
 }
 
-afterEach(async () => {
-  expect(bot.fake.violations).toEqual([]);
-  await bot.close();
-});
+afterEach(() => closeChecked(bot));
 
 async function run(name: string, at: string) {
   bot.clock.set(at);

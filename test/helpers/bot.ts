@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { WebClient } from '@slack/web-api';
+import { expect } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { fixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
@@ -25,7 +26,8 @@ export interface TestBot {
 
 /**
  * The real Bolt app on its real HTTP receiver, on loopback, calling the fake Slack. The plan and
- * the example roster are loaded unless `empty` is set.
+ * the example roster are loaded unless `empty` is set; the clock stands at 2011-06-20 10:00 in
+ * Beijing (a Monday in the middle of the plan) unless `now` says otherwise.
  */
 export async function startBot(
   opts: { now?: string; env?: Record<string, string>; empty?: boolean; fake?: FakeSlackOptions } = {},
@@ -73,4 +75,10 @@ export async function startBot(
       await fake.close();
     },
   };
+}
+
+/** The end of a test: the fake Slack saw no Block Kit violation, then the bot stops. */
+export async function closeChecked(bot: TestBot): Promise<void> {
+  expect(bot.fake.violations).toEqual([]);
+  await bot.close();
 }
