@@ -15,17 +15,8 @@ export interface Notice {
   publishedAt: string;
 }
 
-export interface NewNotice {
-  planId: number;
-  title: string;
-  body: string;
-  minOverdueDays: number;
-  branchCodes: string[];
-  channelId: string;
-  messageTs: string | null;
-  publishedBy: number;
-  submissionKey: string;
-}
+/** A notice to record: what is kept, but its id and time, and the submission it came from (stored once). */
+export type NewNotice = Omit<Notice, 'id' | 'publishedAt'> & { submissionKey: string };
 
 function rowToNotice(r: { id: number; plan_id: number; title: string; body: string; min_overdue_days: number; branch_codes: string; channel_id: string; message_ts: string | null; published_by: number; published_at: string }): Notice {
   return {

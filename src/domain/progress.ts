@@ -18,6 +18,14 @@ export interface BranchStatus extends BranchCounts {
 /** What the counts need of a report: the leaders' overview reads only these columns. */
 export type ReportState = Pick<Report, 'obligationId' | 'branchId' | 'status' | 'onTime'>;
 
+/** What many branches' checklists share besides the reports: branch id → extended due dates, and → exempted tasks. */
+interface BranchesInput {
+  obligations: Obligation[];
+  today: LocalDate;
+  extendedDue: ReadonlyMap<number, ReadonlyMap<number, LocalDate>>;
+  exempt: ReadonlyMap<number, ReadonlySet<number>>;
+}
+
 export function branchStatus(
   branch: Branch,
   input: { obligations: Obligation[]; reports: Report[]; today: LocalDate; extendedDue?: ReadonlyMap<number, LocalDate>; exempt?: ReadonlySet<number> },
@@ -44,13 +52,7 @@ export function branchStatus(
 /** Every branch's status from one read of the plan's reports (grouped here, not queried per branch). */
 export function branchStatuses(
   branches: Branch[],
-  input: {
-    obligations: Obligation[];
-    reports: Report[];
-    today: LocalDate;
-    extendedDue: ReadonlyMap<number, ReadonlyMap<number, LocalDate>>;
-    exempt: ReadonlyMap<number, ReadonlySet<number>>;
-  },
+  input: BranchesInput & { reports: Report[] },
 ): BranchStatus[] {
   const byBranch = new Map<number, Report[]>();
   for (const r of input.reports) {
@@ -94,13 +96,7 @@ export interface Overview {
  */
 export function branchCounts(
   branches: Branch[],
-  input: {
-    obligations: Obligation[];
-    reports: ReportState[];
-    today: LocalDate;
-    extendedDue: ReadonlyMap<number, ReadonlyMap<number, LocalDate>>;
-    exempt: ReadonlyMap<number, ReadonlySet<number>>;
-  },
+  input: BranchesInput & { reports: ReportState[] },
 ): BranchCounts[] {
   const byBranch = new Map<number, Map<number, ReportState>>();
   for (const r of input.reports) {
