@@ -20,7 +20,7 @@ import { monthOf, rankBranches } from '../src/domain/ranking.js';
 import { localDateOf } from '../src/domain/time.js';
 import { appliesToBranch, CATEGORIES, type Category } from '../src/domain/types.js';
 import { rankingBlocks } from '../src/ui/rankings.js';
-import { loadPlan, loadRoster, prng } from './seed-common.js';
+import { generatedReport, loadPlan, loadRoster, prng } from './seed-common.js';
 
 const BRANCHES = 1000;
 const NOW = new Date('2011-12-20T10:00:00+08:00');
@@ -61,23 +61,7 @@ async function seed(db: DB): Promise<{ reports: number; exemptions: number; exte
       }
       if (rnd() > 0.9) continue;
       const status = rnd() < 0.7 ? ('accepted' as const) : rnd() < 0.9 ? ('submitted' as const) : ('returned' as const);
-      reports.push({
-        obligation_id: ob.id,
-        branch_id: b.id,
-        status,
-        held_on: ob.due,
-        participants: 5 + Math.floor(rnd() * 80),
-        summary: '按要求开展了活动，党员积极参加，取得良好效果。'.repeat(1 + Math.floor(rnd() * 4)),
-        evidence: JSON.stringify([{ type: 'link', url: `https://example.org/e/${b.id}/${ob.id}` }]),
-        submitted_by: secretaries.get(b.id)!,
-        submitted_at: new Date(`${ob.due}T02:00:00Z`).toISOString(),
-        on_time: rnd() < 0.8 ? 1 : 0,
-        reviewed_by: null,
-        reviewed_at: null,
-        review_comment: null,
-        version: 1,
-        submission_key: null,
-      });
+      reports.push(generatedReport(rnd, { obligation: ob, branchId: b.id, submittedBy: secretaries.get(b.id)!, status }));
     }
   }
   const papers = [...secretaries.values()].map((author, i) => ({

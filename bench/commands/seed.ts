@@ -4,7 +4,7 @@ import { migrateToLatest } from '../../db/migrate.js';
 import { listObligations } from '../../db/queries/plans.js';
 import type { ReportTable } from '../../db/schema.js';
 import { appliesToBranch, type Category } from '../../src/domain/types.js';
-import { loadPlan, loadRoster, prng } from '../seed-common.js';
+import { generatedReport, loadPlan, loadRoster, prng } from '../seed-common.js';
 
 /** The benchmark's store: 1,000 branches (a secretary and a member each), five leaders, a year of reports. */
 export const BRANCHES = 1000;
@@ -69,23 +69,7 @@ export async function seed(file: string): Promise<{ reports: number; people: num
       const roll = rnd();
       const status = roll < 0.7 ? ('accepted' as const) : roll < 0.9 ? ('submitted' as const) : ('returned' as const);
       if (status !== 'accepted') withOpen.add(Number(b.code.slice(1)));
-      rows.push({
-        obligation_id: ob.id,
-        branch_id: b.id,
-        status,
-        held_on: ob.due,
-        participants: 5 + Math.floor(rnd() * 80),
-        summary: '按要求开展了活动，党员积极参加，取得良好效果。'.repeat(1 + Math.floor(rnd() * 4)),
-        evidence: JSON.stringify([{ type: 'link', url: `https://example.org/e/${b.id}/${ob.id}` }]),
-        submitted_by: secretaries.get(b.id)!,
-        submitted_at: new Date(`${ob.due}T02:00:00Z`).toISOString(),
-        on_time: rnd() < 0.8 ? (1 as const) : (0 as const),
-        reviewed_by: null,
-        reviewed_at: null,
-        review_comment: null,
-        version: 1,
-        submission_key: null,
-      });
+      rows.push(generatedReport(rnd, { obligation: ob, branchId: b.id, submittedBy: secretaries.get(b.id)!, status }));
     }
   }
   await db.transaction().execute(async (trx) => {
