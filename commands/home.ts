@@ -7,7 +7,7 @@ import { publishHome } from '../src/slack/home.js';
 import { localeFor } from '../src/slack/locale.js';
 import type { Router } from '../src/slack/router.js';
 import { HOME_ACTIONS } from '../src/ui/home.js';
-import { messageModal } from '../src/ui/report-modal.js';
+import { messageModal } from '../src/ui/limits.js';
 import { actionReply, openerSink, showReportModal } from './report.js';
 
 /** The Report button's value on the Home tab: which task of which branch. */

@@ -9,7 +9,7 @@ import { findPersonBySlackId, listBranches } from '../db/queries/people.js';
 import { findActivePlan, findPlanByYear, listObligations, type Plan } from '../db/queries/plans.js';
 import { loadRankingData } from '../db/queries/rankings.js';
 import type { AppContext } from '../src/context.js';
-import { escape } from '../src/ui/limits.js';
+import { escape, messageModal } from '../src/ui/limits.js';
 import { exportTables, toXlsx, workbookFilename } from '../src/export.js';
 import { EscalationValueSchema, NOTICE_DAYS_DEFAULT, NoticeDaysSchema, overdueBranches } from '../src/domain/notice.js';
 import { parsePacesetterText, type PacesetterRequest } from '../src/domain/pacesetter-text.js';
@@ -23,7 +23,6 @@ import { leaderGate } from '../src/slack/leader-gate.js';
 import { localeFor } from '../src/slack/locale.js';
 import { modalOpener } from '../src/slack/modal-opener.js';
 import type { Router } from '../src/slack/router.js';
-import { messageModal } from '../src/ui/report-modal.js';
 import {
   draftNotice,
   ESCALATION_DRAFT_NOTICE_ACTION,

@@ -14,12 +14,12 @@ import { publishHome, publishLeadersHomes } from '../src/slack/home.js';
 import { localeFor } from '../src/slack/locale.js';
 import { modalOpener } from '../src/slack/modal-opener.js';
 import type { Router } from '../src/slack/router.js';
+import { messageModal } from '../src/ui/limits.js';
 import {
   PAPER_ACTIONS,
   PAPER_CALLBACK_ID,
   PAPER_REVIEW_CALLBACK_ID,
   paperKindLabel,
-  paperMessageModal,
   paperModal,
   paperReviewedMessage,
   paperReviewModal,
@@ -59,7 +59,7 @@ async function paperItemsFor(ctx: AppContext, plan: Plan, person: Person) {
 
 /** A message in a modal, for answers to buttons (the Home tab has no response_url). */
 async function tellInModal(client: WebClient, triggerId: string, locale: Locale, key: MessageKey, params: Record<string, string> = {}) {
-  await client.views.open({ trigger_id: triggerId, view: paperMessageModal('Pacesetter', t(locale, key, params), t(locale, 'paper.modal.close')) });
+  await client.views.open({ trigger_id: triggerId, view: messageModal('Pacesetter', t(locale, key, params), t(locale, 'paper.modal.close')) });
 }
 
 /**
@@ -74,8 +74,8 @@ export async function openPaperModal(
   const opener = args.opener ?? modalOpener(client, args.triggerId);
   const plan = await currentPlan(ctx);
   if (!plan) {
-    if (!(await opener.abandon(paperMessageModal('Pacesetter', t(args.locale, 'common.no_plan'), t(args.locale, 'paper.modal.close'))))) {
-      await client.views.open({ trigger_id: args.triggerId, view: paperMessageModal('Pacesetter', t(args.locale, 'common.no_plan'), t(args.locale, 'paper.modal.close')) });
+    if (!(await opener.abandon(messageModal('Pacesetter', t(args.locale, 'common.no_plan'), t(args.locale, 'paper.modal.close'))))) {
+      await client.views.open({ trigger_id: args.triggerId, view: messageModal('Pacesetter', t(args.locale, 'common.no_plan'), t(args.locale, 'paper.modal.close')) });
     }
     return;
   }
@@ -94,7 +94,7 @@ export function register(router: Router, ctx: AppContext): void {
     const locale = await localeFor(ctx, client, command.user_id, person);
     if (!person) {
       const text = t(locale, 'common.not_in_roster');
-      if (!(await opener?.abandon(paperMessageModal('Pacesetter', text, t(locale, 'paper.modal.close'))))) await say(text);
+      if (!(await opener?.abandon(messageModal('Pacesetter', text, t(locale, 'paper.modal.close'))))) await say(text);
       return;
     }
     if (mode === 'help') {

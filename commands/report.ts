@@ -20,10 +20,9 @@ import { modalOpener } from '../src/slack/modal-opener.js';
 import { notifyLeaders } from '../src/slack/notify.js';
 import type { Router } from '../src/slack/router.js';
 import { localDateTime } from '../src/ui/time.js';
-import { escape } from '../src/ui/limits.js';
+import { escape, messageModal } from '../src/ui/limits.js';
 import {
   branchPickerModal,
-  messageModal,
   REPORT_ACTIONS,
   REPORT_CALLBACK_ID,
   reportModal,

@@ -16,7 +16,7 @@ import { localeFor } from '../src/slack/locale.js';
 import { notifyPerson } from '../src/slack/notify.js';
 import type { Router } from '../src/slack/router.js';
 import { escape } from '../src/ui/limits.js';
-import { messageModal } from '../src/ui/report-modal.js';
+import { messageModal } from '../src/ui/limits.js';
 import { REVIEW_ACTIONS, REVIEW_CALLBACK_ID, reviewedBlocks, reviewedModal, reviewModal, type ReportCardInput } from '../src/ui/review.js';
 import { localDateTime } from '../src/ui/time.js';
 import { actionReply } from './report.js';

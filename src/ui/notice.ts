@@ -3,7 +3,7 @@ import type { OverdueBranch } from '../domain/notice.js';
 import { NOTICE_DAYS_MAX, NOTICE_DAYS_MIN } from '../domain/notice.js';
 import type { LocalDate } from '../domain/types.js';
 import { t, type Locale } from '../i18n/index.js';
-import { LIMITS, clip, escape, mrkdwn, plain } from './limits.js';
+import { LIMITS, clip, escape, modal, mrkdwn, plain } from './limits.js';
 import { sectionsOf } from './rankings.js';
 
 export const NOTICE_CALLBACK_ID = 'notice_submit';
@@ -95,15 +95,14 @@ export function noticeModal(v: NoticeModalInput): View {
       element: { type: 'plain_text_input', action_id: NOTICE_VALUE_ACTION, multiline: true, max_length: NOTICE_BODY_MAX, initial_value: clip(v.draft.body, NOTICE_BODY_MAX) },
     },
   ];
-  return {
-    type: 'modal',
-    callback_id: NOTICE_CALLBACK_ID,
-    title: plain(t(locale, 'leaders.notice.modal.title'), LIMITS.viewTitle),
-    submit: plain(t(locale, 'leaders.notice.modal.submit'), LIMITS.viewTitle),
-    close: plain(t(locale, 'leaders.notice.modal.close'), LIMITS.viewTitle),
-    private_metadata: v.privateMetadata,
+  return modal({
+    callbackId: NOTICE_CALLBACK_ID,
+    privateMetadata: v.privateMetadata,
+    title: t(locale, 'leaders.notice.modal.title'),
+    submit: t(locale, 'leaders.notice.modal.submit'),
+    close: t(locale, 'leaders.notice.modal.close'),
     blocks,
-  };
+  });
 }
 
 /** The published notice: the title as a header, the leader's text as written (mentions escaped). */

@@ -2,7 +2,7 @@ import type { KnownBlock, View } from '@slack/types';
 import { PAPER_ABSTRACT_MAX, PAPER_TITLE_MAX, REVIEW_COMMENT_MAX, type Paper, type PaperItem } from '../domain/papers.js';
 import { PAPER_KINDS, type PaperKind } from '../domain/types.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
-import { LIMITS, clip, escape, mrkdwn, plain } from './limits.js';
+import { LIMITS, clip, escape, modal, mrkdwn, plain } from './limits.js';
 
 export const PAPER_CALLBACK_ID = 'paper_submit';
 export const PAPER_REVIEW_CALLBACK_ID = 'paper_review_submit';
@@ -157,15 +157,14 @@ export function paperModal(input: PaperModalInput): View {
       element: { type: 'multi_users_select', action_id: PAPER_VALUE_ACTION, ...(revising && revising.coauthors.length > 0 ? { initial_users: revising.coauthors } : {}) },
     },
   ];
-  return {
-    type: 'modal',
-    callback_id: PAPER_CALLBACK_ID,
-    private_metadata: input.privateMetadata,
-    title: plain(t(locale, revising ? 'paper.modal.title_revise' : 'paper.modal.title'), LIMITS.viewTitle),
-    submit: plain(t(locale, 'paper.modal.submit'), LIMITS.viewTitle),
-    close: plain(t(locale, 'paper.modal.close'), LIMITS.viewTitle),
+  return modal({
+    callbackId: PAPER_CALLBACK_ID,
+    privateMetadata: input.privateMetadata,
+    title: t(locale, revising ? 'paper.modal.title_revise' : 'paper.modal.title'),
+    submit: t(locale, 'paper.modal.submit'),
+    close: t(locale, 'paper.modal.close'),
     blocks,
-  };
+  });
 }
 
 /** What the person owes and the papers they sent, for `/paper status`, `/progress` and the App Home. */
@@ -216,13 +215,12 @@ export function paperReviewModal(input: PaperReviewModalInput): View {
     text: plain(t(locale, `paper.review.decision.${d}`), LIMITS.optionText),
     value: d,
   }));
-  return {
-    type: 'modal',
-    callback_id: PAPER_REVIEW_CALLBACK_ID,
-    private_metadata: input.privateMetadata,
-    title: plain(t(locale, 'paper.review.title'), LIMITS.viewTitle),
-    submit: plain(t(locale, 'paper.review.submit'), LIMITS.viewTitle),
-    close: plain(t(locale, 'paper.modal.close'), LIMITS.viewTitle),
+  return modal({
+    callbackId: PAPER_REVIEW_CALLBACK_ID,
+    privateMetadata: input.privateMetadata,
+    title: t(locale, 'paper.review.title'),
+    submit: t(locale, 'paper.review.submit'),
+    close: t(locale, 'paper.modal.close'),
     blocks: [
       {
         type: 'section',
@@ -246,7 +244,7 @@ export function paperReviewModal(input: PaperReviewModalInput): View {
         element: { type: 'plain_text_input', action_id: PAPER_VALUE_ACTION, multiline: true, max_length: REVIEW_COMMENT_MAX },
       },
     ],
-  };
+  });
 }
 
 /** The author's DM after a review; a returned paper carries a Revise button. */
@@ -263,8 +261,4 @@ export function paperReviewedMessage(input: { locale: Locale; paper: Paper; lead
     });
   }
   return { text, blocks };
-}
-
-export function paperMessageModal(title: string, text: string, closeLabel: string): View {
-  return { type: 'modal', title: plain(title, LIMITS.viewTitle), close: plain(closeLabel, LIMITS.viewTitle), blocks: [{ type: 'section', text: mrkdwn(text) }] };
 }

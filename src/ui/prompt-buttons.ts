@@ -2,7 +2,7 @@ import type { ActionsBlock, Button, KnownBlock, View } from '@slack/types';
 import type { LocalizedText } from '../domain/types.js';
 import { pick, t, type Locale } from '../i18n/index.js';
 import { dueText } from './due.js';
-import { LIMITS, clip, escape, mrkdwn, plain } from './limits.js';
+import { LIMITS, clip, escape, modal, mrkdwn, plain } from './limits.js';
 
 export const PROMPT_ACTIONS = {
   reportNow: 'prompt_report_now',
@@ -43,13 +43,12 @@ export interface ExtensionModalInput {
 /** The short extension request: a new date and a reason. */
 export function extensionModal(input: ExtensionModalInput): View {
   const { locale } = input;
-  return {
-    type: 'modal',
-    callback_id: EXTENSION_CALLBACK_ID,
-    private_metadata: input.privateMetadata,
-    title: plain(t(locale, 'prompts.extension.modal.title'), LIMITS.viewTitle),
-    submit: plain(t(locale, 'prompts.extension.modal.submit'), LIMITS.viewTitle),
-    close: plain(t(locale, 'prompts.extension.modal.close'), LIMITS.viewTitle),
+  return modal({
+    callbackId: EXTENSION_CALLBACK_ID,
+    privateMetadata: input.privateMetadata,
+    title: t(locale, 'prompts.extension.modal.title'),
+    submit: t(locale, 'prompts.extension.modal.submit'),
+    close: t(locale, 'prompts.extension.modal.close'),
     blocks: [
       {
         type: 'section',
@@ -70,7 +69,7 @@ export function extensionModal(input: ExtensionModalInput): View {
         element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 500, placeholder: plain(t(locale, 'prompts.field.reason.placeholder'), 150) },
       },
     ],
-  };
+  });
 }
 
 /** The leaders' DM: the request and Approve / Refuse. */

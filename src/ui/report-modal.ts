@@ -5,7 +5,7 @@ import { FILES_MAX } from '../domain/report-form.js';
 import type { Branch, Evidence, LocalDate, Report } from '../domain/types.js';
 import { pick, t, type Locale } from '../i18n/index.js';
 import { dueText } from './due.js';
-import { LIMITS, clip, escape, mrkdwn, plain } from './limits.js';
+import { LIMITS, clip, escape, modal, mrkdwn, plain } from './limits.js';
 
 export const REPORT_CALLBACK_ID = 'report_submit';
 export const REPORT_PICK_CALLBACK_ID = 'report_pick';
@@ -73,14 +73,13 @@ function branchMenu(locale: Locale, branches: Branch[], current: Branch | null):
 /** First step for a secretary of several branches: choose the branch, then the tasks appear. */
 export function branchPickerModal(input: { locale: Locale; branches: Branch[]; privateMetadata: string }): View {
   const { locale } = input;
-  return {
-    type: 'modal',
-    callback_id: REPORT_PICK_CALLBACK_ID,
-    private_metadata: input.privateMetadata,
-    title: plain(t(locale, 'report.modal.title'), LIMITS.viewTitle),
-    close: plain(t(locale, 'report.modal.close'), LIMITS.viewTitle),
+  return modal({
+    callbackId: REPORT_PICK_CALLBACK_ID,
+    privateMetadata: input.privateMetadata,
+    title: t(locale, 'report.modal.title'),
+    close: t(locale, 'report.modal.close'),
     blocks: [{ type: 'section', text: mrkdwn(t(locale, 'report.modal.pick_branch')) }, branchMenu(locale, input.branches, null)],
-  };
+  });
 }
 
 function fileLabel(f: Extract<Evidence, { type: 'file' }>): string {
@@ -208,15 +207,14 @@ export function reportModal(input: ReportModalInput): View {
       element: { type: 'checkboxes', action_id: VALUE_ACTION, options: fileOptions, initial_options: fileOptions },
     });
   }
-  return {
-    type: 'modal',
-    callback_id: REPORT_CALLBACK_ID,
-    private_metadata: input.privateMetadata,
-    title: plain(t(locale, 'report.modal.title'), LIMITS.viewTitle),
-    submit: plain(t(locale, 'report.modal.submit'), LIMITS.viewTitle),
-    close: plain(t(locale, 'report.modal.close'), LIMITS.viewTitle),
+  return modal({
+    callbackId: REPORT_CALLBACK_ID,
+    privateMetadata: input.privateMetadata,
+    title: t(locale, 'report.modal.title'),
+    submit: t(locale, 'report.modal.submit'),
+    close: t(locale, 'report.modal.close'),
     blocks,
-  };
+  });
 }
 
 /** The secretary's confirmation: what was stored, with Edit and Withdraw while no leader has reviewed it. */
@@ -247,19 +245,9 @@ export function reportSavedBlocks(locale: Locale, text: string, reportId: number
 
 /** Shown at once while the database answers, because trigger_id lives only 3 s. */
 export function loadingModal(): View {
-  return {
-    type: 'modal',
-    title: plain('Pacesetter', LIMITS.viewTitle),
-    close: plain('关闭 / Close', LIMITS.viewTitle),
+  return modal({
+    title: 'Pacesetter',
+    close: '关闭 / Close',
     blocks: [{ type: 'section', text: plain('正在加载… / Loading…') }],
-  };
-}
-
-export function messageModal(title: string, text: string, closeLabel: string): View {
-  return {
-    type: 'modal',
-    title: plain(title, LIMITS.viewTitle),
-    close: plain(closeLabel, LIMITS.viewTitle),
-    blocks: [{ type: 'section', text: mrkdwn(text) }],
-  };
+  });
 }

@@ -3,7 +3,7 @@ import type { ReviewDecision } from '../domain/reporting.js';
 import type { Evidence, LocalizedText, Report } from '../domain/types.js';
 import { pick, t, type Locale } from '../i18n/index.js';
 import { dueText } from './due.js';
-import { LIMITS, clip, escape, mrkdwn, plain } from './limits.js';
+import { LIMITS, clip, escape, modal, mrkdwn, plain } from './limits.js';
 import { REPORT_ACTIONS } from './report-modal.js';
 
 export const REVIEW_CALLBACK_ID = 'report_review';
@@ -49,13 +49,12 @@ export function reportCard(locale: Locale, input: ReportCardInput): KnownBlock[]
 /** The review modal: the report, a decision and a comment (点评). */
 export function reviewModal(locale: Locale, card: ReportCardInput, privateMetadata: string): View {
   const options = (['accept', 'return'] as const).map((d) => ({ text: plain(t(locale, `review.decision.${d}`), LIMITS.optionText), value: d }));
-  return {
-    type: 'modal',
-    callback_id: REVIEW_CALLBACK_ID,
-    private_metadata: privateMetadata,
-    title: plain(t(locale, 'review.modal.title'), LIMITS.viewTitle),
-    submit: plain(t(locale, 'review.modal.submit'), LIMITS.viewTitle),
-    close: plain(t(locale, 'review.modal.close'), LIMITS.viewTitle),
+  return modal({
+    callbackId: REVIEW_CALLBACK_ID,
+    privateMetadata: privateMetadata,
+    title: t(locale, 'review.modal.title'),
+    submit: t(locale, 'review.modal.submit'),
+    close: t(locale, 'review.modal.close'),
     blocks: [
       ...reportCard(locale, card),
       { type: 'divider' },
@@ -73,17 +72,16 @@ export function reviewModal(locale: Locale, card: ReportCardInput, privateMetada
         element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1000, placeholder: plain(t(locale, 'review.field.comment.placeholder'), 150) },
       },
     ],
-  };
+  });
 }
 
 /** A report already reviewed: the leader sees it and the decision, without the form. */
 export function reviewedModal(locale: Locale, card: ReportCardInput, note: string): View {
-  return {
-    type: 'modal',
-    title: plain(t(locale, 'review.modal.title'), LIMITS.viewTitle),
-    close: plain(t(locale, 'review.modal.close'), LIMITS.viewTitle),
+  return modal({
+    title: t(locale, 'review.modal.title'),
+    close: t(locale, 'review.modal.close'),
     blocks: [...reportCard(locale, card), { type: 'context', elements: [mrkdwn(note)] }],
-  };
+  });
 }
 
 /** The Review button: the other screens (/progress, the App Home) put it next to a report. */

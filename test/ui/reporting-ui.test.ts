@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { branchChecklist } from '../../src/domain/checklist.js';
 import type { Branch, Evidence, Obligation, Report } from '../../src/domain/types.js';
 import { dueText } from '../../src/ui/due.js';
+import { messageModal, modal } from '../../src/ui/limits.js';
 import { extensionModal, extensionRequestBlocks, promptButtons } from '../../src/ui/prompt-buttons.js';
 import { branchPickerModal, reportModal, reportSavedBlocks } from '../../src/ui/report-modal.js';
 import { reportArrivedBlocks, reviewedBlocks, reviewModal } from '../../src/ui/review.js';
@@ -70,5 +71,23 @@ describe('the reporting views at their limits', () => {
     expect(validateBlockKit('message', reportSavedBlocks('zh-CN', long(4000), 1))).toEqual([]);
     expect(validateBlockKit('message', extensionRequestBlocks('zh-CN', long(4000), 1))).toEqual([]);
     expect(validateBlockKit('modal', extensionModal({ locale: 'en', branchName: long(200), obligation: obligation(1), due: '2011-07-15', originalDue: '2011-06-30', privateMetadata: '{}' }))).toEqual([]);
+  });
+});
+
+describe('the modal frame', () => {
+  it('when a title is longer than Slack allows, then all three titles are cut to 24 characters and the view passes the limits', () => {
+    const long = '一个非常非常长的标题，比 Slack 允许的二十四个字符还要长得多';
+    const view = modal({ callbackId: 'x', privateMetadata: '{}', title: long, submit: long, close: long, blocks: [] });
+    for (const part of [view.title, view.submit, view.close]) expect(Array.from(part!.text)).toHaveLength(24);
+    expect(view).toMatchObject({ type: 'modal', callback_id: 'x', private_metadata: '{}' });
+    expect(validateBlockKit('modal', view)).toEqual([]);
+  });
+
+  it('when a modal only says something, then it has a close button, no submit button and no callback id', () => {
+    const view = messageModal('Pacesetter', '*没有*可报送的任务', '关闭');
+    expect(view.submit).toBeUndefined();
+    expect(view.callback_id).toBeUndefined();
+    expect(view.close?.text).toBe('关闭');
+    expect(view.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: '*没有*可报送的任务' } }]);
   });
 });
