@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { canReview, canRevise, paperChecklist, paperOnTime, parsePaperForm, parsePaperReviewForm, type Paper } from '../../src/domain/papers.js';
 import type { Obligation } from '../../src/domain/types.js';
+import { anObligation } from '../helpers/fixtures.js';
 
-const ob = (over: Partial<Obligation>): Obligation => ({
-  id: 1,
-  planId: 1,
-  activityCode: 'A09',
-  code: 'A09-PAPER',
-  title: { zh: '论文', en: 'Paper' },
-  description: null,
-  kind: 'paper',
-  paperKinds: ['party_paper', 'typical_case', 'success_story'],
-  appliesTo: { kind: 'ranks', ranks: ['school_cadre'] },
-  due: '2011-11-30',
-  weight: 1,
-  position: 13,
-  ...over,
-});
+const ob = (over: Partial<Obligation>): Obligation =>
+  anObligation(1, 'A09-PAPER', '2011-11-30', { title: { zh: '论文', en: 'Paper' }, kind: 'paper', paperKinds: ['party_paper', 'typical_case', 'success_story'], appliesTo: { kind: 'ranks', ranks: ['school_cadre'] }, position: 13, ...over });
 const RESEARCH = ob({ id: 2, code: 'A09-RESEARCH', paperKinds: ['research_report'], appliesTo: { kind: 'ranks', ranks: ['division_leader'] }, position: 12 });
 const PAPER = ob({});
 const REPORT_OB = ob({ id: 3, code: 'A01-EVENT', kind: 'report', paperKinds: [], appliesTo: { kind: 'all' } });

@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { branchCounts, branchStatuses, matchBranches, overview, parseProgressText } from '../../src/domain/progress.js';
 import type { Branch, Obligation, Report } from '../../src/domain/types.js';
+import { anObligation } from '../helpers/fixtures.js';
 
-const ob = (id: number, due: string, over: Partial<Obligation> = {}): Obligation => ({
-  id,
-  planId: 1,
-  activityCode: 'A',
-  code: `T${id}`,
-  title: { zh: `任务${id}`, en: `Task ${id}` },
-  description: null,
-  kind: 'report',
-  paperKinds: [],
-  appliesTo: { kind: 'all' },
-  due,
-  weight: 1,
-  position: id,
-  ...over,
-});
+const ob = (id: number, due: string, over: Partial<Obligation> = {}): Obligation => anObligation(id, `T${id}`, due, over);
 const OBS = [ob(1, '2011-05-10'), ob(2, '2011-06-30'), ob(3, '2011-09-30', { appliesTo: { kind: 'categories', categories: ['office'] } })];
 const br = (id: number, code: string, name: string, category: Branch['category']): Branch => ({ id, code, name, category });
 const BRANCHES = [br(1, 'YQ-ZX1', '延庆一中党总支', 'secondary'), br(2, 'YQ-ZX2', '延庆二中党支部', 'secondary'), br(3, 'YQ-JG1', '教工委机关党支部', 'office')];

@@ -6,11 +6,12 @@ import { counts, modeOn, scoreItems } from '../../src/domain/scoring.js';
 import { branchChecklist } from '../../src/domain/checklist.js';
 import type { Branch, Obligation, Report } from '../../src/domain/types.js';
 import { draftNotice } from '../../src/ui/notice.js';
+import { anObligation } from '../helpers/fixtures.js';
 
 const rules = { onTime: 1, late: 0.5 };
 
 function ob(id: number, code: string, due: string, weight = 1, appliesTo: Obligation['appliesTo'] = { kind: 'all' }): Obligation {
-  return { id, planId: 1, activityCode: code.slice(0, 3), code, title: { zh: code, en: code }, description: null, kind: 'report', paperKinds: [], appliesTo, due, weight, position: id };
+  return anObligation(id, code, due, { weight, appliesTo });
 }
 
 function report(branchId: number, obligationId: number, status: Report['status'], onTime = true): Report {

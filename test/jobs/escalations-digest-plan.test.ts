@@ -3,15 +3,13 @@ import { createWorkCalendar } from '../../src/domain/calendar.js';
 import { buildDigest } from '../../src/domain/digest.js';
 import { planEscalations } from '../../src/domain/escalations.js';
 import type { ScheduleData } from '../../src/domain/reminders.js';
-import type { Obligation } from '../../src/domain/types.js';
 import { digestMessages } from '../../src/ui/digest.js';
 import { escalationMessages } from '../../src/ui/escalation.js';
 import { validateBlockKit } from '../slack/block-kit-limits.js';
+import { anObligation } from '../helpers/fixtures.js';
 
 const cal = createWorkCalendar();
-const ob = (id: number, code: string, due: string): Obligation => ({
-  id, planId: 1, activityCode: 'A', code, title: { zh: code, en: code }, description: null, kind: 'report', paperKinds: [], appliesTo: { kind: 'all' }, due, weight: 1, position: id,
-});
+const ob = anObligation;
 
 function roster(n: number): ScheduleData {
   const branches = Array.from({ length: n }, (_, i) => ({ id: i + 1, code: `B${String(i + 1).padStart(3, '0')}`, name: `第${i + 1}支部`, category: (['primary', 'secondary', 'kindergarten'] as const)[i % 3]! }));

@@ -2,27 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createWorkCalendar } from '../../src/domain/calendar.js';
 import { planReminders, type ReminderPlanInput, type ScheduleData } from '../../src/domain/reminders.js';
 import { DEFAULT_STAGES } from '../../src/domain/stages.js';
-import type { Obligation } from '../../src/domain/types.js';
+import { anObligation } from '../helpers/fixtures.js';
 
 const cal = createWorkCalendar();
 
-function ob(id: number, code: string, due: string, extra: Partial<Obligation> = {}): Obligation {
-  return {
-    id,
-    planId: 1,
-    activityCode: code.slice(0, 3),
-    code,
-    title: { zh: `任务${code}`, en: `Task ${code}` },
-    description: null,
-    kind: 'report',
-    paperKinds: [],
-    appliesTo: { kind: 'all' },
-    due,
-    weight: 1,
-    position: id,
-    ...extra,
-  };
-}
+const ob = anObligation;
 
 function data(over: Partial<ScheduleData> = {}): ScheduleData {
   return {
