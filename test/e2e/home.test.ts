@@ -3,6 +3,7 @@ import { listAudit } from '../../db/queries/audit.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { branchId, obligationId, personId as personIdIn } from '../helpers/db.js';
 import { lastView } from '../helpers/views.js';
+import { putReport } from '../helpers/leaders.js';
 
 const SECRETARY = 'U0SEC00001'; // 王建国, secretary of YQ-ZX1, school cadre
 const OTHER_SECRETARY = 'U0SEC00002'; // 刘芳, YQ-ZX2
@@ -36,26 +37,7 @@ function home(user: string) {
 }
 
 async function addReport(branch: string, obligation: string, status: 'submitted' | 'accepted') {
-  await bot.ctx.db
-    .insertInto('reports')
-    .values({
-      obligation_id: await id('obligations', obligation),
-      branch_id: await id('branches', branch),
-      status,
-      held_on: '2011-05-01',
-      participants: 10,
-      summary: 's',
-      evidence: '[]',
-      submitted_by: await personId(SECRETARY),
-      submitted_at: '2011-05-02T02:00:00.000Z',
-      on_time: 1,
-      reviewed_by: null,
-      reviewed_at: null,
-      review_comment: null,
-      version: 1,
-      submission_key: null,
-    })
-    .execute();
+  await putReport(bot.ctx.db, { branch, obligation, status });
 }
 
 describe('the App Home by role', () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { branchId, obligationId, personId as personIdIn } from '../helpers/db.js';
+import { putReport } from '../helpers/leaders.js';
 
 const SECRETARY = 'U0SEC00001'; // 王建国, secretary of YQ-ZX1 (secondary), school cadre
 const TWO_BRANCHES = 'U0SEC00004'; // 周敏, secretary of YQ-XX2 and YQ-XX3
@@ -30,26 +31,7 @@ async function progress(user: string, text = '') {
 }
 
 async function addReport(branch: string, obligation: string, status: 'submitted' | 'accepted' | 'returned', onTime = true) {
-  await bot.ctx.db
-    .insertInto('reports')
-    .values({
-      obligation_id: await id('obligations', obligation),
-      branch_id: await id('branches', branch),
-      status,
-      held_on: '2011-05-01',
-      participants: 10,
-      summary: 's',
-      evidence: '[]',
-      submitted_by: await personId(SECRETARY),
-      submitted_at: '2011-05-02T02:00:00.000Z',
-      on_time: onTime ? 1 : 0,
-      reviewed_by: null,
-      reviewed_at: null,
-      review_comment: null,
-      version: 1,
-      submission_key: null,
-    })
-    .execute();
+  await putReport(bot.ctx.db, { branch, obligation, status, onTime });
 }
 
 async function addBranches(n: number, category = 'primary', prefix = 'GEN'): Promise<number[]> {
