@@ -22,7 +22,11 @@ const WARMUP = 30;
 const LEADER_SAMPLES = 40;
 
 async function startChild(script: string, args: string[]): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'commands', script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'commands', script), ...args],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const lines = createInterface({ input: child.stdout! });
   const port = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -49,8 +53,13 @@ async function roundTrip(fake: FakeSlack, target: Target, command: string, user:
     (calls) => ({ answered: performance.now() - t0, received: calls[seen]!.receivedAt - t0 }),
     () => {
       // The fake's own message lists every call of the run; say only what this request got.
-      const got = fake.callsTo('response_url').slice(answered).map((c) => JSON.stringify(c.args.text ?? '').slice(0, 120));
-      throw new Error(`${target.name} ${command} ${text} from ${user}: no ${method} within 10 s${got.length ? `; it answered ${got.join(', ')}` : ''}`);
+      const got = fake
+        .callsTo('response_url')
+        .slice(answered)
+        .map((c) => JSON.stringify(c.args.text ?? '').slice(0, 120));
+      throw new Error(
+        `${target.name} ${command} ${text} from ${user}: no ${method} within 10 s${got.length ? `; it answered ${got.join(', ')}` : ''}`,
+      );
     },
   );
   const res = await target.driver.command({ command, text, user_id: user });
@@ -89,14 +98,25 @@ async function main() {
   const seeded = await seed(file);
   const fake = await startFakeSlack({ triggerTtlMs: 0 });
   const children: ChildProcess[] = [];
-  const driverFor = (baseUrl: string) => new SlackDriver({ baseUrl, signingSecret: BENCH_SIGNING_SECRET, responseUrlBase: fake.responseUrlBase, teamId: fake.teamId, botUserId: fake.botUserId, botId: fake.botId, apiAppId: fake.appId });
+  const driverFor = (baseUrl: string) =>
+    new SlackDriver({
+      baseUrl,
+      signingSecret: BENCH_SIGNING_SECRET,
+      responseUrlBase: fake.responseUrlBase,
+      teamId: fake.teamId,
+      botUserId: fake.botUserId,
+      botId: fake.botId,
+      apiAppId: fake.appId,
+    });
   const start = async (name: AppName, script: string, args: string[]): Promise<Target> => {
     const { child, baseUrl } = await startChild(script, args);
     children.push(child);
     return { name, driver: driverFor(baseUrl) };
   };
   const commands = ['/report', '/progress'] as const;
-  const results: Record<string, Record<AppName, Sample[]>> = Object.fromEntries([...commands, '/progress all'].map((c) => [c, { bot: [], bare: [], echo: [] }]));
+  const results: Record<string, Record<AppName, Sample[]>> = Object.fromEntries(
+    [...commands, '/progress all'].map((c) => [c, { bot: [], bare: [], echo: [] }]),
+  );
   const userAt = (i: number) => secretaryId(seeded.withOpenTasks[(i * 37) % seeded.withOpenTasks.length]!);
   try {
     const bot = await start('bot', 'bot-server.ts', [file, fake.apiUrl, NOW]);
@@ -130,11 +150,15 @@ async function main() {
   // Only the answers were expected: a users.info or views.publish here would be a Slack round trip
   // the bare app does not make.
   const othersCount = new Map<string, number>();
-  for (const c of fake.calls) if (c.method !== 'views.open' && c.method !== 'response_url') othersCount.set(c.method, (othersCount.get(c.method) ?? 0) + 1);
+  for (const c of fake.calls)
+    if (c.method !== 'views.open' && c.method !== 'response_url')
+      othersCount.set(c.method, (othersCount.get(c.method) ?? 0) + 1);
   const others = [...othersCount].map(([m, n]) => `${m} ×${n}`);
   // Each app has its own token (the payload control sends copies of the bot's modal under its own).
   const botModals = fake.callsTo('views.open').filter((c) => c.token === 'xoxb-bench');
-  const allReportModals = botModals.length > 0 && botModals.every((c) => (c.args.view as { callback_id?: string }).callback_id === 'report_submit');
+  const allReportModals =
+    botModals.length > 0 &&
+    botModals.every((c) => (c.args.view as { callback_id?: string }).callback_id === 'report_submit');
   const of = (command: string, app: AppName, clock: keyof Sample) => stats(results[command]![app].map((s) => s[clock]));
   const table = (clock: keyof Sample) => {
     const rows = ['| command | app | p50 | p90 | p99 |', '|---|---|---|---|---|'];
@@ -144,7 +168,10 @@ async function main() {
         if (results[command]![app].length === 0) continue;
         const x = of(command, app, clock);
         rows.push(`| \`${command}\` | ${app} | ${ms(x.p50)} | ${ms(x.p90)} | ${ms(x.p99)} |`);
-        if (app !== 'bare') rows.push(`| \`${command}\` | **${app} ÷ bare** | **${ratio(x.p50, base.p50)}** | **${ratio(x.p90, base.p90)}** | ${ratio(x.p99, base.p99)} |`);
+        if (app !== 'bare')
+          rows.push(
+            `| \`${command}\` | **${app} ÷ bare** | **${ratio(x.p50, base.p50)}** | **${ratio(x.p90, base.p90)}** | ${ratio(x.p99, base.p99)} |`,
+          );
       }
     }
     return rows;
@@ -170,7 +197,7 @@ async function main() {
     'Targets (p99 is reported, not judged):',
     ...verdicts('answered'),
     `- \`/progress all\` (a leader's summary over all ${BRANCHES} branches, ${LEADER_SAMPLES} samples against the bare \`/progress\`) is shown for information; the issue sets no target for it.`,
-    '- `echo ÷ bare` is what the size of the bot\'s answers costs by itself (its serialising in the app, its parsing and Block Kit checks in the fake Slack); `bot ÷ echo` is what the bot\'s own work adds.',
+    "- `echo ÷ bare` is what the size of the bot's answers costs by itself (its serialising in the app, its parsing and Block Kit checks in the fake Slack); `bot ÷ echo` is what the bot's own work adds.",
     '',
     "The same requests timed only to the fake Slack having the whole request, before it parses and checks it (the fake's own work, in this benchmark's process, left out):",
     '',

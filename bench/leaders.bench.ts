@@ -42,39 +42,122 @@ async function seed(db: DB): Promise<{ reports: number; exemptions: number; exte
 
   const obligations = await listObligations(db, planId);
   const branches = await db.selectFrom('branches').select(['id', 'category']).execute();
-  const secretaries = new Map((await db.selectFrom('branch_secretaries').select(['branch_id', 'person_id']).execute()).map((r) => [r.branch_id, r.person_id]));
-  const leader = (await db.selectFrom('people').select('id').where('slack_user_id', '=', 'UBL0').executeTakeFirstOrThrow()).id;
+  const secretaries = new Map(
+    (await db.selectFrom('branch_secretaries').select(['branch_id', 'person_id']).execute()).map((r) => [
+      r.branch_id,
+      r.person_id,
+    ]),
+  );
+  const leader = (
+    await db.selectFrom('people').select('id').where('slack_user_id', '=', 'UBL0').executeTakeFirstOrThrow()
+  ).id;
   const rnd = prng(2011);
   const reports: Insertable<ReportTable>[] = [];
-  const exemptions: { obligation_id: number; branch_id: number; reason: string; granted_by: number; granted_at: string; revoked_at: null }[] = [];
-  const extensions: { obligation_id: number; branch_id: number; requested_by: number; requested_at: string; new_due: string; reason: string; status: 'approved'; decided_by: number; decided_at: string; decision_comment: null; submission_key: null }[] = [];
+  const exemptions: {
+    obligation_id: number;
+    branch_id: number;
+    reason: string;
+    granted_by: number;
+    granted_at: string;
+    revoked_at: null;
+  }[] = [];
+  const extensions: {
+    obligation_id: number;
+    branch_id: number;
+    requested_by: number;
+    requested_at: string;
+    new_due: string;
+    reason: string;
+    status: 'approved';
+    decided_by: number;
+    decided_at: string;
+    decision_comment: null;
+    submission_key: null;
+  }[] = [];
   for (const b of branches) {
     for (const ob of obligations) {
       if (!appliesToBranch(ob, b.category as Category)) continue;
       const roll = rnd();
       if (roll < 0.02) {
-        exemptions.push({ obligation_id: ob.id, branch_id: b.id, reason: '合并办学', granted_by: leader, granted_at: at.toISOString(), revoked_at: null });
+        exemptions.push({
+          obligation_id: ob.id,
+          branch_id: b.id,
+          reason: '合并办学',
+          granted_by: leader,
+          granted_at: at.toISOString(),
+          revoked_at: null,
+        });
         continue;
       }
       if (roll < 0.04) {
-        extensions.push({ obligation_id: ob.id, branch_id: b.id, requested_by: secretaries.get(b.id)!, requested_at: at.toISOString(), new_due: '2011-12-25', reason: '延期', status: 'approved', decided_by: leader, decided_at: at.toISOString(), decision_comment: null, submission_key: null });
+        extensions.push({
+          obligation_id: ob.id,
+          branch_id: b.id,
+          requested_by: secretaries.get(b.id)!,
+          requested_at: at.toISOString(),
+          new_due: '2011-12-25',
+          reason: '延期',
+          status: 'approved',
+          decided_by: leader,
+          decided_at: at.toISOString(),
+          decision_comment: null,
+          submission_key: null,
+        });
       }
       if (rnd() > 0.9) continue;
       const status = rnd() < 0.7 ? ('accepted' as const) : rnd() < 0.9 ? ('submitted' as const) : ('returned' as const);
-      reports.push(generatedReport(rnd, { obligation: ob, branchId: b.id, submittedBy: secretaries.get(b.id)!, status }));
+      reports.push(
+        generatedReport(rnd, { obligation: ob, branchId: b.id, submittedBy: secretaries.get(b.id)!, status }),
+      );
     }
   }
   const papers = [...secretaries.values()].map((author, i) => ({
-    plan_id: planId, author_id: author, kind: 'party_paper', title: `论文${i}`, abstract: '摘要', link: null, file_id: null, file_permalink: null, coauthors: '[]',
-    status: 'submitted' as const, excellent: 0 as const, submitted_at: '2011-11-01T02:00:00.000Z', on_time: 1 as const, reviewed_by: null, reviewed_at: null, review_comment: null, submission_key: null,
+    plan_id: planId,
+    author_id: author,
+    kind: 'party_paper',
+    title: `论文${i}`,
+    abstract: '摘要',
+    link: null,
+    file_id: null,
+    file_permalink: null,
+    coauthors: '[]',
+    status: 'submitted' as const,
+    excellent: 0 as const,
+    submitted_at: '2011-11-01T02:00:00.000Z',
+    on_time: 1 as const,
+    reviewed_by: null,
+    reviewed_at: null,
+    review_comment: null,
+    submission_key: null,
   }));
   await db.transaction().execute(async (trx) => {
-    for (let i = 0; i < reports.length; i += 500) await trx.insertInto('reports').values(reports.slice(i, i + 500)).execute();
-    for (let i = 0; i < exemptions.length; i += 500) await trx.insertInto('exemptions').values(exemptions.slice(i, i + 500)).execute();
-    for (let i = 0; i < extensions.length; i += 500) await trx.insertInto('extensions').values(extensions.slice(i, i + 500)).execute();
-    for (let i = 0; i < papers.length; i += 500) await trx.insertInto('papers').values(papers.slice(i, i + 500)).execute();
+    for (let i = 0; i < reports.length; i += 500)
+      await trx
+        .insertInto('reports')
+        .values(reports.slice(i, i + 500))
+        .execute();
+    for (let i = 0; i < exemptions.length; i += 500)
+      await trx
+        .insertInto('exemptions')
+        .values(exemptions.slice(i, i + 500))
+        .execute();
+    for (let i = 0; i < extensions.length; i += 500)
+      await trx
+        .insertInto('extensions')
+        .values(extensions.slice(i, i + 500))
+        .execute();
+    for (let i = 0; i < papers.length; i += 500)
+      await trx
+        .insertInto('papers')
+        .values(papers.slice(i, i + 500))
+        .execute();
   });
-  return { reports: reports.length, exemptions: exemptions.length, extensions: extensions.length, papers: papers.length };
+  return {
+    reports: reports.length,
+    exemptions: exemptions.length,
+    extensions: extensions.length,
+    papers: papers.length,
+  };
 }
 
 function summary(samples: number[]) {
@@ -105,11 +188,27 @@ for (let i = 0; i < RUNS; i++) {
   // The database work of one /rankings: the plan's data, this month's snapshot check, last month's snapshot.
   const [tDb, [data, previous]] = await time(async () => {
     const d = await loadRankingData(db, plan);
-    await ensureMonthlySnapshot(db, plan, NOW, i === 0 ? rankBranches(rankingInput(d, plan, today, 'year')) : undefined);
+    await ensureMonthlySnapshot(
+      db,
+      plan,
+      NOW,
+      i === 0 ? rankBranches(rankingInput(d, plan, today, 'year')) : undefined,
+    );
     return [d, await previousSnapshot(db, plan.id, monthOf(today))] as const;
   });
   const [tDomain, ranked] = await time(() => rankBranches(rankingInput(data, plan, today, 'year')));
-  const [tRender] = await time(() => rankingBlocks({ locale: 'zh-CN', rows: ranked, category: null, period: 'year', mode: 'running', today, rules: { onTime: 1, late: 0.5 }, previous }));
+  const [tRender] = await time(() =>
+    rankingBlocks({
+      locale: 'zh-CN',
+      rows: ranked,
+      category: null,
+      period: 'year',
+      mode: 'running',
+      today,
+      rules: { onTime: 1, late: 0.5 },
+      previous,
+    }),
+  );
   if (i > 0) {
     dbWork.push(tDb);
     domain.push(tDomain);
@@ -153,6 +252,6 @@ console.log(
     `| export: tables and XLSX (${(bytes / 1024).toFixed(0)} KiB) | ${ms(eBuild.median)} | ${ms(eBuild.worst)} | – | – |`,
     `| export: total | ${ms(eTotal.median)} | ${ms(eTotal.worst)} | 2000 ms | ${(eTotal.median / 2000).toFixed(2)} |`,
     '',
-    `The database work of /rankings is ${(rDb.median / (rDb.median + rDomain.median + rRender.median) * 100).toFixed(0)}% of its server time; the export spends ${(eBuild.median / eTotal.median * 100).toFixed(0)}% writing the workbook.`,
+    `The database work of /rankings is ${((rDb.median / (rDb.median + rDomain.median + rRender.median)) * 100).toFixed(0)}% of its server time; the export spends ${((eBuild.median / eTotal.median) * 100).toFixed(0)}% writing the workbook.`,
   ].join('\n'),
 );

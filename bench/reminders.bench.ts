@@ -22,7 +22,18 @@ import { appliesToBranch, type Category } from '../src/domain/types.js';
 import { loadPlan, loadRoster, prng } from './seed-common.js';
 
 const BRANCHES = 10_000;
-const CATEGORIES: Category[] = ['primary', 'primary', 'secondary', 'kindergarten', 'vocational', 'adult', 'unit', 'primary', 'secondary', 'office'];
+const CATEGORIES: Category[] = [
+  'primary',
+  'primary',
+  'secondary',
+  'kindergarten',
+  'vocational',
+  'adult',
+  'unit',
+  'primary',
+  'secondary',
+  'office',
+];
 
 async function seed(file: string): Promise<void> {
   const db = openDatabase(file);
@@ -34,14 +45,21 @@ async function seed(file: string): Promise<void> {
     const code = `B${String(i).padStart(5, '0')}`;
     const category = CATEGORIES[i % CATEGORIES.length]!;
     lines.push(`${code},支部${i},${category},US${String(i).padStart(6, '0')},书记${i},secretary,school_cadre`);
-    lines.push(`${code},支部${i},${category},UM${String(i).padStart(6, '0')},干部${i},member,${i % 50 === 0 ? 'division_leader' : 'school_cadre'}`);
+    lines.push(
+      `${code},支部${i},${category},UM${String(i).padStart(6, '0')},干部${i},member,${i % 50 === 0 ? 'division_leader' : 'school_cadre'}`,
+    );
   }
   await loadRoster(db, lines.join('\n'), at);
 
   const obligations = await listObligations(db, planId);
   const branches = await db.selectFrom('branches').select(['id', 'category']).execute();
   const people = await db.selectFrom('people').select(['id', 'branch_id']).execute();
-  const secretaryOf = new Map((await db.selectFrom('branch_secretaries').select(['branch_id', 'person_id']).execute()).map((r) => [r.branch_id, r.person_id]));
+  const secretaryOf = new Map(
+    (await db.selectFrom('branch_secretaries').select(['branch_id', 'person_id']).execute()).map((r) => [
+      r.branch_id,
+      r.person_id,
+    ]),
+  );
   const rnd = prng(2011);
   const reports: Insertable<ReportTable>[] = [];
   const extensions: Insertable<ExtensionTable>[] = [];
@@ -52,28 +70,102 @@ async function seed(file: string): Promise<void> {
       const roll = rnd();
       if (roll < 0.55) {
         reports.push({
-          obligation_id: ob.id, branch_id: b.id, status: rnd() < 0.9 ? ('accepted' as const) : ('returned' as const), held_on: ob.due, participants: 20,
-          summary: '按要求开展了活动。', evidence: '[]', submitted_by: secretaryOf.get(b.id)!, submitted_at: `${ob.due}T02:00:00.000Z`,
-          on_time: 1 as const, reviewed_by: null, reviewed_at: null, review_comment: null, version: 1,
+          obligation_id: ob.id,
+          branch_id: b.id,
+          status: rnd() < 0.9 ? ('accepted' as const) : ('returned' as const),
+          held_on: ob.due,
+          participants: 20,
+          summary: '按要求开展了活动。',
+          evidence: '[]',
+          submitted_by: secretaryOf.get(b.id)!,
+          submitted_at: `${ob.due}T02:00:00.000Z`,
+          on_time: 1 as const,
+          reviewed_by: null,
+          reviewed_at: null,
+          review_comment: null,
+          version: 1,
         });
       } else if (roll < 0.58) {
-        extensions.push({ obligation_id: ob.id, branch_id: b.id, requested_by: secretaryOf.get(b.id)!, requested_at: '2011-05-01T00:00:00.000Z', new_due: addDays(ob.due, 14), reason: '延期', status: 'approved' as const, decided_by: null, decided_at: '2011-05-02T00:00:00.000Z', decision_comment: null });
+        extensions.push({
+          obligation_id: ob.id,
+          branch_id: b.id,
+          requested_by: secretaryOf.get(b.id)!,
+          requested_at: '2011-05-01T00:00:00.000Z',
+          new_due: addDays(ob.due, 14),
+          reason: '延期',
+          status: 'approved' as const,
+          decided_by: null,
+          decided_at: '2011-05-02T00:00:00.000Z',
+          decision_comment: null,
+        });
       } else if (roll < 0.59) {
-        exemptions.push({ obligation_id: ob.id, branch_id: b.id, reason: '不适用', granted_by: secretaryOf.get(b.id)!, granted_at: '2011-05-01T00:00:00.000Z', revoked_at: null });
+        exemptions.push({
+          obligation_id: ob.id,
+          branch_id: b.id,
+          reason: '不适用',
+          granted_by: secretaryOf.get(b.id)!,
+          granted_at: '2011-05-01T00:00:00.000Z',
+          revoked_at: null,
+        });
       }
     }
   }
-  const papers = people.filter((_, i) => i % 3 === 0).map((p) => ({
-    plan_id: planId, author_id: p.id, kind: 'party_paper', title: '论文', abstract: '摘要', link: null, file_id: null, file_permalink: null, coauthors: '[]',
-    status: 'submitted' as const, excellent: 0 as const, submitted_at: '2011-09-01T00:00:00.000Z', on_time: 1 as const, reviewed_by: null, reviewed_at: null, review_comment: null, submission_key: null,
-  }));
-  const snoozes = [...secretaryOf.entries()].filter((_, i) => i % 20 === 0).map(([branchId, personId]) => ({ person_id: personId, obligation_id: obligations[0]!.id, branch_id: branchId, until_date: '2011-12-31', created_at: '2011-05-01T00:00:00.000Z' }));
+  const papers = people
+    .filter((_, i) => i % 3 === 0)
+    .map((p) => ({
+      plan_id: planId,
+      author_id: p.id,
+      kind: 'party_paper',
+      title: '论文',
+      abstract: '摘要',
+      link: null,
+      file_id: null,
+      file_permalink: null,
+      coauthors: '[]',
+      status: 'submitted' as const,
+      excellent: 0 as const,
+      submitted_at: '2011-09-01T00:00:00.000Z',
+      on_time: 1 as const,
+      reviewed_by: null,
+      reviewed_at: null,
+      review_comment: null,
+      submission_key: null,
+    }));
+  const snoozes = [...secretaryOf.entries()]
+    .filter((_, i) => i % 20 === 0)
+    .map(([branchId, personId]) => ({
+      person_id: personId,
+      obligation_id: obligations[0]!.id,
+      branch_id: branchId,
+      until_date: '2011-12-31',
+      created_at: '2011-05-01T00:00:00.000Z',
+    }));
   await db.transaction().execute(async (trx) => {
-    for (let i = 0; i < reports.length; i += 400) await trx.insertInto('reports').values(reports.slice(i, i + 400)).execute();
-    for (let i = 0; i < extensions.length; i += 400) await trx.insertInto('extensions').values(extensions.slice(i, i + 400)).execute();
-    for (let i = 0; i < exemptions.length; i += 400) await trx.insertInto('exemptions').values(exemptions.slice(i, i + 400)).execute();
-    for (let i = 0; i < papers.length; i += 400) await trx.insertInto('papers').values(papers.slice(i, i + 400)).execute();
-    for (let i = 0; i < snoozes.length; i += 400) await trx.insertInto('snoozes').values(snoozes.slice(i, i + 400)).execute();
+    for (let i = 0; i < reports.length; i += 400)
+      await trx
+        .insertInto('reports')
+        .values(reports.slice(i, i + 400))
+        .execute();
+    for (let i = 0; i < extensions.length; i += 400)
+      await trx
+        .insertInto('extensions')
+        .values(extensions.slice(i, i + 400))
+        .execute();
+    for (let i = 0; i < exemptions.length; i += 400)
+      await trx
+        .insertInto('exemptions')
+        .values(exemptions.slice(i, i + 400))
+        .execute();
+    for (let i = 0; i < papers.length; i += 400)
+      await trx
+        .insertInto('papers')
+        .values(papers.slice(i, i + 400))
+        .execute();
+    for (let i = 0; i < snoozes.length; i += 400)
+      await trx
+        .insertInto('snoozes')
+        .values(snoozes.slice(i, i + 400))
+        .execute();
   });
   await db.destroy();
 }
@@ -83,18 +175,29 @@ if (process.argv[2] === '--seed') {
   process.exit(0);
 }
 
-
 /** One run in this process, fresh: prints its timings and the process's peak memory as JSON. */
 async function measure(file: string, today: string, last: string): Promise<void> {
   const db = openDatabase(file);
   const plan = (await findPlanByYear(db, 2011))!;
   const calendar = createWorkCalendar(plan.settings.calendar);
-  const stages = { daysBefore: plan.settings.reminders.days_before, onDue: true, overdueEvery: plan.settings.reminders.overdue_every };
+  const stages = {
+    daysBefore: plan.settings.reminders.days_before,
+    onDue: true,
+    overdueEvery: plan.settings.reminders.overdue_every,
+  };
   const baselineMb = process.memoryUsage().rss / 1048576;
   const t0 = performance.now();
   const data = await loadScheduleData(db, plan.id, today);
   const t1 = performance.now();
-  const result = planReminders({ data, calendar, stages, planStarts: plan.starts, planEnds: plan.ends, today, lastRunDate: last });
+  const result = planReminders({
+    data,
+    calendar,
+    stages,
+    planStarts: plan.starts,
+    planEnds: plan.ends,
+    today,
+    lastRunDate: last,
+  });
   const t2 = performance.now();
   if (result.status !== 'planned') throw new Error(`${today}: ${result.reason}`);
   const out = {
@@ -118,11 +221,18 @@ if (process.argv[2] === '--measure') {
 }
 
 const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pacesetter-bench-')), 'bench.db');
-const seeded = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--seed', file], { stdio: 'inherit' });
+const seeded = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--seed', file], {
+  stdio: 'inherit',
+});
 if (seeded.status !== 0) throw new Error('seeding failed');
 
 // A day before many deadlines, a deadline day, the day after National Day (a long window), and late in the year.
-const days: [string, string][] = [['2011-06-16', '2011-06-15'], ['2011-06-30', '2011-06-29'], ['2011-10-08', '2011-09-30'], ['2011-11-30', '2011-11-29']];
+const days: [string, string][] = [
+  ['2011-06-16', '2011-06-15'],
+  ['2011-06-30', '2011-06-29'],
+  ['2011-10-08', '2011-09-30'],
+  ['2011-11-30', '2011-11-29'],
+];
 const rows: string[] = [];
 let worstTotal = 0;
 let worstPlan = 0;
@@ -130,15 +240,30 @@ let maxRssMb = 0;
 let maxBaseline = 0;
 let maxHeap = 0;
 for (const [today, last] of days) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--measure', file, today, last], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--measure', file, today, last], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (run.status !== 0) throw new Error(`measuring ${today} failed`);
-  const m = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { branches: number; reports: number; load: number; plan: number; dms: number; items: number; rssMb: number; baselineMb: number; heapMb: number };
+  const m = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as {
+    branches: number;
+    reports: number;
+    load: number;
+    plan: number;
+    dms: number;
+    items: number;
+    rssMb: number;
+    baselineMb: number;
+    heapMb: number;
+  };
   maxBaseline = Math.max(maxBaseline, m.baselineMb);
   maxHeap = Math.max(maxHeap, m.heapMb);
   worstTotal = Math.max(worstTotal, m.load + m.plan);
   worstPlan = Math.max(worstPlan, m.plan);
   maxRssMb = Math.max(maxRssMb, m.rssMb);
-  rows.push(`| ${today} (since ${last}) | ${m.branches} | ${m.reports} | ${m.load.toFixed(0)} ms | ${m.plan.toFixed(0)} ms | ${(m.load + m.plan).toFixed(0)} ms | ${m.rssMb.toFixed(0)} MB (${(m.rssMb - m.baselineMb).toFixed(0)} MB over start, heap ${m.heapMb.toFixed(0)} MB) | ${m.dms} | ${m.items} |`);
+  rows.push(
+    `| ${today} (since ${last}) | ${m.branches} | ${m.reports} | ${m.load.toFixed(0)} ms | ${m.plan.toFixed(0)} ms | ${(m.load + m.plan).toFixed(0)} ms | ${m.rssMb.toFixed(0)} MB (${(m.rssMb - m.baselineMb).toFixed(0)} MB over start, heap ${m.heapMb.toFixed(0)} MB) | ${m.dms} | ${m.items} |`,
+  );
 }
 
 console.log(`## Reminders: planning a run for ${BRANCHES.toLocaleString('en')} branches

@@ -20,7 +20,11 @@ const sections: string[] = [];
 let failed = false;
 for (const file of files) {
   console.log(`running ${file} …`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, file)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, file)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (run.status !== 0) {
     failed = true;
     sections.push(`## ${file}\n\nFAILED (exit ${run.status}).\n`);

@@ -23,7 +23,12 @@ export function prng(seed: number) {
  */
 export function generatedReport(
   rnd: () => number,
-  input: { obligation: Pick<Obligation, 'id' | 'due'>; branchId: number; submittedBy: number; status: 'accepted' | 'submitted' | 'returned' },
+  input: {
+    obligation: Pick<Obligation, 'id' | 'due'>;
+    branchId: number;
+    submittedBy: number;
+    status: 'accepted' | 'submitted' | 'returned';
+  },
 ): Insertable<ReportTable> {
   const { obligation: ob, branchId } = input;
   return {

@@ -20,8 +20,16 @@ import { drainOutbox, type OutboxPayload } from '../src/outbox.js';
 import { freshDb } from '../test/helpers/db.js';
 
 /** The fake Slack in a child process (bench/sending/fake-server.ts), with its rate limits on. */
-async function startRemoteFake(): Promise<{ apiUrl: string; stats(): Promise<{ texts: string[]; rateLimited: number }>; close(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'sending', 'fake-server.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startRemoteFake(): Promise<{
+  apiUrl: string;
+  stats(): Promise<{ texts: string[]; rateLimited: number }>;
+  close(): void;
+}> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'sending', 'fake-server.ts')],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const firstLine = await new Promise<string>((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
     lines.once('line', resolve);
@@ -53,16 +61,42 @@ const scenarios: Scenario[] = [
 async function run(s: Scenario): Promise<string> {
   const fake = await startRemoteFake();
   const { db, file } = await freshDb();
-  const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench', SLACK_API_URL: fake.apiUrl, DATABASE_URL: file, LOG_LEVEL: 'silent' });
-  const ctx: AppContext = { db, config, clock: systemClock, logger: createLogger('silent'), slack: new WebClient('xoxb-bench', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } }) };
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: 'bench',
+    SLACK_API_URL: fake.apiUrl,
+    DATABASE_URL: file,
+    LOG_LEVEL: 'silent',
+  });
+  const ctx: AppContext = {
+    db,
+    config,
+    clock: systemClock,
+    logger: createLogger('silent'),
+    slack: new WebClient('xoxb-bench', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } }),
+  };
   const rows: NewOutboxRow[] = [];
   for (let p = 0; p < s.people; p++) {
     for (let m = 0; m < s.perPerson; m++) {
-      rows.push({ job: 'bench', key: `dm:${p}:${m}`, recipient: `UB${String(p).padStart(6, '0')}`, payload: { kind: 'message', text: `dm ${p} ${m}` } satisfies OutboxPayload });
+      rows.push({
+        job: 'bench',
+        key: `dm:${p}:${m}`,
+        recipient: `UB${String(p).padStart(6, '0')}`,
+        payload: { kind: 'message', text: `dm ${p} ${m}` } satisfies OutboxPayload,
+      });
     }
   }
   for (let m = 0; m < s.channelMessages; m++) {
-    rows.push({ job: 'bench', key: `ch:${m}`, recipient: 'C0BENCH', payload: { kind: 'message', text: `channel ${m}`, ...(m > 0 ? { threadOf: 'ch:0' } : {}) } satisfies OutboxPayload });
+    rows.push({
+      job: 'bench',
+      key: `ch:${m}`,
+      recipient: 'C0BENCH',
+      payload: {
+        kind: 'message',
+        text: `channel ${m}`,
+        ...(m > 0 ? { threadOf: 'ch:0' } : {}),
+      } satisfies OutboxPayload,
+    });
   }
   await enqueue(db, rows, new Date());
   const t0 = performance.now();

@@ -40,7 +40,10 @@ export function register(router: Router, ctx: AppContext): void {
     const value = ReportButtonSchema.safeParse(safeJson('value' in action ? action.value : undefined));
     const refuse = async (text: string) => {
       if (!(await sink.abandon(messageModal('Pacesetter', text, t(locale, 'report.modal.close'))))) {
-        await client.views.open({ trigger_id: body.trigger_id, view: messageModal('Pacesetter', text, t(locale, 'report.modal.close')) });
+        await client.views.open({
+          trigger_id: body.trigger_id,
+          view: messageModal('Pacesetter', text, t(locale, 'report.modal.close')),
+        });
       }
     };
     if (!person) {
@@ -57,6 +60,13 @@ export function register(router: Router, ctx: AppContext): void {
       await refuse(t(locale, 'common.forbidden'));
       return;
     }
-    await showReportModal(ctx, { person, locale, branchId: value.data.b, obligationId: value.data.o, sink, say: actionReply(client, body, respond) });
+    await showReportModal(ctx, {
+      person,
+      locale,
+      branchId: value.data.b,
+      obligationId: value.data.o,
+      sink,
+      say: actionReply(client, body, respond),
+    });
   });
 }

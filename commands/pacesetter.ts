@@ -37,7 +37,10 @@ import {
 } from '../src/ui/notice.js';
 
 /** What the notice modal carries between opening, redrafting and publishing; checked on every use. */
-const NoticeMetadataSchema = z.object({ planId: z.number().int().positive(), rev: z.number().int().min(0).max(10_000) });
+const NoticeMetadataSchema = z.object({
+  planId: z.number().int().positive(),
+  rev: z.number().int().min(0).max(10_000),
+});
 const TitleSchema = z.string().trim().min(1).max(NOTICE_TITLE_MAX);
 const BodySchema = z.string().trim().min(1).max(NOTICE_BODY_MAX);
 const ChannelSchema = z.string().regex(/^[CGD][A-Z0-9]{2,30}$/);
@@ -59,20 +62,46 @@ function safeJson(text: string | undefined): unknown {
 }
 
 /** The notice modal, drafted from the branches overdue by at least `days` days as of now. */
-async function noticeView(ctx: AppContext, plan: Plan, locale: Locale, opts: { days: number; rev: number; channelId: string | null }) {
+async function noticeView(
+  ctx: AppContext,
+  plan: Plan,
+  locale: Locale,
+  opts: { days: number; rev: number; channelId: string | null },
+) {
   const today = localDateOf(ctx.clock.now(), plan.timezone);
   const data = await loadRankingData(ctx.db, plan);
   const overdue = overdueBranches({ ...data, today }, opts.days);
   // A notice is published to everyone: it is drafted in the workspace's language, whatever the leader reads.
   const draft = draftNotice(ctx.config.defaultLocale, overdue, today, opts.days);
-  return noticeModal({ locale, days: opts.days, count: overdue.length, draft, rev: opts.rev, channelId: opts.channelId, privateMetadata: JSON.stringify({ planId: plan.id, rev: opts.rev }) });
+  return noticeModal({
+    locale,
+    days: opts.days,
+    count: overdue.length,
+    draft,
+    rev: opts.rev,
+    channelId: opts.channelId,
+    privateMetadata: JSON.stringify({ planId: plan.id, rev: opts.rev }),
+  });
 }
 
-async function openNoticeModal(ctx: AppContext, client: WebClient, triggerId: string, locale: Locale, days: number, channelId: string | null, say: (text: string) => Promise<unknown>) {
+async function openNoticeModal(
+  ctx: AppContext,
+  client: WebClient,
+  triggerId: string,
+  locale: Locale,
+  days: number,
+  channelId: string | null,
+  say: (text: string) => Promise<unknown>,
+) {
   const opener = modalOpener(client, triggerId);
   const plan = await currentPlan(ctx);
   if (!plan) {
-    if (!(await opener.abandon(messageModal('Pacesetter', t(locale, 'common.no_plan'), t(locale, 'leaders.notice.modal.close'))))) await say(t(locale, 'common.no_plan'));
+    if (
+      !(await opener.abandon(
+        messageModal('Pacesetter', t(locale, 'common.no_plan'), t(locale, 'leaders.notice.modal.close')),
+      ))
+    )
+      await say(t(locale, 'common.no_plan'));
     return;
   }
   await opener.show(await noticeView(ctx, plan, locale, { days, rev: 0, channelId }));
@@ -84,7 +113,13 @@ function helpFor(person: Person, locale: Locale): string {
   return t(locale, 'leaders.help.other');
 }
 
-async function exemptCommand(ctx: AppContext, person: Person, locale: Locale, actor: string, request: Extract<PacesetterRequest, { kind: 'exempt' | 'unexempt' }>): Promise<string> {
+async function exemptCommand(
+  ctx: AppContext,
+  person: Person,
+  locale: Locale,
+  actor: string,
+  request: Extract<PacesetterRequest, { kind: 'exempt' | 'unexempt' }>,
+): Promise<string> {
   const plan = await currentPlan(ctx);
   if (!plan) return t(locale, 'common.no_plan');
   const [branches, obligations] = await Promise.all([listBranches(ctx.db), listObligations(ctx.db, plan.id)]);
@@ -95,15 +130,32 @@ async function exemptCommand(ctx: AppContext, person: Person, locale: Locale, ac
   const params = { branch: branch.name, code: obligation.code, title: pick(obligation.title, locale) };
   const meta = { actor, now: ctx.clock.now() };
   if (request.kind === 'unexempt') {
-    const result = await revokeExemption(ctx.db, { obligationId: obligation.id, branchId: branch.id, reason: request.reason }, meta);
+    const result = await revokeExemption(
+      ctx.db,
+      { obligationId: obligation.id, branchId: branch.id, reason: request.reason },
+      meta,
+    );
     return t(locale, result === 'revoked' ? 'leaders.unexempt.done' : 'leaders.unexempt.not_exempt', params);
   }
   if (!appliesToBranch(obligation, branch.category)) return t(locale, 'leaders.exempt.not_applicable', params);
-  const result = await grantExemption(ctx.db, { obligationId: obligation.id, branchId: branch.id, reason: request.reason, grantedBy: person.id }, meta);
-  return t(locale, result === 'granted' ? 'leaders.exempt.done' : 'leaders.exempt.already', { ...params, reason: escape(request.reason) });
+  const result = await grantExemption(
+    ctx.db,
+    { obligationId: obligation.id, branchId: branch.id, reason: request.reason, grantedBy: person.id },
+    meta,
+  );
+  return t(locale, result === 'granted' ? 'leaders.exempt.done' : 'leaders.exempt.already', {
+    ...params,
+    reason: escape(request.reason),
+  });
 }
 
-async function exportCommand(ctx: AppContext, client: WebClient, userId: string, locale: Locale, year: number | null): Promise<string> {
+async function exportCommand(
+  ctx: AppContext,
+  client: WebClient,
+  userId: string,
+  locale: Locale,
+  year: number | null,
+): Promise<string> {
   const plan = year === null ? await currentPlan(ctx) : await findPlanByYear(ctx.db, year);
   if (!plan) return year === null ? t(locale, 'common.no_plan') : t(locale, 'leaders.export.no_plan', { year });
   const now = ctx.clock.now();
@@ -119,13 +171,25 @@ async function exportCommand(ctx: AppContext, client: WebClient, userId: string,
       file,
       filename,
       title: filename,
-      initial_comment: t(locale, 'leaders.export.comment', { year: plan.year, branches: data.branches.length, reports: data.reports.length, today: data.today }),
+      initial_comment: t(locale, 'leaders.export.comment', {
+        year: plan.year,
+        branches: data.branches.length,
+        reports: data.reports.length,
+        today: data.today,
+      }),
     });
   } catch (err) {
     ctx.logger.warn({ err, user: userId }, 'could not send the export');
     return t(locale, 'leaders.export.failed', { error: slackError(err) });
   }
-  await audit(ctx.db, { at: now, actor: userId, action: 'export.xlsx', subjectType: 'plan', subjectId: plan.id, details: { year: plan.year, filename, bytes: file.length } });
+  await audit(ctx.db, {
+    at: now,
+    actor: userId,
+    action: 'export.xlsx',
+    subjectType: 'plan',
+    subjectId: plan.id,
+    details: { year: plan.year, filename, bytes: file.length },
+  });
   return t(locale, 'leaders.export.sent', { year: plan.year });
 }
 
@@ -140,9 +204,17 @@ export function register(router: Router, ctx: AppContext): void {
       await say(person ? helpFor(person, locale) : t(locale, 'common.not_in_roster'));
       return;
     }
-    const gate = await leaderGate(ctx, client, command.user_id, `command./pacesetter ${request.kind === 'invalid' ? request.usage : request.kind}`, leaderAccess.act, 'leaders.forbidden.leaders_only', {
-      text: (command.text ?? '').slice(0, 100),
-    });
+    const gate = await leaderGate(
+      ctx,
+      client,
+      command.user_id,
+      `command./pacesetter ${request.kind === 'invalid' ? request.usage : request.kind}`,
+      leaderAccess.act,
+      'leaders.forbidden.leaders_only',
+      {
+        text: (command.text ?? '').slice(0, 100),
+      },
+    );
     if (!gate.ok) {
       await say(gate.text);
       return;
@@ -150,16 +222,39 @@ export function register(router: Router, ctx: AppContext): void {
     const { person, locale } = gate;
     switch (request.kind) {
       case 'invalid':
-        await say(t(locale, request.usage === 'export' ? 'leaders.export.usage' : request.usage === 'exempt' ? 'leaders.exempt.usage' : 'leaders.unexempt.usage'));
+        await say(
+          t(
+            locale,
+            request.usage === 'export'
+              ? 'leaders.export.usage'
+              : request.usage === 'exempt'
+                ? 'leaders.exempt.usage'
+                : 'leaders.unexempt.usage',
+          ),
+        );
         return;
       case 'notice':
-        await openNoticeModal(ctx, client, command.trigger_id, locale, NOTICE_DAYS_DEFAULT, command.channel_id.startsWith('D') ? null : command.channel_id, say);
+        await openNoticeModal(
+          ctx,
+          client,
+          command.trigger_id,
+          locale,
+          NOTICE_DAYS_DEFAULT,
+          command.channel_id.startsWith('D') ? null : command.channel_id,
+          say,
+        );
         return;
       case 'notices': {
         const plan = await currentPlan(ctx);
         if (!plan) return void (await say(t(locale, 'common.no_plan')));
         const notices = await listNotices(ctx.db, plan.id, 15);
-        const entries = notices.map((n) => ({ publishedAt: localDateOf(new Date(n.publishedAt), plan.timezone), channelId: n.channelId, title: n.title, branchCount: n.branchCodes.length, minOverdueDays: n.minOverdueDays }));
+        const entries = notices.map((n) => ({
+          publishedAt: localDateOf(new Date(n.publishedAt), plan.timezone),
+          channelId: n.channelId,
+          title: n.title,
+          branchCount: n.branchCodes.length,
+          minOverdueDays: n.minOverdueDays,
+        }));
         await respond({ response_type: 'ephemeral', ...noticeListBlocks(locale, entries) });
         return;
       }
@@ -173,34 +268,56 @@ export function register(router: Router, ctx: AppContext): void {
     }
   });
 
-  router.action<BlockAction<ButtonAction>>(ESCALATION_DRAFT_NOTICE_ACTION, async ({ ack, body, action, client, respond }) => {
-    await ack();
-    const value = EscalationValueSchema.safeParse(safeJson(action.value));
-    const gate = await leaderGate(ctx, client, body.user.id, 'action.escalation_draft_notice', leaderAccess.act, 'leaders.forbidden.leaders_only');
-    const say = async (text: string) => {
-      if (body.response_url) await respond({ response_type: 'ephemeral', replace_original: false, text });
-      else await client.chat.postMessage({ channel: body.user.id, text });
-    };
-    if (!gate.ok) return void (await say(gate.text));
-    const days = value.success ? value.data.minOverdueDays : NOTICE_DAYS_DEFAULT;
-    await openNoticeModal(ctx, client, body.trigger_id, gate.locale, days, null, say);
-  });
+  router.action<BlockAction<ButtonAction>>(
+    ESCALATION_DRAFT_NOTICE_ACTION,
+    async ({ ack, body, action, client, respond }) => {
+      await ack();
+      const value = EscalationValueSchema.safeParse(safeJson(action.value));
+      const gate = await leaderGate(
+        ctx,
+        client,
+        body.user.id,
+        'action.escalation_draft_notice',
+        leaderAccess.act,
+        'leaders.forbidden.leaders_only',
+      );
+      const say = async (text: string) => {
+        if (body.response_url) await respond({ response_type: 'ephemeral', replace_original: false, text });
+        else await client.chat.postMessage({ channel: body.user.id, text });
+      };
+      if (!gate.ok) return void (await say(gate.text));
+      const days = value.success ? value.data.minOverdueDays : NOTICE_DAYS_DEFAULT;
+      await openNoticeModal(ctx, client, body.trigger_id, gate.locale, days, null, say);
+    },
+  );
 
   router.action<BlockAction<ButtonAction>>(NOTICE_REDRAFT_ACTION, async ({ ack, body, client }) => {
     await ack();
     const view = body.view;
-    const gate = await leaderGate(ctx, client, body.user.id, 'action.notice_redraft', leaderAccess.act, 'leaders.forbidden.leaders_only');
+    const gate = await leaderGate(
+      ctx,
+      client,
+      body.user.id,
+      'action.notice_redraft',
+      leaderAccess.act,
+      'leaders.forbidden.leaders_only',
+    );
     const meta = NoticeMetadataSchema.safeParse(safeJson(view?.private_metadata));
     const state = ViewStateSchema.safeParse(view?.state.values ?? {});
     if (!gate.ok || !view || !meta.success || !state.success) {
-      if (gate.ok) await recordRefusal(ctx, { actor: body.user.id, action: 'action.notice_redraft', reason: 'malformed payload' });
+      if (gate.ok)
+        await recordRefusal(ctx, { actor: body.user.id, action: 'action.notice_redraft', reason: 'malformed payload' });
       return;
     }
     const plan = await currentPlan(ctx);
     if (!plan || plan.id !== meta.data.planId) return;
     const days = NoticeDaysSchema.safeParse(fieldOf(state.data, NOTICE_BLOCKS.days)?.value);
     const channel = ChannelSchema.safeParse(fieldOf(state.data, NOTICE_BLOCKS.channel)?.selected_conversation);
-    const next = await noticeView(ctx, plan, gate.locale, { days: days.success ? days.data : NOTICE_DAYS_DEFAULT, rev: meta.data.rev + 1, channelId: channel.success ? channel.data : null });
+    const next = await noticeView(ctx, plan, gate.locale, {
+      days: days.success ? days.data : NOTICE_DAYS_DEFAULT,
+      rev: meta.data.rev + 1,
+      channelId: channel.success ? channel.data : null,
+    });
     try {
       await client.views.update({ view_id: view.id, hash: view.hash, view: next });
     } catch (err) {
@@ -211,7 +328,14 @@ export function register(router: Router, ctx: AppContext): void {
 
   router.view(NOTICE_CALLBACK_ID, async ({ ack, body, view, client }) => {
     const userId = body.user.id;
-    const gate = await leaderGate(ctx, client, userId, 'view.notice_submit', leaderAccess.act, 'leaders.forbidden.leaders_only');
+    const gate = await leaderGate(
+      ctx,
+      client,
+      userId,
+      'view.notice_submit',
+      leaderAccess.act,
+      'leaders.forbidden.leaders_only',
+    );
     const meta = NoticeMetadataSchema.safeParse(safeJson(view.private_metadata));
     const state = ViewStateSchema.safeParse(view.state.values);
     if (!gate.ok) {
@@ -220,7 +344,12 @@ export function register(router: Router, ctx: AppContext): void {
     }
     const { person, locale } = gate;
     if (!meta.success || !state.success) {
-      await recordRefusal(ctx, { actor: userId, action: 'view.notice_submit', reason: 'malformed payload', details: { metadata: view.private_metadata.slice(0, 200) } });
+      await recordRefusal(ctx, {
+        actor: userId,
+        action: 'view.notice_submit',
+        reason: 'malformed payload',
+        details: { metadata: view.private_metadata.slice(0, 200) },
+      });
       await ack({ response_action: 'errors', errors: { [NOTICE_BLOCKS.channel]: t(locale, 'common.forbidden') } });
       return;
     }
@@ -236,7 +365,8 @@ export function register(router: Router, ctx: AppContext): void {
     const errors: Record<string, string> = {};
     if (!days.success) errors[NOTICE_BLOCKS.days] = t(locale, 'leaders.notice.error.days');
     if (!channel.success) errors[NOTICE_BLOCKS.channel] = t(locale, 'leaders.notice.error.channel');
-    if (!title.success) errors[NOTICE_BLOCKS.title] = t(locale, 'leaders.notice.error.title', { max: NOTICE_TITLE_MAX });
+    if (!title.success)
+      errors[NOTICE_BLOCKS.title] = t(locale, 'leaders.notice.error.title', { max: NOTICE_TITLE_MAX });
     if (!text.success) errors[bodyBlock] = t(locale, 'leaders.notice.error.body', { max: NOTICE_BODY_MAX });
     if (!days.success || !channel.success || !title.success || !text.success) {
       await ack({ response_action: 'errors', errors });
@@ -249,19 +379,34 @@ export function register(router: Router, ctx: AppContext): void {
     }
     const now = ctx.clock.now();
     const data = await loadRankingData(ctx.db, plan);
-    const named = overdueBranches({ ...data, today: localDateOf(now, plan.timezone) }, days.data).map((o) => o.branch.code);
+    const named = overdueBranches({ ...data, today: localDateOf(now, plan.timezone) }, days.data).map(
+      (o) => o.branch.code,
+    );
     let ts: string | null;
     try {
       const posted = await client.chat.postMessage({ channel: channel.data, ...noticeMessage(title.data, text.data) });
       ts = posted.ts ?? null;
     } catch (err) {
       ctx.logger.warn({ err, channel: channel.data }, 'could not publish the notice');
-      await ack({ response_action: 'errors', errors: { [NOTICE_BLOCKS.channel]: t(locale, 'leaders.notice.error.post', { error: slackError(err) }) } });
+      await ack({
+        response_action: 'errors',
+        errors: { [NOTICE_BLOCKS.channel]: t(locale, 'leaders.notice.error.post', { error: slackError(err) }) },
+      });
       return;
     }
     await recordNotice(
       ctx.db,
-      { planId: plan.id, title: title.data, body: text.data, minOverdueDays: days.data, branchCodes: named, channelId: channel.data, messageTs: ts, publishedBy: person.id, submissionKey: view.id },
+      {
+        planId: plan.id,
+        title: title.data,
+        body: text.data,
+        minOverdueDays: days.data,
+        branchCodes: named,
+        channelId: channel.data,
+        messageTs: ts,
+        publishedBy: person.id,
+        submissionKey: view.id,
+      },
       { actor: userId, now },
     );
     await ack();

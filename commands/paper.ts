@@ -5,7 +5,16 @@ import { findActivePlan, listObligations, type Plan } from '../db/queries/plans.
 import { findPaper, listPapersByAuthor, reviewPaper, revisePaper, submitPaper } from '../db/queries/papers.js';
 import type { AppContext } from '../src/context.js';
 import { ViewStateSchema } from '../src/domain/report-form.js';
-import { canReview, canRevise, paperChecklist, paperObligationsFor, paperOnTime, parsePaperForm, parsePaperReviewForm, type Paper } from '../src/domain/papers.js';
+import {
+  canReview,
+  canRevise,
+  paperChecklist,
+  paperObligationsFor,
+  paperOnTime,
+  parsePaperForm,
+  parsePaperReviewForm,
+  type Paper,
+} from '../src/domain/papers.js';
 import { localDateOf } from '../src/domain/time.js';
 import type { Person } from '../src/domain/types.js';
 import { t, type Locale, type MessageKey } from '../src/i18n/index.js';
@@ -27,10 +36,16 @@ import {
 } from '../src/ui/paper.js';
 
 /** What the paper modal carries; checked again on submission because it comes back from the client. */
-const PaperMetadataSchema = z.object({ planId: z.number().int().positive(), paperId: z.number().int().positive().optional() });
+const PaperMetadataSchema = z.object({
+  planId: z.number().int().positive(),
+  paperId: z.number().int().positive().optional(),
+});
 const ReviewMetadataSchema = z.object({ paperId: z.number().int().positive() });
 /** A button's value naming a paper. */
-const PaperIdSchema = z.string().regex(/^\d{1,9}$/).transform(Number);
+const PaperIdSchema = z
+  .string()
+  .regex(/^\d{1,9}$/)
+  .transform(Number);
 
 /** `/paper`, `/paper status`, `/paper help` (and their Chinese). */
 const PaperTextSchema = z
@@ -52,14 +67,26 @@ async function currentPlan(ctx: AppContext): Promise<Plan | null> {
 }
 
 async function paperItemsFor(ctx: AppContext, plan: Plan, person: Person) {
-  const [obligations, papers] = await Promise.all([listObligations(ctx.db, plan.id), listPapersByAuthor(ctx.db, person.id, plan.id)]);
+  const [obligations, papers] = await Promise.all([
+    listObligations(ctx.db, plan.id),
+    listPapersByAuthor(ctx.db, person.id, plan.id),
+  ]);
   const today = localDateOf(ctx.clock.now(), plan.timezone);
   return { obligations, papers, items: paperChecklist({ obligations, rank: person.rank, papers, today }) };
 }
 
 /** A message in a modal, for answers to buttons (the Home tab has no response_url). */
-async function tellInModal(client: WebClient, triggerId: string, locale: Locale, key: MessageKey, params: Record<string, string> = {}) {
-  await client.views.open({ trigger_id: triggerId, view: messageModal('Pacesetter', t(locale, key, params), t(locale, 'paper.modal.close')) });
+async function tellInModal(
+  client: WebClient,
+  triggerId: string,
+  locale: Locale,
+  key: MessageKey,
+  params: Record<string, string> = {},
+) {
+  await client.views.open({
+    trigger_id: triggerId,
+    view: messageModal('Pacesetter', t(locale, key, params), t(locale, 'paper.modal.close')),
+  });
 }
 
 /**
@@ -69,19 +96,39 @@ async function tellInModal(client: WebClient, triggerId: string, locale: Locale,
 export async function openPaperModal(
   ctx: AppContext,
   client: WebClient,
-  args: { triggerId: string; person: Person; locale: Locale; revising?: Paper; opener?: ReturnType<typeof modalOpener> },
+  args: {
+    triggerId: string;
+    person: Person;
+    locale: Locale;
+    revising?: Paper;
+    opener?: ReturnType<typeof modalOpener>;
+  },
 ): Promise<void> {
   const opener = args.opener ?? modalOpener(client, args.triggerId);
   const plan = await currentPlan(ctx);
   if (!plan) {
-    if (!(await opener.abandon(messageModal('Pacesetter', t(args.locale, 'common.no_plan'), t(args.locale, 'paper.modal.close'))))) {
-      await client.views.open({ trigger_id: args.triggerId, view: messageModal('Pacesetter', t(args.locale, 'common.no_plan'), t(args.locale, 'paper.modal.close')) });
+    if (
+      !(await opener.abandon(
+        messageModal('Pacesetter', t(args.locale, 'common.no_plan'), t(args.locale, 'paper.modal.close')),
+      ))
+    ) {
+      await client.views.open({
+        trigger_id: args.triggerId,
+        view: messageModal('Pacesetter', t(args.locale, 'common.no_plan'), t(args.locale, 'paper.modal.close')),
+      });
     }
     return;
   }
   const { items } = await paperItemsFor(ctx, plan, args.person);
   const metadata = { planId: plan.id, ...(args.revising ? { paperId: args.revising.id } : {}) };
-  await opener.show(paperModal({ locale: args.locale, items, privateMetadata: JSON.stringify(metadata), ...(args.revising ? { revising: args.revising } : {}) }));
+  await opener.show(
+    paperModal({
+      locale: args.locale,
+      items,
+      privateMetadata: JSON.stringify(metadata),
+      ...(args.revising ? { revising: args.revising } : {}),
+    }),
+  );
 }
 
 export function register(router: Router, ctx: AppContext): void {
@@ -108,7 +155,11 @@ export function register(router: Router, ctx: AppContext): void {
         return;
       }
       const { items, papers } = await paperItemsFor(ctx, plan, person);
-      await respond({ response_type: 'ephemeral', text: t(locale, 'paper.status.header'), blocks: paperStatusBlocks({ locale, items, papers, withButtons: false }) });
+      await respond({
+        response_type: 'ephemeral',
+        text: t(locale, 'paper.status.header'),
+        blocks: paperStatusBlocks({ locale, items, papers, withButtons: false }),
+      });
       return;
     }
     await openPaperModal(ctx, client, { triggerId: command.trigger_id, person, locale, ...(opener ? { opener } : {}) });
@@ -135,7 +186,12 @@ export function register(router: Router, ctx: AppContext): void {
     const id = PaperIdSchema.safeParse('value' in action ? action.value : undefined);
     const paper = id.success ? await findPaper(ctx.db, id.data) : null;
     if (!person || !paper || paper.authorId !== person.id) {
-      await recordRefusal(ctx, { actor: userId, action: `action.${PAPER_ACTIONS.revise}`, reason: person ? 'not the author of this paper or no such paper' : 'not in the roster', details: { value: 'value' in action ? String(action.value).slice(0, 40) : null } });
+      await recordRefusal(ctx, {
+        actor: userId,
+        action: `action.${PAPER_ACTIONS.revise}`,
+        reason: person ? 'not the author of this paper or no such paper' : 'not in the roster',
+        details: { value: 'value' in action ? String(action.value).slice(0, 40) : null },
+      });
       await tellInModal(client, body.trigger_id, locale, person ? 'common.forbidden' : 'common.not_in_roster');
       return;
     }
@@ -164,18 +220,31 @@ export function register(router: Router, ctx: AppContext): void {
       return;
     }
     if (paper.authorId === person.id) {
-      await recordRefusal(ctx, { actor: userId, action: `action.${PAPER_ACTIONS.reviewOpen}`, reason: 'own paper', details: { paperId: paper.id } });
+      await recordRefusal(ctx, {
+        actor: userId,
+        action: `action.${PAPER_ACTIONS.reviewOpen}`,
+        reason: 'own paper',
+        details: { paperId: paper.id },
+      });
       await tellInModal(client, body.trigger_id, locale, 'paper.review.own');
       return;
     }
     if (!canReview(paper)) {
-      await tellInModal(client, body.trigger_id, locale, 'paper.review.already', { status: t(locale, `paper.status.${paper.status}` as MessageKey) });
+      await tellInModal(client, body.trigger_id, locale, 'paper.review.already', {
+        status: t(locale, `paper.status.${paper.status}` as MessageKey),
+      });
       return;
     }
     const author = await findPersonById(ctx.db, paper.authorId);
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: paperReviewModal({ locale, paper, authorName: author?.name ?? '?', coauthorNames: paper.coauthors.map((u) => `<@${u}>`), privateMetadata: JSON.stringify({ paperId: paper.id }) }),
+      view: paperReviewModal({
+        locale,
+        paper,
+        authorName: author?.name ?? '?',
+        coauthorNames: paper.coauthors.map((u) => `<@${u}>`),
+        privateMetadata: JSON.stringify({ paperId: paper.id }),
+      }),
     });
   });
 
@@ -186,8 +255,16 @@ export function register(router: Router, ctx: AppContext): void {
     const meta = PaperMetadataSchema.safeParse(safeJson(view.private_metadata));
     const state = ViewStateSchema.safeParse(view.state.values);
     if (!person || !meta.success || !state.success) {
-      await recordRefusal(ctx, { actor: userId, action: `view.${PAPER_CALLBACK_ID}`, reason: person ? 'malformed payload' : 'not in the roster', details: { metadata: view.private_metadata.slice(0, 200) } });
-      await ack({ response_action: 'errors', errors: { kind: t(locale, person ? 'common.forbidden' : 'common.not_in_roster') } });
+      await recordRefusal(ctx, {
+        actor: userId,
+        action: `view.${PAPER_CALLBACK_ID}`,
+        reason: person ? 'malformed payload' : 'not in the roster',
+        details: { metadata: view.private_metadata.slice(0, 200) },
+      });
+      await ack({
+        response_action: 'errors',
+        errors: { kind: t(locale, person ? 'common.forbidden' : 'common.not_in_roster') },
+      });
       return;
     }
     const plan = await currentPlan(ctx);
@@ -197,19 +274,39 @@ export function register(router: Router, ctx: AppContext): void {
     }
     const form = parsePaperForm(state.data, userId);
     if (!form.ok) {
-      await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(form.errors).map(([block, e]) => [block, t(locale, e.key, e.params)])) });
+      await ack({
+        response_action: 'errors',
+        errors: Object.fromEntries(
+          Object.entries(form.errors).map(([block, e]) => [block, t(locale, e.key, e.params)]),
+        ),
+      });
       return;
     }
     const now = ctx.clock.now();
     const obligations = await listObligations(ctx.db, plan.id);
-    const onTime = paperOnTime({ obligations, rank: person.rank, kind: form.value.kind, at: now, timezone: plan.timezone });
+    const onTime = paperOnTime({
+      obligations,
+      rank: person.rank,
+      kind: form.value.kind,
+      at: now,
+      timezone: plan.timezone,
+    });
     const content = { ...form.value, onTime };
     const metaArgs = { actor: userId, now };
     let saved: { paper: Paper; fresh: boolean; revised: boolean };
     if (meta.data.paperId !== undefined) {
-      const result = await revisePaper(ctx.db, { ...content, paperId: meta.data.paperId, authorId: person.id, submissionKey: view.id }, metaArgs);
+      const result = await revisePaper(
+        ctx.db,
+        { ...content, paperId: meta.data.paperId, authorId: person.id, submissionKey: view.id },
+        metaArgs,
+      );
       if (result.outcome === 'not_found' || result.outcome === 'not_author') {
-        await recordRefusal(ctx, { actor: userId, action: `view.${PAPER_CALLBACK_ID}`, reason: 'revising a paper that is not theirs', details: { paperId: meta.data.paperId } });
+        await recordRefusal(ctx, {
+          actor: userId,
+          action: `view.${PAPER_CALLBACK_ID}`,
+          reason: 'revising a paper that is not theirs',
+          details: { paperId: meta.data.paperId },
+        });
         await ack({ response_action: 'errors', errors: { kind: t(locale, 'common.forbidden') } });
         return;
       }
@@ -219,17 +316,29 @@ export function register(router: Router, ctx: AppContext): void {
       }
       saved = { paper: result.paper, fresh: result.outcome === 'revised', revised: true };
     } else {
-      const result = await submitPaper(ctx.db, { ...content, planId: plan.id, authorId: person.id, submissionKey: view.id }, metaArgs);
+      const result = await submitPaper(
+        ctx.db,
+        { ...content, planId: plan.id, authorId: person.id, submissionKey: view.id },
+        metaArgs,
+      );
       saved = { paper: result.paper, fresh: result.created, revised: false };
     }
     await ack();
     // A retried delivery stored nothing, and says nothing twice.
     if (!saved.fresh) return;
     const ob = paperObligationsFor(obligations, person.rank).find((o) => o.paperKinds.includes(saved.paper.kind));
-    const when = !ob ? t(locale, 'paper.when.voluntary') : onTime ? t(locale, 'paper.when.on_time') : t(locale, 'paper.when.late', { due: ob.due });
+    const when = !ob
+      ? t(locale, 'paper.when.voluntary')
+      : onTime
+        ? t(locale, 'paper.when.on_time')
+        : t(locale, 'paper.when.late', { due: ob.due });
     await client.chat.postMessage({
       channel: userId,
-      text: t(locale, saved.revised ? 'paper.saved.revised' : 'paper.saved', { kind: paperKindLabel(saved.paper.kind, locale), title: saved.paper.title, when }),
+      text: t(locale, saved.revised ? 'paper.saved.revised' : 'paper.saved', {
+        kind: paperKindLabel(saved.paper.kind, locale),
+        title: saved.paper.title,
+        when,
+      }),
     });
     await publishHome(ctx, client, userId);
     await publishLeadersHomes(ctx, client);
@@ -242,13 +351,26 @@ export function register(router: Router, ctx: AppContext): void {
     const meta = ReviewMetadataSchema.safeParse(safeJson(view.private_metadata));
     const state = ViewStateSchema.safeParse(view.state.values);
     if (!person || !person.roles.includes('leader') || !meta.success || !state.success) {
-      await recordRefusal(ctx, { actor: userId, action: `view.${PAPER_REVIEW_CALLBACK_ID}`, reason: 'not a leader or malformed payload', details: { metadata: view.private_metadata.slice(0, 200) } });
-      await ack({ response_action: 'errors', errors: { decision: t(locale, person ? 'paper.review.not_leader' : 'common.not_in_roster') } });
+      await recordRefusal(ctx, {
+        actor: userId,
+        action: `view.${PAPER_REVIEW_CALLBACK_ID}`,
+        reason: 'not a leader or malformed payload',
+        details: { metadata: view.private_metadata.slice(0, 200) },
+      });
+      await ack({
+        response_action: 'errors',
+        errors: { decision: t(locale, person ? 'paper.review.not_leader' : 'common.not_in_roster') },
+      });
       return;
     }
     const form = parsePaperReviewForm(state.data);
     if (!form.ok) {
-      await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(form.errors).map(([block, e]) => [block, t(locale, e.key, e.params)])) });
+      await ack({
+        response_action: 'errors',
+        errors: Object.fromEntries(
+          Object.entries(form.errors).map(([block, e]) => [block, t(locale, e.key, e.params)]),
+        ),
+      });
       return;
     }
     const before = await findPaper(ctx.db, meta.data.paperId);
@@ -257,13 +379,29 @@ export function register(router: Router, ctx: AppContext): void {
       return;
     }
     if (before.authorId === person.id) {
-      await recordRefusal(ctx, { actor: userId, action: `view.${PAPER_REVIEW_CALLBACK_ID}`, reason: 'own paper', details: { paperId: before.id } });
+      await recordRefusal(ctx, {
+        actor: userId,
+        action: `view.${PAPER_REVIEW_CALLBACK_ID}`,
+        reason: 'own paper',
+        details: { paperId: before.id },
+      });
       await ack({ response_action: 'errors', errors: { decision: t(locale, 'paper.review.own') } });
       return;
     }
-    const paper = await reviewPaper(ctx.db, { paperId: before.id, reviewerId: person.id, decision: form.value.decision, comment: form.value.comment }, { actor: userId, now: ctx.clock.now() });
+    const paper = await reviewPaper(
+      ctx.db,
+      { paperId: before.id, reviewerId: person.id, decision: form.value.decision, comment: form.value.comment },
+      { actor: userId, now: ctx.clock.now() },
+    );
     if (!paper) {
-      await ack({ response_action: 'errors', errors: { decision: t(locale, 'paper.review.already', { status: t(locale, `paper.status.${before.status}` as MessageKey) }) } });
+      await ack({
+        response_action: 'errors',
+        errors: {
+          decision: t(locale, 'paper.review.already', {
+            status: t(locale, `paper.status.${before.status}` as MessageKey),
+          }),
+        },
+      });
       return;
     }
     await ack();

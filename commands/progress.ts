@@ -6,7 +6,15 @@ import { listRankedPeople, loadChecklistInputs, loadOverviewInputs } from '../db
 import type { DB } from '../db/index.js';
 import type { AppContext } from '../src/context.js';
 import { paperChecklist, paperObligationsFor } from '../src/domain/papers.js';
-import { branchCounts, branchStatuses, matchBranches, overview, paperOverview, parseProgressText, type BranchStatus } from '../src/domain/progress.js';
+import {
+  branchCounts,
+  branchStatuses,
+  matchBranches,
+  overview,
+  paperOverview,
+  parseProgressText,
+  type BranchStatus,
+} from '../src/domain/progress.js';
 import { localDateOf } from '../src/domain/time.js';
 import type { Branch, LocalDate, Person } from '../src/domain/types.js';
 import { t, type Locale } from '../src/i18n/index.js';
@@ -23,12 +31,22 @@ export function canSeeAllBranches(person: Person): boolean {
 }
 
 export async function statusesFor(db: DB, plan: Plan, branches: Branch[], today: LocalDate): Promise<BranchStatus[]> {
-  const inputs = await loadChecklistInputs(db, plan, branches.map((b) => b.id));
+  const inputs = await loadChecklistInputs(
+    db,
+    plan,
+    branches.map((b) => b.id),
+  );
   return branchStatuses(branches, { ...inputs, today });
 }
 
 /** The leaders' overview blocks: categories, papers, laggards. Reads the whole plan once. */
-export async function overviewFor(db: DB, plan: Plan, today: LocalDate, locale: Locale, header = true): Promise<KnownBlock[]> {
+export async function overviewFor(
+  db: DB,
+  plan: Plan,
+  today: LocalDate,
+  locale: Locale,
+  header = true,
+): Promise<KnownBlock[]> {
   const [branches, inputs, people, papers, waiting] = await Promise.all([
     listBranches(db),
     loadOverviewInputs(db, plan),
@@ -38,7 +56,13 @@ export async function overviewFor(db: DB, plan: Plan, today: LocalDate, locale: 
   ]);
   const counts = branchCounts(branches, { ...inputs, today });
   const paperCounts = paperOverview({ people, obligations: inputs.obligations, papers, today });
-  return overviewBlocks({ locale, overview: overview(counts), today, papers: { ...paperCounts, waiting: waiting.total }, header });
+  return overviewBlocks({
+    locale,
+    overview: overview(counts),
+    today,
+    papers: { ...paperCounts, waiting: waiting.total },
+    header,
+  });
 }
 
 /** The notification text of a blocks answer: its first heading. */
@@ -52,7 +76,8 @@ function fallbackText(blocks: KnownBlock[]): string {
 export function register(router: Router, ctx: AppContext): void {
   router.command('/progress', async ({ command, ack, client, respond }) => {
     await ack();
-    const reply = (blocks: KnownBlock[], text: string) => respond({ response_type: 'ephemeral', text, blocks: blocks.slice(0, LIMITS.messageBlocks) });
+    const reply = (blocks: KnownBlock[], text: string) =>
+      respond({ response_type: 'ephemeral', text, blocks: blocks.slice(0, LIMITS.messageBlocks) });
     const say = (text: string) => respond({ response_type: 'ephemeral', text });
     const found = await findPersonWithBranches(ctx.db, command.user_id);
     const locale = await localeFor(ctx, client, command.user_id, found?.person ?? null);
@@ -77,7 +102,12 @@ export function register(router: Router, ctx: AppContext): void {
 
     if (request.kind === 'all') {
       if (!leader) {
-        await recordRefusal(ctx, { actor: command.user_id, action: 'command./progress', reason: 'summary asked by a non-leader', details: { text: 'all' } });
+        await recordRefusal(ctx, {
+          actor: command.user_id,
+          action: 'command./progress',
+          reason: 'summary asked by a non-leader',
+          details: { text: 'all' },
+        });
         await say(t(locale, 'progress.not_leader'));
         return;
       }
@@ -89,17 +119,27 @@ export function register(router: Router, ctx: AppContext): void {
     if (request.kind === 'branch') {
       const matches = matchBranches(await listBranches(ctx.db), request.query);
       if (matches.length === 0) {
-        await say(`${t(locale, 'progress.unknown_branch', { text: request.query.slice(0, 60) })}\n${t(locale, 'progress.help')}`);
+        await say(
+          `${t(locale, 'progress.unknown_branch', { text: request.query.slice(0, 60) })}\n${t(locale, 'progress.help')}`,
+        );
         return;
       }
       const allowed = leader ? matches : matches.filter((b) => person.secretaryOf.includes(b.id));
       if (allowed.length === 0) {
-        await recordRefusal(ctx, { actor: command.user_id, action: 'command./progress', reason: 'another branch asked by a non-leader', details: { branches: matches.map((b) => b.code).slice(0, 10) } });
+        await recordRefusal(ctx, {
+          actor: command.user_id,
+          action: 'command./progress',
+          reason: 'another branch asked by a non-leader',
+          details: { branches: matches.map((b) => b.code).slice(0, 10) },
+        });
         await say(t(locale, 'progress.not_leader'));
         return;
       }
       const statuses = await statusesFor(ctx.db, plan, allowed, today);
-      await reply(branchesBlocks(statuses, locale, LIMITS.messageBlocks, { reviewButtons: leader }), allowed.map((b) => b.name).join(', '));
+      await reply(
+        branchesBlocks(statuses, locale, LIMITS.messageBlocks, { reviewButtons: leader }),
+        allowed.map((b) => b.name).join(', '),
+      );
       return;
     }
 
@@ -108,7 +148,15 @@ export function register(router: Router, ctx: AppContext): void {
     const papers = await listPapersByAuthor(ctx.db, person.id, plan.id);
     const inputs = await loadChecklistInputs(ctx.db, plan, person.secretaryOf);
     const owesPapers = paperObligationsFor(inputs.obligations, person.rank).length > 0;
-    const paperBlocks = owesPapers || papers.length > 0 ? paperStatusBlocks({ locale, items: paperChecklist({ obligations: inputs.obligations, rank: person.rank, papers, today }), papers, withButtons: false }) : [];
+    const paperBlocks =
+      owesPapers || papers.length > 0
+        ? paperStatusBlocks({
+            locale,
+            items: paperChecklist({ obligations: inputs.obligations, rank: person.rank, papers, today }),
+            papers,
+            withButtons: false,
+          })
+        : [];
     const summary = leader ? await overviewFor(ctx.db, plan, today, locale) : [];
     if (person.secretaryOf.length > 0) {
       const statuses = branchStatuses(found.branches, { ...inputs, today });

@@ -4,7 +4,14 @@ import { findActivePlan, type Plan } from '../db/queries/plans.js';
 import { ensureMonthlySnapshot, loadRankingData, previousSnapshot, rankingInput } from '../db/queries/rankings.js';
 import type { AppContext } from '../src/context.js';
 import { escape } from '../src/ui/limits.js';
-import { categoryRanking, findBranch, leaderAccess, monthOf, parseRankingsText, rankBranches } from '../src/domain/ranking.js';
+import {
+  categoryRanking,
+  findBranch,
+  leaderAccess,
+  monthOf,
+  parseRankingsText,
+  rankBranches,
+} from '../src/domain/ranking.js';
 import { modeOn } from '../src/domain/scoring.js';
 import { localDateOf } from '../src/domain/time.js';
 import { CATEGORIES, type Category } from '../src/domain/types.js';
@@ -17,7 +24,8 @@ import { explainBlocks, rankingBlocks } from '../src/ui/rankings.js';
 /** Category names in both languages, so `/rankings 中学` works as well as `/rankings secondary`. */
 function categoryAliases(): Map<string, Category> {
   const map = new Map<string, Category>();
-  for (const c of CATEGORIES) for (const cat of Object.values(catalogues)) map.set(cat[`common.category.${c}` as MessageKey], c);
+  for (const c of CATEGORIES)
+    for (const cat of Object.values(catalogues)) map.set(cat[`common.category.${c}` as MessageKey], c);
   return map;
 }
 
@@ -41,7 +49,15 @@ async function rankNow(ctx: AppContext, plan: Plan) {
 export function register(router: Router, ctx: AppContext): void {
   router.command('/rankings', async ({ command, ack, client, respond }) => {
     await ack();
-    const gate = await leaderGate(ctx, client, command.user_id, 'command./rankings', leaderAccess.viewRankings, 'leaders.forbidden.rankings', { text: (command.text ?? '').slice(0, 100) });
+    const gate = await leaderGate(
+      ctx,
+      client,
+      command.user_id,
+      'command./rankings',
+      leaderAccess.viewRankings,
+      'leaders.forbidden.rankings',
+      { text: (command.text ?? '').slice(0, 100) },
+    );
     if (!gate.ok) {
       await respond({ response_type: 'ephemeral', text: gate.text });
       return;
@@ -54,7 +70,11 @@ export function register(router: Router, ctx: AppContext): void {
       return;
     }
     if (request.kind === 'list' && request.public && !leaderAccess.act(person)) {
-      await recordRefusal(ctx, { actor: command.user_id, action: 'command./rankings public', reason: 'only leaders post rankings in a channel' });
+      await recordRefusal(ctx, {
+        actor: command.user_id,
+        action: 'command./rankings public',
+        reason: 'only leaders post rankings in a channel',
+      });
       await say(t(locale, 'leaders.forbidden.leaders_only'));
       return;
     }
@@ -78,7 +98,11 @@ export function register(router: Router, ctx: AppContext): void {
         await say(t(locale, 'leaders.unknown_branch', { text: escape(request.branch.slice(0, 60)) }));
         return;
       }
-      const exemptReasons = new Map((await listExemptions(ctx.db, plan.id)).filter((e) => e.branchId === branch.id && e.revokedAt === null).map((e) => [e.obligationId, e.reason]));
+      const exemptReasons = new Map(
+        (await listExemptions(ctx.db, plan.id))
+          .filter((e) => e.branchId === branch.id && e.revokedAt === null)
+          .map((e) => [e.obligationId, e.reason]),
+      );
       const totalInCategory = year.filter((r) => r.branch.category === branch.category).length;
       const message = explainBlocks({ locale, row, total: year.length, totalInCategory, mode, rules, exemptReasons });
       await respond({ response_type: 'ephemeral', ...message });
@@ -95,14 +119,22 @@ export function register(router: Router, ctx: AppContext): void {
     }
     // A ranking posted in a channel speaks the workspace's language, not the asker's.
     try {
-      const posted = await client.chat.postMessage({ channel: command.channel_id, ...rankingBlocks({ ...view, locale: ctx.config.defaultLocale }) });
+      const posted = await client.chat.postMessage({
+        channel: command.channel_id,
+        ...rankingBlocks({ ...view, locale: ctx.config.defaultLocale }),
+      });
       await audit(ctx.db, {
         at: ctx.clock.now(),
         actor: command.user_id,
         action: 'ranking.publish',
         subjectType: 'plan',
         subjectId: plan.id,
-        details: { channel: command.channel_id, ts: posted.ts ?? null, category: request.category, period: request.period },
+        details: {
+          channel: command.channel_id,
+          ts: posted.ts ?? null,
+          category: request.category,
+          period: request.period,
+        },
       });
       await say(t(locale, 'leaders.rankings.posted'));
     } catch (err) {

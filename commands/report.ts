@@ -2,10 +2,23 @@ import type { BlockAction, RespondFn, StaticSelectAction } from '@slack/bolt';
 import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { findBranchByCodeOrName, findBranchById, findPersonById, findPersonBySlackId, findPersonWithBranches, listBranches } from '../db/queries/people.js';
+import {
+  findBranchByCodeOrName,
+  findBranchById,
+  findPersonById,
+  findPersonBySlackId,
+  findPersonWithBranches,
+  listBranches,
+} from '../db/queries/people.js';
 import { findActivePlan, planObligations, type Plan } from '../db/queries/plans.js';
 import { branchAdjustments } from '../db/queries/progress.js';
-import { branchSecretaryIds, findReportById, listReportsForBranches, submitReport, withdrawReport } from '../db/queries/reports.js';
+import {
+  branchSecretaryIds,
+  findReportById,
+  listReportsForBranches,
+  submitReport,
+  withdrawReport,
+} from '../db/queries/reports.js';
 import type { AppContext } from '../src/context.js';
 import { branchChecklist, reportableItems, type ChecklistItem } from '../src/domain/checklist.js';
 import { evidenceOf, parseReportForm, ViewStateSchema } from '../src/domain/report-form.js';
@@ -44,7 +57,12 @@ const ReportMetadataSchema = z
 const ReportTextSchema = z
   .string()
   .max(200)
-  .transform((s) => s.trim().split(/\s+/).filter((w) => w !== ''))
+  .transform((s) =>
+    s
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w !== ''),
+  )
   .pipe(z.array(z.string().max(60)).max(2));
 
 const TASK_CODE = /^[A-Z0-9][A-Z0-9-]{0,23}$/;
@@ -71,7 +89,12 @@ function updateSink(client: WebClient, viewId: string, hash: string | undefined)
 }
 
 /** A branch's reportable items: approved extensions applied, tasks a leader exempted it from left out. */
-export async function loadBranchItems(ctx: AppContext, plan: Plan, branch: Branch, today: string): Promise<ChecklistItem[]> {
+export async function loadBranchItems(
+  ctx: AppContext,
+  plan: Plan,
+  branch: Branch,
+  today: string,
+): Promise<ChecklistItem[]> {
   const [obligations, reports, adjustments] = await Promise.all([
     planObligations(ctx.db, plan),
     listReportsForBranches(ctx.db, [branch.id], plan.id),
@@ -79,7 +102,14 @@ export async function loadBranchItems(ctx: AppContext, plan: Plan, branch: Branc
   ]);
   const exempt = adjustments.exempt.get(branch.id);
   return reportableItems(
-    branchChecklist({ obligations, category: branch.category, reports, today, extendedDue: adjustments.extendedDue.get(branch.id), ...(exempt ? { exemptObligationIds: exempt } : {}) }),
+    branchChecklist({
+      obligations,
+      category: branch.category,
+      reports,
+      today,
+      extendedDue: adjustments.extendedDue.get(branch.id),
+      ...(exempt ? { exemptObligationIds: exempt } : {}),
+    }),
   );
 }
 
@@ -119,13 +149,16 @@ export async function showReportModal(ctx: AppContext, args: ShowReportArgs): Pr
     await sink.show(branchPickerModal({ locale, branches, privateMetadata: JSON.stringify(meta) }));
     return;
   }
-  const branch = person.secretaryOf.includes(branchId) ? (args.branches?.find((b) => b.id === branchId) ?? (await findBranchById(ctx.db, branchId))) : null;
+  const branch = person.secretaryOf.includes(branchId)
+    ? (args.branches?.find((b) => b.id === branchId) ?? (await findBranchById(ctx.db, branchId)))
+    : null;
   if (!branch) return message(t(locale, 'common.forbidden'));
   const today = localDateOf(ctx.clock.now(), plan.timezone);
   const items = await loadBranchItems(ctx, plan, branch, today);
   if (items.length === 0) return message(t(locale, 'report.nothing_open', { branch: escape(branch.name) }));
   // A select with no options is refused by Slack: when everything is accepted there is nothing to pick.
-  if (items.every((i) => i.report?.status === 'accepted')) return message(t(locale, 'report.all_accepted', { branch: escape(branch.name) }));
+  if (items.every((i) => i.report?.status === 'accepted'))
+    return message(t(locale, 'report.all_accepted', { branch: escape(branch.name) }));
   const selected = args.obligationId ? items.find((i) => i.obligation.id === args.obligationId) : undefined;
   let editing: { report: Report; submittedLocal: string; reviewerName: string | null } | null = null;
   let selectedObligationId = selected?.obligation.id;
@@ -133,10 +166,18 @@ export async function showReportModal(ctx: AppContext, args: ShowReportArgs): Pr
     const verdict = canChangeReport(selected.report, person.id, await branchSecretaryIds(ctx.db, branch.id));
     if (verdict.ok) {
       const reviewer = selected.report.reviewedBy ? await findPersonById(ctx.db, selected.report.reviewedBy) : null;
-      editing = { report: selected.report, submittedLocal: localDateTime(selected.report.submittedAt, plan.timezone), reviewerName: reviewer?.name ?? null };
+      editing = {
+        report: selected.report,
+        submittedLocal: localDateTime(selected.report.submittedAt, plan.timezone),
+        reviewerName: reviewer?.name ?? null,
+      };
     } else {
       selectedObligationId = undefined;
-      await args.say(verdict.reason === 'reviewed' ? t(locale, 'report.error.locked') : t(locale, 'report.refused.not_author', { author: await personName(ctx, selected.report.submittedBy) }));
+      await args.say(
+        verdict.reason === 'reviewed'
+          ? t(locale, 'report.error.locked')
+          : t(locale, 'report.refused.not_author', { author: await personName(ctx, selected.report.submittedBy) }),
+      );
     }
   }
   const branches = person.secretaryOf.length > 1 ? await ownBranches() : undefined;
@@ -172,7 +213,12 @@ async function reportOfButton(
     return null;
   }
   if (!report || !person.secretaryOf.includes(report.branchId)) {
-    await recordRefusal(ctx, { actor: args.userId, action: `action.${args.actionId}`, reason: report ? 'not the secretary of the report branch' : 'unknown report id', details: { value: String(args.value ?? '').slice(0, 40) } });
+    await recordRefusal(ctx, {
+      actor: args.userId,
+      action: `action.${args.actionId}`,
+      reason: report ? 'not the secretary of the report branch' : 'unknown report id',
+      details: { value: String(args.value ?? '').slice(0, 40) },
+    });
     await args.reply(t(locale, 'common.forbidden'));
     return null;
   }
@@ -189,20 +235,33 @@ type Say = (text: string) => Promise<unknown>;
 export function actionReply(client: WebClient, body: BlockAction, respond: RespondFn) {
   return async (text: string, opts: { replace?: boolean } = {}) => {
     // A replacement takes the place of the bot's own message; anything else is shown only to the presser.
-    if (body.response_url) await respond(opts.replace ? { replace_original: true, text } : { response_type: 'ephemeral', replace_original: false, text });
+    if (body.response_url)
+      await respond(
+        opts.replace ? { replace_original: true, text } : { response_type: 'ephemeral', replace_original: false, text },
+      );
     else await client.chat.postMessage({ channel: body.user.id, text });
   };
 }
 
 /** `/report` text: an optional branch (code or name) of the person's, then an optional task code. */
-async function parseReportText(ctx: AppContext, person: Person, text: string): Promise<{ ok: true; branchId: number | null; code: string | null } | { ok: false; reason: 'help' | 'forbidden_branch'; word?: string }> {
+async function parseReportText(
+  ctx: AppContext,
+  person: Person,
+  text: string,
+): Promise<
+  | { ok: true; branchId: number | null; code: string | null }
+  | { ok: false; reason: 'help' | 'forbidden_branch'; word?: string }
+> {
   const words = ReportTextSchema.safeParse(text);
   if (!words.success) return { ok: false, reason: 'help' };
   let branchId: number | null = null;
   let code: string | null = null;
   for (const word of words.data) {
     if (/^(help|帮助|\?)$/i.test(word)) return { ok: false, reason: 'help' };
-    const branch: Branch | null = branchId === null && code === null ? ((await findBranchByCodeOrName(ctx.db, word)) ?? (await findBranchByCodeOrName(ctx.db, word.toUpperCase()))) : null;
+    const branch: Branch | null =
+      branchId === null && code === null
+        ? ((await findBranchByCodeOrName(ctx.db, word)) ?? (await findBranchByCodeOrName(ctx.db, word.toUpperCase())))
+        : null;
     if (branch) {
       if (!person.secretaryOf.includes(branch.id)) return { ok: false, reason: 'forbidden_branch', word };
       branchId = branch.id;
@@ -231,8 +290,15 @@ export function register(router: Router, ctx: AppContext): void {
     const parsed = await parseReportText(ctx, person, command.text ?? '');
     if (!parsed.ok) {
       if (parsed.reason === 'forbidden_branch') {
-        await recordRefusal(ctx, { actor: command.user_id, action: 'command./report', reason: 'not the secretary of this branch', details: { branch: parsed.word } });
-        return message(`${t(locale, 'report.unknown_branch', { code: escape(parsed.word ?? '') })} ${t(locale, 'common.forbidden')}`);
+        await recordRefusal(ctx, {
+          actor: command.user_id,
+          action: 'command./report',
+          reason: 'not the secretary of this branch',
+          details: { branch: parsed.word },
+        });
+        return message(
+          `${t(locale, 'report.unknown_branch', { code: escape(parsed.word ?? '') })} ${t(locale, 'common.forbidden')}`,
+        );
       }
       return message(t(locale, 'report.help'));
     }
@@ -243,7 +309,15 @@ export function register(router: Router, ctx: AppContext): void {
       if (ob) obligationId = ob.id;
       else await say(t(locale, 'report.unknown_code', { code: parsed.code }));
     }
-    await showReportModal(ctx, { person, locale, branchId: parsed.branchId, obligationId, sink, say, branches: found?.branches });
+    await showReportModal(ctx, {
+      person,
+      locale,
+      branchId: parsed.branchId,
+      obligationId,
+      sink,
+      say,
+      branches: found?.branches,
+    });
   });
 
   // The branch menu at the top of the modal: the task list follows the branch chosen.
@@ -257,12 +331,24 @@ export function register(router: Router, ctx: AppContext): void {
     if (!body.view) return;
     const sink = updateSink(client, body.view.id, body.view.hash);
     if (!person || !branchId.success || !meta.success || !person.secretaryOf.includes(branchId.data)) {
-      await recordRefusal(ctx, { actor: userId, action: `action.${REPORT_ACTIONS.branchPick}`, reason: 'not the secretary of this branch or malformed payload', details: { value: String(action.selected_option?.value ?? '').slice(0, 40) } });
+      await recordRefusal(ctx, {
+        actor: userId,
+        action: `action.${REPORT_ACTIONS.branchPick}`,
+        reason: 'not the secretary of this branch or malformed payload',
+        details: { value: String(action.selected_option?.value ?? '').slice(0, 40) },
+      });
       await sink.abandon(messageModal('Pacesetter', t(locale, 'common.forbidden'), t(locale, 'report.modal.close')));
       return;
     }
     const say: Say = (text) => client.chat.postMessage({ channel: userId, text });
-    await showReportModal(ctx, { person, locale, branchId: branchId.data, obligationId: meta.data.obligationId ?? null, sink, say });
+    await showReportModal(ctx, {
+      person,
+      locale,
+      branchId: branchId.data,
+      obligationId: meta.data.obligationId ?? null,
+      sink,
+      say,
+    });
   });
 
   router.view(REPORT_CALLBACK_ID, async ({ ack, body, view, client }) => {
@@ -273,8 +359,19 @@ export function register(router: Router, ctx: AppContext): void {
     const state = ViewStateSchema.safeParse(view.state.values);
     // Checked again on the server: the modal's metadata and values come from the client.
     const branchId = meta.success ? meta.data.branchId : undefined;
-    if (!person || !meta.success || !state.success || branchId === undefined || !person.secretaryOf.includes(branchId)) {
-      await recordRefusal(ctx, { actor: userId, action: 'view.report_submit', reason: 'not the secretary of this branch or malformed payload', details: { metadata: view.private_metadata.slice(0, 200) } });
+    if (
+      !person ||
+      !meta.success ||
+      !state.success ||
+      branchId === undefined ||
+      !person.secretaryOf.includes(branchId)
+    ) {
+      await recordRefusal(ctx, {
+        actor: userId,
+        action: 'view.report_submit',
+        reason: 'not the secretary of this branch or malformed payload',
+        details: { metadata: view.private_metadata.slice(0, 200) },
+      });
       await ack({ response_action: 'errors', errors: { obligation: t(locale, 'common.forbidden') } });
       return;
     }
@@ -288,12 +385,24 @@ export function register(router: Router, ctx: AppContext): void {
     const today = localDateOf(now, plan.timezone);
     const form = parseReportForm(state.data, { today, earliest: `${plan.year}-01-01`, summaryMax: SUMMARY_MAX });
     if (!form.ok) {
-      await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(form.errors).map(([block, e]) => [block, t(locale, e.key, e.params)])) });
+      await ack({
+        response_action: 'errors',
+        errors: Object.fromEntries(
+          Object.entries(form.errors).map(([block, e]) => [block, t(locale, e.key, e.params)]),
+        ),
+      });
       return;
     }
-    const item = (await loadBranchItems(ctx, plan, branch, today)).find((i) => i.obligation.id === form.value.obligationId);
+    const item = (await loadBranchItems(ctx, plan, branch, today)).find(
+      (i) => i.obligation.id === form.value.obligationId,
+    );
     if (!item) {
-      await recordRefusal(ctx, { actor: userId, action: 'view.report_submit', reason: 'obligation not open for this branch', details: { obligationId: form.value.obligationId, branchId: branch.id } });
+      await recordRefusal(ctx, {
+        actor: userId,
+        action: 'view.report_submit',
+        reason: 'obligation not open for this branch',
+        details: { obligationId: form.value.obligationId, branchId: branch.id },
+      });
       await ack({ response_action: 'errors', errors: { obligation: t(locale, 'report.error.obligation') } });
       return;
     }
@@ -304,7 +413,12 @@ export function register(router: Router, ctx: AppContext): void {
     };
     const evidence = evidenceOf(form.value, item.report?.evidence ?? []);
     if (!evidence.ok) {
-      await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(evidence.errors).map(([block, e]) => [block, t(locale, e.key, e.params)])) });
+      await ack({
+        response_action: 'errors',
+        errors: Object.fromEntries(
+          Object.entries(evidence.errors).map(([block, e]) => [block, t(locale, e.key, e.params)]),
+        ),
+      });
       return;
     }
     const onTime = isOnTime(now, item.due, plan.timezone);
@@ -328,13 +442,21 @@ export function register(router: Router, ctx: AppContext): void {
       return;
     }
     if (result.outcome === 'refused') {
-      const text = result.reason === 'reviewed' ? t(locale, 'report.error.locked') : t(locale, 'report.error.not_author', { author: await personName(ctx, result.previous.submittedBy) });
+      const text =
+        result.reason === 'reviewed'
+          ? t(locale, 'report.error.locked')
+          : t(locale, 'report.error.not_author', { author: await personName(ctx, result.previous.submittedBy) });
       await ack({ response_action: 'errors', errors: { obligation: text } });
       return;
     }
     await ack();
     const when = onTime ? t(locale, 'report.when.on_time') : t(locale, 'report.when.late', { due: item.due });
-    const params = { code: item.obligation.code, title: escape(pick(item.obligation.title, locale)), branch: escape(branch.name), when };
+    const params = {
+      code: item.obligation.code,
+      title: escape(pick(item.obligation.title, locale)),
+      branch: escape(branch.name),
+      when,
+    };
     const text = t(locale, result.replaced ? 'report.saved.replaced' : 'report.saved', params);
     await client.chat.postMessage({ channel: userId, text, blocks: reportSavedBlocks(locale, text, result.report.id) });
     // Leaders hear of a report once: when it first arrives or comes back after a return, not on
@@ -342,16 +464,21 @@ export function register(router: Router, ctx: AppContext): void {
     const previous = result.previous;
     if (!previous || previous.status === 'withdrawn' || previous.status === 'returned') {
       const resubmitted = previous?.status === 'returned';
-      await notifyLeaders(ctx, client, (l) => {
-        const line = t(l, resubmitted ? 'review.notify.resubmitted' : 'review.notify', {
-          branch: escape(branch.name),
-          code: item.obligation.code,
-          title: escape(pick(item.obligation.title, l)),
-          when: onTime ? t(l, 'report.when.on_time') : t(l, 'report.when.late', { due: item.due }),
-          author: escape(person.name),
-        });
-        return { text: line, blocks: reportArrivedBlocks(l, line, result.report.id) };
-      }, { exceptPersonId: person.id });
+      await notifyLeaders(
+        ctx,
+        client,
+        (l) => {
+          const line = t(l, resubmitted ? 'review.notify.resubmitted' : 'review.notify', {
+            branch: escape(branch.name),
+            code: item.obligation.code,
+            title: escape(pick(item.obligation.title, l)),
+            when: onTime ? t(l, 'report.when.on_time') : t(l, 'report.when.late', { due: item.due }),
+            author: escape(person.name),
+          });
+          return { text: line, blocks: reportArrivedBlocks(l, line, result.report.id) };
+        },
+        { exceptPersonId: person.id },
+      );
     }
     await publishHome(ctx, client, userId);
   });
@@ -361,14 +488,30 @@ export function register(router: Router, ctx: AppContext): void {
     router.action<BlockAction>(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
       const reply = actionReply(client, body, respond);
-      const found = await reportOfButton(ctx, client, { userId: body.user.id, actionId, value: 'value' in action ? action.value : undefined, reply });
+      const found = await reportOfButton(ctx, client, {
+        userId: body.user.id,
+        actionId,
+        value: 'value' in action ? action.value : undefined,
+        reply,
+      });
       if (!found) return;
       const { person, locale, report } = found;
       const verdict = canChangeReport(report, person.id, await branchSecretaryIds(ctx.db, report.branchId));
       if (!verdict.ok) {
-        return reply(verdict.reason === 'reviewed' ? t(locale, 'report.refused.reviewed') : t(locale, 'report.refused.not_author', { author: await personName(ctx, report.submittedBy) }));
+        return reply(
+          verdict.reason === 'reviewed'
+            ? t(locale, 'report.refused.reviewed')
+            : t(locale, 'report.refused.not_author', { author: await personName(ctx, report.submittedBy) }),
+        );
       }
-      await showReportModal(ctx, { person, locale, branchId: report.branchId, obligationId: report.obligationId, sink: openerSink(client, body.trigger_id), say: (text) => reply(text) });
+      await showReportModal(ctx, {
+        person,
+        locale,
+        branchId: report.branchId,
+        obligationId: report.obligationId,
+        sink: openerSink(client, body.trigger_id),
+        say: (text) => reply(text),
+      });
     });
   }
 
@@ -376,22 +519,43 @@ export function register(router: Router, ctx: AppContext): void {
     await ack();
     const userId = body.user.id;
     const reply = actionReply(client, body, respond);
-    const found = await reportOfButton(ctx, client, { userId, actionId: REPORT_ACTIONS.withdraw, value: 'value' in action ? action.value : undefined, reply });
+    const found = await reportOfButton(ctx, client, {
+      userId,
+      actionId: REPORT_ACTIONS.withdraw,
+      value: 'value' in action ? action.value : undefined,
+      reply,
+    });
     if (!found) return;
     const { person, locale, report } = found;
     const verdict = canWithdrawReport(report, person.id, await branchSecretaryIds(ctx.db, report.branchId));
     if (!verdict.ok) {
       if (verdict.reason === 'withdrawn') return reply(t(locale, 'report.withdraw.already'));
       if (verdict.reason === 'reviewed') return reply(t(locale, 'report.refused.reviewed'));
-      await recordRefusal(ctx, { actor: userId, action: `action.${REPORT_ACTIONS.withdraw}`, reason: 'not the author of the report', details: { reportId: report.id } });
+      await recordRefusal(ctx, {
+        actor: userId,
+        action: `action.${REPORT_ACTIONS.withdraw}`,
+        reason: 'not the author of the report',
+        details: { reportId: report.id },
+      });
       return reply(t(locale, 'report.refused.not_author', { author: await personName(ctx, report.submittedBy) }));
     }
-    const done = await withdrawReport(ctx.db, { reportId: report.id, expectedStatus: report.status }, { actor: userId, now: ctx.clock.now() });
+    const done = await withdrawReport(
+      ctx.db,
+      { reportId: report.id, expectedStatus: report.status },
+      { actor: userId, now: ctx.clock.now() },
+    );
     if (!done) return reply(t(locale, 'report.refused.reviewed'));
     const plan = await activePlan(ctx);
     const ob = plan ? (await planObligations(ctx.db, plan)).find((o) => o.id === report.obligationId) : undefined;
     const branch = await findBranchById(ctx.db, report.branchId);
-    await reply(t(locale, 'report.withdrawn', { code: ob?.code ?? '', title: ob ? escape(pick(ob.title, locale)) : '', branch: escape(branch?.name ?? '') }), { replace: true });
+    await reply(
+      t(locale, 'report.withdrawn', {
+        code: ob?.code ?? '',
+        title: ob ? escape(pick(ob.title, locale)) : '',
+        branch: escape(branch?.name ?? ''),
+      }),
+      { replace: true },
+    );
     await publishHome(ctx, client, userId);
   });
 }

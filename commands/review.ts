@@ -17,7 +17,14 @@ import { notifyPerson } from '../src/slack/notify.js';
 import type { Router } from '../src/slack/router.js';
 import { escape } from '../src/ui/limits.js';
 import { messageModal } from '../src/ui/limits.js';
-import { REVIEW_ACTIONS, REVIEW_CALLBACK_ID, reviewedBlocks, reviewedModal, reviewModal, type ReportCardInput } from '../src/ui/review.js';
+import {
+  REVIEW_ACTIONS,
+  REVIEW_CALLBACK_ID,
+  reviewedBlocks,
+  reviewedModal,
+  reviewModal,
+  type ReportCardInput,
+} from '../src/ui/review.js';
 import { localDateTime } from '../src/ui/time.js';
 import { actionReply } from './report.js';
 
@@ -53,29 +60,52 @@ async function cardFor(ctx: AppContext, report: Report): Promise<ReportCardInput
 async function reviewedNote(ctx: AppContext, locale: Locale, report: Report): Promise<string> {
   if (report.status === 'withdrawn') return t(locale, 'review.error.withdrawn');
   const leader = report.reviewedBy ? await findPersonById(ctx.db, report.reviewedBy) : null;
-  return t(locale, 'review.reviewed_by', { leader: escape(leader?.name ?? '—'), status: t(locale, `review.status.${report.status}`) });
+  return t(locale, 'review.reviewed_by', {
+    leader: escape(leader?.name ?? '—'),
+    status: t(locale, `review.status.${report.status}`),
+  });
 }
 
 /**
  * Opens a report for review. Other screens (/progress, the App Home) call this from their own
  * `report_review_open` button; only a leader gets the form, anyone else is refused and logged.
  */
-export async function openReviewModal(ctx: AppContext, client: WebClient, triggerId: string, reportId: number, leader: Person | null): Promise<void> {
+export async function openReviewModal(
+  ctx: AppContext,
+  client: WebClient,
+  triggerId: string,
+  reportId: number,
+  leader: Person | null,
+): Promise<void> {
   const slackUserId = leader?.slackUserId ?? '';
   const locale = await localeFor(ctx, client, slackUserId, leader);
   const close = t(locale, 'review.modal.close');
   if (!isLeader(leader)) {
-    await recordRefusal(ctx, { actor: slackUserId || 'unknown', action: `action.${REVIEW_ACTIONS.open}`, reason: 'not a leader', details: { reportId } });
-    await client.views.open({ trigger_id: triggerId, view: messageModal('Pacesetter', t(locale, 'review.not_leader'), close) });
+    await recordRefusal(ctx, {
+      actor: slackUserId || 'unknown',
+      action: `action.${REVIEW_ACTIONS.open}`,
+      reason: 'not a leader',
+      details: { reportId },
+    });
+    await client.views.open({
+      trigger_id: triggerId,
+      view: messageModal('Pacesetter', t(locale, 'review.not_leader'), close),
+    });
     return;
   }
   const report = await findReportById(ctx.db, reportId);
   const card = report ? await cardFor(ctx, report) : null;
   if (!report || !card) {
-    await client.views.open({ trigger_id: triggerId, view: messageModal('Pacesetter', t(locale, 'report.refused.gone'), close) });
+    await client.views.open({
+      trigger_id: triggerId,
+      view: messageModal('Pacesetter', t(locale, 'report.refused.gone'), close),
+    });
     return;
   }
-  const view = report.status === 'submitted' ? reviewModal(locale, card, JSON.stringify({ r: report.id, v: report.version })) : reviewedModal(locale, card, await reviewedNote(ctx, locale, report));
+  const view =
+    report.status === 'submitted'
+      ? reviewModal(locale, card, JSON.stringify({ r: report.id, v: report.version }))
+      : reviewedModal(locale, card, await reviewedNote(ctx, locale, report));
   await client.views.open({ trigger_id: triggerId, view });
 }
 
@@ -91,7 +121,12 @@ export function register(router: Router, ctx: AppContext): void {
     }
     if (!id.success) {
       const locale = await localeFor(ctx, client, userId, person);
-      await recordRefusal(ctx, { actor: userId, action: `action.${REVIEW_ACTIONS.open}`, reason: 'malformed report id', details: { value: String('value' in action ? action.value : '').slice(0, 40) } });
+      await recordRefusal(ctx, {
+        actor: userId,
+        action: `action.${REVIEW_ACTIONS.open}`,
+        reason: 'malformed report id',
+        details: { value: String('value' in action ? action.value : '').slice(0, 40) },
+      });
       return actionReply(client, body, respond)(t(locale, 'common.forbidden'));
     }
     await openReviewModal(ctx, client, body.trigger_id, id.data, person);
@@ -104,13 +139,26 @@ export function register(router: Router, ctx: AppContext): void {
     const meta = ReviewMetadataSchema.safeParse(parseJson(view.private_metadata));
     const state = ViewStateSchema.safeParse(view.state.values);
     if (!isLeader(person) || !meta.success || !state.success) {
-      await recordRefusal(ctx, { actor: userId, action: 'view.report_review', reason: isLeader(person) ? 'malformed payload' : 'not a leader', details: { metadata: view.private_metadata.slice(0, 200) } });
-      await ack({ response_action: 'errors', errors: { decision: t(locale, isLeader(person) ? 'common.forbidden' : 'review.not_leader') } });
+      await recordRefusal(ctx, {
+        actor: userId,
+        action: 'view.report_review',
+        reason: isLeader(person) ? 'malformed payload' : 'not a leader',
+        details: { metadata: view.private_metadata.slice(0, 200) },
+      });
+      await ack({
+        response_action: 'errors',
+        errors: { decision: t(locale, isLeader(person) ? 'common.forbidden' : 'review.not_leader') },
+      });
       return;
     }
     const form = parseReviewForm(state.data);
     if (!form.ok) {
-      await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(form.errors).map(([block, e]) => [block, t(locale, e.key, e.params)])) });
+      await ack({
+        response_action: 'errors',
+        errors: Object.fromEntries(
+          Object.entries(form.errors).map(([block, e]) => [block, t(locale, e.key, e.params)]),
+        ),
+      });
       return;
     }
     const report = await findReportById(ctx.db, meta.data.r);
@@ -123,17 +171,36 @@ export function register(router: Router, ctx: AppContext): void {
       await ack();
       return;
     }
-    const reviewed = verdict === 'apply' ? await reviewReport(ctx.db, { reportId: report.id, version: meta.data.v, leaderId: person.id, decision: form.value.decision, comment: form.value.comment }, { actor: userId, now: ctx.clock.now() }) : null;
+    const reviewed =
+      verdict === 'apply'
+        ? await reviewReport(
+            ctx.db,
+            {
+              reportId: report.id,
+              version: meta.data.v,
+              leaderId: person.id,
+              decision: form.value.decision,
+              comment: form.value.comment,
+            },
+            { actor: userId, now: ctx.clock.now() },
+          )
+        : null;
     if (!reviewed) {
       // Someone else was quicker, or the secretary changed or withdrew the report meanwhile.
       const now = (await findReportById(ctx.db, report.id)) ?? report;
-      const again = verdict === 'apply' ? reviewVerdict(now, { leaderId: person.id, decision: form.value.decision, version: meta.data.v }) : verdict;
+      const again =
+        verdict === 'apply'
+          ? reviewVerdict(now, { leaderId: person.id, decision: form.value.decision, version: meta.data.v })
+          : verdict;
       const text =
         again === 'withdrawn'
           ? t(locale, 'review.error.withdrawn')
           : again === 'stale'
             ? t(locale, 'review.error.stale')
-            : t(locale, 'review.error.already', { leader: (now.reviewedBy ? (await findPersonById(ctx.db, now.reviewedBy))?.name : null) ?? '—', status: t(locale, `review.status.${now.status}`) });
+            : t(locale, 'review.error.already', {
+                leader: (now.reviewedBy ? (await findPersonById(ctx.db, now.reviewedBy))?.name : null) ?? '—',
+                status: t(locale, `review.status.${now.status}`),
+              });
       await ack({ response_action: 'errors', errors: { decision: text } });
       return;
     }
@@ -141,9 +208,22 @@ export function register(router: Router, ctx: AppContext): void {
     const card = await cardFor(ctx, reviewed);
     if (card) {
       await notifyPerson(ctx, client, reviewed.submittedBy, (l) => {
-        const params = { leader: escape(person.name), code: card.obligation.code, title: escape(pick(card.obligation.title, l)), branch: escape(card.branchName) };
+        const params = {
+          leader: escape(person.name),
+          code: card.obligation.code,
+          title: escape(pick(card.obligation.title, l)),
+          branch: escape(card.branchName),
+        };
         const text = t(l, form.value.decision === 'accept' ? 'review.accepted.dm' : 'review.returned.dm', params);
-        return { text, blocks: reviewedBlocks(l, { text, comment: form.value.comment, decision: form.value.decision, reportId: reviewed.id }) };
+        return {
+          text,
+          blocks: reviewedBlocks(l, {
+            text,
+            comment: form.value.comment,
+            decision: form.value.decision,
+            reportId: reviewed.id,
+          }),
+        };
       });
     }
     const author = await findPersonById(ctx.db, reviewed.submittedBy);

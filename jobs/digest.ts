@@ -56,12 +56,16 @@ export const digestJob: Job = {
     const today = localDateOf(opts.slot, pc.plan.timezone);
     // Nothing goes out on a day off, even when a slot is caught up on one.
     if (!opts.dryRun && !pc.calendar.isWorkday(localDateOf(opts.now, pc.plan.timezone))) {
-      return { summary: [`digest ${localDateOf(opts.now, pc.plan.timezone)}: a day off; nothing sent`], completed: false };
+      return {
+        summary: [`digest ${localDateOf(opts.now, pc.plan.timezone)}: a day off; nothing sent`],
+        completed: false,
+      };
     }
     // The week's digest day (the configured weekday on or before today), moved off a day off.
     const weekDay = addDays(today, -((isoWeekday(today) - digestSetting(ctx).weekday + 7) % 7));
     const postDay = pc.calendar.nextWorkday(weekDay);
-    if (today < postDay) return { summary: [`digest ${today}: this week's digest goes out on ${postDay}`], completed: true };
+    if (today < postDay)
+      return { summary: [`digest ${today}: this week's digest goes out on ${postDay}`], completed: true };
     const key = digestKey(weekDay, channel);
     // After the digest day, a digest the bot missed (it ran before, but not at the digest's slot)
     // is posted late, once, within the catch-up horizon, on a working day. A bot that never ran
@@ -69,9 +73,18 @@ export const digestJob: Job = {
     if (today > postDay && !(await existingKeys(ctx.db, [key])).has(key)) {
       const postSlot = instantAt(postDay, digestSetting(ctx).time, pc.plan.timezone);
       const missed = opts.lastSlot !== null && opts.lastSlot.getTime() < postSlot.getTime();
-      if (!missed && !opts.dryRun) return { summary: [`digest ${today}: this week's digest was due on ${postDay}, before this bot ran; not posted`], completed: true };
+      if (!missed && !opts.dryRun)
+        return {
+          summary: [`digest ${today}: this week's digest was due on ${postDay}, before this bot ran; not posted`],
+          completed: true,
+        };
       if (daysBetween(postDay, today) * 24 > ctx.config.catchUpHours) {
-        return { summary: [`digest ${today}: this week's digest (${postDay}) was missed longer ago than CATCH_UP_HOURS; skipped`], completed: true };
+        return {
+          summary: [
+            `digest ${today}: this week's digest (${postDay}) was missed longer ago than CATCH_UP_HOURS; skipped`,
+          ],
+          completed: true,
+        };
       }
     }
     const late = opts.late || today > postDay;
@@ -87,11 +100,30 @@ export const digestJob: Job = {
     const digest = buildDigest({ data, today, weekStartAt, slotAt, late, received });
     const rendered = digestMessages(ctx.config.defaultLocale, digest);
     const head = `digest ${today}${late ? ' (late)' : ''} to ${channel}: ${digest.overall.doneOfDue}/${digest.overall.due} due items done, ${digest.overdueBranches.length} branch(es) overdue, ${rendered.thread.length} thread repl(ies)`;
-    if (opts.dryRun) return { summary: [`${head} — dry run, nothing sent or recorded${already ? ' (already posted)' : ''}`, `  ${rendered.main.text}`], completed: false };
+    if (opts.dryRun)
+      return {
+        summary: [
+          `${head} — dry run, nothing sent or recorded${already ? ' (already posted)' : ''}`,
+          `  ${rendered.main.text}`,
+        ],
+        completed: false,
+      };
 
-    const rows: NewOutboxRow[] = [{ job: 'digest', key, recipient: channel, payload: { kind: 'message', text: rendered.main.text, blocks: rendered.main.blocks } satisfies OutboxPayload }];
+    const rows: NewOutboxRow[] = [
+      {
+        job: 'digest',
+        key,
+        recipient: channel,
+        payload: { kind: 'message', text: rendered.main.text, blocks: rendered.main.blocks } satisfies OutboxPayload,
+      },
+    ];
     rendered.thread.forEach((m, i) => {
-      rows.push({ job: 'digest', key: `${key}:thread:${i + 1}`, recipient: channel, payload: { kind: 'message', text: m.text, blocks: m.blocks, threadOf: key } satisfies OutboxPayload });
+      rows.push({
+        job: 'digest',
+        key: `${key}:thread:${i + 1}`,
+        recipient: channel,
+        payload: { kind: 'message', text: m.text, blocks: m.blocks, threadOf: key } satisfies OutboxPayload,
+      });
     });
     for (const produce of digestAttachments) {
       try {
@@ -101,7 +133,13 @@ export const digestJob: Job = {
           job: 'digest',
           key: `${key}:file:${file.filename}`,
           recipient: channel,
-          payload: { kind: 'file', filename: file.filename, title: file.title, base64: file.bytes.toString('base64'), threadOf: key } satisfies OutboxPayload,
+          payload: {
+            kind: 'file',
+            filename: file.filename,
+            title: file.title,
+            base64: file.bytes.toString('base64'),
+            threadOf: key,
+          } satisfies OutboxPayload,
         });
       } catch (err) {
         ctx.logger.warn({ err }, 'digest: an attachment failed; the digest goes out without it');
@@ -109,6 +147,12 @@ export const digestJob: Job = {
     }
     const added = await enqueue(ctx.db, rows, ctx.clock.now());
     const sent = await drainOutbox(ctx);
-    return { summary: [head, `  queued ${added.length} new, sent ${sent.sent} row(s), ${sent.failed} to retry, ${sent.dead} undeliverable`], completed: true };
+    return {
+      summary: [
+        head,
+        `  queued ${added.length} new, sent ${sent.sent} row(s), ${sent.failed} to retry, ${sent.dead} undeliverable`,
+      ],
+      completed: true,
+    };
   },
 };

@@ -31,24 +31,43 @@ export const escalationsJob: Job = {
       afterDays: ctx.config.escalateAfterDays,
       recipients,
     });
-    if (plan.status === 'skipped') return { summary: [`escalations ${today}: skipped (${plan.reason.replace('_', ' ')})`], completed: plan.reason !== 'day_off' };
+    if (plan.status === 'skipped')
+      return {
+        summary: [`escalations ${today}: skipped (${plan.reason.replace('_', ' ')})`],
+        completed: plan.reason !== 'day_off',
+      };
     const rows = plan.items.map((item) => ({
       job: 'escalations',
       key: item.key,
       recipient: item.recipient,
-      payload: { kind: 'escalation', locale: toLocale(item.locale, ctx.config.defaultLocale), item } satisfies OutboxPayload,
+      payload: {
+        kind: 'escalation',
+        locale: toLocale(item.locale, ctx.config.defaultLocale),
+        item,
+      } satisfies OutboxPayload,
     }));
     const head = `escalations ${today}: ${plan.items.length} item(s) overdue by more than ${ctx.config.escalateAfterDays} day(s), to ${recipients.map((r) => r.id).join(', ')}`;
     if (opts.dryRun) {
-      const seen = await existingKeys(ctx.db, rows.map((r) => r.key));
+      const seen = await existingKeys(
+        ctx.db,
+        rows.map((r) => r.key),
+      );
       const lines = [`${head} — dry run, nothing sent or recorded`];
       for (const i of plan.items) {
-        lines.push(`  ${i.recipient}: ${i.branchCode ?? '-'} ${i.personName ?? ''} ${i.code} overdue ${i.overdueDays} day(s)${seen.has(i.key) ? ' (already escalated)' : ''}`);
+        lines.push(
+          `  ${i.recipient}: ${i.branchCode ?? '-'} ${i.personName ?? ''} ${i.code} overdue ${i.overdueDays} day(s)${seen.has(i.key) ? ' (already escalated)' : ''}`,
+        );
       }
       return { summary: lines, completed: false };
     }
     const added = await enqueue(ctx.db, rows, ctx.clock.now());
     const sent = await drainOutbox(ctx);
-    return { summary: [head, `  queued ${added.length} new, sent ${sent.sent} row(s) in ${sent.messages} message(s), ${sent.failed} to retry, ${sent.dead} undeliverable`], completed: true };
+    return {
+      summary: [
+        head,
+        `  queued ${added.length} new, sent ${sent.sent} row(s) in ${sent.messages} message(s), ${sent.failed} to retry, ${sent.dead} undeliverable`,
+      ],
+      completed: true,
+    };
   },
 };

@@ -46,7 +46,15 @@ export const remindersJob: Job = {
     const rows: NewOutboxRow[] = [];
     if (!pc.calendar.hasOfficialData(yearOf(today))) rows.push(...calendarNoticeRows(ctx, data, yearOf(today)));
 
-    const plan = planReminders({ data, calendar: pc.calendar, stages: pc.stages, planStarts: pc.plan.starts, planEnds: pc.plan.ends, today, lastRunDate });
+    const plan = planReminders({
+      data,
+      calendar: pc.calendar,
+      stages: pc.stages,
+      planStarts: pc.plan.starts,
+      planEnds: pc.plan.ends,
+      today,
+      lastRunDate,
+    });
     if (plan.status === 'skipped') {
       // Queued rows (an admin notice, a send that failed earlier) go out now, but never on a day off.
       if (!opts.dryRun && plan.reason !== 'day_off' && plan.reason !== 'outside_plan') {
@@ -54,23 +62,37 @@ export const remindersJob: Job = {
         await drainOutbox(ctx);
       }
       // A day off does not count as a run: the next working day's window starts at the last real one.
-      return { summary: [`reminders ${today}: skipped (${plan.reason.replace('_', ' ')})`], completed: plan.reason !== 'day_off' };
+      return {
+        summary: [`reminders ${today}: skipped (${plan.reason.replace('_', ' ')})`],
+        completed: plan.reason !== 'day_off',
+      };
     }
     for (const m of plan.messages) {
       const locale = toLocale(m.locale, ctx.config.defaultLocale);
-      for (const item of m.items) rows.push({ job: 'reminders', key: item.key, recipient: m.slackUserId, payload: { kind: 'reminder', locale, item } satisfies OutboxPayload });
+      for (const item of m.items)
+        rows.push({
+          job: 'reminders',
+          key: item.key,
+          recipient: m.slackUserId,
+          payload: { kind: 'reminder', locale, item } satisfies OutboxPayload,
+        });
     }
     const items = plan.messages.reduce((n, m) => n + m.items.length, 0);
     const head = `reminders ${today} (since ${lastRunDate ?? 'the start'}): ${items} item(s) for ${plan.messages.length} person(s)`;
 
     if (opts.dryRun) {
-      const seen = await existingKeys(ctx.db, rows.map((r) => r.key));
+      const seen = await existingKeys(
+        ctx.db,
+        rows.map((r) => r.key),
+      );
       const lines = [`${head} — dry run, nothing sent or recorded`];
       for (const m of plan.messages) {
         lines.push(`  ${m.slackUserId} ${m.name}:`);
         for (const i of m.items) {
           const where = i.branchCode ?? 'own paper';
-          lines.push(`    ${i.code} ${where} [${i.stage.key}] ${stageText('en', i).replace(/\*/g, '')}${seen.has(i.key) ? ' (already queued; not sent again)' : ''}`);
+          lines.push(
+            `    ${i.code} ${where} [${i.stage.key}] ${stageText('en', i).replace(/\*/g, '')}${seen.has(i.key) ? ' (already queued; not sent again)' : ''}`,
+          );
         }
       }
       return { summary: lines, completed: false };
@@ -78,7 +100,10 @@ export const remindersJob: Job = {
     const added = await enqueue(ctx.db, rows, ctx.clock.now());
     const sent = await drainOutbox(ctx);
     return {
-      summary: [head, `  queued ${added.length} new, sent ${sent.sent} row(s) in ${sent.messages} message(s), ${sent.failed} to retry, ${sent.dead} undeliverable`],
+      summary: [
+        head,
+        `  queued ${added.length} new, sent ${sent.sent} row(s) in ${sent.messages} message(s), ${sent.failed} to retry, ${sent.dead} undeliverable`,
+      ],
       completed: true,
     };
   },

@@ -27,7 +27,12 @@ const NO_LAYOUT_CLOSURE = true;
 
 function fetchSourcePackage(): { dir: string; cleanUp: () => void } {
   const tmp = mkdtempSync(join(tmpdir(), 'chart-font-'));
-  const tarball = execFileSync('npm', ['pack', SOURCE_PACKAGE, '--silent', '--pack-destination', tmp], { encoding: 'utf8' }).trim().split('\n').at(-1)!;
+  const tarball = execFileSync('npm', ['pack', SOURCE_PACKAGE, '--silent', '--pack-destination', tmp], {
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n')
+    .at(-1)!;
   execFileSync('tar', ['-xzf', join(tmp, tarball), '-C', tmp]);
   return { dir: join(tmp, 'package'), cleanUp: () => rmSync(tmp, { recursive: true, force: true }) };
 }
@@ -37,7 +42,11 @@ async function main(): Promise<void> {
   const source = given ? { dir: given, cleanUp: () => {} } : fetchSourcePackage();
   try {
     const text = chartCharacters();
-    const subset = await subsetFont(readFileSync(join(source.dir, SOURCE_FONT)), text, { targetFormat: 'truetype', preserveNameIds: LICENCE_NAME_IDS, noLayoutClosure: NO_LAYOUT_CLOSURE });
+    const subset = await subsetFont(readFileSync(join(source.dir, SOURCE_FONT)), text, {
+      targetFormat: 'truetype',
+      preserveNameIds: LICENCE_NAME_IDS,
+      noLayoutClosure: NO_LAYOUT_CLOSURE,
+    });
     writeFileSync(CHART_FONT_FILE, subset);
     copyFileSync(join(source.dir, SOURCE_LICENCE), join(CHART_FONT_FILE, '..', 'OFL.txt'));
     console.log(`${CHART_FONT_FILE}: ${[...text].length} characters, ${subset.length} bytes`);

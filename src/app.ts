@@ -11,9 +11,11 @@ export function boltLogger(logger: Logger): SlackLogger {
   const child = logger.child({ component: 'bolt' });
   let level = LogLevel.INFO;
   // Bolt logs at debug on every request: format only what pino will write.
-  const log = (lvl: 'debug' | 'info' | 'warn' | 'error') => (...msg: unknown[]) => {
-    if (child.isLevelEnabled(lvl)) child[lvl](msg.map(String).join(' '));
-  };
+  const log =
+    (lvl: 'debug' | 'info' | 'warn' | 'error') =>
+    (...msg: unknown[]) => {
+      if (child.isLevelEnabled(lvl)) child[lvl](msg.map(String).join(' '));
+    };
   return {
     debug: log('debug'),
     info: log('info'),
@@ -55,11 +57,18 @@ export function createApp(ctx: AppContext, opts: CreateAppOptions = {}): App {
     logger: boltLogger(ctx.logger),
     customRoutes,
     // Interactive replies: a couple of quick retries, not the client's default of ten over 30 minutes.
-    clientOptions: { slackApiUrl: slack.apiUrl, retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 } },
+    clientOptions: {
+      slackApiUrl: slack.apiUrl,
+      retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
+    },
   };
   const app = slack.appToken
     ? new App({ ...common, appToken: slack.appToken, socketMode: true, installerOptions: { port: ctx.config.port } })
-    : new App({ ...common, signingSecret: slack.signingSecret, processBeforeResponse: opts.processBeforeResponse ?? false });
+    : new App({
+        ...common,
+        signingSecret: slack.signingSecret,
+        processBeforeResponse: opts.processBeforeResponse ?? false,
+      });
   const router = new Router();
   registerCommands(router, ctx);
   router.mount(app, ctx.logger);

@@ -28,7 +28,10 @@ export function registerExportCommand(program: Command, deps: ExportCliDeps): vo
   program
     .command('export')
     .description('the year-end assessment workbook (XLSX), or its tables as CSV files')
-    .requiredOption('--format <format>', 'xlsx, or csv (one file a table: FILE holds the branches, FILE-<table>.csv the others)')
+    .requiredOption(
+      '--format <format>',
+      'xlsx, or csv (one file a table: FILE holds the branches, FILE-<table>.csv the others)',
+    )
     .requiredOption('--out <file>', 'where to write')
     .option('--year <year>', 'the plan year (default: the active plan)')
     .option('--lang <lang>', 'headers in zh or en', 'zh')
@@ -38,8 +41,12 @@ export function registerExportCommand(program: Command, deps: ExportCliDeps): vo
       const opts = parsed.data;
       const db = await deps.openDb();
       const now = deps.io.clock.now();
-      const plan = opts.year === undefined ? await findActivePlan(db, now.toISOString().slice(0, 10)) : await findPlanByYear(db, opts.year);
-      if (!plan) return deps.fail(opts.year === undefined ? 'No plan has been imported yet.' : `No plan for ${opts.year}.`);
+      const plan =
+        opts.year === undefined
+          ? await findActivePlan(db, now.toISOString().slice(0, 10))
+          : await findPlanByYear(db, opts.year);
+      if (!plan)
+        return deps.fail(opts.year === undefined ? 'No plan has been imported yet.' : `No plan for ${opts.year}.`);
       const locale: Locale = opts.lang === 'zh' ? 'zh-CN' : 'en';
       const data = await loadExportData(db, plan, now);
       const tables = exportTables(data, locale);
@@ -60,7 +67,9 @@ export function registerExportCommand(program: Command, deps: ExportCliDeps): vo
       } catch (err) {
         return deps.fail(`Cannot write ${opts.out}: ${(err as Error).message}`);
       }
-      deps.io.out(`Exported plan ${plan.year} as of ${data.today}: ${data.branches.length} branches, ${data.reports.length} reports, ${data.papers.length} papers.`);
+      deps.io.out(
+        `Exported plan ${plan.year} as of ${data.today}: ${data.branches.length} branches, ${data.reports.length} reports, ${data.papers.length} papers.`,
+      );
       for (const file of written) deps.io.out(`  ${file}`);
     });
 }

@@ -20,7 +20,10 @@ export interface JobsCliDeps {
   fail: (message: string) => never;
 }
 
-const NowSchema = z.iso.datetime({ offset: true, message: 'expected an ISO time with an offset, like 2011-06-20T09:00:00+08:00' });
+const NowSchema = z.iso.datetime({
+  offset: true,
+  message: 'expected an ISO time with an offset, like 2011-06-20T09:00:00+08:00',
+});
 
 function configFor(deps: JobsCliDeps, needsSlack: boolean): Config {
   const env = Object.fromEntries(Object.entries(deps.io.env).filter(([, v]) => v));
@@ -37,7 +40,7 @@ function configFor(deps: JobsCliDeps, needsSlack: boolean): Config {
 function when(iso: string | Date | null, tz: string): string {
   if (iso === null) return '-';
   const d = typeof iso === 'string' ? DateTime.fromISO(iso) : DateTime.fromJSDate(iso);
-  return d.setZone(tz).toFormat("yyyy-MM-dd HH:mm ZZ");
+  return d.setZone(tz).toFormat('yyyy-MM-dd HH:mm ZZ');
 }
 
 /** `jobs run` and `jobs status`: the same code path as the scheduler's tick. */
@@ -65,7 +68,14 @@ export function registerJobsCommands(program: Command, deps: JobsCliDeps): void 
         config,
         clock: opts.now !== undefined ? fixedClock(now) : deps.io.clock,
         logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
-        ...(dryRun ? {} : { slack: new WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 0 } }) }),
+        ...(dryRun
+          ? {}
+          : {
+              slack: new WebClient(config.slack.botToken, {
+                slackApiUrl: config.slack.apiUrl,
+                retryConfig: { retries: 0 },
+              }),
+            }),
       };
       const outcome = await runJob(ctx, job!, { now, dryRun });
       for (const line of outcome.summary) deps.io.out(line);
@@ -89,6 +99,8 @@ export function registerJobsCommands(program: Command, deps: JobsCliDeps): void 
         );
       }
       const c = await countByState(db);
-      deps.io.out(`outbox: ${c.pending} pending, ${c.sending} sending, ${c.sent} sent, ${c.failed} failed (will retry), ${c.dead} dead (undeliverable)`);
+      deps.io.out(
+        `outbox: ${c.pending} pending, ${c.sending} sending, ${c.sent} sent, ${c.failed} failed (will retry), ${c.dead} dead (undeliverable)`,
+      );
     });
 }

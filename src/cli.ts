@@ -29,7 +29,9 @@ function readFile(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UserError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new UserError(
+      `Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
   }
 }
 
@@ -76,12 +78,27 @@ export function buildCli(io: CliIO): Command {
     .option('--dry-run', 'validate and show what would change; write nothing')
     .action(async (file: string, opts: { dryRun?: boolean }) => {
       const parsed = parsePlan(readFile(file));
-      if (!parsed.ok) throw new UserError(`${file} is not a valid plan; nothing was imported:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`);
-      const result = await importPlan(await openDb(), parsed.value, { actor: 'cli', now: io.clock.now(), dryRun: opts.dryRun });
-      io.out(`${opts.dryRun ? 'Dry run: would import' : 'Imported'} plan ${result.year} (${result.created ? 'new' : 'updated'}).`);
-      for (const [what, c] of [['activities', result.activities], ['obligations', result.obligations]] as const) {
-        io.out(`${what}: ${c.added.length} added, ${c.updated.length} updated, ${c.retired.length} retired, ${c.unchanged} unchanged`);
-        for (const line of [list('added', c.added), list('updated', c.updated), list('retired', c.retired)]) if (line) io.out(line);
+      if (!parsed.ok)
+        throw new UserError(
+          `${file} is not a valid plan; nothing was imported:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`,
+        );
+      const result = await importPlan(await openDb(), parsed.value, {
+        actor: 'cli',
+        now: io.clock.now(),
+        dryRun: opts.dryRun,
+      });
+      io.out(
+        `${opts.dryRun ? 'Dry run: would import' : 'Imported'} plan ${result.year} (${result.created ? 'new' : 'updated'}).`,
+      );
+      for (const [what, c] of [
+        ['activities', result.activities],
+        ['obligations', result.obligations],
+      ] as const) {
+        io.out(
+          `${what}: ${c.added.length} added, ${c.updated.length} updated, ${c.retired.length} retired, ${c.unchanged} unchanged`,
+        );
+        for (const line of [list('added', c.added), list('updated', c.updated), list('retired', c.retired)])
+          if (line) io.out(line);
       }
     });
   plan
@@ -93,16 +110,27 @@ export function buildCli(io: CliIO): Command {
       const year = yearText === undefined ? undefined : z.coerce.number().int().min(2000).max(2100).safeParse(yearText);
       if (year && !year.success) throw new UserError(`Expected a year like 2011, got "${yearText}".`);
       const now = io.clock.now();
-      const p = year?.success ? await findPlanByYear(d, year.data) : await findActivePlan(d, localDateOf(now, 'Asia/Shanghai'));
+      const p = year?.success
+        ? await findPlanByYear(d, year.data)
+        : await findActivePlan(d, localDateOf(now, 'Asia/Shanghai'));
       if (!p) throw new UserError(year?.success ? `No plan for ${year.data}.` : 'No plan has been imported yet.');
       io.out(`${p.year} ${p.title.zh} / ${p.title.en}`);
-      io.out(`period ${p.starts} to ${p.ends}, timezone ${p.timezone}; reminders at ${p.settings.reminders.time}, ${p.settings.reminders.days_before.join('/')} days before`);
+      io.out(
+        `period ${p.starts} to ${p.ends}, timezone ${p.timezone}; reminders at ${p.settings.reminders.time}, ${p.settings.reminders.days_before.join('/')} days before`,
+      );
       const obligations = await listObligations(d, p.id);
       for (const a of await listActivities(d, p.id)) {
         io.out(`\n${a.code} ${a.title_zh} / ${a.title_en}`);
         for (const o of obligations.filter((ob) => ob.activityCode === a.code)) {
-          const scope = o.appliesTo.kind === 'all' ? 'all branches' : o.appliesTo.kind === 'categories' ? o.appliesTo.categories.join(',') : `ranks ${o.appliesTo.ranks.join(',')}`;
-          io.out(`  ${o.code.padEnd(16)} due ${o.due}  w${o.weight}  ${o.kind.padEnd(6)} ${scope}\n    ${o.title.zh} / ${o.title.en}`);
+          const scope =
+            o.appliesTo.kind === 'all'
+              ? 'all branches'
+              : o.appliesTo.kind === 'categories'
+                ? o.appliesTo.categories.join(',')
+                : `ranks ${o.appliesTo.ranks.join(',')}`;
+          io.out(
+            `  ${o.code.padEnd(16)} due ${o.due}  w${o.weight}  ${o.kind.padEnd(6)} ${scope}\n    ${o.title.zh} / ${o.title.en}`,
+          );
         }
       }
     });
@@ -115,15 +143,33 @@ export function buildCli(io: CliIO): Command {
     .option('--dry-run', 'validate and show what would change; write nothing')
     .action(async (file: string, opts: { dryRun?: boolean }) => {
       const parsed = parseRoster(readFile(file));
-      if (!parsed.ok) throw new UserError(`${file} is not a valid roster; nothing was imported:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`);
-      const c = await importRoster(await openDb(), parsed.value, { actor: 'cli', now: io.clock.now(), dryRun: opts.dryRun });
-      io.out(`${opts.dryRun ? 'Dry run: would import' : 'Imported'} ${parsed.value.branches.length} branches and ${parsed.value.people.length} people.`);
-      io.out(`branches: ${c.branches.added.length} added, ${c.branches.updated.length} updated, ${c.branches.removed.length} removed from roster`);
-      io.out(`people: ${c.people.added.length} added, ${c.people.updated.length} updated, ${c.people.removed.length} removed from roster`);
+      if (!parsed.ok)
+        throw new UserError(
+          `${file} is not a valid roster; nothing was imported:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`,
+        );
+      const c = await importRoster(await openDb(), parsed.value, {
+        actor: 'cli',
+        now: io.clock.now(),
+        dryRun: opts.dryRun,
+      });
+      io.out(
+        `${opts.dryRun ? 'Dry run: would import' : 'Imported'} ${parsed.value.branches.length} branches and ${parsed.value.people.length} people.`,
+      );
+      io.out(
+        `branches: ${c.branches.added.length} added, ${c.branches.updated.length} updated, ${c.branches.removed.length} removed from roster`,
+      );
+      io.out(
+        `people: ${c.people.added.length} added, ${c.people.updated.length} updated, ${c.people.removed.length} removed from roster`,
+      );
       for (const line of [
-        list('branches added', c.branches.added), list('branches updated', c.branches.updated), list('branches removed', c.branches.removed),
-        list('people added', c.people.added), list('people updated', c.people.updated), list('people removed', c.people.removed),
-      ]) if (line) io.out(line);
+        list('branches added', c.branches.added),
+        list('branches updated', c.branches.updated),
+        list('branches removed', c.branches.removed),
+        list('people added', c.people.added),
+        list('people updated', c.people.updated),
+        list('people removed', c.people.removed),
+      ])
+        if (line) io.out(line);
     });
 
   registerExportCommand(program, {
@@ -161,10 +207,16 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop() ?? '');
+const isMain =
+  process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop() ?? '');
 if (isMain) {
   dotenv.config({ quiet: true });
-  runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l), env: process.env, clock: systemClock })
+  runCli(process.argv.slice(2), {
+    out: (l) => console.log(l),
+    err: (l) => console.error(l),
+    env: process.env,
+    clock: systemClock,
+  })
     .then((code) => process.exit(code))
     .catch((err: unknown) => {
       console.error(err instanceof Error ? err.message : err);

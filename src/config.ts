@@ -4,40 +4,53 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-const channelId = z
-  .string()
-  .regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a Slack channel id like C0123ABCD');
+const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a Slack channel id like C0123ABCD');
 
 const onOff = z.enum(['on', 'off']);
 
-const EnvSchema = z
-  .object({
-    SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'expected a bot token starting with xoxb-'),
-    SLACK_SIGNING_SECRET: z.string().min(1).optional(),
-    SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'expected an app-level token starting with xapp-').optional(),
-    PORT: z.coerce.number({ message: 'expected a port number like 3000' }).int('expected a port number like 3000').min(1).max(65535).default(3000),
-    DATABASE_URL: z.string().min(1).default('data/pacesetter.db'),
-    SLACK_API_URL: z.url({ message: 'expected a URL like https://slack.com/api/' }).optional(),
-    SCHEDULER: onOff.default('on'),
-    DEFAULT_LOCALE: z.enum(LOCALES).default('zh-CN'),
-    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-    LEADERS_CHANNEL: channelId.optional(),
-    DIGEST_CHANNEL: channelId.optional(),
-    ESCALATE_AFTER_DAYS: z.coerce.number().int().min(0).max(365).default(3),
-    REMINDER_TIME: z
-      .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time like 09:00')
-      .optional(),
-    ESCALATION_TIME: z
-      .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time like 09:30')
-      .default('09:30'),
-    DIGEST_SCHEDULE: z
-      .string()
-      .regex(/^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):[0-5]\d$/, 'expected a weekday and local time like "mon 09:00"')
-      .default('mon 09:00'),
-    CATCH_UP_HOURS: z.coerce.number().int().min(0).max(24 * 31).default(72),
-  });
+const EnvSchema = z.object({
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'expected a bot token starting with xoxb-'),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'expected an app-level token starting with xapp-')
+    .optional(),
+  PORT: z.coerce
+    .number({ message: 'expected a port number like 3000' })
+    .int('expected a port number like 3000')
+    .min(1)
+    .max(65535)
+    .default(3000),
+  DATABASE_URL: z.string().min(1).default('data/pacesetter.db'),
+  SLACK_API_URL: z.url({ message: 'expected a URL like https://slack.com/api/' }).optional(),
+  SCHEDULER: onOff.default('on'),
+  DEFAULT_LOCALE: z.enum(LOCALES).default('zh-CN'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  LEADERS_CHANNEL: channelId.optional(),
+  DIGEST_CHANNEL: channelId.optional(),
+  ESCALATE_AFTER_DAYS: z.coerce.number().int().min(0).max(365).default(3),
+  REMINDER_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time like 09:00')
+    .optional(),
+  ESCALATION_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time like 09:30')
+    .default('09:30'),
+  DIGEST_SCHEDULE: z
+    .string()
+    .regex(
+      /^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):[0-5]\d$/,
+      'expected a weekday and local time like "mon 09:00"',
+    )
+    .default('mon 09:00'),
+  CATCH_UP_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 31)
+    .default(72),
+});
 
 export type Config = {
   slack: {
@@ -62,7 +75,9 @@ export type Config = {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Pacesetter cannot start: the configuration is not valid.\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example and the README.`);
+    super(
+      `Pacesetter cannot start: the configuration is not valid.\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example and the README.`,
+    );
     this.name = 'ConfigError';
   }
 }

@@ -19,7 +19,11 @@ export interface CompletionSeries {
   lines: { category: Category; values: (number | null)[] }[];
 }
 
-export type ChartInput = Pick<RankingData, 'branches' | 'obligations' | 'reports' | 'exemptions' | 'extensions'> & { starts: LocalDate; today: LocalDate; timezone: string };
+export type ChartInput = Pick<RankingData, 'branches' | 'obligations' | 'reports' | 'exemptions' | 'extensions'> & {
+  starts: LocalDate;
+  today: LocalDate;
+  timezone: string;
+};
 
 /** Sundays from the plan's start to today, then today when it is not a Sunday. */
 export function weekEnds(starts: LocalDate, today: LocalDate): LocalDate[] {
@@ -34,7 +38,8 @@ export function completionByWeek(input: ChartInput): CompletionSeries {
   const ends = weekEnds(input.starts, input.today);
   const doneOn = new Map<string, LocalDate>();
   for (const r of input.reports) {
-    if (r.status === 'submitted' || r.status === 'accepted') doneOn.set(`${r.branchId}:${r.obligationId}`, localDateOf(new Date(r.submittedAt), input.timezone));
+    if (r.status === 'submitted' || r.status === 'accepted')
+      doneOn.set(`${r.branchId}:${r.obligationId}`, localDateOf(new Date(r.submittedAt), input.timezone));
   }
   const items = new Map<Category, { due: LocalDate; done: LocalDate | null }[]>();
   for (const b of input.branches) {
@@ -110,11 +115,15 @@ export function chartSvg(series: CompletionSeries, locale: Locale): string {
     parts.push(`<line x1="${left}" y1="${y(v)}" x2="${left + w}" y2="${y(v)}" stroke="#e0e0e0" stroke-width="1"/>`);
     parts.push(`<text x="${left - 8}" y="${y(v) + 4}" font-size="12" text-anchor="end" fill="#555">${v}%</text>`);
   }
-  parts.push(`<text x="${left}" y="${CHART_HEIGHT - 8}" font-size="12" fill="#555">${xml(t(locale, 'leaders.chart.axis'))}</text>`);
+  parts.push(
+    `<text x="${left}" y="${CHART_HEIGHT - 8}" font-size="12" fill="#555">${xml(t(locale, 'leaders.chart.axis'))}</text>`,
+  );
   const every = Math.max(1, Math.ceil(n / 10));
   series.weekEnds.forEach((d, i) => {
     if (i % every !== 0 && i !== n - 1) return;
-    parts.push(`<text x="${x(i)}" y="${top + h + 18}" font-size="11" text-anchor="middle" fill="#555">${d.slice(5)}</text>`);
+    parts.push(
+      `<text x="${x(i)}" y="${top + h + 18}" font-size="11" text-anchor="middle" fill="#555">${d.slice(5)}</text>`,
+    );
   });
   series.lines.forEach((line, li) => {
     const colour = PALETTE[li % PALETTE.length]!;
@@ -129,13 +138,20 @@ export function chartSvg(series: CompletionSeries, locale: Locale): string {
       path += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)} `;
       pen = true;
     });
-    if (path) parts.push(`<path d="${path.trim()}" fill="none" stroke="${colour}" stroke-width="2.5" stroke-linejoin="round"/>`);
+    if (path)
+      parts.push(
+        `<path d="${path.trim()}" fill="none" stroke="${colour}" stroke-width="2.5" stroke-linejoin="round"/>`,
+      );
     const last = line.values.findLastIndex((v) => v !== null);
     if (last >= 0) parts.push(`<circle cx="${x(last)}" cy="${y(line.values[last]!)}" r="3.5" fill="${colour}"/>`);
     const ly = top + 10 + li * 22;
     const lastValue = last >= 0 ? ` ${line.values[last]!.toFixed(0)}%` : '';
-    parts.push(`<line x1="${left + w + 16}" y1="${ly}" x2="${left + w + 40}" y2="${ly}" stroke="${colour}" stroke-width="3"/>`);
-    parts.push(`<text x="${left + w + 46}" y="${ly + 4}" font-size="12" fill="#222">${xml(t(locale, `common.category.${line.category}` as MessageKey) + lastValue)}</text>`);
+    parts.push(
+      `<line x1="${left + w + 16}" y1="${ly}" x2="${left + w + 40}" y2="${ly}" stroke="${colour}" stroke-width="3"/>`,
+    );
+    parts.push(
+      `<text x="${left + w + 46}" y="${ly + 4}" font-size="12" fill="#222">${xml(t(locale, `common.category.${line.category}` as MessageKey) + lastValue)}</text>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('');
@@ -143,7 +159,10 @@ export function chartSvg(series: CompletionSeries, locale: Locale): string {
 
 /** The chart rasterised with only the shipped font, so that it looks the same on every machine. */
 export function renderImage(svg: string): RenderedImage {
-  return new Resvg(svg, { font: { fontFiles: [CHART_FONT_FILE], loadSystemFonts: false, defaultFontFamily: CHART_FONT_FAMILY }, background: '#ffffff' }).render();
+  return new Resvg(svg, {
+    font: { fontFiles: [CHART_FONT_FILE], loadSystemFonts: false, defaultFontFamily: CHART_FONT_FAMILY },
+    background: '#ffffff',
+  }).render();
 }
 
 export function renderPng(svg: string): Buffer {
@@ -164,10 +183,16 @@ export async function digestChart(ctx: AppContext, digest: { today: LocalDate })
   const series = completionByWeek({ ...data, starts: plan.starts, today: digest.today, timezone: plan.timezone });
   if (series.weekEnds.length === 0) return null;
   const locale = ctx.config.defaultLocale;
-  return { filename: `completion-${digest.today}.png`, title: t(locale, 'leaders.chart.title'), bytes: renderPng(chartSvg(series, locale)) };
+  return {
+    filename: `completion-${digest.today}.png`,
+    title: t(locale, 'leaders.chart.title'),
+    bytes: renderPng(chartSvg(series, locale)),
+  };
 }
 
 /** Adds the chart to the digest's attachment producers (jobs/digest.ts `digestAttachments`), once. */
-export function registerDigestChart<T extends { today: LocalDate }>(producers: Array<(ctx: AppContext, digest: T) => Promise<ChartAttachment | null>>): void {
+export function registerDigestChart<T extends { today: LocalDate }>(
+  producers: Array<(ctx: AppContext, digest: T) => Promise<ChartAttachment | null>>,
+): void {
   if (!producers.includes(digestChart)) producers.push(digestChart);
 }

@@ -23,12 +23,25 @@ export interface Table {
  * export formats tens of thousands of times, and the Swedish locale writes `2011-05-12 11:00`.
  */
 function localTimeFormatter(timezone: string): (iso: string | null) => string | null {
-  const format = new Intl.DateTimeFormat('sv-SE', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const format = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
   return (iso) => (iso === null ? null : format.format(new Date(iso)));
 }
 
 /** The matrix cell: the state, and the date it was reported (or the due date it missed or awaits). */
-function matrixCell(line: ScoreLine, submittedAt: string | null, localTime: (iso: string) => string | null, locale: Locale): string {
+function matrixCell(
+  line: ScoreLine,
+  submittedAt: string | null,
+  localTime: (iso: string) => string | null,
+  locale: Locale,
+): string {
   const label = stateLabel(line, locale);
   if ((line.state === 'done_on_time' || line.state === 'done_late' || line.state === 'returned') && submittedAt) {
     return `${label} ${localTime(submittedAt)!.slice(0, 10)}`;
@@ -46,12 +59,27 @@ export function exportTables(data: ExportData, locale: Locale): Table[] {
   const status = (s: string) => t(locale, `leaders.status.${s}` as MessageKey);
   const branchById = new Map(data.branches.map((b) => [b.id, b]));
   const obligationById = new Map(data.obligations.map((o) => [o.id, o]));
-  const count = (lines: readonly ScoreLine[], states: ScoreLine['state'][]) => lines.filter((l) => states.includes(l.state)).length;
+  const count = (lines: readonly ScoreLine[], states: ScoreLine['state'][]) =>
+    lines.filter((l) => states.includes(l.state)).length;
 
   const branches: Table = {
     key: 'branches',
     name: t(locale, 'leaders.sheet.branches'),
-    headers: ['rank', 'rank_in_category', 'code', 'name', 'category', 'score', 'earned', 'possible', 'on_time', 'late', 'overdue', 'returned', 'exempt'].map(h),
+    headers: [
+      'rank',
+      'rank_in_category',
+      'code',
+      'name',
+      'category',
+      'score',
+      'earned',
+      'possible',
+      'on_time',
+      'late',
+      'overdue',
+      'returned',
+      'exempt',
+    ].map(h),
     widths: [8, 10, 12, 24, 14, 8, 10, 10, 8, 8, 8, 8, 8],
     rows: data.ranked.map((r) => [
       r.rank,
@@ -89,7 +117,9 @@ export function exportTables(data: ExportData, locale: Locale): Table[] {
             category(r.branch.category),
             ...reportObligations.map((o) => {
               const line = lines.get(o.id);
-              return line ? matrixCell(line, reportOf.get(`${r.branch.id}:${o.id}`)?.submittedAt ?? null, localTime, locale) : null;
+              return line
+                ? matrixCell(line, reportOf.get(`${r.branch.id}:${o.id}`)?.submittedAt ?? null, localTime, locale)
+                : null;
             }),
           ];
         }),
@@ -99,7 +129,21 @@ export function exportTables(data: ExportData, locale: Locale): Table[] {
   const reports: Table = {
     key: 'reports',
     name: t(locale, 'leaders.sheet.reports'),
-    headers: ['code', 'name', 'obligation', 'title', 'status', 'on_time', 'held_on', 'participants', 'submitted_at', 'reviewed_at', 'comment', 'version', 'summary'].map(h),
+    headers: [
+      'code',
+      'name',
+      'obligation',
+      'title',
+      'status',
+      'on_time',
+      'held_on',
+      'participants',
+      'submitted_at',
+      'reviewed_at',
+      'comment',
+      'version',
+      'summary',
+    ].map(h),
     widths: [12, 24, 16, 30, 10, 8, 12, 10, 17, 17, 24, 8, 50],
     rows: data.reports
       .map((r) => ({ r, b: branchById.get(r.branchId), o: obligationById.get(r.obligationId) }))
@@ -195,7 +239,9 @@ export async function toXlsx(tables: readonly Table[], meta: { title: string; cr
   wb.created = meta.created;
   for (const table of tables) {
     // Excel sheet names: at most 31 characters, none of : \ / ? * [ ].
-    const ws = wb.addWorksheet(table.name.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
+    const ws = wb.addWorksheet(table.name.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31), {
+      views: [{ state: 'frozen', ySplit: 1 }],
+    });
     ws.columns = table.headers.map((header, i) => ({ header, width: table.widths[i] ?? 14 }));
     ws.getRow(1).font = { bold: true };
     ws.getRow(1).commit();

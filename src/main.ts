@@ -40,7 +40,10 @@ async function main(): Promise<void> {
   };
   const app = createApp(ctx);
   await app.start(config.port);
-  logger.info({ port: config.port, mode: config.slack.appToken ? 'socket' : 'http', scheduler: config.scheduler }, 'Pacesetter is running');
+  logger.info(
+    { port: config.port, mode: config.slack.appToken ? 'socket' : 'http', scheduler: config.scheduler },
+    'Pacesetter is running',
+  );
 
   const scheduler = config.scheduler ? await startScheduler(ctx) : null;
 

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { LogLevel, WebClient, type KnownBlock, type Logger as SlackLogger } from '@slack/web-api';
-import { claimableRecipients, claimRecipient, enqueue, findByKey, listDead, markSent, release, renewClaim, type OutboxRow } from '../db/queries/outbox.js';
+import {
+  claimableRecipients,
+  claimRecipient,
+  enqueue,
+  findByKey,
+  listDead,
+  markSent,
+  release,
+  renewClaim,
+  type OutboxRow,
+} from '../db/queries/outbox.js';
 import { listAdmins } from '../db/queries/people.js';
 import type { AppContext } from './context.js';
 import type { EscalationItem } from './domain/escalations.js';
@@ -28,7 +38,13 @@ const GROUPED = new Set<string>(['reminder', 'escalation', 'dead']);
 /** The two Slack calls the outbox makes; the default goes through ctx.slack's token and URL. */
 export interface SlackSender {
   post(args: { channel: string; text: string; blocks?: KnownBlock[]; threadTs?: string }): Promise<{ ts: string }>;
-  upload(args: { channel: string; threadTs?: string; filename: string; title: string; bytes: Buffer }): Promise<{ id: string }>;
+  upload(args: {
+    channel: string;
+    threadTs?: string;
+    filename: string;
+    title: string;
+    bytes: Buffer;
+  }): Promise<{ id: string }>;
 }
 
 export interface DrainOptions {
@@ -87,7 +103,13 @@ export function senderFor(ctx: AppContext): SlackSender {
   });
   const sender: SlackSender = {
     async post({ channel, text, blocks, threadTs }) {
-      const res = await client.chat.postMessage({ channel, text, ...(blocks ? { blocks } : {}), ...(threadTs ? { thread_ts: threadTs } : {}), unfurl_links: false });
+      const res = await client.chat.postMessage({
+        channel,
+        text,
+        ...(blocks ? { blocks } : {}),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        unfurl_links: false,
+      });
       return { ts: String(res.ts) };
     },
     async upload({ channel, threadTs, filename, title, bytes }) {
@@ -107,14 +129,28 @@ function quietLogger(ctx: AppContext): SlackLogger {
   return { debug, info: debug, warn: debug, error: debug, setLevel() {}, getLevel: () => LogLevel.DEBUG, setName() {} };
 }
 
-type Failure = { type: 'rate'; retryAfterMs: number } | { type: 'transient'; error: string } | { type: 'permanent'; error: string };
+type Failure =
+  { type: 'rate'; retryAfterMs: number } | { type: 'transient'; error: string } | { type: 'permanent'; error: string };
 
-const TRANSIENT_PLATFORM = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+const TRANSIENT_PLATFORM = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'ratelimited',
+]);
 
 /** Sorts a Slack error into: wait and go on, try again, or give up (recorded and reported). */
 export function classify(err: unknown): Failure {
-  const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; statusCode?: number; message?: string };
-  if (e?.code === 'slack_webapi_rate_limited_error') return { type: 'rate', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000 };
+  const e = err as {
+    code?: string;
+    retryAfter?: number;
+    data?: { error?: string };
+    statusCode?: number;
+    message?: string;
+  };
+  if (e?.code === 'slack_webapi_rate_limited_error')
+    return { type: 'rate', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000 };
   if (e?.code === 'slack_webapi_platform_error') {
     const code = e.data?.error ?? 'unknown_error';
     if (code === 'ratelimited') return { type: 'rate', retryAfterMs: 1000 };
@@ -137,10 +173,19 @@ function groupedUnits(kind: GroupedKind, recipient: string, rows: OutboxRow[], s
   const payloads = rows.map((r) => r.payload as OutboxPayload);
   const rendered =
     kind === 'reminder'
-      ? reminderMessages(locale, payloads.map((p) => (p as { item: ReminderItem }).item))
+      ? reminderMessages(
+          locale,
+          payloads.map((p) => (p as { item: ReminderItem }).item),
+        )
       : kind === 'escalation'
-        ? escalationMessages(locale, payloads.map((p) => (p as { item: EscalationItem }).item))
-        : deadReportMessages(locale, payloads.map((p) => (p as { item: DeadItem }).item));
+        ? escalationMessages(
+            locale,
+            payloads.map((p) => (p as { item: EscalationItem }).item),
+          )
+        : deadReportMessages(
+            locale,
+            payloads.map((p) => (p as { item: DeadItem }).item),
+          );
   return rendered.map((m) => ({
     rows: m.indexes.map((i) => rows[i]!),
     threadOf: undefined,
@@ -164,14 +209,31 @@ function unitsFor(recipient: string, rows: OutboxRow[], sender: SlackSender): Un
         rows: [row],
         threadOf: p.threadOf,
         tries: 0,
-        send: async (threadTs) => (await sender.post({ channel: recipient, text: p.text, ...(p.blocks ? { blocks: p.blocks } : {}), ...(threadTs ? { threadTs } : {}) })).ts,
+        send: async (threadTs) =>
+          (
+            await sender.post({
+              channel: recipient,
+              text: p.text,
+              ...(p.blocks ? { blocks: p.blocks } : {}),
+              ...(threadTs ? { threadTs } : {}),
+            })
+          ).ts,
       });
     } else if (p.kind === 'file') {
       units.push({
         rows: [row],
         threadOf: p.threadOf,
         tries: 0,
-        send: async (threadTs) => (await sender.upload({ channel: recipient, ...(threadTs ? { threadTs } : {}), filename: p.filename, title: p.title, bytes: Buffer.from(p.base64, 'base64') })).id,
+        send: async (threadTs) =>
+          (
+            await sender.upload({
+              channel: recipient,
+              ...(threadTs ? { threadTs } : {}),
+              filename: p.filename,
+              title: p.title,
+              bytes: Buffer.from(p.base64, 'base64'),
+            })
+          ).id,
       });
     }
   }
@@ -242,7 +304,11 @@ async function drainPass(ctx: AppContext, given: DrainOptions, result: DrainResu
       const parent = await parentTs(unit.threadOf);
       if (parent === 'dead') {
         queue.shift();
-        await release(ctx.db, ids, claimer, { state: 'dead', notBefore: ctx.clock.now(), error: 'parent_message_dead' });
+        await release(ctx.db, ids, claimer, {
+          state: 'dead',
+          notBefore: ctx.clock.now(),
+          error: 'parent_message_dead',
+        });
         result.dead += ids.length;
         return 0;
       }
@@ -270,13 +336,22 @@ async function drainPass(ctx: AppContext, given: DrainOptions, result: DrainResu
       if (f.type === 'rate') {
         result.rateLimited += 1;
         if (f.retryAfterMs <= maxInlineWait) {
-          await renewClaim(ctx.db, queue.flatMap((u) => u.rows.map((r) => r.id)), claimer, now);
+          await renewClaim(
+            ctx.db,
+            queue.flatMap((u) => u.rows.map((r) => r.id)),
+            claimer,
+            now,
+          );
           return f.retryAfterMs;
         }
         // Slack asks for a long pause: give back every row of this recipient for a later run.
         const all = queue.flatMap((u) => u.rows.map((r) => r.id));
         queue.length = 0;
-        await release(ctx.db, all, claimer, { state: 'failed', notBefore: new Date(now.getTime() + f.retryAfterMs), error: 'ratelimited' });
+        await release(ctx.db, all, claimer, {
+          state: 'failed',
+          notBefore: new Date(now.getTime() + f.retryAfterMs),
+          error: 'ratelimited',
+        });
         result.failed += all.length;
         return 0;
       }
@@ -285,16 +360,26 @@ async function drainPass(ctx: AppContext, given: DrainOptions, result: DrainResu
         if (unit.tries < inlineTries) return backoffBase * 2 ** (unit.tries - 1);
         queue.shift();
         const exhausted = unit.rows.every((r) => r.attempts >= MAX_ATTEMPTS);
-        await release(ctx.db, ids, claimer, { state: exhausted ? 'dead' : 'failed', notBefore: new Date(now.getTime() + LATER_MS), error: f.error });
+        await release(ctx.db, ids, claimer, {
+          state: exhausted ? 'dead' : 'failed',
+          notBefore: new Date(now.getTime() + LATER_MS),
+          error: f.error,
+        });
         if (exhausted) result.dead += ids.length;
         else result.failed += ids.length;
-        ctx.logger.warn({ recipient, error: f.error, keys: unit.rows.map((r) => r.key) }, exhausted ? 'outbox: giving up' : 'outbox: will retry later');
+        ctx.logger.warn(
+          { recipient, error: f.error, keys: unit.rows.map((r) => r.key) },
+          exhausted ? 'outbox: giving up' : 'outbox: will retry later',
+        );
         return 0;
       }
       queue.shift();
       await release(ctx.db, ids, claimer, { state: 'dead', notBefore: now, error: f.error });
       result.dead += ids.length;
-      ctx.logger.warn({ recipient, error: f.error, keys: unit.rows.map((r) => r.key) }, 'outbox: will not heal; admins will be told');
+      ctx.logger.warn(
+        { recipient, error: f.error, keys: unit.rows.map((r) => r.key) },
+        'outbox: will not heal; admins will be told',
+      );
       return 0;
     }
   };
@@ -338,7 +423,8 @@ async function drainPass(ctx: AppContext, given: DrainOptions, result: DrainResu
     let timer: NodeJS.Timeout | undefined;
     const waits: Promise<unknown>[] = [...inflight];
     const delay = Number.isFinite(earliest) ? earliest - now : inflight.size === 0 ? 5 : undefined;
-    if (delay !== undefined) waits.push(new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, delay)))));
+    if (delay !== undefined)
+      waits.push(new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, delay)))));
     await Promise.race(waits);
     clearTimeout(timer);
   }
@@ -354,10 +440,15 @@ async function reportDead(ctx: AppContext): Promise<number> {
       job: 'admin',
       key: `dead:${d.key}:${admin.slackUserId}`,
       recipient: admin.slackUserId,
-      payload: { kind: 'dead', locale: toLocale(admin.locale, ctx.config.defaultLocale), item: { key: d.key, job: d.job, recipient: d.recipient, error: d.lastError ?? 'unknown' } } satisfies OutboxPayload,
+      payload: {
+        kind: 'dead',
+        locale: toLocale(admin.locale, ctx.config.defaultLocale),
+        item: { key: d.key, job: d.job, recipient: d.recipient, error: d.lastError ?? 'unknown' },
+      } satisfies OutboxPayload,
     })),
   );
-  if (admins.length === 0) ctx.logger.warn({ dead: dead.length }, 'outbox: undeliverable messages and no admin in the roster to tell');
+  if (admins.length === 0)
+    ctx.logger.warn({ dead: dead.length }, 'outbox: undeliverable messages and no admin in the roster to tell');
   const added = await enqueue(ctx.db, rows, ctx.clock.now());
   return added.length;
 }

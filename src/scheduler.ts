@@ -46,7 +46,13 @@ async function runOnce(ctx: AppContext, job: Job, opts: RunJobOptions): Promise<
   const record = await getJobRun(ctx.db, job.name);
   if (!dryRun) await markJobStarted(ctx.db, job.name, ctx.clock.now());
   try {
-    const result = await job.run(ctx, { now: opts.now, slot, lastSlot: record.lastSlot ? new Date(record.lastSlot) : null, late: opts.late === true, dryRun });
+    const result = await job.run(ctx, {
+      now: opts.now,
+      slot,
+      lastSlot: record.lastSlot ? new Date(record.lastSlot) : null,
+      late: opts.late === true,
+      dryRun,
+    });
     if (!dryRun && result.completed) await markJobCompleted(ctx.db, job.name, slot, ctx.clock.now());
     return { job: job.name, slot, ...result };
   } catch (err) {
@@ -70,7 +76,10 @@ export async function catchUp(ctx: AppContext, jobs: Job[] = registry): Promise<
     const record = await getJobRun(ctx.db, job.name);
     if (record.lastSlot !== null && new Date(record.lastSlot).getTime() >= slot.getTime()) continue;
     if (now.getTime() - slot.getTime() > horizonMs) {
-      ctx.logger.warn({ job: job.name, slot }, 'catch-up: the missed slot is beyond CATCH_UP_HOURS; waiting for the next one');
+      ctx.logger.warn(
+        { job: job.name, slot },
+        'catch-up: the missed slot is beyond CATCH_UP_HOURS; waiting for the next one',
+      );
       continue;
     }
     try {
@@ -88,7 +97,10 @@ export async function catchUp(ctx: AppContext, jobs: Job[] = registry): Promise<
  * Starts one cron task per job (node-cron only produces the ticks), then catches up in the
  * background: a tick that falls during catch-up waits for it instead of being lost.
  */
-export async function startScheduler(ctx: AppContext, jobs: Job[] = registry): Promise<{ stop(): void; caughtUp: Promise<RunJobOutcome[]> }> {
+export async function startScheduler(
+  ctx: AppContext,
+  jobs: Job[] = registry,
+): Promise<{ stop(): void; caughtUp: Promise<RunJobOutcome[]> }> {
   const tasks: { stop(): void }[] = [];
   for (const job of jobs) {
     const schedule = await job.schedule(ctx);

@@ -15,14 +15,28 @@ let err: string[];
 async function cli(...argv: string[]): Promise<number> {
   out = [];
   err = [];
-  return runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env: { DATABASE_URL: dbFile }, clock: fixedClock('2011-04-10T09:00:00+08:00') });
+  return runCli(argv, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    env: { DATABASE_URL: dbFile },
+    clock: fixedClock('2011-04-10T09:00:00+08:00'),
+  });
 }
 
 /** Every row of every table, to show a refused import left the database exactly as it was. */
 async function snapshot(): Promise<string> {
   const db = openDatabase(dbFile);
   try {
-    const tables = ['plans', 'activities', 'obligations', 'branches', 'people', 'branch_secretaries', 'reports', 'audit_log'] as const;
+    const tables = [
+      'plans',
+      'activities',
+      'obligations',
+      'branches',
+      'people',
+      'branch_secretaries',
+      'reports',
+      'audit_log',
+    ] as const;
     const rows: Record<string, unknown[]> = {};
     for (const t of tables) rows[t] = await db.selectFrom(t).selectAll().execute();
     return JSON.stringify(rows);
@@ -74,10 +88,31 @@ describe('npm run cli -- plan import', () => {
     await cli('plan', 'import', PLAN_2011);
     await cli('roster', 'import', EXAMPLE_ROSTER);
     const db: DB = openDatabase(dbFile);
-    const ob = await db.selectFrom('obligations').selectAll().where('code', '=', 'A07-COBUILD').executeTakeFirstOrThrow();
+    const ob = await db
+      .selectFrom('obligations')
+      .selectAll()
+      .where('code', '=', 'A07-COBUILD')
+      .executeTakeFirstOrThrow();
     const branch = await db.selectFrom('branches').selectAll().where('code', '=', 'YQ-ZX1').executeTakeFirstOrThrow();
-    const person = await db.selectFrom('people').selectAll().where('slack_user_id', '=', 'U0SEC00001').executeTakeFirstOrThrow();
-    await submitReport(db, { obligationId: ob.id, branchId: branch.id, heldOn: '2011-05-04', participants: 20, summary: 'x', evidence: [], submittedBy: person.id, onTime: true }, { actor: 'U0SEC00001', now: new Date('2011-05-05T00:00:00Z') });
+    const person = await db
+      .selectFrom('people')
+      .selectAll()
+      .where('slack_user_id', '=', 'U0SEC00001')
+      .executeTakeFirstOrThrow();
+    await submitReport(
+      db,
+      {
+        obligationId: ob.id,
+        branchId: branch.id,
+        heldOn: '2011-05-04',
+        participants: 20,
+        summary: 'x',
+        evidence: [],
+        submittedBy: person.id,
+        onTime: true,
+      },
+      { actor: 'U0SEC00001', now: new Date('2011-05-05T00:00:00Z') },
+    );
     await db.destroy();
 
     const edited = copyWith(PLAN_2011, (s) => s.replace(/due: 2011-05-10/, 'due: 2011-05-12'));
@@ -113,7 +148,9 @@ describe('npm run cli -- roster import', () => {
   it('when a broken copy is imported, then every bad row is named and nothing changes', async () => {
     await cli('roster', 'import', EXAMPLE_ROSTER);
     const before = await snapshot();
-    const broken = copyWith(EXAMPLE_ROSTER, (s) => s.replace('U0SEC00002', 'not-an-id').replace(',kindergarten,', ',nursery,'));
+    const broken = copyWith(EXAMPLE_ROSTER, (s) =>
+      s.replace('U0SEC00002', 'not-an-id').replace(',kindergarten,', ',nursery,'),
+    );
     expect(await cli('roster', 'import', broken)).toBe(1);
     expect(err.join('\n')).toMatch(/row 5, slack_user_id: expected a Slack user id/);
     expect(err.join('\n')).toMatch(/row 11, category: expected one of/);
@@ -133,7 +170,11 @@ describe('npm run cli -- roster import', () => {
     expect(out).toContain('people: 1 added, 1 updated, 1 removed from roster');
     expect(out.join('\n')).toMatch(/people removed: U0MEM00002/);
     const db = openDatabase(dbFile);
-    const removed = await db.selectFrom('people').selectAll().where('slack_user_id', '=', 'U0MEM00002').executeTakeFirstOrThrow();
+    const removed = await db
+      .selectFrom('people')
+      .selectAll()
+      .where('slack_user_id', '=', 'U0MEM00002')
+      .executeTakeFirstOrThrow();
     expect(removed.active).toBe(0);
     await db.destroy();
   });

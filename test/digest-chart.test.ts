@@ -2,7 +2,21 @@ import * as fontkit from 'fontkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestAttachments } from '../jobs/digest.js';
 import { findJob } from '../jobs/index.js';
-import { CHART_FONT_FAMILY, CHART_FONT_FILE, CHART_HEIGHT, CHART_WIDTH, chartCharacters, chartSvg, completionByWeek, digestChart, registerDigestChart, renderImage, renderPng, weekEnds, type CompletionSeries } from '../src/digest-chart.js';
+import {
+  CHART_FONT_FAMILY,
+  CHART_FONT_FILE,
+  CHART_HEIGHT,
+  CHART_WIDTH,
+  chartCharacters,
+  chartSvg,
+  completionByWeek,
+  digestChart,
+  registerDigestChart,
+  renderImage,
+  renderPng,
+  weekEnds,
+  type CompletionSeries,
+} from '../src/digest-chart.js';
 import { CATEGORIES } from '../src/domain/types.js';
 import type { Locale } from '../src/i18n/index.js';
 import type { Branch, Obligation, Report } from '../src/domain/types.js';
@@ -19,11 +33,41 @@ function pngSize(bytes: Buffer): { width: number; height: number } {
 }
 
 const ob = (id: number, due: string, appliesTo: Obligation['appliesTo'] = { kind: 'all' }): Obligation => ({
-  id, planId: 1, activityCode: 'A', code: `O${id}`, title: { zh: 'o', en: 'o' }, description: null, kind: 'report', paperKinds: [], appliesTo, due, weight: 1, position: id,
+  id,
+  planId: 1,
+  activityCode: 'A',
+  code: `O${id}`,
+  title: { zh: 'o', en: 'o' },
+  description: null,
+  kind: 'report',
+  paperKinds: [],
+  appliesTo,
+  due,
+  weight: 1,
+  position: id,
 });
 const br = (id: number, category: Branch['category']): Branch => ({ id, code: `B${id}`, name: `b${id}`, category });
-const rep = (branchId: number, obligationId: number, submittedAt: string, status: Report['status'] = 'submitted'): Report => ({
-  id: branchId * 10 + obligationId, obligationId, branchId, status, heldOn: '2011-04-20', participants: 1, summary: '', evidence: [], submittedBy: 1, submittedAt, onTime: true, reviewedBy: null, reviewedAt: null, reviewComment: null, version: 1,
+const rep = (
+  branchId: number,
+  obligationId: number,
+  submittedAt: string,
+  status: Report['status'] = 'submitted',
+): Report => ({
+  id: branchId * 10 + obligationId,
+  obligationId,
+  branchId,
+  status,
+  heldOn: '2011-04-20',
+  participants: 1,
+  summary: '',
+  evidence: [],
+  submittedBy: 1,
+  submittedAt,
+  onTime: true,
+  reviewedBy: null,
+  reviewedAt: null,
+  reviewComment: null,
+  version: 1,
 });
 
 describe('the completion series', () => {
@@ -38,7 +82,12 @@ describe('the completion series', () => {
       branches: [br(1, 'primary'), br(2, 'primary'), br(3, 'office')],
       obligations: [ob(1, '2011-04-15'), ob(2, '2011-04-22', { kind: 'categories', categories: ['primary'] })],
       // Submitted 2011-04-17 20:00 UTC = 04-18 in Shanghai: done in the third week, not the second.
-      reports: [rep(1, 1, '2011-04-14T02:00:00Z'), rep(2, 1, '2011-04-17T20:00:00Z'), rep(1, 2, '2011-04-20T02:00:00Z'), rep(3, 1, '2011-04-14T02:00:00Z', 'returned')],
+      reports: [
+        rep(1, 1, '2011-04-14T02:00:00Z'),
+        rep(2, 1, '2011-04-17T20:00:00Z'),
+        rep(1, 2, '2011-04-20T02:00:00Z'),
+        rep(3, 1, '2011-04-14T02:00:00Z', 'returned'),
+      ],
       exemptions: new Map([[2, new Set([2])]]),
       extensions: new Map(),
       starts: '2011-04-08',
@@ -55,7 +104,10 @@ describe('the completion series', () => {
 
 describe('the chart image', () => {
   it('when rendered, then it is a PNG of the chart size, drawn without any network', () => {
-    const svg = chartSvg({ weekEnds: ['2011-04-10', '2011-04-17'], lines: [{ category: 'primary', values: [null, 50] }] }, 'en');
+    const svg = chartSvg(
+      { weekEnds: ['2011-04-10', '2011-04-17'], lines: [{ category: 'primary', values: [null, 50] }] },
+      'en',
+    );
     expect(svg).toContain('Completion by category, week by week');
     expect(svg).toContain('Primary school 50%');
     const png = renderPng(svg);
@@ -72,12 +124,20 @@ describe('the chart image', () => {
 
 const LOCALES: Locale[] = ['zh-CN', 'en'];
 // Every category, so that every category name is drawn.
-const FULL: CompletionSeries = { weekEnds: ['2011-04-10', '2011-04-17'], lines: CATEGORIES.map((category, i) => ({ category, values: [null, i * 12.5] })) };
+const FULL: CompletionSeries = {
+  weekEnds: ['2011-04-10', '2011-04-17'],
+  lines: CATEGORIES.map((category, i) => ({ category, values: [null, i * 12.5] })),
+};
 
 /** The characters of every text element, entities decoded. */
 function drawnText(svg: string): string {
   const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
-  return texts.join('').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return texts
+    .join('')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 }
 
 /** Pixels that are not white inside a box of a rendered image (RGBA); the whole image without a box. */
@@ -130,10 +190,12 @@ describe('the chart font', () => {
   });
 
   it('when each character the chart can draw is rendered alone with only the shipped font, then each leaves ink', () => {
-    const blank = [...chartCharacters()].filter((ch) => ch !== ' ').filter((ch) => {
-      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32" font-family="'${CHART_FONT_FAMILY}'"><text x="4" y="24" font-size="24">${ch.replace('&', '&amp;').replace('<', '&lt;')}</text></svg>`;
-      return inkIn(svg) === 0;
-    });
+    const blank = [...chartCharacters()]
+      .filter((ch) => ch !== ' ')
+      .filter((ch) => {
+        const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32" font-family="'${CHART_FONT_FAMILY}'"><text x="4" y="24" font-size="24">${ch.replace('&', '&amp;').replace('<', '&lt;')}</text></svg>`;
+        return inkIn(svg) === 0;
+      });
     expect(blank).toEqual([]);
   });
 });
@@ -155,9 +217,15 @@ describe('the chart in the weekly digest', () => {
     registerDigestChart(digestAttachments);
     expect(digestAttachments.length).toBe(before);
     await runJob(bot.ctx, findJob('digest')!, { now: bot.clock.now() });
-    const main = bot.fake.succeeded('chat.postMessage').find((c) => c.args.channel === 'C0DIGEST' && c.args.thread_ts === undefined)!;
+    const main = bot.fake
+      .succeeded('chat.postMessage')
+      .find((c) => c.args.channel === 'C0DIGEST' && c.args.thread_ts === undefined)!;
     const chart = bot.fake.uploads.find((u) => u.filename === 'completion-2011-06-20.png');
-    expect(chart).toMatchObject({ channelId: 'C0DIGEST', threadTs: (main.response as { ts: string }).ts, title: '各类别完成率（按周）' });
+    expect(chart).toMatchObject({
+      channelId: 'C0DIGEST',
+      threadTs: (main.response as { ts: string }).ts,
+      title: '各类别完成率（按周）',
+    });
     expect([...chart!.bytes.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
     expect(pngSize(chart!.bytes)).toEqual({ width: CHART_WIDTH, height: CHART_HEIGHT });
   });

@@ -12,18 +12,30 @@ describe('the message catalogues', () => {
   });
 
   it('when a message has placeholders, then both languages use the same ones', () => {
-    const mismatched = Object.keys(en).filter((k) => JSON.stringify(placeholders(en[k as keyof typeof en])) !== JSON.stringify(placeholders(zh[k as keyof typeof zh])));
+    const mismatched = Object.keys(en).filter(
+      (k) =>
+        JSON.stringify(placeholders(en[k as keyof typeof en])) !==
+        JSON.stringify(placeholders(zh[k as keyof typeof zh])),
+    );
     expect(mismatched).toEqual([]);
   });
 
   it('when a message is shown, then it is never empty in either language', () => {
-    const empty = (['en', 'zh-CN'] as const).flatMap((l) => Object.entries(catalogues[l]).filter(([, v]) => v.trim() === '').map(([k]) => `${l}:${k}`));
+    const empty = (['en', 'zh-CN'] as const).flatMap((l) =>
+      Object.entries(catalogues[l])
+        .filter(([, v]) => v.trim() === '')
+        .map(([k]) => `${l}:${k}`),
+    );
     expect(empty).toEqual([]);
   });
 
   it('when a Chinese message is written, then it is not left in English (a copied line)', () => {
     // Messages that are only code or a product name may be the same in both; the rest must differ.
-    const same = Object.keys(en).filter((k) => en[k as keyof typeof en] === zh[k as keyof typeof zh] && /[a-z]{4,}/.test(en[k as keyof typeof en].replace(/`[^`]*`|\{\w+\}|Pacesetter/g, '')));
+    const same = Object.keys(en).filter(
+      (k) =>
+        en[k as keyof typeof en] === zh[k as keyof typeof zh] &&
+        /[a-z]{4,}/.test(en[k as keyof typeof en].replace(/`[^`]*`|\{\w+\}|Pacesetter/g, '')),
+    );
     expect(same).toEqual([]);
   });
 

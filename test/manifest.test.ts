@@ -7,7 +7,10 @@ import { ROOT } from './helpers/db.js';
 import { discoverListeners } from './helpers/listeners.js';
 
 interface Manifest {
-  features: { slash_commands: { command: string; url?: string; description: string }[]; app_home: { home_tab_enabled: boolean } };
+  features: {
+    slash_commands: { command: string; url?: string; description: string }[];
+    app_home: { home_tab_enabled: boolean };
+  };
   oauth_config: { scopes: { bot: string[] } };
   settings: { event_subscriptions: { bot_events: string[] }; interactivity: { is_enabled: boolean } };
 }
@@ -25,7 +28,9 @@ afterAll(async () => {
 describe('manifest.yml, the app a new user creates', () => {
   it('when the app registers its listeners, then the manifest declares exactly those commands and events', () => {
     const listeners = discoverListeners(bot.ctx);
-    expect(manifest.features.slash_commands.map((c) => c.command).sort()).toEqual([...new Set(listeners.commands)].sort());
+    expect(manifest.features.slash_commands.map((c) => c.command).sort()).toEqual(
+      [...new Set(listeners.commands)].sort(),
+    );
     expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual([...new Set(listeners.events)].sort());
     expect(manifest.settings.interactivity.is_enabled).toBe(listeners.actions.length + listeners.views.length > 0);
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
@@ -40,7 +45,9 @@ describe('manifest.yml, the app a new user creates', () => {
 
   it('when the code calls a Web API method, then the manifest grants its scope and no scope is unused', () => {
     const sources = ['commands', 'jobs', 'src']
-      .flatMap((dir) => fs.readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' }).map((f) => path.join(ROOT, dir, f)))
+      .flatMap((dir) =>
+        fs.readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' }).map((f) => path.join(ROOT, dir, f)),
+      )
       .filter((f) => f.endsWith('.ts'))
       .map((f) => fs.readFileSync(f, 'utf8'))
       .join('\n');

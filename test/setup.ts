@@ -6,7 +6,8 @@ const LOOPBACK = /^(127\.|::1$|localhost$|::ffff:127\.)/;
 const originalConnect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
   const first = args[0] as { host?: string; path?: string } | number | string | undefined;
-  const host = typeof first === 'object' && first !== null ? first.host : typeof args[1] === 'string' ? args[1] : undefined;
+  const host =
+    typeof first === 'object' && first !== null ? first.host : typeof args[1] === 'string' ? args[1] : undefined;
   const isPipe = typeof first === 'object' && first !== null && typeof first.path === 'string';
   if (!isPipe && host !== undefined && !LOOPBACK.test(host)) {
     throw new Error(`Network is closed in tests: attempted to connect to ${host}`);

@@ -10,12 +10,21 @@ import { BENCH_SIGNING_SECRET } from './shared.js';
 
 const [apiUrl] = process.argv.slice(2);
 if (!apiUrl) throw new Error('usage: bare-server.ts SLACK_API_URL');
-const app = new App({ token: 'xoxb-bench-bare', signingSecret: BENCH_SIGNING_SECRET, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: apiUrl } });
+const app = new App({
+  token: 'xoxb-bench-bare',
+  signingSecret: BENCH_SIGNING_SECRET,
+  logLevel: LogLevel.ERROR,
+  clientOptions: { slackApiUrl: apiUrl },
+});
 app.command('/report', async ({ ack, client, command }) => {
   await ack();
   await client.views.open({
     trigger_id: command.trigger_id,
-    view: { type: 'modal', title: { type: 'plain_text', text: 'Report' }, blocks: [{ type: 'section', text: { type: 'plain_text', text: 'ok' } }] },
+    view: {
+      type: 'modal',
+      title: { type: 'plain_text', text: 'Report' },
+      blocks: [{ type: 'section', text: { type: 'plain_text', text: 'ok' } }],
+    },
   });
 });
 app.command('/progress', async ({ ack, respond }) => {

@@ -15,7 +15,12 @@ import { BENCH_SIGNING_SECRET } from './shared.js';
 const [apiUrl, payloadFile] = process.argv.slice(2);
 if (!apiUrl || !payloadFile) throw new Error('usage: echo-server.ts SLACK_API_URL PAYLOADS_JSON');
 const payloads = JSON.parse(fs.readFileSync(payloadFile, 'utf8')) as { view: View; answer: Record<string, unknown> };
-const app = new App({ token: 'xoxb-bench-echo', signingSecret: BENCH_SIGNING_SECRET, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: apiUrl } });
+const app = new App({
+  token: 'xoxb-bench-echo',
+  signingSecret: BENCH_SIGNING_SECRET,
+  logLevel: LogLevel.ERROR,
+  clientOptions: { slackApiUrl: apiUrl },
+});
 app.command('/report', async ({ ack, client, command }) => {
   await ack();
   await client.views.open({ trigger_id: command.trigger_id, view: payloads.view });

@@ -51,11 +51,19 @@ export async function seed(file: string): Promise<{ reports: number; people: num
   for (let i = 0; i < 5; i++) lines.push(`,,,UBL${i},领导${i},leader,division_leader`);
   await loadRoster(db, lines.join('\n'), at);
   // Steady state: everyone's Slack locale was looked up once and is cached for a week.
-  await db.updateTable('people').set({ locale: 'zh-CN', locale_checked_at: new Date(NOW).toISOString() }).execute();
+  await db
+    .updateTable('people')
+    .set({ locale: 'zh-CN', locale_checked_at: new Date(NOW).toISOString() })
+    .execute();
 
   const obligations = await listObligations(db, planId);
   const branches = await db.selectFrom('branches').select(['id', 'code', 'category']).execute();
-  const secretaries = new Map((await db.selectFrom('branch_secretaries').select(['branch_id', 'person_id']).execute()).map((r) => [r.branch_id, r.person_id]));
+  const secretaries = new Map(
+    (await db.selectFrom('branch_secretaries').select(['branch_id', 'person_id']).execute()).map((r) => [
+      r.branch_id,
+      r.person_id,
+    ]),
+  );
   const rnd = prng(2011);
   const rows: Insertable<ReportTable>[] = [];
   const withOpen = new Set<number>();
@@ -73,11 +81,19 @@ export async function seed(file: string): Promise<{ reports: number; people: num
     }
   }
   await db.transaction().execute(async (trx) => {
-    for (let i = 0; i < rows.length; i += 500) await trx.insertInto('reports').values(rows.slice(i, i + 500)).execute();
+    for (let i = 0; i < rows.length; i += 500)
+      await trx
+        .insertInto('reports')
+        .values(rows.slice(i, i + 500))
+        .execute();
   });
   const withOpenTasks = [...withOpen].sort((a, b) => a - b);
-  const people = (await db.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+  const people = (
+    await db
+      .selectFrom('people')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n;
   await db.destroy();
   return { reports: rows.length, people: Number(people), withOpenTasks };
 }
-

@@ -148,7 +148,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('decided_at', 'text')
     .addColumn('decision_comment', 'text')
     .execute();
-  await db.schema.createIndex('extensions_obligation_branch').on('extensions').columns(['obligation_id', 'branch_id']).execute();
+  await db.schema
+    .createIndex('extensions_obligation_branch')
+    .on('extensions')
+    .columns(['obligation_id', 'branch_id'])
+    .execute();
 
   await db.schema
     .createTable('exemptions')
@@ -245,9 +249,22 @@ export async function up(db: Kysely<any>): Promise<void> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
-    'audit_log', 'ranking_snapshots', 'notices', 'job_runs', 'outbox', 'snoozes', 'exemptions',
-    'extensions', 'papers', 'reports', 'branch_secretaries', 'people', 'branches', 'obligations',
-    'activities', 'plans',
+    'audit_log',
+    'ranking_snapshots',
+    'notices',
+    'job_runs',
+    'outbox',
+    'snoozes',
+    'exemptions',
+    'extensions',
+    'papers',
+    'reports',
+    'branch_secretaries',
+    'people',
+    'branches',
+    'obligations',
+    'activities',
+    'plans',
   ]) {
     await db.schema.dropTable(table).execute();
   }

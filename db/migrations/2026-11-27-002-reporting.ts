@@ -9,7 +9,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('reports_submission_key').on('reports').column('submission_key').unique().execute();
   await db.schema.alterTable('extensions').addColumn('submission_key', 'text').execute();
   await db.schema.createIndex('extensions_submission_key').on('extensions').column('submission_key').unique().execute();
-  await db.schema.createIndex('snoozes_person_obligation').on('snoozes').columns(['person_id', 'obligation_id', 'branch_id']).execute();
+  await db.schema
+    .createIndex('snoozes_person_obligation')
+    .on('snoozes')
+    .columns(['person_id', 'obligation_id', 'branch_id'])
+    .execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -10,7 +10,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('notices_plan_published').on('notices').columns(['plan_id', 'published_at']).execute();
   // Rankings read five columns of every report of a plan: a covering index spares reading the
   // summaries and evidence of a year of reports (the table's bulk) on every /rankings.
-  await db.schema.createIndex('reports_scoring').on('reports').columns(['obligation_id', 'branch_id', 'status', 'on_time', 'submitted_at']).execute();
+  await db.schema
+    .createIndex('reports_scoring')
+    .on('reports')
+    .columns(['obligation_id', 'branch_id', 'status', 'on_time', 'submitted_at'])
+    .execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

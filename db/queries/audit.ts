@@ -25,7 +25,10 @@ export async function audit(db: Kysely<Database>, entry: AuditEntry): Promise<vo
     .execute();
 }
 
-export async function listAudit(db: Kysely<Database>, filter: { action?: string; subjectType?: string; subjectId?: string } = {}) {
+export async function listAudit(
+  db: Kysely<Database>,
+  filter: { action?: string; subjectType?: string; subjectId?: string } = {},
+) {
   let q = db.selectFrom('audit_log').selectAll().orderBy('id');
   if (filter.action) q = q.where('action', '=', filter.action);
   if (filter.subjectType) q = q.where('subject_type', '=', filter.subjectType);

@@ -68,15 +68,29 @@ export async function grantExemption(
   meta: { actor: string; now: Date },
 ): Promise<ExemptResult> {
   return db.transaction().execute(async (trx) => {
-    const old = await trx.selectFrom('exemptions').selectAll().where('obligation_id', '=', input.obligationId).where('branch_id', '=', input.branchId).executeTakeFirst();
+    const old = await trx
+      .selectFrom('exemptions')
+      .selectAll()
+      .where('obligation_id', '=', input.obligationId)
+      .where('branch_id', '=', input.branchId)
+      .executeTakeFirst();
     if (old && old.revoked_at === null) return 'already';
-    const values = { reason: input.reason, granted_by: input.grantedBy, granted_at: meta.now.toISOString(), revoked_at: null };
+    const values = {
+      reason: input.reason,
+      granted_by: input.grantedBy,
+      granted_at: meta.now.toISOString(),
+      revoked_at: null,
+    };
     let id: number;
     if (old) {
       await trx.updateTable('exemptions').set(values).where('id', '=', old.id).execute();
       id = old.id;
     } else {
-      const row = await trx.insertInto('exemptions').values({ obligation_id: input.obligationId, branch_id: input.branchId, ...values }).returning('id').executeTakeFirstOrThrow();
+      const row = await trx
+        .insertInto('exemptions')
+        .values({ obligation_id: input.obligationId, branch_id: input.branchId, ...values })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       id = row.id;
     }
     await audit(trx, {
@@ -85,7 +99,12 @@ export async function grantExemption(
       action: 'exemption.grant',
       subjectType: 'exemption',
       subjectId: id,
-      details: { obligationId: input.obligationId, branchId: input.branchId, reason: input.reason, previous: old ? { reason: old.reason, revokedAt: old.revoked_at } : null },
+      details: {
+        obligationId: input.obligationId,
+        branchId: input.branchId,
+        reason: input.reason,
+        previous: old ? { reason: old.reason, revokedAt: old.revoked_at } : null,
+      },
     });
     return 'granted';
   });
@@ -97,7 +116,12 @@ export async function revokeExemption(
   meta: { actor: string; now: Date },
 ): Promise<UnexemptResult> {
   return db.transaction().execute(async (trx) => {
-    const old = await trx.selectFrom('exemptions').selectAll().where('obligation_id', '=', input.obligationId).where('branch_id', '=', input.branchId).executeTakeFirst();
+    const old = await trx
+      .selectFrom('exemptions')
+      .selectAll()
+      .where('obligation_id', '=', input.obligationId)
+      .where('branch_id', '=', input.branchId)
+      .executeTakeFirst();
     if (!old || old.revoked_at !== null) return 'not_exempt';
     await trx.updateTable('exemptions').set({ revoked_at: meta.now.toISOString() }).where('id', '=', old.id).execute();
     await audit(trx, {
@@ -106,7 +130,12 @@ export async function revokeExemption(
       action: 'exemption.revoke',
       subjectType: 'exemption',
       subjectId: old.id,
-      details: { obligationId: input.obligationId, branchId: input.branchId, reason: input.reason, grantedReason: old.reason },
+      details: {
+        obligationId: input.obligationId,
+        branchId: input.branchId,
+        reason: input.reason,
+        grantedReason: old.reason,
+      },
     });
     return 'revoked';
   });

@@ -60,7 +60,17 @@ export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date
       .selectFrom('papers')
       .innerJoin('people', 'people.id', 'papers.author_id')
       .leftJoin('branches', 'branches.id', 'people.branch_id')
-      .select(['people.name as author_name', 'branches.code as branch_code', 'papers.kind', 'papers.title', 'papers.status', 'papers.excellent', 'papers.on_time', 'papers.submitted_at', 'papers.link'])
+      .select([
+        'people.name as author_name',
+        'branches.code as branch_code',
+        'papers.kind',
+        'papers.title',
+        'papers.status',
+        'papers.excellent',
+        'papers.on_time',
+        'papers.submitted_at',
+        'papers.link',
+      ])
       .where('papers.plan_id', '=', plan.id)
       .orderBy('papers.submitted_at')
       .orderBy('papers.id')
@@ -69,7 +79,15 @@ export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date
     db
       .selectFrom('extensions')
       .innerJoin('obligations', 'obligations.id', 'extensions.obligation_id')
-      .select(['extensions.branch_id', 'extensions.obligation_id', 'extensions.requested_at', 'extensions.new_due', 'extensions.reason', 'extensions.status', 'extensions.decided_at'])
+      .select([
+        'extensions.branch_id',
+        'extensions.obligation_id',
+        'extensions.requested_at',
+        'extensions.new_due',
+        'extensions.reason',
+        'extensions.status',
+        'extensions.decided_at',
+      ])
       .where('obligations.plan_id', '=', plan.id)
       .orderBy('extensions.requested_at')
       .orderBy('extensions.id')
@@ -83,7 +101,15 @@ export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date
     branches,
     obligations,
     reports,
-    ranked: rankBranches(rankingInput({ branches, obligations, reports, exemptions: active, extensions: approved }, plan, today, 'year', mode)),
+    ranked: rankBranches(
+      rankingInput(
+        { branches, obligations, reports, exemptions: active, extensions: approved },
+        plan,
+        today,
+        'year',
+        mode,
+      ),
+    ),
     papers: papers.map((p) => ({
       authorName: p.author_name,
       branchCode: p.branch_code,

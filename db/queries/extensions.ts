@@ -34,7 +34,8 @@ function extensionRowToExtension(row: Selectable<ExtensionTable>): Extension {
   };
 }
 
-export type RequestOutcome = { outcome: 'stored' | 'duplicate'; extension: Extension } | { outcome: 'pending'; extension: Extension };
+export type RequestOutcome =
+  { outcome: 'stored' | 'duplicate'; extension: Extension } | { outcome: 'pending'; extension: Extension };
 
 /**
  * Stores a secretary's request. One request per task and branch waits at a time; the same
@@ -42,12 +43,23 @@ export type RequestOutcome = { outcome: 'stored' | 'duplicate'; extension: Exten
  */
 export async function requestExtension(
   db: Kysely<Database>,
-  input: { obligationId: number; branchId: number; requestedBy: number; newDue: LocalDate; reason: string; submissionKey: string | null },
+  input: {
+    obligationId: number;
+    branchId: number;
+    requestedBy: number;
+    newDue: LocalDate;
+    reason: string;
+    submissionKey: string | null;
+  },
   meta: { actor: string; now: Date },
 ): Promise<RequestOutcome> {
   return db.transaction().execute(async (trx): Promise<RequestOutcome> => {
     if (input.submissionKey) {
-      const same = await trx.selectFrom('extensions').selectAll().where('submission_key', '=', input.submissionKey).executeTakeFirst();
+      const same = await trx
+        .selectFrom('extensions')
+        .selectAll()
+        .where('submission_key', '=', input.submissionKey)
+        .executeTakeFirst();
       if (same) return { outcome: 'duplicate', extension: extensionRowToExtension(same) };
     }
     const pending = await trx
@@ -101,7 +113,11 @@ export async function decideExtension(
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable('extensions')
-      .set({ status: input.approve ? 'approved' : 'refused', decided_by: input.leaderId, decided_at: meta.now.toISOString() })
+      .set({
+        status: input.approve ? 'approved' : 'refused',
+        decided_by: input.leaderId,
+        decided_at: meta.now.toISOString(),
+      })
       .where('id', '=', input.id)
       .where('status', '=', 'pending')
       .returningAll()
@@ -129,13 +145,19 @@ const approvedQuery = (db: Kysely<Database>, planId: number) =>
     .orderBy('extensions.decided_at')
     .orderBy('extensions.id');
 const approvedOfPlan = preparedRead((db, planId: number) => approvedQuery(db, planId));
-const approvedOfBranches = preparedRead((db, planId: number, branchIds: number[]) => approvedQuery(db, planId).where('extensions.branch_id', 'in', branchIds));
+const approvedOfBranches = preparedRead((db, planId: number, branchIds: number[]) =>
+  approvedQuery(db, planId).where('extensions.branch_id', 'in', branchIds),
+);
 
 /**
  * Approved extensions of a plan: branch id → (obligation id → new due date), the latest decision
  * winning. Pass a branch's inner map as `extendedDue` to `branchChecklist`.
  */
-export async function approvedExtensions(db: Kysely<Database>, planId: number, branchIds?: number[]): Promise<Map<number, Map<number, LocalDate>>> {
+export async function approvedExtensions(
+  db: Kysely<Database>,
+  planId: number,
+  branchIds?: number[],
+): Promise<Map<number, Map<number, LocalDate>>> {
   const out = new Map<number, Map<number, LocalDate>>();
   if (branchIds && branchIds.length === 0) return out;
   for (const row of branchIds ? await approvedOfBranches(db, planId, branchIds) : await approvedOfPlan(db, planId)) {

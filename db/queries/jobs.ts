@@ -37,7 +37,11 @@ export async function markJobStarted(db: Kysely<Database>, job: string, now: Dat
 export async function markJobCompleted(db: Kysely<Database>, job: string, slot: Date, now: Date): Promise<void> {
   await ensureRow(db, job);
   const at = slot.toISOString();
-  await db.updateTable('job_runs').set({ last_completed_at: now.toISOString(), last_error: null }).where('job', '=', job).execute();
+  await db
+    .updateTable('job_runs')
+    .set({ last_completed_at: now.toISOString(), last_error: null })
+    .where('job', '=', job)
+    .execute();
   await db
     .updateTable('job_runs')
     .set({ last_slot: at })
@@ -48,10 +52,20 @@ export async function markJobCompleted(db: Kysely<Database>, job: string, slot: 
 
 export async function markJobFailed(db: Kysely<Database>, job: string, error: string): Promise<void> {
   await ensureRow(db, job);
-  await db.updateTable('job_runs').set({ last_error: error.slice(0, 2000) }).where('job', '=', job).execute();
+  await db
+    .updateTable('job_runs')
+    .set({ last_error: error.slice(0, 2000) })
+    .where('job', '=', job)
+    .execute();
 }
 
 export async function listJobRuns(db: Kysely<Database>): Promise<JobRun[]> {
   const rows = await db.selectFrom('job_runs').selectAll().orderBy('job').execute();
-  return rows.map((r) => ({ job: r.job, lastSlot: r.last_slot, lastStartedAt: r.last_started_at, lastCompletedAt: r.last_completed_at, lastError: r.last_error }));
+  return rows.map((r) => ({
+    job: r.job,
+    lastSlot: r.last_slot,
+    lastStartedAt: r.last_started_at,
+    lastCompletedAt: r.last_completed_at,
+    lastError: r.last_error,
+  }));
 }

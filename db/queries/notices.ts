@@ -18,7 +18,18 @@ export interface Notice {
 /** A notice to record: what is kept, but its id and time, and the submission it came from (stored once). */
 export type NewNotice = Omit<Notice, 'id' | 'publishedAt'> & { submissionKey: string };
 
-function rowToNotice(r: { id: number; plan_id: number; title: string; body: string; min_overdue_days: number; branch_codes: string; channel_id: string; message_ts: string | null; published_by: number; published_at: string }): Notice {
+function rowToNotice(r: {
+  id: number;
+  plan_id: number;
+  title: string;
+  body: string;
+  min_overdue_days: number;
+  branch_codes: string;
+  channel_id: string;
+  message_ts: string | null;
+  published_by: number;
+  published_at: string;
+}): Notice {
   return {
     id: r.id,
     planId: r.plan_id,
@@ -39,7 +50,11 @@ export async function findNoticeBySubmission(db: Kysely<Database>, submissionKey
 }
 
 /** Keeps a published notice with its audit record. */
-export async function recordNotice(db: Kysely<Database>, input: NewNotice, meta: { actor: string; now: Date }): Promise<Notice> {
+export async function recordNotice(
+  db: Kysely<Database>,
+  input: NewNotice,
+  meta: { actor: string; now: Date },
+): Promise<Notice> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('notices')
@@ -63,7 +78,12 @@ export async function recordNotice(db: Kysely<Database>, input: NewNotice, meta:
       action: 'notice.publish',
       subjectType: 'notice',
       subjectId: row.id,
-      details: { channelId: input.channelId, minOverdueDays: input.minOverdueDays, branchCodes: input.branchCodes, title: input.title },
+      details: {
+        channelId: input.channelId,
+        minOverdueDays: input.minOverdueDays,
+        branchCodes: input.branchCodes,
+        title: input.title,
+      },
     });
     return rowToNotice(row);
   });
@@ -71,6 +91,13 @@ export async function recordNotice(db: Kysely<Database>, input: NewNotice, meta:
 
 /** The latest notices of a plan, newest first. */
 export async function listNotices(db: Kysely<Database>, planId: number, limit = 20): Promise<Notice[]> {
-  const rows = await db.selectFrom('notices').selectAll().where('plan_id', '=', planId).orderBy('published_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  const rows = await db
+    .selectFrom('notices')
+    .selectAll()
+    .where('plan_id', '=', planId)
+    .orderBy('published_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
   return rows.map(rowToNotice);
 }

@@ -95,7 +95,11 @@ export async function existingKeys(db: Kysely<Database>, keys: string[]): Promis
  * Recipients with at least one row that may be claimed now, the most rows first: a channel's
  * posts must be a second apart, so the longest queue starts first and the run ends sooner.
  */
-export async function claimableRecipients(db: Kysely<Database>, now: Date, claimExpiredBefore: Date): Promise<string[]> {
+export async function claimableRecipients(
+  db: Kysely<Database>,
+  now: Date,
+  claimExpiredBefore: Date,
+): Promise<string[]> {
   const rows = await db
     .selectFrom('outbox')
     .select(['recipient'])
@@ -127,7 +131,12 @@ export async function claimRecipient(
 ): Promise<OutboxRow[]> {
   const rows = await db
     .updateTable('outbox')
-    .set((eb) => ({ state: 'sending' as const, claimed_by: claimer, claimed_at: now.toISOString(), attempts: eb('attempts', '+', 1) }))
+    .set((eb) => ({
+      state: 'sending' as const,
+      claimed_by: claimer,
+      claimed_at: now.toISOString(),
+      attempts: eb('attempts', '+', 1),
+    }))
     .where('recipient', '=', recipient)
     .where((eb) =>
       eb.or([
@@ -143,10 +152,22 @@ export async function claimRecipient(
 /** Keeps a long send's claim fresh (a 429 wait), so no other sender takes the rows over. */
 export async function renewClaim(db: Kysely<Database>, ids: number[], claimer: string, now: Date): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('outbox').set({ claimed_at: now.toISOString() }).where('id', 'in', ids).where('claimed_by', '=', claimer).where('state', '=', 'sending').execute();
+  await db
+    .updateTable('outbox')
+    .set({ claimed_at: now.toISOString() })
+    .where('id', 'in', ids)
+    .where('claimed_by', '=', claimer)
+    .where('state', '=', 'sending')
+    .execute();
 }
 
-export async function markSent(db: Kysely<Database>, ids: number[], claimer: string, ts: string, now: Date): Promise<void> {
+export async function markSent(
+  db: Kysely<Database>,
+  ids: number[],
+  claimer: string,
+  ts: string,
+  now: Date,
+): Promise<void> {
   if (ids.length === 0) return;
   await db
     .updateTable('outbox')
@@ -178,7 +199,10 @@ export async function findByKey(db: Kysely<Database>, key: string): Promise<Outb
   return row ? rowToOutbox(row) : null;
 }
 
-export async function listOutbox(db: Kysely<Database>, filter: { job?: string; state?: OutboxState } = {}): Promise<OutboxRow[]> {
+export async function listOutbox(
+  db: Kysely<Database>,
+  filter: { job?: string; state?: OutboxState } = {},
+): Promise<OutboxRow[]> {
   let q = db.selectFrom('outbox').selectAll().orderBy('id');
   if (filter.job) q = q.where('job', '=', filter.job);
   if (filter.state) q = q.where('state', '=', filter.state);
@@ -186,7 +210,12 @@ export async function listOutbox(db: Kysely<Database>, filter: { job?: string; s
 }
 
 export async function countByState(db: Kysely<Database>): Promise<Record<OutboxState, number>> {
-  const rows = await db.selectFrom('outbox').select(['state']).select((eb) => eb.fn.countAll<number>().as('n')).groupBy('state').execute();
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['state'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .groupBy('state')
+    .execute();
   const out: Record<OutboxState, number> = { pending: 0, sending: 0, sent: 0, failed: 0, dead: 0 };
   for (const r of rows) out[r.state] = Number(r.n);
   return out;
@@ -195,6 +224,12 @@ export async function countByState(db: Kysely<Database>): Promise<Record<OutboxS
 /** Dead rows of `jobs`, for the one-time report to admins. */
 export async function listDead(db: Kysely<Database>, jobs: string[]): Promise<OutboxRow[]> {
   if (jobs.length === 0) return [];
-  const rows = await db.selectFrom('outbox').selectAll().where('state', '=', 'dead').where('job', 'in', jobs).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('state', '=', 'dead')
+    .where('job', 'in', jobs)
+    .orderBy('id')
+    .execute();
   return rows.map(rowToOutbox);
 }

@@ -60,7 +60,11 @@ export async function submitPaper(
   meta: { actor: string; now: Date },
 ): Promise<{ paper: Paper; created: boolean }> {
   return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('papers').selectAll().where('submission_key', '=', input.submissionKey).executeTakeFirst();
+    const existing = await trx
+      .selectFrom('papers')
+      .selectAll()
+      .where('submission_key', '=', input.submissionKey)
+      .executeTakeFirst();
     if (existing) return { paper: paperRowToPaper(existing), created: false };
     const row = await trx
       .insertInto('papers')
@@ -111,7 +115,12 @@ export async function revisePaper(
     if (old.status !== 'submitted' && old.status !== 'returned') return { outcome: 'locked' };
     const row = await trx
       .updateTable('papers')
-      .set({ ...contentColumns(input), status: 'submitted', submitted_at: meta.now.toISOString(), submission_key: input.submissionKey })
+      .set({
+        ...contentColumns(input),
+        status: 'submitted',
+        submitted_at: meta.now.toISOString(),
+        submission_key: input.submissionKey,
+      })
       .where('id', '=', old.id)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -169,7 +178,9 @@ export async function findPaper(db: Kysely<Database>, id: number): Promise<Paper
   return row ? paperRowToPaper(row) : null;
 }
 
-const papersOfAuthor = preparedRead((db, authorId: number, planId: number) => db.selectFrom('papers').selectAll().where('author_id', '=', authorId).where('plan_id', '=', planId).orderBy('id'));
+const papersOfAuthor = preparedRead((db, authorId: number, planId: number) =>
+  db.selectFrom('papers').selectAll().where('author_id', '=', authorId).where('plan_id', '=', planId).orderBy('id'),
+);
 
 export async function listPapersByAuthor(db: Kysely<Database>, authorId: number, planId: number): Promise<Paper[]> {
   return (await papersOfAuthor(db, authorId, planId)).map(paperRowToPaper);
@@ -182,7 +193,11 @@ export interface PaperWaiting {
 }
 
 /** Papers waiting for a leader, oldest first, and how many there are in all. */
-export async function papersAwaitingReview(db: Kysely<Database>, planId: number, limit: number): Promise<{ items: PaperWaiting[]; total: number }> {
+export async function papersAwaitingReview(
+  db: Kysely<Database>,
+  planId: number,
+  limit: number,
+): Promise<{ items: PaperWaiting[]; total: number }> {
   const base = db.selectFrom('papers').where('papers.plan_id', '=', planId).where('papers.status', '=', 'submitted');
   const [rows, count] = await Promise.all([
     base
@@ -196,7 +211,11 @@ export async function papersAwaitingReview(db: Kysely<Database>, planId: number,
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return {
-    items: rows.map((r) => ({ paper: paperRowToPaper(r), authorName: r.author_name, authorSlackId: r.author_slack_id })),
+    items: rows.map((r) => ({
+      paper: paperRowToPaper(r),
+      authorName: r.author_name,
+      authorSlackId: r.author_slack_id,
+    })),
     total: Number(count.n),
   };
 }
@@ -215,7 +234,11 @@ export interface ExcellentItem {
 }
 
 /** Papers marked excellent (优秀) since an instant, for the weekly digest to feature. */
-export async function excellentItemsSince(db: Kysely<Database>, planId: number, sinceIso: string): Promise<ExcellentItem[]> {
+export async function excellentItemsSince(
+  db: Kysely<Database>,
+  planId: number,
+  sinceIso: string,
+): Promise<ExcellentItem[]> {
   const rows = await db
     .selectFrom('papers')
     .innerJoin('people', 'people.id', 'papers.author_id')

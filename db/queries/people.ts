@@ -31,9 +31,16 @@ const personWithBranchesRows = preparedRead((db, slackUserId: string) =>
   db
     .selectFrom('people')
     .leftJoin('branch_secretaries', 'branch_secretaries.person_id', 'people.id')
-    .leftJoin('branches', (join) => join.onRef('branches.id', '=', 'branch_secretaries.branch_id').on('branches.active', '=', 1))
+    .leftJoin('branches', (join) =>
+      join.onRef('branches.id', '=', 'branch_secretaries.branch_id').on('branches.active', '=', 1),
+    )
     .selectAll('people')
-    .select(['branches.id as sec_id', 'branches.code as sec_code', 'branches.name as sec_name', 'branches.category as sec_category'])
+    .select([
+      'branches.id as sec_id',
+      'branches.code as sec_code',
+      'branches.name as sec_name',
+      'branches.category as sec_category',
+    ])
     .where('people.slack_user_id', '=', slackUserId)
     .where('people.active', '=', 1),
 );
@@ -43,7 +50,10 @@ const personWithBranchesRows = preparedRead((db, slackUserId: string) =>
  * code), or null for someone not in the roster. One query, as it runs on every request: the
  * person's row once per such branch, or once with no branch.
  */
-export async function findPersonWithBranches(db: Kysely<Database>, slackUserId: string): Promise<{ person: Person; branches: Branch[] } | null> {
+export async function findPersonWithBranches(
+  db: Kysely<Database>,
+  slackUserId: string,
+): Promise<{ person: Person; branches: Branch[] } | null> {
   const rows = await personWithBranchesRows(db, slackUserId);
   const first = rows[0];
   if (!first) return null;
@@ -54,7 +64,13 @@ export async function findPersonWithBranches(db: Kysely<Database>, slackUserId: 
         : [branchRowToBranch({ id: r.sec_id, code: r.sec_code, name: r.sec_name, category: r.sec_category })],
     )
     .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-  return { person: personRowToPerson(first, branches.map((b) => b.id)), branches };
+  return {
+    person: personRowToPerson(
+      first,
+      branches.map((b) => b.id),
+    ),
+    branches,
+  };
 }
 
 /** The active roster entry for a Slack user, or null for someone not in the roster. */
@@ -68,7 +84,12 @@ export async function findPersonById(db: Kysely<Database>, id: number): Promise<
 }
 
 export async function findBranchById(db: Kysely<Database>, id: number): Promise<Branch | null> {
-  const row = await db.selectFrom('branches').selectAll().where('id', '=', id).where('active', '=', 1).executeTakeFirst();
+  const row = await db
+    .selectFrom('branches')
+    .selectAll()
+    .where('id', '=', id)
+    .where('active', '=', 1)
+    .executeTakeFirst();
   return row ? branchRowToBranch(row) : null;
 }
 
@@ -92,15 +113,36 @@ export async function listBranches(db: Kysely<Database>, ids?: number[]): Promis
 }
 
 export async function listLeaders(db: Kysely<Database>): Promise<Person[]> {
-  const rows = await db.selectFrom('people').selectAll().where('active', '=', 1).where('is_leader', '=', 1).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('people')
+    .selectAll()
+    .where('active', '=', 1)
+    .where('is_leader', '=', 1)
+    .orderBy('id')
+    .execute();
   return rows.map((r) => personRowToPerson(r, []));
 }
 
 export async function listAdmins(db: Kysely<Database>): Promise<Person[]> {
-  const rows = await db.selectFrom('people').selectAll().where('active', '=', 1).where('is_admin', '=', 1).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('people')
+    .selectAll()
+    .where('active', '=', 1)
+    .where('is_admin', '=', 1)
+    .orderBy('id')
+    .execute();
   return rows.map((r) => personRowToPerson(r, []));
 }
 
-export async function setPersonLocale(db: Kysely<Database>, personId: number, locale: string | null, now: Date): Promise<void> {
-  await db.updateTable('people').set({ locale, locale_checked_at: now.toISOString() }).where('id', '=', personId).execute();
+export async function setPersonLocale(
+  db: Kysely<Database>,
+  personId: number,
+  locale: string | null,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('people')
+    .set({ locale, locale_checked_at: now.toISOString() })
+    .where('id', '=', personId)
+    .execute();
 }

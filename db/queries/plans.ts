@@ -78,7 +78,11 @@ export function planRowToPlan(row: Selectable<PlanTable>): Plan {
 export function obligationRowToObligation(row: Selectable<ObligationTable> & { activity_code: string }): Obligation {
   const targets = JSON.parse(row.targets) as string[];
   const appliesTo = (
-    row.applies_to === 'all' ? { kind: 'all' } : row.applies_to === 'categories' ? { kind: 'categories', categories: targets } : { kind: 'ranks', ranks: targets }
+    row.applies_to === 'all'
+      ? { kind: 'all' }
+      : row.applies_to === 'categories'
+        ? { kind: 'categories', categories: targets }
+        : { kind: 'ranks', ranks: targets }
   ) as AppliesTo;
   return {
     id: row.id,
@@ -86,7 +90,10 @@ export function obligationRowToObligation(row: Selectable<ObligationTable> & { a
     activityCode: row.activity_code,
     code: row.code,
     title: { zh: row.title_zh, en: row.title_en },
-    description: row.description_zh !== null && row.description_en !== null ? { zh: row.description_zh, en: row.description_en } : null,
+    description:
+      row.description_zh !== null && row.description_en !== null
+        ? { zh: row.description_zh, en: row.description_en }
+        : null,
     kind: row.kind,
     paperKinds: JSON.parse(row.paper_kinds) as Obligation['paperKinds'],
     appliesTo,
@@ -127,19 +134,41 @@ export async function importPlan(
   try {
     return await db.transaction().execute(async (trx) => {
       const settings = JSON.stringify({ reminders: plan.reminders, scoring: plan.scoring, calendar: plan.calendar });
-      const existing = await trx.selectFrom('plans').select(['id', 'updated_at']).where('year', '=', plan.year).executeTakeFirst();
+      const existing = await trx
+        .selectFrom('plans')
+        .select(['id', 'updated_at'])
+        .where('year', '=', plan.year)
+        .executeTakeFirst();
       let planId: number;
       if (existing) {
         planId = existing.id;
         await trx
           .updateTable('plans')
-          .set({ title_zh: plan.title.zh, title_en: plan.title.en, timezone: plan.timezone, starts: plan.starts, ends: plan.ends, settings, updated_at: laterThan(now, existing.updated_at) })
+          .set({
+            title_zh: plan.title.zh,
+            title_en: plan.title.en,
+            timezone: plan.timezone,
+            starts: plan.starts,
+            ends: plan.ends,
+            settings,
+            updated_at: laterThan(now, existing.updated_at),
+          })
           .where('id', '=', planId)
           .execute();
       } else {
         const inserted = await trx
           .insertInto('plans')
-          .values({ year: plan.year, title_zh: plan.title.zh, title_en: plan.title.en, timezone: plan.timezone, starts: plan.starts, ends: plan.ends, settings, imported_at: now, updated_at: now })
+          .values({
+            year: plan.year,
+            title_zh: plan.title.zh,
+            title_en: plan.title.en,
+            timezone: plan.timezone,
+            starts: plan.starts,
+            ends: plan.ends,
+            settings,
+            imported_at: now,
+            updated_at: now,
+          })
           .returning('id')
           .executeTakeFirstOrThrow();
         planId = inserted.id;
@@ -147,8 +176,18 @@ export async function importPlan(
 
       const activities = emptyCounts();
       const obligations = emptyCounts();
-      const oldActivities = new Map((await trx.selectFrom('activities').selectAll().where('plan_id', '=', planId).execute()).map((a) => [a.code, a]));
-      const oldObligations = new Map((await trx.selectFrom('obligations').selectAll().where('plan_id', '=', planId).execute()).map((o) => [o.code, o]));
+      const oldActivities = new Map(
+        (await trx.selectFrom('activities').selectAll().where('plan_id', '=', planId).execute()).map((a) => [
+          a.code,
+          a,
+        ]),
+      );
+      const oldObligations = new Map(
+        (await trx.selectFrom('obligations').selectAll().where('plan_id', '=', planId).execute()).map((o) => [
+          o.code,
+          o,
+        ]),
+      );
       let obligationPosition = 0;
 
       for (const [ai, activity] of plan.activities.entries()) {
@@ -171,7 +210,11 @@ export async function importPlan(
             activities.updated.push(activity.code);
           } else activities.unchanged++;
         } else {
-          const row = await trx.insertInto('activities').values({ plan_id: planId, code: activity.code, ...values }).returning('id').executeTakeFirstOrThrow();
+          const row = await trx
+            .insertInto('activities')
+            .values({ plan_id: planId, code: activity.code, ...values })
+            .returning('id')
+            .executeTakeFirstOrThrow();
           activityId = row.id;
           activities.added.push(activity.code);
         }
@@ -200,7 +243,10 @@ export async function importPlan(
               obligations.updated.push(ob.code);
             } else obligations.unchanged++;
           } else {
-            await trx.insertInto('obligations').values({ plan_id: planId, code: ob.code, ...obValues }).execute();
+            await trx
+              .insertInto('obligations')
+              .values({ plan_id: planId, code: ob.code, ...obValues })
+              .execute();
             obligations.added.push(ob.code);
           }
         }
@@ -216,7 +262,14 @@ export async function importPlan(
         activities.retired.push(old.code);
       }
 
-      const result: PlanImportResult = { planId, year: plan.year, created: !existing, activities, obligations, dryRun: opts.dryRun === true };
+      const result: PlanImportResult = {
+        planId,
+        year: plan.year,
+        created: !existing,
+        activities,
+        obligations,
+        dryRun: opts.dryRun === true,
+      };
       await audit(trx, {
         at: opts.now,
         actor: opts.actor,
@@ -241,7 +294,15 @@ export async function findPlanByYear(db: Kysely<Database>, year: number): Promis
 }
 
 /** The plan whose period contains today, else the most recent one. */
-const plansContaining = preparedRead((db, today: string) => db.selectFrom('plans').selectAll().where('starts', '<=', today).where('ends', '>=', today).orderBy('year', 'desc').limit(1));
+const plansContaining = preparedRead((db, today: string) =>
+  db
+    .selectFrom('plans')
+    .selectAll()
+    .where('starts', '<=', today)
+    .where('ends', '>=', today)
+    .orderBy('year', 'desc')
+    .limit(1),
+);
 const latestPlans = preparedRead((db) => db.selectFrom('plans').selectAll().orderBy('year', 'desc').limit(1));
 
 export async function findActivePlan(db: Kysely<Database>, today: string): Promise<Plan | null> {
@@ -280,5 +341,11 @@ export async function planObligations(db: Kysely<Database>, plan: Plan): Promise
 }
 
 export async function listActivities(db: Kysely<Database>, planId: number) {
-  return db.selectFrom('activities').selectAll().where('plan_id', '=', planId).where('retired', '=', 0).orderBy('position').execute();
+  return db
+    .selectFrom('activities')
+    .selectAll()
+    .where('plan_id', '=', planId)
+    .where('retired', '=', 0)
+    .orderBy('position')
+    .execute();
 }

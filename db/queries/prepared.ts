@@ -34,20 +34,28 @@ function parseSlot(p: unknown, sql: string): readonly [number, number] | null {
  * text, used inside a longer value, or not bound at all is refused when the shape is first
  * compiled.
  */
-export function preparedRead<A extends Arg[], R>(build: (db: Kysely<Database>, ...args: A) => Compilable<R>): (db: Kysely<Database>, ...args: A) => Promise<R[]> {
+export function preparedRead<A extends Arg[], R>(
+  build: (db: Kysely<Database>, ...args: A) => Compilable<R>,
+): (db: Kysely<Database>, ...args: A) => Promise<R[]> {
   const shapes = new Map<string, Shape>();
   const shapeFor = (db: Kysely<Database>, args: A): Shape => {
     const key = args.map((a) => (Array.isArray(a) ? a.length : '.')).join(',');
     const known = shapes.get(key);
     if (known) return known;
-    const placeholders = args.map((a, i) => (Array.isArray(a) ? a.map((_, j) => slotValue(i, j)) : slotValue(i, -1))) as unknown as A;
+    const placeholders = args.map((a, i) =>
+      Array.isArray(a) ? a.map((_, j) => slotValue(i, j)) : slotValue(i, -1),
+    ) as unknown as A;
     const compiled = build(db, ...placeholders).compile();
-    if (compiled.sql.includes(SLOT)) throw new Error(`preparedRead: an argument was written into the SQL text: ${compiled.sql}`);
+    if (compiled.sql.includes(SLOT))
+      throw new Error(`preparedRead: an argument was written into the SQL text: ${compiled.sql}`);
     const slots = compiled.parameters.map((p) => parseSlot(p, compiled.sql));
     const expected = placeholders.flatMap((p) => (Array.isArray(p) ? p : [p])) as string[];
     const bound = new Set(compiled.parameters.filter((_, k) => slots[k] !== null));
     const missing = expected.filter((p) => !bound.has(p));
-    if (missing.length > 0) throw new Error(`preparedRead: arguments not bound as parameters (${missing.map((m) => m.slice(SLOT.length)).join(', ')}) in ${compiled.sql}`);
+    if (missing.length > 0)
+      throw new Error(
+        `preparedRead: arguments not bound as parameters (${missing.map((m) => m.slice(SLOT.length)).join(', ')}) in ${compiled.sql}`,
+      );
     const shape: Shape = { sql: compiled.sql, parameters: compiled.parameters, slots };
     shapes.set(key, shape);
     return shape;

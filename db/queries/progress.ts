@@ -19,9 +19,16 @@ export interface BranchAdjustments {
  * Approved extensions (the latest decision wins, as everywhere) and standing exemptions of a
  * plan, for some branches or (null) all.
  */
-export async function branchAdjustments(db: Kysely<Database>, planId: number, branchIds: number[] | null): Promise<BranchAdjustments> {
+export async function branchAdjustments(
+  db: Kysely<Database>,
+  planId: number,
+  branchIds: number[] | null,
+): Promise<BranchAdjustments> {
   if (branchIds !== null && branchIds.length === 0) return { extendedDue: new Map(), exempt: new Map() };
-  const [extendedDue, exempt] = await Promise.all([approvedExtensions(db, planId, branchIds ?? undefined), activeExemptions(db, planId)]);
+  const [extendedDue, exempt] = await Promise.all([
+    approvedExtensions(db, planId, branchIds ?? undefined),
+    activeExemptions(db, planId),
+  ]);
   return { extendedDue, exempt };
 }
 
@@ -35,7 +42,11 @@ export interface ReportWaiting {
 }
 
 /** Reports waiting for a leader's review, oldest first, and how many there are in all. */
-export async function reportsAwaitingReview(db: Kysely<Database>, planId: number, limit: number): Promise<{ items: ReportWaiting[]; total: number }> {
+export async function reportsAwaitingReview(
+  db: Kysely<Database>,
+  planId: number,
+  limit: number,
+): Promise<{ items: ReportWaiting[]; total: number }> {
   const base = db
     .selectFrom('reports')
     .innerJoin('obligations', 'obligations.id', 'reports.obligation_id')
@@ -74,13 +85,22 @@ export async function reportsAwaitingReview(db: Kysely<Database>, planId: number
 
 /** Active people with a rank, for the leaders' paper overview. */
 export async function listRankedPeople(db: Kysely<Database>): Promise<{ id: number; rank: Rank }[]> {
-  const rows = await db.selectFrom('people').select(['id', 'rank']).where('active', '=', 1).where('rank', 'is not', null).execute();
+  const rows = await db
+    .selectFrom('people')
+    .select(['id', 'rank'])
+    .where('active', '=', 1)
+    .where('rank', 'is not', null)
+    .execute();
   return rows.flatMap((r) => (r.rank === null ? [] : [{ id: r.id, rank: r.rank as Rank }]));
 }
 
 /** Everything a set of branch checklists needs, in at most four reads (never one query per branch). */
 export async function loadChecklistInputs(db: Kysely<Database>, plan: Plan, branchIds: number[]) {
-  const [obligations, reports, adjustments] = await Promise.all([planObligations(db, plan), listReportsForBranches(db, branchIds, plan.id), branchAdjustments(db, plan.id, branchIds)]);
+  const [obligations, reports, adjustments] = await Promise.all([
+    planObligations(db, plan),
+    listReportsForBranches(db, branchIds, plan.id),
+    branchAdjustments(db, plan.id, branchIds),
+  ]);
   return { obligations, reports, ...adjustments };
 }
 
@@ -92,11 +112,20 @@ export async function listReportStates(db: Kysely<Database>, planId: number): Pr
     .select(['reports.obligation_id', 'reports.branch_id', 'reports.status', 'reports.on_time'])
     .where('obligations.plan_id', '=', planId)
     .execute();
-  return rows.map((r) => ({ obligationId: r.obligation_id, branchId: r.branch_id, status: r.status, onTime: r.on_time === 1 }));
+  return rows.map((r) => ({
+    obligationId: r.obligation_id,
+    branchId: r.branch_id,
+    status: r.status,
+    onTime: r.on_time === 1,
+  }));
 }
 
 /** What the leaders' overview needs, for every branch of the plan. */
 export async function loadOverviewInputs(db: Kysely<Database>, plan: Plan) {
-  const [obligations, reports, adjustments] = await Promise.all([planObligations(db, plan), listReportStates(db, plan.id), branchAdjustments(db, plan.id, null)]);
+  const [obligations, reports, adjustments] = await Promise.all([
+    planObligations(db, plan),
+    listReportStates(db, plan.id),
+    branchAdjustments(db, plan.id, null),
+  ]);
   return { obligations, reports, ...adjustments };
 }

@@ -1,5 +1,13 @@
 import type { Kysely } from 'kysely';
-import { monthOf, rankBranches, type RankedBranch, type RankingInput, type RankingPeriod, type ReportState, type SnapshotEntry } from '../../src/domain/ranking.js';
+import {
+  monthOf,
+  rankBranches,
+  type RankedBranch,
+  type RankingInput,
+  type RankingPeriod,
+  type ReportState,
+  type SnapshotEntry,
+} from '../../src/domain/ranking.js';
 import { modeOn, type ScoringMode } from '../../src/domain/scoring.js';
 import { localDateOf } from '../../src/domain/time.js';
 import type { Branch, LocalDate, Obligation, Report } from '../../src/domain/types.js';
@@ -26,7 +34,13 @@ export async function listPlanReportStates(db: Kysely<Database>, planId: number)
     .select(['reports.obligation_id', 'reports.branch_id', 'reports.status', 'reports.on_time', 'reports.submitted_at'])
     .where('obligations.plan_id', '=', planId)
     .execute();
-  return rows.map((r) => ({ obligationId: r.obligation_id, branchId: r.branch_id, status: r.status, onTime: r.on_time === 1, submittedAt: r.submitted_at }));
+  return rows.map((r) => ({
+    obligationId: r.obligation_id,
+    branchId: r.branch_id,
+    status: r.status,
+    onTime: r.on_time === 1,
+    submittedAt: r.submitted_at,
+  }));
 }
 
 /** Every report of a plan, for every branch, in full. */
@@ -41,7 +55,10 @@ export async function listPlanReports(db: Kysely<Database>, planId: number): Pro
 }
 
 /** Approved extensions: branch id → (obligation id → the latest approved new due date). */
-export async function approvedExtensions(db: Kysely<Database>, planId: number): Promise<Map<number, Map<number, LocalDate>>> {
+export async function approvedExtensions(
+  db: Kysely<Database>,
+  planId: number,
+): Promise<Map<number, Map<number, LocalDate>>> {
   const rows = await db
     .selectFrom('extensions')
     .innerJoin('obligations', 'obligations.id', 'extensions.obligation_id')
@@ -71,12 +88,29 @@ export async function loadRankingData(db: Kysely<Database>, plan: Plan): Promise
   return { branches, obligations, reports, exemptions, extensions };
 }
 
-export function rankingInput(data: RankingData, plan: Plan, today: LocalDate, period: RankingPeriod, mode: ScoringMode = modeOn(today, plan.ends)): RankingInput {
-  return { ...data, today, rules: { onTime: plan.settings.scoring.on_time, late: plan.settings.scoring.late }, mode, period };
+export function rankingInput(
+  data: RankingData,
+  plan: Plan,
+  today: LocalDate,
+  period: RankingPeriod,
+  mode: ScoringMode = modeOn(today, plan.ends),
+): RankingInput {
+  return {
+    ...data,
+    today,
+    rules: { onTime: plan.settings.scoring.on_time, late: plan.settings.scoring.late },
+    mode,
+    period,
+  };
 }
 
 /** The ranking as of `now`, in the plan's timezone. */
-export async function computeRanking(db: Kysely<Database>, plan: Plan, now: Date, period: RankingPeriod = 'year'): Promise<{ today: LocalDate; ranked: RankedBranch[] }> {
+export async function computeRanking(
+  db: Kysely<Database>,
+  plan: Plan,
+  now: Date,
+  period: RankingPeriod = 'year',
+): Promise<{ today: LocalDate; ranked: RankedBranch[] }> {
   const today = localDateOf(now, plan.timezone);
   const data = await loadRankingData(db, plan);
   return { today, ranked: rankBranches(rankingInput(data, plan, today, period)) };
@@ -88,34 +122,75 @@ export async function computeRanking(db: Kysely<Database>, plan: Plan, now: Date
  * without a score yet are left out (and while no branch has one, no snapshot is kept). Returns
  * whether a snapshot was taken now.
  */
-export async function ensureMonthlySnapshot(db: Kysely<Database>, plan: Plan, now: Date, ranked?: RankedBranch[]): Promise<boolean> {
+export async function ensureMonthlySnapshot(
+  db: Kysely<Database>,
+  plan: Plan,
+  now: Date,
+  ranked?: RankedBranch[],
+): Promise<boolean> {
   const month = monthOf(localDateOf(now, plan.timezone));
-  const existing = await db.selectFrom('ranking_snapshots').select('id').where('plan_id', '=', plan.id).where('month', '=', month).executeTakeFirst();
+  const existing = await db
+    .selectFrom('ranking_snapshots')
+    .select('id')
+    .where('plan_id', '=', plan.id)
+    .where('month', '=', month)
+    .executeTakeFirst();
   if (existing) return false;
   const rows = ranked ?? (await computeRanking(db, plan, now, 'year')).ranked;
   const takenAt = now.toISOString();
   const values = rows.flatMap((r) =>
     r.rank === null || r.rankInCategory === null || r.score.score === null
       ? []
-      : [{ plan_id: plan.id, month, branch_id: r.branch.id, category: r.branch.category, score: r.score.score, rank: r.rank, rank_in_category: r.rankInCategory, taken_at: takenAt }],
+      : [
+          {
+            plan_id: plan.id,
+            month,
+            branch_id: r.branch.id,
+            category: r.branch.category,
+            score: r.score.score,
+            rank: r.rank,
+            rank_in_category: r.rankInCategory,
+            taken_at: takenAt,
+          },
+        ],
   );
   // Nothing is scored yet (early in the plan): nothing to keep, and the next call looks again.
   if (values.length === 0) return false;
   return db.transaction().execute(async (trx) => {
     // Two requests may race to take the same month's snapshot: the unique (plan, month, branch) keeps the first.
-    const again = await trx.selectFrom('ranking_snapshots').select('id').where('plan_id', '=', plan.id).where('month', '=', month).executeTakeFirst();
+    const again = await trx
+      .selectFrom('ranking_snapshots')
+      .select('id')
+      .where('plan_id', '=', plan.id)
+      .where('month', '=', month)
+      .executeTakeFirst();
     if (again) return false;
     // SQLite takes at most 32766 bound variables a statement: 9 columns × 500 rows stays well below.
     for (let i = 0; i < values.length; i += 500) {
-      await trx.insertInto('ranking_snapshots').values(values.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
+      await trx
+        .insertInto('ranking_snapshots')
+        .values(values.slice(i, i + 500))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     }
-    await audit(trx, { at: now, actor: 'system', action: 'ranking.snapshot', subjectType: 'plan', subjectId: plan.id, details: { month, branches: values.length } });
+    await audit(trx, {
+      at: now,
+      actor: 'system',
+      action: 'ranking.snapshot',
+      subjectType: 'plan',
+      subjectId: plan.id,
+      details: { month, branches: values.length },
+    });
     return true;
   });
 }
 
 /** The latest snapshot taken before `month`: what "last month" showed. */
-export async function previousSnapshot(db: Kysely<Database>, planId: number, month: string): Promise<{ month: string; entries: Map<number, SnapshotEntry> } | null> {
+export async function previousSnapshot(
+  db: Kysely<Database>,
+  planId: number,
+  month: string,
+): Promise<{ month: string; entries: Map<number, SnapshotEntry> } | null> {
   const latest = await db
     .selectFrom('ranking_snapshots')
     .select('month')
@@ -131,5 +206,13 @@ export async function previousSnapshot(db: Kysely<Database>, planId: number, mon
     .where('plan_id', '=', planId)
     .where('month', '=', latest.month)
     .execute();
-  return { month: latest.month, entries: new Map(rows.map((r) => [r.branch_id, { branchId: r.branch_id, score: r.score, rank: r.rank, rankInCategory: r.rank_in_category }])) };
+  return {
+    month: latest.month,
+    entries: new Map(
+      rows.map((r) => [
+        r.branch_id,
+        { branchId: r.branch_id, score: r.score, rank: r.rank, rankInCategory: r.rank_in_category },
+      ]),
+    ),
+  };
 }

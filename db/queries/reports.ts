@@ -55,7 +55,11 @@ export async function submitReport(
 ): Promise<SubmitOutcome> {
   return db.transaction().execute(async (trx): Promise<SubmitOutcome> => {
     if (input.submissionKey) {
-      const same = await trx.selectFrom('reports').selectAll().where('submission_key', '=', input.submissionKey).executeTakeFirst();
+      const same = await trx
+        .selectFrom('reports')
+        .selectAll()
+        .where('submission_key', '=', input.submissionKey)
+        .executeTakeFirst();
       if (same) return { outcome: 'duplicate', report: reportRowToReport(same) };
     }
     const values = {
@@ -104,10 +108,21 @@ export async function submitReport(
       action: old ? 'report.replace' : 'report.submit',
       subjectType: 'report',
       subjectId: row.id,
-      details: { obligationId: input.obligationId, branchId: input.branchId, onTime: input.onTime, version: row.version, previous },
+      details: {
+        obligationId: input.obligationId,
+        branchId: input.branchId,
+        onTime: input.onTime,
+        version: row.version,
+        previous,
+      },
     });
     // A withdrawn report that comes back is a new report, not a replacement, for the person.
-    return { outcome: 'stored', report: reportRowToReport(row), previous, replaced: previous !== null && previous.status !== 'withdrawn' };
+    return {
+      outcome: 'stored',
+      report: reportRowToReport(row),
+      previous,
+      replaced: previous !== null && previous.status !== 'withdrawn',
+    };
   });
 }
 
@@ -126,7 +141,12 @@ export async function withdrawReport(
   meta: { actor: string; now: Date },
 ): Promise<Report | null> {
   return db.transaction().execute(async (trx) => {
-    const old = await trx.selectFrom('reports').selectAll().where('id', '=', input.reportId).where('status', '=', input.expectedStatus).executeTakeFirst();
+    const old = await trx
+      .selectFrom('reports')
+      .selectAll()
+      .where('id', '=', input.reportId)
+      .where('status', '=', input.expectedStatus)
+      .executeTakeFirst();
     if (!old || old.status === 'withdrawn' || old.status === 'accepted') return null;
     const row = await trx
       .updateTable('reports')
@@ -142,7 +162,12 @@ export async function withdrawReport(
       action: 'report.withdraw',
       subjectType: 'report',
       subjectId: row.id,
-      details: { obligationId: row.obligation_id, branchId: row.branch_id, version: row.version, previous: reportRowToReport(old) },
+      details: {
+        obligationId: row.obligation_id,
+        branchId: row.branch_id,
+        version: row.version,
+        previous: reportRowToReport(old),
+      },
     });
     return reportRowToReport(row);
   });
@@ -178,23 +203,41 @@ export async function reviewReport(
       action: input.decision === 'accept' ? 'report.accept' : 'report.return',
       subjectType: 'report',
       subjectId: row.id,
-      details: { obligationId: row.obligation_id, branchId: row.branch_id, version: row.version, comment: input.comment },
+      details: {
+        obligationId: row.obligation_id,
+        branchId: row.branch_id,
+        version: row.version,
+        comment: input.comment,
+      },
     });
     return reportRowToReport(row);
   });
 }
 
 const reportsOfBranches = preparedRead((db, branchIds: number[], planId: number) =>
-  db.selectFrom('reports').innerJoin('obligations', 'obligations.id', 'reports.obligation_id').selectAll('reports').where('reports.branch_id', 'in', branchIds).where('obligations.plan_id', '=', planId),
+  db
+    .selectFrom('reports')
+    .innerJoin('obligations', 'obligations.id', 'reports.obligation_id')
+    .selectAll('reports')
+    .where('reports.branch_id', 'in', branchIds)
+    .where('obligations.plan_id', '=', planId),
 );
 
-export async function listReportsForBranches(db: Kysely<Database>, branchIds: number[], planId: number): Promise<Report[]> {
+export async function listReportsForBranches(
+  db: Kysely<Database>,
+  branchIds: number[],
+  planId: number,
+): Promise<Report[]> {
   if (branchIds.length === 0) return [];
   return (await reportsOfBranches(db, branchIds, planId)).map(reportRowToReport);
 }
 
 /** Person ids of a branch's secretaries (a report's author may have handed the branch over). */
 export async function branchSecretaryIds(db: Kysely<Database>, branchId: number): Promise<number[]> {
-  const rows = await db.selectFrom('branch_secretaries').select('person_id').where('branch_id', '=', branchId).execute();
+  const rows = await db
+    .selectFrom('branch_secretaries')
+    .select('person_id')
+    .where('branch_id', '=', branchId)
+    .execute();
   return rows.map((r) => r.person_id);
 }

@@ -40,7 +40,11 @@ export async function importRoster(
           branchIds.set(b.code, old.id);
           oldBranches.delete(b.code);
           if (old.name !== b.name || old.category !== b.category || old.active !== 1) {
-            await trx.updateTable('branches').set({ name: b.name, category: b.category, active: 1, updated_at: now }).where('id', '=', old.id).execute();
+            await trx
+              .updateTable('branches')
+              .set({ name: b.name, category: b.category, active: 1, updated_at: now })
+              .where('id', '=', old.id)
+              .execute();
             changes.branches.updated.push(b.code);
           }
         } else {
@@ -59,10 +63,16 @@ export async function importRoster(
         changes.branches.removed.push(old.code);
       }
 
-      const oldPeople = new Map((await trx.selectFrom('people').selectAll().execute()).map((p) => [p.slack_user_id, p]));
+      const oldPeople = new Map(
+        (await trx.selectFrom('people').selectAll().execute()).map((p) => [p.slack_user_id, p]),
+      );
       const oldSecretaries = await trx.selectFrom('branch_secretaries').selectAll().execute();
       const secretaryKey = (personId: number) =>
-        oldSecretaries.filter((s) => s.person_id === personId).map((s) => s.branch_id).sort((a, b) => a - b).join(',');
+        oldSecretaries
+          .filter((s) => s.person_id === personId)
+          .map((s) => s.branch_id)
+          .sort((a, b) => a - b)
+          .join(',');
       await trx.deleteFrom('branch_secretaries').execute();
 
       for (const p of roster.people) {
@@ -75,7 +85,9 @@ export async function importRoster(
           is_member: p.roles.includes('member') ? (1 as const) : (0 as const),
           active: 1 as const,
         };
-        const secretaryOf = p.secretaryOf.map((code) => branchIds.get(code)).filter((id): id is number => id !== undefined);
+        const secretaryOf = p.secretaryOf
+          .map((code) => branchIds.get(code))
+          .filter((id): id is number => id !== undefined);
         const old = oldPeople.get(p.slackUserId);
         let personId: number;
         if (old) {
@@ -85,13 +97,24 @@ export async function importRoster(
             (Object.keys(values) as (keyof typeof values)[]).some((k) => old[k] !== values[k]) ||
             secretaryKey(old.id) !== [...secretaryOf].sort((a, b) => a - b).join(',');
           if (changed) {
-            await trx.updateTable('people').set({ ...values, updated_at: now }).where('id', '=', old.id).execute();
+            await trx
+              .updateTable('people')
+              .set({ ...values, updated_at: now })
+              .where('id', '=', old.id)
+              .execute();
             changes.people.updated.push(p.slackUserId);
           }
         } else {
           const row = await trx
             .insertInto('people')
-            .values({ slack_user_id: p.slackUserId, ...values, locale: null, locale_checked_at: null, created_at: now, updated_at: now })
+            .values({
+              slack_user_id: p.slackUserId,
+              ...values,
+              locale: null,
+              locale_checked_at: null,
+              created_at: now,
+              updated_at: now,
+            })
             .returning('id')
             .executeTakeFirstOrThrow();
           personId = row.id;
@@ -106,7 +129,13 @@ export async function importRoster(
         await trx.updateTable('people').set({ active: 0, updated_at: now }).where('id', '=', old.id).execute();
         changes.people.removed.push(old.slack_user_id);
       }
-      await audit(trx, { at: opts.now, actor: opts.actor, action: 'roster.import', subjectType: 'roster', details: { ...changes } });
+      await audit(trx, {
+        at: opts.now,
+        actor: opts.actor,
+        action: 'roster.import',
+        subjectType: 'roster',
+        details: { ...changes },
+      });
       if (opts.dryRun) throw new DryRunRollback(changes);
       return changes;
     });

@@ -13,7 +13,12 @@ const SNOOZE_LOOKBACK_DAYS = 31;
  */
 export async function loadScheduleData(db: Kysely<Database>, planId: number, today: string): Promise<ScheduleData> {
   const obligations = await listObligations(db, planId);
-  const branches = await db.selectFrom('branches').select(['id', 'code', 'name', 'category']).where('active', '=', 1).orderBy('code').execute();
+  const branches = await db
+    .selectFrom('branches')
+    .select(['id', 'code', 'name', 'category'])
+    .where('active', '=', 1)
+    .orderBy('code')
+    .execute();
   const people = await db
     .selectFrom('people')
     .select(['id', 'slack_user_id', 'name', 'branch_id', 'rank', 'locale', 'is_admin', 'is_leader'])
@@ -88,14 +93,29 @@ export async function loadScheduleData(db: Kysely<Database>, planId: number, tod
       submittedAt: p.submitted_at,
       reviewedAt: p.reviewed_at,
     })),
-    extensions: extensions.map((x) => ({ obligationId: x.obligation_id, branchId: x.branch_id, newDue: x.new_due, decidedAt: x.decided_at })),
+    extensions: extensions.map((x) => ({
+      obligationId: x.obligation_id,
+      branchId: x.branch_id,
+      newDue: x.new_due,
+      decidedAt: x.decided_at,
+    })),
     exemptions: exemptions.map((e) => ({ obligationId: e.obligation_id, branchId: e.branch_id })),
-    snoozes: snoozes.map((s) => ({ personId: s.person_id, obligationId: s.obligation_id, branchId: s.branch_id, untilDate: s.until_date })),
+    snoozes: snoozes.map((s) => ({
+      personId: s.person_id,
+      obligationId: s.obligation_id,
+      branchId: s.branch_id,
+      untilDate: s.until_date,
+    })),
   };
 }
 
 /** Reports and papers received (submitted, not withdrawn) in [from, to), for the digest. */
-export async function countReceived(db: Kysely<Database>, planId: number, from: Date, to: Date): Promise<{ reports: number; papers: number }> {
+export async function countReceived(
+  db: Kysely<Database>,
+  planId: number,
+  from: Date,
+  to: Date,
+): Promise<{ reports: number; papers: number }> {
   const reports = await db
     .selectFrom('reports')
     .innerJoin('obligations', 'obligations.id', 'reports.obligation_id')

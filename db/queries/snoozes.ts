@@ -16,7 +16,11 @@ export interface Snooze {
  * "Remind me tomorrow": one snooze per person, task and branch; pressing the button again on the
  * same day changes nothing (Slack may deliver the click twice).
  */
-export async function snooze(db: Kysely<Database>, input: Snooze, meta: { actor: string; now: Date }): Promise<{ changed: boolean }> {
+export async function snooze(
+  db: Kysely<Database>,
+  input: Snooze,
+  meta: { actor: string; now: Date },
+): Promise<{ changed: boolean }> {
   return db.transaction().execute(async (trx) => {
     let same = trx
       .selectFrom('snoozes')
@@ -26,10 +30,24 @@ export async function snooze(db: Kysely<Database>, input: Snooze, meta: { actor:
     same = input.branchId === null ? same.where('branch_id', 'is', null) : same.where('branch_id', '=', input.branchId);
     const existing = await same.execute();
     if (existing.some((s) => s.until_date >= input.until)) return { changed: false };
-    if (existing.length > 0) await trx.deleteFrom('snoozes').where('id', 'in', existing.map((s) => s.id)).execute();
+    if (existing.length > 0)
+      await trx
+        .deleteFrom('snoozes')
+        .where(
+          'id',
+          'in',
+          existing.map((s) => s.id),
+        )
+        .execute();
     await trx
       .insertInto('snoozes')
-      .values({ person_id: input.personId, obligation_id: input.obligationId, branch_id: input.branchId, until_date: input.until, created_at: meta.now.toISOString() })
+      .values({
+        person_id: input.personId,
+        obligation_id: input.obligationId,
+        branch_id: input.branchId,
+        until_date: input.until,
+        created_at: meta.now.toISOString(),
+      })
       .execute();
     await audit(trx, {
       at: meta.now,
@@ -45,6 +63,16 @@ export async function snooze(db: Kysely<Database>, input: Snooze, meta: { actor:
 
 /** A person's snoozes still running on `today` (the scheduler skips those items). */
 export async function activeSnoozes(db: Kysely<Database>, personId: number, today: LocalDate): Promise<Snooze[]> {
-  const rows = await db.selectFrom('snoozes').selectAll().where('person_id', '=', personId).where('until_date', '>', today).execute();
-  return rows.map((r) => ({ personId: r.person_id, obligationId: r.obligation_id, branchId: r.branch_id, until: r.until_date }));
+  const rows = await db
+    .selectFrom('snoozes')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .where('until_date', '>', today)
+    .execute();
+  return rows.map((r) => ({
+    personId: r.person_id,
+    obligationId: r.obligation_id,
+    branchId: r.branch_id,
+    until: r.until_date,
+  }));
 }

@@ -28,9 +28,15 @@ export function isDone(state: ItemState): boolean {
   return state === 'done_on_time' || state === 'done_late';
 }
 
-export function itemState(report: Pick<Report, 'status' | 'onTime'> | null, due: LocalDate, today: LocalDate, exempt: boolean): ItemState {
+export function itemState(
+  report: Pick<Report, 'status' | 'onTime'> | null,
+  due: LocalDate,
+  today: LocalDate,
+  exempt: boolean,
+): ItemState {
   if (exempt) return 'exempt';
-  if (report && (report.status === 'submitted' || report.status === 'accepted')) return report.onTime ? 'done_on_time' : 'done_late';
+  if (report && (report.status === 'submitted' || report.status === 'accepted'))
+    return report.onTime ? 'done_on_time' : 'done_late';
   if (report && report.status === 'returned') return 'returned';
   return today > due ? 'overdue' : 'open';
 }
@@ -50,7 +56,9 @@ export function branchChecklist(input: ChecklistInput): ChecklistItem[] {
       return { obligation: ob, due, originalDue: ob.due, report, state, daysLeft: daysBetween(input.today, due) };
     });
   const rank = (i: ChecklistItem) => (isDone(i.state) || i.state === 'exempt' ? 1 : 0);
-  return items.sort((a, b) => rank(a) - rank(b) || a.due.localeCompare(b.due) || a.obligation.position - b.obligation.position);
+  return items.sort(
+    (a, b) => rank(a) - rank(b) || a.due.localeCompare(b.due) || a.obligation.position - b.obligation.position,
+  );
 }
 
 /** Obligations a secretary can report now: everything applicable that is not exempt. */

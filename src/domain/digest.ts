@@ -75,14 +75,24 @@ export function buildDigest(input: DigestInput): DigestData {
     }
     if (!item.done && item.due >= today && item.due <= horizon) {
       const k = `${item.obligation.code}:${item.due}`;
-      const entry = dueSoon.get(k) ?? { code: item.obligation.code, title: item.obligation.title, due: item.due, open: 0 };
+      const entry = dueSoon.get(k) ?? {
+        code: item.obligation.code,
+        title: item.obligation.title,
+        due: item.due,
+        open: 0,
+      };
       entry.open++;
       dueSoon.set(k, entry);
     }
     if (!item.done && isDue) {
       if (item.person) overduePapers++;
       else if (item.branch) {
-        const b = overdue.get(item.branch.id) ?? { code: item.branch.code, name: item.branch.name, category: item.branch.category, codes: [] };
+        const b = overdue.get(item.branch.id) ?? {
+          code: item.branch.code,
+          name: item.branch.name,
+          category: item.branch.category,
+          codes: [],
+        };
         b.codes.push(item.obligation.code);
         overdue.set(item.branch.id, b);
       }
@@ -101,7 +111,9 @@ export function buildDigest(input: DigestInput): DigestData {
     reportsThisWeek: input.received.reports,
     papersThisWeek: input.received.papers,
     dueSoon: [...dueSoon.values()].sort((a, b) => a.due.localeCompare(b.due) || a.code.localeCompare(b.code)),
-    overdueBranches: [...overdue.values()].sort((a, b) => b.codes.length - a.codes.length || a.code.localeCompare(b.code)),
+    overdueBranches: [...overdue.values()].sort(
+      (a, b) => b.codes.length - a.codes.length || a.code.localeCompare(b.code),
+    ),
     overduePapers,
     excellent: data.papers
       .filter((p) => p.excellent && inWeek(p.reviewedAt))

@@ -79,6 +79,11 @@ export function planEscalations(input: EscalationPlanInput): EscalationPlan {
       });
     }
   }
-  items.sort((a, b) => (a.branchCode ?? '~').localeCompare(b.branchCode ?? '~') || a.due.localeCompare(b.due) || a.code.localeCompare(b.code));
+  items.sort(
+    (a, b) =>
+      (a.branchCode ?? '~').localeCompare(b.branchCode ?? '~') ||
+      a.due.localeCompare(b.due) ||
+      a.code.localeCompare(b.code),
+  );
   return { status: 'planned', items };
 }

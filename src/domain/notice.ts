@@ -26,7 +26,10 @@ export const EscalationValueSchema = z.object({ minOverdueDays: NoticeDaysSchema
  * after its due date is as missing as one never sent). Exempted tasks are never named. The
  * longest overdue first.
  */
-export function overdueBranches(input: Pick<RankingInput, 'branches' | 'obligations' | 'reports' | 'exemptions' | 'extensions' | 'today'>, minDays: number): OverdueBranch[] {
+export function overdueBranches(
+  input: Pick<RankingInput, 'branches' | 'obligations' | 'reports' | 'exemptions' | 'extensions' | 'today'>,
+  minDays: number,
+): OverdueBranch[] {
   const byBranch = reportsByBranch(input.reports);
   const daysUntil = daysUntilFrom(input.today);
   const result: OverdueBranch[] = [];
@@ -38,5 +41,10 @@ export function overdueBranches(input: Pick<RankingInput, 'branches' | 'obligati
       .sort((a, b) => b.daysOverdue - a.daysOverdue || a.code.localeCompare(b.code));
     if (tasks.length > 0) result.push({ branch, tasks });
   }
-  return result.sort((a, b) => b.tasks[0]!.daysOverdue - a.tasks[0]!.daysOverdue || b.tasks.length - a.tasks.length || a.branch.code.localeCompare(b.branch.code));
+  return result.sort(
+    (a, b) =>
+      b.tasks[0]!.daysOverdue - a.tasks[0]!.daysOverdue ||
+      b.tasks.length - a.tasks.length ||
+      a.branch.code.localeCompare(b.branch.code),
+  );
 }

@@ -13,7 +13,10 @@ export type PacesetterRequest =
 export const EXEMPT_REASON_MAX = 500;
 
 const TextSchema = z.string().max(1000);
-const CodeSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,23}$/).transform((s) => s.toUpperCase());
+const CodeSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,23}$/)
+  .transform((s) => s.toUpperCase());
 const YearSchema = z.coerce.number().int().min(2000).max(2100);
 const ReasonSchema = z.string().trim().min(1).max(EXEMPT_REASON_MAX);
 
@@ -34,15 +37,21 @@ export function parsePacesetterText(text: unknown): PacesetterRequest {
     if (sub === 'unexempt') {
       if (reasonText === '') return { kind: 'unexempt', branch, obligation: obligation.data, reason: null };
       const reason = ReasonSchema.safeParse(reasonText);
-      return reason.success ? { kind: 'unexempt', branch, obligation: obligation.data, reason: reason.data } : { kind: 'invalid', usage: sub };
+      return reason.success
+        ? { kind: 'unexempt', branch, obligation: obligation.data, reason: reason.data }
+        : { kind: 'invalid', usage: sub };
     }
     const reason = ReasonSchema.safeParse(reasonText);
-    return reason.success ? { kind: 'exempt', branch, obligation: obligation.data, reason: reason.data } : { kind: 'invalid', usage: sub };
+    return reason.success
+      ? { kind: 'exempt', branch, obligation: obligation.data, reason: reason.data }
+      : { kind: 'invalid', usage: sub };
   }
   if (sub === 'export') {
     if (rest.length === 0) return { kind: 'export', year: null };
     const year = YearSchema.safeParse(rest[0]);
-    return rest.length === 1 && year.success ? { kind: 'export', year: year.data } : { kind: 'invalid', usage: 'export' };
+    return rest.length === 1 && year.success
+      ? { kind: 'export', year: year.data }
+      : { kind: 'invalid', usage: 'export' };
   }
   return { kind: 'invalid', usage: 'help' };
 }

@@ -55,7 +55,11 @@ function counts(p: Paper): boolean {
 /** Best first: counting before returned, on time before late, accepted before waiting, then newest. */
 function better(a: Paper, b: Paper): number {
   const score = (p: Paper) => (counts(p) ? 4 : p.status === 'returned' ? 2 : 0) + (counts(p) && p.onTime ? 1 : 0);
-  return score(b) - score(a) || Number(b.status === 'accepted') - Number(a.status === 'accepted') || b.submittedAt.localeCompare(a.submittedAt);
+  return (
+    score(b) - score(a) ||
+    Number(b.status === 'accepted') - Number(a.status === 'accepted') ||
+    b.submittedAt.localeCompare(a.submittedAt)
+  );
 }
 
 /**
@@ -63,10 +67,16 @@ function better(a: Paper, b: Paper): number {
  * papers of an allowed kind. Only papers the person submitted (as author) count: co-authors are
  * credited on the paper, but the plan asks each cadre for one of their own.
  */
-export function paperChecklist(input: { obligations: Obligation[]; rank: Rank | null; papers: Paper[]; today: LocalDate }): PaperItem[] {
+export function paperChecklist(input: {
+  obligations: Obligation[];
+  rank: Rank | null;
+  papers: Paper[];
+  today: LocalDate;
+}): PaperItem[] {
   return paperObligationsFor(input.obligations, input.rank)
     .map((ob): PaperItem => {
-      const paper = input.papers.filter((p) => ob.paperKinds.includes(p.kind) && p.status !== 'withdrawn').sort(better)[0] ?? null;
+      const paper =
+        input.papers.filter((p) => ob.paperKinds.includes(p.kind) && p.status !== 'withdrawn').sort(better)[0] ?? null;
       let state: PaperItemState;
       if (paper && counts(paper)) state = paper.onTime ? 'done_on_time' : 'done_late';
       else if (paper && paper.status === 'returned') state = 'returned';
@@ -85,7 +95,13 @@ export function paperItemIsDone(item: PaperItem): boolean {
  * obligation that the kind satisfies. A paper no obligation asks for (a member's voluntary paper)
  * is on time.
  */
-export function paperOnTime(input: { obligations: Obligation[]; rank: Rank | null; kind: PaperKind; at: Date; timezone: string }): boolean {
+export function paperOnTime(input: {
+  obligations: Obligation[];
+  rank: Rank | null;
+  kind: PaperKind;
+  at: Date;
+  timezone: string;
+}): boolean {
   const ob = paperObligationsFor(input.obligations, input.rank).find((o) => o.paperKinds.includes(input.kind));
   return ob ? isOnTime(input.at, ob.due, input.timezone) : true;
 }
@@ -130,11 +146,13 @@ export function parsePaperForm(state: ViewState, authorSlackId: string): FormRes
 
   const title = (fieldOf(state, 'title')?.value ?? '').trim();
   if (title === '') errors.title = { key: 'paper.error.title_empty' };
-  else if (Array.from(title).length > PAPER_TITLE_MAX) errors.title = { key: 'paper.error.too_long', params: { max: PAPER_TITLE_MAX } };
+  else if (Array.from(title).length > PAPER_TITLE_MAX)
+    errors.title = { key: 'paper.error.too_long', params: { max: PAPER_TITLE_MAX } };
 
   const abstract = (fieldOf(state, 'abstract')?.value ?? '').trim();
   if (abstract === '') errors.abstract = { key: 'paper.error.abstract_empty' };
-  else if (Array.from(abstract).length > PAPER_ABSTRACT_MAX) errors.abstract = { key: 'paper.error.too_long', params: { max: PAPER_ABSTRACT_MAX } };
+  else if (Array.from(abstract).length > PAPER_ABSTRACT_MAX)
+    errors.abstract = { key: 'paper.error.too_long', params: { max: PAPER_ABSTRACT_MAX } };
 
   const linkText = (fieldOf(state, 'link')?.value ?? '').trim();
   if (linkText !== '' && !isWebUrl(linkText)) errors.link = { key: 'report.error.url' };
@@ -154,12 +172,20 @@ export function parsePaperForm(state: ViewState, authorSlackId: string): FormRes
   const users = fieldOf(state, 'coauthors')?.selected_users ?? [];
   const coauthors = [...new Set(users)].filter((u) => u !== authorSlackId);
   if (coauthors.some((u) => !SLACK_USER_RE.test(u))) errors.coauthors = { key: 'paper.error.coauthors' };
-  else if (coauthors.length > COAUTHORS_MAX) errors.coauthors = { key: 'paper.error.coauthors_many', params: { max: COAUTHORS_MAX } };
+  else if (coauthors.length > COAUTHORS_MAX)
+    errors.coauthors = { key: 'paper.error.coauthors_many', params: { max: COAUTHORS_MAX } };
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
-    value: { kind: kindValue as PaperKind, title, abstract, link: linkText === '' ? null : linkText, file: errors.file ? null : file, coauthors },
+    value: {
+      kind: kindValue as PaperKind,
+      title,
+      abstract,
+      link: linkText === '' ? null : linkText,
+      file: errors.file ? null : file,
+      coauthors,
+    },
   };
 }
 
@@ -175,7 +201,8 @@ export function parsePaperReviewForm(state: ViewState): FormResult<PaperReviewFo
   const decision = value === 'accept' || value === 'excellent' || value === 'return' ? value : null;
   if (!decision) errors.decision = { key: 'paper.error.decision' };
   const comment = (fieldOf(state, 'comment')?.value ?? '').trim();
-  if (Array.from(comment).length > REVIEW_COMMENT_MAX) errors.comment = { key: 'paper.error.too_long', params: { max: REVIEW_COMMENT_MAX } };
+  if (Array.from(comment).length > REVIEW_COMMENT_MAX)
+    errors.comment = { key: 'paper.error.too_long', params: { max: REVIEW_COMMENT_MAX } };
   else if (decision === 'return' && comment === '') errors.comment = { key: 'paper.error.comment_needed' };
   if (!decision || Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, value: { decision, comment: comment === '' ? null : comment } };

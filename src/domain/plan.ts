@@ -7,10 +7,13 @@ import { formatIssues, type Parsed } from './validation.js';
 const localDate = z.preprocess(
   // A YAML 1.1 parser may hand us a Date; our YAML 1.2 parser hands us the text.
   (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v),
-  z.string({ message: 'expected a date like 2011-06-30' }).refine(isValidLocalDate, { message: 'expected a date like 2011-06-30' }),
+  z
+    .string({ message: 'expected a date like 2011-06-30' })
+    .refine(isValidLocalDate, { message: 'expected a date like 2011-06-30' }),
 );
 
-const text = (max: number) => z.string({ message: 'expected text' }).trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+const text = (max: number) =>
+  z.string({ message: 'expected text' }).trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 
 const localized = (max: number) =>
   z.object({ zh: text(max), en: text(max) }, { message: 'expected { zh: "…", en: "…" }' }).strict();
@@ -46,14 +49,28 @@ export const ObligationSchema = z
   .strict()
   .superRefine((ob, ctx) => {
     if (ob.kind === 'paper') {
-      if (!ob.paper_kinds) ctx.addIssue({ code: 'custom', path: ['paper_kinds'], message: `required for a paper: any of ${PAPER_KINDS.join(', ')}` });
+      if (!ob.paper_kinds)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['paper_kinds'],
+          message: `required for a paper: any of ${PAPER_KINDS.join(', ')}`,
+        });
       if (ob.applies_to === 'all' || !('ranks' in ob.applies_to)) {
-        ctx.addIssue({ code: 'custom', path: ['applies_to'], message: 'a paper obligation applies to person ranks: { ranks: [...] }' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['applies_to'],
+          message: 'a paper obligation applies to person ranks: { ranks: [...] }',
+        });
       }
     } else {
-      if (ob.paper_kinds) ctx.addIssue({ code: 'custom', path: ['paper_kinds'], message: 'only a paper obligation has paper_kinds' });
+      if (ob.paper_kinds)
+        ctx.addIssue({ code: 'custom', path: ['paper_kinds'], message: 'only a paper obligation has paper_kinds' });
       if (ob.applies_to !== 'all' && 'ranks' in ob.applies_to) {
-        ctx.addIssue({ code: 'custom', path: ['applies_to'], message: 'a report obligation applies to all branches or to branch categories' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['applies_to'],
+          message: 'a report obligation applies to all branches or to branch categories',
+        });
       }
     }
   });
@@ -94,7 +111,10 @@ export const PlanFileSchema = z
   .object({
     year: z.number({ message: 'expected a year like 2011' }).int().min(2000).max(2100),
     title: localized(150),
-    timezone: z.string().default('Asia/Shanghai').refine(isValidTimezone, { message: 'expected an IANA timezone like Asia/Shanghai' }),
+    timezone: z
+      .string()
+      .default('Asia/Shanghai')
+      .refine(isValidTimezone, { message: 'expected an IANA timezone like Asia/Shanghai' }),
     starts: localDate,
     ends: localDate,
     reminders: ReminderSettingsSchema.default(() => ReminderSettingsSchema.parse({})),
@@ -105,19 +125,34 @@ export const PlanFileSchema = z
   .strict()
   .superRefine((plan, ctx) => {
     if (plan.ends < plan.starts) ctx.addIssue({ code: 'custom', path: ['ends'], message: 'must not be before starts' });
-    if (Number(plan.starts.slice(0, 4)) !== plan.year) ctx.addIssue({ code: 'custom', path: ['starts'], message: `must be in the plan's year ${plan.year}` });
+    if (Number(plan.starts.slice(0, 4)) !== plan.year)
+      ctx.addIssue({ code: 'custom', path: ['starts'], message: `must be in the plan's year ${plan.year}` });
     const activityCodes = new Map<string, number>();
     const obligationCodes = new Map<string, string>();
     plan.activities.forEach((activity, ai) => {
       const seen = activityCodes.get(activity.code);
-      if (seen !== undefined) ctx.addIssue({ code: 'custom', path: ['activities', ai, 'code'], message: `${activity.code} is also used by activities[${seen}]` });
+      if (seen !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['activities', ai, 'code'],
+          message: `${activity.code} is also used by activities[${seen}]`,
+        });
       activityCodes.set(activity.code, ai);
       activity.obligations.forEach((ob, oi) => {
         const where = obligationCodes.get(ob.code);
-        if (where) ctx.addIssue({ code: 'custom', path: ['activities', ai, 'obligations', oi, 'code'], message: `${ob.code} is also used by ${where}` });
+        if (where)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['activities', ai, 'obligations', oi, 'code'],
+            message: `${ob.code} is also used by ${where}`,
+          });
         obligationCodes.set(ob.code, `activities[${ai}].obligations[${oi}]`);
         if (ob.due < plan.starts || ob.due > plan.ends) {
-          ctx.addIssue({ code: 'custom', path: ['activities', ai, 'obligations', oi, 'due'], message: `must be within the plan's period ${plan.starts} to ${plan.ends}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['activities', ai, 'obligations', oi, 'due'],
+            message: `must be within the plan's period ${plan.starts} to ${plan.ends}`,
+          });
         }
       });
     });

@@ -1,6 +1,15 @@
 import { branchChecklist, isDone, itemState, type ChecklistItem } from './checklist.js';
 import { paperChecklist, paperItemIsDone, type Paper } from './papers.js';
-import { appliesToBranch, CATEGORIES, type Branch, type Category, type LocalDate, type Obligation, type Rank, type Report } from './types.js';
+import {
+  appliesToBranch,
+  CATEGORIES,
+  type Branch,
+  type Category,
+  type LocalDate,
+  type Obligation,
+  type Rank,
+  type Report,
+} from './types.js';
 
 /** A branch's counts: applicable tasks (exemptions excluded), done, overdue and returned. */
 export interface BranchCounts {
@@ -28,7 +37,13 @@ interface BranchesInput {
 
 export function branchStatus(
   branch: Branch,
-  input: { obligations: Obligation[]; reports: Report[]; today: LocalDate; extendedDue?: ReadonlyMap<number, LocalDate>; exempt?: ReadonlySet<number> },
+  input: {
+    obligations: Obligation[];
+    reports: Report[];
+    today: LocalDate;
+    extendedDue?: ReadonlyMap<number, LocalDate>;
+    exempt?: ReadonlySet<number>;
+  },
 ): BranchStatus {
   const items = branchChecklist({
     obligations: input.obligations,
@@ -50,10 +65,7 @@ export function branchStatus(
 }
 
 /** Every branch's status from one read of the plan's reports (grouped here, not queried per branch). */
-export function branchStatuses(
-  branches: Branch[],
-  input: BranchesInput & { reports: Report[] },
-): BranchStatus[] {
+export function branchStatuses(branches: Branch[], input: BranchesInput & { reports: Report[] }): BranchStatus[] {
   const byBranch = new Map<number, Report[]>();
   for (const r of input.reports) {
     const list = byBranch.get(r.branchId) ?? [];
@@ -94,10 +106,7 @@ export interface Overview {
  * Every branch's counts without building checklists: the same states as `branchChecklist` (the
  * same `itemState`), for hundreds of branches at once.
  */
-export function branchCounts(
-  branches: Branch[],
-  input: BranchesInput & { reports: ReportState[] },
-): BranchCounts[] {
+export function branchCounts(branches: Branch[], input: BranchesInput & { reports: ReportState[] }): BranchCounts[] {
   const byBranch = new Map<number, Map<number, ReportState>>();
   for (const r of input.reports) {
     const m = byBranch.get(r.branchId) ?? new Map<number, ReportState>();
@@ -135,9 +144,10 @@ function summarize(statuses: BranchCounts[]): SummaryLine {
 
 /** The leaders' picture: one line per category that has branches, the total, and the worst laggards. */
 export function overview(statuses: BranchCounts[], laggardCount = 8): Overview {
-  const categories = CATEGORIES.map((category) => ({ category, ...summarize(statuses.filter((s) => s.branch.category === category)) })).filter(
-    (c) => c.branches > 0,
-  );
+  const categories = CATEGORIES.map((category) => ({
+    category,
+    ...summarize(statuses.filter((s) => s.branch.category === category)),
+  })).filter((c) => c.branches > 0);
   const laggards = statuses
     .filter((s) => s.overdue > 0)
     .sort((a, b) => b.overdue - a.overdue || a.branch.code.localeCompare(b.branch.code))
@@ -146,7 +156,12 @@ export function overview(statuses: BranchCounts[], laggardCount = 8): Overview {
 }
 
 /** Personal papers across the roster: how many (person, obligation) pairs are owed and how many are done. */
-export function paperOverview(input: { people: { id: number; rank: Rank }[]; obligations: Obligation[]; papers: Paper[]; today: LocalDate }): {
+export function paperOverview(input: {
+  people: { id: number; rank: Rank }[];
+  obligations: Obligation[];
+  papers: Paper[];
+  today: LocalDate;
+}): {
   owed: number;
   done: number;
 } {
@@ -155,7 +170,12 @@ export function paperOverview(input: { people: { id: number; rank: Rank }[]; obl
   let owed = 0;
   let done = 0;
   for (const person of input.people) {
-    const items = paperChecklist({ obligations: input.obligations, rank: person.rank, papers: byAuthor.get(person.id) ?? [], today: input.today });
+    const items = paperChecklist({
+      obligations: input.obligations,
+      rank: person.rank,
+      papers: byAuthor.get(person.id) ?? [],
+      today: input.today,
+    });
     owed += items.length;
     done += items.filter(paperItemIsDone).length;
   }

@@ -2,7 +2,16 @@ import { z } from 'zod';
 import { itemState, type ItemState } from './checklist.js';
 import { daysBetween } from './calendar.js';
 import { scoreItems, type BranchScore, type ScoringMode, type ScoringRules } from './scoring.js';
-import { appliesToBranch, CATEGORIES, type Branch, type Category, type LocalDate, type Obligation, type Person, type Report } from './types.js';
+import {
+  appliesToBranch,
+  CATEGORIES,
+  type Branch,
+  type Category,
+  type LocalDate,
+  type Obligation,
+  type Person,
+  type Report,
+} from './types.js';
 
 export type RankingPeriod = 'year' | 'month';
 
@@ -49,7 +58,10 @@ export interface RankingInput {
  * memoised by a caller that scores many branches.
  */
 export function branchItems(
-  input: Pick<RankingInput, 'obligations' | 'exemptions' | 'extensions' | 'today' | 'period'> & { branch: Branch; reports: readonly ReportState[] },
+  input: Pick<RankingInput, 'obligations' | 'exemptions' | 'extensions' | 'today' | 'period'> & {
+    branch: Branch;
+    reports: readonly ReportState[];
+  },
   daysUntil: (due: LocalDate) => number = (due) => daysBetween(input.today, due),
 ): ScoreItem[] {
   const byObligation = new Map<number, ReportState>();
@@ -96,11 +108,16 @@ export function daysUntilFrom(today: LocalDate): (due: LocalDate) => number {
  * Ranks by score, highest first; equal scores share a rank and the next rank skips (1, 2, 2, 4).
  * Branches without a score (nothing counts yet) come last, unranked. Within a rank, by code.
  */
-export function competitionRanks<T>(rows: readonly T[], scoreOf: (row: T) => number | null, codeOf: (row: T) => string): { row: T; rank: number | null }[] {
+export function competitionRanks<T>(
+  rows: readonly T[],
+  scoreOf: (row: T) => number | null,
+  codeOf: (row: T) => string,
+): { row: T; rank: number | null }[] {
   const sorted = [...rows].sort((a, b) => {
     const sa = scoreOf(a);
     const sb = scoreOf(b);
-    if (sa === null || sb === null) return (sa === null ? 1 : 0) - (sb === null ? 1 : 0) || codeOf(a).localeCompare(codeOf(b));
+    if (sa === null || sb === null)
+      return (sa === null ? 1 : 0) - (sb === null ? 1 : 0) || codeOf(a).localeCompare(codeOf(b));
     return sb - sa || codeOf(a).localeCompare(codeOf(b));
   });
   let rank = 0;
@@ -130,9 +147,18 @@ export function rankBranches(input: RankingInput): RankedBranch[] {
     else byCategory.set(s.branch.category, [s]);
   }
   for (const list of byCategory.values()) {
-    for (const { row, rank } of competitionRanks(list, (s) => s.score.score, (s) => s.branch.code)) inCategory.set(row.branch.id, rank);
+    for (const { row, rank } of competitionRanks(
+      list,
+      (s) => s.score.score,
+      (s) => s.branch.code,
+    ))
+      inCategory.set(row.branch.id, rank);
   }
-  return competitionRanks(scored, (s) => s.score.score, (s) => s.branch.code).map(({ row, rank }) => ({
+  return competitionRanks(
+    scored,
+    (s) => s.score.score,
+    (s) => s.branch.code,
+  ).map(({ row, rank }) => ({
     branch: row.branch,
     score: row.score,
     rank,
@@ -142,7 +168,12 @@ export function rankBranches(input: RankingInput): RankedBranch[] {
 
 /** A category's own ranking (分类指导): the category's branches, ranked among themselves. */
 export function categoryRanking(ranked: readonly RankedBranch[], category: Category): RankedBranch[] {
-  return ranked.filter((r) => r.branch.category === category).sort((a, b) => (a.rankInCategory ?? Infinity) - (b.rankInCategory ?? Infinity) || a.branch.code.localeCompare(b.branch.code));
+  return ranked
+    .filter((r) => r.branch.category === category)
+    .sort(
+      (a, b) =>
+        (a.rankInCategory ?? Infinity) - (b.rankInCategory ?? Infinity) || a.branch.code.localeCompare(b.branch.code),
+    );
 }
 
 /** What a stored monthly snapshot says about a branch. */
@@ -196,12 +227,20 @@ const RankingsTextSchema = z.string().max(300);
 export function parseRankingsText(text: unknown, aliases: ReadonlyMap<string, Category> = new Map()): RankingsRequest {
   const parsed = RankingsTextSchema.safeParse(text ?? '');
   if (!parsed.success) return { kind: 'invalid' };
-  const words = parsed.data.trim().split(/\s+/).filter((w) => w !== '');
+  const words = parsed.data
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   if (words[0]?.toLowerCase() === 'explain') {
     const branch = words.slice(1).join(' ');
     return branch === '' ? { kind: 'invalid' } : { kind: 'explain', branch };
   }
-  const request: Extract<RankingsRequest, { kind: 'list' }> = { kind: 'list', category: null, period: 'year', public: false };
+  const request: Extract<RankingsRequest, { kind: 'list' }> = {
+    kind: 'list',
+    category: null,
+    period: 'year',
+    public: false,
+  };
   for (const word of words) {
     const w = word.toLowerCase();
     if (w === 'all') request.category = null;

@@ -71,7 +71,14 @@ export function itemId(item: Pick<OwedItem, 'obligation' | 'branch' | 'person'>)
 
 const DONE_STATUSES = new Set(['submitted', 'accepted']);
 
-export type ItemVisitor = (obligation: Obligation, branch: Branch | null, person: SchedulePerson | null, due: LocalDate, done: boolean, exempt: boolean) => void;
+export type ItemVisitor = (
+  obligation: Obligation,
+  branch: Branch | null,
+  person: SchedulePerson | null,
+  due: LocalDate,
+  done: boolean,
+  exempt: boolean,
+) => void;
 
 /**
  * Visits every item owed under the plan: each active branch times each report obligation of its
@@ -79,7 +86,11 @@ export type ItemVisitor = (obligation: Obligation, branch: Branch | null, person
  * is not done; a withdrawn one is as good as none. A visitor, not an array: 10,000 branches make
  * 190,000 items, and the planners keep only the few that need a message.
  */
-export function forEachItem(data: ScheduleData, visit: ItemVisitor, opts: { keepObligation?: (ob: Obligation) => boolean } = {}): void {
+export function forEachItem(
+  data: ScheduleData,
+  visit: ItemVisitor,
+  opts: { keepObligation?: (ob: Obligation) => boolean } = {},
+): void {
   const branchesById = new Map(data.branches.map((b) => [b.id, b]));
   // Numeric keys: planning 10,000 branches must not build hundreds of thousands of strings.
   const key = (obligationId: number, branchId: number) => obligationId * 4_194_304 + branchId;
@@ -116,7 +127,14 @@ export function forEachItem(data: ScheduleData, visit: ItemVisitor, opts: { keep
     }
     for (const ob of applicable) {
       const k = key(ob.id, branch.id);
-      visit(ob, branch, null, extended.size > 0 ? (extended.get(k)?.due ?? ob.due) : ob.due, done.has(k), exempt.size > 0 && exempt.has(k));
+      visit(
+        ob,
+        branch,
+        null,
+        extended.size > 0 ? (extended.get(k)?.due ?? ob.due) : ob.due,
+        done.has(k),
+        exempt.size > 0 && exempt.has(k),
+      );
     }
   }
   for (const person of data.people) {
@@ -124,7 +142,9 @@ export function forEachItem(data: ScheduleData, visit: ItemVisitor, opts: { keep
     for (const ob of paperObligations) {
       if (!appliesToPerson(ob, person.rank)) continue;
       const papers = papersByAuthor.get(person.id);
-      const isDone = papers !== undefined && papers.some((p) => DONE_STATUSES.has(p.status) && (ob.paperKinds as string[]).includes(p.kind));
+      const isDone =
+        papers !== undefined &&
+        papers.some((p) => DONE_STATUSES.has(p.status) && (ob.paperKinds as string[]).includes(p.kind));
       const branch = person.branchId === null ? null : (branchesById.get(person.branchId) ?? null);
       visit(ob, branch, person, ob.due, isDone, false);
     }
@@ -134,7 +154,9 @@ export function forEachItem(data: ScheduleData, visit: ItemVisitor, opts: { keep
 /** Every item owed, as objects (for the planners that keep most of them). */
 export function collectItems(data: ScheduleData): OwedItem[] {
   const out: OwedItem[] = [];
-  forEachItem(data, (obligation, branch, person, due, done, exempt) => out.push({ obligation, branch, person, due, done, exempt }));
+  forEachItem(data, (obligation, branch, person, due, done, exempt) =>
+    out.push({ obligation, branch, person, due, done, exempt }),
+  );
   return out;
 }
 
@@ -261,7 +283,13 @@ export function planReminders(input: ReminderPlanInput): ReminderPlan {
         }
         let message = byPerson.get(person.id);
         if (!message) {
-          message = { personId: person.id, slackUserId: person.slackUserId, name: person.name, locale: person.locale, items: [] };
+          message = {
+            personId: person.id,
+            slackUserId: person.slackUserId,
+            name: person.name,
+            locale: person.locale,
+            items: [],
+          };
           byPerson.set(person.id, message);
         }
         message.items.push({
@@ -287,7 +315,8 @@ export function planReminders(input: ReminderPlanInput): ReminderPlan {
   // cost more than the rest of the planning for 50,000 items.
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   for (const m of messages) {
-    if (m.items.length > 1) m.items.sort((a, b) => cmp(a.due, b.due) || cmp(a.code, b.code) || cmp(a.branchCode ?? '', b.branchCode ?? ''));
+    if (m.items.length > 1)
+      m.items.sort((a, b) => cmp(a.due, b.due) || cmp(a.code, b.code) || cmp(a.branchCode ?? '', b.branchCode ?? ''));
   }
   messages.sort((a, b) => a.personId - b.personId);
   return { status: 'planned', messages };

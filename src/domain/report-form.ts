@@ -89,27 +89,44 @@ export function parseReportForm(
   const heldOn = fieldOf(state, 'held_on')?.selected_date ?? '';
   if (!isValidLocalDate(heldOn)) errors.held_on = { key: 'report.error.held_on_missing' };
   else if (heldOn > limits.today) errors.held_on = { key: 'report.error.held_on_future' };
-  else if (heldOn < limits.earliest) errors.held_on = { key: 'report.error.held_on_range', params: { starts: limits.earliest, ends: limits.today } };
+  else if (heldOn < limits.earliest)
+    errors.held_on = { key: 'report.error.held_on_range', params: { starts: limits.earliest, ends: limits.today } };
 
   const participantsText = (fieldOf(state, 'participants')?.value ?? '').trim();
   const participants = /^\d{1,6}$/.test(participantsText) ? Number(participantsText) : NaN;
-  if (!Number.isInteger(participants) || participants > 100_000) errors.participants = { key: 'report.error.participants' };
+  if (!Number.isInteger(participants) || participants > 100_000)
+    errors.participants = { key: 'report.error.participants' };
 
   const summary = (fieldOf(state, 'summary')?.value ?? '').trim();
   if (summary === '') errors.summary = { key: 'report.error.summary_empty' };
-  else if (Array.from(summary).length > limits.summaryMax) errors.summary = { key: 'report.error.summary_long', params: { max: limits.summaryMax } };
+  else if (Array.from(summary).length > limits.summaryMax)
+    errors.summary = { key: 'report.error.summary_long', params: { max: limits.summaryMax } };
 
   const links: string[] = [];
-  const lines = (fieldOf(state, 'evidence')?.value ?? '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const lines = (fieldOf(state, 'evidence')?.value ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const badLine = lines.findIndex((l) => !isWebUrl(l));
   if (badLine >= 0) errors.evidence = { key: 'report.error.url_line', params: { line: badLine + 1 } };
-  else if (new Set(lines).size > LINKS_MAX) errors.evidence = { key: 'report.error.links_many', params: { max: LINKS_MAX } };
+  else if (new Set(lines).size > LINKS_MAX)
+    errors.evidence = { key: 'report.error.links_many', params: { max: LINKS_MAX } };
   else for (const l of lines) if (!links.includes(l)) links.push(l);
 
   const files: FileEvidence[] = [];
-  const uploaded = z.array(UploadedFileSchema).max(FILES_MAX).safeParse(fieldOf(state, 'files')?.files ?? []);
+  const uploaded = z
+    .array(UploadedFileSchema)
+    .max(FILES_MAX)
+    .safeParse(fieldOf(state, 'files')?.files ?? []);
   if (!uploaded.success) errors.files = { key: 'report.error.files', params: { max: FILES_MAX } };
-  else for (const f of uploaded.data) files.push({ type: 'file', fileId: f.id, permalink: f.permalink && isWebUrl(f.permalink) ? f.permalink : null, name: f.name ?? f.title ?? null });
+  else
+    for (const f of uploaded.data)
+      files.push({
+        type: 'file',
+        fileId: f.id,
+        permalink: f.permalink && isWebUrl(f.permalink) ? f.permalink : null,
+        name: f.name ?? f.title ?? null,
+      });
 
   const keepFileIds = (fieldOf(state, 'keep_files')?.selected_options ?? []).map((o) => o.value);
 
@@ -122,9 +139,13 @@ export function parseReportForm(
  * (only those it really had: the ids in the modal come from the client) and the new files, at
  * most FILES_MAX files in all.
  */
-export function evidenceOf(form: Pick<ReportForm, 'links' | 'files' | 'keepFileIds'>, previous: readonly Evidence[]): FormResult<Evidence[]> {
+export function evidenceOf(
+  form: Pick<ReportForm, 'links' | 'files' | 'keepFileIds'>,
+  previous: readonly Evidence[],
+): FormResult<Evidence[]> {
   const kept = previous.filter((e): e is FileEvidence => e.type === 'file' && form.keepFileIds.includes(e.fileId));
   const files = [...kept, ...form.files.filter((f) => !kept.some((k) => k.fileId === f.fileId))];
-  if (files.length > FILES_MAX) return { ok: false, errors: { files: { key: 'report.error.files', params: { max: FILES_MAX } } } };
+  if (files.length > FILES_MAX)
+    return { ok: false, errors: { files: { key: 'report.error.files', params: { max: FILES_MAX } } } };
   return { ok: true, value: [...form.links.map((url): Evidence => ({ type: 'link', url })), ...files] };
 }

@@ -3,12 +3,24 @@ import { z } from 'zod';
 import { CATEGORIES, RANKS, ROLES, type Category, type Rank, type Role } from './types.js';
 import type { Parsed } from './validation.js';
 
-export const ROSTER_COLUMNS = ['branch_code', 'branch_name', 'category', 'slack_user_id', 'name', 'role', 'rank'] as const;
+export const ROSTER_COLUMNS = [
+  'branch_code',
+  'branch_name',
+  'category',
+  'slack_user_id',
+  'name',
+  'role',
+  'rank',
+] as const;
 
 export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 const RowSchema = z.object({
-  branch_code: z.string().trim().max(32, 'at most 32 characters').regex(/^[A-Za-z0-9_-]*$/, 'expected letters, digits, - or _'),
+  branch_code: z
+    .string()
+    .trim()
+    .max(32, 'at most 32 characters')
+    .regex(/^[A-Za-z0-9_-]*$/, 'expected letters, digits, - or _'),
   branch_name: z.string().trim().max(100, 'at most 100 characters'),
   category: z.union([z.literal(''), z.enum(CATEGORIES)], { message: `expected one of ${CATEGORIES.join(', ')}` }),
   slack_user_id: z.string().trim().regex(SLACK_USER_ID, 'expected a Slack user id like U0123ABCD'),
@@ -16,8 +28,17 @@ const RowSchema = z.object({
   role: z
     .string()
     .trim()
-    .transform((s) => s.split(/[;；]/).map((r) => r.trim()).filter((r) => r !== ''))
-    .pipe(z.array(z.enum(ROLES, { message: `expected ${ROLES.join(', ')} (several separated by ;)` })).min(1, 'at least one role')),
+    .transform((s) =>
+      s
+        .split(/[;；]/)
+        .map((r) => r.trim())
+        .filter((r) => r !== ''),
+    )
+    .pipe(
+      z
+        .array(z.enum(ROLES, { message: `expected ${ROLES.join(', ')} (several separated by ;)` }))
+        .min(1, 'at least one role'),
+    ),
   rank: z.union([z.literal(''), z.enum(RANKS)], { message: `expected empty or one of ${RANKS.join(', ')}` }),
 });
 
@@ -56,7 +77,12 @@ export function parseRoster(source: string): Parsed<Roster> {
   const header = (records[0] ?? []).map((h) => h.trim());
   const missing = ROSTER_COLUMNS.filter((c) => !header.includes(c));
   if (records.length === 0 || missing.length > 0) {
-    return { ok: false, problems: [`row 1: the header must have the columns ${ROSTER_COLUMNS.join(',')} (missing: ${missing.join(', ')})`] };
+    return {
+      ok: false,
+      problems: [
+        `row 1: the header must have the columns ${ROSTER_COLUMNS.join(',')} (missing: ${missing.join(', ')})`,
+      ],
+    };
   }
   const problems: string[] = [];
   const branches = new Map<string, RosterBranch & { row: number }>();
@@ -80,14 +106,20 @@ export function parseRoster(source: string): Parsed<Roster> {
     const r = parsed.data;
     const needsBranch = r.role.includes('secretary') || r.role.includes('member');
     if (r.branch_code === '') {
-      if (needsBranch) problems.push(`row ${row}, branch_code: a ${r.role.includes('secretary') ? 'secretary' : 'member'} needs a branch`);
-      if (r.branch_name !== '' || r.category !== '') problems.push(`row ${row}, branch_code: empty, but branch_name or category is set`);
+      if (needsBranch)
+        problems.push(
+          `row ${row}, branch_code: a ${r.role.includes('secretary') ? 'secretary' : 'member'} needs a branch`,
+        );
+      if (r.branch_name !== '' || r.category !== '')
+        problems.push(`row ${row}, branch_code: empty, but branch_name or category is set`);
     } else {
       if (r.branch_name === '') problems.push(`row ${row}, branch_name: must not be empty when branch_code is set`);
       if (r.category === '') problems.push(`row ${row}, category: expected one of ${CATEGORIES.join(', ')}`);
       const known = branches.get(r.branch_code);
       if (known && (known.name !== r.branch_name || known.category !== r.category)) {
-        problems.push(`row ${row}, branch_name/category: branch ${r.branch_code} is "${known.name}" (${known.category}) on row ${known.row}`);
+        problems.push(
+          `row ${row}, branch_name/category: branch ${r.branch_code} is "${known.name}" (${known.category}) on row ${known.row}`,
+        );
       } else if (!known && r.branch_name !== '' && r.category !== '') {
         branches.set(r.branch_code, { code: r.branch_code, name: r.branch_name, category: r.category, row });
       }
@@ -95,9 +127,12 @@ export function parseRoster(source: string): Parsed<Roster> {
     const rank = r.rank === '' ? null : r.rank;
     const person = people.get(r.slack_user_id);
     if (person) {
-      if (person.rows.has(r.branch_code)) problems.push(`row ${row}: ${r.slack_user_id} is listed twice for branch "${r.branch_code}"`);
-      if (person.name !== r.name) problems.push(`row ${row}, name: ${r.slack_user_id} is "${person.name}" on row ${person.row}`);
-      if (person.rank !== rank) problems.push(`row ${row}, rank: ${r.slack_user_id} has rank "${person.rank ?? ''}" on row ${person.row}`);
+      if (person.rows.has(r.branch_code))
+        problems.push(`row ${row}: ${r.slack_user_id} is listed twice for branch "${r.branch_code}"`);
+      if (person.name !== r.name)
+        problems.push(`row ${row}, name: ${r.slack_user_id} is "${person.name}" on row ${person.row}`);
+      if (person.rank !== rank)
+        problems.push(`row ${row}, rank: ${r.slack_user_id} has rank "${person.rank ?? ''}" on row ${person.row}`);
       person.rows.add(r.branch_code);
       for (const role of r.role) if (!person.roles.includes(role)) person.roles.push(role);
       if (r.role.includes('secretary')) person.secretaryOf.push(r.branch_code);
@@ -118,7 +153,8 @@ export function parseRoster(source: string): Parsed<Roster> {
 
   for (const branch of branches.values()) {
     const hasSecretary = [...people.values()].some((p) => p.secretaryOf.includes(branch.code));
-    if (!hasSecretary) problems.push(`row ${branch.row}, role: branch ${branch.code} (${branch.name}) has no secretary`);
+    if (!hasSecretary)
+      problems.push(`row ${branch.row}, role: branch ${branch.code} (${branch.name}) has no secretary`);
   }
   if (records.length < 2) problems.push('the roster has no rows');
   if (problems.length > 0) return { ok: false, problems };
@@ -127,7 +163,12 @@ export function parseRoster(source: string): Parsed<Roster> {
     value: {
       branches: [...branches.values()].map(({ code, name, category }) => ({ code, name, category })),
       people: [...people.values()].map(({ slackUserId, name, branchCode, rank, roles, secretaryOf }) => ({
-        slackUserId, name, branchCode, rank, roles, secretaryOf,
+        slackUserId,
+        name,
+        branchCode,
+        rank,
+        roles,
+        secretaryOf,
       })),
     },
   };

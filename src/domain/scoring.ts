@@ -62,7 +62,11 @@ export function roundScore(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
-export function scoreItems(items: readonly Pick<ChecklistItem, 'obligation' | 'state' | 'due' | 'daysLeft'>[], rules: ScoringRules, mode: ScoringMode): BranchScore {
+export function scoreItems(
+  items: readonly Pick<ChecklistItem, 'obligation' | 'state' | 'due' | 'daysLeft'>[],
+  rules: ScoringRules,
+  mode: ScoringMode,
+): BranchScore {
   let earned = 0;
   let possible = 0;
   const lines = items.map((item): ScoreLine => {
@@ -72,7 +76,16 @@ export function scoreItems(items: readonly Pick<ChecklistItem, 'obligation' | 's
     const linePossible = counted ? item.obligation.weight : 0;
     earned += lineEarned;
     possible += linePossible;
-    return { obligation: item.obligation, state: item.state, due: item.due, daysLeft: item.daysLeft, counted, credit, earned: lineEarned, possible: linePossible };
+    return {
+      obligation: item.obligation,
+      state: item.state,
+      due: item.due,
+      daysLeft: item.daysLeft,
+      counted,
+      credit,
+      earned: lineEarned,
+      possible: linePossible,
+    };
   });
   // Plan order, whatever order the items came in (a checklist puts open items first).
   lines.sort((a, b) => a.obligation.position - b.obligation.position);

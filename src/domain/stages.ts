@@ -74,13 +74,7 @@ function overdueStage(due: LocalDate, k: number, cfg: StageConfig, cal: WorkCale
  * Overdue stages k >= firstK whose nominal date is <= until. The nominal date bounds sendOn from
  * below, so nothing past `until` can be sent by `until`.
  */
-function overdueStages(
-  due: LocalDate,
-  cfg: StageConfig,
-  cal: WorkCalendar,
-  firstK: number,
-  until: LocalDate,
-): Stage[] {
+function overdueStages(due: LocalDate, cfg: StageConfig, cal: WorkCalendar, firstK: number, until: LocalDate): Stage[] {
   const out: Stage[] = [];
   if (cfg.overdueEvery === 0) return out;
   const lastK = Math.floor(daysBetween(due, until) / cfg.overdueEvery);

@@ -21,7 +21,14 @@ const dayFormats = new Map<string, Intl.DateTimeFormat>();
 export function localDateOf(at: Date, timezone: string): LocalDate {
   let format = dayFormats.get(timezone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', calendar: 'gregory', numberingSystem: 'latn' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      calendar: 'gregory',
+      numberingSystem: 'latn',
+    });
     dayFormats.set(timezone, format);
   }
   let year = '';

@@ -16,7 +16,8 @@ export type LocalDate = string;
 
 export type LocalizedText = { zh: string; en: string };
 
-export type AppliesTo = { kind: 'all' } | { kind: 'categories'; categories: Category[] } | { kind: 'ranks'; ranks: Rank[] };
+export type AppliesTo =
+  { kind: 'all' } | { kind: 'categories'; categories: Category[] } | { kind: 'ranks'; ranks: Rank[] };
 
 export interface Obligation {
   id: number;
@@ -67,7 +68,8 @@ export function appliesToPerson(ob: Pick<Obligation, 'kind' | 'appliesTo'>, rank
   return ob.appliesTo.kind === 'ranks' && ob.appliesTo.ranks.includes(rank);
 }
 
-export type Evidence = { type: 'link'; url: string } | { type: 'file'; fileId: string; permalink: string | null; name: string | null };
+export type Evidence =
+  { type: 'link'; url: string } | { type: 'file'; fileId: string; permalink: string | null; name: string | null };
 
 export type ReportStatus = 'submitted' | 'accepted' | 'returned' | 'withdrawn';
 

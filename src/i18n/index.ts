@@ -9,8 +9,26 @@ import * as jobs from './messages/jobs.js';
 import * as leaders from './messages/leaders.js';
 
 // One module per area, each with both languages; the compiler checks that zh has every en key.
-const en = { ...common.en, ...report.en, ...prompts.en, ...paper.en, ...progress.en, ...home.en, ...leaders.en, ...jobs.en };
-const zh: Record<keyof typeof en, string> = { ...common.zh, ...report.zh, ...prompts.zh, ...paper.zh, ...progress.zh, ...home.zh, ...leaders.zh, ...jobs.zh };
+const en = {
+  ...common.en,
+  ...report.en,
+  ...prompts.en,
+  ...paper.en,
+  ...progress.en,
+  ...home.en,
+  ...leaders.en,
+  ...jobs.en,
+};
+const zh: Record<keyof typeof en, string> = {
+  ...common.zh,
+  ...report.zh,
+  ...prompts.zh,
+  ...paper.zh,
+  ...progress.zh,
+  ...home.zh,
+  ...leaders.zh,
+  ...jobs.zh,
+};
 
 export type MessageKey = keyof typeof en;
 export type { Locale };

@@ -6,7 +6,10 @@ export async function recordRefusal(
   ctx: AppContext,
   attempt: { actor: string; action: string; reason: string; details?: Record<string, unknown> },
 ): Promise<void> {
-  ctx.logger.warn({ actor: attempt.actor, action: attempt.action, reason: attempt.reason, details: attempt.details }, 'refused');
+  ctx.logger.warn(
+    { actor: attempt.actor, action: attempt.action, reason: attempt.reason, details: attempt.details },
+    'refused',
+  );
   await audit(ctx.db, {
     at: ctx.clock.now(),
     actor: attempt.actor,

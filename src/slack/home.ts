@@ -3,7 +3,12 @@ import { DateTime } from 'luxon';
 import { listPapersByAuthor, listPapersForPlan, papersAwaitingReview } from '../../db/queries/papers.js';
 import { findPersonBySlackId, listBranches, listLeaders } from '../../db/queries/people.js';
 import { findActivePlan, type Plan } from '../../db/queries/plans.js';
-import { listRankedPeople, loadChecklistInputs, loadOverviewInputs, reportsAwaitingReview } from '../../db/queries/progress.js';
+import {
+  listRankedPeople,
+  loadChecklistInputs,
+  loadOverviewInputs,
+  reportsAwaitingReview,
+} from '../../db/queries/progress.js';
 import type { AppContext } from '../context.js';
 import { paperChecklist, paperObligationsFor } from '../domain/papers.js';
 import { branchCounts, branchStatuses, overview, paperOverview } from '../domain/progress.js';
@@ -19,7 +24,14 @@ export async function homeInput(ctx: AppContext, person: Person | null, locale: 
   const plan: Plan | null = await findActivePlan(ctx.db, now.toISOString().slice(0, 10));
   const zone = plan?.timezone ?? 'UTC';
   const updatedAt = DateTime.fromJSDate(now, { zone }).toFormat('yyyy-LL-dd HH:mm');
-  const base = { locale, planTitle: plan ? pick(plan.title, locale) : null, updatedAt, branches: [], paper: null, leader: null };
+  const base = {
+    locale,
+    planTitle: plan ? pick(plan.title, locale) : null,
+    updatedAt,
+    branches: [],
+    paper: null,
+    leader: null,
+  };
   if (!person) return { ...base, notice: t(locale, 'common.not_in_roster') };
   if (!plan) return { ...base, notice: t(locale, 'common.no_plan') };
   const today = localDateOf(now, plan.timezone);
@@ -30,7 +42,10 @@ export async function homeInput(ctx: AppContext, person: Person | null, locale: 
     listBranches(ctx.db, person.secretaryOf),
   ]);
   const owes = paperObligationsFor(inputs.obligations, person.rank).length > 0;
-  const paper = owes || papers.length > 0 ? { items: paperChecklist({ obligations: inputs.obligations, rank: person.rank, papers, today }), papers } : null;
+  const paper =
+    owes || papers.length > 0
+      ? { items: paperChecklist({ obligations: inputs.obligations, rank: person.rank, papers, today }), papers }
+      : null;
 
   let leader: HomeInput['leader'] = null;
   if (person.roles.includes('leader')) {
@@ -47,7 +62,12 @@ export async function homeInput(ctx: AppContext, person: Person | null, locale: 
       overview: overview(branchCounts(allBranches, { ...all, today })),
       today,
       papers: { ...counts, waiting: paperQueue.total },
-      queue: { reports: reportQueue.items, reportsTotal: reportQueue.total, papers: paperQueue.items, papersTotal: paperQueue.total },
+      queue: {
+        reports: reportQueue.items,
+        reportsTotal: reportQueue.total,
+        papers: paperQueue.items,
+        papersTotal: paperQueue.total,
+      },
     };
   }
   return { ...base, branches: branchStatuses(branches, { ...inputs, today }), paper, leader };
@@ -76,6 +96,6 @@ export async function publishLeadersHomes(ctx: AppContext, client: WebClient): P
   try {
     for (const leader of await listLeaders(ctx.db)) await publishHome(ctx, client, leader.slackUserId);
   } catch (err) {
-    ctx.logger.warn({ err }, 'could not refresh the leaders\' Home tabs');
+    ctx.logger.warn({ err }, "could not refresh the leaders' Home tabs");
   }
 }

@@ -28,7 +28,12 @@ export async function leaderGate(
     return { ok: false, locale, text: t(locale, 'common.not_in_roster') };
   }
   if (!allowed(person)) {
-    await recordRefusal(ctx, { actor: slackUserId, action, reason: `role ${person.roles.join(',') || 'none'} may not`, details });
+    await recordRefusal(ctx, {
+      actor: slackUserId,
+      action,
+      reason: `role ${person.roles.join(',') || 'none'} may not`,
+      details,
+    });
     return { ok: false, locale, text: t(locale, refusal) };
   }
   return { ok: true, person, locale };

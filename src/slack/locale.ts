@@ -10,7 +10,12 @@ const RECHECK_MS = 7 * 24 * 3600 * 1000;
  * The person's language: their Slack locale (users.info, cached on the roster row for a week),
  * else the workspace default from configuration.
  */
-export async function localeFor(ctx: AppContext, client: WebClient, slackUserId: string, person: Person | null): Promise<Locale> {
+export async function localeFor(
+  ctx: AppContext,
+  client: WebClient,
+  slackUserId: string,
+  person: Person | null,
+): Promise<Locale> {
   const fallback = ctx.config.defaultLocale;
   // Asked at most once a week per person, also when Slack had no locale to give.
   if (person && !localeIsStale(person.localeCheckedAt, ctx.clock.now())) return toLocale(person.locale, fallback);

@@ -13,7 +13,12 @@ export type Message = { text: string; blocks?: KnownBlock[] };
  * language), else one DM to each leader in their own language. A failed DM is logged and the
  * others still go: the change that caused the message is already stored.
  */
-export async function notifyLeaders(ctx: AppContext, client: WebClient, build: (locale: Locale) => Message, opts: { exceptPersonId?: number } = {}): Promise<void> {
+export async function notifyLeaders(
+  ctx: AppContext,
+  client: WebClient,
+  build: (locale: Locale) => Message,
+  opts: { exceptPersonId?: number } = {},
+): Promise<void> {
   if (ctx.config.leadersChannel) {
     await post(ctx, client, ctx.config.leadersChannel, build(ctx.config.defaultLocale));
     return;
@@ -26,7 +31,12 @@ export async function notifyLeaders(ctx: AppContext, client: WebClient, build: (
 }
 
 /** A DM to one person of the roster, in their language. */
-export async function notifyPerson(ctx: AppContext, client: WebClient, person: Person | number, build: (locale: Locale) => Message): Promise<void> {
+export async function notifyPerson(
+  ctx: AppContext,
+  client: WebClient,
+  person: Person | number,
+  build: (locale: Locale) => Message,
+): Promise<void> {
   const who = typeof person === 'number' ? await findPersonById(ctx.db, person) : person;
   if (!who) return;
   const locale = await localeFor(ctx, client, who.slackUserId, who);
@@ -35,7 +45,11 @@ export async function notifyPerson(ctx: AppContext, client: WebClient, person: P
 
 async function post(ctx: AppContext, client: WebClient, channel: string, message: Message): Promise<void> {
   try {
-    await client.chat.postMessage({ channel, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
+    await client.chat.postMessage({
+      channel,
+      text: message.text,
+      ...(message.blocks ? { blocks: message.blocks } : {}),
+    });
   } catch (err) {
     ctx.logger.warn({ err, channel }, 'could not post a notification');
   }

@@ -29,12 +29,18 @@ export class Router {
     add(this.commands, 'command', name, listener);
   }
 
-  action<A extends SlackAction = SlackAction>(actionId: string, listener: Middleware<SlackActionMiddlewareArgs<A>>): void {
+  action<A extends SlackAction = SlackAction>(
+    actionId: string,
+    listener: Middleware<SlackActionMiddlewareArgs<A>>,
+  ): void {
     add(this.actions, 'action', actionId, listener as unknown as Listener<SlackActionMiddlewareArgs>);
   }
 
   /** A modal's submission, by callback_id. */
-  view<V extends SlackViewAction = SlackViewAction>(callbackId: string, listener: Middleware<SlackViewMiddlewareArgs<V>>): void {
+  view<V extends SlackViewAction = SlackViewAction>(
+    callbackId: string,
+    listener: Middleware<SlackViewMiddlewareArgs<V>>,
+  ): void {
     add(this.views, 'view', callbackId, listener as unknown as Listener<SlackViewMiddlewareArgs>);
   }
 
@@ -47,7 +53,8 @@ export class Router {
    * older version, a forged id) is acknowledged, so Slack shows no error, logged, and does nothing.
    */
   mount(app: App, logger: Logger): void {
-    const unknown = (kind: string, name: string) => logger.warn({ kind, name }, 'no listener for this name; acknowledged and ignored');
+    const unknown = (kind: string, name: string) =>
+      logger.warn({ kind, name }, 'no listener for this name; acknowledged and ignored');
     if (this.commands.size > 0) {
       app.command(/^\//, async (args) => {
         const listener = this.commands.get(args.command.command);
@@ -73,7 +80,8 @@ export class Router {
         unknown('view', args.view.callback_id);
       });
     }
-    for (const [type, listener] of this.events) app.event(type, listener as Middleware<SlackEventMiddlewareArgs<string>>);
+    for (const [type, listener] of this.events)
+      app.event(type, listener as Middleware<SlackEventMiddlewareArgs<string>>);
   }
 }
 

@@ -15,7 +15,17 @@ export interface DeadItem {
 export function deadReportMessages(locale: Locale, items: DeadItem[]): RenderedMessage[] {
   if (items.length === 0) return [];
   // A DM of eight reminders that failed is one line, not eight.
-  const lines = [...new Set(items.map((d) => t(locale, 'jobs.dead.item', { job: d.job, recipient: /^[UW]/.test(d.recipient) ? `<@${d.recipient}>` : `<#${d.recipient}>`, error: escape(d.error) })))];
+  const lines = [
+    ...new Set(
+      items.map((d) =>
+        t(locale, 'jobs.dead.item', {
+          job: d.job,
+          recipient: /^[UW]/.test(d.recipient) ? `<@${d.recipient}>` : `<#${d.recipient}>`,
+          error: escape(d.error),
+        }),
+      ),
+    ),
+  ];
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(t(locale, 'jobs.dead.header'), LIMITS.headerText) },
     { type: 'section', text: mrkdwn(clip(lines.join('\n'), LIMITS.sectionText)) },

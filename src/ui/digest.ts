@@ -22,9 +22,24 @@ function section(text: string): KnownBlock {
  * blocks), and the list of overdue branches in the thread, 200 branches a reply.
  */
 export function digestMessages(locale: Locale, d: DigestData): DigestMessages {
-  const blocks: KnownBlock[] = [{ type: 'header', text: plain(t(locale, 'jobs.digest.header', { start: d.weekStart, end: d.weekEnd }), LIMITS.headerText) }];
+  const blocks: KnownBlock[] = [
+    {
+      type: 'header',
+      text: plain(t(locale, 'jobs.digest.header', { start: d.weekStart, end: d.weekEnd }), LIMITS.headerText),
+    },
+  ];
   if (d.late) blocks.push({ type: 'context', elements: [mrkdwn(t(locale, 'jobs.digest.late'))] });
-  blocks.push(section(t(locale, 'jobs.digest.overall', { doneOfDue: d.overall.doneOfDue, due: d.overall.due, percent: percent(d.overall.doneOfDue, d.overall.due), done: d.overall.done, total: d.overall.total })));
+  blocks.push(
+    section(
+      t(locale, 'jobs.digest.overall', {
+        doneOfDue: d.overall.doneOfDue,
+        due: d.overall.due,
+        percent: percent(d.overall.doneOfDue, d.overall.due),
+        done: d.overall.done,
+        total: d.overall.total,
+      }),
+    ),
+  );
   if (d.byCategory.length > 0) {
     const lines = d.byCategory.map((c) =>
       t(locale, 'jobs.digest.category', {
@@ -41,7 +56,14 @@ export function digestMessages(locale: Locale, d: DigestData): DigestMessages {
   blocks.push(section(t(locale, 'jobs.digest.received', { reports: d.reportsThisWeek, papers: d.papersThisWeek })));
   if (d.dueSoon.length === 0) blocks.push(section(t(locale, 'jobs.digest.due_soon_none')));
   else {
-    const lines = d.dueSoon.slice(0, SHOWN).map((x) => t(locale, 'jobs.digest.due_soon_item', { due: x.due, code: x.code, title: escape(pick(x.title, locale)), open: x.open }));
+    const lines = d.dueSoon.slice(0, SHOWN).map((x) =>
+      t(locale, 'jobs.digest.due_soon_item', {
+        due: x.due,
+        code: x.code,
+        title: escape(pick(x.title, locale)),
+        open: x.open,
+      }),
+    );
     if (d.dueSoon.length > SHOWN) lines.push(t(locale, 'jobs.digest.more', { count: d.dueSoon.length - SHOWN }));
     blocks.push(section([t(locale, 'jobs.digest.due_soon'), ...lines].join('\n')));
   }
@@ -53,14 +75,21 @@ export function digestMessages(locale: Locale, d: DigestData): DigestMessages {
     ),
   );
   if (d.excellent.length > 0) {
-    const lines = d.excellent.slice(0, SHOWN).map((x) => t(locale, 'jobs.digest.excellent_item', { title: escape(x.title), author: escape(x.author) }));
+    const lines = d.excellent
+      .slice(0, SHOWN)
+      .map((x) => t(locale, 'jobs.digest.excellent_item', { title: escape(x.title), author: escape(x.author) }));
     if (d.excellent.length > SHOWN) lines.push(t(locale, 'jobs.digest.more', { count: d.excellent.length - SHOWN }));
     blocks.push(section([t(locale, 'jobs.digest.excellent'), ...lines].join('\n')));
   }
   const p = percent(d.overall.doneOfDue, d.overall.due);
-  const main = { text: t(locale, 'jobs.digest.text', { done: d.overall.doneOfDue, due: d.overall.due, percent: p }), blocks };
+  const main = {
+    text: t(locale, 'jobs.digest.text', { done: d.overall.doneOfDue, due: d.overall.due, percent: p }),
+    blocks,
+  };
 
-  const lines = d.overdueBranches.map((b) => t(locale, 'jobs.digest.thread_overdue_item', { name: escape(b.name), code: b.code, codes: b.codes.join(', ') }));
+  const lines = d.overdueBranches.map((b) =>
+    t(locale, 'jobs.digest.thread_overdue_item', { name: escape(b.name), code: b.code, codes: b.codes.join(', ') }),
+  );
   const perReply = LINES_PER_SECTION * SECTIONS_PER_REPLY;
   const parts = Math.ceil(lines.length / perReply);
   const thread: DigestMessages['thread'] = [];
@@ -68,7 +97,8 @@ export function digestMessages(locale: Locale, d: DigestData): DigestMessages {
     const chunk = lines.slice(part * perReply, (part + 1) * perReply);
     const title = t(locale, 'jobs.digest.thread_overdue', { part: part + 1, parts });
     const replyBlocks: KnownBlock[] = [section(title)];
-    for (let i = 0; i < chunk.length; i += LINES_PER_SECTION) replyBlocks.push(section(chunk.slice(i, i + LINES_PER_SECTION).join('\n')));
+    for (let i = 0; i < chunk.length; i += LINES_PER_SECTION)
+      replyBlocks.push(section(chunk.slice(i, i + LINES_PER_SECTION).join('\n')));
     thread.push({ text: title.replace(/\*/g, ''), blocks: replyBlocks });
   }
   return { main, thread };

@@ -31,21 +31,36 @@ export function escalationMessages(locale: Locale, items: EscalationItem[]): Ren
     const chunk = entries.slice(start, start + BRANCHES_PER_MESSAGE);
     const blocks: KnownBlock[] = [
       { type: 'header', text: plain(t(locale, 'jobs.escalation.header', { days: threshold }), LIMITS.headerText) },
-      { type: 'section', text: mrkdwn(t(locale, 'jobs.escalation.intro', { branches: entries.length, days: threshold })) },
+      {
+        type: 'section',
+        text: mrkdwn(t(locale, 'jobs.escalation.intro', { branches: entries.length, days: threshold })),
+      },
     ];
     const indexes: number[] = [];
     for (const [code, idx] of chunk) {
       const first = items[idx[0]!]!;
-      const title = code === '' ? t(locale, 'jobs.escalation.no_branch') : t(locale, 'jobs.escalation.branch', { name: escape(first.branchName ?? ''), code });
+      const title =
+        code === ''
+          ? t(locale, 'jobs.escalation.no_branch')
+          : t(locale, 'jobs.escalation.branch', { name: escape(first.branchName ?? ''), code });
       const lines = idx.map((i) => {
         const it = items[i]!;
-        const params = { code: it.code, title: escape(pick(it.title, locale)), days: it.overdueDays, due: it.due, person: escape(it.personName ?? '') };
-        return it.personName ? t(locale, 'jobs.escalation.paper_item', params) : t(locale, 'jobs.escalation.item', params);
+        const params = {
+          code: it.code,
+          title: escape(pick(it.title, locale)),
+          days: it.overdueDays,
+          due: it.due,
+          person: escape(it.personName ?? ''),
+        };
+        return it.personName
+          ? t(locale, 'jobs.escalation.paper_item', params)
+          : t(locale, 'jobs.escalation.item', params);
       });
       blocks.push({ type: 'section', text: mrkdwn(clip(`${title}\n${lines.join('\n')}`, LIMITS.sectionText)) });
       indexes.push(...idx);
     }
-    if (start + BRANCHES_PER_MESSAGE < entries.length) blocks.push({ type: 'context', elements: [mrkdwn(t(locale, 'jobs.escalation.more'))] });
+    if (start + BRANCHES_PER_MESSAGE < entries.length)
+      blocks.push({ type: 'context', elements: [mrkdwn(t(locale, 'jobs.escalation.more'))] });
     blocks.push({
       type: 'actions',
       elements: [
@@ -57,7 +72,11 @@ export function escalationMessages(locale: Locale, items: EscalationItem[]): Ren
         },
       ],
     });
-    messages.push({ text: t(locale, 'jobs.escalation.text', { branches: entries.length, days: threshold }), blocks, indexes });
+    messages.push({
+      text: t(locale, 'jobs.escalation.text', { branches: entries.length, days: threshold }),
+      blocks,
+      indexes,
+    });
   }
   return messages;
 }

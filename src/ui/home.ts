@@ -21,7 +21,13 @@ export const REVIEW_LIST_MAX = 10;
 const OPEN_ITEMS_MAX = 20;
 
 export interface HomeReviewQueue {
-  reports: { reportId: number; obligationCode: string; title: { zh: string; en: string }; branchName: string; submittedAt: string }[];
+  reports: {
+    reportId: number;
+    obligationCode: string;
+    title: { zh: string; en: string };
+    branchName: string;
+    submittedAt: string;
+  }[];
   reportsTotal: number;
   papers: { paper: Pick<Paper, 'id' | 'title' | 'kind' | 'submittedAt'>; authorName: string }[];
   papersTotal: number;
@@ -36,11 +42,21 @@ export interface HomeInput {
   notice?: string;
   branches: BranchStatus[];
   paper: { items: PaperItem[]; papers: Paper[] } | null;
-  leader: { overview: Overview; today: string; papers: { owed: number; done: number; waiting: number }; queue: HomeReviewQueue } | null;
+  leader: {
+    overview: Overview;
+    today: string;
+    papers: { owed: number; done: number; waiting: number };
+    queue: HomeReviewQueue;
+  } | null;
 }
 
 function reportButton(value: string, locale: Locale) {
-  return { type: 'button' as const, action_id: HOME_ACTIONS.report, value, text: plain(t(locale, 'home.button.report'), LIMITS.buttonText) };
+  return {
+    type: 'button' as const,
+    action_id: HOME_ACTIONS.report,
+    value,
+    text: plain(t(locale, 'home.button.report'), LIMITS.buttonText),
+  };
 }
 
 /** A branch: header, counts, each open task with a Report button, the done ones in one line. */
@@ -58,26 +74,56 @@ function branchSection(status: BranchStatus, locale: Locale, budget: number): Kn
     });
   }
   if (shown.length < open.length) {
-    blocks.push({ type: 'context', elements: [mrkdwn(t(locale, 'home.secretary.more_items', { count: open.length - shown.length, code: status.branch.code }))] });
+    blocks.push({
+      type: 'context',
+      elements: [
+        mrkdwn(t(locale, 'home.secretary.more_items', { count: open.length - shown.length, code: status.branch.code })),
+      ],
+    });
   }
-  if (open.length === 0) blocks.push({ type: 'section', text: mrkdwn(t(locale, 'home.secretary.all_done', { branch: escape(status.branch.name) })) });
+  if (open.length === 0)
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(t(locale, 'home.secretary.all_done', { branch: escape(status.branch.name) })),
+    });
   if (done.length > 0) {
-    blocks.push({ type: 'context', elements: [mrkdwn(clip(t(locale, 'home.secretary.done_line', { codes: done.map((i) => i.obligation.code).join(', ') }), 2000))] });
+    blocks.push({
+      type: 'context',
+      elements: [
+        mrkdwn(
+          clip(t(locale, 'home.secretary.done_line', { codes: done.map((i) => i.obligation.code).join(', ') }), 2000),
+        ),
+      ],
+    });
   }
   return blocks;
 }
 
 function reviewBlocks(queue: HomeReviewQueue, locale: Locale): KnownBlock[] {
-  const blocks: KnownBlock[] = [{ type: 'header', text: plain(t(locale, 'home.leader.review_header'), LIMITS.headerText) }];
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain(t(locale, 'home.leader.review_header'), LIMITS.headerText) },
+  ];
   if (queue.reportsTotal + queue.papersTotal === 0) {
     blocks.push({ type: 'section', text: mrkdwn(t(locale, 'home.leader.review_none')) });
     return blocks;
   }
-  const button = (actionId: string, value: number) => ({ type: 'button' as const, action_id: actionId, value: String(value), text: plain(t(locale, 'home.button.review'), LIMITS.buttonText) });
+  const button = (actionId: string, value: number) => ({
+    type: 'button' as const,
+    action_id: actionId,
+    value: String(value),
+    text: plain(t(locale, 'home.button.review'), LIMITS.buttonText),
+  });
   for (const r of queue.reports.slice(0, REVIEW_LIST_MAX)) {
     blocks.push({
       type: 'section',
-      text: mrkdwn(t(locale, 'home.review.report', { code: r.obligationCode, title: escape(pick(r.title, locale)), branch: escape(r.branchName), date: r.submittedAt.slice(0, 10) })),
+      text: mrkdwn(
+        t(locale, 'home.review.report', {
+          code: r.obligationCode,
+          title: escape(pick(r.title, locale)),
+          branch: escape(r.branchName),
+          date: r.submittedAt.slice(0, 10),
+        }),
+      ),
       accessory: button(HOME_ACTIONS.reviewReport, r.reportId),
     });
   }
@@ -85,12 +131,21 @@ function reviewBlocks(queue: HomeReviewQueue, locale: Locale): KnownBlock[] {
     blocks.push({
       type: 'section',
       text: mrkdwn(
-        t(locale, 'home.review.paper', { title: escape(p.paper.title), kind: paperKindLabel(p.paper.kind as PaperKind, locale), author: escape(p.authorName), date: p.paper.submittedAt.slice(0, 10) }),
+        t(locale, 'home.review.paper', {
+          title: escape(p.paper.title),
+          kind: paperKindLabel(p.paper.kind as PaperKind, locale),
+          author: escape(p.authorName),
+          date: p.paper.submittedAt.slice(0, 10),
+        }),
       ),
       accessory: button(PAPER_ACTIONS.reviewOpen, p.paper.id),
     });
   }
-  const more = queue.reportsTotal - Math.min(queue.reports.length, REVIEW_LIST_MAX) + queue.papersTotal - Math.min(queue.papers.length, REVIEW_LIST_MAX);
+  const more =
+    queue.reportsTotal -
+    Math.min(queue.reports.length, REVIEW_LIST_MAX) +
+    queue.papersTotal -
+    Math.min(queue.papers.length, REVIEW_LIST_MAX);
   if (more > 0) blocks.push({ type: 'context', elements: [mrkdwn(t(locale, 'home.review.more', { count: more }))] });
   return blocks;
 }
@@ -105,13 +160,22 @@ export function homeView(input: HomeInput): View {
     { type: 'header', text: plain(t(locale, 'home.header', { plan: input.planTitle ?? '' }), LIMITS.headerText) },
     { type: 'context', elements: [mrkdwn(t(locale, 'home.updated', { time: input.updatedAt }))] },
   ];
-  if (input.notice !== undefined) return { type: 'home', blocks: [...top, { type: 'section', text: mrkdwn(input.notice) }] };
+  if (input.notice !== undefined)
+    return { type: 'home', blocks: [...top, { type: 'section', text: mrkdwn(input.notice) }] };
 
-  const paper = input.paper ? paperStatusBlocks({ locale, items: input.paper.items, papers: input.paper.papers, withButtons: true }) : [];
+  const paper = input.paper
+    ? paperStatusBlocks({ locale, items: input.paper.items, papers: input.paper.papers, withButtons: true })
+    : [];
   const leader = input.leader
     ? [
         { type: 'header' as const, text: plain(t(locale, 'home.leader.header'), LIMITS.headerText) },
-        ...overviewBlocks({ locale, overview: input.leader.overview, today: input.leader.today, papers: input.leader.papers, header: false }),
+        ...overviewBlocks({
+          locale,
+          overview: input.leader.overview,
+          today: input.leader.today,
+          papers: input.leader.papers,
+          header: false,
+        }),
         ...reviewBlocks(input.leader.queue, locale),
       ]
     : [];
@@ -127,7 +191,10 @@ export function homeView(input: HomeInput): View {
     shownBranches++;
   }
   if (shownBranches < input.branches.length) {
-    branchBlocks.push({ type: 'context', elements: [mrkdwn(t(locale, 'home.secretary.more_branches', { count: input.branches.length - shownBranches }))] });
+    branchBlocks.push({
+      type: 'context',
+      elements: [mrkdwn(t(locale, 'home.secretary.more_branches', { count: input.branches.length - shownBranches }))],
+    });
   } else if (branchBlocks.at(-1)?.type === 'divider') branchBlocks.pop();
 
   // The work first: a secretary's tasks, a leader's picture and queue, then the person's own paper.
@@ -137,6 +204,10 @@ export function homeView(input: HomeInput): View {
     if (body.length > 0) body.push({ type: 'divider' });
     body.push(...part);
   }
-  if (body.length === 0) body.push({ type: 'section', text: mrkdwn(t(locale, 'home.member.none')) }, ...paperStatusBlocks({ locale, items: [], papers: [], withButtons: true }).slice(-1));
+  if (body.length === 0)
+    body.push(
+      { type: 'section', text: mrkdwn(t(locale, 'home.member.none')) },
+      ...paperStatusBlocks({ locale, items: [], papers: [], withButtons: true }).slice(-1),
+    );
   return { type: 'home', blocks: [...top, ...body].slice(0, LIMITS.viewBlocks) };
 }

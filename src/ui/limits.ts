@@ -36,7 +36,14 @@ export function escape(text: string): string {
 }
 
 /** A modal's frame: the three titles cut to Slack's 24 characters; no submit button without `submit`. */
-export function modal(v: { callbackId?: string; privateMetadata?: string; title: string; submit?: string; close: string; blocks: ModalView['blocks'] }): ModalView {
+export function modal(v: {
+  callbackId?: string;
+  privateMetadata?: string;
+  title: string;
+  submit?: string;
+  close: string;
+  blocks: ModalView['blocks'];
+}): ModalView {
   return {
     type: 'modal',
     ...(v.callbackId ? { callback_id: v.callbackId } : {}),

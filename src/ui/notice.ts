@@ -9,7 +9,13 @@ import { sectionsOf } from './rankings.js';
 export const NOTICE_CALLBACK_ID = 'notice_submit';
 export const NOTICE_REDRAFT_ACTION = 'notice_redraft';
 export const ESCALATION_DRAFT_NOTICE_ACTION = 'escalation_draft_notice';
-export const NOTICE_BLOCKS = { days: 'days', redraft: 'redraft', channel: 'channel', title: 'title', bodyPrefix: 'body-' } as const;
+export const NOTICE_BLOCKS = {
+  days: 'days',
+  redraft: 'redraft',
+  channel: 'channel',
+  title: 'title',
+  bodyPrefix: 'body-',
+} as const;
 export const NOTICE_VALUE_ACTION = 'value';
 /** plain_text_input holds at most 3000 characters. */
 export const NOTICE_BODY_MAX = 3000;
@@ -23,15 +29,27 @@ export interface NoticeDraft {
 }
 
 /** The draft in the workspace language: the branches with overdue tasks, cut to fit the text field. */
-export function draftNotice(locale: Locale, overdue: readonly OverdueBranch[], today: LocalDate, days: number): NoticeDraft {
+export function draftNotice(
+  locale: Locale,
+  overdue: readonly OverdueBranch[],
+  today: LocalDate,
+  days: number,
+): NoticeDraft {
   const title = t(locale, 'leaders.notice.draft.title');
   const closing = `\n\n${t(locale, 'leaders.notice.draft.closing')}\n${today}`;
-  if (overdue.length === 0) return { title, body: `${t(locale, 'leaders.notice.draft.none', { today, days })}${closing}` };
+  if (overdue.length === 0)
+    return { title, body: `${t(locale, 'leaders.notice.draft.none', { today, days })}${closing}` };
   const intro = t(locale, 'leaders.notice.draft.intro', { today, count: overdue.length, days });
   const lines = overdue.map((o) => {
-    const named = o.tasks.slice(0, TASKS_PER_LINE).map((task) => t(locale, 'leaders.notice.draft.task', { code: task.code, days: task.daysOverdue }));
+    const named = o.tasks
+      .slice(0, TASKS_PER_LINE)
+      .map((task) => t(locale, 'leaders.notice.draft.task', { code: task.code, days: task.daysOverdue }));
     const rest = o.tasks.length > TASKS_PER_LINE ? ` +${o.tasks.length - TASKS_PER_LINE}` : '';
-    return t(locale, 'leaders.notice.draft.line', { name: o.branch.name, code: o.branch.code, tasks: named.join(locale === 'zh-CN' ? '、' : ', ') + rest });
+    return t(locale, 'leaders.notice.draft.line', {
+      name: o.branch.name,
+      code: o.branch.code,
+      tasks: named.join(locale === 'zh-CN' ? '、' : ', ') + rest,
+    });
   });
   let body = intro;
   let shown = 0;
@@ -63,12 +81,26 @@ export function noticeModal(v: NoticeModalInput): View {
       type: 'input',
       block_id: NOTICE_BLOCKS.days,
       label: plain(t(locale, 'leaders.notice.field.days'), 2000),
-      element: { type: 'number_input', action_id: NOTICE_VALUE_ACTION, is_decimal_allowed: false, min_value: String(NOTICE_DAYS_MIN), max_value: String(NOTICE_DAYS_MAX), initial_value: String(v.days) },
+      element: {
+        type: 'number_input',
+        action_id: NOTICE_VALUE_ACTION,
+        is_decimal_allowed: false,
+        min_value: String(NOTICE_DAYS_MIN),
+        max_value: String(NOTICE_DAYS_MAX),
+        initial_value: String(v.days),
+      },
     },
     {
       type: 'actions',
       block_id: NOTICE_BLOCKS.redraft,
-      elements: [{ type: 'button', action_id: NOTICE_REDRAFT_ACTION, text: plain(t(locale, 'leaders.notice.redraft'), LIMITS.buttonText), value: 'redraft' }],
+      elements: [
+        {
+          type: 'button',
+          action_id: NOTICE_REDRAFT_ACTION,
+          text: plain(t(locale, 'leaders.notice.redraft'), LIMITS.buttonText),
+          value: 'redraft',
+        },
+      ],
     },
     { type: 'context', elements: [mrkdwn(t(locale, 'leaders.notice.hint', { count: v.count, days: v.days }))] },
     {
@@ -86,13 +118,24 @@ export function noticeModal(v: NoticeModalInput): View {
       type: 'input',
       block_id: NOTICE_BLOCKS.title,
       label: plain(t(locale, 'leaders.notice.field.title'), 2000),
-      element: { type: 'plain_text_input', action_id: NOTICE_VALUE_ACTION, max_length: NOTICE_TITLE_MAX, initial_value: clip(v.draft.title, NOTICE_TITLE_MAX) },
+      element: {
+        type: 'plain_text_input',
+        action_id: NOTICE_VALUE_ACTION,
+        max_length: NOTICE_TITLE_MAX,
+        initial_value: clip(v.draft.title, NOTICE_TITLE_MAX),
+      },
     },
     {
       type: 'input',
       block_id: `${NOTICE_BLOCKS.bodyPrefix}${v.rev}`,
       label: plain(t(locale, 'leaders.notice.field.body'), 2000),
-      element: { type: 'plain_text_input', action_id: NOTICE_VALUE_ACTION, multiline: true, max_length: NOTICE_BODY_MAX, initial_value: clip(v.draft.body, NOTICE_BODY_MAX) },
+      element: {
+        type: 'plain_text_input',
+        action_id: NOTICE_VALUE_ACTION,
+        multiline: true,
+        max_length: NOTICE_BODY_MAX,
+        initial_value: clip(v.draft.body, NOTICE_BODY_MAX),
+      },
     },
   ];
   return modal({
@@ -107,7 +150,10 @@ export function noticeModal(v: NoticeModalInput): View {
 
 /** The published notice: the title as a header, the leader's text as written (mentions escaped). */
 export function noticeMessage(title: string, body: string): { text: string; blocks: KnownBlock[] } {
-  const blocks: KnownBlock[] = [{ type: 'header', text: plain(title, LIMITS.headerText) }, ...sectionsOf(escape(body).split('\n'))];
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain(title, LIMITS.headerText) },
+    ...sectionsOf(escape(body).split('\n')),
+  ];
   return { text: `${title}\n${body}`, blocks };
 }
 
@@ -119,13 +165,22 @@ export interface NoticeListEntry {
   minOverdueDays: number;
 }
 
-export function noticeListBlocks(locale: Locale, notices: readonly NoticeListEntry[]): { text: string; blocks: KnownBlock[] } {
+export function noticeListBlocks(
+  locale: Locale,
+  notices: readonly NoticeListEntry[],
+): { text: string; blocks: KnownBlock[] } {
   if (notices.length === 0) {
     const text = t(locale, 'leaders.notices.none');
     return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
   }
   const lines = notices.map((n) =>
-    t(locale, 'leaders.notices.line', { date: n.publishedAt, channel: n.channelId, title: escape(clip(n.title, 80)), count: n.branchCount, days: n.minOverdueDays }),
+    t(locale, 'leaders.notices.line', {
+      date: n.publishedAt,
+      channel: n.channelId,
+      title: escape(clip(n.title, 80)),
+      count: n.branchCount,
+      days: n.minOverdueDays,
+    }),
   );
   const title = t(locale, 'leaders.notices.title');
   return { text: title, blocks: [{ type: 'header', text: plain(title, LIMITS.headerText) }, ...sectionsOf(lines)] };

@@ -1,5 +1,11 @@
 import type { KnownBlock, View } from '@slack/types';
-import { PAPER_ABSTRACT_MAX, PAPER_TITLE_MAX, REVIEW_COMMENT_MAX, type Paper, type PaperItem } from '../domain/papers.js';
+import {
+  PAPER_ABSTRACT_MAX,
+  PAPER_TITLE_MAX,
+  REVIEW_COMMENT_MAX,
+  type Paper,
+  type PaperItem,
+} from '../domain/papers.js';
 import { PAPER_KINDS, type PaperKind } from '../domain/types.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
 import { LIMITS, clip, escape, modal, mrkdwn, plain } from './limits.js';
@@ -37,7 +43,9 @@ export function stateIcon(state: string): string {
 export function stateText(item: { state: string; daysLeft: number }, locale: Locale): string {
   switch (item.state) {
     case 'open':
-      return item.daysLeft === 0 ? t(locale, 'common.state.due_today') : t(locale, 'common.state.open', { days: item.daysLeft });
+      return item.daysLeft === 0
+        ? t(locale, 'common.state.due_today')
+        : t(locale, 'common.state.open', { days: item.daysLeft });
     case 'overdue':
       return t(locale, 'common.state.overdue', { days: -item.daysLeft });
     case 'done_on_time':
@@ -61,7 +69,10 @@ function kindList(kinds: readonly PaperKind[], locale: Locale): string {
 
 /** One line per paper obligation: "⏳ *A09-PAPER* One party paper…: Due in 12 days". */
 export function paperItemLines(items: PaperItem[], locale: Locale): string[] {
-  return items.map((i) => `${stateIcon(i.state)} ${t(locale, 'paper.status.item', { code: i.obligation.code, title: escape(pick(i.obligation.title, locale)), state: stateText(i, locale) })}`);
+  return items.map(
+    (i) =>
+      `${stateIcon(i.state)} ${t(locale, 'paper.status.item', { code: i.obligation.code, title: escape(pick(i.obligation.title, locale)), state: stateText(i, locale) })}`,
+  );
 }
 
 /** The modal's header: what the person still owes, or that they owe nothing. */
@@ -70,7 +81,12 @@ export function owedText(items: PaperItem[], locale: Locale): string {
   const owed = items.filter((i) => i.state !== 'done_on_time' && i.state !== 'done_late');
   if (owed.length === 0) return t(locale, 'paper.modal.all_done');
   const list = owed.map((i) =>
-    t(locale, 'paper.modal.owes_item', { code: i.obligation.code, title: escape(pick(i.obligation.title, locale)), kinds: kindList(i.obligation.paperKinds, locale), due: i.due }),
+    t(locale, 'paper.modal.owes_item', {
+      code: i.obligation.code,
+      title: escape(pick(i.obligation.title, locale)),
+      kinds: kindList(i.obligation.paperKinds, locale),
+      due: i.due,
+    }),
   );
   return t(locale, 'paper.modal.owes', { items: list.join(locale === 'zh-CN' ? '；' : '; ') });
 }
@@ -89,7 +105,13 @@ export function paperModal(input: PaperModalInput): View {
   const { locale, revising } = input;
   const counting = new Set(input.items.flatMap((i) => i.obligation.paperKinds));
   const options = PAPER_KINDS.map((k) => ({
-    text: plain(clip(`${paperKindLabel(k, locale)}${counting.has(k) ? ` ${t(locale, 'paper.option.counts')}` : ''}`, LIMITS.optionText), LIMITS.optionText),
+    text: plain(
+      clip(
+        `${paperKindLabel(k, locale)}${counting.has(k) ? ` ${t(locale, 'paper.option.counts')}` : ''}`,
+        LIMITS.optionText,
+      ),
+      LIMITS.optionText,
+    ),
     value: k,
   }));
   const initialKind = options.find((o) => o.value === revising?.kind);
@@ -97,7 +119,14 @@ export function paperModal(input: PaperModalInput): View {
     ? [
         { type: 'section', text: mrkdwn(t(locale, 'paper.modal.revise_intro', { title: escape(revising.title) })) },
         ...(revising.reviewComment
-          ? [{ type: 'context' as const, elements: [mrkdwn(t(locale, 'paper.modal.returned_comment', { comment: escape(revising.reviewComment) }))] }]
+          ? [
+              {
+                type: 'context' as const,
+                elements: [
+                  mrkdwn(t(locale, 'paper.modal.returned_comment', { comment: escape(revising.reviewComment) })),
+                ],
+              },
+            ]
           : []),
       ]
     : [{ type: 'section', text: mrkdwn(owedText(input.items, locale)) }];
@@ -119,7 +148,12 @@ export function paperModal(input: PaperModalInput): View {
       type: 'input',
       block_id: 'title',
       label: plain(t(locale, 'paper.field.title'), 2000),
-      element: { type: 'plain_text_input', action_id: PAPER_VALUE_ACTION, max_length: PAPER_TITLE_MAX, ...(revising ? { initial_value: clip(revising.title, PAPER_TITLE_MAX) } : {}) },
+      element: {
+        type: 'plain_text_input',
+        action_id: PAPER_VALUE_ACTION,
+        max_length: PAPER_TITLE_MAX,
+        ...(revising ? { initial_value: clip(revising.title, PAPER_TITLE_MAX) } : {}),
+      },
     },
     {
       type: 'input',
@@ -140,7 +174,11 @@ export function paperModal(input: PaperModalInput): View {
       optional: true,
       label: plain(t(locale, 'paper.field.link'), 2000),
       hint: plain(t(locale, 'paper.field.link_hint'), 2000),
-      element: { type: 'url_text_input', action_id: PAPER_VALUE_ACTION, ...(revising?.link && revising.link.length <= 3000 ? { initial_value: revising.link } : {}) },
+      element: {
+        type: 'url_text_input',
+        action_id: PAPER_VALUE_ACTION,
+        ...(revising?.link && revising.link.length <= 3000 ? { initial_value: revising.link } : {}),
+      },
     },
     {
       type: 'input',
@@ -154,7 +192,11 @@ export function paperModal(input: PaperModalInput): View {
       block_id: 'coauthors',
       optional: true,
       label: plain(t(locale, 'paper.field.coauthors'), 2000),
-      element: { type: 'multi_users_select', action_id: PAPER_VALUE_ACTION, ...(revising && revising.coauthors.length > 0 ? { initial_users: revising.coauthors } : {}) },
+      element: {
+        type: 'multi_users_select',
+        action_id: PAPER_VALUE_ACTION,
+        ...(revising && revising.coauthors.length > 0 ? { initial_users: revising.coauthors } : {}),
+      },
     },
   ];
   return modal({
@@ -168,29 +210,58 @@ export function paperModal(input: PaperModalInput): View {
 }
 
 /** What the person owes and the papers they sent, for `/paper status`, `/progress` and the App Home. */
-export function paperStatusBlocks(input: { locale: Locale; items: PaperItem[]; papers: Paper[]; withButtons: boolean; header?: boolean }): KnownBlock[] {
+export function paperStatusBlocks(input: {
+  locale: Locale;
+  items: PaperItem[];
+  papers: Paper[];
+  withButtons: boolean;
+  header?: boolean;
+}): KnownBlock[] {
   const { locale } = input;
   const lines = input.items.length > 0 ? paperItemLines(input.items, locale) : [t(locale, 'paper.status.none')];
   const blocks: KnownBlock[] = [];
-  if (input.header !== false) blocks.push({ type: 'header', text: plain(t(locale, 'paper.status.header'), LIMITS.headerText) });
+  if (input.header !== false)
+    blocks.push({ type: 'header', text: plain(t(locale, 'paper.status.header'), LIMITS.headerText) });
   blocks.push({ type: 'section', text: mrkdwn(lines.join('\n')) });
   const shown = input.papers.filter((p) => p.status !== 'withdrawn').slice(-10);
   if (shown.length === 0) {
     blocks.push({ type: 'context', elements: [mrkdwn(t(locale, 'paper.status.no_papers'))] });
   }
   for (const p of shown) {
-    const text = mrkdwn(t(locale, 'paper.status.paper', { title: escape(p.title), kind: paperKindLabel(p.kind, locale), status: paperStatusLabel(p, locale) }));
+    const text = mrkdwn(
+      t(locale, 'paper.status.paper', {
+        title: escape(p.title),
+        kind: paperKindLabel(p.kind, locale),
+        status: paperStatusLabel(p, locale),
+      }),
+    );
     const revise = input.withButtons && p.status === 'returned';
     blocks.push(
       revise
-        ? { type: 'section', text, accessory: { type: 'button', action_id: PAPER_ACTIONS.revise, value: String(p.id), text: plain(t(locale, 'paper.button.revise'), LIMITS.buttonText) } }
+        ? {
+            type: 'section',
+            text,
+            accessory: {
+              type: 'button',
+              action_id: PAPER_ACTIONS.revise,
+              value: String(p.id),
+              text: plain(t(locale, 'paper.button.revise'), LIMITS.buttonText),
+            },
+          }
         : { type: 'section', text },
     );
   }
   if (input.withButtons) {
     blocks.push({
       type: 'actions',
-      elements: [{ type: 'button', action_id: PAPER_ACTIONS.open, value: 'new', text: plain(t(locale, 'paper.button.submit'), LIMITS.buttonText) }],
+      elements: [
+        {
+          type: 'button',
+          action_id: PAPER_ACTIONS.open,
+          value: 'new',
+          text: plain(t(locale, 'paper.button.submit'), LIMITS.buttonText),
+        },
+      ],
     });
   }
   return blocks;
@@ -210,7 +281,8 @@ export function paperReviewModal(input: PaperReviewModalInput): View {
   const details: string[] = [t(locale, 'paper.review.abstract', { abstract: escape(paper.abstract) })];
   if (paper.link) details.push(t(locale, 'paper.review.link', { link: paper.link }));
   if (paper.fileId) details.push(t(locale, 'paper.review.file', { file: paper.filePermalink ?? paper.fileId }));
-  if (input.coauthorNames.length > 0) details.push(t(locale, 'paper.review.coauthors', { names: input.coauthorNames.join(', ') }));
+  if (input.coauthorNames.length > 0)
+    details.push(t(locale, 'paper.review.coauthors', { names: input.coauthorNames.join(', ') }));
   const decisions = (['accept', 'excellent', 'return'] as const).map((d) => ({
     text: plain(t(locale, `paper.review.decision.${d}`), LIMITS.optionText),
     value: d,
@@ -225,7 +297,12 @@ export function paperReviewModal(input: PaperReviewModalInput): View {
       {
         type: 'section',
         text: mrkdwn(
-          t(locale, 'paper.review.intro', { title: escape(paper.title), kind: paperKindLabel(paper.kind, locale), author: escape(input.authorName), date: paper.submittedAt.slice(0, 10) }),
+          t(locale, 'paper.review.intro', {
+            title: escape(paper.title),
+            kind: paperKindLabel(paper.kind, locale),
+            author: escape(input.authorName),
+            date: paper.submittedAt.slice(0, 10),
+          }),
         ),
       },
       { type: 'section', text: mrkdwn(details.join('\n')) },
@@ -241,23 +318,44 @@ export function paperReviewModal(input: PaperReviewModalInput): View {
         optional: true,
         label: plain(t(locale, 'paper.review.comment'), 2000),
         hint: plain(t(locale, 'paper.review.comment_hint'), 2000),
-        element: { type: 'plain_text_input', action_id: PAPER_VALUE_ACTION, multiline: true, max_length: REVIEW_COMMENT_MAX },
+        element: {
+          type: 'plain_text_input',
+          action_id: PAPER_VALUE_ACTION,
+          multiline: true,
+          max_length: REVIEW_COMMENT_MAX,
+        },
       },
     ],
   });
 }
 
 /** The author's DM after a review; a returned paper carries a Revise button. */
-export function paperReviewedMessage(input: { locale: Locale; paper: Paper; leaderName: string }): { text: string; blocks: KnownBlock[] } {
+export function paperReviewedMessage(input: { locale: Locale; paper: Paper; leaderName: string }): {
+  text: string;
+  blocks: KnownBlock[];
+} {
   const { locale, paper } = input;
-  const key = paper.status === 'returned' ? 'paper.dm.returned' : paper.excellent ? 'paper.dm.excellent' : 'paper.dm.accepted';
+  const key =
+    paper.status === 'returned' ? 'paper.dm.returned' : paper.excellent ? 'paper.dm.excellent' : 'paper.dm.accepted';
   const text = t(locale, key, { title: escape(paper.title), leader: escape(input.leaderName) });
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(text) }];
-  if (paper.reviewComment) blocks.push({ type: 'section', text: mrkdwn(t(locale, 'paper.dm.comment', { comment: escape(paper.reviewComment) })) });
+  if (paper.reviewComment)
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(t(locale, 'paper.dm.comment', { comment: escape(paper.reviewComment) })),
+    });
   if (paper.status === 'returned') {
     blocks.push({
       type: 'actions',
-      elements: [{ type: 'button', style: 'primary', action_id: PAPER_ACTIONS.revise, value: String(paper.id), text: plain(t(locale, 'paper.button.revise'), LIMITS.buttonText) }],
+      elements: [
+        {
+          type: 'button',
+          style: 'primary',
+          action_id: PAPER_ACTIONS.revise,
+          value: String(paper.id),
+          text: plain(t(locale, 'paper.button.revise'), LIMITS.buttonText),
+        },
+      ],
     });
   }
   return { text, blocks };

@@ -47,19 +47,50 @@ export function linesToSections(lines: string[], maxBlocks: number): KnownBlock[
 export function branchHeader(status: BranchStatus, locale: Locale): KnownBlock[] {
   const b = status.branch;
   return [
-    { type: 'header', text: plain(t(locale, 'progress.branch.header', { name: b.name, code: b.code, category: categoryLabel(b.category, locale) }), LIMITS.headerText) },
+    {
+      type: 'header',
+      text: plain(
+        t(locale, 'progress.branch.header', {
+          name: b.name,
+          code: b.code,
+          category: categoryLabel(b.category, locale),
+        }),
+        LIMITS.headerText,
+      ),
+    },
     {
       type: 'context',
-      elements: [mrkdwn(t(locale, 'progress.branch.counts', { done: status.done, total: status.total, overdue: status.overdue, returned: status.returned }))],
+      elements: [
+        mrkdwn(
+          t(locale, 'progress.branch.counts', {
+            done: status.done,
+            total: status.total,
+            overdue: status.overdue,
+            returned: status.returned,
+          }),
+        ),
+      ],
     },
   ];
 }
 
 /** A branch checklist for a message: header, counts, every item (next deadline first) in a few sections. */
-export function branchChecklistBlocks(status: BranchStatus, locale: Locale, opts: { reviewButtons?: boolean } = {}): KnownBlock[] {
-  const blocks = [...branchHeader(status, locale), ...linesToSections(status.items.map((i) => checklistLine(i, locale)), 3)];
+export function branchChecklistBlocks(
+  status: BranchStatus,
+  locale: Locale,
+  opts: { reviewButtons?: boolean } = {},
+): KnownBlock[] {
+  const blocks = [
+    ...branchHeader(status, locale),
+    ...linesToSections(
+      status.items.map((i) => checklistLine(i, locale)),
+      3,
+    ),
+  ];
   // A leader opens a waiting report from here; the review module handles `report_review_open`.
-  const waiting = opts.reviewButtons ? status.items.filter((i) => i.report?.status === 'submitted').slice(0, LIMITS.actionsElements) : [];
+  const waiting = opts.reviewButtons
+    ? status.items.filter((i) => i.report?.status === 'submitted').slice(0, LIMITS.actionsElements)
+    : [];
   if (waiting.length > 0) {
     blocks.push({
       type: 'actions',
@@ -78,7 +109,12 @@ export function branchChecklistBlocks(status: BranchStatus, locale: Locale, opts
  * Several branches in one message (50 blocks at most): each branch in full while they fit, then
  * a line naming the rest, to be asked for one by one.
  */
-export function branchesBlocks(statuses: BranchStatus[], locale: Locale, budget: number, opts: { reviewButtons?: boolean } = {}): KnownBlock[] {
+export function branchesBlocks(
+  statuses: BranchStatus[],
+  locale: Locale,
+  budget: number,
+  opts: { reviewButtons?: boolean } = {},
+): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   let shown = 0;
   for (const s of statuses) {
@@ -123,13 +159,28 @@ export function overviewBlocks(input: OverviewInput): KnownBlock[] {
   const laggards =
     overview.laggards.length > 0
       ? t(locale, 'progress.summary.laggards', {
-          list: overview.laggards.map((s) => t(locale, 'progress.summary.laggard', { code: s.branch.code, overdue: s.overdue })).join(locale === 'zh-CN' ? '，' : ', '),
+          list: overview.laggards
+            .map((s) => t(locale, 'progress.summary.laggard', { code: s.branch.code, overdue: s.overdue }))
+            .join(locale === 'zh-CN' ? '，' : ', '),
         })
       : t(locale, 'progress.summary.none_overdue');
   const blocks: KnownBlock[] = [];
-  if (input.header !== false) blocks.push({ type: 'header', text: plain(t(locale, 'progress.summary.header', { date: input.today }), LIMITS.headerText) });
+  if (input.header !== false)
+    blocks.push({
+      type: 'header',
+      text: plain(t(locale, 'progress.summary.header', { date: input.today }), LIMITS.headerText),
+    });
   blocks.push(
-    { type: 'section', text: mrkdwn(t(locale, 'progress.summary.total', { branches: overview.all.branches, pct: overview.all.pct, overdue: overview.all.overdue })) },
+    {
+      type: 'section',
+      text: mrkdwn(
+        t(locale, 'progress.summary.total', {
+          branches: overview.all.branches,
+          pct: overview.all.pct,
+          overdue: overview.all.overdue,
+        }),
+      ),
+    },
     ...linesToSections(lines, 2),
     { type: 'section', text: mrkdwn(t(locale, 'progress.summary.papers', input.papers)) },
     { type: 'context', elements: [mrkdwn(clip(laggards, LIMITS.sectionText))] },

@@ -19,14 +19,21 @@ export const EXTENSION_BLOCKS = { newDue: 'new_due', reason: 'reason' } as const
  */
 export function promptButtons(locale: Locale, item: { obligationId: number; branchId: number | null }): ActionsBlock {
   const value = JSON.stringify({ o: item.obligationId, b: item.branchId });
-  const button = (action_id: string, key: 'prompts.button.report_now' | 'prompts.button.snooze' | 'prompts.button.extension', style?: 'primary'): Button => ({
+  const button = (
+    action_id: string,
+    key: 'prompts.button.report_now' | 'prompts.button.snooze' | 'prompts.button.extension',
+    style?: 'primary',
+  ): Button => ({
     type: 'button',
     action_id,
     text: plain(t(locale, key), LIMITS.buttonText),
     value,
     ...(style ? { style } : {}),
   });
-  const elements: Button[] = [button(PROMPT_ACTIONS.reportNow, 'prompts.button.report_now', 'primary'), button(PROMPT_ACTIONS.snooze, 'prompts.button.snooze')];
+  const elements: Button[] = [
+    button(PROMPT_ACTIONS.reportNow, 'prompts.button.report_now', 'primary'),
+    button(PROMPT_ACTIONS.snooze, 'prompts.button.snooze'),
+  ];
   if (item.branchId !== null) elements.push(button(PROMPT_ACTIONS.extension, 'prompts.button.extension'));
   return { type: 'actions', elements };
 }
@@ -61,12 +68,23 @@ export function extensionModal(input: ExtensionModalInput): View {
           }),
         ),
       },
-      { type: 'input', block_id: EXTENSION_BLOCKS.newDue, label: plain(t(locale, 'prompts.field.new_due'), LIMITS.sectionText), element: { type: 'datepicker', action_id: 'value' } },
+      {
+        type: 'input',
+        block_id: EXTENSION_BLOCKS.newDue,
+        label: plain(t(locale, 'prompts.field.new_due'), LIMITS.sectionText),
+        element: { type: 'datepicker', action_id: 'value' },
+      },
       {
         type: 'input',
         block_id: EXTENSION_BLOCKS.reason,
         label: plain(t(locale, 'prompts.field.reason'), LIMITS.sectionText),
-        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 500, placeholder: plain(t(locale, 'prompts.field.reason.placeholder'), 150) },
+        element: {
+          type: 'plain_text_input',
+          action_id: 'value',
+          multiline: true,
+          max_length: 500,
+          placeholder: plain(t(locale, 'prompts.field.reason.placeholder'), 150),
+        },
       },
     ],
   });
@@ -80,8 +98,20 @@ export function extensionRequestBlocks(locale: Locale, text: string, extensionId
     {
       type: 'actions',
       elements: [
-        { type: 'button', action_id: EXTENSION_ACTIONS.approve, style: 'primary', text: plain(t(locale, 'prompts.button.approve'), LIMITS.buttonText), value },
-        { type: 'button', action_id: EXTENSION_ACTIONS.refuse, style: 'danger', text: plain(t(locale, 'prompts.button.refuse'), LIMITS.buttonText), value },
+        {
+          type: 'button',
+          action_id: EXTENSION_ACTIONS.approve,
+          style: 'primary',
+          text: plain(t(locale, 'prompts.button.approve'), LIMITS.buttonText),
+          value,
+        },
+        {
+          type: 'button',
+          action_id: EXTENSION_ACTIONS.refuse,
+          style: 'danger',
+          text: plain(t(locale, 'prompts.button.refuse'), LIMITS.buttonText),
+          value,
+        },
       ],
     },
   ];

@@ -31,7 +31,10 @@ function arrow(change: number | null): string {
 }
 
 export function formulaText(locale: Locale, mode: ScoringMode, rules: ScoringRules): string {
-  return t(locale, mode === 'final' ? 'leaders.formula.final' : 'leaders.formula.running', { onTime: rules.onTime, late: rules.late });
+  return t(locale, mode === 'final' ? 'leaders.formula.final' : 'leaders.formula.running', {
+    onTime: rules.onTime,
+    late: rules.late,
+  });
 }
 
 /** Lines packed into sections under Slack's 3000-character section limit. */
@@ -50,9 +53,13 @@ export function sectionsOf(lines: readonly string[], max: number = LIMITS.sectio
 }
 
 export function rankingTitle(v: Pick<RankingView, 'locale' | 'category' | 'period' | 'mode' | 'today'>): string {
-  const scope = v.category ? t(v.locale, `common.category.${v.category}` as MessageKey) : t(v.locale, 'leaders.rankings.scope.all');
+  const scope = v.category
+    ? t(v.locale, `common.category.${v.category}` as MessageKey)
+    : t(v.locale, 'leaders.rankings.scope.all');
   const period =
-    v.period === 'month' ? t(v.locale, 'leaders.rankings.period.month', { month: v.today.slice(0, 7) }) : t(v.locale, v.mode === 'final' ? 'leaders.rankings.period.final' : 'leaders.rankings.period.year');
+    v.period === 'month'
+      ? t(v.locale, 'leaders.rankings.period.month', { month: v.today.slice(0, 7) })
+      : t(v.locale, v.mode === 'final' ? 'leaders.rankings.period.final' : 'leaders.rankings.period.year');
   return t(v.locale, 'leaders.rankings.title', { scope, period });
 }
 
@@ -69,13 +76,25 @@ export function rankingBlocks(v: RankingView): { text: string; blocks: KnownBloc
   });
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(title, LIMITS.headerText) },
-    { type: 'context', elements: [mrkdwn(t(locale, 'leaders.rankings.as_of', { today: v.today, count: v.rows.length }))] },
+    {
+      type: 'context',
+      elements: [mrkdwn(t(locale, 'leaders.rankings.as_of', { today: v.today, count: v.rows.length }))],
+    },
   ];
   if (lines.length === 0) blocks.push({ type: 'section', text: mrkdwn(t(locale, 'leaders.rankings.empty')) });
   else blocks.push(...sectionsOf(lines));
-  if (v.rows.length > TOP_N) blocks.push({ type: 'context', elements: [mrkdwn(t(locale, 'leaders.rankings.more', { count: v.rows.length - TOP_N }))] });
+  if (v.rows.length > TOP_N)
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(t(locale, 'leaders.rankings.more', { count: v.rows.length - TOP_N }))],
+    });
   const notes = [formulaText(locale, v.mode, v.rules)];
-  if (v.period === 'year') notes.push(v.previous ? t(locale, 'leaders.rankings.change_since', { month: v.previous.month }) : t(locale, 'leaders.rankings.no_change_yet'));
+  if (v.period === 'year')
+    notes.push(
+      v.previous
+        ? t(locale, 'leaders.rankings.change_since', { month: v.previous.month })
+        : t(locale, 'leaders.rankings.no_change_yet'),
+    );
   blocks.push({ type: 'context', elements: notes.map((n) => mrkdwn(n)) });
   return { text: title, blocks };
 }
@@ -105,7 +124,10 @@ function fmt(n: number): string {
 }
 
 export function stateLabel(line: Pick<ScoreLine, 'state' | 'daysLeft'>, locale: Locale): string {
-  if (line.state === 'open') return line.daysLeft === 0 ? t(locale, 'common.state.due_today') : t(locale, 'common.state.open', { days: line.daysLeft });
+  if (line.state === 'open')
+    return line.daysLeft === 0
+      ? t(locale, 'common.state.due_today')
+      : t(locale, 'common.state.open', { days: line.daysLeft });
   if (line.state === 'overdue') return t(locale, 'common.state.overdue', { days: -line.daysLeft });
   return t(locale, `common.state.${line.state}` as MessageKey);
 }
@@ -114,7 +136,11 @@ export function stateLabel(line: Pick<ScoreLine, 'state' | 'daysLeft'>, locale: 
 export function explainBlocks(v: ExplainView): { text: string; blocks: KnownBlock[] } {
   const { locale, row } = v;
   const s = row.score;
-  const title = t(locale, 'leaders.explain.title', { name: row.branch.name, code: row.branch.code, score: formatScore(s.score, locale) });
+  const title = t(locale, 'leaders.explain.title', {
+    name: row.branch.name,
+    code: row.branch.code,
+    score: formatScore(s.score, locale),
+  });
   const rankLine =
     row.rank === null
       ? t(locale, 'leaders.explain.unranked')
@@ -127,15 +153,28 @@ export function explainBlocks(v: ExplainView): { text: string; blocks: KnownBloc
         });
   // Phones: what counts is shown item by item; what is not due yet fits in one line.
   const notDue = s.lines.filter((l) => !l.counted && l.state !== 'exempt');
-  const lines = s.lines.filter((l) => l.counted || l.state === 'exempt').map((l) => {
-    const how =
-      l.state === 'exempt'
-        ? t(locale, 'leaders.explain.exempt', { reason: escape(v.exemptReasons.get(l.obligation.id) ?? '') })
-        : t(locale, 'leaders.explain.counted', { weight: fmt(l.obligation.weight), credit: fmt(l.credit), earned: fmt(l.earned) });
-    return `${STATE_MARK[l.state]} \`${l.obligation.code}\` ${escape(clip(pick(l.obligation.title, locale), 40))} — ${stateLabel(l, locale)} — ${how}`;
+  const lines = s.lines
+    .filter((l) => l.counted || l.state === 'exempt')
+    .map((l) => {
+      const how =
+        l.state === 'exempt'
+          ? t(locale, 'leaders.explain.exempt', { reason: escape(v.exemptReasons.get(l.obligation.id) ?? '') })
+          : t(locale, 'leaders.explain.counted', {
+              weight: fmt(l.obligation.weight),
+              credit: fmt(l.credit),
+              earned: fmt(l.earned),
+            });
+      return `${STATE_MARK[l.state]} \`${l.obligation.code}\` ${escape(clip(pick(l.obligation.title, locale), 40))} — ${stateLabel(l, locale)} — ${how}`;
+    });
+  if (notDue.length > 0)
+    lines.push(
+      `${STATE_MARK.open} ${t(locale, 'leaders.explain.not_due', { count: notDue.length, codes: notDue.map((l) => l.obligation.code).join(', ') })}`,
+    );
+  const total = t(locale, 'leaders.explain.total', {
+    earned: fmt(s.earned),
+    possible: fmt(s.possible),
+    score: formatScore(s.score, locale),
   });
-  if (notDue.length > 0) lines.push(`${STATE_MARK.open} ${t(locale, 'leaders.explain.not_due', { count: notDue.length, codes: notDue.map((l) => l.obligation.code).join(', ') })}`);
-  const total = t(locale, 'leaders.explain.total', { earned: fmt(s.earned), possible: fmt(s.possible), score: formatScore(s.score, locale) });
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(title, LIMITS.headerText) },
     { type: 'context', elements: [mrkdwn(rankLine)] },
@@ -143,5 +182,8 @@ export function explainBlocks(v: ExplainView): { text: string; blocks: KnownBloc
     { type: 'section', text: mrkdwn(total) },
     { type: 'context', elements: [mrkdwn(formulaText(locale, v.mode, v.rules))] },
   ];
-  return { text: clip(`${title}\n${lines.join('\n')}\n${total}`, LIMITS.sectionText), blocks: blocks.slice(0, LIMITS.messageBlocks) };
+  return {
+    text: clip(`${title}\n${lines.join('\n')}\n${total}`, LIMITS.sectionText),
+    blocks: blocks.slice(0, LIMITS.messageBlocks),
+  };
 }

@@ -15,13 +15,17 @@ export interface RenderedMessage {
 const ITEMS_WITH_BUTTONS = Math.floor((LIMITS.messageBlocks - 4) / 2);
 
 export function stageText(locale: Locale, item: Pick<ReminderItem, 'stage' | 'daysLeft' | 'due'>): string {
-  if (item.stage.kind === 'before' && item.daysLeft > 0) return t(locale, 'jobs.reminder.stage.before', { days: item.daysLeft, due: item.due });
+  if (item.stage.kind === 'before' && item.daysLeft > 0)
+    return t(locale, 'jobs.reminder.stage.before', { days: item.daysLeft, due: item.due });
   if (item.daysLeft >= 0) return t(locale, 'jobs.reminder.stage.due', { due: item.due });
   return t(locale, 'jobs.reminder.stage.overdue', { days: -item.daysLeft, due: item.due });
 }
 
 function itemLine(locale: Locale, item: ReminderItem): string {
-  const who = item.branchId === null ? t(locale, 'jobs.reminder.paper') : t(locale, 'jobs.reminder.branch', { name: escape(item.branchName ?? ''), code: item.branchCode ?? '' });
+  const who =
+    item.branchId === null
+      ? t(locale, 'jobs.reminder.paper')
+      : t(locale, 'jobs.reminder.branch', { name: escape(item.branchName ?? ''), code: item.branchCode ?? '' });
   return `*${item.code}* ${escape(pick(item.title, locale))}\n${who} · ${stageText(locale, item)}`;
 }
 
@@ -43,9 +47,18 @@ export function reminderMessages(locale: Locale, items: ReminderItem[]): Rendere
   const rest = items.slice(shown.length);
   if (rest.length > 0) {
     const lines = rest.map((i) => `• ${i.code} ${i.branchCode ?? ''} ${stageText(locale, i)}`).join('\n');
-    blocks.push({ type: 'section', text: mrkdwn(clip(`${t(locale, 'jobs.reminder.more', { count: rest.length })}\n${lines}`, LIMITS.sectionText)) });
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(clip(`${t(locale, 'jobs.reminder.more', { count: rest.length })}\n${lines}`, LIMITS.sectionText)),
+    });
   }
   blocks.push({ type: 'context', elements: [mrkdwn(t(locale, 'jobs.reminder.footer'))] });
   const first = `${items[0]!.code} ${stageText(locale, items[0]!).replace(/\*/g, '')}`;
-  return [{ text: clip(t(locale, 'jobs.reminder.text', { count: items.length, first }), 3000), blocks, indexes: items.map((_, i) => i) }];
+  return [
+    {
+      text: clip(t(locale, 'jobs.reminder.text', { count: items.length, first }), 3000),
+      blocks,
+      indexes: items.map((_, i) => i),
+    },
+  ];
 }

@@ -44,7 +44,12 @@ export interface ReportModalInput {
 }
 
 export function optionLabel(item: ChecklistItem, locale: Locale): string {
-  const mark = item.state === 'returned' ? ` ${t(locale, 'report.option.returned')}` : isDone(item.state) ? ` ${t(locale, 'report.option.done')}` : '';
+  const mark =
+    item.state === 'returned'
+      ? ` ${t(locale, 'report.option.returned')}`
+      : isDone(item.state)
+        ? ` ${t(locale, 'report.option.done')}`
+        : '';
   return clip(`${item.obligation.code} ${pick(item.obligation.title, locale)}${mark}`, LIMITS.optionText);
 }
 
@@ -78,7 +83,10 @@ export function branchPickerModal(input: { locale: Locale; branches: Branch[]; p
     privateMetadata: input.privateMetadata,
     title: t(locale, 'report.modal.title'),
     close: t(locale, 'report.modal.close'),
-    blocks: [{ type: 'section', text: mrkdwn(t(locale, 'report.modal.pick_branch')) }, branchMenu(locale, input.branches, null)],
+    blocks: [
+      { type: 'section', text: mrkdwn(t(locale, 'report.modal.pick_branch')) },
+      branchMenu(locale, input.branches, null),
+    ],
   });
 }
 
@@ -102,27 +110,51 @@ export function reportModal(input: ReportModalInput): View {
   const report = editing?.report ?? null;
   const blocks: KnownBlock[] = [];
   if (input.branches && input.branches.length > 1) blocks.push(branchMenu(locale, input.branches, input.branch));
-  blocks.push({ type: 'section', text: mrkdwn(t(locale, 'report.modal.intro', { branch: escape(input.branch.name) })) });
+  blocks.push({
+    type: 'section',
+    text: mrkdwn(t(locale, 'report.modal.intro', { branch: escape(input.branch.name) })),
+  });
   if (report && editing) {
     const item = input.items.find((i) => i.obligation.id === report.obligationId);
     if (report.status === 'returned') {
       blocks.push({
         type: 'section',
-        text: mrkdwn(t(locale, 'report.modal.returned', { leader: escape(editing.reviewerName ?? '—'), comment: escape(clip(report.reviewComment ?? '', 1500)) })),
+        text: mrkdwn(
+          t(locale, 'report.modal.returned', {
+            leader: escape(editing.reviewerName ?? '—'),
+            comment: escape(clip(report.reviewComment ?? '', 1500)),
+          }),
+        ),
       });
     } else if (item) {
       blocks.push({
         type: 'context',
-        elements: [mrkdwn(t(locale, 'report.modal.editing', { code: item.obligation.code, title: escape(pick(item.obligation.title, locale)), submitted: editing.submittedLocal }))],
+        elements: [
+          mrkdwn(
+            t(locale, 'report.modal.editing', {
+              code: item.obligation.code,
+              title: escape(pick(item.obligation.title, locale)),
+              submitted: editing.submittedLocal,
+            }),
+          ),
+        ],
       });
     }
   }
   const extended = open.filter((i) => i.due !== i.originalDue).slice(0, LIMITS.contextElements);
   if (extended.length > 0) {
-    blocks.push({ type: 'context', elements: extended.map((i) => mrkdwn(`${i.obligation.code}: ${dueText(locale, i.due, i.originalDue)}`)) });
+    blocks.push({
+      type: 'context',
+      elements: extended.map((i) => mrkdwn(`${i.obligation.code}: ${dueText(locale, i.due, i.originalDue)}`)),
+    });
   }
   if (accepted.length > 0) {
-    blocks.push({ type: 'context', elements: [mrkdwn(t(locale, 'report.modal.accepted_list', { codes: accepted.map((i) => i.obligation.code).join(', ') }))] });
+    blocks.push({
+      type: 'context',
+      elements: [
+        mrkdwn(t(locale, 'report.modal.accepted_list', { codes: accepted.map((i) => i.obligation.code).join(', ') })),
+      ],
+    });
   }
   blocks.push(
     {
@@ -196,7 +228,9 @@ export function reportModal(input: ReportModalInput): View {
   );
   // A file input cannot be pre-filled, so the files of the report being edited are offered as
   // boxes to keep, all ticked.
-  const files = (report?.evidence ?? []).filter((e): e is Extract<Evidence, { type: 'file' }> => e.type === 'file').slice(0, 10);
+  const files = (report?.evidence ?? [])
+    .filter((e): e is Extract<Evidence, { type: 'file' }> => e.type === 'file')
+    .slice(0, 10);
   if (files.length > 0) {
     const fileOptions = files.map((f) => ({ text: plain(fileLabel(f), LIMITS.optionText), value: f.fileId }));
     blocks.push({
@@ -224,7 +258,12 @@ export function reportSavedBlocks(locale: Locale, text: string, reportId: number
     {
       type: 'actions',
       elements: [
-        { type: 'button', action_id: REPORT_ACTIONS.edit, text: plain(t(locale, 'report.button.edit'), LIMITS.buttonText), value: String(reportId) },
+        {
+          type: 'button',
+          action_id: REPORT_ACTIONS.edit,
+          text: plain(t(locale, 'report.button.edit'), LIMITS.buttonText),
+          value: String(reportId),
+        },
         {
           type: 'button',
           action_id: REPORT_ACTIONS.withdraw,

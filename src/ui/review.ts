@@ -25,7 +25,9 @@ export interface ReportCardInput {
 function evidenceLine(locale: Locale, e: Evidence): string {
   if (e.type === 'link') return `• <${e.url}|${escape(clip(e.url, 200))}>`;
   const name = escape(clip(e.name ?? e.fileId, 200));
-  return e.permalink ? `• ${t(locale, 'review.card.file')}: <${e.permalink}|${name}>` : `• ${t(locale, 'review.card.file')}: ${name}`;
+  return e.permalink
+    ? `• ${t(locale, 'review.card.file')}: <${e.permalink}|${name}>`
+    : `• ${t(locale, 'review.card.file')}: ${name}`;
 }
 
 /** A report as text blocks: the task, the branch, when, how many, the summary and the evidence. */
@@ -38,7 +40,10 @@ export function reportCard(locale: Locale, input: ReportCardInput): KnownBlock[]
     `*${t(locale, 'review.card.held_on')}*: ${report.heldOn} · *${t(locale, 'review.card.participants')}*: ${report.participants}`,
     `*${t(locale, 'review.card.submitted')}*: ${input.submittedLocal}, ${escape(input.authorName)} (${when}) · ${t(locale, `review.status.${report.status}`)}`,
   ];
-  const evidence = report.evidence.length === 0 ? t(locale, 'review.card.no_evidence') : report.evidence.map((e) => evidenceLine(locale, e)).join('\n');
+  const evidence =
+    report.evidence.length === 0
+      ? t(locale, 'review.card.no_evidence')
+      : report.evidence.map((e) => evidenceLine(locale, e)).join('\n');
   return [
     { type: 'section', text: mrkdwn(facts.join('\n')) },
     { type: 'section', text: mrkdwn(`*${t(locale, 'review.card.summary')}*\n${escape(report.summary)}`) },
@@ -48,7 +53,10 @@ export function reportCard(locale: Locale, input: ReportCardInput): KnownBlock[]
 
 /** The review modal: the report, a decision and a comment (点评). */
 export function reviewModal(locale: Locale, card: ReportCardInput, privateMetadata: string): View {
-  const options = (['accept', 'return'] as const).map((d) => ({ text: plain(t(locale, `review.decision.${d}`), LIMITS.optionText), value: d }));
+  const options = (['accept', 'return'] as const).map((d) => ({
+    text: plain(t(locale, `review.decision.${d}`), LIMITS.optionText),
+    value: d,
+  }));
   return modal({
     callbackId: REVIEW_CALLBACK_ID,
     privateMetadata: privateMetadata,
@@ -69,7 +77,13 @@ export function reviewModal(locale: Locale, card: ReportCardInput, privateMetada
         block_id: REVIEW_BLOCKS.comment,
         optional: true,
         label: plain(t(locale, 'review.field.comment'), LIMITS.sectionText),
-        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1000, placeholder: plain(t(locale, 'review.field.comment.placeholder'), 150) },
+        element: {
+          type: 'plain_text_input',
+          action_id: 'value',
+          multiline: true,
+          max_length: 1000,
+          placeholder: plain(t(locale, 'review.field.comment.placeholder'), 150),
+        },
       },
     ],
   });
@@ -86,7 +100,12 @@ export function reviewedModal(locale: Locale, card: ReportCardInput, note: strin
 
 /** The Review button: the other screens (/progress, the App Home) put it next to a report. */
 export function reviewButton(locale: Locale, reportId: number) {
-  return { type: 'button' as const, action_id: REVIEW_ACTIONS.open, text: plain(t(locale, 'review.button.open'), LIMITS.buttonText), value: String(reportId) };
+  return {
+    type: 'button' as const,
+    action_id: REVIEW_ACTIONS.open,
+    text: plain(t(locale, 'review.button.open'), LIMITS.buttonText),
+    value: String(reportId),
+  };
 }
 
 /** The leaders' notification of a new report: one line and the Review button. */
@@ -98,13 +117,25 @@ export function reportArrivedBlocks(locale: Locale, text: string, reportId: numb
 }
 
 /** The secretary is told the decision; a returned report carries the Revise button. */
-export function reviewedBlocks(locale: Locale, input: { text: string; comment: string | null; decision: ReviewDecision; reportId: number }): KnownBlock[] {
+export function reviewedBlocks(
+  locale: Locale,
+  input: { text: string; comment: string | null; decision: ReviewDecision; reportId: number },
+): KnownBlock[] {
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(input.text) }];
-  if (input.comment) blocks.push({ type: 'section', text: mrkdwn(t(locale, 'review.comment', { comment: escape(input.comment) })) });
+  if (input.comment)
+    blocks.push({ type: 'section', text: mrkdwn(t(locale, 'review.comment', { comment: escape(input.comment) })) });
   if (input.decision === 'return') {
     blocks.push({
       type: 'actions',
-      elements: [{ type: 'button', action_id: REPORT_ACTIONS.revise, style: 'primary', text: plain(t(locale, 'review.button.revise'), LIMITS.buttonText), value: String(input.reportId) }],
+      elements: [
+        {
+          type: 'button',
+          action_id: REPORT_ACTIONS.revise,
+          style: 'primary',
+          text: plain(t(locale, 'review.button.revise'), LIMITS.buttonText),
+          value: String(input.reportId),
+        },
+      ],
     });
   }
   return blocks;

@@ -1,11 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { canReview, canRevise, paperChecklist, paperOnTime, parsePaperForm, parsePaperReviewForm, type Paper } from '../../src/domain/papers.js';
+import {
+  canReview,
+  canRevise,
+  paperChecklist,
+  paperOnTime,
+  parsePaperForm,
+  parsePaperReviewForm,
+  type Paper,
+} from '../../src/domain/papers.js';
 import type { Obligation } from '../../src/domain/types.js';
 import { anObligation } from '../helpers/fixtures.js';
 
 const ob = (over: Partial<Obligation>): Obligation =>
-  anObligation(1, 'A09-PAPER', '2011-11-30', { title: { zh: '论文', en: 'Paper' }, kind: 'paper', paperKinds: ['party_paper', 'typical_case', 'success_story'], appliesTo: { kind: 'ranks', ranks: ['school_cadre'] }, position: 13, ...over });
-const RESEARCH = ob({ id: 2, code: 'A09-RESEARCH', paperKinds: ['research_report'], appliesTo: { kind: 'ranks', ranks: ['division_leader'] }, position: 12 });
+  anObligation(1, 'A09-PAPER', '2011-11-30', {
+    title: { zh: '论文', en: 'Paper' },
+    kind: 'paper',
+    paperKinds: ['party_paper', 'typical_case', 'success_story'],
+    appliesTo: { kind: 'ranks', ranks: ['school_cadre'] },
+    position: 13,
+    ...over,
+  });
+const RESEARCH = ob({
+  id: 2,
+  code: 'A09-RESEARCH',
+  paperKinds: ['research_report'],
+  appliesTo: { kind: 'ranks', ranks: ['division_leader'] },
+  position: 12,
+});
 const PAPER = ob({});
 const REPORT_OB = ob({ id: 3, code: 'A01-EVENT', kind: 'report', paperKinds: [], appliesTo: { kind: 'all' } });
 const PLAN = [REPORT_OB, RESEARCH, PAPER];
@@ -38,7 +59,11 @@ describe('what a person owes in papers', () => {
   });
 
   it('when the person is a division-level leader, then a research report is owed', () => {
-    expect(paperChecklist({ obligations: PLAN, rank: 'division_leader', papers: [], today: '2011-06-20' }).map((i) => i.obligation.code)).toEqual(['A09-RESEARCH']);
+    expect(
+      paperChecklist({ obligations: PLAN, rank: 'division_leader', papers: [], today: '2011-06-20' }).map(
+        (i) => i.obligation.code,
+      ),
+    ).toEqual(['A09-RESEARCH']);
   });
 
   it('when the rank owes nothing or is unknown, then nothing is owed', () => {
@@ -47,45 +72,93 @@ describe('what a person owes in papers', () => {
   });
 
   it('when a paper of a kind that does not count was sent, then the obligation stays open', () => {
-    const items = paperChecklist({ obligations: PLAN, rank: 'school_cadre', papers: [paper({ kind: 'research_report' })], today: '2011-06-20' });
+    const items = paperChecklist({
+      obligations: PLAN,
+      rank: 'school_cadre',
+      papers: [paper({ kind: 'research_report' })],
+      today: '2011-06-20',
+    });
     expect(items[0]!.state).toBe('open');
   });
 
   it('when a counting paper waits for review or was accepted, then it is done on time or late as submitted', () => {
-    expect(paperChecklist({ obligations: PLAN, rank: 'school_cadre', papers: [paper({})], today: '2011-06-20' })[0]!.state).toBe('done_on_time');
-    expect(paperChecklist({ obligations: PLAN, rank: 'school_cadre', papers: [paper({ status: 'accepted', onTime: false })], today: '2011-12-20' })[0]!.state).toBe('done_late');
+    expect(
+      paperChecklist({ obligations: PLAN, rank: 'school_cadre', papers: [paper({})], today: '2011-06-20' })[0]!.state,
+    ).toBe('done_on_time');
+    expect(
+      paperChecklist({
+        obligations: PLAN,
+        rank: 'school_cadre',
+        papers: [paper({ status: 'accepted', onTime: false })],
+        today: '2011-12-20',
+      })[0]!.state,
+    ).toBe('done_late');
   });
 
   it('when the only paper was returned, then it is returned, not done, until resubmitted', () => {
-    expect(paperChecklist({ obligations: PLAN, rank: 'school_cadre', papers: [paper({ status: 'returned' })], today: '2011-12-20' })[0]!.state).toBe('returned');
+    expect(
+      paperChecklist({
+        obligations: PLAN,
+        rank: 'school_cadre',
+        papers: [paper({ status: 'returned' })],
+        today: '2011-12-20',
+      })[0]!.state,
+    ).toBe('returned');
   });
 
   it('when one paper was returned and another accepted, then the accepted one counts', () => {
-    const items = paperChecklist({ obligations: PLAN, rank: 'school_cadre', papers: [paper({ id: 1, status: 'returned' }), paper({ id: 2, status: 'accepted', kind: 'typical_case' })], today: '2011-06-20' });
+    const items = paperChecklist({
+      obligations: PLAN,
+      rank: 'school_cadre',
+      papers: [paper({ id: 1, status: 'returned' }), paper({ id: 2, status: 'accepted', kind: 'typical_case' })],
+      today: '2011-06-20',
+    });
     expect([items[0]!.state, items[0]!.paper!.id]).toEqual(['done_on_time', 2]);
   });
 
   it('when nothing was sent after the due date, then it is overdue', () => {
-    const [item] = paperChecklist({ obligations: PLAN, rank: 'school_cadre', papers: [paper({ status: 'withdrawn' })], today: '2011-12-02' });
+    const [item] = paperChecklist({
+      obligations: PLAN,
+      rank: 'school_cadre',
+      papers: [paper({ status: 'withdrawn' })],
+      today: '2011-12-02',
+    });
     expect([item!.state, item!.daysLeft]).toEqual(['overdue', -2]);
   });
 });
 
 describe('when a paper is on time', () => {
   it('when it comes on the due date in the plan timezone, then it is on time; the next day it is late', () => {
-    const at = (iso: string) => paperOnTime({ obligations: PLAN, rank: 'school_cadre', kind: 'party_paper', at: new Date(iso), timezone: 'Asia/Shanghai' });
+    const at = (iso: string) =>
+      paperOnTime({
+        obligations: PLAN,
+        rank: 'school_cadre',
+        kind: 'party_paper',
+        at: new Date(iso),
+        timezone: 'Asia/Shanghai',
+      });
     expect(at('2011-11-30T23:30:00+08:00')).toBe(true);
     expect(at('2011-12-01T00:30:00+08:00')).toBe(false);
   });
 
   it('when no obligation asks for it, then a voluntary paper is on time', () => {
-    expect(paperOnTime({ obligations: PLAN, rank: 'member', kind: 'success_story', at: new Date('2011-12-31T00:00:00Z'), timezone: 'Asia/Shanghai' })).toBe(true);
+    expect(
+      paperOnTime({
+        obligations: PLAN,
+        rank: 'member',
+        kind: 'success_story',
+        at: new Date('2011-12-31T00:00:00Z'),
+        timezone: 'Asia/Shanghai',
+      }),
+    ).toBe(true);
   });
 });
 
 describe('the paper form', () => {
   const state = (v: Record<string, unknown>) => ({
-    kind: { value: { type: 'static_select', selected_option: v.kind === undefined ? null : { value: v.kind as string } } },
+    kind: {
+      value: { type: 'static_select', selected_option: v.kind === undefined ? null : { value: v.kind as string } },
+    },
     title: { value: { type: 'plain_text_input', value: (v.title as string) ?? null } },
     abstract: { value: { type: 'plain_text_input', value: (v.abstract as string) ?? null } },
     link: { value: { type: 'url_text_input', value: (v.link as string) ?? null } },
@@ -94,8 +167,27 @@ describe('the paper form', () => {
   });
 
   it('when every field is good, then the values come back trimmed, without the author among co-authors', () => {
-    const r = parsePaperForm(state({ kind: 'typical_case', title: ' T ', abstract: ' A ', link: 'https://example.org/x', coauthors: ['U1', 'U0ME', 'U0ME'] }), 'U1');
-    expect(r).toEqual({ ok: true, value: { kind: 'typical_case', title: 'T', abstract: 'A', link: 'https://example.org/x', file: null, coauthors: ['U0ME'] } });
+    const r = parsePaperForm(
+      state({
+        kind: 'typical_case',
+        title: ' T ',
+        abstract: ' A ',
+        link: 'https://example.org/x',
+        coauthors: ['U1', 'U0ME', 'U0ME'],
+      }),
+      'U1',
+    );
+    expect(r).toEqual({
+      ok: true,
+      value: {
+        kind: 'typical_case',
+        title: 'T',
+        abstract: 'A',
+        link: 'https://example.org/x',
+        file: null,
+        coauthors: ['U0ME'],
+      },
+    });
   });
 
   it('when a kind is not one of the four, then the kind is refused', () => {
@@ -104,18 +196,32 @@ describe('the paper form', () => {
   });
 
   it('when a file is attached, then its id, permalink and name are kept and no link is needed', () => {
-    const r = parsePaperForm(state({ kind: 'party_paper', title: 't', abstract: 'a', files: [{ id: 'F0AB', permalink: 'https://files.slack.com/F0AB', name: 'p.pdf' }] }), 'U1');
+    const r = parsePaperForm(
+      state({
+        kind: 'party_paper',
+        title: 't',
+        abstract: 'a',
+        files: [{ id: 'F0AB', permalink: 'https://files.slack.com/F0AB', name: 'p.pdf' }],
+      }),
+      'U1',
+    );
     expect(r.ok && r.value.file).toEqual({ id: 'F0AB', permalink: 'https://files.slack.com/F0AB', name: 'p.pdf' });
   });
 
   it('when a file id is not a Slack file id, then the file is refused', () => {
-    const r = parsePaperForm(state({ kind: 'party_paper', title: 't', abstract: 'a', files: [{ id: '../etc/passwd' }] }), 'U1');
+    const r = parsePaperForm(
+      state({ kind: 'party_paper', title: 't', abstract: 'a', files: [{ id: '../etc/passwd' }] }),
+      'U1',
+    );
     expect(r.ok ? null : Object.keys(r.errors)).toEqual(['file']);
   });
 
   it('when there are too many co-authors, then they are refused', () => {
     const many = Array.from({ length: 11 }, (_, i) => `U0C${i}`);
-    const r = parsePaperForm(state({ kind: 'party_paper', title: 't', abstract: 'a', link: 'https://example.org/x', coauthors: many }), 'U1');
+    const r = parsePaperForm(
+      state({ kind: 'party_paper', title: 't', abstract: 'a', link: 'https://example.org/x', coauthors: many }),
+      'U1',
+    );
     expect(r.ok ? null : r.errors.coauthors).toEqual({ key: 'paper.error.coauthors_many', params: { max: 10 } });
   });
 });
@@ -127,14 +233,31 @@ describe('reviewing and revising', () => {
   });
 
   it('when a leader returns a paper, then a comment is required; accepting needs none', () => {
-    expect(parsePaperReviewForm(review('return', ' '))).toEqual({ ok: false, errors: { comment: { key: 'paper.error.comment_needed' } } });
-    expect(parsePaperReviewForm(review('accept', null))).toEqual({ ok: true, value: { decision: 'accept', comment: null } });
-    expect(parsePaperReviewForm(review('excellent', '好'))).toEqual({ ok: true, value: { decision: 'excellent', comment: '好' } });
+    expect(parsePaperReviewForm(review('return', ' '))).toEqual({
+      ok: false,
+      errors: { comment: { key: 'paper.error.comment_needed' } },
+    });
+    expect(parsePaperReviewForm(review('accept', null))).toEqual({
+      ok: true,
+      value: { decision: 'accept', comment: null },
+    });
+    expect(parsePaperReviewForm(review('excellent', '好'))).toEqual({
+      ok: true,
+      value: { decision: 'excellent', comment: '好' },
+    });
     expect(parsePaperReviewForm(review('delete', null)).ok).toBe(false);
   });
 
   it('when a paper was accepted, then it can be neither reviewed again nor revised', () => {
-    expect([canReview({ status: 'submitted' }), canReview({ status: 'accepted' }), canReview({ status: 'returned' })]).toEqual([true, false, false]);
-    expect([canRevise({ status: 'submitted' }), canRevise({ status: 'returned' }), canRevise({ status: 'accepted' })]).toEqual([true, true, false]);
+    expect([
+      canReview({ status: 'submitted' }),
+      canReview({ status: 'accepted' }),
+      canReview({ status: 'returned' }),
+    ]).toEqual([true, false, false]);
+    expect([
+      canRevise({ status: 'submitted' }),
+      canRevise({ status: 'returned' }),
+      canRevise({ status: 'accepted' }),
+    ]).toEqual([true, true, false]);
   });
 });

@@ -10,7 +10,20 @@ describe('the plan file', () => {
     const parsed = parsePlan(source);
     if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
     const plan = parsed.value;
-    expect(plan.activities.map((a) => a.code)).toEqual(['A01', 'A02', 'A03', 'A04', 'A05', 'A06', 'A07', 'A08', 'A09', 'A10', 'A11', 'A12']);
+    expect(plan.activities.map((a) => a.code)).toEqual([
+      'A01',
+      'A02',
+      'A03',
+      'A04',
+      'A05',
+      'A06',
+      'A07',
+      'A08',
+      'A09',
+      'A10',
+      'A11',
+      'A12',
+    ]);
     const obligations = plan.activities.flatMap((a) => a.obligations);
     expect(obligations.length).toBeGreaterThanOrEqual(19);
     for (const ob of obligations) {
@@ -29,7 +42,9 @@ describe('the plan file', () => {
     const parsed = parsePlan(broken);
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
-    expect(parsed.problems).toContainEqual(expect.stringMatching(/^activities\[0\]\.obligations\[\d\]\.due: expected a date like 2011-06-30$/));
+    expect(parsed.problems).toContainEqual(
+      expect.stringMatching(/^activities\[0\]\.obligations\[\d\]\.due: expected a date like 2011-06-30$/),
+    );
   });
 
   it('when several things are wrong, then every one is reported', () => {
@@ -49,7 +64,10 @@ describe('the plan file', () => {
     const broken = source.replace('code: A01-LOVE', 'code: A01-EVENT');
     const parsed = parsePlan(broken);
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.problems).toContainEqual(expect.stringMatching(/code: A01-EVENT is also used by activities\[0\]\.obligations\[0\]/));
+    if (!parsed.ok)
+      expect(parsed.problems).toContainEqual(
+        expect.stringMatching(/code: A01-EVENT is also used by activities\[0\]\.obligations\[0\]/),
+      );
   });
 
   it('when a paper obligation applies to branch categories, then it is refused', () => {

@@ -3,10 +3,24 @@ import { branchCounts, branchStatuses, matchBranches, overview, parseProgressTex
 import type { Branch, Obligation, Report } from '../../src/domain/types.js';
 import { anObligation } from '../helpers/fixtures.js';
 
-const ob = (id: number, due: string, over: Partial<Obligation> = {}): Obligation => anObligation(id, `T${id}`, due, over);
-const OBS = [ob(1, '2011-05-10'), ob(2, '2011-06-30'), ob(3, '2011-09-30', { appliesTo: { kind: 'categories', categories: ['office'] } })];
-const br = (id: number, code: string, name: string, category: Branch['category']): Branch => ({ id, code, name, category });
-const BRANCHES = [br(1, 'YQ-ZX1', '延庆一中党总支', 'secondary'), br(2, 'YQ-ZX2', '延庆二中党支部', 'secondary'), br(3, 'YQ-JG1', '教工委机关党支部', 'office')];
+const ob = (id: number, due: string, over: Partial<Obligation> = {}): Obligation =>
+  anObligation(id, `T${id}`, due, over);
+const OBS = [
+  ob(1, '2011-05-10'),
+  ob(2, '2011-06-30'),
+  ob(3, '2011-09-30', { appliesTo: { kind: 'categories', categories: ['office'] } }),
+];
+const br = (id: number, code: string, name: string, category: Branch['category']): Branch => ({
+  id,
+  code,
+  name,
+  category,
+});
+const BRANCHES = [
+  br(1, 'YQ-ZX1', '延庆一中党总支', 'secondary'),
+  br(2, 'YQ-ZX2', '延庆二中党支部', 'secondary'),
+  br(3, 'YQ-JG1', '教工委机关党支部', 'office'),
+];
 const report = (branchId: number, obligationId: number, status: Report['status'] = 'accepted'): Report => ({
   id: branchId * 10 + obligationId,
   obligationId,
@@ -81,15 +95,34 @@ describe('counts for the overview', () => {
   it('when counted without checklists, then every branch gets the same numbers as its checklist gives', () => {
     // A small deterministic mix of categories, reports, returns, extensions and exemptions.
     let seed = 7;
-    const rnd = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const rnd = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     const categories = ['primary', 'secondary', 'office', 'unit'] as const;
-    const branches = Array.from({ length: 40 }, (_, i) => br(i + 1, `B${i}`, `b${i}`, categories[i % categories.length]!));
+    const branches = Array.from({ length: 40 }, (_, i) =>
+      br(i + 1, `B${i}`, `b${i}`, categories[i % categories.length]!),
+    );
     const statuses: Report['status'][] = ['submitted', 'accepted', 'returned', 'withdrawn'];
-    const reports = branches.flatMap((b) => OBS.filter(() => rnd() < 0.6).map((o) => ({ ...report(b.id, o.id, statuses[Math.floor(rnd() * 4)]!), onTime: rnd() < 0.5 })));
+    const reports = branches.flatMap((b) =>
+      OBS.filter(() => rnd() < 0.6).map((o) => ({
+        ...report(b.id, o.id, statuses[Math.floor(rnd() * 4)]!),
+        onTime: rnd() < 0.5,
+      })),
+    );
     const extendedDue = new Map(branches.filter(() => rnd() < 0.3).map((b) => [b.id, new Map([[2, '2011-07-15']])]));
     const exempt = new Map(branches.filter(() => rnd() < 0.3).map((b) => [b.id, new Set([1])]));
     const input = { obligations: OBS, reports, today: '2011-07-01', extendedDue, exempt };
-    const strip = ({ branch, total, done, overdue, returned }: { branch: Branch; total: number; done: number; overdue: number; returned: number }) => ({ code: branch.code, total, done, overdue, returned });
+    const strip = ({
+      branch,
+      total,
+      done,
+      overdue,
+      returned,
+    }: {
+      branch: Branch;
+      total: number;
+      done: number;
+      overdue: number;
+      returned: number;
+    }) => ({ code: branch.code, total, done, overdue, returned });
     expect(branchCounts(branches, input).map(strip)).toEqual(branchStatuses(branches, input).map(strip));
   });
 });

@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { createWorkCalendar } from '../../src/domain/calendar.js';
 import { evidenceOf, parseReportForm } from '../../src/domain/report-form.js';
-import { canChangeReport, canWithdrawReport, parseExtensionForm, parseReviewForm, PromptValueSchema, reviewVerdict, snoozeUntil } from '../../src/domain/reporting.js';
+import {
+  canChangeReport,
+  canWithdrawReport,
+  parseExtensionForm,
+  parseReviewForm,
+  PromptValueSchema,
+  reviewVerdict,
+  snoozeUntil,
+} from '../../src/domain/reporting.js';
 
-const report = (status: 'submitted' | 'accepted' | 'returned' | 'withdrawn', submittedBy = 1) => ({ status, submittedBy, version: 2, reviewedBy: status === 'accepted' || status === 'returned' ? 9 : null });
+const report = (status: 'submitted' | 'accepted' | 'returned' | 'withdrawn', submittedBy = 1) => ({
+  status,
+  submittedBy,
+  version: 2,
+  reviewedBy: status === 'accepted' || status === 'returned' ? 9 : null,
+});
 
 describe('who may change a report', () => {
   it('when the author changes a report waiting for review or returned, then it is allowed', () => {
@@ -44,30 +57,57 @@ describe('a review', () => {
       decision: { v: { type: 'radio_buttons', selected_option: decision ? { value: decision } : null } },
       comment: { v: { type: 'plain_text_input', value: comment } },
     });
-    expect(parseReviewForm(state('return', ' '))).toEqual({ ok: false, errors: { comment: { key: 'review.error.comment_required' } } });
+    expect(parseReviewForm(state('return', ' '))).toEqual({
+      ok: false,
+      errors: { comment: { key: 'review.error.comment_required' } },
+    });
     expect(parseReviewForm(state('accept', null))).toEqual({ ok: true, value: { decision: 'accept', comment: null } });
-    expect(parseReviewForm(state('maybe', null))).toEqual({ ok: false, errors: { decision: { key: 'review.error.decision' } } });
+    expect(parseReviewForm(state('maybe', null))).toEqual({
+      ok: false,
+      errors: { decision: { key: 'review.error.decision' } },
+    });
   });
 });
 
 describe('an extension request', () => {
-  const state = (d: string | null, r: string | null) => ({ new_due: { v: { type: 'datepicker', selected_date: d } }, reason: { v: { type: 'plain_text_input', value: r } } });
+  const state = (d: string | null, r: string | null) => ({
+    new_due: { v: { type: 'datepicker', selected_date: d } },
+    reason: { v: { type: 'plain_text_input', value: r } },
+  });
   const limits = { currentDue: '2011-06-30', latest: '2011-12-31' };
 
   it('when the date is after the due date and within the plan, then it is accepted', () => {
-    expect(parseExtensionForm(state('2011-07-01', ' 理由 '), limits)).toEqual({ ok: true, value: { newDue: '2011-07-01', reason: '理由' } });
+    expect(parseExtensionForm(state('2011-07-01', ' 理由 '), limits)).toEqual({
+      ok: true,
+      value: { newDue: '2011-07-01', reason: '理由' },
+    });
     expect(parseExtensionForm(state('2011-12-31', 'r'), limits).ok).toBe(true);
   });
 
   it('when the date is on or before the due date, past the plan or not a date, then the date is marked', () => {
-    expect(parseExtensionForm(state('2011-06-30', 'r'), limits)).toMatchObject({ ok: false, errors: { new_due: { key: 'prompts.error.new_due_early' } } });
-    expect(parseExtensionForm(state('2012-01-01', 'r'), limits)).toMatchObject({ ok: false, errors: { new_due: { key: 'prompts.error.new_due_late' } } });
-    expect(parseExtensionForm(state('2011-13-01', 'r'), limits)).toMatchObject({ ok: false, errors: { new_due: { key: 'prompts.error.new_due_missing' } } });
+    expect(parseExtensionForm(state('2011-06-30', 'r'), limits)).toMatchObject({
+      ok: false,
+      errors: { new_due: { key: 'prompts.error.new_due_early' } },
+    });
+    expect(parseExtensionForm(state('2012-01-01', 'r'), limits)).toMatchObject({
+      ok: false,
+      errors: { new_due: { key: 'prompts.error.new_due_late' } },
+    });
+    expect(parseExtensionForm(state('2011-13-01', 'r'), limits)).toMatchObject({
+      ok: false,
+      errors: { new_due: { key: 'prompts.error.new_due_missing' } },
+    });
   });
 
   it('when the reason is empty or longer than 500 characters, then the reason is marked', () => {
-    expect(parseExtensionForm(state('2011-07-01', ''), limits)).toMatchObject({ ok: false, errors: { reason: { key: 'prompts.error.reason_empty' } } });
-    expect(parseExtensionForm(state('2011-07-01', '字'.repeat(501)), limits)).toMatchObject({ ok: false, errors: { reason: { key: 'prompts.error.reason_long' } } });
+    expect(parseExtensionForm(state('2011-07-01', ''), limits)).toMatchObject({
+      ok: false,
+      errors: { reason: { key: 'prompts.error.reason_empty' } },
+    });
+    expect(parseExtensionForm(state('2011-07-01', '字'.repeat(501)), limits)).toMatchObject({
+      ok: false,
+      errors: { reason: { key: 'prompts.error.reason_long' } },
+    });
     expect(parseExtensionForm(state('2011-07-01', '字'.repeat(500)), limits).ok).toBe(true);
   });
 });
@@ -97,20 +137,47 @@ describe('evidence', () => {
   const limits = { today: '2011-06-20', earliest: '2011-01-01', summaryMax: 2000 };
 
   it('when links come one a line with blanks and repeats, then each distinct link is kept once', () => {
-    const form = parseReportForm({ ...base, evidence: { v: { type: 'plain_text_input', value: 'https://a.org/1\n\nhttps://a.org/1\r\nhttp://b.org' } } }, limits);
+    const form = parseReportForm(
+      {
+        ...base,
+        evidence: { v: { type: 'plain_text_input', value: 'https://a.org/1\n\nhttps://a.org/1\r\nhttp://b.org' } },
+      },
+      limits,
+    );
     expect(form).toMatchObject({ ok: true, value: { links: ['https://a.org/1', 'http://b.org'] } });
   });
 
   it('when a link is not http(s) or has no host, then the line is named', () => {
-    expect(parseReportForm({ ...base, evidence: { v: { type: 'plain_text_input', value: 'https://a.org\njavascript:alert(1)' } } }, limits)).toMatchObject({ ok: false, errors: { evidence: { key: 'report.error.url_line', params: { line: 2 } } } });
-    expect(parseReportForm({ ...base, evidence: { v: { type: 'plain_text_input', value: 'https://localhost/x' } } }, limits)).toMatchObject({ ok: false });
+    expect(
+      parseReportForm(
+        { ...base, evidence: { v: { type: 'plain_text_input', value: 'https://a.org\njavascript:alert(1)' } } },
+        limits,
+      ),
+    ).toMatchObject({ ok: false, errors: { evidence: { key: 'report.error.url_line', params: { line: 2 } } } });
+    expect(
+      parseReportForm({ ...base, evidence: { v: { type: 'plain_text_input', value: 'https://localhost/x' } } }, limits),
+    ).toMatchObject({ ok: false });
   });
 
   it('when files are kept from the edited report, then only files that report had are kept, and at most five in all', () => {
-    const previous = [{ type: 'file' as const, fileId: 'F1', permalink: null, name: 'a' }, { type: 'link' as const, url: 'https://old.org' }];
+    const previous = [
+      { type: 'file' as const, fileId: 'F1', permalink: null, name: 'a' },
+      { type: 'link' as const, url: 'https://old.org' },
+    ];
     const newFile = { type: 'file' as const, fileId: 'F2', permalink: null, name: 'b' };
-    expect(evidenceOf({ links: [], files: [newFile], keepFileIds: ['F1', 'F9'] }, previous)).toEqual({ ok: true, value: [previous[0], newFile] });
-    const many = Array.from({ length: 5 }, (_, i) => ({ type: 'file' as const, fileId: `F${i + 10}`, permalink: null, name: null }));
-    expect(evidenceOf({ links: [], files: many, keepFileIds: ['F1'] }, previous)).toMatchObject({ ok: false, errors: { files: { key: 'report.error.files' } } });
+    expect(evidenceOf({ links: [], files: [newFile], keepFileIds: ['F1', 'F9'] }, previous)).toEqual({
+      ok: true,
+      value: [previous[0], newFile],
+    });
+    const many = Array.from({ length: 5 }, (_, i) => ({
+      type: 'file' as const,
+      fileId: `F${i + 10}`,
+      permalink: null,
+      name: null,
+    }));
+    expect(evidenceOf({ links: [], files: many, keepFileIds: ['F1'] }, previous)).toMatchObject({
+      ok: false,
+      errors: { files: { key: 'report.error.files' } },
+    });
   });
 });

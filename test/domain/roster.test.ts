@@ -25,7 +25,12 @@ describe('the roster CSV', () => {
   });
 
   it('when cells are bad, then every problem names its row and column', () => {
-    const csv = [HEADER, 'B1,一中,school,u12,王,secretary,school_cadre', 'B1,一中,secondary,U0AAA0002,,boss,general', 'B2,二中,primary,U0AAA0003,李,member,'].join('\n');
+    const csv = [
+      HEADER,
+      'B1,一中,school,u12,王,secretary,school_cadre',
+      'B1,一中,secondary,U0AAA0002,,boss,general',
+      'B2,二中,primary,U0AAA0003,李,member,',
+    ].join('\n');
     const parsed = parseRoster(csv);
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
@@ -44,11 +49,17 @@ describe('the roster CSV', () => {
   it('when the header is wrong, then the missing columns are named', () => {
     const parsed = parseRoster('code,name\nB1,x\n');
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.problems[0]).toMatch(/missing: branch_code, branch_name, category, slack_user_id, role, rank/);
+    if (!parsed.ok)
+      expect(parsed.problems[0]).toMatch(/missing: branch_code, branch_name, category, slack_user_id, role, rank/);
   });
 
   it('when a branch is spelled two ways, or a person has two names, then both are caught', () => {
-    const csv = [HEADER, 'B1,一中,secondary,U0AAA0001,王,secretary,', 'B1,一中学,secondary,U0AAA0002,李,member,', 'B2,二中,primary,U0AAA0001,王五,secretary,'].join('\n');
+    const csv = [
+      HEADER,
+      'B1,一中,secondary,U0AAA0001,王,secretary,',
+      'B1,一中学,secondary,U0AAA0002,李,member,',
+      'B2,二中,primary,U0AAA0001,王五,secretary,',
+    ].join('\n');
     const parsed = parseRoster(csv);
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
@@ -59,7 +70,9 @@ describe('the roster CSV', () => {
   it('when a secretary has no branch, then it is refused; a leader without a branch is fine', () => {
     const bad = parseRoster([HEADER, ',,,U0AAA0001,王,secretary,'].join('\n'));
     expect(bad.ok).toBe(false);
-    const good = parseRoster([HEADER, 'B1,一中,secondary,U0AAA0001,王,secretary,', ',,,U0AAA0002,李,leader,division_leader'].join('\n'));
+    const good = parseRoster(
+      [HEADER, 'B1,一中,secondary,U0AAA0001,王,secretary,', ',,,U0AAA0002,李,leader,division_leader'].join('\n'),
+    );
     expect(good.ok).toBe(true);
   });
 });

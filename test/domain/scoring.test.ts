@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { overdueBranches } from '../../src/domain/notice.js';
 import { parsePacesetterText } from '../../src/domain/pacesetter-text.js';
-import { categoryRanking, competitionRanks, parseRankingsText, rankBranches, rankChange, type RankingInput } from '../../src/domain/ranking.js';
+import {
+  categoryRanking,
+  competitionRanks,
+  parseRankingsText,
+  rankBranches,
+  rankChange,
+  type RankingInput,
+} from '../../src/domain/ranking.js';
 import { counts, modeOn, scoreItems } from '../../src/domain/scoring.js';
 import { branchChecklist } from '../../src/domain/checklist.js';
 import type { Branch, Obligation, Report } from '../../src/domain/types.js';
@@ -10,7 +17,13 @@ import { anObligation } from '../helpers/fixtures.js';
 
 const rules = { onTime: 1, late: 0.5 };
 
-function ob(id: number, code: string, due: string, weight = 1, appliesTo: Obligation['appliesTo'] = { kind: 'all' }): Obligation {
+function ob(
+  id: number,
+  code: string,
+  due: string,
+  weight = 1,
+  appliesTo: Obligation['appliesTo'] = { kind: 'all' },
+): Obligation {
   return anObligation(id, code, due, { weight, appliesTo });
 }
 
@@ -34,18 +47,45 @@ function report(branchId: number, obligationId: number, status: Report['status']
   };
 }
 
-const branch = (id: number, code: string, category: Branch['category'] = 'primary'): Branch => ({ id, code, name: `Branch ${code}`, category });
+const branch = (id: number, code: string, category: Branch['category'] = 'primary'): Branch => ({
+  id,
+  code,
+  name: `Branch ${code}`,
+  category,
+});
 
 // Due dates: two passed (May), one not yet (September) on 2011-06-20.
-const obligations = [ob(1, 'A01', '2011-05-10', 1), ob(2, 'A02', '2011-05-31', 2), ob(3, 'A03', '2011-09-30', 1), ob(4, 'A04', '2011-06-30', 1, { kind: 'categories', categories: ['secondary'] })];
+const obligations = [
+  ob(1, 'A01', '2011-05-10', 1),
+  ob(2, 'A02', '2011-05-31', 2),
+  ob(3, 'A03', '2011-09-30', 1),
+  ob(4, 'A04', '2011-06-30', 1, { kind: 'categories', categories: ['secondary'] }),
+];
 const today = '2011-06-20';
 
 function input(over: Partial<RankingInput> = {}): RankingInput {
-  return { branches: [], obligations, reports: [], exemptions: new Map(), extensions: new Map(), today, rules, mode: 'running', period: 'year', ...over };
+  return {
+    branches: [],
+    obligations,
+    reports: [],
+    exemptions: new Map(),
+    extensions: new Map(),
+    today,
+    rules,
+    mode: 'running',
+    period: 'year',
+    ...over,
+  };
 }
 
 function itemsFor(reports: Report[], extra: { exempt?: number[]; today?: string } = {}) {
-  return branchChecklist({ obligations, category: 'primary', reports, today: extra.today ?? today, exemptObligationIds: new Set(extra.exempt ?? []) });
+  return branchChecklist({
+    obligations,
+    category: 'primary',
+    reports,
+    today: extra.today ?? today,
+    exemptObligationIds: new Set(extra.exempt ?? []),
+  });
 }
 
 describe('a branch score', () => {
@@ -101,8 +141,24 @@ describe('a branch score', () => {
 
 describe('the ranking', () => {
   it('when scores tie, then they share a rank and the next rank skips (1, 2, 2, 4)', () => {
-    const ranked = competitionRanks([{ c: 'D', s: 50 }, { c: 'B', s: 80 }, { c: 'A', s: 100 }, { c: 'C', s: 80 }, { c: 'E', s: null }], (r) => r.s, (r) => r.c);
-    expect(ranked.map((r) => [r.row.c, r.rank])).toEqual([['A', 1], ['B', 2], ['C', 2], ['D', 4], ['E', null]]);
+    const ranked = competitionRanks(
+      [
+        { c: 'D', s: 50 },
+        { c: 'B', s: 80 },
+        { c: 'A', s: 100 },
+        { c: 'C', s: 80 },
+        { c: 'E', s: null },
+      ],
+      (r) => r.s,
+      (r) => r.c,
+    );
+    expect(ranked.map((r) => [r.row.c, r.rank])).toEqual([
+      ['A', 1],
+      ['B', 2],
+      ['C', 2],
+      ['D', 4],
+      ['E', null],
+    ]);
   });
 
   it('when scores differ only by rounding, then they tie', () => {
@@ -110,26 +166,48 @@ describe('the ranking', () => {
     // P1: 2 of 3 on the first two tasks; P2 the same by other means; P3 none.
     const reports = [report(1, 2, 'accepted'), report(2, 1, 'accepted'), report(2, 2, 'submitted', false)];
     const ranked = rankBranches(input({ branches, reports }));
-    expect(ranked.map((r) => [r.branch.code, r.score.score, r.rank])).toEqual([['P1', 66.7, 1], ['P2', 66.7, 1], ['P3', 0, 3]]);
+    expect(ranked.map((r) => [r.branch.code, r.score.score, r.rank])).toEqual([
+      ['P1', 66.7, 1],
+      ['P2', 66.7, 1],
+      ['P3', 0, 3],
+    ]);
   });
 
   it('when branches are of different categories, then each also has a rank within its category', () => {
     const branches = [branch(1, 'P1'), branch(2, 'S1', 'secondary'), branch(3, 'S2', 'secondary')];
-    const reports = [report(1, 1, 'accepted'), report(2, 1, 'accepted'), report(2, 2, 'accepted'), report(3, 1, 'accepted'), report(3, 2, 'accepted', false)];
+    const reports = [
+      report(1, 1, 'accepted'),
+      report(2, 1, 'accepted'),
+      report(2, 2, 'accepted'),
+      report(3, 1, 'accepted'),
+      report(3, 2, 'accepted', false),
+    ];
     const ranked = rankBranches(input({ branches, reports }));
-    expect(ranked.map((r) => [r.branch.code, r.rank, r.rankInCategory])).toEqual([['S1', 1, 1], ['S2', 2, 2], ['P1', 3, 1]]);
+    expect(ranked.map((r) => [r.branch.code, r.rank, r.rankInCategory])).toEqual([
+      ['S1', 1, 1],
+      ['S2', 2, 2],
+      ['P1', 3, 1],
+    ]);
     expect(categoryRanking(ranked, 'secondary').map((r) => r.branch.code)).toEqual(['S1', 'S2']);
   });
 
   it('when an extension was approved, then the task is not overdue before the new date', () => {
     const branches = [branch(1, 'P1')];
-    const ranked = rankBranches(input({ branches, reports: [report(1, 1, 'accepted')], extensions: new Map([[1, new Map([[2, '2011-07-15']])]]) }));
+    const ranked = rankBranches(
+      input({
+        branches,
+        reports: [report(1, 1, 'accepted')],
+        extensions: new Map([[1, new Map([[2, '2011-07-15']])]]),
+      }),
+    );
     expect(ranked[0]!.score).toMatchObject({ earned: 1, possible: 1, score: 100 });
   });
 
-  it("when the period is the month, then only the tasks the plan puts due in that month count", () => {
+  it('when the period is the month, then only the tasks the plan puts due in that month count', () => {
     const branches = [branch(1, 'P1')];
-    const ranked = rankBranches(input({ branches, reports: [report(1, 1, 'accepted')], today: '2011-05-31', period: 'month' }));
+    const ranked = rankBranches(
+      input({ branches, reports: [report(1, 1, 'accepted')], today: '2011-05-31', period: 'month' }),
+    );
     expect(ranked[0]!.score.lines.map((l) => l.obligation.code)).toEqual(['A01', 'A02']);
     expect(ranked[0]!.score).toMatchObject({ earned: 1, possible: 1 });
   });
@@ -146,7 +224,12 @@ describe('reading the commands', () => {
   const aliases = new Map([['中学', 'secondary' as const]]);
   it('when /rankings has words in any order, then they are read; an unknown word asks for the usage', () => {
     expect(parseRankingsText('')).toEqual({ kind: 'list', category: null, period: 'year', public: false });
-    expect(parseRankingsText('public MONTH primary')).toEqual({ kind: 'list', category: 'primary', period: 'month', public: true });
+    expect(parseRankingsText('public MONTH primary')).toEqual({
+      kind: 'list',
+      category: 'primary',
+      period: 'month',
+      public: true,
+    });
     expect(parseRankingsText('中学', aliases)).toMatchObject({ category: 'secondary' });
     expect(parseRankingsText('explain 延庆 一中')).toEqual({ kind: 'explain', branch: '延庆 一中' });
     expect(parseRankingsText('explain')).toEqual({ kind: 'invalid' });
@@ -155,10 +238,20 @@ describe('reading the commands', () => {
   });
 
   it('when /pacesetter exempt lacks a reason or a valid code, then it is invalid', () => {
-    expect(parsePacesetterText('exempt YQ-ZX1 a04-openness merged into another school')).toEqual({ kind: 'exempt', branch: 'YQ-ZX1', obligation: 'A04-OPENNESS', reason: 'merged into another school' });
+    expect(parsePacesetterText('exempt YQ-ZX1 a04-openness merged into another school')).toEqual({
+      kind: 'exempt',
+      branch: 'YQ-ZX1',
+      obligation: 'A04-OPENNESS',
+      reason: 'merged into another school',
+    });
     expect(parsePacesetterText('exempt YQ-ZX1 A04-OPENNESS')).toEqual({ kind: 'invalid', usage: 'exempt' });
     expect(parsePacesetterText('exempt YQ-ZX1 <script> why')).toEqual({ kind: 'invalid', usage: 'exempt' });
-    expect(parsePacesetterText('unexempt YQ-ZX1 A04-OPENNESS')).toEqual({ kind: 'unexempt', branch: 'YQ-ZX1', obligation: 'A04-OPENNESS', reason: null });
+    expect(parsePacesetterText('unexempt YQ-ZX1 A04-OPENNESS')).toEqual({
+      kind: 'unexempt',
+      branch: 'YQ-ZX1',
+      obligation: 'A04-OPENNESS',
+      reason: null,
+    });
     expect(parsePacesetterText('export 2011')).toEqual({ kind: 'export', year: 2011 });
     expect(parsePacesetterText('export 11x')).toEqual({ kind: 'invalid', usage: 'export' });
     expect(parsePacesetterText('')).toEqual({ kind: 'help' });
@@ -173,7 +266,13 @@ describe('the notice', () => {
     const reports = [report(1, 1, 'accepted'), report(1, 2, 'accepted'), report(3, 2, 'returned')];
     const found = overdueBranches(input({ branches, reports, exemptions: new Map([[2, new Set([1])]]) }), 20);
     expect(found.map((o) => [o.branch.code, o.tasks])).toEqual([
-      ['P3', [{ code: 'A01', daysOverdue: 41 }, { code: 'A02', daysOverdue: 20 }]],
+      [
+        'P3',
+        [
+          { code: 'A01', daysOverdue: 41 },
+          { code: 'A02', daysOverdue: 20 },
+        ],
+      ],
       ['P2', [{ code: 'A02', daysOverdue: 20 }]],
     ]);
     expect(overdueBranches(input({ branches, reports }), 30).map((o) => o.branch.code)).toEqual(['P2', 'P3']);

@@ -85,18 +85,30 @@ describe('reminder stages', () => {
   it('when the due-date reminder is off, then there is no due stage', () => {
     const cfg: StageConfig = { ...DEFAULT_STAGES, onDue: false };
     expect(stagesFor('2011-06-30', cfg, cal, '2011-07-10').map((s) => s.key)).toEqual([
-      'before:14', 'before:7', 'before:3', 'before:1', 'overdue:1',
+      'before:14',
+      'before:7',
+      'before:3',
+      'before:1',
+      'overdue:1',
     ]);
   });
 
   it('when daysBefore is unsorted or repeated, then each stage appears once in date order', () => {
     const cfg: StageConfig = { daysBefore: [1, 14, 3, 14], onDue: true, overdueEvery: 7 };
-    expect(stagesFor('2011-06-30', cfg, cal, '2011-06-30').map((s) => s.key)).toEqual(['before:14', 'before:3', 'before:1', 'due']);
+    expect(stagesFor('2011-06-30', cfg, cal, '2011-06-30').map((s) => s.key)).toEqual([
+      'before:14',
+      'before:3',
+      'before:1',
+      'due',
+    ]);
   });
 
   it('when a stage is before the plan starts, then it is still returned for the caller to filter', () => {
     expect(stagesFor('2011-01-05', DEFAULT_STAGES, cal, '2011-01-05')[0]).toEqual({
-      key: 'before:14', kind: 'before', nominal: '2010-12-22', sendOn: '2010-12-22',
+      key: 'before:14',
+      kind: 'before',
+      nominal: '2010-12-22',
+      sendOn: '2010-12-22',
     });
   });
 
@@ -110,14 +122,18 @@ describe('reminder stages', () => {
 
   it('when the plan adds a local holiday, then the stage moves around it', () => {
     const local = createWorkCalendar({ holidays: ['2011-06-29'] });
-    expect(stagesFor('2011-06-30', DEFAULT_STAGES, local, '2011-06-30').find((s) => s.key === 'before:1')?.sendOn).toBe('2011-06-28');
+    expect(stagesFor('2011-06-30', DEFAULT_STAGES, local, '2011-06-30').find((s) => s.key === 'before:1')?.sendOn).toBe(
+      '2011-06-28',
+    );
   });
 });
 
 describe('stages in a scheduler window', () => {
   it('when the window starts from the beginning, then every stage up to the end is returned', () => {
     expect(stagesDueInWindow('2011-06-30', DEFAULT_STAGES, cal, null, '2011-06-27').map((s) => s.key)).toEqual([
-      'before:14', 'before:7', 'before:3',
+      'before:14',
+      'before:7',
+      'before:3',
     ]);
   });
 
@@ -141,7 +157,8 @@ describe('stages in a scheduler window', () => {
   it('when the last run was inside National Day, then an overdue stage nominally in the holiday still counts', () => {
     // overdue:1 of an item due 2011-09-24 is nominally 10-01 but sent on 10-08.
     expect(stagesDueInWindow('2011-09-24', DEFAULT_STAGES, cal, '2011-10-03', '2011-10-08').map((s) => s.key)).toEqual([
-      'overdue:1', 'overdue:2',
+      'overdue:1',
+      'overdue:2',
     ]);
   });
 
@@ -171,9 +188,15 @@ describe('stages in a scheduler window', () => {
 
 describe('stage configuration and keys', () => {
   it('when the configuration is invalid, then planning throws', () => {
-    expect(() => stagesFor('2011-06-30', { daysBefore: [0], onDue: true, overdueEvery: 7 }, cal, '2011-07-01')).toThrow(RangeError);
-    expect(() => stagesFor('2011-06-30', { daysBefore: [3], onDue: true, overdueEvery: -7 }, cal, '2011-07-01')).toThrow(RangeError);
-    expect(() => stagesFor('2011-06-30', { daysBefore: [2.5], onDue: true, overdueEvery: 7 }, cal, '2011-07-01')).toThrow(RangeError);
+    expect(() => stagesFor('2011-06-30', { daysBefore: [0], onDue: true, overdueEvery: 7 }, cal, '2011-07-01')).toThrow(
+      RangeError,
+    );
+    expect(() =>
+      stagesFor('2011-06-30', { daysBefore: [3], onDue: true, overdueEvery: -7 }, cal, '2011-07-01'),
+    ).toThrow(RangeError);
+    expect(() =>
+      stagesFor('2011-06-30', { daysBefore: [2.5], onDue: true, overdueEvery: 7 }, cal, '2011-07-01'),
+    ).toThrow(RangeError);
   });
 
   it('when a date is malformed, then planning throws', () => {

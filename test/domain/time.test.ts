@@ -2,7 +2,17 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { localDateOf } from '../../src/domain/time.js';
 
-const ZONES = ['Asia/Shanghai', 'UTC', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'America/St_Johns'];
+const ZONES = [
+  'Asia/Shanghai',
+  'UTC',
+  'America/New_York',
+  'Europe/London',
+  'Australia/Lord_Howe',
+  'Asia/Kathmandu',
+  'Pacific/Kiritimati',
+  'Pacific/Pago_Pago',
+  'America/St_Johns',
+];
 
 describe('localDateOf', () => {
   it('when asked for instants around the year in many timezones, then it gives the date luxon gives', () => {
@@ -11,7 +21,10 @@ describe('localDateOf', () => {
     for (let i = 0; i < 3000; i++) {
       // A large prime step scatters the instants over hours, days and seasons.
       const at = new Date(from + ((i * 104_729_000_003) % span));
-      for (const zone of ZONES) expect(localDateOf(at, zone), `${at.toISOString()} in ${zone}`).toBe(DateTime.fromJSDate(at, { zone }).toISODate());
+      for (const zone of ZONES)
+        expect(localDateOf(at, zone), `${at.toISOString()} in ${zone}`).toBe(
+          DateTime.fromJSDate(at, { zone }).toISODate(),
+        );
     }
   });
 

@@ -93,7 +93,21 @@ describe('/pacesetter export', () => {
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(sheet.getRow(1).getCell(1).font?.bold).toBe(true);
     const branches = rows(sheet);
-    expect(branches[0]).toEqual(['排名', '类别内排名', '组织代码', '基层党组织', '类别', '得分', '实得分', '应得分', '按时完成', '逾期完成', '逾期未报', '已退回', '免报']);
+    expect(branches[0]).toEqual([
+      '排名',
+      '类别内排名',
+      '组织代码',
+      '基层党组织',
+      '类别',
+      '得分',
+      '实得分',
+      '应得分',
+      '按时完成',
+      '逾期完成',
+      '逾期未报',
+      '已退回',
+      '免报',
+    ]);
     expect(branches.slice(1, 5)).toEqual([
       [1, 1, 'YQ-ZX1', '延庆一中党总支', '中学', 100, 4, 4, 4, 0, 0, 0, 0],
       [1, 1, 'YQ-ZX2', '延庆二中党支部', '中学', 100, 4, 4, 4, 0, 0, 0, 0],
@@ -101,7 +115,21 @@ describe('/pacesetter export', () => {
       // The extension moves A08-REGISTER to June 30: not due yet, so 1 of 3.
       [4, 2, 'YQ-XX2', '第二小学党支部', '小学', 33.3, 1, 3, 1, 0, 2, 0, 0],
     ]);
-    expect(branches.find((r) => r[2] === 'YQ-CJ1')).toEqual([5, 1, 'YQ-CJ1', '县成人学校党支部', '成人学校', 0, 0, 3, 0, 0, 3, 0, 1]);
+    expect(branches.find((r) => r[2] === 'YQ-CJ1')).toEqual([
+      5,
+      1,
+      'YQ-CJ1',
+      '县成人学校党支部',
+      '成人学校',
+      0,
+      0,
+      3,
+      0,
+      0,
+      3,
+      0,
+      1,
+    ]);
     expect(branches).toHaveLength(11);
 
     const matrix = rows(wb.getWorksheet('任务完成情况')!);
@@ -122,16 +150,52 @@ describe('/pacesetter export', () => {
     expect(matrix.find((r) => r[0] === 'YQ-JG1')![col('A02-SELFCHECK')]).toBe('还有 102 天到期 (截止日期 2011-09-30)');
 
     const reports = rows(wb.getWorksheet('报送')!);
-    expect(reports[0]).toEqual(['组织代码', '基层党组织', '任务', '标题', '状态', '按时完成', '开展日期', '参加人数', '报送时间', '审核时间', '审核意见', '版本', '简要情况']);
+    expect(reports[0]).toEqual([
+      '组织代码',
+      '基层党组织',
+      '任务',
+      '标题',
+      '状态',
+      '按时完成',
+      '开展日期',
+      '参加人数',
+      '报送时间',
+      '审核时间',
+      '审核意见',
+      '版本',
+      '简要情况',
+    ]);
     expect(reports).toHaveLength(14);
     expect(reports.find((r) => r[0] === 'YQ-XX1' && r[2] === 'A07-COBUILD')).toEqual([
-      'YQ-XX1', '第一小学党支部', 'A07-COBUILD', '利用“三八”“五一”“五四”开展党群共建活动', '已报送', '否', '2011-05-01', 20, '2011-05-12 11:00', null, null, 1, 'A07-COBUILD done',
+      'YQ-XX1',
+      '第一小学党支部',
+      'A07-COBUILD',
+      '利用“三八”“五一”“五四”开展党群共建活动',
+      '已报送',
+      '否',
+      '2011-05-01',
+      20,
+      '2011-05-12 11:00',
+      null,
+      null,
+      1,
+      'A07-COBUILD done',
     ]);
     expect(reports.find((r) => r[0] === 'YQ-ZX2')![4]).toBe('已通过');
 
     expect(rows(wb.getWorksheet('论文')!)).toEqual([
       ['作者', '组织代码', '类型', '标题', '状态', '优秀', '按时完成', '报送时间', '链接'],
-      ['李晓梅', 'YQ-ZX1', '党建论文', '新时期学校党建工作的思考', '已通过', '是', '是', '2011-06-01 16:00', 'https://example.org/paper.pdf'],
+      [
+        '李晓梅',
+        'YQ-ZX1',
+        '党建论文',
+        '新时期学校党建工作的思考',
+        '已通过',
+        '是',
+        '是',
+        '2011-06-01 16:00',
+        'https://example.org/paper.pdf',
+      ],
     ]);
     expect(rows(wb.getWorksheet('免报')!)).toEqual([
       ['组织代码', '基层党组织', '任务', '理由', '批准人', '批准时间', '撤销时间'],
@@ -139,7 +203,16 @@ describe('/pacesetter export', () => {
     ]);
     expect(rows(wb.getWorksheet('延期')!)).toEqual([
       ['组织代码', '基层党组织', '任务', '申请时间', '新截止日期', '理由', '状态', '决定时间'],
-      ['YQ-XX2', '第二小学党支部', 'A08-REGISTER', '2011-05-25 09:00', '2011-06-30', '校长外出学习', '已批准', '2011-05-26 10:30'],
+      [
+        'YQ-XX2',
+        '第二小学党支部',
+        'A08-REGISTER',
+        '2011-05-25 09:00',
+        '2011-06-30',
+        '校长外出学习',
+        '已批准',
+        '2011-05-26 10:30',
+      ],
     ]);
     expect((await listAudit(bot.ctx.db, { action: 'export.xlsx' })).map((a) => a.actor)).toEqual([LEADER]);
   });
@@ -148,8 +221,29 @@ describe('/pacesetter export', () => {
     await bot.setLocale(LEADER, 'en-GB');
     expect((await exportFor(LEADER, 'export 2011')).text).toBe('The 2011 workbook is in your direct messages.');
     const wb = await workbook(bot.fake.uploads[0]!.bytes);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Branches', 'Tasks by branch', 'Reports', 'Papers', 'Exemptions', 'Extensions']);
-    expect(rows(wb.getWorksheet('Branches')!)[3]).toEqual([3, 1, 'YQ-XX1', '第一小学党支部', 'Primary school', 87.5, 3.5, 4, 3, 1, 0, 0, 0]);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      'Branches',
+      'Tasks by branch',
+      'Reports',
+      'Papers',
+      'Exemptions',
+      'Extensions',
+    ]);
+    expect(rows(wb.getWorksheet('Branches')!)[3]).toEqual([
+      3,
+      1,
+      'YQ-XX1',
+      '第一小学党支部',
+      'Primary school',
+      87.5,
+      3.5,
+      4,
+      3,
+      1,
+      0,
+      0,
+      0,
+    ]);
     const matrix = rows(wb.getWorksheet('Tasks by branch')!);
     expect(matrix.find((r) => r[0] === 'YQ-XX1')![matrix[0]!.indexOf('A03-COMMIT')]).toBe('Done on time 2011-05-02');
     expect(matrix[1]![0]).toBe('Due');
@@ -171,7 +265,9 @@ describe('/pacesetter export', () => {
     expect((await exportFor(SECRETARY)).text).toBe('此操作仅限领导。本次尝试已记录。');
     expect(bot.fake.uploads).toEqual([]);
     expect(bot.fake.callsTo('conversations.open')).toEqual([]);
-    expect((await listAudit(bot.ctx.db, { action: 'access.denied' })).map((d) => d.subject_type)).toEqual(['command./pacesetter export']);
+    expect((await listAudit(bot.ctx.db, { action: 'access.denied' })).map((d) => d.subject_type)).toEqual([
+      'command./pacesetter export',
+    ]);
   });
 });
 
@@ -179,7 +275,12 @@ describe('npm run cli -- export', () => {
   async function cli(...argv: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env: { DATABASE_URL: bot.ctx.config.databaseUrl }, clock: fixedClock('2011-06-20T10:00:00+08:00') });
+    const code = await runCli(argv, {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      env: { DATABASE_URL: bot.ctx.config.databaseUrl },
+      clock: fixedClock('2011-06-20T10:00:00+08:00'),
+    });
     return { code, out, err };
   }
 
@@ -189,7 +290,21 @@ describe('npm run cli -- export', () => {
     expect(code).toBe(0);
     expect(out[0]).toBe('Exported plan 2011 as of 2011-06-20: 10 branches, 13 reports, 1 papers.');
     const wb = await workbook(fs.readFileSync(file));
-    expect(rows(wb.getWorksheet('基层党组织')!)[3]).toEqual([3, 1, 'YQ-XX1', '第一小学党支部', '小学', 87.5, 3.5, 4, 3, 1, 0, 0, 0]);
+    expect(rows(wb.getWorksheet('基层党组织')!)[3]).toEqual([
+      3,
+      1,
+      'YQ-XX1',
+      '第一小学党支部',
+      '小学',
+      87.5,
+      3.5,
+      4,
+      3,
+      1,
+      0,
+      0,
+      0,
+    ]);
   });
 
   it('when asked for CSV, then each table is a UTF-8 CSV file that quotes what needs quoting', async () => {
@@ -197,10 +312,17 @@ describe('npm run cli -- export', () => {
     const { code, out } = await cli('export', '--format', 'csv', '--out', file, '--lang', 'en');
     expect(code).toBe(0);
     expect(out.slice(1).map((l) => path.basename(l.trim()))).toEqual([
-      'assessment.csv', 'assessment-matrix.csv', 'assessment-reports.csv', 'assessment-papers.csv', 'assessment-exemptions.csv', 'assessment-extensions.csv',
+      'assessment.csv',
+      'assessment-matrix.csv',
+      'assessment-reports.csv',
+      'assessment-papers.csv',
+      'assessment-exemptions.csv',
+      'assessment-extensions.csv',
     ]);
     const lines = fs.readFileSync(file, 'utf8').split('\r\n');
-    expect(lines[0]).toBe('\uFEFFRank,Rank in category,Branch code,Branch,Category,Score,Points earned,Points possible,On time,Late,Overdue,Returned,Exempted');
+    expect(lines[0]).toBe(
+      '\uFEFFRank,Rank in category,Branch code,Branch,Category,Score,Points earned,Points possible,On time,Late,Overdue,Returned,Exempted',
+    );
     expect(lines[3]).toBe('3,1,YQ-XX1,第一小学党支部,Primary school,87.5,3.5,4,3,1,0,0,0');
     const reports = fs.readFileSync(file.replace('.csv', '-reports.csv'), 'utf8');
     expect(reports).toContain(',"Union and youth-league events around Mar 8, May 1 and May 4",Submitted,no,');

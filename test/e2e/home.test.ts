@@ -11,7 +11,13 @@ const CADRE = 'U0MEM00001';
 const PLAIN_MEMBER = 'U0MEM00002';
 const LEADER = 'U0LDR00002';
 
-type Block = { type: string; block_id?: string; text?: { text: string }; elements?: { text?: string; action_id?: string; value?: string }[]; accessory?: { action_id: string; value: string } };
+type Block = {
+  type: string;
+  block_id?: string;
+  text?: { text: string };
+  elements?: { text?: string; action_id?: string; value?: string }[];
+  accessory?: { action_id: string; value: string };
+};
 
 let bot: TestBot;
 beforeEach(async () => {
@@ -19,7 +25,8 @@ beforeEach(async () => {
 });
 afterEach(() => closeChecked(bot));
 
-const id = (table: 'obligations' | 'branches', code: string) => (table === 'obligations' ? obligationId : branchId)(bot.ctx.db, code);
+const id = (table: 'obligations' | 'branches', code: string) =>
+  (table === 'obligations' ? obligationId : branchId)(bot.ctx.db, code);
 const personId = (slack: string) => personIdIn(bot.ctx.db, slack);
 
 async function openHome(user: string, tab = 'home') {
@@ -30,9 +37,12 @@ async function openHome(user: string, tab = 'home') {
 
 function home(user: string) {
   const view = bot.fake.homeOf(user);
-  const blocks = ((view?.view.blocks ?? []) as Block[]);
+  const blocks = (view?.view.blocks ?? []) as Block[];
   const text = blocks.map((b) => b.text?.text ?? b.elements?.map((e) => e.text ?? '').join(' ') ?? '').join('\n');
-  const buttons = blocks.flatMap((b) => [...(b.accessory ? [b.accessory] : []), ...(b.type === 'actions' ? (b.elements as { action_id: string; value: string }[]) : [])]);
+  const buttons = blocks.flatMap((b) => [
+    ...(b.accessory ? [b.accessory] : []),
+    ...(b.type === 'actions' ? (b.elements as { action_id: string; value: string }[]) : []),
+  ]);
   return { view, blocks, text, buttons };
 }
 
@@ -48,7 +58,10 @@ describe('the App Home by role', () => {
     expect(text).toContain('✅ 已完成：A03-COMMIT');
     const reports = buttons.filter((b) => b.action_id === 'home_report');
     expect(reports).toHaveLength(15);
-    expect(JSON.parse(reports[0]!.value)).toEqual({ o: await id('obligations', 'A07-COBUILD'), b: await id('branches', 'YQ-ZX1') });
+    expect(JSON.parse(reports[0]!.value)).toEqual({
+      o: await id('obligations', 'A07-COBUILD'),
+      b: await id('branches', 'YQ-ZX1'),
+    });
     expect(text).toContain('A09-PAPER'); // also a school cadre
     expect(blocks.length).toBeLessThanOrEqual(100);
   });
@@ -56,7 +69,11 @@ describe('the App Home by role', () => {
   it('when the secretary presses Report on the Home tab, then the report modal opens with that task chosen', async () => {
     const { buttons } = await openHome(SECRETARY);
     const button = buttons.find((b) => b.action_id === 'home_report')!;
-    await bot.driver.blockAction({ user_id: SECRETARY, actions: [{ action_id: 'home_report', value: button.value }], container: { type: 'view', view_id: 'VHOME' } });
+    await bot.driver.blockAction({
+      user_id: SECRETARY,
+      actions: [{ action_id: 'home_report', value: button.value }],
+      container: { type: 'view', view_id: 'VHOME' },
+    });
     const view = lastView(bot.fake);
     expect(view.callback_id).toBe('report_submit');
     const select = view.blocks.find((b) => b.block_id === 'obligation')!;
@@ -65,7 +82,11 @@ describe('the App Home by role', () => {
 
   it("when a Report button is forged for another secretary's branch, then it is refused, logged and no report modal opens", async () => {
     const forged = JSON.stringify({ o: await id('obligations', 'A01-EVENT'), b: await id('branches', 'YQ-ZX1') });
-    await bot.driver.blockAction({ user_id: OTHER_SECRETARY, actions: [{ action_id: 'home_report', value: forged }], container: { type: 'view', view_id: 'VHOME' } });
+    await bot.driver.blockAction({
+      user_id: OTHER_SECRETARY,
+      actions: [{ action_id: 'home_report', value: forged }],
+      container: { type: 'view', view_id: 'VHOME' },
+    });
     const view = lastView(bot.fake);
     expect(view.callback_id).toBeUndefined();
     expect(JSON.stringify(view.blocks)).toContain('无权');
@@ -77,7 +98,11 @@ describe('the App Home by role', () => {
     expect(text).toContain('我的论文');
     expect(text).toMatch(/A09-PAPER.*还有 163 天到期/);
     expect(buttons.map((b) => b.action_id)).toEqual(['paper_open']);
-    await bot.driver.blockAction({ user_id: CADRE, actions: [{ action_id: 'paper_open', value: 'new' }], container: { type: 'view', view_id: 'VHOME' } });
+    await bot.driver.blockAction({
+      user_id: CADRE,
+      actions: [{ action_id: 'paper_open', value: 'new' }],
+      container: { type: 'view', view_id: 'VHOME' },
+    });
     expect(lastView(bot.fake).callback_id).toBe('paper_submit');
   });
 
@@ -112,7 +137,9 @@ describe('the App Home by role', () => {
     expect(text).toContain('家校共建的案例');
     expect(text).toMatch(/A01-EVENT.*\n延庆二中党支部/);
     const reportId = (await bot.ctx.db.selectFrom('reports').select('id').executeTakeFirstOrThrow()).id;
-    expect(buttons).toContainEqual(expect.objectContaining({ action_id: 'report_review_open', value: String(reportId) }));
+    expect(buttons).toContainEqual(
+      expect.objectContaining({ action_id: 'report_review_open', value: String(reportId) }),
+    );
     expect(buttons).toContainEqual(expect.objectContaining({ action_id: 'paper_review_open', value: '1' }));
   });
 
@@ -139,7 +166,7 @@ describe('the App Home by role', () => {
     expect(bot.fake.callsTo('views.publish')).toEqual([]);
   });
 
-  it('when a cadre submits a paper, then their Home and the leaders\' Homes are refreshed', async () => {
+  it("when a cadre submits a paper, then their Home and the leaders' Homes are refreshed", async () => {
     await bot.driver.command({ command: '/paper', user_id: CADRE });
     const view = lastView(bot.fake);
     await bot.driver.viewSubmission({
@@ -168,7 +195,14 @@ describe('the App Home by role', () => {
     for (let i = 0; i < 8; i++) {
       const row = await bot.ctx.db
         .insertInto('branches')
-        .values({ code: `GEN-${i}`, name: `生成支部${i}`, category: 'secondary', active: 1, created_at: '2011-04-10T00:00:00.000Z', updated_at: '2011-04-10T00:00:00.000Z' })
+        .values({
+          code: `GEN-${i}`,
+          name: `生成支部${i}`,
+          category: 'secondary',
+          active: 1,
+          created_at: '2011-04-10T00:00:00.000Z',
+          updated_at: '2011-04-10T00:00:00.000Z',
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       await bot.ctx.db.insertInto('branch_secretaries').values({ branch_id: row.id, person_id: me }).execute();

@@ -26,7 +26,9 @@ interface OpenedModal {
 
 /** The modal as Slack holds it after the bot's last views.open or views.update. */
 function currentModal(): OpenedModal {
-  const call = [...bot.fake.calls].reverse().find((c) => c.ok && (c.method === 'views.open' || c.method === 'views.update'));
+  const call = [...bot.fake.calls]
+    .reverse()
+    .find((c) => c.ok && (c.method === 'views.open' || c.method === 'views.update'));
   if (!call) throw new Error('no modal');
   const view = (call.response as { view: OpenedModal }).view;
   return view;
@@ -36,22 +38,40 @@ function bodyBlock(view: OpenedModal): ModalBlock {
   return view.blocks.find((b) => b.block_id?.startsWith('body-'))!;
 }
 
-function state(view: OpenedModal, v: { days?: string | null; channel?: string | null; title?: string | null; body?: string | null }) {
+function state(
+  view: OpenedModal,
+  v: { days?: string | null; channel?: string | null; title?: string | null; body?: string | null },
+) {
   return {
     days: { value: { type: 'number_input', value: v.days === undefined ? '7' : v.days } },
-    channel: { value: { type: 'conversations_select', selected_conversation: v.channel === undefined ? 'C0NOTICES' : v.channel } },
+    channel: {
+      value: { type: 'conversations_select', selected_conversation: v.channel === undefined ? 'C0NOTICES' : v.channel },
+    },
     title: { value: { type: 'plain_text_input', value: v.title === undefined ? '关于任务逾期情况的通报' : v.title } },
-    [bodyBlock(view).block_id!]: { value: { type: 'plain_text_input', value: v.body === undefined ? bodyBlock(view).element!.initial_value! : v.body } },
+    [bodyBlock(view).block_id!]: {
+      value: {
+        type: 'plain_text_input',
+        value: v.body === undefined ? bodyBlock(view).element!.initial_value! : v.body,
+      },
+    },
   };
 }
 
 async function openNotice(user = LEADER) {
-  const res = await bot.driver.command({ command: '/pacesetter', text: 'notice', user_id: user, channel_id: 'C0LEADERS' });
+  const res = await bot.driver.command({
+    command: '/pacesetter',
+    text: 'notice',
+    user_id: user,
+    channel_id: 'C0LEADERS',
+  });
   expect(res.status).toBe(200);
 }
 
 async function submit(view: OpenedModal, values: ReturnType<typeof state>, user = LEADER) {
-  return bot.driver.viewSubmission({ user_id: user, view: { id: view.id, callback_id: 'notice_submit', private_metadata: view.private_metadata, state: { values } } });
+  return bot.driver.viewSubmission({
+    user_id: user,
+    view: { id: view.id, callback_id: 'notice_submit', private_metadata: view.private_metadata, state: { values } },
+  });
 }
 
 describe('/pacesetter notice', () => {
@@ -78,7 +98,13 @@ describe('/pacesetter notice', () => {
     const res = await bot.driver.blockAction({
       user_id: LEADER,
       actions: [{ action_id: 'notice_redraft', block_id: 'redraft', type: 'button', value: 'redraft' }],
-      view: { id: first.id, hash: first.hash, callback_id: 'notice_submit', private_metadata: first.private_metadata, state: { values: state(first, { days: '30' }) } },
+      view: {
+        id: first.id,
+        hash: first.hash,
+        callback_id: 'notice_submit',
+        private_metadata: first.private_metadata,
+        state: { values: state(first, { days: '30' }) },
+      },
     });
     expect(res.status).toBe(200);
     const second = currentModal();
@@ -104,15 +130,33 @@ describe('/pacesetter notice', () => {
     expect(posted).toHaveLength(1);
     const blocks = posted[0]!.blocks as { type: string; text: { text: string } }[];
     expect(blocks[0]!.text.text).toBe('关于6月任务逾期情况的通报');
-    const shown = blocks.slice(1).map((b) => b.text.text).join('\n');
+    const shown = blocks
+      .slice(1)
+      .map((b) => b.text.text)
+      .join('\n');
     expect(shown).toContain('请于6月25日前补报。&lt;!channel&gt;');
     expect(shown).toContain('• 第二小学党支部（YQ-XX2）');
 
     const notices = await bot.ctx.db.selectFrom('notices').selectAll().execute();
     expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatchObject({ title: '关于6月任务逾期情况的通报', body: edited, min_overdue_days: 7, channel_id: 'C0NOTICES', message_ts: posted[0]!.ts, submission_key: view.id });
+    expect(notices[0]).toMatchObject({
+      title: '关于6月任务逾期情况的通报',
+      body: edited,
+      min_overdue_days: 7,
+      channel_id: 'C0NOTICES',
+      message_ts: posted[0]!.ts,
+      submission_key: view.id,
+    });
     // The longest overdue first: six branches with A07-COBUILD 41 days overdue, then YQ-XX2 at 20 days.
-    expect(JSON.parse(notices[0]!.branch_codes)).toEqual(['YQ-CJ1', 'YQ-JG1', 'YQ-XX3', 'YQ-YEY1', 'YQ-ZJ1', 'YQ-ZS1', 'YQ-XX2']);
+    expect(JSON.parse(notices[0]!.branch_codes)).toEqual([
+      'YQ-CJ1',
+      'YQ-JG1',
+      'YQ-XX3',
+      'YQ-YEY1',
+      'YQ-ZJ1',
+      'YQ-ZS1',
+      'YQ-XX2',
+    ]);
     expect(await listAudit(bot.ctx.db, { action: 'notice.publish' })).toHaveLength(1);
 
     // Slack delivers the same submission again: nothing is posted twice.
@@ -122,7 +166,9 @@ describe('/pacesetter notice', () => {
 
     await bot.driver.command({ command: '/pacesetter', text: 'notices', user_id: LEADER });
     const list = bot.fake.callsTo('response_url').at(-1)!.args as { blocks: { text: { text: string } }[] };
-    expect(list.blocks.map((b) => b.text.text).join('\n')).toContain('2011-06-20 · <#C0NOTICES> · 关于6月任务逾期情况的通报 · 7 个组织，逾期 ≥ 7 天');
+    expect(list.blocks.map((b) => b.text.text).join('\n')).toContain(
+      '2011-06-20 · <#C0NOTICES> · 关于6月任务逾期情况的通报 · 7 个组织，逾期 ≥ 7 天',
+    );
   });
 
   it('when the fields are bad, then the modal shows inline errors and nothing is posted or kept', async () => {
@@ -154,7 +200,9 @@ describe('/pacesetter notice', () => {
   it('when a secretary asks for a notice, then no modal opens and the attempt is logged; a forged submission posts nothing', async () => {
     await openNotice(SECRETARY);
     expect(bot.fake.callsTo('views.open')).toEqual([]);
-    expect((bot.fake.callsTo('response_url').at(-1)!.args as { text: string }).text).toBe('此操作仅限领导。本次尝试已记录。');
+    expect((bot.fake.callsTo('response_url').at(-1)!.args as { text: string }).text).toBe(
+      '此操作仅限领导。本次尝试已记录。',
+    );
 
     await openNotice();
     const view = currentModal();
@@ -169,13 +217,23 @@ describe('/pacesetter notice', () => {
   });
 
   it('when a leader presses “Draft a notice” on an escalation, then the modal opens with the days it carries', async () => {
-    await bot.driver.blockAction({ user_id: LEADER, actions: [{ action_id: 'escalation_draft_notice', type: 'button', value: JSON.stringify({ minOverdueDays: 14 }) }] });
+    await bot.driver.blockAction({
+      user_id: LEADER,
+      actions: [
+        { action_id: 'escalation_draft_notice', type: 'button', value: JSON.stringify({ minOverdueDays: 14 }) },
+      ],
+    });
     const view = currentModal();
     expect(view.blocks.find((b) => b.block_id === 'days')!.element!.initial_value).toBe('14');
     expect(bodyBlock(view).element!.initial_value).toContain('逾期 14 天以上');
 
-    await bot.driver.blockAction({ user_id: SECRETARY, actions: [{ action_id: 'escalation_draft_notice', type: 'button', value: '{"minOverdueDays": "x"}' }] });
+    await bot.driver.blockAction({
+      user_id: SECRETARY,
+      actions: [{ action_id: 'escalation_draft_notice', type: 'button', value: '{"minOverdueDays": "x"}' }],
+    });
     expect(bot.fake.callsTo('views.open')).toHaveLength(1);
-    expect((await listAudit(bot.ctx.db, { action: 'access.denied' })).map((d) => d.subject_type)).toEqual(['action.escalation_draft_notice']);
+    expect((await listAudit(bot.ctx.db, { action: 'access.denied' })).map((d) => d.subject_type)).toEqual([
+      'action.escalation_draft_notice',
+    ]);
   });
 });

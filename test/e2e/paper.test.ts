@@ -18,7 +18,14 @@ beforeEach(async () => {
 });
 afterEach(() => closeChecked(bot));
 
-function paperState(v: { kind?: string; title?: string; abstract?: string; link?: string; files?: Record<string, unknown>[]; coauthors?: string[] }) {
+function paperState(v: {
+  kind?: string;
+  title?: string;
+  abstract?: string;
+  link?: string;
+  files?: Record<string, unknown>[];
+  coauthors?: string[];
+}) {
   return {
     kind: { value: { type: 'static_select', selected_option: v.kind === undefined ? null : { value: v.kind } } },
     title: { value: { type: 'plain_text_input', value: v.title ?? null } },
@@ -37,11 +44,20 @@ async function openPaper(user: string) {
   return lastView(bot.fake);
 }
 
-async function submitPaper(user: string, state: ReturnType<typeof paperState>, opts: { viewId?: string; metadata?: string } = {}) {
+async function submitPaper(
+  user: string,
+  state: ReturnType<typeof paperState>,
+  opts: { viewId?: string; metadata?: string } = {},
+) {
   const view = opts.metadata === undefined ? await openPaper(user) : null;
   return bot.driver.viewSubmission({
     user_id: user,
-    view: { id: opts.viewId ?? `VPAPER${++viewSeq}`, callback_id: 'paper_submit', private_metadata: opts.metadata ?? view!.private_metadata, state: { values: state } },
+    view: {
+      id: opts.viewId ?? `VPAPER${++viewSeq}`,
+      callback_id: 'paper_submit',
+      private_metadata: opts.metadata ?? view!.private_metadata,
+      state: { values: state },
+    },
   });
 }
 
@@ -53,7 +69,9 @@ async function review(user: string, paperId: number, decision: string | null, co
       private_metadata: JSON.stringify({ paperId }),
       state: {
         values: {
-          decision: { value: { type: 'radio_buttons', selected_option: decision === null ? null : { value: decision } } },
+          decision: {
+            value: { type: 'radio_buttons', selected_option: decision === null ? null : { value: decision } },
+          },
           comment: { value: { type: 'plain_text_input', value: comment ?? null } },
         },
       },
@@ -66,7 +84,10 @@ async function papers() {
 }
 
 function lastDmTo(user: string) {
-  return bot.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === user).at(-1);
+  return bot.fake
+    .callsTo('chat.postMessage')
+    .filter((c) => c.args.channel === user)
+    .at(-1);
 }
 
 describe('/paper: submitting', () => {
@@ -92,34 +113,72 @@ describe('/paper: submitting', () => {
     ['typical_case', SECRETARY_CADRE],
     ['success_story', 'U0MEM00003'],
     ['research_report', DIVISION],
-  ])('when a %s is submitted by someone who owes it, then it is stored on time, audited, confirmed and counts', async (kind, user) => {
-    const res = await submitPaper(user, paperState({ kind, ...GOOD }));
-    expect(res.status).toBe(200);
-    expect(res.body).toBe('');
-    const rows = await papers();
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ kind, title: GOOD.title, link: GOOD.link, status: 'submitted', on_time: 1, excellent: 0 });
-    expect(await listAudit(bot.ctx.db, { action: 'paper.submit' })).toHaveLength(1);
-    expect(String(lastDmTo(user)!.args.text)).toContain('按时');
-    await bot.driver.command({ command: '/paper', text: 'status', user_id: user });
-    const status = bot.fake.callsTo('response_url').at(-1)!;
-    expect(status.args.response_type).toBe('ephemeral');
-    expect(JSON.stringify(status.args.blocks)).toContain('按时完成');
-  });
+  ])(
+    'when a %s is submitted by someone who owes it, then it is stored on time, audited, confirmed and counts',
+    async (kind, user) => {
+      const res = await submitPaper(user, paperState({ kind, ...GOOD }));
+      expect(res.status).toBe(200);
+      expect(res.body).toBe('');
+      const rows = await papers();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({
+        kind,
+        title: GOOD.title,
+        link: GOOD.link,
+        status: 'submitted',
+        on_time: 1,
+        excellent: 0,
+      });
+      expect(await listAudit(bot.ctx.db, { action: 'paper.submit' })).toHaveLength(1);
+      expect(String(lastDmTo(user)!.args.text)).toContain('按时');
+      await bot.driver.command({ command: '/paper', text: 'status', user_id: user });
+      const status = bot.fake.callsTo('response_url').at(-1)!;
+      expect(status.args.response_type).toBe('ephemeral');
+      expect(JSON.stringify(status.args.blocks)).toContain('按时完成');
+    },
+  );
 
   it('when the paper is a Slack file with co-authors, then the file id, permalink and co-authors are kept (not the author)', async () => {
     await submitPaper(
       CADRE,
-      paperState({ kind: 'typical_case', title: '典型案例', abstract: '摘要', files: [{ id: 'F0ABC123', name: 'case.docx', permalink: 'https://fake-workspace.slack.com/files/U0MEM00001/F0ABC123/case.docx' }], coauthors: ['U0MEM00002', CADRE] }),
+      paperState({
+        kind: 'typical_case',
+        title: '典型案例',
+        abstract: '摘要',
+        files: [
+          {
+            id: 'F0ABC123',
+            name: 'case.docx',
+            permalink: 'https://fake-workspace.slack.com/files/U0MEM00001/F0ABC123/case.docx',
+          },
+        ],
+        coauthors: ['U0MEM00002', CADRE],
+      }),
     );
     const [row] = await papers();
-    expect(row).toMatchObject({ file_id: 'F0ABC123', file_permalink: 'https://fake-workspace.slack.com/files/U0MEM00001/F0ABC123/case.docx', link: null });
+    expect(row).toMatchObject({
+      file_id: 'F0ABC123',
+      file_permalink: 'https://fake-workspace.slack.com/files/U0MEM00001/F0ABC123/case.docx',
+      link: null,
+    });
     expect(JSON.parse(row!.coauthors)).toEqual(['U0MEM00002']);
   });
 
   it('when Slack delivers the same submission twice, then one paper is stored and one confirmation sent', async () => {
     const view = await openPaper(CADRE);
-    const send = () => bot.driver.viewSubmission({ user_id: CADRE, view: { id: 'VSAME0001', callback_id: 'paper_submit', private_metadata: view.private_metadata, state: { values: paperState({ kind: 'party_paper', ...GOOD }) } } }, { retryNum: 1 });
+    const send = () =>
+      bot.driver.viewSubmission(
+        {
+          user_id: CADRE,
+          view: {
+            id: 'VSAME0001',
+            callback_id: 'paper_submit',
+            private_metadata: view.private_metadata,
+            state: { values: paperState({ kind: 'party_paper', ...GOOD }) },
+          },
+        },
+        { retryNum: 1 },
+      );
     await send();
     await send();
     expect(await papers()).toHaveLength(1);
@@ -127,7 +186,10 @@ describe('/paper: submitting', () => {
   });
 
   it('when every field is bad, then each is marked inline and nothing is stored', async () => {
-    const res = await submitPaper(CADRE, paperState({ title: '   ', abstract: 'x'.repeat(2001), link: 'ftp://nope', coauthors: ['not-a-user'] }));
+    const res = await submitPaper(
+      CADRE,
+      paperState({ title: '   ', abstract: 'x'.repeat(2001), link: 'ftp://nope', coauthors: ['not-a-user'] }),
+    );
     const body = res.json() as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe('errors');
     expect(Object.keys(body.errors).sort()).toEqual(['abstract', 'coauthors', 'kind', 'link', 'title']);
@@ -187,7 +249,11 @@ describe('/paper: review by leaders', () => {
 
   it('when a leader opens a paper from the Home tab, then the review modal shows it', async () => {
     const id = await submitted();
-    await bot.driver.blockAction({ user_id: LEADER, actions: [{ action_id: 'paper_review_open', value: String(id) }], container: { type: 'view', view_id: 'VHOME' } });
+    await bot.driver.blockAction({
+      user_id: LEADER,
+      actions: [{ action_id: 'paper_review_open', value: String(id) }],
+      container: { type: 'view', view_id: 'VHOME' },
+    });
     const view = lastView(bot.fake);
     expect(view.callback_id).toBe('paper_review_submit');
     expect(JSON.stringify(view.blocks)).toContain(GOOD.title);
@@ -231,7 +297,12 @@ describe('/paper: review by leaders', () => {
     expect(JSON.stringify(view.blocks)).toContain('请补充数据');
     const res = await bot.driver.viewSubmission({
       user_id: CADRE,
-      view: { id: 'VREVISE1', callback_id: 'paper_submit', private_metadata: view.private_metadata, state: { values: paperState({ kind: 'party_paper', ...GOOD, title: '修改稿' }) } },
+      view: {
+        id: 'VREVISE1',
+        callback_id: 'paper_submit',
+        private_metadata: view.private_metadata,
+        state: { values: paperState({ kind: 'party_paper', ...GOOD, title: '修改稿' }) },
+      },
     });
     expect(res.body).toBe('');
     const rows = await papers();
@@ -245,7 +316,9 @@ describe('/paper: review by leaders', () => {
   it('when a return has no comment, then the comment is asked for and nothing changes', async () => {
     const id = await submitted();
     const res = await review(LEADER, id, 'return');
-    expect((res.json() as { errors: Record<string, string> }).errors).toEqual({ comment: '退回时请说明原因，便于作者修改。' });
+    expect((res.json() as { errors: Record<string, string> }).errors).toEqual({
+      comment: '退回时请说明原因，便于作者修改。',
+    });
     const none = await review(LEADER, id, null);
     expect(Object.keys((none.json() as { errors: Record<string, string> }).errors)).toEqual(['decision']);
     expect((await papers())[0]!.status).toBe('submitted');
@@ -272,7 +345,9 @@ describe('/paper: review by leaders', () => {
     await review(LEADER, id, 'accept');
     await bot.driver.blockAction({ user_id: CADRE, actions: [{ action_id: 'paper_revise', value: String(id) }] });
     expect(JSON.stringify(lastView(bot.fake).blocks)).toContain('不能再修改');
-    const res = await submitPaper(CADRE, paperState({ kind: 'party_paper', ...GOOD, title: 'sneaky' }), { metadata: JSON.stringify({ planId: 1, paperId: id }) });
+    const res = await submitPaper(CADRE, paperState({ kind: 'party_paper', ...GOOD, title: 'sneaky' }), {
+      metadata: JSON.stringify({ planId: 1, paperId: id }),
+    });
     expect((res.json() as { response_action: string }).response_action).toBe('errors');
     expect((await papers())[0]!.title).toBe(GOOD.title);
   });

@@ -40,11 +40,19 @@ interface Fixtures {
  * change) and the ranking snapshots (a derived cache that viewing the rankings fills in).
  */
 async function snapshot(bot: TestBot): Promise<Record<string, string>> {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' and name not in ('audit_log', 'ranking_snapshots') order by name`.execute(bot.ctx.db);
+  const tables = await sql<{
+    name: string;
+  }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' and name not in ('audit_log', 'ranking_snapshots') order by name`.execute(
+    bot.ctx.db,
+  );
   const out: Record<string, string> = {};
   for (const { name } of tables.rows) {
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)} order by rowid`.execute(bot.ctx.db);
-    out[name] = JSON.stringify(rows.rows.map((r) => (name === 'people' ? { ...r, locale: undefined, locale_checked_at: undefined } : r)));
+    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)} order by rowid`.execute(
+      bot.ctx.db,
+    );
+    out[name] = JSON.stringify(
+      rows.rows.map((r) => (name === 'people' ? { ...r, locale: undefined, locale_checked_at: undefined } : r)),
+    );
   }
   return out;
 }
@@ -58,10 +66,15 @@ function filledState(view: OpenedView): Record<string, Record<string, unknown>> 
   const values: Record<string, Record<string, unknown>> = {};
   for (const b of view.blocks) {
     if (b.type !== 'input' || !b.block_id || !b.element) continue;
-    const el = b.element as Record<string, unknown> & { type: string; action_id: string; options?: { value: string }[] };
+    const el = b.element as Record<string, unknown> & {
+      type: string;
+      action_id: string;
+      options?: { value: string }[];
+    };
     const first = el.options?.[0];
     const v: Record<string, unknown> = { type: el.type };
-    if (el.type === 'static_select' || el.type === 'radio_buttons') v.selected_option = el.initial_option ?? first ?? null;
+    if (el.type === 'static_select' || el.type === 'radio_buttons')
+      v.selected_option = el.initial_option ?? first ?? null;
     else if (el.type === 'datepicker') v.selected_date = el.initial_date ?? '2011-06-20';
     else if (el.type === 'number_input') v.value = el.initial_value ?? '1';
     else if (el.type === 'url_text_input') v.value = el.initial_value ?? 'https://example.org/a';
@@ -83,7 +96,9 @@ async function idOf(table: 'obligations' | 'branches', code: string) {
   return (await bot.ctx.db.selectFrom(table).select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
 }
 async function personId(slack: string) {
-  return (await bot.ctx.db.selectFrom('people').select('id').where('slack_user_id', '=', slack).executeTakeFirstOrThrow()).id;
+  return (
+    await bot.ctx.db.selectFrom('people').select('id').where('slack_user_id', '=', slack).executeTakeFirstOrThrow()
+  ).id;
 }
 
 beforeAll(async () => {
@@ -97,17 +112,63 @@ beforeAll(async () => {
   const sec2 = await personId(ZX2_SECRETARY);
   const report = await bot.ctx.db
     .insertInto('reports')
-    .values({ obligation_id: await idOf('obligations', 'A07-COBUILD'), branch_id: zx2, status: 'submitted', held_on: '2011-05-04', participants: 9, summary: 's', evidence: '[]', submitted_by: sec2, submitted_at: '2011-05-05T02:00:00.000Z', on_time: 1, reviewed_by: null, reviewed_at: null, review_comment: null, version: 1, submission_key: null })
+    .values({
+      obligation_id: await idOf('obligations', 'A07-COBUILD'),
+      branch_id: zx2,
+      status: 'submitted',
+      held_on: '2011-05-04',
+      participants: 9,
+      summary: 's',
+      evidence: '[]',
+      submitted_by: sec2,
+      submitted_at: '2011-05-05T02:00:00.000Z',
+      on_time: 1,
+      reviewed_by: null,
+      reviewed_at: null,
+      review_comment: null,
+      version: 1,
+      submission_key: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const paper = await bot.ctx.db
     .insertInto('papers')
-    .values({ plan_id: 1, author_id: await personId(PAPER_AUTHOR), kind: 'party_paper', title: 't', abstract: 'a', link: 'https://example.org/p', file_id: null, file_permalink: null, coauthors: '[]', status: 'submitted', excellent: 0, submitted_at: '2011-06-19T02:00:00.000Z', on_time: 1, reviewed_by: null, reviewed_at: null, review_comment: null, submission_key: 'VFIXTURE' })
+    .values({
+      plan_id: 1,
+      author_id: await personId(PAPER_AUTHOR),
+      kind: 'party_paper',
+      title: 't',
+      abstract: 'a',
+      link: 'https://example.org/p',
+      file_id: null,
+      file_permalink: null,
+      coauthors: '[]',
+      status: 'submitted',
+      excellent: 0,
+      submitted_at: '2011-06-19T02:00:00.000Z',
+      on_time: 1,
+      reviewed_by: null,
+      reviewed_at: null,
+      review_comment: null,
+      submission_key: 'VFIXTURE',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const extension = await bot.ctx.db
     .insertInto('extensions')
-    .values({ obligation_id: event, branch_id: zx2, requested_by: sec2, requested_at: '2011-06-19T02:00:00.000Z', new_due: '2011-07-10', reason: 'exams', status: 'pending', decided_by: null, decided_at: null, decision_comment: null, submission_key: null })
+    .values({
+      obligation_id: event,
+      branch_id: zx2,
+      requested_by: sec2,
+      requested_at: '2011-06-19T02:00:00.000Z',
+      new_due: '2011-07-10',
+      reason: 'exams',
+      status: 'pending',
+      decided_by: null,
+      decided_at: null,
+      decision_comment: null,
+      submission_key: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   f = { zx2, event, report: report.id, paper: paper.id, extension: extension.id };
@@ -158,71 +219,139 @@ const COMMAND_REFUSALS: { command: string; text: string; refused: Role[] }[] = [
 ];
 
 describe('every role × every slash command', () => {
-  it.each(ROLES)('when a %s sends every command with every kind of text, then each is answered and nothing changes', async (role) => {
-    for (const command of listeners.commands) {
-      for (const text of COMMAND_TEXTS) {
-        const before = bot.fake.calls.length;
-        await unchangedBy(() => bot.driver.command({ command, text, user_id: ACTORS[role] }));
-        const answered = bot.fake.calls.slice(before).some((c) => c.method === 'response_url' || c.method === 'views.open');
-        expect({ command, text, answered }).toEqual({ command, text, answered: true });
-        if (role === 'stranger') {
-          const reply = JSON.stringify(bot.fake.calls.slice(before).map((c) => c.args));
-          expect({ command, text, toldWhomToAsk: reply.includes('campaign office') }).toEqual({ command, text, toldWhomToAsk: true });
+  it.each(ROLES)(
+    'when a %s sends every command with every kind of text, then each is answered and nothing changes',
+    async (role) => {
+      for (const command of listeners.commands) {
+        for (const text of COMMAND_TEXTS) {
+          const before = bot.fake.calls.length;
+          await unchangedBy(() => bot.driver.command({ command, text, user_id: ACTORS[role] }));
+          const answered = bot.fake.calls
+            .slice(before)
+            .some((c) => c.method === 'response_url' || c.method === 'views.open');
+          expect({ command, text, answered }).toEqual({ command, text, answered: true });
+          if (role === 'stranger') {
+            const reply = JSON.stringify(bot.fake.calls.slice(before).map((c) => c.args));
+            expect({ command, text, toldWhomToAsk: reply.includes('campaign office') }).toEqual({
+              command,
+              text,
+              toldWhomToAsk: true,
+            });
+          }
         }
       }
-    }
-  });
+    },
+  );
 
   const refusals = COMMAND_REFUSALS.flatMap((c) => c.refused.map((role) => ({ ...c, role })));
-  it.each(refusals)('when a $role sends $command "$text", then it is refused, logged and nothing changes', async ({ command, text, role }) => {
-    if (!listeners.commands.includes(command)) return expect(listeners.commands).not.toContain(command);
-    const denied = await deniedCount(bot, ACTORS[role]);
-    await unchangedBy(() => bot.driver.command({ command, text, user_id: ACTORS[role] }));
-    expect(await deniedCount(bot, ACTORS[role])).toBeGreaterThan(denied);
-  });
+  it.each(refusals)(
+    'when a $role sends $command "$text", then it is refused, logged and nothing changes',
+    async ({ command, text, role }) => {
+      if (!listeners.commands.includes(command)) return expect(listeners.commands).not.toContain(command);
+      const denied = await deniedCount(bot, ACTORS[role]);
+      await unchangedBy(() => bot.driver.command({ command, text, user_id: ACTORS[role] }));
+      expect(await deniedCount(bot, ACTORS[role])).toBeGreaterThan(denied);
+    },
+  );
 });
 
 /** Buttons as the app renders them for someone else (or for leaders), and who may press them. */
 const ACTION_CASES: { action: string; value: (f: Fixtures) => string; entitled: Role[]; what: string }[] = [
-  { action: 'home_report', value: (x) => JSON.stringify({ o: x.event, b: x.zx2 }), entitled: [], what: "another branch's task" },
-  { action: 'prompt_report_now', value: (x) => JSON.stringify({ o: x.event, b: x.zx2 }), entitled: [], what: "another branch's reminder" },
-  { action: 'prompt_snooze', value: (x) => JSON.stringify({ o: x.event, b: x.zx2 }), entitled: [], what: "another branch's reminder" },
-  { action: 'prompt_extension', value: (x) => JSON.stringify({ o: x.event, b: x.zx2 }), entitled: [], what: "another branch's reminder" },
+  {
+    action: 'home_report',
+    value: (x) => JSON.stringify({ o: x.event, b: x.zx2 }),
+    entitled: [],
+    what: "another branch's task",
+  },
+  {
+    action: 'prompt_report_now',
+    value: (x) => JSON.stringify({ o: x.event, b: x.zx2 }),
+    entitled: [],
+    what: "another branch's reminder",
+  },
+  {
+    action: 'prompt_snooze',
+    value: (x) => JSON.stringify({ o: x.event, b: x.zx2 }),
+    entitled: [],
+    what: "another branch's reminder",
+  },
+  {
+    action: 'prompt_extension',
+    value: (x) => JSON.stringify({ o: x.event, b: x.zx2 }),
+    entitled: [],
+    what: "another branch's reminder",
+  },
   { action: 'report_edit', value: (x) => String(x.report), entitled: [], what: "another branch's report" },
   { action: 'report_withdraw', value: (x) => String(x.report), entitled: [], what: "another branch's report" },
   { action: 'report_revise', value: (x) => String(x.report), entitled: [], what: "another branch's report" },
   { action: 'report_review_open', value: (x) => String(x.report), entitled: ['leader'], what: 'a leader-only review' },
   { action: 'paper_review_open', value: (x) => String(x.paper), entitled: ['leader'], what: 'a leader-only review' },
   { action: 'paper_revise', value: (x) => String(x.paper), entitled: [], what: "someone else's paper" },
-  { action: 'extension_approve', value: (x) => String(x.extension), entitled: ['leader'], what: 'a leader-only decision' },
-  { action: 'extension_refuse', value: (x) => String(x.extension), entitled: ['leader'], what: 'a leader-only decision' },
+  {
+    action: 'extension_approve',
+    value: (x) => String(x.extension),
+    entitled: ['leader'],
+    what: 'a leader-only decision',
+  },
+  {
+    action: 'extension_refuse',
+    value: (x) => String(x.extension),
+    entitled: ['leader'],
+    what: 'a leader-only decision',
+  },
 ];
 
 /** Values that are nobody's: malformed, negative, or ids that do not exist. */
-const GARBAGE_VALUES = ['', 'x', '-1', '999999', '{"o":999999,"b":999999}', '{"o":"1","b":"1"}', 'null', 'x'.repeat(2000)];
+const GARBAGE_VALUES = [
+  '',
+  'x',
+  '-1',
+  '999999',
+  '{"o":999999,"b":999999}',
+  '{"o":"1","b":"1"}',
+  'null',
+  'x'.repeat(2000),
+];
 
 describe('every role × every button', () => {
-  const forged = ACTION_CASES.flatMap((c) => ROSTER_ROLES.filter((r) => !c.entitled.includes(r)).map((role) => ({ ...c, role })));
-  it.each(forged)('when a $role presses $action with $what, then it is refused, logged and nothing changes', async ({ action, value, role }) => {
-    const denied = await deniedCount(bot, ACTORS[role]);
-    await unchangedBy(() => bot.driver.blockAction({ user_id: ACTORS[role], actions: [{ action_id: action, value: value(f) }] }));
-    expect(await deniedCount(bot, ACTORS[role])).toBeGreaterThan(denied);
-  });
+  const forged = ACTION_CASES.flatMap((c) =>
+    ROSTER_ROLES.filter((r) => !c.entitled.includes(r)).map((role) => ({ ...c, role })),
+  );
+  it.each(forged)(
+    'when a $role presses $action with $what, then it is refused, logged and nothing changes',
+    async ({ action, value, role }) => {
+      const denied = await deniedCount(bot, ACTORS[role]);
+      await unchangedBy(() =>
+        bot.driver.blockAction({ user_id: ACTORS[role], actions: [{ action_id: action, value: value(f) }] }),
+      );
+      expect(await deniedCount(bot, ACTORS[role])).toBeGreaterThan(denied);
+    },
+  );
 
-  it.each(ACTION_CASES.map((c) => c.action))('when someone not in the roster presses %s, then nothing changes', async (action) => {
-    const c = ACTION_CASES.find((x) => x.action === action)!;
-    await unchangedBy(() => bot.driver.blockAction({ user_id: ACTORS.stranger, actions: [{ action_id: action, value: c.value(f) }] }));
-  });
+  it.each(ACTION_CASES.map((c) => c.action))(
+    'when someone not in the roster presses %s, then nothing changes',
+    async (action) => {
+      const c = ACTION_CASES.find((x) => x.action === action)!;
+      await unchangedBy(() =>
+        bot.driver.blockAction({ user_id: ACTORS.stranger, actions: [{ action_id: action, value: c.value(f) }] }),
+      );
+    },
+  );
 
-  it.each(ROLES)('when a %s presses every registered button with values that are nobody\'s, then nothing changes and nothing crashes', async (role) => {
-    for (const action of listeners.actions) {
-      for (const [i, value] of GARBAGE_VALUES.entries()) {
-        // From a message (with a response_url) and from a view such as the Home tab (without one).
-        const from = i % 2 === 0 ? {} : { view: { id: 'VHOME', callback_id: '', private_metadata: value } };
-        await unchangedBy(() => bot.driver.blockAction({ user_id: ACTORS[role], actions: [{ action_id: action, value }], ...from }));
+  it.each(ROLES)(
+    "when a %s presses every registered button with values that are nobody's, then nothing changes and nothing crashes",
+    async (role) => {
+      for (const action of listeners.actions) {
+        for (const [i, value] of GARBAGE_VALUES.entries()) {
+          // From a message (with a response_url) and from a view such as the Home tab (without one).
+          const from = i % 2 === 0 ? {} : { view: { id: 'VHOME', callback_id: '', private_metadata: value } };
+          await unchangedBy(() =>
+            bot.driver.blockAction({ user_id: ACTORS[role], actions: [{ action_id: action, value }], ...from }),
+          );
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 /** Modals opened by their rightful user, then submitted by everyone else. */
@@ -241,7 +370,10 @@ const VIEW_CASES: { callback: string; open: () => Promise<OpenedView>; entitled:
     what: "a revision of someone else's paper",
     entitled: [],
     open: async () => {
-      await bot.driver.blockAction({ user_id: PAPER_AUTHOR, actions: [{ action_id: 'paper_revise', value: String(f.paper) }] });
+      await bot.driver.blockAction({
+        user_id: PAPER_AUTHOR,
+        actions: [{ action_id: 'paper_revise', value: String(f.paper) }],
+      });
       return lastView(bot.fake);
     },
   },
@@ -250,7 +382,10 @@ const VIEW_CASES: { callback: string; open: () => Promise<OpenedView>; entitled:
     what: 'a leader-only paper review',
     entitled: ['leader'],
     open: async () => {
-      await bot.driver.blockAction({ user_id: ACTORS.leader, actions: [{ action_id: 'paper_review_open', value: String(f.paper) }] });
+      await bot.driver.blockAction({
+        user_id: ACTORS.leader,
+        actions: [{ action_id: 'paper_review_open', value: String(f.paper) }],
+      });
       return lastView(bot.fake);
     },
   },
@@ -259,7 +394,10 @@ const VIEW_CASES: { callback: string; open: () => Promise<OpenedView>; entitled:
     what: 'a leader-only report review',
     entitled: ['leader'],
     open: async () => {
-      await bot.driver.blockAction({ user_id: ACTORS.leader, actions: [{ action_id: 'report_review_open', value: String(f.report) }] });
+      await bot.driver.blockAction({
+        user_id: ACTORS.leader,
+        actions: [{ action_id: 'report_review_open', value: String(f.report) }],
+      });
       return lastView(bot.fake);
     },
   },
@@ -268,39 +406,84 @@ const VIEW_CASES: { callback: string; open: () => Promise<OpenedView>; entitled:
     what: "another branch's extension request",
     entitled: [],
     open: async () => {
-      await bot.driver.blockAction({ user_id: ZX2_SECRETARY, actions: [{ action_id: 'prompt_extension', value: JSON.stringify({ o: f.event, b: f.zx2 }) }] });
+      await bot.driver.blockAction({
+        user_id: ZX2_SECRETARY,
+        actions: [{ action_id: 'prompt_extension', value: JSON.stringify({ o: f.event, b: f.zx2 }) }],
+      });
       return lastView(bot.fake);
     },
   },
 ];
 
-const GARBAGE_METADATA = ['', 'x', '{}', '{"planId":1,"branchId":999999}', '{"planId":1,"paperId":999999}', '{"paperId":999999}', '{"r":999999,"v":1}', '{"o":999999,"b":999999}', '{"planId":1,"rev":0}'];
+const GARBAGE_METADATA = [
+  '',
+  'x',
+  '{}',
+  '{"planId":1,"branchId":999999}',
+  '{"planId":1,"paperId":999999}',
+  '{"paperId":999999}',
+  '{"r":999999,"v":1}',
+  '{"o":999999,"b":999999}',
+  '{"planId":1,"rev":0}',
+];
 
 describe('every role × every modal', () => {
-  const forged = VIEW_CASES.flatMap((c) => ROSTER_ROLES.filter((r) => !c.entitled.includes(r)).map((role) => ({ ...c, role })));
-  it.each(forged)('when a $role submits $what, then it is refused, logged and nothing changes', async ({ open, callback, role }) => {
-    const view = await open();
-    expect(view.callback_id).toBe(callback);
-    const denied = await deniedCount(bot, ACTORS[role]);
-    await unchangedBy(() =>
-      bot.driver.viewSubmission({ user_id: ACTORS[role], view: { id: `VFORGED-${callback}-${role}`, callback_id: callback, private_metadata: view.private_metadata, state: { values: filledState(view) } } }),
-    );
-    expect(await deniedCount(bot, ACTORS[role])).toBeGreaterThan(denied);
-  });
+  const forged = VIEW_CASES.flatMap((c) =>
+    ROSTER_ROLES.filter((r) => !c.entitled.includes(r)).map((role) => ({ ...c, role })),
+  );
+  it.each(forged)(
+    'when a $role submits $what, then it is refused, logged and nothing changes',
+    async ({ open, callback, role }) => {
+      const view = await open();
+      expect(view.callback_id).toBe(callback);
+      const denied = await deniedCount(bot, ACTORS[role]);
+      await unchangedBy(() =>
+        bot.driver.viewSubmission({
+          user_id: ACTORS[role],
+          view: {
+            id: `VFORGED-${callback}-${role}`,
+            callback_id: callback,
+            private_metadata: view.private_metadata,
+            state: { values: filledState(view) },
+          },
+        }),
+      );
+      expect(await deniedCount(bot, ACTORS[role])).toBeGreaterThan(denied);
+    },
+  );
 
-  it.each(VIEW_CASES.map((c) => c.callback))('when someone not in the roster submits %s, then nothing changes', async (callback) => {
-    const c = VIEW_CASES.find((x) => x.callback === callback)!;
-    const view = await c.open();
-    await unchangedBy(() =>
-      bot.driver.viewSubmission({ user_id: ACTORS.stranger, view: { id: `VSTRANGER-${callback}`, callback_id: callback, private_metadata: view.private_metadata, state: { values: filledState(view) } } }),
-    );
-  });
+  it.each(VIEW_CASES.map((c) => c.callback))(
+    'when someone not in the roster submits %s, then nothing changes',
+    async (callback) => {
+      const c = VIEW_CASES.find((x) => x.callback === callback)!;
+      const view = await c.open();
+      await unchangedBy(() =>
+        bot.driver.viewSubmission({
+          user_id: ACTORS.stranger,
+          view: {
+            id: `VSTRANGER-${callback}`,
+            callback_id: callback,
+            private_metadata: view.private_metadata,
+            state: { values: filledState(view) },
+          },
+        }),
+      );
+    },
+  );
 
-  it.each(ROLES)('when a %s submits every registered modal with metadata that is nobody\'s, then nothing changes and nothing crashes', async (role) => {
-    for (const callback of listeners.views) {
-      for (const metadata of GARBAGE_METADATA) {
-        await unchangedBy(() => bot.driver.viewSubmission({ user_id: ACTORS[role], view: { callback_id: callback, private_metadata: metadata, state: { values: {} } } }));
+  it.each(ROLES)(
+    "when a %s submits every registered modal with metadata that is nobody's, then nothing changes and nothing crashes",
+    async (role) => {
+      for (const callback of listeners.views) {
+        for (const metadata of GARBAGE_METADATA) {
+          await unchangedBy(() =>
+            bot.driver.viewSubmission({
+              user_id: ACTORS[role],
+              view: { callback_id: callback, private_metadata: metadata, state: { values: {} } },
+            }),
+          );
+        }
       }
-    }
-  });
+    },
+  );
 });

@@ -17,7 +17,8 @@ beforeEach(async () => {
 });
 afterEach(() => closeChecked(bot));
 
-const id = (table: 'obligations' | 'branches', code: string) => (table === 'obligations' ? obligationId : branchId)(bot.ctx.db, code);
+const id = (table: 'obligations' | 'branches', code: string) =>
+  (table === 'obligations' ? obligationId : branchId)(bot.ctx.db, code);
 const personId = (slack: string) => personIdIn(bot.ctx.db, slack);
 
 async function progress(user: string, text = '') {
@@ -25,12 +26,24 @@ async function progress(user: string, text = '') {
   expect(res.status).toBe(200);
   const reply = bot.fake.callsTo('response_url').at(-1)!;
   expect(reply.args.response_type).toBe('ephemeral');
-  const blocks = (reply.args.blocks ?? []) as { type: string; text?: { text: string }; elements?: { text: string }[] }[];
-  const text_ = [String(reply.args.text), ...blocks.map((b) => b.text?.text ?? b.elements?.map((e) => e.text).join(' ') ?? '')].join('\n');
+  const blocks = (reply.args.blocks ?? []) as {
+    type: string;
+    text?: { text: string };
+    elements?: { text: string }[];
+  }[];
+  const text_ = [
+    String(reply.args.text),
+    ...blocks.map((b) => b.text?.text ?? b.elements?.map((e) => e.text).join(' ') ?? ''),
+  ].join('\n');
   return { blocks, text: text_ };
 }
 
-async function addReport(branch: string, obligation: string, status: 'submitted' | 'accepted' | 'returned', onTime = true) {
+async function addReport(
+  branch: string,
+  obligation: string,
+  status: 'submitted' | 'accepted' | 'returned',
+  onTime = true,
+) {
   await putReport(bot.ctx.db, { branch, obligation, status, onTime });
 }
 
@@ -39,7 +52,14 @@ async function addBranches(n: number, category = 'primary', prefix = 'GEN'): Pro
   for (let i = 0; i < n; i++) {
     const row = await bot.ctx.db
       .insertInto('branches')
-      .values({ code: `${prefix}-${String(i).padStart(4, '0')}`, name: `${prefix}支部${i}`, category, active: 1, created_at: '2011-04-10T00:00:00.000Z', updated_at: '2011-04-10T00:00:00.000Z' })
+      .values({
+        code: `${prefix}-${String(i).padStart(4, '0')}`,
+        name: `${prefix}支部${i}`,
+        category,
+        active: 1,
+        created_at: '2011-04-10T00:00:00.000Z',
+        updated_at: '2011-04-10T00:00:00.000Z',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     ids.push(row.id);
@@ -94,7 +114,14 @@ describe('/progress for a secretary', () => {
   it('when a task is exempted for the branch, then it says so and does not count', async () => {
     await bot.ctx.db
       .insertInto('exemptions')
-      .values({ obligation_id: await id('obligations', 'A07-COBUILD'), branch_id: await id('branches', 'YQ-ZX1'), reason: 'r', granted_by: await personId(ADMIN), granted_at: '2011-05-01T00:00:00.000Z', revoked_at: null })
+      .values({
+        obligation_id: await id('obligations', 'A07-COBUILD'),
+        branch_id: await id('branches', 'YQ-ZX1'),
+        reason: 'r',
+        granted_by: await personId(ADMIN),
+        granted_at: '2011-05-01T00:00:00.000Z',
+        revoked_at: null,
+      })
       .execute();
     const { text } = await progress(SECRETARY);
     expect(text).toMatch(/A07-COBUILD.*已免报/);
@@ -127,7 +154,10 @@ describe('/progress for a secretary', () => {
   it('when a secretary of many branches asks, then the answer fits in 50 blocks and names the rest', async () => {
     const ids = await addBranches(14, 'secondary');
     const me = await personId(SECRETARY);
-    await bot.ctx.db.insertInto('branch_secretaries').values(ids.map((branch_id) => ({ branch_id, person_id: me }))).execute();
+    await bot.ctx.db
+      .insertInto('branch_secretaries')
+      .values(ids.map((branch_id) => ({ branch_id, person_id: me })))
+      .execute();
     const { blocks, text } = await progress(SECRETARY);
     expect(blocks.length).toBeLessThanOrEqual(50);
     expect(text).toMatch(/另有 \d+ 个支部/);
@@ -168,10 +198,17 @@ describe('/progress for leaders, members and strangers', () => {
   it('when a leader looks at a branch with a report waiting, then a Review button opens it for review', async () => {
     await addReport('YQ-ZX2', 'A07-COBUILD', 'submitted');
     const { blocks } = await progress(LEADER, 'YQ-ZX2');
-    const actions = blocks.find((b) => b.type === 'actions') as unknown as { elements: { action_id: string; value: string; text: { text: string } }[] };
+    const actions = blocks.find((b) => b.type === 'actions') as unknown as {
+      elements: { action_id: string; value: string; text: { text: string } }[];
+    };
     const reportId = (await bot.ctx.db.selectFrom('reports').select('id').executeTakeFirstOrThrow()).id;
-    expect(actions.elements.map((e) => [e.action_id, e.value, e.text.text])).toEqual([['report_review_open', String(reportId), '审阅 A07-COBUILD']]);
-    await bot.driver.blockAction({ user_id: LEADER, actions: [{ action_id: 'report_review_open', value: String(reportId) }] });
+    expect(actions.elements.map((e) => [e.action_id, e.value, e.text.text])).toEqual([
+      ['report_review_open', String(reportId), '审阅 A07-COBUILD'],
+    ]);
+    await bot.driver.blockAction({
+      user_id: LEADER,
+      actions: [{ action_id: 'report_review_open', value: String(reportId) }],
+    });
     expect(bot.fake.callsTo('views.open').at(-1)!.args.view).toMatchObject({ callback_id: 'report_review' });
   });
 

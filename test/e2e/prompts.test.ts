@@ -49,7 +49,16 @@ async function askExtension(newDue: string | null, reason: string | null, user =
   await click(bot, user, 'prompt_extension', await prompt());
   const view = shownView(bot);
   expect(view.callback_id).toBe('extension_request');
-  return { view, res: await submitView(bot, user, { ...view, ...(viewId ? { id: viewId } : {}) }, extensionValues(newDue, reason), 'extension_request') };
+  return {
+    view,
+    res: await submitView(
+      bot,
+      user,
+      { ...view, ...(viewId ? { id: viewId } : {}) },
+      extensionValues(newDue, reason),
+      'extension_request',
+    ),
+  };
 }
 
 describe('Report now', () => {
@@ -58,7 +67,9 @@ describe('Report now', () => {
     await click(bot, SEC, 'prompt_report_now', await prompt('A06-RISKS'));
     const view = shownView(bot);
     expect(view.callback_id).toBe('report_submit');
-    expect((blockOf(view, 'obligation')!.element!.initial_option as { value: string }).value).toBe(String(await obligationId(bot, 'A06-RISKS')));
+    expect((blockOf(view, 'obligation')!.element!.initial_option as { value: string }).value).toBe(
+      String(await obligationId(bot, 'A06-RISKS')),
+    );
   });
 
   it('when pressed on a paper reminder, then the person is pointed to /paper', async () => {
@@ -68,7 +79,7 @@ describe('Report now', () => {
     expect(bot.fake.callsTo('views.open')).toEqual([]);
   });
 
-  it("when the value names another branch, a task of another category or is not JSON, then nothing opens and it is logged", async () => {
+  it('when the value names another branch, a task of another category or is not JSON, then nothing opens and it is logged', async () => {
     await start();
     await click(bot, SEC, 'prompt_report_now', await prompt('A01-EVENT', 'YQ-ZX2'));
     await click(bot, SEC, 'prompt_report_now', await prompt('A02-SELFCHECK'));
@@ -85,14 +96,23 @@ describe('Remind me tomorrow', () => {
   it('when pressed on a Friday before a holiday, then no reminder until the next working day, and pressing again changes nothing', async () => {
     // 2011-06-03 is a Friday; 06-04/05 the weekend and 06-06 the Dragon Boat Festival.
     await start('2011-06-03T18:00:00+08:00');
-    const me = (await bot.ctx.db.selectFrom('people').select('id').where('slack_user_id', '=', SEC).executeTakeFirstOrThrow()).id;
+    const me = (
+      await bot.ctx.db.selectFrom('people').select('id').where('slack_user_id', '=', SEC).executeTakeFirstOrThrow()
+    ).id;
     await click(bot, SEC, 'prompt_snooze', await prompt());
     expect(String(lastReply(bot).text)).toContain('2011-06-07');
     expect(lastReply(bot)).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     await click(bot, SEC, 'prompt_snooze', await prompt());
     expect(await bot.ctx.db.selectFrom('snoozes').selectAll().execute()).toHaveLength(1);
     expect(await listAudit(bot.ctx.db, { action: 'reminder.snooze' })).toHaveLength(1);
-    expect(await activeSnoozes(bot.ctx.db, me, '2011-06-06')).toEqual([{ personId: me, obligationId: await obligationId(bot, 'A01-EVENT'), branchId: await branchId(bot, 'YQ-ZX1'), until: '2011-06-07' }]);
+    expect(await activeSnoozes(bot.ctx.db, me, '2011-06-06')).toEqual([
+      {
+        personId: me,
+        obligationId: await obligationId(bot, 'A01-EVENT'),
+        branchId: await branchId(bot, 'YQ-ZX1'),
+        until: '2011-06-07',
+      },
+    ]);
     expect(await activeSnoozes(bot.ctx.db, me, '2011-06-07')).toEqual([]);
   });
 
@@ -101,7 +121,9 @@ describe('Remind me tomorrow', () => {
     await bot.setLocale(PEOPLE.member, 'en-US');
     await click(bot, PEOPLE.member, 'prompt_snooze', await prompt('A09-PAPER', null));
     expect(String(lastReply(bot).text)).toContain('before 2011-06-27');
-    expect(await bot.ctx.db.selectFrom('snoozes').select(['branch_id', 'until_date']).execute()).toEqual([{ branch_id: null, until_date: '2011-06-27' }]);
+    expect(await bot.ctx.db.selectFrom('snoozes').select(['branch_id', 'until_date']).execute()).toEqual([
+      { branch_id: null, until_date: '2011-06-27' },
+    ]);
   });
 
   it('when someone snoozes a task of a branch that is not theirs, then nothing is stored and it is logged', async () => {
@@ -113,20 +135,28 @@ describe('Remind me tomorrow', () => {
 });
 
 describe('Ask for an extension', () => {
-  it('when a field is bad, then each error is inline, in the person\'s language, and nothing is stored', async () => {
+  it("when a field is bad, then each error is inline, in the person's language, and nothing is stored", async () => {
     await start();
     const { view, res } = await askExtension(null, '   ');
     expect(errorsOf(res)).toEqual({ new_due: '请选择新的日期。', reason: '请填写理由。' });
     expect(allText(view)).toContain('截止 2011-06-30');
-    expect(errorsOf(await submitView(bot, SEC, view, extensionValues('2011-06-30', 'x'), 'extension_request'))).toEqual({ new_due: '新的日期须晚于当前截止日期 2011-06-30。' });
-    expect(errorsOf(await submitView(bot, SEC, view, extensionValues('2012-01-05', 'x'), 'extension_request'))).toEqual({ new_due: '新的日期不能晚于工作安排结束日 2011-12-31。' });
-    expect(errorsOf(await submitView(bot, SEC, view, extensionValues('2011-02-30', 'x'.repeat(501)), 'extension_request'))).toEqual({ new_due: '请选择新的日期。', reason: '最多 500 个字符。' });
+    expect(errorsOf(await submitView(bot, SEC, view, extensionValues('2011-06-30', 'x'), 'extension_request'))).toEqual(
+      { new_due: '新的日期须晚于当前截止日期 2011-06-30。' },
+    );
+    expect(errorsOf(await submitView(bot, SEC, view, extensionValues('2012-01-05', 'x'), 'extension_request'))).toEqual(
+      { new_due: '新的日期不能晚于工作安排结束日 2011-12-31。' },
+    );
+    expect(
+      errorsOf(await submitView(bot, SEC, view, extensionValues('2011-02-30', 'x'.repeat(501)), 'extension_request')),
+    ).toEqual({ new_due: '请选择新的日期。', reason: '最多 500 个字符。' });
     await bot.setLocale(SEC, 'en-US');
-        expect(errorsOf(await submitView(bot, SEC, view, extensionValues('2011-06-01', 'x'), 'extension_request'))).toEqual({ new_due: 'The new date must be after the current due date, 2011-06-30.' });
+    expect(errorsOf(await submitView(bot, SEC, view, extensionValues('2011-06-01', 'x'), 'extension_request'))).toEqual(
+      { new_due: 'The new date must be after the current due date, 2011-06-30.' },
+    );
     expect(await extensions()).toEqual([]);
   });
 
-  it('when a leader approves, then the branch\'s due date moves, shown with the original, and the secretary is told', async () => {
+  it("when a leader approves, then the branch's due date moves, shown with the original, and the secretary is told", async () => {
     await start();
     const { res } = await askExtension('2011-07-15', '七一活动与期末考试冲突');
     expect(res.body).toBe('');
@@ -140,7 +170,9 @@ describe('Ask for an extension', () => {
       { action_id: 'extension_refuse', value: String(ext!.id) },
     ]);
 
-    await click(bot, PEOPLE.leader2, 'extension_approve', String(ext!.id), { message: { ts: '1308535200.000100', text: String(leaderDm.args.text) } });
+    await click(bot, PEOPLE.leader2, 'extension_approve', String(ext!.id), {
+      message: { ts: '1308535200.000100', text: String(leaderDm.args.text) },
+    });
     expect(lastReply(bot)).toMatchObject({ replace_original: true });
     expect(allText({ blocks: lastReply(bot).blocks as unknown[] })).toContain('林淑珍：已同意');
     expect((await extensions())[0]).toMatchObject({ status: 'approved' });
@@ -158,7 +190,17 @@ describe('Ask for an extension', () => {
     bot.clock.set('2011-07-05T10:00:00+08:00');
     await command(bot, SEC, 'A01-EVENT');
     expect(allText(shownView(bot))).toContain('A01-EVENT: 截止 2011-07-15（原定 2011-06-30，已延期）');
-    await submitView(bot, SEC, shownView(bot), reportValues({ obligationId: await obligationId(bot, 'A01-EVENT'), heldOn: '2011-07-01', participants: '40', summary: '七一主题活动' }));
+    await submitView(
+      bot,
+      SEC,
+      shownView(bot),
+      reportValues({
+        obligationId: await obligationId(bot, 'A01-EVENT'),
+        heldOn: '2011-07-01',
+        participants: '40',
+        summary: '七一主题活动',
+      }),
+    );
     expect((await reportsRows(bot))[0]!.on_time).toBe(1);
   });
 
@@ -175,7 +217,13 @@ describe('Ask for an extension', () => {
   it('when a request is already waiting, then a second one is refused inline; the same delivery twice stores one', async () => {
     await start();
     await askExtension('2011-07-15', '第一次', SEC, 'V0EXTREQ01');
-    const retry = await submitView(bot, SEC, { id: 'V0EXTREQ01', private_metadata: shownView(bot).private_metadata }, extensionValues('2011-07-15', '第一次'), 'extension_request');
+    const retry = await submitView(
+      bot,
+      SEC,
+      { id: 'V0EXTREQ01', private_metadata: shownView(bot).private_metadata },
+      extensionValues('2011-07-15', '第一次'),
+      'extension_request',
+    );
     expect(retry.body).toBe('');
     const { res } = await askExtension('2011-07-20', '第二次');
     expect(errorsOf(res).new_due).toBe('该任务已有一项申请在等待领导决定。');
@@ -199,7 +247,9 @@ describe('Ask for an extension', () => {
     await start();
     await click(bot, SEC, 'prompt_extension', await prompt('A01-EVENT', 'YQ-ZX2'));
     expect(bot.fake.callsTo('views.open')).toEqual([]);
-    const forged = { private_metadata: JSON.stringify({ o: await obligationId(bot, 'A01-EVENT'), b: await branchId(bot, 'YQ-ZX2') }) };
+    const forged = {
+      private_metadata: JSON.stringify({ o: await obligationId(bot, 'A01-EVENT'), b: await branchId(bot, 'YQ-ZX2') }),
+    };
     const res = await submitView(bot, SEC, forged, extensionValues('2011-07-15', 'x'), 'extension_request');
     expect(errorsOf(res).new_due).toContain('无权');
     expect(await extensions()).toEqual([]);
@@ -209,7 +259,17 @@ describe('Ask for an extension', () => {
   it('when the task is already reported, then no extension is offered', async () => {
     await start();
     await command(bot, SEC, 'A01-EVENT');
-    await submitView(bot, SEC, shownView(bot), reportValues({ obligationId: await obligationId(bot, 'A01-EVENT'), heldOn: '2011-06-18', participants: '4', summary: 'done' }));
+    await submitView(
+      bot,
+      SEC,
+      shownView(bot),
+      reportValues({
+        obligationId: await obligationId(bot, 'A01-EVENT'),
+        heldOn: '2011-06-18',
+        participants: '4',
+        summary: 'done',
+      }),
+    );
     await click(bot, SEC, 'prompt_extension', await prompt());
     expect(String(lastReply(bot).text)).toBe('该任务已报送，无需延期。');
     expect(bot.fake.callsTo('views.open')).toHaveLength(1);

@@ -19,7 +19,10 @@ function lastReply() {
 
 /** Every text of a message's blocks, one a line, as a phone would show them. */
 function shown(blocks: Block[] | undefined): string {
-  return (blocks ?? []).flatMap((b) => [b.text?.text ?? '', ...(b.elements ?? []).map((e) => e.text)]).filter((s) => s !== '').join('\n');
+  return (blocks ?? [])
+    .flatMap((b) => [b.text?.text ?? '', ...(b.elements ?? []).map((e) => e.text)])
+    .filter((s) => s !== '')
+    .join('\n');
 }
 
 async function rankings(text = '', user = LEADER, channel = 'C0GENERAL') {
@@ -69,7 +72,11 @@ describe('/rankings', () => {
     await bot.setLocale(LEADER, 'en-US');
     const text = shown((await rankings('primary')).blocks);
     expect(text).toContain('Ranking · Primary school · year to date');
-    expect(text.split('\n').filter((l) => l.startsWith('*'))).toEqual(['*1.* 第一小学党支部 (YQ-XX1) 87.5', '*2.* 第二小学党支部 (YQ-XX2) 25.0', '*3.* 永宁小学党支部 (YQ-XX3) 0.0']);
+    expect(text.split('\n').filter((l) => l.startsWith('*'))).toEqual([
+      '*1.* 第一小学党支部 (YQ-XX1) 87.5',
+      '*2.* 第二小学党支部 (YQ-XX2) 25.0',
+      '*3.* 永宁小学党支部 (YQ-XX3) 0.0',
+    ]);
     expect(shown((await rankings('小学')).blocks)).toContain('Primary school');
   });
 
@@ -113,7 +120,9 @@ describe('/rankings', () => {
     const reply = await rankings('public', ADMIN);
     expect(reply.text).toBe('此操作仅限领导。本次尝试已记录。');
     expect(bot.fake.callsTo('chat.postMessage')).toEqual([]);
-    expect((await listAudit(bot.ctx.db, { action: 'access.denied' })).map((d) => d.subject_type)).toEqual(['command./rankings public']);
+    expect((await listAudit(bot.ctx.db, { action: 'access.denied' })).map((d) => d.subject_type)).toEqual([
+      'command./rankings public',
+    ]);
   });
 
   it('when the bot is not in the channel, then the leader is told how to invite it', async () => {
@@ -125,11 +134,24 @@ describe('/rankings', () => {
 
   it('when 320 branches are ranked, then the message stays within Block Kit limits and points to the rest', async () => {
     const now = '2011-04-10T00:00:00.000Z';
-    const rows = Array.from({ length: 310 }, (_, i) => ({ code: `YQ-T${String(i).padStart(3, '0')}`, name: `测试学校${i}党支部`, category: 'primary', active: 1 as const, created_at: now, updated_at: now }));
+    const rows = Array.from({ length: 310 }, (_, i) => ({
+      code: `YQ-T${String(i).padStart(3, '0')}`,
+      name: `测试学校${i}党支部`,
+      category: 'primary',
+      active: 1 as const,
+      created_at: now,
+      updated_at: now,
+    }));
     await bot.ctx.db.insertInto('branches').values(rows).execute();
     const reply = await rankings();
     expect(reply.blocks!.length).toBeLessThanOrEqual(50);
-    expect(reply.blocks!.filter((b) => b.type === 'section').map((b) => b.text!.text).join('\n').split('\n')).toHaveLength(20);
+    expect(
+      reply
+        .blocks!.filter((b) => b.type === 'section')
+        .map((b) => b.text!.text)
+        .join('\n')
+        .split('\n'),
+    ).toHaveLength(20);
     expect(shown(reply.blocks)).toContain('……另有 300 个');
   });
 });
@@ -143,29 +165,42 @@ describe('/rankings explain', () => {
     expect(text).toContain('🟡 `A07-COBUILD` 利用“三八”“五一”“五四”开展党群共建活动');
     expect(text).toMatch(/`A07-COBUILD`.* — 逾期完成 — 1 × 0\.5 = 0\.5/);
     expect(text).toMatch(/`A03-COMMIT`.* — 按时完成 — 1 × 1 = 1/);
-    expect(text).toContain('⏳ 12 项未到期，不计入：A01-EVENT, A01-LOVE, A03-REVIEW, A04-OPENNESS, A05-GREEN, A06-RISKS, A08-APPLY, A10-ETHICS, A10-MODELS, A11-TRAINING, A12-ACCEPTANCE, A12-TARGETS');
+    expect(text).toContain(
+      '⏳ 12 项未到期，不计入：A01-EVENT, A01-LOVE, A03-REVIEW, A04-OPENNESS, A05-GREEN, A06-RISKS, A08-APPLY, A10-ETHICS, A10-MODELS, A11-TRAINING, A12-ACCEPTANCE, A12-TARGETS',
+    );
     expect(text).not.toContain('`A06-RISKS`');
     expect(text).toContain('*合计* 3.5 ÷ 4 = *87.5*');
   });
 
   it('when the branch is named by its full name, then it is found; an unknown one is said so', async () => {
     expect(shown((await rankings('explain 第二小学党支部')).blocks)).toContain('（YQ-XX2）');
-    expect((await rankings('explain YQ-NOPE')).text).toBe('没有找到基层党组织“YQ-NOPE”。请使用代码（如 YQ-ZX1）或全称。');
+    expect((await rankings('explain YQ-NOPE')).text).toBe(
+      '没有找到基层党组织“YQ-NOPE”。请使用代码（如 YQ-ZX1）或全称。',
+    );
   });
 });
 
 describe('exemptions', () => {
   it('when a leader exempts a branch from a task, then it leaves the denominator, the reason is shown, and it is audited; unexempting restores it', async () => {
     await seedJune(bot.ctx.db);
-    await bot.driver.command({ command: '/pacesetter', text: 'exempt YQ-XX2 a03-commit 校舍改造，党员集中外出培训', user_id: LEADER });
-    expect(lastReply().text).toBe('第二小学党支部已免报 A03-COMMIT（组织党员公开承诺并登记承诺内容），不再计入得分。理由：校舍改造，党员集中外出培训');
+    await bot.driver.command({
+      command: '/pacesetter',
+      text: 'exempt YQ-XX2 a03-commit 校舍改造，党员集中外出培训',
+      user_id: LEADER,
+    });
+    expect(lastReply().text).toBe(
+      '第二小学党支部已免报 A03-COMMIT（组织党员公开承诺并登记承诺内容），不再计入得分。理由：校舍改造，党员集中外出培训',
+    );
     const text = shown((await rankings('explain YQ-XX2')).blocks);
     expect(text).toContain('（YQ-XX2）· 33.3');
     expect(text).toMatch(/➖ `A03-COMMIT`.* — 已免报 — 已免报，不计入：校舍改造，党员集中外出培训/);
     expect(text).toContain('*合计* 1 ÷ 3 = *33.3*');
     const granted = await listAudit(bot.ctx.db, { action: 'exemption.grant' });
     expect(granted).toHaveLength(1);
-    expect(granted[0]).toMatchObject({ actor: LEADER, details: { reason: '校舍改造，党员集中外出培训', branchId: await branchId(bot.ctx.db, 'YQ-XX2') } });
+    expect(granted[0]).toMatchObject({
+      actor: LEADER,
+      details: { reason: '校舍改造，党员集中外出培训', branchId: await branchId(bot.ctx.db, 'YQ-XX2') },
+    });
 
     await bot.driver.command({ command: '/pacesetter', text: 'exempt YQ-XX2 A03-COMMIT again', user_id: LEADER });
     expect(lastReply().text).toBe('第二小学党支部已免报 A03-COMMIT。');
@@ -204,22 +239,33 @@ describe('change since last month', () => {
     const may = shown((await rankings()).blocks);
     expect(may).toContain('*1.* 第二小学党支部 (YQ-XX2) 100.0');
     expect(may).toContain('名次变化从下月起显示');
-    const snapshot = await bot.ctx.db.selectFrom('ranking_snapshots').selectAll().where('month', '=', '2011-05').execute();
+    const snapshot = await bot.ctx.db
+      .selectFrom('ranking_snapshots')
+      .selectAll()
+      .where('month', '=', '2011-05')
+      .execute();
     expect(snapshot).toHaveLength(10);
 
     // A report is back-dated into May after the snapshot: May's snapshot keeps what was shown then.
-    await putReport(bot.ctx.db, { branch: 'YQ-ZX1', obligation: 'A07-COBUILD', submittedAt: '2011-05-09T02:00:00.000Z' });
+    await putReport(bot.ctx.db, {
+      branch: 'YQ-ZX1',
+      obligation: 'A07-COBUILD',
+      submittedAt: '2011-05-09T02:00:00.000Z',
+    });
     await rankings();
     const again = await bot.ctx.db.selectFrom('ranking_snapshots').selectAll().where('month', '=', '2011-05').execute();
     expect(again).toEqual(snapshot);
 
     bot.clock.set('2011-06-20T10:00:00+08:00');
-    for (const o of ['A03-COMMIT', 'A08-REGISTER', 'A01-NOMINATE']) await putReport(bot.ctx.db, { branch: 'YQ-ZX1', obligation: o });
+    for (const o of ['A03-COMMIT', 'A08-REGISTER', 'A01-NOMINATE'])
+      await putReport(bot.ctx.db, { branch: 'YQ-ZX1', obligation: o });
     const june = shown((await rankings()).blocks);
     expect(june).toContain('*1.* 延庆一中党总支 (YQ-ZX1) 100.0 ▲1');
     expect(june).toContain('*2.* 第二小学党支部 (YQ-XX2) 25.0 ▼1');
     expect(june).toContain('箭头：与 2011-05 排名相比上升或下降的名次。');
-    expect(await bot.ctx.db.selectFrom('ranking_snapshots').selectAll().where('month', '=', '2011-06').execute()).toHaveLength(10);
+    expect(
+      await bot.ctx.db.selectFrom('ranking_snapshots').selectAll().where('month', '=', '2011-06').execute(),
+    ).toHaveLength(10);
     expect(await listAudit(bot.ctx.db, { action: 'ranking.snapshot' })).toHaveLength(2);
   });
 });
@@ -245,7 +291,14 @@ describe('/pacesetter help', () => {
 describe('leaders only', () => {
   it('when a secretary tries any leaders’ subcommand, then each is refused in their language, logged, and nothing happens', async () => {
     await bot.setLocale(SECRETARY, 'en-US');
-    const texts = ['notice', 'notices', 'exempt YQ-ZX1 A03-COMMIT why', 'unexempt YQ-ZX1 A03-COMMIT', 'export', 'export 2011'];
+    const texts = [
+      'notice',
+      'notices',
+      'exempt YQ-ZX1 A03-COMMIT why',
+      'unexempt YQ-ZX1 A03-COMMIT',
+      'export',
+      'export 2011',
+    ];
     for (const text of texts) {
       await bot.driver.command({ command: '/pacesetter', text, user_id: SECRETARY });
       expect(lastReply().text).toBe('Only leaders may do that. The attempt was logged.');

@@ -35,7 +35,18 @@ afterEach(() => closeChecked(bot));
 async function reportOnce(user = SEC, code = 'A01-EVENT', extra: Parameters<typeof reportValues>[0] = {}) {
   await command(bot, user, code);
   const view = shownView(bot);
-  const res = await submitView(bot, user, view, reportValues({ obligationId: await obligationId(bot, code), heldOn: '2011-06-18', participants: '42', summary: '“党在我心中”演讲比赛', ...extra }));
+  const res = await submitView(
+    bot,
+    user,
+    view,
+    reportValues({
+      obligationId: await obligationId(bot, code),
+      heldOn: '2011-06-18',
+      participants: '42',
+      summary: '“党在我心中”演讲比赛',
+      ...extra,
+    }),
+  );
   expect(res.body).toBe('');
   return view;
 }
@@ -64,7 +75,10 @@ describe('a secretary of two branches', () => {
     const picker = shownView(bot);
     expect(picker.callback_id).toBe('report_pick');
     expect(picker.submit).toBeUndefined();
-    const menu = blockOf(picker, 'branch')!.elements![0] as { action_id: string; options: { text: { text: string }; value: string }[] };
+    const menu = blockOf(picker, 'branch')!.elements![0] as {
+      action_id: string;
+      options: { text: { text: string }; value: string }[];
+    };
     expect(menu.action_id).toBe('report_branch_pick');
     expect(menu.options.map((o) => o.text.text)).toEqual(['YQ-XX2 第二小学党支部', 'YQ-XX3 永宁小学党支部']);
 
@@ -72,7 +86,13 @@ describe('a secretary of two branches', () => {
     await bot.driver.blockAction({
       user_id: TWO,
       view: { id: picker.id, hash: picker.hash, callback_id: 'report_pick', private_metadata: picker.private_metadata },
-      actions: [{ action_id: 'report_branch_pick', type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'YQ-XX3' }, value: String(xx3) } }],
+      actions: [
+        {
+          action_id: 'report_branch_pick',
+          type: 'static_select',
+          selected_option: { text: { type: 'plain_text', text: 'YQ-XX3' }, value: String(xx3) },
+        },
+      ],
     });
     const form = shownView(bot);
     expect(bot.fake.callsTo('views.update')).toHaveLength(1);
@@ -84,7 +104,17 @@ describe('a secretary of two branches', () => {
     expect(codes).toContain('A10-ETHICS'); // schools
     expect(codes).not.toContain('A02-SELFCHECK'); // the office only
 
-    await submitView(bot, TWO, form, reportValues({ obligationId: await obligationId(bot, 'A06-RISKS'), heldOn: '2011-06-17', participants: '12', summary: '廉政风险点排查' }));
+    await submitView(
+      bot,
+      TWO,
+      form,
+      reportValues({
+        obligationId: await obligationId(bot, 'A06-RISKS'),
+        heldOn: '2011-06-17',
+        participants: '12',
+        summary: '廉政风险点排查',
+      }),
+    );
     const rows = await reportsRows(bot);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.branch_id).toBe(xx3);
@@ -94,7 +124,9 @@ describe('a secretary of two branches', () => {
     await command(bot, TWO, 'yq-xx2 a06-risks');
     const view = shownView(bot);
     expect(JSON.parse(view.private_metadata)).toMatchObject({ branchId: await branchId(bot, 'YQ-XX2') });
-    expect((blockOf(view, 'obligation')!.element!.initial_option as { value: string }).value).toBe(String(await obligationId(bot, 'A06-RISKS')));
+    expect((blockOf(view, 'obligation')!.element!.initial_option as { value: string }).value).toBe(
+      String(await obligationId(bot, 'A06-RISKS')),
+    );
     // The menu stays, to switch branch.
     expect(blockOf(view, 'branch')).toBeDefined();
   });
@@ -113,7 +145,13 @@ describe('a secretary of two branches', () => {
     await bot.driver.blockAction({
       user_id: TWO,
       view: { id: picker.id, hash: picker.hash, callback_id: 'report_pick', private_metadata: picker.private_metadata },
-      actions: [{ action_id: 'report_branch_pick', type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'x' }, value: String(zx1) } }],
+      actions: [
+        {
+          action_id: 'report_branch_pick',
+          type: 'static_select',
+          selected_option: { text: { type: 'plain_text', text: 'x' }, value: String(zx1) },
+        },
+      ],
     });
     const view = shownView(bot);
     expect(allText(view)).toContain('无权');
@@ -133,7 +171,10 @@ describe('a secretary of two branches', () => {
 describe('evidence', () => {
   it('when several links and a Slack file are given, then each is kept, the file with its id and permalink', async () => {
     const file = slackFile('F0PHOTO001', '演讲比赛.jpg');
-    await reportOnce(SEC, 'A01-EVENT', { evidence: 'https://example.org/a\n\n  https://example.org/b  \nhttps://example.org/a', files: [file] });
+    await reportOnce(SEC, 'A01-EVENT', {
+      evidence: 'https://example.org/a\n\n  https://example.org/b  \nhttps://example.org/a',
+      files: [file],
+    });
     const row = (await reportsRows(bot))[0]!;
     expect(JSON.parse(row.evidence)).toEqual([
       { type: 'link', url: 'https://example.org/a' },
@@ -144,7 +185,18 @@ describe('evidence', () => {
 
   it('when one line is not a link, then the error names the line and nothing is stored', async () => {
     await command(bot, SEC);
-    const res = await submitView(bot, SEC, shownView(bot), reportValues({ obligationId: await obligationId(bot, 'A01-EVENT'), heldOn: '2011-06-18', participants: '3', summary: 'ok', evidence: 'https://example.org/a\nwww.example.org' }));
+    const res = await submitView(
+      bot,
+      SEC,
+      shownView(bot),
+      reportValues({
+        obligationId: await obligationId(bot, 'A01-EVENT'),
+        heldOn: '2011-06-18',
+        participants: '3',
+        summary: 'ok',
+        evidence: 'https://example.org/a\nwww.example.org',
+      }),
+    );
     expect(errorsOf(res).evidence).toBe('第 2 行不是以 http:// 或 https:// 开头的链接。');
     expect(await reportsRows(bot)).toEqual([]);
   });
@@ -155,9 +207,32 @@ describe('evidence', () => {
     const view = shownView(bot);
     const links = Array.from({ length: 11 }, (_, i) => `https://example.org/${i}`).join('\n');
     const files = Array.from({ length: 6 }, (_, i) => slackFile(`F0FILE000${i}`, `${i}.jpg`));
-    const res = await submitView(bot, SEC, view, reportValues({ obligationId: await obligationId(bot, 'A01-EVENT'), heldOn: '2011-06-18', participants: '3', summary: 'ok', evidence: links, files }));
+    const res = await submitView(
+      bot,
+      SEC,
+      view,
+      reportValues({
+        obligationId: await obligationId(bot, 'A01-EVENT'),
+        heldOn: '2011-06-18',
+        participants: '3',
+        summary: 'ok',
+        evidence: links,
+        files,
+      }),
+    );
     expect(errorsOf(res)).toEqual({ evidence: 'At most 10 links.', files: 'At most 5 files, shared from Slack.' });
-    const bad = await submitView(bot, SEC, view, reportValues({ obligationId: await obligationId(bot, 'A01-EVENT'), heldOn: '2011-06-18', participants: '3', summary: 'ok', files: [{ id: '../../etc' }] }));
+    const bad = await submitView(
+      bot,
+      SEC,
+      view,
+      reportValues({
+        obligationId: await obligationId(bot, 'A01-EVENT'),
+        heldOn: '2011-06-18',
+        participants: '3',
+        summary: 'ok',
+        files: [{ id: '../../etc' }],
+      }),
+    );
     expect(Object.keys(errorsOf(bad))).toEqual(['files']);
     expect(await reportsRows(bot)).toEqual([]);
   });
@@ -165,11 +240,30 @@ describe('evidence', () => {
     await command(bot, SEC);
     const view = shownView(bot);
     const event = await obligationId(bot, 'A01-EVENT');
-    const res = await submitView(bot, SEC, view, reportValues({ obligationId: event, heldOn: '2010-12-31', participants: '100001', summary: '字'.repeat(2001) }));
-    expect(errorsOf(res)).toEqual({ held_on: '日期须在工作安排期间内（2011-01-01 至 2011-06-20）。', participants: '请输入 0 到 100000 之间的整数。', summary: '最多 2000 个字符。' });
-    const garbled = await submitView(bot, SEC, { ...view, private_metadata: '{not json' }, reportValues({ obligationId: event, heldOn: '2011-06-18', participants: '1', summary: 'x' }));
+    const res = await submitView(
+      bot,
+      SEC,
+      view,
+      reportValues({ obligationId: event, heldOn: '2010-12-31', participants: '100001', summary: '字'.repeat(2001) }),
+    );
+    expect(errorsOf(res)).toEqual({
+      held_on: '日期须在工作安排期间内（2011-01-01 至 2011-06-20）。',
+      participants: '请输入 0 到 100000 之间的整数。',
+      summary: '最多 2000 个字符。',
+    });
+    const garbled = await submitView(
+      bot,
+      SEC,
+      { ...view, private_metadata: '{not json' },
+      reportValues({ obligationId: event, heldOn: '2011-06-18', participants: '1', summary: 'x' }),
+    );
     expect(errorsOf(garbled).obligation).toContain('无权');
-    const extra = await submitView(bot, SEC, { ...view, private_metadata: JSON.stringify({ ...JSON.parse(view.private_metadata), admin: true }) }, reportValues({ obligationId: event, heldOn: '2011-06-18', participants: '1', summary: 'x' }));
+    const extra = await submitView(
+      bot,
+      SEC,
+      { ...view, private_metadata: JSON.stringify({ ...JSON.parse(view.private_metadata), admin: true }) },
+      reportValues({ obligationId: event, heldOn: '2011-06-18', participants: '1', summary: 'x' }),
+    );
     expect(errorsOf(extra).obligation).toContain('无权');
     expect(await reportsRows(bot)).toEqual([]);
     expect(await denials(bot)).toHaveLength(2);
@@ -187,16 +281,32 @@ describe('edit, withdraw and replace', () => {
 
     await click(bot, SEC, 'report_edit', edit!.value);
     const view = shownView(bot);
-    expect((blockOf(view, 'obligation')!.element!.initial_option as { value: string }).value).toBe(String(await obligationId(bot, 'A01-EVENT')));
+    expect((blockOf(view, 'obligation')!.element!.initial_option as { value: string }).value).toBe(
+      String(await obligationId(bot, 'A01-EVENT')),
+    );
     expect(blockOf(view, 'summary')!.element!.initial_value).toBe('“党在我心中”演讲比赛');
     expect(blockOf(view, 'participants')!.element!.initial_value).toBe('42');
     expect(blockOf(view, 'held_on')!.element!.initial_date).toBe('2011-06-18');
     expect(blockOf(view, 'evidence')!.element!.initial_value).toBe('https://example.org/a');
-    expect((blockOf(view, 'keep_files')!.element!.initial_options as { value: string }[]).map((o) => o.value)).toEqual(['F0PHOTO001']);
+    expect((blockOf(view, 'keep_files')!.element!.initial_options as { value: string }[]).map((o) => o.value)).toEqual([
+      'F0PHOTO001',
+    ]);
 
     const leaderDmsBefore = LEADERS.map((l) => postsTo(bot, l).length);
     // The file is unticked; a file id the report never had is ignored.
-    await submitView(bot, SEC, view, reportValues({ obligationId: await obligationId(bot, 'A01-EVENT'), heldOn: '2011-06-19', participants: '45', summary: '修改后的摘要', evidence: 'https://example.org/b', keepFiles: ['F0SOMEONEELSE'] }));
+    await submitView(
+      bot,
+      SEC,
+      view,
+      reportValues({
+        obligationId: await obligationId(bot, 'A01-EVENT'),
+        heldOn: '2011-06-19',
+        participants: '45',
+        summary: '修改后的摘要',
+        evidence: 'https://example.org/b',
+        keepFiles: ['F0SOMEONEELSE'],
+      }),
+    );
     const rows = await reportsRows(bot);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ version: 2, participants: 45, summary: '修改后的摘要', status: 'submitted' });
@@ -247,20 +357,39 @@ describe('edit, withdraw and replace', () => {
   it("when someone presses Edit or Withdraw with another branch's report id, then nothing changes and it is logged", async () => {
     await reportOnce();
     const id = String((await reportsRows(bot))[0]!.id);
-    for (const [user, actionId] of [[PEOPLE.secretaryZx2, 'report_withdraw'], [PEOPLE.secretaryZx2, 'report_edit'], [PEOPLE.member, 'report_withdraw'], [PEOPLE.leader1, 'report_edit']] as const) {
+    for (const [user, actionId] of [
+      [PEOPLE.secretaryZx2, 'report_withdraw'],
+      [PEOPLE.secretaryZx2, 'report_edit'],
+      [PEOPLE.member, 'report_withdraw'],
+      [PEOPLE.leader1, 'report_edit'],
+    ] as const) {
       await click(bot, user, actionId, id);
       expect(String(lastReply(bot).text)).toContain('无权');
     }
     await click(bot, SEC, 'report_withdraw', '1 OR 1=1');
     expect(bot.fake.callsTo('views.open')).toHaveLength(1); // only the secretary's own /report
     expect((await reportsRows(bot))[0]).toMatchObject({ status: 'submitted', version: 1 });
-    expect((await denials(bot)).map((d) => d.actor)).toEqual([PEOPLE.secretaryZx2, PEOPLE.secretaryZx2, PEOPLE.member, PEOPLE.leader1, SEC]);
+    expect((await denials(bot)).map((d) => d.actor)).toEqual([
+      PEOPLE.secretaryZx2,
+      PEOPLE.secretaryZx2,
+      PEOPLE.member,
+      PEOPLE.leader1,
+      SEC,
+    ]);
   });
 
   it('when a branch has two secretaries, then only the author changes a report, until the author leaves the branch', async () => {
     const zx1 = await branchId(bot, 'YQ-ZX1');
-    const other = (await bot.ctx.db.selectFrom('people').select('id').where('slack_user_id', '=', PEOPLE.secretaryZx2).executeTakeFirstOrThrow()).id;
-    const author = (await bot.ctx.db.selectFrom('people').select('id').where('slack_user_id', '=', SEC).executeTakeFirstOrThrow()).id;
+    const other = (
+      await bot.ctx.db
+        .selectFrom('people')
+        .select('id')
+        .where('slack_user_id', '=', PEOPLE.secretaryZx2)
+        .executeTakeFirstOrThrow()
+    ).id;
+    const author = (
+      await bot.ctx.db.selectFrom('people').select('id').where('slack_user_id', '=', SEC).executeTakeFirstOrThrow()
+    ).id;
     await bot.ctx.db.insertInto('branch_secretaries').values({ branch_id: zx1, person_id: other }).execute();
     await reportOnce();
     const id = String((await reportsRows(bot))[0]!.id);
@@ -268,12 +397,26 @@ describe('edit, withdraw and replace', () => {
     await click(bot, PEOPLE.secretaryZx2, 'report_withdraw', id);
     expect(String(lastReply(bot).text)).toBe('该报送由 王建国 提交，只有其本人可以修改或撤回。');
     await command(bot, PEOPLE.secretaryZx2, 'YQ-ZX1');
-    const res = await submitView(bot, PEOPLE.secretaryZx2, shownView(bot), reportValues({ obligationId: await obligationId(bot, 'A01-EVENT'), heldOn: '2011-06-18', participants: '1', summary: 'mine' }));
+    const res = await submitView(
+      bot,
+      PEOPLE.secretaryZx2,
+      shownView(bot),
+      reportValues({
+        obligationId: await obligationId(bot, 'A01-EVENT'),
+        heldOn: '2011-06-18',
+        participants: '1',
+        summary: 'mine',
+      }),
+    );
     expect(errorsOf(res).obligation).toBe('该任务由 王建国 报送，只有其本人可以修改。');
     expect((await reportsRows(bot))[0]).toMatchObject({ version: 1, status: 'submitted' });
 
     // The author hands the branch over: the remaining secretary takes the report over.
-    await bot.ctx.db.deleteFrom('branch_secretaries').where('branch_id', '=', zx1).where('person_id', '=', author).execute();
+    await bot.ctx.db
+      .deleteFrom('branch_secretaries')
+      .where('branch_id', '=', zx1)
+      .where('person_id', '=', author)
+      .execute();
     await click(bot, PEOPLE.secretaryZx2, 'report_withdraw', id);
     expect((await reportsRows(bot))[0]!.status).toBe('withdrawn');
   });
@@ -289,7 +432,12 @@ describe('edit, withdraw and replace', () => {
   it('when Slack delivers the same submission twice, then one report, one audit record and one confirmation', async () => {
     await command(bot, SEC);
     const view = { ...shownView(bot), id: 'V0RETRIED01' };
-    const values = reportValues({ obligationId: await obligationId(bot, 'A01-EVENT'), heldOn: '2011-06-18', participants: '42', summary: 'x' });
+    const values = reportValues({
+      obligationId: await obligationId(bot, 'A01-EVENT'),
+      heldOn: '2011-06-18',
+      participants: '42',
+      summary: 'x',
+    });
     await submitView(bot, SEC, view, values);
     const again = await submitView(bot, SEC, view, values);
     expect(again.body).toBe('');

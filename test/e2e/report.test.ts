@@ -23,7 +23,10 @@ async function openModal(user = SECRETARY, text = '') {
 }
 
 async function submit(view: { private_metadata: string }, state: ReturnType<typeof reportState>, user = SECRETARY) {
-  return bot.driver.viewSubmission({ user_id: user, view: { callback_id: 'report_submit', private_metadata: view.private_metadata, state: { values: state } } });
+  return bot.driver.viewSubmission({
+    user_id: user,
+    view: { callback_id: 'report_submit', private_metadata: view.private_metadata, state: { values: state } },
+  });
 }
 
 describe('/report, end to end over signed HTTP', () => {
@@ -41,13 +44,28 @@ describe('/report, end to end over signed HTTP', () => {
   it('when the secretary submits a valid report before the due date, then it is stored on time, audited and confirmed', async () => {
     const view = await openModal();
     const event = String(await obligationId('A01-EVENT'));
-    const res = await submit(view, reportState({ obligationId: event, heldOn: '2011-06-18', participants: '42', summary: '“党在我心中”演讲比赛', evidence: 'https://example.org/photos' }));
+    const res = await submit(
+      view,
+      reportState({
+        obligationId: event,
+        heldOn: '2011-06-18',
+        participants: '42',
+        summary: '“党在我心中”演讲比赛',
+        evidence: 'https://example.org/photos',
+      }),
+    );
     expect(res.status).toBe(200);
     expect(res.body).toBe('');
 
     const rows = await bot.ctx.db.selectFrom('reports').selectAll().execute();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ branch_id: await branchId('YQ-ZX1'), held_on: '2011-06-18', participants: 42, on_time: 1, status: 'submitted' });
+    expect(rows[0]).toMatchObject({
+      branch_id: await branchId('YQ-ZX1'),
+      held_on: '2011-06-18',
+      participants: 42,
+      on_time: 1,
+      status: 'submitted',
+    });
     expect(JSON.parse(rows[0]!.evidence)).toEqual([{ type: 'link', url: 'https://example.org/photos' }]);
     const audit = await listAudit(bot.ctx.db, { action: 'report.submit' });
     expect(audit).toHaveLength(1);
@@ -62,15 +80,34 @@ describe('/report, end to end over signed HTTP', () => {
     // 2011-05-10 is A07's due date; 2011-05-11 00:30 in Shanghai is still 05-10 in UTC.
     bot.clock.set('2011-05-11T00:30:00+08:00');
     const view = await openModal();
-    await submit(view, reportState({ obligationId: String(await obligationId('A07-COBUILD')), heldOn: '2011-05-04', participants: '30', summary: '五四青年节活动' }));
+    await submit(
+      view,
+      reportState({
+        obligationId: String(await obligationId('A07-COBUILD')),
+        heldOn: '2011-05-04',
+        participants: '30',
+        summary: '五四青年节活动',
+      }),
+    );
     const row = await bot.ctx.db.selectFrom('reports').selectAll().executeTakeFirstOrThrow();
     expect(row.on_time).toBe(0);
-    expect(String(bot.fake.callsTo('chat.postMessage').find((c) => c.args.channel === SECRETARY)!.args.text)).toContain('逾期');
+    expect(String(bot.fake.callsTo('chat.postMessage').find((c) => c.args.channel === SECRETARY)!.args.text)).toContain(
+      '逾期',
+    );
   });
 
   it('when a field is bad, then the modal shows inline errors and nothing is stored', async () => {
     const view = await openModal();
-    const res = await submit(view, reportState({ obligationId: String(await obligationId('A01-EVENT')), heldOn: '2011-06-21', participants: '-3', summary: '   ', evidence: 'not a url' }));
+    const res = await submit(
+      view,
+      reportState({
+        obligationId: String(await obligationId('A01-EVENT')),
+        heldOn: '2011-06-21',
+        participants: '-3',
+        summary: '   ',
+        evidence: 'not a url',
+      }),
+    );
     expect(res.status).toBe(200);
     const body = res.json() as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe('errors');
@@ -89,7 +126,15 @@ describe('/report, end to end over signed HTTP', () => {
 
   it('when the task does not apply to the branch, then the submission is refused and logged', async () => {
     const view = await openModal();
-    const res = await submit(view, reportState({ obligationId: String(await obligationId('A02-SELFCHECK')), heldOn: '2011-06-18', participants: '3', summary: 'x' }));
+    const res = await submit(
+      view,
+      reportState({
+        obligationId: String(await obligationId('A02-SELFCHECK')),
+        heldOn: '2011-06-18',
+        participants: '3',
+        summary: 'x',
+      }),
+    );
     expect((res.json() as { errors: Record<string, string> }).errors.obligation).toBeDefined();
     expect(await bot.ctx.db.selectFrom('reports').selectAll().execute()).toEqual([]);
     expect(await listAudit(bot.ctx.db, { action: 'access.denied' })).toHaveLength(1);
@@ -98,21 +143,44 @@ describe('/report, end to end over signed HTTP', () => {
   it('when a leader has exempted the branch from a task, then /report does not offer it and a submission of it is refused', async () => {
     await bot.ctx.db
       .insertInto('exemptions')
-      .values({ obligation_id: await obligationId('A01-EVENT'), branch_id: await branchId('YQ-ZX1'), reason: '学校搬迁', granted_by: 1, granted_at: '2011-05-01T00:00:00.000Z', revoked_at: null })
+      .values({
+        obligation_id: await obligationId('A01-EVENT'),
+        branch_id: await branchId('YQ-ZX1'),
+        reason: '学校搬迁',
+        granted_by: 1,
+        granted_at: '2011-05-01T00:00:00.000Z',
+        revoked_at: null,
+      })
       .execute();
     const view = await openModal();
     const codes = selectOptions(view, 'obligation').map((o) => o.text.text.split(' ')[0]);
     expect(codes).toContain('A04-OPENNESS');
     expect(codes).not.toContain('A01-EVENT');
-    const res = await submit(view, reportState({ obligationId: String(await obligationId('A01-EVENT')), heldOn: '2011-06-18', participants: '3', summary: 'x' }));
+    const res = await submit(
+      view,
+      reportState({
+        obligationId: String(await obligationId('A01-EVENT')),
+        heldOn: '2011-06-18',
+        participants: '3',
+        summary: 'x',
+      }),
+    );
     expect((res.json() as { errors: Record<string, string> }).errors.obligation).toBeDefined();
     expect(await bot.ctx.db.selectFrom('reports').selectAll().execute()).toEqual([]);
   });
 
-  it("when the metadata is forged to name another branch, then nothing is stored and the attempt is logged", async () => {
+  it('when the metadata is forged to name another branch, then nothing is stored and the attempt is logged', async () => {
     await openModal();
     const forged = { private_metadata: JSON.stringify({ planId: 1, branchId: await branchId('YQ-ZX2') }) };
-    const res = await submit(forged, reportState({ obligationId: String(await obligationId('A01-EVENT')), heldOn: '2011-06-18', participants: '3', summary: 'x' }));
+    const res = await submit(
+      forged,
+      reportState({
+        obligationId: String(await obligationId('A01-EVENT')),
+        heldOn: '2011-06-18',
+        participants: '3',
+        summary: 'x',
+      }),
+    );
     expect((res.json() as { response_action: string }).response_action).toBe('errors');
     expect(await bot.ctx.db.selectFrom('reports').selectAll().execute()).toEqual([]);
     const denied = await listAudit(bot.ctx.db, { action: 'access.denied' });
@@ -142,12 +210,38 @@ describe('/report, end to end over signed HTTP', () => {
 
   it('when every task of the branch has been accepted, then /report says so instead of opening an empty list', async () => {
     const branch = await branchId('YQ-CJ1'); // 县成人学校党支部 (adult)
-    const secretary = await bot.ctx.db.selectFrom('people').select('id').where('slack_user_id', '=', 'U0SEC00007').executeTakeFirstOrThrow();
-    const obligations = await bot.ctx.db.selectFrom('obligations').select(['id', 'targets', 'applies_to']).where('kind', '=', 'report').execute();
-    for (const ob of obligations.filter((o) => o.applies_to === 'all' || (JSON.parse(o.targets) as string[]).includes('adult'))) {
+    const secretary = await bot.ctx.db
+      .selectFrom('people')
+      .select('id')
+      .where('slack_user_id', '=', 'U0SEC00007')
+      .executeTakeFirstOrThrow();
+    const obligations = await bot.ctx.db
+      .selectFrom('obligations')
+      .select(['id', 'targets', 'applies_to'])
+      .where('kind', '=', 'report')
+      .execute();
+    for (const ob of obligations.filter(
+      (o) => o.applies_to === 'all' || (JSON.parse(o.targets) as string[]).includes('adult'),
+    )) {
       await bot.ctx.db
         .insertInto('reports')
-        .values({ obligation_id: ob.id, branch_id: branch, status: 'accepted', held_on: '2011-05-01', participants: 5, summary: 's', evidence: '[]', submitted_by: secretary.id, submitted_at: '2011-05-02T00:00:00.000Z', on_time: 1, reviewed_by: null, reviewed_at: null, review_comment: null, version: 1, submission_key: null })
+        .values({
+          obligation_id: ob.id,
+          branch_id: branch,
+          status: 'accepted',
+          held_on: '2011-05-01',
+          participants: 5,
+          summary: 's',
+          evidence: '[]',
+          submitted_by: secretary.id,
+          submitted_at: '2011-05-02T00:00:00.000Z',
+          on_time: 1,
+          reviewed_by: null,
+          reviewed_at: null,
+          review_comment: null,
+          version: 1,
+          submission_key: null,
+        })
         .execute();
     }
     await bot.driver.command({ command: '/report', user_id: 'U0SEC00007' });
@@ -155,12 +249,16 @@ describe('/report, end to end over signed HTTP', () => {
     expect(String(bot.fake.callsTo('response_url').at(-1)!.args.text)).toContain('均已报送并经领导审核通过');
   });
 
-  it("when a person uses the bot twice, then Slack is asked for their language once, and again after a week", async () => {
+  it('when a person uses the bot twice, then Slack is asked for their language once, and again after a week', async () => {
     await openModal();
     await openModal();
     expect(bot.fake.callsTo('users.info')).toHaveLength(1);
     await bot.setLocale(SECRETARY, 'en-US'); // changes it in Slack; the bot's cache is not told
-    await bot.ctx.db.updateTable('people').set({ locale_checked_at: bot.clock.now().toISOString() }).where('slack_user_id', '=', SECRETARY).execute();
+    await bot.ctx.db
+      .updateTable('people')
+      .set({ locale_checked_at: bot.clock.now().toISOString() })
+      .where('slack_user_id', '=', SECRETARY)
+      .execute();
     expect((await openModal()).title.text).toBe('报送完成情况');
     bot.clock.advance(8 * 24 * 3600 * 1000);
     expect((await openModal()).title.text).toBe('Report completion');
@@ -171,8 +269,18 @@ describe('/report, end to end over signed HTTP', () => {
     await bot.setLocale(SECRETARY, 'en-US');
     const view = await openModal();
     expect(view.title.text).toBe('Report completion');
-    const res = await submit(view, reportState({ obligationId: String(await obligationId('A01-EVENT')), heldOn: '2011-06-18', participants: 'x', summary: 'ok' }));
-    expect((res.json() as { errors: Record<string, string> }).errors.participants).toBe('Enter a whole number from 0 to 100000.');
+    const res = await submit(
+      view,
+      reportState({
+        obligationId: String(await obligationId('A01-EVENT')),
+        heldOn: '2011-06-18',
+        participants: 'x',
+        summary: 'ok',
+      }),
+    );
+    expect((res.json() as { errors: Record<string, string> }).errors.participants).toBe(
+      'Enter a whole number from 0 to 100000.',
+    );
   });
 });
 
@@ -194,11 +302,18 @@ describe('the HTTP surface', () => {
 
   it('when a request is unsigned, badly signed or stale, then Bolt answers 401 and nothing runs', async () => {
     const body = 'command=%2Freport&user_id=U0SEC00001&text=&trigger_id=1.2.3';
-    const unsigned = await fetch(`${bot.baseUrl}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const unsigned = await fetch(`${bot.baseUrl}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
     expect(unsigned.status).toBe(401);
     const bad = await bot.driver.command({ command: '/report', user_id: SECRETARY }, { signature: 'v0=0000' });
     expect(bad.status).toBe(401);
-    const stale = await bot.driver.command({ command: '/report', user_id: SECRETARY }, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    const stale = await bot.driver.command(
+      { command: '/report', user_id: SECRETARY },
+      { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 },
+    );
     expect(stale.status).toBe(401);
     expect(bot.fake.callsTo('views.open')).toEqual([]);
   });

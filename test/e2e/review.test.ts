@@ -31,7 +31,18 @@ afterEach(() => closeChecked(bot));
 
 async function report(summary = '红歌合唱比赛') {
   await command(bot, SEC, 'A01-EVENT');
-  await submitView(bot, SEC, shownView(bot), reportValues({ obligationId: await obligationId(bot, 'A01-EVENT'), heldOn: '2011-06-18', participants: '60', summary, evidence: 'https://example.org/photos' }));
+  await submitView(
+    bot,
+    SEC,
+    shownView(bot),
+    reportValues({
+      obligationId: await obligationId(bot, 'A01-EVENT'),
+      heldOn: '2011-06-18',
+      participants: '60',
+      summary,
+      evidence: 'https://example.org/photos',
+    }),
+  );
   return (await reportsRows(bot))[0]!;
 }
 
@@ -47,7 +58,12 @@ function reviewValues(decision: 'accept' | 'return' | null, comment: string | nu
   };
 }
 
-async function review(user: string, view: { id?: string; private_metadata: string }, decision: 'accept' | 'return' | null, comment: string | null = null) {
+async function review(
+  user: string,
+  view: { id?: string; private_metadata: string },
+  decision: 'accept' | 'return' | null,
+  comment: string | null = null,
+) {
   return submitView(bot, user, { ...view, callback_id: 'report_review' }, reviewValues(decision, comment));
 }
 
@@ -59,7 +75,9 @@ describe('leaders hear of a report', () => {
     const [l1, l2] = [postsTo(bot, PEOPLE.leader1), postsTo(bot, PEOPLE.leader2)];
     expect(l1).toHaveLength(1);
     expect(l2).toHaveLength(1);
-    expect(String(l1[0]!.args.text)).toBe('📝 *延庆一中党总支* reported *A01-EVENT* Hold at least one event for the Party\'s 90th anniversary (on time), by 王建国.');
+    expect(String(l1[0]!.args.text)).toBe(
+      "📝 *延庆一中党总支* reported *A01-EVENT* Hold at least one event for the Party's 90th anniversary (on time), by 王建国.",
+    );
     expect(String(l2[0]!.args.text)).toContain('报送了 *A01-EVENT*');
     expect(buttonsOf(l2[0])).toEqual([{ action_id: 'report_review_open', value: String(row.id) }]);
   });
@@ -100,7 +118,17 @@ describe('a leader reviews', () => {
     const list = shownView(bot);
     expect(optionLabels(list).some((l) => l.startsWith('A01-EVENT'))).toBe(false);
     expect(allText(list)).toContain('A01-EVENT');
-    const forced = await submitView(bot, SEC, list, reportValues({ obligationId: await obligationId(bot, 'A01-EVENT'), heldOn: '2011-06-18', participants: '1', summary: 'overwrite' }));
+    const forced = await submitView(
+      bot,
+      SEC,
+      list,
+      reportValues({
+        obligationId: await obligationId(bot, 'A01-EVENT'),
+        heldOn: '2011-06-18',
+        participants: '1',
+        summary: 'overwrite',
+      }),
+    );
     expect(errorsOf(forced).obligation).toBe('该报送已被领导审核通过，不能再修改。');
     expect((await reportsRows(bot))[0]).toMatchObject({ status: 'accepted', summary: '红歌合唱比赛', version: 1 });
   });
@@ -109,7 +137,9 @@ describe('a leader reviews', () => {
     await start();
     const row = await report();
     const view = await openReview(LEADER, row.id);
-    expect(errorsOf(await review(LEADER, view, 'return', '   '))).toEqual({ comment: '请填写点评，让书记知道需要修改什么。' });
+    expect(errorsOf(await review(LEADER, view, 'return', '   '))).toEqual({
+      comment: '请填写点评，让书记知道需要修改什么。',
+    });
     expect(errorsOf(await review(LEADER, view, null))).toEqual({ decision: '请选择通过或退回。' });
     expect(errorsOf(await review(LEADER, view, 'return', 'x'.repeat(1001)))).toEqual({ comment: '最多 1000 个字符。' });
     expect((await reportsRows(bot))[0]!.status).toBe('submitted');
@@ -128,7 +158,18 @@ describe('a leader reviews', () => {
     expect(allText(revise)).toContain('请补充照片');
     expect(blockOf(revise, 'summary')!.element!.initial_value).toBe('红歌合唱比赛');
     const leaderDms = postsTo(bot, LEADER).length;
-    await submitView(bot, SEC, revise, reportValues({ obligationId: await obligationId(bot, 'A01-EVENT'), heldOn: '2011-06-18', participants: '60', summary: '红歌合唱比赛（附照片）', evidence: 'https://example.org/photos2' }));
+    await submitView(
+      bot,
+      SEC,
+      revise,
+      reportValues({
+        obligationId: await obligationId(bot, 'A01-EVENT'),
+        heldOn: '2011-06-18',
+        participants: '60',
+        summary: '红歌合唱比赛（附照片）',
+        evidence: 'https://example.org/photos2',
+      }),
+    );
     expect((await reportsRows(bot))[0]).toMatchObject({ status: 'submitted', version: 2, reviewed_by: null });
     expect(postsTo(bot, LEADER)).toHaveLength(leaderDms + 1);
     expect(String(postsTo(bot, LEADER).at(-1)!.args.text)).toContain('重新报送');
@@ -153,7 +194,9 @@ describe('a leader reviews', () => {
     const first = await openReview(PEOPLE.leader1, row.id);
     const second = await openReview(PEOPLE.leader2, row.id);
     await review(PEOPLE.leader1, first, 'accept');
-    expect(errorsOf(await review(PEOPLE.leader2, second, 'return', 'no')).decision).toBe('该报送已由 黄卫东 审核（已通过）。');
+    expect(errorsOf(await review(PEOPLE.leader2, second, 'return', 'no')).decision).toBe(
+      '该报送已由 黄卫东 审核（已通过）。',
+    );
     expect((await reportsRows(bot))[0]!.status).toBe('accepted');
     // Opened again, it shows the decision instead of the form.
     const reopened = await openReview(PEOPLE.leader2, row.id);
@@ -188,7 +231,9 @@ describe('a leader reviews', () => {
     const row = await report();
     const view = await openReview(LEADER, row.id);
     expect(view.title.text).toBe('Review report');
-    expect(errorsOf(await review(LEADER, view, 'return'))).toEqual({ comment: 'Write a comment so that the secretary knows what to change.' });
+    expect(errorsOf(await review(LEADER, view, 'return'))).toEqual({
+      comment: 'Write a comment so that the secretary knows what to change.',
+    });
   });
 });
 
@@ -209,7 +254,9 @@ describe('only leaders review', () => {
     const row = await report();
     const forged = { private_metadata: JSON.stringify({ r: row.id, v: 1 }) };
     expect(errorsOf(await review(SEC, forged, 'accept')).decision).toBe('只有领导可以点评报送。');
-    expect(errorsOf(await review(LEADER, { private_metadata: '{"r":"1; drop table"}' }, 'accept')).decision).toContain('无权');
+    expect(errorsOf(await review(LEADER, { private_metadata: '{"r":"1; drop table"}' }, 'accept')).decision).toContain(
+      '无权',
+    );
     expect((await reportsRows(bot))[0]!.status).toBe('submitted');
     expect((await denials(bot)).map((d) => d.actor)).toEqual([SEC, LEADER]);
   });

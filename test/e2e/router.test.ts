@@ -32,7 +32,10 @@ function watchWarnings() {
 describe('names nobody registered', () => {
   it('when a button with an unknown action id is pressed, then it is acknowledged at once, logged, and nothing is called', async () => {
     watchWarnings();
-    const res = await bot.driver.blockAction({ user_id: SECRETARY, actions: [{ action_id: 'button_of_an_older_version', value: '7' }] });
+    const res = await bot.driver.blockAction({
+      user_id: SECRETARY,
+      actions: [{ action_id: 'button_of_an_older_version', value: '7' }],
+    });
     expect(res.status).toBe(200);
     expect(warn).toHaveBeenCalledWith({ kind: 'action', name: 'button_of_an_older_version' }, expect.any(String));
     expect(bot.fake.calls.map((c) => c.method).filter((m) => m !== 'auth.test')).toEqual([]);
@@ -40,7 +43,10 @@ describe('names nobody registered', () => {
 
   it('when a modal with an unknown callback id is submitted, then it is acknowledged (the modal closes) and logged', async () => {
     watchWarnings();
-    const res = await bot.driver.viewSubmission({ user_id: SECRETARY, view: { callback_id: 'modal_of_an_older_version', state: { values: {} } } });
+    const res = await bot.driver.viewSubmission({
+      user_id: SECRETARY,
+      view: { callback_id: 'modal_of_an_older_version', state: { values: {} } },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toBe('');
     expect(warn).toHaveBeenCalledWith({ kind: 'view', name: 'modal_of_an_older_version' }, expect.any(String));
@@ -71,8 +77,11 @@ describe('registration', () => {
 
   it('when the app registers its commands, then every name is unique and the known ones are there', () => {
     const found = discoverListeners(bot.ctx);
-    for (const list of [found.commands, found.actions, found.views, found.events]) expect(new Set(list).size).toBe(list.length);
-    expect(found.commands).toEqual(expect.arrayContaining(['/report', '/progress', '/paper', '/rankings', '/pacesetter']));
+    for (const list of [found.commands, found.actions, found.views, found.events])
+      expect(new Set(list).size).toBe(list.length);
+    expect(found.commands).toEqual(
+      expect.arrayContaining(['/report', '/progress', '/paper', '/rankings', '/pacesetter']),
+    );
     expect(found.events).toEqual(['app_home_opened']);
   });
 });

@@ -33,7 +33,13 @@ function otherProcess(at: string): { ctx: AppContext; clock: ReturnType<typeof f
   const db = openDatabase(bot.ctx.config.databaseUrl);
   closers.push(() => db.destroy());
   const clock = fixedClock(at);
-  const ctx: AppContext = { db, config: bot.ctx.config, clock, logger: createLogger('silent'), slack: new WebClient('xoxb-test-token', { slackApiUrl: bot.fake.apiUrl, retryConfig: { retries: 0 } }) };
+  const ctx: AppContext = {
+    db,
+    config: bot.ctx.config,
+    clock,
+    logger: createLogger('silent'),
+    slack: new WebClient('xoxb-test-token', { slackApiUrl: bot.fake.apiUrl, retryConfig: { retries: 0 } }),
+  };
   configureOutbox(ctx, { drain: { perChannelIntervalMs: 0, backoffBaseMs: 10 } });
   return { ctx, clock };
 }
@@ -42,7 +48,11 @@ function otherProcess(at: string): { ctx: AppContext; clock: ReturnType<typeof f
  * A sender whose process dies at the n-th post: every later post hangs forever, as if the process
  * were gone. With `afterSlack`, Slack accepts the post first (the ts is then never recorded).
  */
-function dyingSender(ctx: AppContext, n: number, afterSlack: boolean): { sender: SlackSender; acceptedUnrecorded: () => number } {
+function dyingSender(
+  ctx: AppContext,
+  n: number,
+  afterSlack: boolean,
+): { sender: SlackSender; acceptedUnrecorded: () => number } {
   const real = senderFor(ctx);
   let calls = 0;
   let accepted = 0;
@@ -66,14 +76,18 @@ function dyingSender(ctx: AppContext, n: number, afterSlack: boolean): { sender:
 
 const dmCounts = () => {
   const counts = new Map<string, number>();
-  for (const c of bot.fake.succeeded('chat.postMessage')) counts.set(String(c.args.channel), (counts.get(String(c.args.channel)) ?? 0) + 1);
+  for (const c of bot.fake.succeeded('chat.postMessage'))
+    counts.set(String(c.args.channel), (counts.get(String(c.args.channel)) ?? 0) + 1);
   return counts;
 };
 
 async function expectedRecipients(at: string): Promise<string[]> {
   const { ctx } = otherProcess(at);
   const preview = await runJob(ctx, findJob('reminders')!, { now: new Date(at), dryRun: true });
-  return preview.summary.filter((l) => /^ {2}U/.test(l)).map((l) => l.trim().split(' ')[0]!).sort();
+  return preview.summary
+    .filter((l) => /^ {2}U/.test(l))
+    .map((l) => l.trim().split(' ')[0]!)
+    .sort();
 }
 
 describe('exactly once, across crashes, restarts and several processes', () => {
@@ -82,7 +96,10 @@ describe('exactly once, across crashes, restarts and several processes', () => {
     const at = '2011-06-16T09:00:00+08:00';
     const expected = await expectedRecipients(at);
     const a = otherProcess(at);
-    configureOutbox(a.ctx, { sender: dyingSender(a.ctx, 3, false).sender, drain: { concurrency: 2, perChannelIntervalMs: 0 } });
+    configureOutbox(a.ctx, {
+      sender: dyingSender(a.ctx, 3, false).sender,
+      drain: { concurrency: 2, perChannelIntervalMs: 0 },
+    });
     void runJob(a.ctx, findJob('reminders')!, { now: a.clock.now() }); // never completes: the process "died"
     await bot.fake.waitFor('chat.postMessage', 2);
     await new Promise((r) => setTimeout(r, 100));
@@ -130,8 +147,14 @@ describe('exactly once, across crashes, restarts and several processes', () => {
     const expected = await expectedRecipients(at);
     const a = otherProcess(at);
     const b = otherProcess(at);
-    await Promise.all([runJob(a.ctx, findJob('reminders')!, { now: a.clock.now() }), runJob(b.ctx, findJob('reminders')!, { now: b.clock.now() })]);
-    await Promise.all([runJob(a.ctx, findJob('escalations')!, { now: new Date('2011-06-16T09:30:00+08:00') }), runJob(b.ctx, findJob('escalations')!, { now: new Date('2011-06-16T09:30:00+08:00') })]);
+    await Promise.all([
+      runJob(a.ctx, findJob('reminders')!, { now: a.clock.now() }),
+      runJob(b.ctx, findJob('reminders')!, { now: b.clock.now() }),
+    ]);
+    await Promise.all([
+      runJob(a.ctx, findJob('escalations')!, { now: new Date('2011-06-16T09:30:00+08:00') }),
+      runJob(b.ctx, findJob('escalations')!, { now: new Date('2011-06-16T09:30:00+08:00') }),
+    ]);
     const counts = dmCounts();
     expect([...counts.keys()].filter((k) => k.startsWith('U')).sort()).toEqual(expected);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
@@ -145,10 +168,21 @@ describe('exactly once, across crashes, restarts and several processes', () => {
     await start();
     const at = '2011-06-16T09:00:00+08:00';
     const expected = await expectedRecipients(at);
-    const env = { ...process.env, DATABASE_URL: bot.ctx.config.databaseUrl, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: bot.fake.apiUrl, LOG_LEVEL: 'error' };
+    const env = {
+      ...process.env,
+      DATABASE_URL: bot.ctx.config.databaseUrl,
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_API_URL: bot.fake.apiUrl,
+      LOG_LEVEL: 'error',
+    };
     const runOnce = () =>
       new Promise<number>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'jobs', 'run', 'reminders', '--now', at], { env, cwd: ROOT, stdio: 'ignore' });
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'jobs', 'run', 'reminders', '--now', at],
+          { env, cwd: ROOT, stdio: 'ignore' },
+        );
         child.on('error', reject);
         child.on('exit', (code) => resolve(code ?? -1));
       });
@@ -240,13 +274,19 @@ describe('catch-up after downtime', () => {
     expect(bot.fake.succeeded('chat.postMessage')).toEqual([]); // Friday: not the digest day
     bot.clock.set('2011-06-22T10:00:00+08:00'); // down over the weekend, Monday and Tuesday
     await catchUp(bot.ctx);
-    const digests = bot.fake.succeeded('chat.postMessage').filter((c) => c.args.channel === 'C0DIGEST' && c.args.thread_ts === undefined);
+    const digests = bot.fake
+      .succeeded('chat.postMessage')
+      .filter((c) => c.args.channel === 'C0DIGEST' && c.args.thread_ts === undefined);
     expect(digests).toHaveLength(1);
     expect(JSON.stringify(digests[0]!.args.blocks)).toContain('补发');
     await catchUp(bot.ctx);
     bot.clock.set('2011-06-23T09:00:00+08:00');
     await runJob(bot.ctx, findJob('digest')!, { now: bot.clock.now() });
-    expect(bot.fake.succeeded('chat.postMessage').filter((c) => c.args.channel === 'C0DIGEST' && c.args.thread_ts === undefined)).toHaveLength(1);
+    expect(
+      bot.fake
+        .succeeded('chat.postMessage')
+        .filter((c) => c.args.channel === 'C0DIGEST' && c.args.thread_ts === undefined),
+    ).toHaveLength(1);
   });
 
   it('when the missed slot is beyond the catch-up horizon, then catch-up leaves it and the next run still mentions the missed stages once', async () => {
@@ -272,7 +312,8 @@ describe('catch-up after downtime', () => {
     bot.fake.reset();
     for (const day of ['2011-06-18', '2011-06-19']) {
       bot.clock.set(`${day}T09:00:00+08:00`);
-      for (const job of ['reminders', 'digest', 'escalations']) await runJob(bot.ctx, findJob(job)!, { now: bot.clock.now() });
+      for (const job of ['reminders', 'digest', 'escalations'])
+        await runJob(bot.ctx, findJob(job)!, { now: bot.clock.now() });
     }
     expect(bot.fake.calls).toEqual([]);
     bot.clock.set('2011-06-20T09:00:00+08:00');
@@ -305,11 +346,12 @@ describe('catch-up after downtime', () => {
     bot.clock.set('2011-06-13T09:00:00+08:00');
     await runJob(bot.ctx, findJob('reminders')!, { now: bot.clock.now() });
     const rows = await listOutbox(bot.ctx.db, { job: 'reminders' });
-    const fridayStages = rows.filter((r) => (r.payload as { item: { stage: { sendOn: string } } }).item.stage.sendOn === '2011-06-10');
+    const fridayStages = rows.filter(
+      (r) => (r.payload as { item: { stage: { sendOn: string } } }).item.stage.sendOn === '2011-06-10',
+    );
     expect(fridayStages.length).toBeGreaterThan(0);
     expect(fridayStages.every((r) => r.sentAt!.startsWith('2011-06-13'))).toBe(true);
     const counts = dmCounts();
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
   });
 });
-

@@ -35,9 +35,30 @@ const textOf = (c: { args: Record<string, unknown> }) => JSON.stringify(c.args.b
 
 async function report(code: string, branchCode: string, at: string) {
   const ob = await bot.ctx.db.selectFrom('obligations').select('id').where('code', '=', code).executeTakeFirstOrThrow();
-  const br = await bot.ctx.db.selectFrom('branches').select('id').where('code', '=', branchCode).executeTakeFirstOrThrow();
-  const sec = await bot.ctx.db.selectFrom('people').select('id').where('slack_user_id', '=', PEOPLE.secretaryZx1).executeTakeFirstOrThrow();
-  await submitReport(bot.ctx.db, { obligationId: ob.id, branchId: br.id, heldOn: at.slice(0, 10), participants: 10, summary: 'done', evidence: [], submittedBy: sec.id, onTime: true }, { actor: 'test', now: new Date(at) });
+  const br = await bot.ctx.db
+    .selectFrom('branches')
+    .select('id')
+    .where('code', '=', branchCode)
+    .executeTakeFirstOrThrow();
+  const sec = await bot.ctx.db
+    .selectFrom('people')
+    .select('id')
+    .where('slack_user_id', '=', PEOPLE.secretaryZx1)
+    .executeTakeFirstOrThrow();
+  await submitReport(
+    bot.ctx.db,
+    {
+      obligationId: ob.id,
+      branchId: br.id,
+      heldOn: at.slice(0, 10),
+      participants: 10,
+      summary: 'done',
+      evidence: [],
+      submittedBy: sec.id,
+      onTime: true,
+    },
+    { actor: 'test', now: new Date(at) },
+  );
 }
 
 describe('the reminders job, end to end against the fake Slack', () => {
@@ -50,9 +71,15 @@ describe('the reminders job, end to end against the fake Slack', () => {
     expect(zhou).toHaveLength(1);
     expect(textOf(zhou[0]!)).toContain('YQ-XX2');
     expect(textOf(zhou[0]!)).toContain('YQ-XX3');
-    const actions = (zhou[0]!.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).filter((b) => b.type === 'actions');
+    const actions = (
+      zhou[0]!.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]
+    ).filter((b) => b.type === 'actions');
     expect(actions.length).toBeGreaterThan(1);
-    expect(actions[0]!.elements!.map((e) => e.action_id)).toEqual(['prompt_report_now', 'prompt_snooze', 'prompt_extension']);
+    expect(actions[0]!.elements!.map((e) => e.action_id)).toEqual([
+      'prompt_report_now',
+      'prompt_snooze',
+      'prompt_extension',
+    ]);
     // Every secretary: exactly one DM.
     const recipients = posts().map((c) => c.args.channel);
     expect(new Set(recipients).size).toBe(recipients.length);
@@ -84,17 +111,25 @@ describe('the reminders job, end to end against the fake Slack', () => {
     await start();
     await run('reminders', '2011-06-16T09:00:00+08:00');
     const dm = dmsTo(PEOPLE.secretaryZx1)[0]!;
-    const buttons = (dm.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).filter((b) => b.type === 'actions').map((b) => b.elements!);
-    const snoozeEvent = buttons.find((els) => els.some((e) => e.action_id === 'prompt_snooze'))!.find((e) => e.action_id === 'prompt_snooze')!;
+    const buttons = (dm.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
+      .filter((b) => b.type === 'actions')
+      .map((b) => b.elements!);
+    const snoozeEvent = buttons
+      .find((els) => els.some((e) => e.action_id === 'prompt_snooze'))!
+      .find((e) => e.action_id === 'prompt_snooze')!;
     bot.clock.set('2011-06-16T10:00:00+08:00');
-    await click(bot, PEOPLE.secretaryZx1, 'prompt_snooze', snoozeEvent.value, { message: { ts: String((dm.response as { ts: string }).ts) } });
+    await click(bot, PEOPLE.secretaryZx1, 'prompt_snooze', snoozeEvent.value, {
+      message: { ts: String((dm.response as { ts: string }).ts) },
+    });
     const snoozed = await bot.ctx.db.selectFrom('snoozes').selectAll().executeTakeFirstOrThrow();
     bot.fake.reset();
     await run('reminders', `${snoozed.until_date}T09:00:00+08:00`);
     const next = dmsTo(PEOPLE.secretaryZx1);
     expect(next).toHaveLength(1);
     const obligation = JSON.parse(snoozeEvent.value) as { o: number };
-    const code = (await bot.ctx.db.selectFrom('obligations').select('code').where('id', '=', obligation.o).executeTakeFirstOrThrow()).code;
+    const code = (
+      await bot.ctx.db.selectFrom('obligations').select('code').where('id', '=', obligation.o).executeTakeFirstOrThrow()
+    ).code;
     expect(textOf(next[0]!)).toContain(code);
   });
 
@@ -155,7 +190,11 @@ describe('the escalations job', () => {
 describe('the digest job', () => {
   it('when the week ends, then a summary goes to DIGEST_CHANNEL with the overdue list and attachments in its thread', async () => {
     await start({ DIGEST_CHANNEL: 'C0DIGEST' });
-    const hook = async () => ({ filename: 'completion.png', title: 'Completion by category', bytes: Buffer.from('png-bytes') });
+    const hook = async () => ({
+      filename: 'completion.png',
+      title: 'Completion by category',
+      bytes: Buffer.from('png-bytes'),
+    });
     digestAttachments.push(hook);
     try {
       await run('digest', '2011-06-20T09:00:00+08:00');
@@ -167,7 +206,9 @@ describe('the digest job', () => {
     expect(main).toHaveLength(1);
     const ts = (main[0]!.response as { ts: string }).ts;
     expect(inChannel.filter((c) => c.args.thread_ts === ts).length).toBeGreaterThan(0);
-    expect(bot.fake.uploads.filter((u) => u.filename === 'completion.png')).toMatchObject([{ channelId: 'C0DIGEST', threadTs: ts }]);
+    expect(bot.fake.uploads.filter((u) => u.filename === 'completion.png')).toMatchObject([
+      { channelId: 'C0DIGEST', threadTs: ts },
+    ]);
     await run('digest', '2011-06-21T09:00:00+08:00');
     expect(posts().filter((c) => c.args.channel === 'C0DIGEST' && c.args.thread_ts === undefined)).toHaveLength(1);
   });
@@ -177,8 +218,18 @@ describe('npm run cli -- jobs', () => {
   it('when run with --dry-run, then it prints who would get what and sends and records nothing; without, it sends; status counts the outbox', async () => {
     await start();
     const out: string[] = [];
-    const env = { DATABASE_URL: bot.ctx.config.databaseUrl, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: bot.fake.apiUrl };
-    const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(`ERR ${l}`), env, clock: fixedClock('2011-06-16T12:00:00+08:00') };
+    const env = {
+      DATABASE_URL: bot.ctx.config.databaseUrl,
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_API_URL: bot.fake.apiUrl,
+    };
+    const io = {
+      out: (l: string) => out.push(l),
+      err: (l: string) => out.push(`ERR ${l}`),
+      env,
+      clock: fixedClock('2011-06-16T12:00:00+08:00'),
+    };
     expect(await runCli(['jobs', 'run', 'reminders', '--now', '2011-06-16T09:00:00+08:00', '--dry-run'], io)).toBe(0);
     expect(out[0]).toContain('dry run');
     expect(out.join('\n')).toContain('U0SEC00004 周敏');

@@ -37,13 +37,20 @@ let rows: OutboxRow[] = [];
 const reportedOn = new Map<string, string>();
 
 beforeAll(async () => {
-  bot = await startBot({ now: '2011-04-08T08:00:00+08:00', env: { LEADERS_CHANNEL: 'C0LEADERS', DIGEST_CHANNEL: 'C0DIGEST' } });
+  bot = await startBot({
+    now: '2011-04-08T08:00:00+08:00',
+    env: { LEADERS_CHANNEL: 'C0LEADERS', DIGEST_CHANNEL: 'C0DIGEST' },
+  });
   configureOutbox(bot.ctx, { drain: { perChannelIntervalMs: 0 } });
   const db = bot.ctx.db;
   const plan = await db.selectFrom('plans').select('id').executeTakeFirstOrThrow();
   const obligations = await listObligations(db, plan.id);
   const branches = await db.selectFrom('branches').selectAll().execute();
-  const secretary = await db.selectFrom('people').select('id').where('slack_user_id', '=', 'U0SEC00001').executeTakeFirstOrThrow();
+  const secretary = await db
+    .selectFrom('people')
+    .select('id')
+    .where('slack_user_id', '=', 'U0SEC00001')
+    .executeTakeFirstOrThrow();
   // When each report comes in: on time two days before the due date, late ten days after it.
   const schedule = new Map<string, { obligationId: number; branchId: number; onTime: boolean }[]>();
   for (const b of branches.filter((x) => x.code === ON_TIME || x.code === LATE)) {
@@ -62,14 +69,19 @@ beforeAll(async () => {
   ];
   for (let day = '2011-04-08'; day <= '2011-12-31'; day = addDays(day, 1)) {
     for (const r of schedule.get(day) ?? []) {
-      await submitReport(db, { ...r, heldOn: day, participants: 20, summary: 'held', evidence: [], submittedBy: secretary.id }, { actor: 'test', now: new Date(`${day}T08:00:00+08:00`) });
+      await submitReport(
+        db,
+        { ...r, heldOn: day, participants: 20, summary: 'held', evidence: [], submittedBy: secretary.id },
+        { actor: 'test', now: new Date(`${day}T08:00:00+08:00`) },
+      );
     }
     for (const { job, time } of jobs) {
       bot.clock.set(`${day}T${time}:00+08:00`);
       const before = bot.fake.calls.length;
       await runJob(bot.ctx, job, { now: bot.clock.now() });
       for (const c of bot.fake.calls.slice(before)) {
-        if (c.method === 'chat.postMessage' && c.ok) sent.push({ day, job: job.name, channel: String(c.args.channel), threadTs: c.args.thread_ts });
+        if (c.method === 'chat.postMessage' && c.ok)
+          sent.push({ day, job: job.name, channel: String(c.args.channel), threadTs: c.args.thread_ts });
       }
     }
   }
@@ -81,8 +93,12 @@ afterAll(async () => {
   await bot.close();
 });
 
-const reminderRows = () => rows.filter((r) => r.job === 'reminders').map((r) => ({ row: r, item: (r.payload as { item: ReminderItem }).item }));
-const escalationRows = () => rows.filter((r) => r.job === 'escalations').map((r) => ({ row: r, item: (r.payload as { item: EscalationItem }).item }));
+const reminderRows = () =>
+  rows.filter((r) => r.job === 'reminders').map((r) => ({ row: r, item: (r.payload as { item: ReminderItem }).item }));
+const escalationRows = () =>
+  rows
+    .filter((r) => r.job === 'escalations')
+    .map((r) => ({ row: r, item: (r.payload as { item: EscalationItem }).item }));
 const sentDay = (r: OutboxRow) => localDateOf(new Date(r.sentAt!), TZ);
 
 describe('a simulated plan year, April to December 2011', () => {
@@ -101,21 +117,40 @@ describe('a simulated plan year, April to December 2011', () => {
 
   it('when a secretary is reminded, then it is one DM a run, and each stage of each item is sent once', () => {
     const perRun = new Map<string, number>();
-    for (const s of sent.filter((x) => x.job === 'reminders')) perRun.set(`${s.day}:${s.channel}`, (perRun.get(`${s.day}:${s.channel}`) ?? 0) + 1);
+    for (const s of sent.filter((x) => x.job === 'reminders'))
+      perRun.set(`${s.day}:${s.channel}`, (perRun.get(`${s.day}:${s.channel}`) ?? 0) + 1);
     expect([...perRun.values()].every((n) => n === 1)).toBe(true);
-    const keys = reminderRows().map(({ item, row }) => `${item.obligationId}:${item.branchId}:${row.recipient}:${item.due}:${item.stage.key}`);
+    const keys = reminderRows().map(
+      ({ item, row }) => `${item.obligationId}:${item.branchId}:${row.recipient}:${item.due}:${item.stage.key}`,
+    );
     expect(new Set(keys).size).toBe(keys.length);
     // A never-reporter's A01-EVENT (due Thursday 06-30): every stage, then weekly until the year ends.
     const never = reminderRows().filter(({ item }) => item.branchCode === NEVER && item.code === 'A01-EVENT');
     const overdue = Array.from({ length: 26 }, (_, i) => `overdue:${i + 1}`);
-    expect(never.map(({ item }) => item.stage.key)).toEqual(['before:14', 'before:7', 'before:3', 'before:1', 'due', ...overdue]);
-    expect(never.map(({ row }) => sentDay(row)).slice(0, 6)).toEqual(['2011-06-16', '2011-06-23', '2011-06-27', '2011-06-29', '2011-06-30', '2011-07-07']);
+    expect(never.map(({ item }) => item.stage.key)).toEqual([
+      'before:14',
+      'before:7',
+      'before:3',
+      'before:1',
+      'due',
+      ...overdue,
+    ]);
+    expect(never.map(({ row }) => sentDay(row)).slice(0, 6)).toEqual([
+      '2011-06-16',
+      '2011-06-23',
+      '2011-06-27',
+      '2011-06-29',
+      '2011-06-30',
+      '2011-07-07',
+    ]);
   });
 
   it('when a branch has reported, then nothing more is sent about that item', () => {
     const early = reminderRows().filter(({ item }) => item.branchCode === ON_TIME && item.code === 'A01-EVENT');
     expect(early.map(({ item }) => item.stage.key)).toEqual(['before:14', 'before:7', 'before:3']);
-    for (const { item, row } of reminderRows().filter(({ item: i }) => i.branchId !== null && (i.branchCode === ON_TIME || i.branchCode === LATE))) {
+    for (const { item, row } of reminderRows().filter(
+      ({ item: i }) => i.branchId !== null && (i.branchCode === ON_TIME || i.branchCode === LATE),
+    )) {
       expect(sentDay(row) < reportedOn.get(`${item.obligationId}:b${item.branchId}`)!).toBe(true);
     }
   });

@@ -58,7 +58,15 @@ export async function startBot(
   const app = createApp(ctx, { processBeforeResponse: true });
   const server = (await app.start(0)) as Server;
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const driver = new SlackDriver({ baseUrl, signingSecret: SIGNING_SECRET, responseUrlBase: fake.responseUrlBase, teamId: fake.teamId, botUserId: fake.botUserId, botId: fake.botId, apiAppId: fake.appId });
+  const driver = new SlackDriver({
+    baseUrl,
+    signingSecret: SIGNING_SECRET,
+    responseUrlBase: fake.responseUrlBase,
+    teamId: fake.teamId,
+    botUserId: fake.botUserId,
+    botId: fake.botId,
+    apiAppId: fake.appId,
+  });
   return {
     fake,
     ctx,
@@ -67,7 +75,11 @@ export async function startBot(
     baseUrl,
     async setLocale(slackUserId, locale) {
       fake.setUser(slackUserId, { locale });
-      await db.updateTable('people').set({ locale_checked_at: null }).where('slack_user_id', '=', slackUserId).execute();
+      await db
+        .updateTable('people')
+        .set({ locale_checked_at: null })
+        .where('slack_user_id', '=', slackUserId)
+        .execute();
     },
     async close() {
       await app.stop();

@@ -30,7 +30,11 @@ export async function loadPlan(db: DB, file = PLAN_2011, now = new Date('2011-04
   return importPlan(db, parsed.value, { actor: 'test', now });
 }
 
-export async function loadRoster(db: DB, csv = fs.readFileSync(EXAMPLE_ROSTER, 'utf8'), now = new Date('2011-04-10T00:00:00Z')) {
+export async function loadRoster(
+  db: DB,
+  csv = fs.readFileSync(EXAMPLE_ROSTER, 'utf8'),
+  now = new Date('2011-04-10T00:00:00Z'),
+) {
   const parsed = parseRoster(csv);
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   return importRoster(db, parsed.value, { actor: 'test', now });
@@ -46,5 +50,6 @@ export async function obligationId(db: DB, code: string): Promise<number> {
 }
 
 export async function personId(db: DB, slackUserId: string): Promise<number> {
-  return (await db.selectFrom('people').select('id').where('slack_user_id', '=', slackUserId).executeTakeFirstOrThrow()).id;
+  return (await db.selectFrom('people').select('id').where('slack_user_id', '=', slackUserId).executeTakeFirstOrThrow())
+    .id;
 }

@@ -11,7 +11,14 @@ export { branchId, obligationId, personId };
 /** A report stored as /report would store it, without going through Slack. */
 export async function putReport(
   db: DB,
-  r: { branch: string; obligation: string; onTime?: boolean; status?: 'submitted' | 'accepted' | 'returned' | 'withdrawn'; submittedAt?: string; heldOn?: string },
+  r: {
+    branch: string;
+    obligation: string;
+    onTime?: boolean;
+    status?: 'submitted' | 'accepted' | 'returned' | 'withdrawn';
+    submittedAt?: string;
+    heldOn?: string;
+  },
 ): Promise<void> {
   await db
     .insertInto('reports')
@@ -46,7 +53,12 @@ export async function seedJune(db: DB): Promise<void> {
   for (const o of DUE_BY_JUNE_20) {
     await putReport(db, { branch: 'YQ-ZX1', obligation: o });
     await putReport(db, { branch: 'YQ-ZX2', obligation: o, status: 'accepted' });
-    await putReport(db, { branch: 'YQ-XX1', obligation: o, onTime: o !== 'A07-COBUILD', submittedAt: o === 'A07-COBUILD' ? '2011-05-12T03:00:00.000Z' : '2011-05-02T02:00:00.000Z' });
+    await putReport(db, {
+      branch: 'YQ-XX1',
+      obligation: o,
+      onTime: o !== 'A07-COBUILD',
+      submittedAt: o === 'A07-COBUILD' ? '2011-05-12T03:00:00.000Z' : '2011-05-02T02:00:00.000Z',
+    });
   }
   await putReport(db, { branch: 'YQ-XX2', obligation: 'A07-COBUILD' });
 }

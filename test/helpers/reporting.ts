@@ -26,12 +26,20 @@ export interface ShownView {
   private_metadata: string;
   title: { text: string };
   submit?: { text: string };
-  blocks: { type: string; block_id?: string; element?: Record<string, unknown>; elements?: Record<string, unknown>[]; text?: { text: string } }[];
+  blocks: {
+    type: string;
+    block_id?: string;
+    element?: Record<string, unknown>;
+    elements?: Record<string, unknown>[];
+    text?: { text: string };
+  }[];
 }
 
 /** The view the bot last opened or updated, with the id and hash the fake Slack gave it. */
 export function shownView(bot: TestBot): ShownView {
-  const call = [...bot.fake.calls].reverse().find((c) => c.ok && ['views.open', 'views.update', 'views.push'].includes(c.method));
+  const call = [...bot.fake.calls]
+    .reverse()
+    .find((c) => c.ok && ['views.open', 'views.update', 'views.push'].includes(c.method));
   if (!call) throw new Error(`no view was shown; calls: ${bot.fake.calls.map((c) => c.method).join(', ')}`);
   const view = (call.response as { view: ShownView }).view;
   return { ...(call.args.view as ShownView), id: view.id, hash: view.hash };
@@ -69,22 +77,51 @@ export interface ReportValues {
 /** Slack's `view.state.values` for the report modal. */
 export function reportValues(v: ReportValues): Record<string, Record<string, unknown>> {
   return {
-    obligation: { value: { type: 'static_select', selected_option: v.obligationId === undefined ? null : { value: String(v.obligationId) } } },
+    obligation: {
+      value: {
+        type: 'static_select',
+        selected_option: v.obligationId === undefined ? null : { value: String(v.obligationId) },
+      },
+    },
     held_on: { value: { type: 'datepicker', selected_date: v.heldOn ?? null } },
     participants: { value: { type: 'number_input', value: v.participants ?? null } },
     summary: { value: { type: 'plain_text_input', value: v.summary ?? null } },
     evidence: { value: { type: 'plain_text_input', value: v.evidence ?? null } },
     files: { value: { type: 'file_input', files: v.files ?? [] } },
-    ...(v.keepFiles ? { keep_files: { value: { type: 'checkboxes', selected_options: v.keepFiles.map((value) => ({ value })) } } } : {}),
+    ...(v.keepFiles
+      ? { keep_files: { value: { type: 'checkboxes', selected_options: v.keepFiles.map((value) => ({ value })) } } }
+      : {}),
   };
 }
 
 export function slackFile(id: string, name: string) {
-  return { id, name, title: name, mimetype: 'image/jpeg', filetype: 'jpg', permalink: `https://fake-workspace.slack.com/files/U0/${id}/${name}`, created: 1308540000 };
+  return {
+    id,
+    name,
+    title: name,
+    mimetype: 'image/jpeg',
+    filetype: 'jpg',
+    permalink: `https://fake-workspace.slack.com/files/U0/${id}/${name}`,
+    created: 1308540000,
+  };
 }
 
-export async function submitView(bot: TestBot, user: string, view: { id?: string; private_metadata: string; callback_id?: string }, values: Record<string, Record<string, unknown>>, callbackId = 'report_submit') {
-  return bot.driver.viewSubmission({ user_id: user, view: { id: view.id, callback_id: view.callback_id ?? callbackId, private_metadata: view.private_metadata, state: { values } } });
+export async function submitView(
+  bot: TestBot,
+  user: string,
+  view: { id?: string; private_metadata: string; callback_id?: string },
+  values: Record<string, Record<string, unknown>>,
+  callbackId = 'report_submit',
+) {
+  return bot.driver.viewSubmission({
+    user_id: user,
+    view: {
+      id: view.id,
+      callback_id: view.callback_id ?? callbackId,
+      private_metadata: view.private_metadata,
+      state: { values },
+    },
+  });
 }
 
 export function errorsOf(res: { json(): unknown }): Record<string, string> {
@@ -93,8 +130,18 @@ export function errorsOf(res: { json(): unknown }): Record<string, string> {
   return body!.errors!;
 }
 
-export async function click(bot: TestBot, user: string, actionId: string, value: string, opts: { message?: { ts: string; text?: string } } = {}) {
-  const res = await bot.driver.blockAction({ user_id: user, actions: [{ action_id: actionId, value }], ...(opts.message ? { message: opts.message } : {}) });
+export async function click(
+  bot: TestBot,
+  user: string,
+  actionId: string,
+  value: string,
+  opts: { message?: { ts: string; text?: string } } = {},
+) {
+  const res = await bot.driver.blockAction({
+    user_id: user,
+    actions: [{ action_id: actionId, value }],
+    ...(opts.message ? { message: opts.message } : {}),
+  });
   expect(res.status).toBe(200);
   return res;
 }
@@ -112,8 +159,12 @@ export function lastReply(bot: TestBot): Record<string, unknown> {
 
 /** The action ids and values of the buttons in a message's blocks. */
 export function buttonsOf(call: FakeSlackCall | undefined): { action_id: string; value: string }[] {
-  const blocks = (call?.args.blocks as { type: string; elements?: { type: string; action_id: string; value: string }[] }[] | undefined) ?? [];
-  return blocks.flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : [])).map((e) => ({ action_id: e.action_id, value: e.value }));
+  const blocks =
+    (call?.args.blocks as
+      { type: string; elements?: { type: string; action_id: string; value: string }[] }[] | undefined) ?? [];
+  return blocks
+    .flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
+    .map((e) => ({ action_id: e.action_id, value: e.value }));
 }
 
 export async function denials(bot: TestBot) {

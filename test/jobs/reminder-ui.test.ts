@@ -34,7 +34,16 @@ describe('the reminder DM', () => {
   });
 
   it('when an item is a personal paper, then it says so and offers no extension', () => {
-    const [m] = reminderMessages('en', [item(9, { branchId: null, branchCode: 'YQ-ZX1', kind: 'paper', stage: { key: 'overdue:1', kind: 'overdue', nominal: '2011-12-07', sendOn: '2011-12-07' }, due: '2011-11-30', daysLeft: -7 })]);
+    const [m] = reminderMessages('en', [
+      item(9, {
+        branchId: null,
+        branchCode: 'YQ-ZX1',
+        kind: 'paper',
+        stage: { key: 'overdue:1', kind: 'overdue', nominal: '2011-12-07', sendOn: '2011-12-07' },
+        due: '2011-11-30',
+        daysLeft: -7,
+      }),
+    ]);
     const text = JSON.stringify(m!.blocks);
     expect(text).toContain('your own paper');
     expect(text).toContain('overdue');

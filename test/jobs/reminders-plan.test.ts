@@ -10,7 +10,11 @@ const ob = anObligation;
 
 function data(over: Partial<ScheduleData> = {}): ScheduleData {
   return {
-    obligations: [ob(1, 'A01-EVENT', '2011-06-30'), ob(2, 'A01-LOVE', '2011-06-30'), ob(3, 'A04-OPEN', '2011-09-30', { appliesTo: { kind: 'categories', categories: ['primary', 'secondary'] } })],
+    obligations: [
+      ob(1, 'A01-EVENT', '2011-06-30'),
+      ob(2, 'A01-LOVE', '2011-06-30'),
+      ob(3, 'A04-OPEN', '2011-09-30', { appliesTo: { kind: 'categories', categories: ['primary', 'secondary'] } }),
+    ],
     branches: [
       { id: 10, code: 'ZX1', name: '一中', category: 'secondary' },
       { id: 11, code: 'XX2', name: '二小', category: 'primary' },
@@ -18,8 +22,26 @@ function data(over: Partial<ScheduleData> = {}): ScheduleData {
       { id: 13, code: 'YEY', name: '幼儿园', category: 'kindergarten' },
     ],
     people: [
-      { id: 1, slackUserId: 'U1', name: '王', branchId: 10, rank: 'school_cadre', locale: null, isAdmin: false, isLeader: false },
-      { id: 2, slackUserId: 'U2', name: '周', branchId: 11, rank: 'school_cadre', locale: 'en-US', isAdmin: false, isLeader: false },
+      {
+        id: 1,
+        slackUserId: 'U1',
+        name: '王',
+        branchId: 10,
+        rank: 'school_cadre',
+        locale: null,
+        isAdmin: false,
+        isLeader: false,
+      },
+      {
+        id: 2,
+        slackUserId: 'U2',
+        name: '周',
+        branchId: 11,
+        rank: 'school_cadre',
+        locale: 'en-US',
+        isAdmin: false,
+        isLeader: false,
+      },
       { id: 3, slackUserId: 'U3', name: '吴', branchId: 13, rank: null, locale: null, isAdmin: false, isLeader: false },
     ],
     secretaries: [
@@ -38,12 +60,24 @@ function data(over: Partial<ScheduleData> = {}): ScheduleData {
 }
 
 function input(over: Partial<ReminderPlanInput> = {}): ReminderPlanInput {
-  return { data: data(), calendar: cal, stages: DEFAULT_STAGES, planStarts: '2011-04-08', planEnds: '2011-12-31', today: '2011-06-16', lastRunDate: '2011-06-15', ...over };
+  return {
+    data: data(),
+    calendar: cal,
+    stages: DEFAULT_STAGES,
+    planStarts: '2011-04-08',
+    planEnds: '2011-12-31',
+    today: '2011-06-16',
+    lastRunDate: '2011-06-15',
+    ...over,
+  };
 }
 
 function itemsOf(plan: ReturnType<typeof planReminders>) {
   if (plan.status !== 'planned') throw new Error(`skipped: ${plan.reason}`);
-  return plan.messages.map((m) => ({ to: m.slackUserId, items: m.items.map((i) => `${i.code}@${i.branchCode ?? 'paper'}:${i.stage.key}`) }));
+  return plan.messages.map((m) => ({
+    to: m.slackUserId,
+    items: m.items.map((i) => `${i.code}@${i.branchCode ?? 'paper'}:${i.stage.key}`),
+  }));
 }
 
 describe('planning reminders', () => {
@@ -51,7 +85,15 @@ describe('planning reminders', () => {
     // 2011-06-16 is 14 days before 06-30.
     expect(itemsOf(planReminders(input()))).toEqual([
       { to: 'U1', items: ['A01-EVENT@ZX1:before:14', 'A01-LOVE@ZX1:before:14'] },
-      { to: 'U2', items: ['A01-EVENT@XX2:before:14', 'A01-EVENT@XX3:before:14', 'A01-LOVE@XX2:before:14', 'A01-LOVE@XX3:before:14'] },
+      {
+        to: 'U2',
+        items: [
+          'A01-EVENT@XX2:before:14',
+          'A01-EVENT@XX3:before:14',
+          'A01-LOVE@XX2:before:14',
+          'A01-LOVE@XX3:before:14',
+        ],
+      },
       { to: 'U3', items: ['A01-EVENT@YEY:before:14', 'A01-LOVE@YEY:before:14'] },
     ]);
   });
@@ -69,21 +111,28 @@ describe('planning reminders', () => {
 
   it('when today is a weekend, an official holiday or the plan is over, then nothing is planned', () => {
     expect(planReminders(input({ today: '2011-06-18' }))).toEqual({ status: 'skipped', reason: 'day_off' });
-    expect(planReminders(input({ today: '2011-06-06', lastRunDate: '2011-06-03' }))).toEqual({ status: 'skipped', reason: 'day_off' }); // 端午节
+    expect(planReminders(input({ today: '2011-06-06', lastRunDate: '2011-06-03' }))).toEqual({
+      status: 'skipped',
+      reason: 'day_off',
+    }); // 端午节
     expect(planReminders(input({ today: '2012-01-04' }))).toEqual({ status: 'skipped', reason: 'outside_plan' });
   });
 
   it('when a stage falls on a weekend, then the warning goes out on the working day before it', () => {
     // 2011-07-10 is a Sunday; 7 days before 07-17 (Sunday) is 07-10: sent Friday 07-08.
     const d = data({ obligations: [ob(5, 'X-SUN', '2011-07-17')] });
-    expect(itemsOf(planReminders(input({ data: d, today: '2011-07-08', lastRunDate: '2011-07-07' })))[0]!.items).toEqual(['X-SUN@ZX1:before:7']);
+    expect(
+      itemsOf(planReminders(input({ data: d, today: '2011-07-08', lastRunDate: '2011-07-07' })))[0]!.items,
+    ).toEqual(['X-SUN@ZX1:before:7']);
     expect(itemsOf(planReminders(input({ data: d, today: '2011-07-11', lastRunDate: '2011-07-08' })))).toEqual([]);
   });
 
   it('when a make-up working day comes, then reminders go out on it', () => {
     // 2011-10-12 is due; 2011-10-09 (Sunday) was a make-up working day after National Day.
     const d = data({ obligations: [ob(6, 'X-MAKEUP', '2011-10-12')] });
-    expect(itemsOf(planReminders(input({ data: d, today: '2011-10-09', lastRunDate: '2011-09-30' })))[0]!.items).toEqual(['X-MAKEUP@ZX1:before:3']);
+    expect(
+      itemsOf(planReminders(input({ data: d, today: '2011-10-09', lastRunDate: '2011-09-30' })))[0]!.items,
+    ).toEqual(['X-MAKEUP@ZX1:before:3']);
   });
 
   it('when a branch has reported, is exempt, or got an extension, then it is reminded accordingly', () => {
@@ -103,8 +152,12 @@ describe('planning reminders', () => {
 
   it('when the secretary snoozed an item, then it is not reminded before the snooze ends', () => {
     const d = data({ snoozes: [{ personId: 1, obligationId: 1, branchId: 10, untilDate: '2011-06-20' }] });
-    expect(itemsOf(planReminders(input({ data: d }))).find((m) => m.to === 'U1')!.items).toEqual(['A01-LOVE@ZX1:before:14']);
-    const after = itemsOf(planReminders(input({ data: d, today: '2011-06-23', lastRunDate: '2011-06-22' }))).find((m) => m.to === 'U1')!;
+    expect(itemsOf(planReminders(input({ data: d }))).find((m) => m.to === 'U1')!.items).toEqual([
+      'A01-LOVE@ZX1:before:14',
+    ]);
+    const after = itemsOf(planReminders(input({ data: d, today: '2011-06-23', lastRunDate: '2011-06-22' }))).find(
+      (m) => m.to === 'U1',
+    )!;
     expect(after.items).toContain('A01-EVENT@ZX1:before:7');
   });
 
@@ -113,21 +166,44 @@ describe('planning reminders', () => {
     const plan = planReminders(input({ data: d, today: '2011-06-20', lastRunDate: '2011-06-17' }));
     if (plan.status !== 'planned') throw new Error(plan.reason);
     const u1 = plan.messages.find((m) => m.slackUserId === 'U1')!;
-    expect(u1.items.map((i) => [i.code, i.stage.key, i.key])).toEqual([['A01-EVENT', 'before:14', 'reminder:1:b10:U1:2011-06-30:snooze:2011-06-20']]);
+    expect(u1.items.map((i) => [i.code, i.stage.key, i.key])).toEqual([
+      ['A01-EVENT', 'before:14', 'reminder:1:b10:U1:2011-06-30:snooze:2011-06-20'],
+    ]);
     expect(itemsOf(planReminders(input({ data: d, today: '2011-06-21', lastRunDate: '2011-06-20' })))).toEqual([]);
   });
 
   it('when a cadre owes a paper and has none of an allowed kind, then they are reminded personally', () => {
-    const paper = ob(7, 'A09-PAPER', '2011-11-30', { kind: 'paper', paperKinds: ['party_paper', 'typical_case'], appliesTo: { kind: 'ranks', ranks: ['school_cadre'] } });
-    const d = data({ obligations: [paper], papers: [{ authorId: 2, kind: 'party_paper', status: 'submitted', title: 'x', excellent: false, submittedAt: '2011-11-01T00:00:00Z', reviewedAt: null }] });
+    const paper = ob(7, 'A09-PAPER', '2011-11-30', {
+      kind: 'paper',
+      paperKinds: ['party_paper', 'typical_case'],
+      appliesTo: { kind: 'ranks', ranks: ['school_cadre'] },
+    });
+    const d = data({
+      obligations: [paper],
+      papers: [
+        {
+          authorId: 2,
+          kind: 'party_paper',
+          status: 'submitted',
+          title: 'x',
+          excellent: false,
+          submittedAt: '2011-11-01T00:00:00Z',
+          reviewedAt: null,
+        },
+      ],
+    });
     const msgs = itemsOf(planReminders(input({ data: d, today: '2011-11-16', lastRunDate: '2011-11-15' })));
     expect(msgs).toEqual([{ to: 'U1', items: ['A09-PAPER@ZX1:before:14'] }]);
   });
 
   it('when an item is overdue, then it is reminded every 7 days, on the next working day when that is a day off', () => {
     const d = data({ obligations: [ob(8, 'X-OVER', '2011-09-23')] }); // overdue:1 nominal 09-30, overdue:2 10-07 (holiday) -> 10-08 (make-up Saturday)
-    expect(itemsOf(planReminders(input({ data: d, today: '2011-09-30', lastRunDate: '2011-09-29' })))[0]!.items).toEqual(['X-OVER@ZX1:overdue:1']);
-    expect(itemsOf(planReminders(input({ data: d, today: '2011-10-08', lastRunDate: '2011-09-30' })))[0]!.items).toEqual(['X-OVER@ZX1:overdue:2']);
+    expect(
+      itemsOf(planReminders(input({ data: d, today: '2011-09-30', lastRunDate: '2011-09-29' })))[0]!.items,
+    ).toEqual(['X-OVER@ZX1:overdue:1']);
+    expect(
+      itemsOf(planReminders(input({ data: d, today: '2011-10-08', lastRunDate: '2011-09-30' })))[0]!.items,
+    ).toEqual(['X-OVER@ZX1:overdue:2']);
   });
 
   it('when the same stage is planned twice, then the keys are equal, so the outbox holds it once', () => {

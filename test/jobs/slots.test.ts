@@ -17,7 +17,9 @@ describe('job slots', () => {
   });
 
   it('when the server runs in another timezone, then slots still follow the plan timezone', () => {
-    expect(latestSlot({ timezone: 'America/New_York', time: '09:00' }, new Date('2011-06-20T12:00:00Z')).toISOString()).toBe('2011-06-19T13:00:00.000Z');
+    expect(
+      latestSlot({ timezone: 'America/New_York', time: '09:00' }, new Date('2011-06-20T12:00:00Z')).toISOString(),
+    ).toBe('2011-06-19T13:00:00.000Z');
   });
 
   it('when turned into cron, then weekdays follow node-cron numbering', () => {

@@ -44,7 +44,11 @@ describe('the plan read cache (decision 006)', () => {
     const before = (await findActivePlan(db, TODAY))!;
     expect((await planObligations(db, before)).find((o) => o.code === 'A07-COBUILD')!.due).toBe('2011-05-10');
     // The same fixed clock: updated_at must still move, or the cache would keep the old obligations.
-    await importPlan(db, editedPlan((s) => s.replace(/due: 2011-05-10/, 'due: 2011-05-12')), { actor: 'test', now: AT });
+    await importPlan(
+      db,
+      editedPlan((s) => s.replace(/due: 2011-05-10/, 'due: 2011-05-12')),
+      { actor: 'test', now: AT },
+    );
     const after = (await findActivePlan(db, TODAY))!;
     expect(after).not.toBe(before);
     expect((await planObligations(db, after)).find((o) => o.code === 'A07-COBUILD')!.due).toBe('2011-05-12');
@@ -56,7 +60,11 @@ describe('the plan read cache (decision 006)', () => {
     const db = await store();
     await loadPlan(db);
     const plan = (await findActivePlan(db, TODAY))!;
-    await importPlan(db, editedPlan((s) => s.replace(/due: 2011-05-10/, 'due: 2011-05-12')), { actor: 'test', now: new Date('2011-05-01T00:00:00Z'), dryRun: true });
+    await importPlan(
+      db,
+      editedPlan((s) => s.replace(/due: 2011-05-10/, 'due: 2011-05-12')),
+      { actor: 'test', now: new Date('2011-05-01T00:00:00Z'), dryRun: true },
+    );
     expect(await findActivePlan(db, TODAY)).toBe(plan);
     expect((await planObligations(db, plan)).find((o) => o.code === 'A07-COBUILD')!.due).toBe('2011-05-10');
   });
@@ -65,7 +73,11 @@ describe('the plan read cache (decision 006)', () => {
     const a = await store();
     const b = await store();
     await loadPlan(a, PLAN_2011, AT);
-    await importPlan(b, editedPlan((s) => s.replace(/due: 2011-05-10/, 'due: 2011-05-12')), { actor: 'test', now: AT });
+    await importPlan(
+      b,
+      editedPlan((s) => s.replace(/due: 2011-05-10/, 'due: 2011-05-12')),
+      { actor: 'test', now: AT },
+    );
     const planA = (await findActivePlan(a, TODAY))!;
     const planB = (await findActivePlan(b, TODAY))!;
     expect(planA.id).toBe(planB.id);

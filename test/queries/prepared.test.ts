@@ -14,7 +14,14 @@ afterAll(async () => {
   await db.destroy();
 });
 
-const branchesIn = (d: DB, ids: number[], active: 0 | 1) => d.selectFrom('branches').select(['id', 'code']).where('id', 'in', ids).where('active', '=', active).where('code', '!=', 'NONE').orderBy('id');
+const branchesIn = (d: DB, ids: number[], active: 0 | 1) =>
+  d
+    .selectFrom('branches')
+    .select(['id', 'code'])
+    .where('id', 'in', ids)
+    .where('active', '=', active)
+    .where('code', '!=', 'NONE')
+    .orderBy('id');
 
 describe('reads compiled once per shape (decision 007)', () => {
   it('when run with new values and list lengths, then it answers as the same query built each time', async () => {
@@ -31,7 +38,9 @@ describe('reads compiled once per shape (decision 007)', () => {
   });
 
   it('when the same shape runs again, then the query is built once; a new list length builds once more', async () => {
-    const build = vi.fn((d: DB, code: string, ids: number[]) => d.selectFrom('branches').select('code').where('code', '=', code).where('id', 'in', ids));
+    const build = vi.fn((d: DB, code: string, ids: number[]) =>
+      d.selectFrom('branches').select('code').where('code', '=', code).where('id', 'in', ids),
+    );
     const read = preparedRead(build);
     for (const code of ['YQ-ZX1', 'YQ-ZX2', 'nothing']) await read(db, code, [1, 2]);
     expect(build).toHaveBeenCalledTimes(1);
@@ -62,17 +71,26 @@ describe('reads compiled once per shape (decision 007)', () => {
   });
 
   it('when an argument ends up inside a longer value, then it is refused (it would be bound as the placeholder)', async () => {
-    const read = preparedRead((d, text: string) => d.selectFrom('branches').select('code').where('name', 'like', `%${text}%`));
+    const read = preparedRead((d, text: string) =>
+      d.selectFrom('branches').select('code').where('name', 'like', `%${text}%`),
+    );
     await expect(read(db, '中')).rejects.toThrow('inside a longer value');
   });
 
   it('when an argument is bound on its own and also inside a longer value, then it is refused', async () => {
-    const read = preparedRead((d, code: string) => d.selectFrom('branches').select('code').where((eb) => eb.or([eb('code', '=', code), eb('code', 'like', `${code}%`)])));
+    const read = preparedRead((d, code: string) =>
+      d
+        .selectFrom('branches')
+        .select('code')
+        .where((eb) => eb.or([eb('code', '=', code), eb('code', 'like', `${code}%`)])),
+    );
     await expect(read(db, 'YQ-ZX')).rejects.toThrow('inside a longer value');
   });
 
   it('when an argument is bound twice, then both places get the value', async () => {
-    const read = preparedRead((d, code: string) => d.selectFrom('branches').select('code').where('code', '>=', code).where('code', '<=', code));
+    const read = preparedRead((d, code: string) =>
+      d.selectFrom('branches').select('code').where('code', '>=', code).where('code', '<=', code),
+    );
     expect(await read(db, 'YQ-ZX1')).toEqual([{ code: 'YQ-ZX1' }]);
   });
 

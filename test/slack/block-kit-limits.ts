@@ -135,7 +135,10 @@ function checkText(c: Collector, value: unknown, path: string, rule: TextRule): 
   }
   const type = value['type'];
   if (rule.plainOnly ? type !== 'plain_text' : type !== 'plain_text' && type !== 'mrkdwn') {
-    c.add(`${path}/type`, `${rule.name} must be ${rule.plainOnly ? 'plain_text' : 'plain_text or mrkdwn'}, got ${String(type)}`);
+    c.add(
+      `${path}/type`,
+      `${rule.name} must be ${rule.plainOnly ? 'plain_text' : 'plain_text or mrkdwn'}, got ${String(type)}`,
+    );
   }
   const text = value['text'];
   if (typeof text !== 'string') {
@@ -206,14 +209,7 @@ function checkOption(c: Collector, value: unknown, path: string, rule: OptionRul
   return typeof value['value'] === 'string' ? value['value'] : undefined;
 }
 
-function checkOptions(
-  c: Collector,
-  value: unknown,
-  path: string,
-  max: number,
-  rule: OptionRule,
-  min = 1,
-): Set<string> {
+function checkOptions(c: Collector, value: unknown, path: string, max: number, rule: OptionRule, min = 1): Set<string> {
   const values = new Set<string>();
   checkArray(c, value, path, 'options', min, max).forEach((option, i) => {
     const v = checkOption(c, option, `${path}/${i}`, rule);
@@ -238,7 +234,11 @@ function checkInitialOptions(c: Collector, el: Json, path: string, known: Set<st
 
 function checkPlaceholder(c: Collector, el: Json, path: string): void {
   if (el['placeholder'] !== undefined) {
-    checkText(c, el['placeholder'], `${path}/placeholder`, { name: 'placeholder', max: L.placeholder, plainOnly: true });
+    checkText(c, el['placeholder'], `${path}/placeholder`, {
+      name: 'placeholder',
+      max: L.placeholder,
+      plainOnly: true,
+    });
   }
 }
 
@@ -252,24 +252,42 @@ function checkSelect(c: Collector, el: Json, path: string, type: string): void {
   }
   const known = new Set<string>();
   if (hasOptions) {
-    for (const v of checkOptions(c, el['options'], `${path}/options`, L.selectOptions, { plainOnly: true })) known.add(v);
+    for (const v of checkOptions(c, el['options'], `${path}/options`, L.selectOptions, { plainOnly: true }))
+      known.add(v);
   }
   if (hasGroups) {
-    const groups = checkArray(c, el['option_groups'], `${path}/option_groups`, 'option_groups', 1, L.selectOptionGroups);
+    const groups = checkArray(
+      c,
+      el['option_groups'],
+      `${path}/option_groups`,
+      'option_groups',
+      1,
+      L.selectOptionGroups,
+    );
     groups.forEach((group, g) => {
       const gp = `${path}/option_groups/${g}`;
       if (!isRecord(group)) {
         c.add(gp, 'option group must be an object');
         return;
       }
-      checkText(c, group['label'], `${gp}/label`, { name: 'option group label', max: L.optionGroupLabel, plainOnly: true });
-      for (const v of checkOptions(c, group['options'], `${gp}/options`, L.selectOptions, { plainOnly: true })) known.add(v);
+      checkText(c, group['label'], `${gp}/label`, {
+        name: 'option group label',
+        max: L.optionGroupLabel,
+        plainOnly: true,
+      });
+      for (const v of checkOptions(c, group['options'], `${gp}/options`, L.selectOptions, { plainOnly: true }))
+        known.add(v);
     });
   }
   checkInitialOptions(c, el, path, known);
 }
 
-function checkElement(c: Collector, el: unknown, path: string, where: 'actions' | 'accessory' | 'input'): string | undefined {
+function checkElement(
+  c: Collector,
+  el: unknown,
+  path: string,
+  where: 'actions' | 'accessory' | 'input',
+): string | undefined {
   if (!isRecord(el)) {
     c.add(path, 'element must be an object');
     return undefined;
@@ -290,7 +308,10 @@ function checkElement(c: Collector, el: unknown, path: string, where: 'actions' 
   if (where === 'accessory' && INPUT_ONLY_TYPES.has(type)) {
     c.add(`${path}/type`, `${type} is not allowed as a section accessory`);
   }
-  if (where === 'input' && (type === 'button' || type === 'overflow' || type === 'image' || type === 'workflow_button')) {
+  if (
+    where === 'input' &&
+    (type === 'button' || type === 'overflow' || type === 'image' || type === 'workflow_button')
+  ) {
     c.add(`${path}/type`, `${type} is not allowed in an input block`);
   }
 
@@ -311,20 +332,36 @@ function checkElement(c: Collector, el: unknown, path: string, where: 'actions' 
       checkOptions(c, el['options'], `${path}/options`, L.overflowOptions, { plainOnly: true });
       break;
     case 'radio_buttons':
-      checkInitialOptions(c, el, path, checkOptions(c, el['options'], `${path}/options`, L.radioOptions, { plainOnly: false }));
+      checkInitialOptions(
+        c,
+        el,
+        path,
+        checkOptions(c, el['options'], `${path}/options`, L.radioOptions, { plainOnly: false }),
+      );
       break;
     case 'checkboxes':
-      checkInitialOptions(c, el, path, checkOptions(c, el['options'], `${path}/options`, L.checkboxOptions, { plainOnly: false }));
+      checkInitialOptions(
+        c,
+        el,
+        path,
+        checkOptions(c, el['options'], `${path}/options`, L.checkboxOptions, { plainOnly: false }),
+      );
       break;
     case 'datepicker':
       checkPlaceholder(c, el, path);
-      if (el['initial_date'] !== undefined && !(typeof el['initial_date'] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(el['initial_date']))) {
+      if (
+        el['initial_date'] !== undefined &&
+        !(typeof el['initial_date'] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(el['initial_date']))
+      ) {
         c.add(`${path}/initial_date`, `initial_date must be YYYY-MM-DD, got ${JSON.stringify(el['initial_date'])}`);
       }
       break;
     case 'timepicker':
       checkPlaceholder(c, el, path);
-      if (el['initial_time'] !== undefined && !(typeof el['initial_time'] === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(el['initial_time']))) {
+      if (
+        el['initial_time'] !== undefined &&
+        !(typeof el['initial_time'] === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(el['initial_time']))
+      ) {
         c.add(`${path}/initial_time`, `initial_time must be HH:mm, got ${JSON.stringify(el['initial_time'])}`);
       }
       break;
@@ -403,14 +440,16 @@ function checkBlock(c: Collector, block: unknown, path: string, kind: BlockKitKi
       );
       break;
     case 'context':
-      checkArray(c, block['elements'], `${path}/elements`, 'context elements', 1, L.contextElements).forEach((el, i) => {
-        const p = `${path}/elements/${i}`;
-        if (isRecord(el) && el['type'] === 'image') {
-          checkElement(c, el, p, 'accessory');
-        } else {
-          checkText(c, el, p, { name: 'context text', max: L.sectionText });
-        }
-      });
+      checkArray(c, block['elements'], `${path}/elements`, 'context elements', 1, L.contextElements).forEach(
+        (el, i) => {
+          const p = `${path}/elements/${i}`;
+          if (isRecord(el) && el['type'] === 'image') {
+            checkElement(c, el, p, 'accessory');
+          } else {
+            checkText(c, el, p, { name: 'context text', max: L.sectionText });
+          }
+        },
+      );
       break;
     case 'input':
       checkText(c, block['label'], `${path}/label`, { name: 'input label', max: L.inputLabel, plainOnly: true });
@@ -439,7 +478,13 @@ function checkBlock(c: Collector, block: unknown, path: string, kind: BlockKitKi
   return type === 'input';
 }
 
-function checkBlocks(c: Collector, blocks: unknown, path: string, kind: BlockKitKind, max: number): { hasInput: boolean } {
+function checkBlocks(
+  c: Collector,
+  blocks: unknown,
+  path: string,
+  kind: BlockKitKind,
+  max: number,
+): { hasInput: boolean } {
   if (!Array.isArray(blocks)) {
     c.add(path, 'blocks must be an array');
     return { hasInput: false };

@@ -58,7 +58,7 @@ describe('fake Slack: messages', () => {
     expect(fake.violations).toEqual([]);
   });
 
-  it('when a call arrives, then it records when the whole request was in, on this process\'s monotonic clock', async () => {
+  it("when a call arrives, then it records when the whole request was in, on this process's monotonic clock", async () => {
     const before = performance.now();
     await client.chat.postMessage({ channel: 'C1', text: 'one' });
     const after = performance.now();
@@ -67,7 +67,7 @@ describe('fake Slack: messages', () => {
     expect(call!.receivedAt).toBeLessThanOrEqual(after);
   });
 
-  it('when a message is posted to a user id, then it lands in that user\'s DM channel', async () => {
+  it("when a message is posted to a user id, then it lands in that user's DM channel", async () => {
     const res = await client.chat.postMessage({ channel: 'U7', text: 'hi' });
 
     expect(res.channel).toBe('DU7');
@@ -83,13 +83,17 @@ describe('fake Slack: messages', () => {
   });
 
   it('when a message has neither text nor blocks, then the fake answers no_text', async () => {
-    await expect(client.apiCall('chat.postMessage', { channel: 'C1' })).rejects.toMatchObject({ data: { error: 'no_text' } });
+    await expect(client.apiCall('chat.postMessage', { channel: 'C1' })).rejects.toMatchObject({
+      data: { error: 'no_text' },
+    });
   });
 
   it('when the code posts to an archived channel, then the fake answers is_archived', async () => {
     fake.setChannel('C_OLD', { archived: true });
 
-    await expect(client.chat.postMessage({ channel: 'C_OLD', text: 'x' })).rejects.toMatchObject({ data: { error: 'is_archived' } });
+    await expect(client.chat.postMessage({ channel: 'C_OLD', text: 'x' })).rejects.toMatchObject({
+      data: { error: 'is_archived' },
+    });
   });
 
   it('when an ephemeral message and a permalink are asked for, then both answer like Slack', async () => {
@@ -148,7 +152,9 @@ describe('fake Slack: users, DMs and auth', () => {
     const client = await start({ strictUsers: true });
 
     await expect(client.users.info({ user: 'U404' })).rejects.toMatchObject({ data: { error: 'user_not_found' } });
-    await expect(client.conversations.open({ users: 'U404' })).rejects.toMatchObject({ data: { error: 'user_not_found' } });
+    await expect(client.conversations.open({ users: 'U404' })).rejects.toMatchObject({
+      data: { error: 'user_not_found' },
+    });
   });
 
   it('when users are not strict, then an unknown user gets a default profile without a locale', async () => {
@@ -162,8 +168,16 @@ describe('fake Slack: users, DMs and auth', () => {
 
   it('when a token is required and the client sends another, then the fake answers invalid_auth', async () => {
     fake = await startFakeSlack({ token: 'xoxb-right' });
-    const wrong = new WebClient('xoxb-wrong', { slackApiUrl: fake.apiUrl, logger: silentLogger, retryConfig: { retries: 0 } });
-    const right = new WebClient('xoxb-right', { slackApiUrl: fake.apiUrl, logger: silentLogger, retryConfig: { retries: 0 } });
+    const wrong = new WebClient('xoxb-wrong', {
+      slackApiUrl: fake.apiUrl,
+      logger: silentLogger,
+      retryConfig: { retries: 0 },
+    });
+    const right = new WebClient('xoxb-right', {
+      slackApiUrl: fake.apiUrl,
+      logger: silentLogger,
+      retryConfig: { retries: 0 },
+    });
 
     await expect(wrong.auth.test()).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
     expect((await right.auth.test()).ok).toBe(true);
@@ -201,33 +215,47 @@ describe('fake Slack: Block Kit limits', () => {
     await expect(client.chat.postMessage({ channel: 'C1', text: 'x', blocks })).rejects.toMatchObject({
       data: { error: 'invalid_blocks', errors: [expect.stringContaining('51 blocks, limit 50')] },
     });
-    expect(fake.violations).toEqual([expect.stringMatching(/^chat\.postMessage: 51 blocks, limit 50 .*json-pointer:\/blocks\]$/)]);
+    expect(fake.violations).toEqual([
+      expect.stringMatching(/^chat\.postMessage: 51 blocks, limit 50 .*json-pointer:\/blocks\]$/),
+    ]);
     expect(fake.messages('C1')).toEqual([]);
   });
 
   it('when a header is longer than 150 characters, then the fake refuses the message', async () => {
     const blocks = [{ type: 'header', text: plain('h'.repeat(151)) }];
 
-    await expect(client.chat.postMessage({ channel: 'C1', text: 'x', blocks })).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
-    expect(fake.violations).toEqual([expect.stringContaining('header text is 151 characters, limit 150 [json-pointer:/blocks/0/text/text]')]);
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'x', blocks })).rejects.toMatchObject({
+      data: { error: 'invalid_blocks' },
+    });
+    expect(fake.violations).toEqual([
+      expect.stringContaining('header text is 151 characters, limit 150 [json-pointer:/blocks/0/text/text]'),
+    ]);
   });
 
   it('when a button label is longer than 75 characters, then the fake refuses the message', async () => {
     const blocks = [{ type: 'actions', elements: [{ type: 'button', action_id: 'a', text: plain('b'.repeat(76)) }] }];
 
-    await expect(client.chat.postMessage({ channel: 'C1', text: 'x', blocks })).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'x', blocks })).rejects.toMatchObject({
+      data: { error: 'invalid_blocks' },
+    });
     expect(fake.violations).toEqual([expect.stringContaining('button text is 76 characters, limit 75')]);
   });
 
   it('when two blocks share a block_id, then the fake refuses the message', async () => {
     const blocks = [section('a', 'same'), section('b', 'same')];
 
-    await expect(client.chat.postMessage({ channel: 'C1', text: 'x', blocks })).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
-    expect(fake.violations).toEqual([expect.stringContaining('duplicate block_id "same" [json-pointer:/blocks/1/block_id]')]);
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'x', blocks })).rejects.toMatchObject({
+      data: { error: 'invalid_blocks' },
+    });
+    expect(fake.violations).toEqual([
+      expect.stringContaining('duplicate block_id "same" [json-pointer:/blocks/1/block_id]'),
+    ]);
   });
 
   it('when a modal title is 25 characters, then views.open answers invalid_arguments with the pointer, as Slack does', async () => {
-    await expect(client.views.open({ trigger_id: 't1', view: modal({ title: plain('t'.repeat(25)) }) })).rejects.toMatchObject({
+    await expect(
+      client.views.open({ trigger_id: 't1', view: modal({ title: plain('t'.repeat(25)) }) }),
+    ).rejects.toMatchObject({
       data: {
         error: 'invalid_arguments',
         response_metadata: { messages: [expect.stringContaining('[json-pointer:/view/title/text]')] },
@@ -249,12 +277,19 @@ describe('fake Slack: Block Kit limits', () => {
     await expect(client.views.open({ trigger_id: 't1', view: modal({ blocks }) })).rejects.toMatchObject({
       data: { error: 'invalid_arguments' },
     });
-    expect(fake.violations).toEqual([expect.stringContaining('options has 101 items, limit 100 [json-pointer:/view/blocks/0/element/options]')]);
+    expect(fake.violations).toEqual([
+      expect.stringContaining('options has 101 items, limit 100 [json-pointer:/view/blocks/0/element/options]'),
+    ]);
   });
 
   it('when a valid modal is opened and then updated, then both answer a view with an id and a fresh hash', async () => {
     const blocks = [
-      { type: 'input', block_id: 'pick', label: plain('Pick'), element: { type: 'static_select', action_id: 's', options: [option(1), option(2)] } },
+      {
+        type: 'input',
+        block_id: 'pick',
+        label: plain('Pick'),
+        element: { type: 'static_select', action_id: 's', options: [option(1), option(2)] },
+      },
     ];
 
     const opened = await client.views.open({ trigger_id: 't1', view: modal({ blocks }) });
@@ -271,13 +306,17 @@ describe('fake Slack: Block Kit limits', () => {
   it('when a trigger_id is used twice, then the second views.open answers exchanged_trigger_id', async () => {
     await client.views.open({ trigger_id: 't1', view: modal() });
 
-    await expect(client.views.open({ trigger_id: 't1', view: modal() })).rejects.toMatchObject({ data: { error: 'exchanged_trigger_id' } });
+    await expect(client.views.open({ trigger_id: 't1', view: modal() })).rejects.toMatchObject({
+      data: { error: 'exchanged_trigger_id' },
+    });
   });
 
   it('when a trigger_id is older than 3 seconds, then views.open answers expired_trigger_id', async () => {
     const stale = `${Date.now() - 3500}.1.abc`;
 
-    await expect(client.views.open({ trigger_id: stale, view: modal() })).rejects.toMatchObject({ data: { error: 'expired_trigger_id' } });
+    await expect(client.views.open({ trigger_id: stale, view: modal() })).rejects.toMatchObject({
+      data: { error: 'expired_trigger_id' },
+    });
   });
 
   it('when a Home tab is published, then it is stored for that user; a modal-typed view is refused', async () => {
@@ -298,13 +337,19 @@ describe('fake Slack: Block Kit limits', () => {
 
     expect(res.status).toBe(400);
     expect(fake.callsTo('response_url')).toEqual([expect.objectContaining({ ok: false, error: 'invalid_blocks' })]);
-    expect(fake.violations).toEqual([expect.stringContaining('response_url: section text is 3001 characters, limit 3000')]);
+    expect(fake.violations).toEqual([
+      expect.stringContaining('response_url: section text is 3001 characters, limit 3000'),
+    ]);
   });
 });
 
 describe('validateBlockKit', () => {
   it('when a modal has an input block but no submit, then it reports the missing submit', () => {
-    const view = { type: 'modal', title: plain('T'), blocks: [{ type: 'input', label: plain('L'), element: { type: 'plain_text_input', action_id: 'a' } }] };
+    const view = {
+      type: 'modal',
+      title: plain('T'),
+      blocks: [{ type: 'input', label: plain('L'), element: { type: 'plain_text_input', action_id: 'a' } }],
+    };
 
     expect(validateBlockKit('modal', view)).toEqual([expect.stringContaining('needs a submit button')]);
   });
@@ -321,7 +366,11 @@ describe('validateBlockKit', () => {
   });
 
   it('when an actions block repeats an action_id or has 26 elements, then it reports both', () => {
-    const elements = Array.from({ length: 26 }, (_, i) => ({ type: 'button', action_id: i < 2 ? 'dup' : `b${i}`, text: plain('ok') }));
+    const elements = Array.from({ length: 26 }, (_, i) => ({
+      type: 'button',
+      action_id: i < 2 ? 'dup' : `b${i}`,
+      text: plain('ok'),
+    }));
 
     const errors = validateBlockKit('message', [{ type: 'actions', elements }]);
 
@@ -339,7 +388,11 @@ describe('validateBlockKit', () => {
         {
           type: 'section',
           text: { type: 'mrkdwn', text: 'pick' },
-          accessory: { type: 'static_select', action_id: 's', options: [{ text: plain('o'.repeat(76)), value: 'v'.repeat(151) }] },
+          accessory: {
+            type: 'static_select',
+            action_id: 's',
+            options: [{ text: plain('o'.repeat(76)), value: 'v'.repeat(151) }],
+          },
         },
       ],
     };
@@ -353,14 +406,20 @@ describe('validateBlockKit', () => {
   });
 
   it('when a modal has 100 blocks, then it passes; with 101 it is reported', () => {
-    const view = (n: number) => ({ type: 'modal', title: plain('T'), blocks: Array.from({ length: n }, () => ({ type: 'divider' })) });
+    const view = (n: number) => ({
+      type: 'modal',
+      title: plain('T'),
+      blocks: Array.from({ length: n }, () => ({ type: 'divider' })),
+    });
 
     expect(validateBlockKit('modal', view(100))).toEqual([]);
     expect(validateBlockKit('modal', view(101))).toEqual([expect.stringContaining('101 blocks, limit 100')]);
   });
 
   it('when message text is over 40000 characters, then it is reported', () => {
-    expect(validateBlockKit('message', { text: 'x'.repeat(40_001) })).toEqual([expect.stringContaining('message text is 40001 characters')]);
+    expect(validateBlockKit('message', { text: 'x'.repeat(40_001) })).toEqual([
+      expect.stringContaining('message text is 40001 characters'),
+    ]);
   });
 });
 
@@ -383,7 +442,10 @@ describe('fake Slack: failure injection', () => {
     const client = await start();
     fake.failNext('chat.postMessage', { status: 500 });
 
-    await expect(client.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({ code: 'slack_webapi_http_error', statusCode: 500 });
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({
+      code: 'slack_webapi_http_error',
+      statusCode: 500,
+    });
     expect(fake.messages()).toEqual([]);
     expect((await client.chat.postMessage({ channel: 'C1', text: 'x' })).ok).toBe(true);
   });
@@ -402,7 +464,9 @@ describe('fake Slack: failure injection', () => {
     const client = await start({}, { timeout: 50 });
     fake.failNext('chat.postMessage', { timeoutMs: 200 });
 
-    await expect(client.chat.postMessage({ channel: 'C1', text: 'slow' })).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'slow' })).rejects.toMatchObject({
+      code: 'slack_webapi_request_error',
+    });
     expect(fake.inFlight).toBe(1);
     const [call] = await fake.waitFor('chat.postMessage');
     // Slack may still have posted the message the client gave up on: the reason sends are not retried blindly.
@@ -434,7 +498,10 @@ describe('fake Slack: rate limits', () => {
   });
 
   it('when a tier limit is exceeded, then the 429 asks to wait until the minute window frees up', async () => {
-    const client = await start({ rateLimits: { perMinute: { 'conversations.open': 2 } } }, { rejectRateLimitedCalls: true });
+    const client = await start(
+      { rateLimits: { perMinute: { 'conversations.open': 2 } } },
+      { rejectRateLimitedCalls: true },
+    );
 
     await client.conversations.open({ users: 'U1' });
     await client.conversations.open({ users: 'U2' });
@@ -471,7 +538,11 @@ describe('fake Slack: file uploads', () => {
         initialComment: 'the digest',
       },
     ]);
-    expect(fake.calls.map((c) => c.method)).toEqual(['files.getUploadURLExternal', 'upload', 'files.completeUploadExternal']);
+    expect(fake.calls.map((c) => c.method)).toEqual([
+      'files.getUploadURLExternal',
+      'upload',
+      'files.completeUploadExternal',
+    ]);
     expect(fake.violations).toEqual([]);
   });
 
@@ -479,7 +550,9 @@ describe('fake Slack: file uploads', () => {
     const client = await start();
     const { file_id } = await client.files.getUploadURLExternal({ filename: 'b.csv', length: 3 });
 
-    await expect(client.files.completeUploadExternal({ files: [{ id: String(file_id) }], channel_id: 'C1' })).rejects.toMatchObject({
+    await expect(
+      client.files.completeUploadExternal({ files: [{ id: String(file_id) }], channel_id: 'C1' }),
+    ).rejects.toMatchObject({
       data: { error: 'file_not_found' },
     });
     expect(fake.violations).toEqual([expect.stringContaining('was never uploaded')]);

@@ -311,7 +311,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const appId = opts.appId ?? 'A0FAKE';
   const triggerTtlMs = opts.triggerTtlMs ?? 3000;
   const rateConfig: RateLimitConfig | undefined =
-    opts.rateLimits === true ? {} : opts.rateLimits === false || opts.rateLimits === undefined ? undefined : opts.rateLimits;
+    opts.rateLimits === true
+      ? {}
+      : opts.rateLimits === false || opts.rateLimits === undefined
+        ? undefined
+        : opts.rateLimits;
   const perMinute: Record<string, number> = { ...DEFAULT_TIER_LIMITS, ...(rateConfig?.perMinute ?? {}) };
   const postPerSecond = rateConfig?.postMessagePerChannelPerSecond ?? 1;
 
@@ -355,11 +359,18 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   // ---- Block Kit -----------------------------------------------------------
 
   /** Returns an error answer when the payload breaks Slack's rules, recording a violation per problem. */
-  const checkBlocks = (method: string, kind: BlockKitKind, payload: unknown, pointerPrefix: string): Answer | undefined => {
+  const checkBlocks = (
+    method: string,
+    kind: BlockKitKind,
+    payload: unknown,
+    pointerPrefix: string,
+  ): Answer | undefined => {
     if (kind === 'message' && isRecord(payload)) {
       const text = payload['text'];
       if (typeof text === 'string' && text.length > BLOCK_KIT_LIMITS.messageText) {
-        violate(`${method}: message text is ${text.length} characters, limit ${BLOCK_KIT_LIMITS.messageText} [json-pointer:/text]`);
+        violate(
+          `${method}: message text is ${text.length} characters, limit ${BLOCK_KIT_LIMITS.messageText} [json-pointer:/text]`,
+        );
         return fail('msg_too_long');
       }
       for (const key of ['blocks', 'attachments']) {
@@ -446,7 +457,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   });
 
   const hasContent = (args: Json): boolean =>
-    (typeof args['text'] === 'string' && args['text'] !== '') || args['blocks'] !== undefined || args['attachments'] !== undefined;
+    (typeof args['text'] === 'string' && args['text'] !== '') ||
+    args['blocks'] !== undefined ||
+    args['attachments'] !== undefined;
 
   // ---- Triggers and views --------------------------------------------------
 
@@ -854,7 +867,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const body = answer.body;
     const okField = typeof body === 'string' ? answer.status === 200 : body['ok'] === true;
     const error = typeof body === 'string' ? undefined : str(body['error']);
-    const recorded: FakeSlackCall = { ...call, status: answer.status, ok: okField, ...(error ? { error } : {}), response: body };
+    const recorded: FakeSlackCall = {
+      ...call,
+      status: answer.status,
+      ok: okField,
+      ...(error ? { error } : {}),
+      response: body,
+    };
     calls.push(recorded);
     if (answer.status === 429) rateLimited += 1;
     if (!res.destroyed && !res.writableEnded) {
@@ -950,7 +969,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       return;
     }
     const auth = req.headers['authorization'];
-    const token = (typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined) ?? str(args['token']);
+    const token =
+      (typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined) ?? str(args['token']);
     const base = { at, receivedAt, path: url.pathname, ...(token !== undefined ? { token } : {}) };
 
     if (url.pathname.startsWith('/api/')) {
@@ -1058,8 +1078,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     handle: (method, handler) => {
       handlers.set(method, handler);
     },
-    messages: (channel) => messages.filter((m) => m.ephemeralTo === undefined && (channel === undefined || m.channel === channel)),
-    ephemerals: (channel) => messages.filter((m) => m.ephemeralTo !== undefined && (channel === undefined || m.channel === channel)),
+    messages: (channel) =>
+      messages.filter((m) => m.ephemeralTo === undefined && (channel === undefined || m.channel === channel)),
+    ephemerals: (channel) =>
+      messages.filter((m) => m.ephemeralTo !== undefined && (channel === undefined || m.channel === channel)),
     view: (id) => views.get(id),
     homeOf: (userId) => {
       const id = homes.get(userId);

@@ -85,7 +85,13 @@ describe('SlackDriver against a real Bolt HTTPReceiver', () => {
 
     expect(res.status).toBe(200);
     expect(seen['command']).toEqual([
-      expect.objectContaining({ command: '/pace', text: 'hello', user_id: 'U1', channel_id: 'C1', trigger_id: res.triggerId }),
+      expect.objectContaining({
+        command: '/pace',
+        text: 'hello',
+        user_id: 'U1',
+        channel_id: 'C1',
+        trigger_id: res.triggerId,
+      }),
     ]);
     const [call] = await fake.waitFor('response_url');
     expect(call?.args).toEqual({ text: 'you said hello' });
@@ -101,7 +107,10 @@ describe('SlackDriver against a real Bolt HTTPReceiver', () => {
   });
 
   it('when the timestamp is six minutes old, then Bolt refuses the request as stale', async () => {
-    const res = await driver.command({ command: '/pace', user_id: 'U1' }, { timestamp: Math.floor(Date.now() / 1000) - 360 });
+    const res = await driver.command(
+      { command: '/pace', user_id: 'U1' },
+      { timestamp: Math.floor(Date.now() / 1000) - 360 },
+    );
 
     expect(res.status).toBe(401);
     expect(seen['command']).toBeUndefined();
@@ -152,17 +161,26 @@ describe('SlackDriver against a real Bolt HTTPReceiver', () => {
 
     expect(res.status).toBe(200);
     expect(res.json()).toEqual({ response_action: 'errors', errors: { b1: 'too late' } });
-    expect(seen['view']).toEqual([expect.objectContaining({ callback_id: 'report', private_metadata: 'meta', state: { values } })]);
+    expect(seen['view']).toEqual([
+      expect.objectContaining({ callback_id: 'report', private_metadata: 'meta', state: { values } }),
+    ]);
   });
 
   it("when Slack redelivers an event, then Bolt's context carries the retry number and reason", async () => {
-    const res = await driver.event({ type: 'app_home_opened', user: 'U4', tab: 'home', channel: 'D4' }, { retryNum: 1, retryReason: 'http_timeout' });
+    const res = await driver.event(
+      { type: 'app_home_opened', user: 'U4', tab: 'home', channel: 'D4' },
+      { retryNum: 1, retryReason: 'http_timeout' },
+    );
 
     expect(res.status).toBe(200);
     // Bolt acks events before running listeners.
     await vi.waitFor(() => expect(seen['event']).toHaveLength(1));
     expect(seen['event']).toEqual([
-      { event: expect.objectContaining({ type: 'app_home_opened', user: 'U4' }), retryNum: 1, retryReason: 'http_timeout' },
+      {
+        event: expect.objectContaining({ type: 'app_home_opened', user: 'U4' }),
+        retryNum: 1,
+        retryReason: 'http_timeout',
+      },
     ]);
   });
 });

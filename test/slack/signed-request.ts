@@ -241,7 +241,10 @@ export class SlackDriver {
   }
 
   /** An Events API delivery wrapping `event` (e.g. `{ type: 'app_home_opened', user, tab: 'home' }`). */
-  async event(event: Record<string, unknown>, opts: RequestOptions & { eventId?: string } = {}): Promise<DriverResponse> {
+  async event(
+    event: Record<string, unknown>,
+    opts: RequestOptions & { eventId?: string } = {},
+  ): Promise<DriverResponse> {
     const body = JSON.stringify({
       token: this.token,
       team_id: this.teamId,
@@ -250,7 +253,15 @@ export class SlackDriver {
       type: 'event_callback',
       event_id: opts.eventId ?? `Ev${String(++this.seq).padStart(10, '0')}`,
       event_time: Math.floor(this.now() / 1000),
-      authorizations: [{ enterprise_id: null, team_id: this.teamId, user_id: this.botUserId, is_bot: true, is_enterprise_install: false }],
+      authorizations: [
+        {
+          enterprise_id: null,
+          team_id: this.teamId,
+          user_id: this.botUserId,
+          is_bot: true,
+          is_enterprise_install: false,
+        },
+      ],
       is_ext_shared_channel: false,
     });
     return this.raw(body, { 'content-type': 'application/json' }, opts);

@@ -11,14 +11,27 @@ import { validateBlockKit } from '../slack/block-kit-limits.js';
 describe('the buttons of a reminder', () => {
   it('when built for a branch task, then three buttons carry the task and the branch; for a paper, two', () => {
     const branch = promptButtons('zh-CN', { obligationId: 7, branchId: 3 });
-    expect(branch.elements.map((e) => ('action_id' in e ? e.action_id : ''))).toEqual(['prompt_report_now', 'prompt_snooze', 'prompt_extension']);
-    expect(branch.elements.map((e) => ('value' in e ? JSON.parse(String(e.value)) : null))).toEqual([{ o: 7, b: 3 }, { o: 7, b: 3 }, { o: 7, b: 3 }]);
+    expect(branch.elements.map((e) => ('action_id' in e ? e.action_id : ''))).toEqual([
+      'prompt_report_now',
+      'prompt_snooze',
+      'prompt_extension',
+    ]);
+    expect(branch.elements.map((e) => ('value' in e ? JSON.parse(String(e.value)) : null))).toEqual([
+      { o: 7, b: 3 },
+      { o: 7, b: 3 },
+      { o: 7, b: 3 },
+    ]);
     const paper = promptButtons('en', { obligationId: 9, branchId: null });
-    expect(paper.elements.map((e) => ('text' in e && e.text ? e.text.text : ''))).toEqual(['Report now', 'Remind me tomorrow']);
+    expect(paper.elements.map((e) => ('text' in e && e.text ? e.text.text : ''))).toEqual([
+      'Report now',
+      'Remind me tomorrow',
+    ]);
   });
 
   it('when put in a message, then the blocks are valid Block Kit', () => {
-    expect(validateBlockKit('message', [promptButtons('zh-CN', { obligationId: 2 ** 31, branchId: 2 ** 31 })])).toEqual([]);
+    expect(validateBlockKit('message', [promptButtons('zh-CN', { obligationId: 2 ** 31, branchId: 2 ** 31 })])).toEqual(
+      [],
+    );
   });
 });
 
@@ -46,31 +59,101 @@ describe('the reporting views at their limits', () => {
     weight: 1,
     position: i,
   });
-  const files = Array.from({ length: 5 }, (_, i): Evidence => ({ type: 'file', fileId: `F${i}AAAA`, permalink: `https://x.slack.com/files/${i}`, name: long(300) }));
-  const links = Array.from({ length: 10 }, (_, i): Evidence => ({ type: 'link', url: `https://example.org/${'p'.repeat(900)}${i}` }));
+  const files = Array.from({ length: 5 }, (_, i): Evidence => ({
+    type: 'file',
+    fileId: `F${i}AAAA`,
+    permalink: `https://x.slack.com/files/${i}`,
+    name: long(300),
+  }));
+  const links = Array.from({ length: 10 }, (_, i): Evidence => ({
+    type: 'link',
+    url: `https://example.org/${'p'.repeat(900)}${i}`,
+  }));
   const report: Report = {
-    id: 1, obligationId: 1, branchId: 1, status: 'returned', heldOn: '2011-06-18', participants: 100000, summary: long(2000, '&'),
-    evidence: [...links, ...files], submittedBy: 1, submittedAt: '2011-06-20T02:00:00.000Z', onTime: false, reviewedBy: 2, reviewedAt: null, reviewComment: long(1000), version: 3,
+    id: 1,
+    obligationId: 1,
+    branchId: 1,
+    status: 'returned',
+    heldOn: '2011-06-18',
+    participants: 100000,
+    summary: long(2000, '&'),
+    evidence: [...links, ...files],
+    submittedBy: 1,
+    submittedAt: '2011-06-20T02:00:00.000Z',
+    onTime: false,
+    reviewedBy: 2,
+    reviewedAt: null,
+    reviewComment: long(1000),
+    version: 3,
   };
   const branch: Branch = { id: 1, code: 'YQ-' + 'Z'.repeat(40), name: long(200), category: 'secondary' };
-  const items = branchChecklist({ obligations: Array.from({ length: 130 }, (_, i) => obligation(i)), category: 'secondary', reports: [report], today: '2011-06-20', extendedDue: new Map(Array.from({ length: 20 }, (_, i) => [i + 1, '2011-07-15'])) });
+  const items = branchChecklist({
+    obligations: Array.from({ length: 130 }, (_, i) => obligation(i)),
+    category: 'secondary',
+    reports: [report],
+    today: '2011-06-20',
+    extendedDue: new Map(Array.from({ length: 20 }, (_, i) => [i + 1, '2011-07-15'])),
+  });
 
   it('when a branch has many long tasks, a long returned report and every file, then the report modal is valid Block Kit', () => {
     for (const locale of ['zh-CN', 'en'] as const) {
-      const view = reportModal({ locale, branch, items, today: '2011-06-20', selectedObligationId: 1, privateMetadata: '{}', branches: Array.from({ length: 120 }, (_, i) => ({ ...branch, id: i + 1 })), editing: { report, submittedLocal: '2011-06-20 10:00', reviewerName: long(100) } });
+      const view = reportModal({
+        locale,
+        branch,
+        items,
+        today: '2011-06-20',
+        selectedObligationId: 1,
+        privateMetadata: '{}',
+        branches: Array.from({ length: 120 }, (_, i) => ({ ...branch, id: i + 1 })),
+        editing: { report, submittedLocal: '2011-06-20 10:00', reviewerName: long(100) },
+      });
       expect(validateBlockKit('modal', view)).toEqual([]);
-      expect(validateBlockKit('modal', branchPickerModal({ locale, branches: Array.from({ length: 120 }, (_, i) => ({ ...branch, id: i + 1 })), privateMetadata: '{}' }))).toEqual([]);
+      expect(
+        validateBlockKit(
+          'modal',
+          branchPickerModal({
+            locale,
+            branches: Array.from({ length: 120 }, (_, i) => ({ ...branch, id: i + 1 })),
+            privateMetadata: '{}',
+          }),
+        ),
+      ).toEqual([]);
     }
   });
 
   it('when the report is as large as the form allows, then the review modal and the notices are valid Block Kit', () => {
-    const card = { report, obligation: obligation(0), branchName: branch.name, authorName: long(100), due: '2011-07-15', originalDue: '2011-06-30', submittedLocal: '2011-06-20 10:00' };
+    const card = {
+      report,
+      obligation: obligation(0),
+      branchName: branch.name,
+      authorName: long(100),
+      due: '2011-07-15',
+      originalDue: '2011-06-30',
+      submittedLocal: '2011-06-20 10:00',
+    };
     expect(validateBlockKit('modal', reviewModal('zh-CN', card, '{"r":1,"v":3}'))).toEqual([]);
     expect(validateBlockKit('message', reportArrivedBlocks('en', long(4000), 2 ** 31))).toEqual([]);
-    expect(validateBlockKit('message', reviewedBlocks('en', { text: long(4000), comment: long(1000), decision: 'return', reportId: 1 }))).toEqual([]);
+    expect(
+      validateBlockKit(
+        'message',
+        reviewedBlocks('en', { text: long(4000), comment: long(1000), decision: 'return', reportId: 1 }),
+      ),
+    ).toEqual([]);
     expect(validateBlockKit('message', reportSavedBlocks('zh-CN', long(4000), 1))).toEqual([]);
     expect(validateBlockKit('message', extensionRequestBlocks('zh-CN', long(4000), 1))).toEqual([]);
-    expect(validateBlockKit('modal', extensionModal({ locale: 'en', branchName: long(200), obligation: obligation(1), due: '2011-07-15', originalDue: '2011-06-30', privateMetadata: '{}' }))).toEqual([]);
+    expect(
+      validateBlockKit(
+        'modal',
+        extensionModal({
+          locale: 'en',
+          branchName: long(200),
+          obligation: obligation(1),
+          due: '2011-07-15',
+          originalDue: '2011-06-30',
+          privateMetadata: '{}',
+        }),
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 export const en = {
-  'common.not_in_roster': "You are not in Pacesetter's roster yet. Please ask the campaign office (your admin) to add you.",
+  'common.not_in_roster':
+    "You are not in Pacesetter's roster yet. Please ask the campaign office (your admin) to add you.",
   'common.no_plan': 'No plan has been loaded yet. An admin loads it with `npm run cli -- plan import FILE`.',
   'common.forbidden': 'You are not allowed to do that. The attempt was logged.',
   'common.error': 'Something went wrong on our side; nothing was saved. Please try again in a minute.',

@@ -11,13 +11,18 @@ export const en = {
   'leaders.rankings.change_since': 'Arrows: places gained or lost since the {month} ranking.',
   'leaders.rankings.no_change_yet': 'Change since last month shows from next month on (no earlier ranking kept yet).',
   'leaders.rankings.unscored': 'no task due yet',
-  'leaders.rankings.more': '…and {count} more. `/rankings explain BRANCH` shows any branch; `/pacesetter export` gives the full table.',
+  'leaders.rankings.more':
+    '…and {count} more. `/rankings explain BRANCH` shows any branch; `/pacesetter export` gives the full table.',
   'leaders.rankings.empty': 'No branches in this category.',
-  'leaders.rankings.usage': 'Usage: `/rankings [category|all] [month|year] [public]` or `/rankings explain BRANCH`. Categories: {categories}.',
+  'leaders.rankings.usage':
+    'Usage: `/rankings [category|all] [month|year] [public]` or `/rankings explain BRANCH`. Categories: {categories}.',
   'leaders.rankings.posted': 'Posted the ranking in this channel.',
-  'leaders.rankings.post_failed': 'I could not post in this channel ({error}). Invite me with `/invite @Pacesetter`, then try again.',
-  'leaders.formula.running': 'Score = 100 × Σ(weight × credit) ÷ Σ(weight of tasks due or reported); credit: on time {onTime}, late {late}, overdue or returned 0; exempted tasks do not count.',
-  'leaders.formula.final': 'Score = 100 × Σ(weight × credit) ÷ Σ(weight of every task); credit: on time {onTime}, late {late}, overdue or returned 0; exempted tasks do not count.',
+  'leaders.rankings.post_failed':
+    'I could not post in this channel ({error}). Invite me with `/invite @Pacesetter`, then try again.',
+  'leaders.formula.running':
+    'Score = 100 × Σ(weight × credit) ÷ Σ(weight of tasks due or reported); credit: on time {onTime}, late {late}, overdue or returned 0; exempted tasks do not count.',
+  'leaders.formula.final':
+    'Score = 100 × Σ(weight × credit) ÷ Σ(weight of every task); credit: on time {onTime}, late {late}, overdue or returned 0; exempted tasks do not count.',
 
   'leaders.explain.title': '{name} ({code}) · {score}',
   'leaders.explain.rank': 'Rank {rank} of {total} · {rankInCategory} of {totalInCategory} in {category}',
@@ -31,14 +36,18 @@ export const en = {
 
   'leaders.help.leader':
     '*Leaders*\n• `/rankings [category|all] [month|year] [public]`: branches ranked by score\n• `/rankings explain BRANCH`: how a score was made, task by task\n• `/pacesetter notice`: draft and publish a notice (通报) of overdue branches\n• `/pacesetter notices`: notices published\n• `/pacesetter exempt BRANCH TASK REASON` / `unexempt BRANCH TASK`: exempt a branch from a task (免报)\n• `/pacesetter export [year]`: the workbook for the year-end assessment, in a direct message',
-  'leaders.help.admin': '*Campaign office*\n• `/rankings [category|all] [month|year]`: branches ranked by score\n• `/rankings explain BRANCH`: how a score was made, task by task\nNotices, exemptions and the export are for leaders.',
-  'leaders.help.other': 'The `/pacesetter` and `/rankings` commands are for leaders. Secretaries report with `/report`.',
+  'leaders.help.admin':
+    '*Campaign office*\n• `/rankings [category|all] [month|year]`: branches ranked by score\n• `/rankings explain BRANCH`: how a score was made, task by task\nNotices, exemptions and the export are for leaders.',
+  'leaders.help.other':
+    'The `/pacesetter` and `/rankings` commands are for leaders. Secretaries report with `/report`.',
 
-  'leaders.exempt.usage': 'Usage: `/pacesetter exempt BRANCH TASK REASON`, e.g. `/pacesetter exempt YQ-ZX1 A04-OPENNESS merged with another school`.',
+  'leaders.exempt.usage':
+    'Usage: `/pacesetter exempt BRANCH TASK REASON`, e.g. `/pacesetter exempt YQ-ZX1 A04-OPENNESS merged with another school`.',
   'leaders.unexempt.usage': 'Usage: `/pacesetter unexempt BRANCH TASK [REASON]`.',
   'leaders.unknown_obligation': 'No task "{code}" in the {year} plan.',
   'leaders.exempt.not_applicable': '{code} does not apply to {branch}: nothing to exempt.',
-  'leaders.exempt.done': '{branch} is exempted from {code} ({title}). It no longer counts in the score. Reason: {reason}',
+  'leaders.exempt.done':
+    '{branch} is exempted from {code} ({title}). It no longer counts in the score. Reason: {reason}',
   'leaders.exempt.already': '{branch} was already exempted from {code}.',
   'leaders.unexempt.done': '{branch} is no longer exempted from {code}; it counts in the score again.',
   'leaders.unexempt.not_exempt': '{branch} is not exempted from {code}.',
@@ -51,9 +60,11 @@ export const en = {
   'leaders.notice.field.channel': 'Publish in',
   'leaders.notice.field.title': 'Title',
   'leaders.notice.field.body': 'Text (edit as you wish)',
-  'leaders.notice.hint': '{count} branches have tasks overdue by {days} days or more. Changing the days? Press “Redraft”: your edits to the text are replaced.',
+  'leaders.notice.hint':
+    '{count} branches have tasks overdue by {days} days or more. Changing the days? Press “Redraft”: your edits to the text are replaced.',
   'leaders.notice.draft.title': 'Notice on overdue tasks',
-  'leaders.notice.draft.intro': 'As of {today}, the following {count} branches have tasks overdue by {days} days or more. Secretaries, please report without delay:',
+  'leaders.notice.draft.intro':
+    'As of {today}, the following {count} branches have tasks overdue by {days} days or more. Secretaries, please report without delay:',
   'leaders.notice.draft.line': '• {name} ({code}): {tasks}',
   'leaders.notice.draft.task': '{code} ({days} days)',
   'leaders.notice.draft.more': '…and {count} more branches (see the export).',
@@ -63,14 +74,16 @@ export const en = {
   'leaders.notice.error.channel': 'Choose a channel.',
   'leaders.notice.error.title': 'Enter a title of at most {max} characters.',
   'leaders.notice.error.body': 'Enter the text, at most {max} characters.',
-  'leaders.notice.error.post': 'I could not post there ({error}). Invite me to the channel with `/invite @Pacesetter`, or choose another.',
+  'leaders.notice.error.post':
+    'I could not post there ({error}). Invite me to the channel with `/invite @Pacesetter`, or choose another.',
   'leaders.notice.published': 'Notice published in <#{channel}>: {title}',
   'leaders.notices.none': 'No notice has been published yet. Draft one with `/pacesetter notice`.',
   'leaders.notices.title': 'Notices published',
   'leaders.notices.line': '{date} · <#{channel}> · {title} · {count} branches, overdue ≥ {days} days',
 
   'leaders.export.sent': 'The {year} workbook is in your direct messages.',
-  'leaders.export.comment': 'Year-end assessment workbook {year}: {branches} branches, {reports} reports, as of {today}.',
+  'leaders.export.comment':
+    'Year-end assessment workbook {year}: {branches} branches, {reports} reports, as of {today}.',
   'leaders.export.failed': 'The workbook could not be sent ({error}). Nothing else changed; try again in a minute.',
   'leaders.export.no_plan': 'No plan for {year}.',
   'leaders.export.usage': 'Usage: `/pacesetter export [year]`, e.g. `/pacesetter export 2011`.',
@@ -143,13 +156,17 @@ export const zh: Record<keyof typeof en, string> = {
   'leaders.rankings.change_since': '箭头：与 {month} 排名相比上升或下降的名次。',
   'leaders.rankings.no_change_yet': '名次变化从下月起显示（尚无上月排名）。',
   'leaders.rankings.unscored': '暂无到期任务',
-  'leaders.rankings.more': '……另有 {count} 个。`/rankings explain 组织` 查看任一组织；`/pacesetter export` 获取完整表格。',
+  'leaders.rankings.more':
+    '……另有 {count} 个。`/rankings explain 组织` 查看任一组织；`/pacesetter export` 获取完整表格。',
   'leaders.rankings.empty': '该类别没有基层党组织。',
-  'leaders.rankings.usage': '用法：`/rankings [类别|all] [month|year] [public]` 或 `/rankings explain 组织`。类别：{categories}。',
+  'leaders.rankings.usage':
+    '用法：`/rankings [类别|all] [month|year] [public]` 或 `/rankings explain 组织`。类别：{categories}。',
   'leaders.rankings.posted': '已在本频道发布排名。',
   'leaders.rankings.post_failed': '无法在本频道发布（{error}）。请用 `/invite @Pacesetter` 邀请机器人后重试。',
-  'leaders.formula.running': '得分 = 100 × Σ(权重 × 系数) ÷ Σ(已到期或已报送任务的权重)；系数：按时 {onTime}，逾期完成 {late}，逾期未报或退回 0；免报任务不计。',
-  'leaders.formula.final': '得分 = 100 × Σ(权重 × 系数) ÷ Σ(全部任务的权重)；系数：按时 {onTime}，逾期完成 {late}，逾期未报或退回 0；免报任务不计。',
+  'leaders.formula.running':
+    '得分 = 100 × Σ(权重 × 系数) ÷ Σ(已到期或已报送任务的权重)；系数：按时 {onTime}，逾期完成 {late}，逾期未报或退回 0；免报任务不计。',
+  'leaders.formula.final':
+    '得分 = 100 × Σ(权重 × 系数) ÷ Σ(全部任务的权重)；系数：按时 {onTime}，逾期完成 {late}，逾期未报或退回 0；免报任务不计。',
 
   'leaders.explain.title': '{name}（{code}）· {score}',
   'leaders.explain.rank': '总排名第 {rank} / {total} 名 · {category}第 {rankInCategory} / {totalInCategory} 名',
@@ -163,10 +180,12 @@ export const zh: Record<keyof typeof en, string> = {
 
   'leaders.help.leader':
     '*领导*\n• `/rankings [类别|all] [month|year] [public]`：基层党组织得分排名\n• `/rankings explain 组织`：逐项说明得分\n• `/pacesetter notice`：起草并发布逾期通报\n• `/pacesetter notices`：已发布的通报\n• `/pacesetter exempt 组织 任务 理由` / `unexempt 组织 任务`：免报\n• `/pacesetter export [年份]`：年终考核工作簿，以私信发送',
-  'leaders.help.admin': '*活动办公室*\n• `/rankings [类别|all] [month|year]`：基层党组织得分排名\n• `/rankings explain 组织`：逐项说明得分\n通报、免报和导出仅限领导。',
+  'leaders.help.admin':
+    '*活动办公室*\n• `/rankings [类别|all] [month|year]`：基层党组织得分排名\n• `/rankings explain 组织`：逐项说明得分\n通报、免报和导出仅限领导。',
   'leaders.help.other': '`/pacesetter` 和 `/rankings` 命令供领导使用。书记请用 `/report` 报送。',
 
-  'leaders.exempt.usage': '用法：`/pacesetter exempt 组织 任务 理由`，例如 `/pacesetter exempt YQ-ZX1 A04-OPENNESS 已与他校合并`。',
+  'leaders.exempt.usage':
+    '用法：`/pacesetter exempt 组织 任务 理由`，例如 `/pacesetter exempt YQ-ZX1 A04-OPENNESS 已与他校合并`。',
   'leaders.unexempt.usage': '用法：`/pacesetter unexempt 组织 任务 [理由]`。',
   'leaders.unknown_obligation': '{year} 年工作安排中没有任务“{code}”。',
   'leaders.exempt.not_applicable': '{code} 不适用于{branch}，无需免报。',
@@ -183,7 +202,8 @@ export const zh: Record<keyof typeof en, string> = {
   'leaders.notice.field.channel': '发布到',
   'leaders.notice.field.title': '标题',
   'leaders.notice.field.body': '正文（可修改）',
-  'leaders.notice.hint': '共有 {count} 个基层党组织有任务逾期 {days} 天以上。修改天数后请点“重新起草”：正文中的修改将被替换。',
+  'leaders.notice.hint':
+    '共有 {count} 个基层党组织有任务逾期 {days} 天以上。修改天数后请点“重新起草”：正文中的修改将被替换。',
   'leaders.notice.draft.title': '关于任务逾期情况的通报',
   'leaders.notice.draft.intro': '截至 {today}，以下 {count} 个基层党组织有任务逾期 {days} 天以上，请各位书记抓紧报送：',
   'leaders.notice.draft.line': '• {name}（{code}）：{tasks}',

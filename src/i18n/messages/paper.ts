@@ -50,7 +50,8 @@ export const en = {
   'paper.status.excellent': 'accepted, excellent (优秀)',
   'paper.status.returned': 'returned for revision',
   'paper.status.withdrawn': 'withdrawn',
-  'paper.help': '`/paper` opens the form to submit a paper (research report, party-building paper, typical case or success story).\n`/paper status` shows what you still owe and the papers you sent.',
+  'paper.help':
+    '`/paper` opens the form to submit a paper (research report, party-building paper, typical case or success story).\n`/paper status` shows what you still owe and the papers you sent.',
   'paper.button.submit': 'Submit a paper',
   'paper.button.revise': 'Revise',
   'paper.review.title': 'Review a paper',
@@ -70,7 +71,8 @@ export const en = {
   'paper.review.not_leader': 'Only leaders review papers. The attempt was logged.',
   'paper.review.own': 'You cannot review your own paper; another leader will.',
   'paper.dm.accepted': '✅ Your paper *{title}* was accepted by {leader}.',
-  'paper.dm.excellent': '🏅 Your paper *{title}* was accepted by {leader} and marked excellent (优秀): it will be featured in the weekly digest.',
+  'paper.dm.excellent':
+    '🏅 Your paper *{title}* was accepted by {leader} and marked excellent (优秀): it will be featured in the weekly digest.',
   'paper.dm.returned': '↩️ Your paper *{title}* was returned by {leader} for revision.',
   'paper.dm.comment': 'Comment: {comment}',
 };
@@ -127,7 +129,8 @@ export const zh: Record<keyof typeof en, string> = {
   'paper.status.excellent': '已通过，评为优秀',
   'paper.status.returned': '已退回修改',
   'paper.status.withdrawn': '已撤回',
-  'paper.help': '`/paper` 打开论文提交表单（调研报告、党建论文、典型案例或成功经验）。\n`/paper status` 查看尚需完成的任务和已提交的论文。',
+  'paper.help':
+    '`/paper` 打开论文提交表单（调研报告、党建论文、典型案例或成功经验）。\n`/paper status` 查看尚需完成的任务和已提交的论文。',
   'paper.button.submit': '提交论文',
   'paper.button.revise': '修改',
   'paper.review.title': '审阅论文',

@@ -11,13 +11,15 @@ export const en = {
   'progress.not_leader': 'Only leaders see other branches and the summary. The attempt was logged.',
   'progress.unknown_branch': 'There is no branch `{text}`.',
   'progress.summary.header': 'Progress by category · {date}',
-  'progress.summary.line': '*{category}*: {branches} branches · {pct}% done · {overdue} overdue in {overdueBranches} branches',
+  'progress.summary.line':
+    '*{category}*: {branches} branches · {pct}% done · {overdue} overdue in {overdueBranches} branches',
   'progress.summary.total': '*All branches*: {branches} · {pct}% done · {overdue} overdue tasks',
   'progress.summary.laggards': '*Most overdue*: {list}',
   'progress.summary.laggard': '{code} ({overdue})',
   'progress.summary.none_overdue': 'No branch has an overdue task. 👏',
   'progress.summary.papers': '*Papers*: {done} of {owed} owed done · {waiting} waiting for review',
-  'progress.nothing': 'Nothing is asked of you personally in this plan, and you are not a branch secretary. `/paper` lets you submit a paper anyway.',
+  'progress.nothing':
+    'Nothing is asked of you personally in this plan, and you are not a branch secretary. `/paper` lets you submit a paper anyway.',
 };
 
 export const zh: Record<keyof typeof en, string> = {
@@ -33,7 +35,8 @@ export const zh: Record<keyof typeof en, string> = {
   'progress.not_leader': '只有领导可以查看其他支部和汇总。本次尝试已记录。',
   'progress.unknown_branch': '没有支部 `{text}`。',
   'progress.summary.header': '分类进展 · {date}',
-  'progress.summary.line': '*{category}*：{branches} 个支部 · 完成 {pct}% · 逾期 {overdue} 项（{overdueBranches} 个支部）',
+  'progress.summary.line':
+    '*{category}*：{branches} 个支部 · 完成 {pct}% · 逾期 {overdue} 项（{overdueBranches} 个支部）',
   'progress.summary.total': '*全部支部*：{branches} 个 · 完成 {pct}% · 逾期 {overdue} 项',
   'progress.summary.laggards': '*逾期最多*：{list}',
   'progress.summary.laggard': '{code}（{overdue}）',

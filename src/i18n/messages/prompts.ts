@@ -20,13 +20,16 @@ export const en = {
   'prompts.error.reason_long': 'At most {max} characters.',
   'prompts.error.pending': 'A request for this task is already waiting for a leader’s decision.',
   'prompts.error.done': 'This task is already reported; no extension is needed.',
-  'prompts.extension.sent': '📨 Your request to move *{code}* {title} for *{branch}* to {date} was sent to the leaders. I will tell you their decision.',
-  'prompts.extension.leader': '⏳ *{branch}* ({requester}) asks to move *{code}* {title} from {due} to *{date}*.\nReason: {reason}',
+  'prompts.extension.sent':
+    '📨 Your request to move *{code}* {title} for *{branch}* to {date} was sent to the leaders. I will tell you their decision.',
+  'prompts.extension.leader':
+    '⏳ *{branch}* ({requester}) asks to move *{code}* {title} from {due} to *{date}*.\nReason: {reason}',
   'prompts.button.approve': 'Approve',
   'prompts.button.refuse': 'Refuse',
   'prompts.extension.decided': '{decision} by {leader}.',
   'prompts.extension.approved.dm': '✅ {leader} approved your request: *{code}* {title} for *{branch}* is now {due}.',
-  'prompts.extension.refused.dm': '❌ {leader} refused your request to move *{code}* {title} for *{branch}*. It stays {due}.',
+  'prompts.extension.refused.dm':
+    '❌ {leader} refused your request to move *{code}* {title} for *{branch}*. It stays {due}.',
   'prompts.extension.already': 'This request was already decided: {decision} by {leader}.',
   'prompts.status.approved': 'Approved',
   'prompts.status.refused': 'Refused',
@@ -57,7 +60,8 @@ export const zh: Record<keyof typeof en, string> = {
   'prompts.error.pending': '该任务已有一项申请在等待领导决定。',
   'prompts.error.done': '该任务已报送，无需延期。',
   'prompts.extension.sent': '📨 已将 *{branch}* 的 *{code}* {title} 延期至 {date} 的申请提交给领导，决定后会通知您。',
-  'prompts.extension.leader': '⏳ *{branch}*（{requester}）申请将 *{code}* {title} 由 {due} 延期至 *{date}*。\n理由：{reason}',
+  'prompts.extension.leader':
+    '⏳ *{branch}*（{requester}）申请将 *{code}* {title} 由 {due} 延期至 *{date}*。\n理由：{reason}',
   'prompts.button.approve': '同意',
   'prompts.button.refuse': '不同意',
   'prompts.extension.decided': '{leader}：{decision}。',

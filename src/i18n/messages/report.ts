@@ -19,19 +19,23 @@ export const en = {
   'report.error.summary_empty': 'Write a short summary.',
   'report.error.summary_long': 'At most {max} characters.',
   'report.error.url': 'Enter a link starting with http:// or https://',
-  'report.not_secretary': '`/report` is for branch secretaries (书记). You are not the secretary of a branch; ask the campaign office if this is wrong.',
+  'report.not_secretary':
+    '`/report` is for branch secretaries (书记). You are not the secretary of a branch; ask the campaign office if this is wrong.',
   'report.nothing_open': 'Your branch *{branch}* has no tasks to report in this plan.',
-  'report.all_accepted': 'Every task of *{branch}* has been reported and accepted by the leaders: nothing is left to report.',
+  'report.all_accepted':
+    'Every task of *{branch}* has been reported and accepted by the leaders: nothing is left to report.',
   'report.unknown_code': 'There is no task `{code}` for your branch. Opening the list of your tasks.',
   'report.saved': '✅ Reported *{code}* {title} for *{branch}* ({when}). Thank you!',
   'report.saved.replaced': '✅ Your report of *{code}* {title} for *{branch}* was replaced with this one ({when}).',
   'report.when.on_time': 'on time',
   'report.when.late': 'late: due {due}',
-  'report.help': 'Usage: `/report` lists the tasks of your branch; `/report CODE` opens one task (e.g. `/report A01-EVENT`); a secretary of several branches may add the branch code first (`/report YQ-XX2 A01-EVENT`).',
+  'report.help':
+    'Usage: `/report` lists the tasks of your branch; `/report CODE` opens one task (e.g. `/report A01-EVENT`); a secretary of several branches may add the branch code first (`/report YQ-XX2 A01-EVENT`).',
   'report.field.branch': 'Branch',
   'report.field.branch.placeholder': 'Choose a branch',
   'report.modal.pick_branch': 'You are the secretary of several branches. Choose the branch you are reporting for.',
-  'report.modal.editing': 'You are changing the report of *{code}* {title} submitted {submitted}. Submitting replaces it.',
+  'report.modal.editing':
+    'You are changing the report of *{code}* {title} submitted {submitted}. Submitting replaces it.',
   'report.modal.returned': 'Returned by {leader}: “{comment}”. Revise it and submit again.',
   'report.modal.accepted_list': 'Accepted by a leader, no longer editable: {codes}',
   'report.field.files': 'Evidence files (optional)',
@@ -59,7 +63,8 @@ export const en = {
   'report.due': 'due {due}',
   'report.due.extended': 'due {due} (extended from {original})',
   'review.notify': '📝 *{branch}* reported *{code}* {title} ({when}), by {author}.',
-  'review.notify.resubmitted': '📝 *{branch}* resubmitted *{code}* {title} after it was returned ({when}), by {author}.',
+  'review.notify.resubmitted':
+    '📝 *{branch}* resubmitted *{code}* {title} after it was returned ({when}), by {author}.',
   'review.button.open': 'Review',
   'review.modal.title': 'Review report',
   'review.modal.submit': 'Save review',
@@ -72,7 +77,8 @@ export const en = {
   'review.error.decision': 'Choose accept or return.',
   'review.error.comment_required': 'Write a comment so that the secretary knows what to change.',
   'review.error.comment_long': 'At most {max} characters.',
-  'review.error.stale': 'The secretary changed this report after you opened it. Close this window and open the report again.',
+  'review.error.stale':
+    'The secretary changed this report after you opened it. Close this window and open the report again.',
   'review.error.already': 'This report has already been reviewed by {leader} ({status}).',
   'review.error.withdrawn': 'The secretary withdrew this report; there is nothing to review.',
   'review.not_leader': 'Only leaders review reports.',
@@ -91,7 +97,8 @@ export const en = {
   'review.status.returned': 'returned',
   'review.status.withdrawn': 'withdrawn',
   'review.accepted.dm': '✅ {leader} accepted your report of *{code}* {title} for *{branch}*.',
-  'review.returned.dm': '↩️ {leader} returned your report of *{code}* {title} for *{branch}*. It does not count as done until you revise and submit it again.',
+  'review.returned.dm':
+    '↩️ {leader} returned your report of *{code}* {title} for *{branch}*. It does not count as done until you revise and submit it again.',
   'review.comment': 'Comment: “{comment}”',
   'review.button.revise': 'Revise',
 };
@@ -125,7 +132,8 @@ export const zh: Record<keyof typeof en, string> = {
   'report.saved.replaced': '✅ *{branch}* 的 *{code}* {title} 已用本次报送替换原报送（{when}）。',
   'report.when.on_time': '按时',
   'report.when.late': '逾期：截止 {due}',
-  'report.help': '用法：`/report` 列出本支部的任务；`/report 任务代码` 直接打开该任务（如 `/report A01-EVENT`）；兼任多个支部书记的，可在前面加支部代码（`/report YQ-XX2 A01-EVENT`）。',
+  'report.help':
+    '用法：`/report` 列出本支部的任务；`/report 任务代码` 直接打开该任务（如 `/report A01-EVENT`）；兼任多个支部书记的，可在前面加支部代码（`/report YQ-XX2 A01-EVENT`）。',
   'report.field.branch': '支部',
   'report.field.branch.placeholder': '选择支部',
   'report.modal.pick_branch': '您兼任多个支部的书记，请先选择要报送的支部。',
