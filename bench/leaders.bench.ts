@@ -15,7 +15,7 @@ import { loadExportData } from '../db/queries/export.js';
 import { findActivePlan, listObligations } from '../db/queries/plans.js';
 import { ensureMonthlySnapshot, loadRankingData, previousSnapshot, rankingInput } from '../db/queries/rankings.js';
 import type { ReportTable } from '../db/schema.js';
-import { exportTables, toXlsx } from '../src/export.js';
+import { exportTables, toXlsx } from '../src/files/workbook.js';
 import { monthOf, rankBranches } from '../src/domain/ranking.js';
 import { localDateOf } from '../src/domain/time.js';
 import { appliesToBranch, CATEGORIES, type Category } from '../src/domain/types.js';

@@ -16,7 +16,7 @@ import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import type { AppContext } from '../src/context.js';
 import { createLogger } from '../src/logger.js';
-import { drainOutbox, type OutboxPayload } from '../src/outbox.js';
+import { drainOutbox, type OutboxPayload } from '../src/delivery/outbox.js';
 import { freshDb } from '../test/helpers/db.js';
 
 /** The fake Slack in a child process (bench/sending/fake-server.ts), with its rate limits on. */

@@ -10,9 +10,9 @@ import { findActivePlan, findPlanByYear, listObligations, type Plan } from '../d
 import { loadRankingData } from '../db/queries/rankings.js';
 import type { AppContext } from '../src/context.js';
 import { escape, messageModal } from '../src/ui/limits.js';
-import { exportTables, toXlsx, workbookFilename } from '../src/export.js';
+import { exportTables, toXlsx, workbookFilename } from '../src/files/workbook.js';
 import { EscalationValueSchema, NOTICE_DAYS_DEFAULT, NoticeDaysSchema, overdueBranches } from '../src/domain/notice.js';
-import { parsePacesetterText, type PacesetterRequest } from '../src/domain/pacesetter-text.js';
+import { parsePacesetterText, type PacesetterRequest } from '../src/domain/leader-requests.js';
 import { findBranch, leaderAccess } from '../src/domain/ranking.js';
 import { fieldOf, ViewStateSchema } from '../src/domain/report-form.js';
 import { localDateOf } from '../src/domain/time.js';

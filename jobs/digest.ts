@@ -4,7 +4,7 @@ import { buildDigest, type DigestData } from '../src/domain/digest.js';
 import { addDays, daysBetween, isoWeekday } from '../src/domain/calendar.js';
 import { instantAt, localDateOf } from '../src/domain/time.js';
 import type { AppContext } from '../src/context.js';
-import { drainOutbox, type OutboxPayload } from '../src/outbox.js';
+import { drainOutbox, type OutboxPayload } from '../src/delivery/outbox.js';
 import { digestMessages } from '../src/ui/digest.js';
 import { planContext, planTimezone } from './common.js';
 import { nextSlot } from './slots.js';

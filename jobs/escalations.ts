@@ -3,7 +3,7 @@ import { loadScheduleData } from '../db/queries/schedule-data.js';
 import { planEscalations, type EscalationRecipient } from '../src/domain/escalations.js';
 import { localDateOf } from '../src/domain/time.js';
 import { toLocale } from '../src/i18n/index.js';
-import { drainOutbox, type OutboxPayload } from '../src/outbox.js';
+import { drainOutbox, type OutboxPayload } from '../src/delivery/outbox.js';
 import { planContext, planTimezone } from './common.js';
 import type { Job, JobResult } from './types.js';
 

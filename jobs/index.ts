@@ -1,4 +1,4 @@
-import { registerDigestChart } from '../src/digest-chart.js';
+import { registerDigestChart } from '../src/files/chart.js';
 import { digestAttachments, digestJob } from './digest.js';
 import { escalationsJob } from './escalations.js';
 import { remindersJob } from './reminders.js';

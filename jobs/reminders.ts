@@ -5,7 +5,7 @@ import { planReminders, type ScheduleData } from '../src/domain/reminders.js';
 import { localDateOf } from '../src/domain/time.js';
 import type { AppContext } from '../src/context.js';
 import { t, toLocale } from '../src/i18n/index.js';
-import { drainOutbox, type OutboxPayload } from '../src/outbox.js';
+import { drainOutbox, type OutboxPayload } from '../src/delivery/outbox.js';
 import { stageText } from '../src/ui/reminder.js';
 import { planContext, planTimezone } from './common.js';
 import type { Job, JobResult } from './types.js';

@@ -1,7 +1,7 @@
 /**
  * Rebuilds assets/fonts/NotoSansSC-chart.ttf, the only font the digest chart draws with, and
  * assets/fonts/OFL.txt, its licence. Run it after changing any text the chart draws (catalogue keys
- * leaders.chart.* and common.category.*); test/digest-chart.test.ts fails until you do.
+ * leaders.chart.* and common.category.*); test/chart.test.ts fails until you do.
  *
  *   npx tsx scripts/build-chart-font.ts            # fetches the source font with `npm pack` (network)
  *   npx tsx scripts/build-chart-font.ts <dir>      # or uses an unpacked copy of that npm package
@@ -14,7 +14,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import subsetFont from 'subset-font';
-import { CHART_FONT_FILE, chartCharacters } from '../src/digest-chart.js';
+import { CHART_FONT_FILE, chartCharacters } from '../src/ui/chart.js';
 
 const SOURCE_PACKAGE = '@expo-google-fonts/noto-sans-sc@0.4.3';
 const SOURCE_FONT = join('400Regular', 'NotoSansSC_400Regular.ttf');

@@ -7,7 +7,7 @@ import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { AppContext } from './context.js';
 import { createLogger } from './logger.js';
-import { startScheduler } from './scheduler.js';
+import { startScheduler } from './delivery/scheduler.js';
 
 function readConfig(): Config {
   // An optional .env beside the project; variables already set in the environment win.

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type DB } from '../db/index.js';
 import { submitReport } from '../db/queries/reports.js';
 import { fixedClock } from '../src/clock.js';
-import { runCli } from '../src/cli.js';
+import { runCli } from '../src/cli/program.js';
 import { EXAMPLE_ROSTER, PLAN_2011, tempDir } from './helpers/db.js';
 
 let dir: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { overdueBranches } from '../../src/domain/notice.js';
-import { parsePacesetterText } from '../../src/domain/pacesetter-text.js';
+import { parsePacesetterText } from '../../src/domain/leader-requests.js';
 import {
   categoryRanking,
   competitionRanks,

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
 import { fixedClock } from '../../src/clock.js';
-import { runCli } from '../../src/cli.js';
+import { runCli } from '../../src/cli/program.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { tempDir } from '../helpers/db.js';
 import { branchId, LEADER, obligationId, personId, SECRETARY, seedJune } from '../helpers/leaders.js';

@@ -9,8 +9,8 @@ import { findJob } from '../../jobs/index.js';
 import { fixedClock } from '../../src/clock.js';
 import type { AppContext } from '../../src/context.js';
 import { createLogger } from '../../src/logger.js';
-import { CLAIM_TTL_MS, configureOutbox, drainOutbox, senderFor, type SlackSender } from '../../src/outbox.js';
-import { catchUp, runJob, startScheduler } from '../../src/scheduler.js';
+import { CLAIM_TTL_MS, configureOutbox, drainOutbox, senderFor, type SlackSender } from '../../src/delivery/outbox.js';
+import { catchUp, runJob, startScheduler } from '../../src/delivery/scheduler.js';
 import { startBot, type TestBot } from '../helpers/bot.js';
 import { ROOT } from '../helpers/db.js';
 
@@ -180,7 +180,7 @@ describe('exactly once, across crashes, restarts and several processes', () => {
       new Promise<number>((resolve, reject) => {
         const child = spawn(
           process.execPath,
-          ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'jobs', 'run', 'reminders', '--now', at],
+          ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'jobs', 'run', 'reminders', '--now', at],
           { env, cwd: ROOT, stdio: 'ignore' },
         );
         child.on('error', reject);

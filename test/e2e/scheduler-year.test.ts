@@ -8,8 +8,8 @@ import { appliesToBranch, type Category } from '../../src/domain/types.js';
 import type { ReminderItem } from '../../src/domain/reminders.js';
 import type { EscalationItem } from '../../src/domain/escalations.js';
 import { listObligations } from '../../db/queries/plans.js';
-import { configureOutbox } from '../../src/outbox.js';
-import { runJob } from '../../src/scheduler.js';
+import { configureOutbox } from '../../src/delivery/outbox.js';
+import { runJob } from '../../src/delivery/scheduler.js';
 import { startBot, type TestBot } from '../helpers/bot.js';
 
 /**

@@ -45,7 +45,7 @@ describe('starting the bot as a new user does (npm start runs src/main.ts)', () 
         ['plan', 'import', 'plans/2011-education.yaml'],
         ['roster', 'import', 'examples/roster.csv'],
       ]) {
-        const r = spawnSync(TSX, ['src/cli.ts', ...args], { cwd: ROOT, env, encoding: 'utf8' });
+        const r = spawnSync(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, env, encoding: 'utf8' });
         expect(r.status, r.stderr).toBe(0);
       }
       child = spawn(TSX, [path.join(ROOT, 'src/main.ts')], { cwd: tempDir(), env, stdio: 'ignore' });

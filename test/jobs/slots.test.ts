@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cronExpression, latestSlot, nextSlot } from '../../src/scheduler.js';
+import { cronExpression, latestSlot, nextSlot } from '../../src/delivery/scheduler.js';
 
 const daily = { timezone: 'Asia/Shanghai', time: '09:00' };
 const weekly = { timezone: 'Asia/Shanghai', time: '09:00', weekday: 1 };

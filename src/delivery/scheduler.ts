@@ -1,11 +1,11 @@
 import cron from 'node-cron';
-import { getJobRun, markJobCompleted, markJobFailed, markJobStarted } from '../db/queries/jobs.js';
-import { jobs as registry } from '../jobs/index.js';
-import { cronExpression, latestSlot } from '../jobs/slots.js';
-import type { Job, JobResult } from '../jobs/types.js';
-import type { AppContext } from './context.js';
+import { getJobRun, markJobCompleted, markJobFailed, markJobStarted } from '../../db/queries/jobs.js';
+import { jobs as registry } from '../../jobs/index.js';
+import { cronExpression, latestSlot } from '../../jobs/slots.js';
+import type { Job, JobResult } from '../../jobs/types.js';
+import type { AppContext } from '../context.js';
 
-export { cronExpression, latestSlot, nextSlot } from '../jobs/slots.js';
+export { cronExpression, latestSlot, nextSlot } from '../../jobs/slots.js';
 
 // ---------------------------------------------------------------------------
 // Running a job: the one path for the tick, catch-up and `cli jobs run`.

@@ -2,6 +2,8 @@ import * as fontkit from 'fontkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestAttachments } from '../jobs/digest.js';
 import { findJob } from '../jobs/index.js';
+import { completionByWeek, weekEnds, type CompletionSeries } from '../src/domain/completion.js';
+import { digestChart, registerDigestChart, renderImage, renderPng } from '../src/files/chart.js';
 import {
   CHART_FONT_FAMILY,
   CHART_FONT_FILE,
@@ -9,19 +11,12 @@ import {
   CHART_WIDTH,
   chartCharacters,
   chartSvg,
-  completionByWeek,
-  digestChart,
-  registerDigestChart,
-  renderImage,
-  renderPng,
-  weekEnds,
-  type CompletionSeries,
-} from '../src/digest-chart.js';
+} from '../src/ui/chart.js';
 import { CATEGORIES } from '../src/domain/types.js';
 import type { Locale } from '../src/i18n/index.js';
 import type { Branch, Obligation, Report } from '../src/domain/types.js';
-import { configureOutbox } from '../src/outbox.js';
-import { runJob } from '../src/scheduler.js';
+import { configureOutbox } from '../src/delivery/outbox.js';
+import { runJob } from '../src/delivery/scheduler.js';
 import { startBot, type TestBot } from './helpers/bot.js';
 import { seedJune } from './helpers/leaders.js';
 

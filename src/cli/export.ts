@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { DB } from '../db/index.js';
-import { loadExportData } from '../db/queries/export.js';
-import { findActivePlan, findPlanByYear } from '../db/queries/plans.js';
-import type { Clock } from './clock.js';
-import { exportTables, toCsv, toXlsx } from './export.js';
-import { pick, type Locale } from './i18n/index.js';
+import type { DB } from '../../db/index.js';
+import { loadExportData } from '../../db/queries/export.js';
+import { findActivePlan, findPlanByYear } from '../../db/queries/plans.js';
+import type { Clock } from '../clock.js';
+import { exportTables, toCsv, toXlsx } from '../files/workbook.js';
+import { pick, type Locale } from '../i18n/index.js';
 
 export interface ExportCliDeps {
   io: { out: (line: string) => void; clock: Clock };

@@ -10,15 +10,15 @@ import {
   release,
   renewClaim,
   type OutboxRow,
-} from '../db/queries/outbox.js';
-import { listAdmins } from '../db/queries/people.js';
-import type { AppContext } from './context.js';
-import type { EscalationItem } from './domain/escalations.js';
-import type { ReminderItem } from './domain/reminders.js';
-import { toLocale, type Locale } from './i18n/index.js';
-import { deadReportMessages, type DeadItem } from './ui/admin-notice.js';
-import { escalationMessages } from './ui/escalation.js';
-import { reminderMessages } from './ui/reminder.js';
+} from '../../db/queries/outbox.js';
+import { listAdmins } from '../../db/queries/people.js';
+import type { AppContext } from '../context.js';
+import type { EscalationItem } from '../domain/escalations.js';
+import type { ReminderItem } from '../domain/reminders.js';
+import { toLocale, type Locale } from '../i18n/index.js';
+import { deadReportMessages, type DeadItem } from '../ui/admin-notice.js';
+import { escalationMessages } from '../ui/escalation.js';
+import { reminderMessages } from '../ui/reminder.js';
 
 /**
  * What an outbox row holds. Rows of a grouped kind that wait for the same recipient go out as one

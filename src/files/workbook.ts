@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
-import type { ExportData } from '../db/queries/export.js';
-import type { ScoreLine } from './domain/scoring.js';
-import { pick, t, type Locale, type MessageKey } from './i18n/index.js';
-import { stateLabel } from './ui/rankings.js';
+import type { ExportData } from '../../db/queries/export.js';
+import type { ScoreLine } from '../domain/scoring.js';
+import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
+import { stateLabel } from '../ui/rankings.js';
 
 export type Cell = string | number | null;
 

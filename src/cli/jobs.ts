@@ -2,16 +2,16 @@ import { WebClient } from '@slack/web-api';
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { DB } from '../db/index.js';
-import { listJobRuns } from '../db/queries/jobs.js';
-import { countByState } from '../db/queries/outbox.js';
-import { jobs, findJob } from '../jobs/index.js';
-import type { Clock } from './clock.js';
-import { fixedClock } from './clock.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import type { AppContext } from './context.js';
-import { createLogger } from './logger.js';
-import { nextSlot, runJob } from './scheduler.js';
+import type { DB } from '../../db/index.js';
+import { listJobRuns } from '../../db/queries/jobs.js';
+import { countByState } from '../../db/queries/outbox.js';
+import { jobs, findJob } from '../../jobs/index.js';
+import type { Clock } from '../clock.js';
+import { fixedClock } from '../clock.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import type { AppContext } from '../context.js';
+import { createLogger } from '../logger.js';
+import { nextSlot, runJob } from '../delivery/scheduler.js';
 
 export interface JobsCliDeps {
   io: { out: (line: string) => void; env: Record<string, string | undefined>; clock: Clock };

@@ -1,17 +1,16 @@
-import dotenv from 'dotenv';
 import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
-import { openDatabase, type DB } from '../db/index.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { findPlanByYear, findActivePlan, importPlan, listActivities, listObligations } from '../db/queries/plans.js';
-import { importRoster } from '../db/queries/roster.js';
-import { registerExportCommand } from './cli-export.js';
-import { registerJobsCommands } from './cli-jobs.js';
-import { systemClock, type Clock } from './clock.js';
-import { parsePlan } from './domain/plan.js';
-import { parseRoster } from './domain/roster.js';
-import { localDateOf } from './domain/time.js';
+import { openDatabase, type DB } from '../../db/index.js';
+import { migrateToLatest } from '../../db/migrate.js';
+import { findPlanByYear, findActivePlan, importPlan, listActivities, listObligations } from '../../db/queries/plans.js';
+import { importRoster } from '../../db/queries/roster.js';
+import { registerExportCommand } from './export.js';
+import { registerJobsCommands } from './jobs.js';
+import type { Clock } from '../clock.js';
+import { parsePlan } from '../domain/plan.js';
+import { parseRoster } from '../domain/roster.js';
+import { localDateOf } from '../domain/time.js';
 
 /** The command line only needs the database; Slack settings are read by the commands that send. */
 const CliEnvSchema = z.object({ DATABASE_URL: z.string().min(1).default('data/pacesetter.db') });
@@ -205,21 +204,4 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     throw err;
   }
-}
-
-const isMain =
-  process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop() ?? '');
-if (isMain) {
-  dotenv.config({ quiet: true });
-  runCli(process.argv.slice(2), {
-    out: (l) => console.log(l),
-    err: (l) => console.error(l),
-    env: process.env,
-    clock: systemClock,
-  })
-    .then((code) => process.exit(code))
-    .catch((err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
-      process.exit(1);
-    });
 }

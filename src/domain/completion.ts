@@ -1,0 +1,69 @@
+import { addDays, isoWeekday } from './calendar.js';
+import { localDateOf } from './time.js';
+import { appliesToBranch, CATEGORIES, type Branch, type Category, type LocalDate, type Obligation } from './types.js';
+import type { ReportState } from './ranking.js';
+
+/**
+ * The weekly digest's picture, as numbers: for each branch category, the share of the tasks due so
+ * far that are done, at the end of every week of the plan (drawn by src/ui/chart.ts).
+ */
+export interface CompletionSeries {
+  /** The last day of each week (Sunday), and today for the week under way. */
+  weekEnds: LocalDate[];
+  lines: { category: Category; values: (number | null)[] }[];
+}
+
+export interface ChartInput {
+  branches: readonly Branch[];
+  obligations: readonly Obligation[];
+  reports: readonly ReportState[];
+  /** Active exemptions: branch id → obligation ids. */
+  exemptions: ReadonlyMap<number, ReadonlySet<number>>;
+  /** Approved extensions: branch id → (obligation id → new due date). */
+  extensions: ReadonlyMap<number, ReadonlyMap<number, LocalDate>>;
+  starts: LocalDate;
+  today: LocalDate;
+  timezone: string;
+}
+
+/** Sundays from the plan's start to today, then today when it is not a Sunday. */
+export function weekEnds(starts: LocalDate, today: LocalDate): LocalDate[] {
+  const ends: LocalDate[] = [];
+  for (let d = addDays(starts, (7 - isoWeekday(starts)) % 7); d <= today; d = addDays(d, 7)) ends.push(d);
+  if (ends.at(-1) !== today && today >= starts) ends.push(today);
+  return ends;
+}
+
+/** Percent (one decimal) of the items due by each week's end that were done by then; null before anything falls due. */
+export function completionByWeek(input: ChartInput): CompletionSeries {
+  const ends = weekEnds(input.starts, input.today);
+  const doneOn = new Map<string, LocalDate>();
+  for (const r of input.reports) {
+    if (r.status === 'submitted' || r.status === 'accepted')
+      doneOn.set(`${r.branchId}:${r.obligationId}`, localDateOf(new Date(r.submittedAt), input.timezone));
+  }
+  const items = new Map<Category, { due: LocalDate; done: LocalDate | null }[]>();
+  for (const b of input.branches) {
+    const list = items.get(b.category) ?? [];
+    items.set(b.category, list);
+    for (const o of input.obligations) {
+      if (!appliesToBranch(o, b.category) || input.exemptions.get(b.id)?.has(o.id)) continue;
+      list.push({ due: input.extensions.get(b.id)?.get(o.id) ?? o.due, done: doneOn.get(`${b.id}:${o.id}`) ?? null });
+    }
+  }
+  const lines = CATEGORIES.filter((c) => items.has(c)).map((category) => {
+    const list = items.get(category)!;
+    const values = ends.map((end) => {
+      let due = 0;
+      let done = 0;
+      for (const i of list) {
+        if (i.due > end) continue;
+        due++;
+        if (i.done !== null && i.done <= end) done++;
+      }
+      return due === 0 ? null : Math.round((1000 * done) / due) / 10;
+    });
+    return { category, values };
+  });
+  return { weekEnds: ends, lines };
+}
