@@ -1,7 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+  type TransactionSettings,
+} from 'kysely';
 import type { Database } from './schema.js';
 
 export type DB = Kysely<Database>;
@@ -15,7 +24,66 @@ export function openDatabase(file: string): DB {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   cachePreparedStatements(sqlite);
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+}
+
+/**
+ * Kysely's SQLite driver begins every transaction with a deferred `BEGIN`: the transaction reads
+ * on a snapshot and asks for the write lock only at its first write. When another process (the
+ * CLI, a second bot) has committed in between, SQLite refuses that write at once with
+ * SQLITE_BUSY(_SNAPSHOT), and the busy timeout cannot help, since waiting would not make the
+ * snapshot current. `BEGIN IMMEDIATE` takes the write lock first, so a second writer waits its turn
+ * (up to the busy timeout) and then reads what the first committed.
+ *
+ * A transaction opened with `.setAccessMode('read only')` keeps the deferred `BEGIN` (readers never
+ * wait for the writer under WAL) and runs with `query_only`, so a write slipped into it is refused
+ * instead of failing only when another process happens to commit.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  #readOnly = false;
+
+  // Kysely passes the settings to every driver (the Driver interface); SqliteDriver's own type omits them.
+  override async beginTransaction(connection: DatabaseConnection, settings?: TransactionSettings): Promise<void> {
+    if (settings?.accessMode !== 'read only') {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+      return;
+    }
+    await connection.executeQuery(CompiledQuery.raw('begin'));
+    await connection.executeQuery(CompiledQuery.raw('pragma query_only = on'));
+    this.#readOnly = true;
+  }
+
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await super.commitTransaction(connection);
+    await this.#endReadOnly(connection);
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.rollbackTransaction(connection);
+    } finally {
+      await this.#endReadOnly(connection);
+    }
+  }
+
+  async #endReadOnly(connection: DatabaseConnection): Promise<void> {
+    if (!this.#readOnly) return;
+    this.#readOnly = false;
+    await connection.executeQuery(CompiledQuery.raw('pragma query_only = off'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
 }
 
 const STATEMENT_CACHE_SIZE = 500;
