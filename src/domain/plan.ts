@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { CATEGORIES, PAPER_KINDS, RANKS } from './types.js';
 import { isValidLocalDate, isValidTimezone } from './time.js';
@@ -24,14 +24,51 @@ const code = (max: number) =>
     .regex(/^[A-Z0-9][A-Z0-9-]*$/, 'expected uppercase letters, digits and dashes, like A01-EVENT')
     .max(max, `at most ${max} characters`);
 
-const appliesTo = z.union(
-  [
-    z.literal('all'),
-    z.object({ categories: z.array(z.enum(CATEGORIES)).min(1) }).strict(),
-    z.object({ ranks: z.array(z.enum(RANKS)).min(1) }).strict(),
-  ],
-  { message: `expected all, { categories: [${CATEGORIES.join(', ')}] } or { ranks: [${RANKS.join(', ')}] }` },
-);
+/** A value as the person wrote it, for a message that says what was found. */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === null || value === undefined) return 'nothing';
+  return Array.isArray(value) ? 'a list' : 'a mapping';
+}
+
+/** One of a fixed set of words; a wrong one is named in the message with the words allowed. */
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T, what: string) =>
+  z.enum(values, { error: (issue) => `${shown(issue.input)} is not ${what}; expected one of ${values.join(', ')}` });
+
+const APPLIES_TO_FORMS = {
+  categories: z
+    .object({ categories: z.array(oneOf(CATEGORIES, 'a branch category')).min(1, 'list at least one category') })
+    .strict(),
+  ranks: z.object({ ranks: z.array(oneOf(RANKS, 'a person rank')).min(1, 'list at least one rank') }).strict(),
+};
+
+type AppliesToField = 'all' | z.infer<(typeof APPLIES_TO_FORMS)['categories' | 'ranks']>;
+
+// Not a z.union: a union reports one message for all its forms, which could not name the wrong
+// category inside a list. The form is chosen by its key, then its own errors are reported.
+const appliesTo = z.unknown().transform((value, ctx): AppliesToField => {
+  if (value === 'all') return 'all';
+  const keyed = typeof value === 'object' && value !== null && !Array.isArray(value);
+  const form = !keyed
+    ? undefined
+    : 'categories' in value
+      ? APPLIES_TO_FORMS.categories
+      : 'ranks' in value
+        ? APPLIES_TO_FORMS.ranks
+        : undefined;
+  if (!form) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected all, { categories: [${CATEGORIES.join(', ')}] } or { ranks: [${RANKS.join(', ')}] }; found ${shown(value)}`,
+    });
+    return z.NEVER;
+  }
+  const parsed = form.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  return z.NEVER;
+});
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time like "09:00"');
 
@@ -40,8 +77,8 @@ export const ObligationSchema = z
     code: code(24),
     title: localized(150),
     description: localized(2000).optional(),
-    kind: z.enum(['report', 'paper'], { message: 'expected report or paper' }),
-    paper_kinds: z.array(z.enum(PAPER_KINDS)).min(1).optional(),
+    kind: oneOf(['report', 'paper'], 'a kind of obligation'),
+    paper_kinds: z.array(oneOf(PAPER_KINDS, 'a paper kind')).min(1).optional(),
     applies_to: appliesTo,
     due: localDate,
     weight: z.number({ message: 'expected a number' }).positive('must be positive').max(100).default(1),
@@ -124,8 +161,11 @@ export const PlanFileSchema = z
   })
   .strict()
   .superRefine((plan, ctx) => {
-    if (plan.ends < plan.starts) ctx.addIssue({ code: 'custom', path: ['ends'], message: 'must not be before starts' });
-    if (Number(plan.starts.slice(0, 4)) !== plan.year)
+    // A date already reported as not a date is not compared again: one mistake, one message.
+    const periodKnown = isValidLocalDate(plan.starts) && isValidLocalDate(plan.ends);
+    if (periodKnown && plan.ends < plan.starts)
+      ctx.addIssue({ code: 'custom', path: ['ends'], message: 'must not be before starts' });
+    if (isValidLocalDate(plan.starts) && Number(plan.starts.slice(0, 4)) !== plan.year)
       ctx.addIssue({ code: 'custom', path: ['starts'], message: `must be in the plan's year ${plan.year}` });
     const activityCodes = new Map<string, number>();
     const obligationCodes = new Map<string, string>();
@@ -147,7 +187,7 @@ export const PlanFileSchema = z
             message: `${ob.code} is also used by ${where}`,
           });
         obligationCodes.set(ob.code, `activities[${ai}].obligations[${oi}]`);
-        if (ob.due < plan.starts || ob.due > plan.ends) {
+        if (periodKnown && isValidLocalDate(ob.due) && (ob.due < plan.starts || ob.due > plan.ends)) {
           ctx.addIssue({
             code: 'custom',
             path: ['activities', ai, 'obligations', oi, 'due'],
@@ -169,10 +209,32 @@ export const PlanSettingsSchema = z.object({
 
 /** Parses and validates a plan file; every problem comes back with its path. */
 export function parsePlan(source: string): Parsed<PlanFile> {
-  const doc = parseDocument(source, { prettyErrors: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
-    return { ok: false, problems: doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`) };
+    const lines = source.split(/\r?\n/);
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        const text = (lines[line - 1] ?? '').trimEnd();
+        if (text === '' && line >= lines.length) return `YAML: at the end of the file (line ${line}): ${e.message}`;
+        const quoted = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+        return `YAML: line ${line}, column ${col}: ${e.message}${text === '' ? '' : ` (line ${line} is "${quoted}")`}`;
+      }),
+    };
   }
-  const result = PlanFileSchema.safeParse(doc.toJS());
+  const content: unknown = doc.toJS();
+  if (content === null || content === undefined)
+    return {
+      ok: false,
+      problems: ['the file is empty (or holds only comments): a plan needs year, title, starts, ends and activities'],
+    };
+  if (typeof content !== 'object' || Array.isArray(content))
+    return {
+      ok: false,
+      problems: [`expected a plan (year: …, title: …, activities: …) at the top of the file; found ${shown(content)}`],
+    };
+  const result = PlanFileSchema.safeParse(content);
   return result.success ? { ok: true, value: result.data } : { ok: false, problems: formatIssues(result.error) };
 }
