@@ -6,6 +6,7 @@ import { submitReport } from '../db/queries/reports.js';
 import { fixedClock } from '../src/clock.js';
 import { runCli } from '../src/cli/program.js';
 import { EXAMPLE_ROSTER, PLAN_2011, tempDir } from './helpers/db.js';
+import { encodeGbk } from './helpers/gbk.js';
 
 let dir: string;
 let dbFile: string;
@@ -40,6 +41,22 @@ async function snapshot(): Promise<string> {
     const rows: Record<string, unknown[]> = {};
     for (const t of tables) rows[t] = await db.selectFrom(t).selectAll().execute();
     return JSON.stringify(rows);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** A copy of a file in other bytes, as another program saved it. */
+function saveAs(file: string, name: string, bytes: (text: string) => Buffer): string {
+  const target = path.join(dir, name);
+  fs.writeFileSync(target, bytes(fs.readFileSync(file, 'utf8')));
+  return target;
+}
+
+async function peopleNames(): Promise<string[]> {
+  const db = openDatabase(dbFile);
+  try {
+    return (await db.selectFrom('people').select('name').orderBy('slack_user_id').execute()).map((p) => p.name);
   } finally {
     await db.destroy();
   }
@@ -184,5 +201,89 @@ describe('npm run cli -- roster import', () => {
     expect(out.join('\n')).toMatch(/Usage: pacesetter/);
     await cli('roster', 'import', '--help');
     expect(out.join('\n')).toMatch(/--dry-run/);
+  });
+});
+
+describe('files as offices save them (GBK, UTF-16, UTF-8 with BOM)', () => {
+  it('when the GBK helper encodes, then it gives the bytes GBK has for those characters', () => {
+    // 书 CA E9, 记 BC C7, 王 CD F5, 建 BD A8, 国 B9 FA: GB2312's table, which GBK keeps.
+    expect(encodeGbk('书记,王建国').toString('hex')).toBe('cae9bcc72ccdf5bda8b9fa');
+  });
+
+  it('when the roster was saved in GBK, then every name is stored as written and the encoding is named', async () => {
+    const utf8 = saveAs(EXAMPLE_ROSTER, 'roster-utf8.csv', (t) => Buffer.from(t, 'utf8'));
+    expect(await cli('roster', 'import', utf8)).toBe(0);
+    const expected = await peopleNames();
+    expect(expected).toContain('王建国');
+
+    dbFile = path.join(dir, 'db', 'gbk.db');
+    const gbk = saveAs(EXAMPLE_ROSTER, 'roster-gbk.csv', encodeGbk);
+    expect(await cli('roster', 'import', gbk)).toBe(0);
+    expect(out).toContain(`${gbk} was read as GB18030 (GBK).`);
+    expect(await peopleNames()).toEqual(expected);
+  });
+
+  it('when the plan was saved in GBK, then its Chinese titles are stored as written', async () => {
+    const gbk = saveAs(PLAN_2011, 'plan-gbk.yaml', encodeGbk);
+    expect(await cli('plan', 'import', gbk)).toBe(0);
+    expect(out[0]).toBe('Imported plan 2011 (new).');
+    expect(out).toContain(`${gbk} was read as GB18030 (GBK).`);
+    const db = openDatabase(dbFile);
+    const plan = await db.selectFrom('plans').select('title_zh').executeTakeFirstOrThrow();
+    const risks = await db
+      .selectFrom('obligations')
+      .select('title_zh')
+      .where('code', '=', 'A06-RISKS')
+      .executeTakeFirstOrThrow();
+    await db.destroy();
+    expect(plan.title_zh).toBe('教育系统2011年创先争优活动工作安排');
+    expect(risks.title_zh).toBe('查找五类廉政风险点并制定防控措施');
+  });
+
+  it('when the roster was saved as UTF-16 or UTF-8 with a BOM, then it reads the same and says which', async () => {
+    const le = saveAs(EXAMPLE_ROSTER, 'roster-utf16.csv', (t) =>
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, 'utf16le')]),
+    );
+    expect(await cli('roster', 'import', le)).toBe(0);
+    expect(out).toContain(`${le} was read as UTF-16 LE (BOM).`);
+    expect(await peopleNames()).toContain('王建国');
+    const bom = saveAs(EXAMPLE_ROSTER, 'roster-bom.csv', (t) => Buffer.from(`\uFEFF${t}`, 'utf8'));
+    expect(await cli('roster', 'import', bom, '--dry-run')).toBe(0);
+    expect(out).toContain(`${bom} was read as UTF-8 with BOM.`);
+    expect(out).toContain('people: 0 added, 0 updated, 0 removed from roster');
+  });
+
+  it('when the shipped UTF-8 files are imported, then the encoding is named too', async () => {
+    expect(await cli('plan', 'import', PLAN_2011)).toBe(0);
+    expect(out).toContain(`${PLAN_2011} was read as UTF-8.`);
+  });
+
+  it('when a file is neither UTF-8 nor GB18030, then it is refused, named, and nothing is stored', async () => {
+    await cli('roster', 'import', EXAMPLE_ROSTER);
+    const before = await snapshot();
+    // A name with bytes no encoding read here has: 0x80 and 0xFF start nothing in GB18030 or UTF-8.
+    const bad = saveAs(EXAMPLE_ROSTER, 'roster-bad.csv', (t) =>
+      Buffer.concat([Buffer.from(`${t},,,U0ADM00002,`), Buffer.from([0x80, 0xff]), Buffer.from(',admin,\n')]),
+    );
+    expect(await cli('roster', 'import', bad)).toBe(1);
+    expect(err.join('\n')).toBe(
+      `${bad} is neither UTF-8 nor GB18030 (GBK) text; save it as "CSV UTF-8" or as text in UTF-8 and try again. Nothing was imported.`,
+    );
+    expect(await snapshot()).toBe(before);
+
+    const plan = path.join(dir, 'plan.yaml');
+    fs.writeFileSync(plan, Buffer.concat([fs.readFileSync(PLAN_2011), Buffer.from([0x23, 0x80, 0xff, 0x0a])]));
+    expect(await cli('plan', 'import', plan)).toBe(1);
+    expect(err.join('\n')).toMatch(/plan\.yaml is neither UTF-8 nor GB18030 \(GBK\) text/);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('when a valid-looking file is not a valid plan, then the message says how it was read', async () => {
+    const empty = path.join(dir, 'empty.yaml');
+    fs.writeFileSync(empty, '');
+    expect(await cli('plan', 'import', empty)).toBe(1);
+    expect(err.join('\n')).toBe(
+      `${empty} (read as UTF-8) is not a valid plan; nothing was imported:\n  the file is empty (or holds only comments): a plan needs year, title, starts, ends and activities`,
+    );
   });
 });

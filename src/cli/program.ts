@@ -8,6 +8,7 @@ import { importRoster } from '../../db/queries/roster.js';
 import { registerExportCommand } from './export.js';
 import { registerJobsCommands } from './jobs.js';
 import type { Clock } from '../clock.js';
+import { decodeText, ENCODING_NAMES, TextEncodingError, type DecodedText } from '../files/text.js';
 import { parsePlan } from '../domain/plan.js';
 import { parseRoster } from '../domain/roster.js';
 import { localDateOf } from '../domain/time.js';
@@ -24,13 +25,22 @@ export interface CliIO {
 
 class UserError extends Error {}
 
-function readFile(file: string): string {
+/** A plan or roster file's text, from its bytes: Excel on Chinese Windows saves GB18030, not UTF-8. */
+function readText(file: string): DecodedText & { encodingName: string } {
+  let bytes: Buffer;
   try {
-    return fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (err) {
     throw new UserError(
       `Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
     );
+  }
+  try {
+    const decoded = decodeText(bytes, file);
+    return { ...decoded, encodingName: ENCODING_NAMES[decoded.encoding] };
+  } catch (err) {
+    if (err instanceof TextEncodingError) throw new UserError(`${err.message}. Nothing was imported.`);
+    throw err;
   }
 }
 
@@ -76,10 +86,11 @@ export function buildCli(io: CliIO): Command {
     .argument('<file>', 'plan file, e.g. plans/2011-education.yaml')
     .option('--dry-run', 'validate and show what would change; write nothing')
     .action(async (file: string, opts: { dryRun?: boolean }) => {
-      const parsed = parsePlan(readFile(file));
+      const source = readText(file);
+      const parsed = parsePlan(source.text);
       if (!parsed.ok)
         throw new UserError(
-          `${file} is not a valid plan; nothing was imported:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`,
+          `${file} (read as ${source.encodingName}) is not a valid plan; nothing was imported:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`,
         );
       const result = await importPlan(await openDb(), parsed.value, {
         actor: 'cli',
@@ -89,6 +100,7 @@ export function buildCli(io: CliIO): Command {
       io.out(
         `${opts.dryRun ? 'Dry run: would import' : 'Imported'} plan ${result.year} (${result.created ? 'new' : 'updated'}).`,
       );
+      io.out(`${file} was read as ${source.encodingName}.`);
       for (const [what, c] of [
         ['activities', result.activities],
         ['obligations', result.obligations],
@@ -141,10 +153,11 @@ export function buildCli(io: CliIO): Command {
     .argument('<file>', 'roster CSV, e.g. examples/roster.csv')
     .option('--dry-run', 'validate and show what would change; write nothing')
     .action(async (file: string, opts: { dryRun?: boolean }) => {
-      const parsed = parseRoster(readFile(file));
+      const source = readText(file);
+      const parsed = parseRoster(source.text);
       if (!parsed.ok)
         throw new UserError(
-          `${file} is not a valid roster; nothing was imported:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`,
+          `${file} (read as ${source.encodingName}) is not a valid roster; nothing was imported:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`,
         );
       const c = await importRoster(await openDb(), parsed.value, {
         actor: 'cli',
@@ -154,6 +167,7 @@ export function buildCli(io: CliIO): Command {
       io.out(
         `${opts.dryRun ? 'Dry run: would import' : 'Imported'} ${parsed.value.branches.length} branches and ${parsed.value.people.length} people.`,
       );
+      io.out(`${file} was read as ${source.encodingName}.`);
       io.out(
         `branches: ${c.branches.added.length} added, ${c.branches.updated.length} updated, ${c.branches.removed.length} removed from roster`,
       );

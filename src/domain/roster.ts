@@ -64,8 +64,9 @@ export interface Roster {
 }
 
 /**
- * Parses a roster CSV as Excel exports it (UTF-8, with or without BOM). All-or-nothing: every
- * problem is reported with its row (the header is row 1) and column.
+ * Parses a roster CSV's text, decoded from the file's bytes first (src/files/text.ts: UTF-8 with or
+ * without BOM, UTF-16 with BOM, GB18030). All-or-nothing: every problem is reported with its row
+ * (the header is row 1) and column.
  */
 export function parseRoster(source: string): Parsed<Roster> {
   let records: string[][];
