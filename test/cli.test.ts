@@ -287,3 +287,118 @@ describe('files as offices save them (GBK, UTF-16, UTF-8 with BOM)', () => {
     );
   });
 });
+
+describe('roster import: the removal guard', () => {
+  /** The example roster without the rows of these people. */
+  const without = (...ids: string[]) =>
+    copyWith(EXAMPLE_ROSTER, (s) =>
+      s
+        .split('\n')
+        .filter((line) => !ids.some((id) => line.includes(`,${id},`)))
+        .join('\n'),
+    );
+
+  async function active(slackUserId: string): Promise<number> {
+    const db = openDatabase(dbFile);
+    try {
+      const row = await db
+        .selectFrom('people')
+        .select('active')
+        .where('slack_user_id', '=', slackUserId)
+        .executeTakeFirstOrThrow();
+      return row.active;
+    } finally {
+      await db.destroy();
+    }
+  }
+
+  beforeEach(async () => {
+    expect(await cli('roster', 'import', EXAMPLE_ROSTER)).toBe(0);
+  });
+
+  it('when a file would remove more than 20 % of the people, then it is refused with who would go, and nothing changes', async () => {
+    const before = await snapshot();
+    const partial = without('U0MEM00001', 'U0MEM00002', 'U0MEM00003', 'U0MEM00004');
+    expect(await cli('roster', 'import', partial)).toBe(1);
+    expect(err.join('\n')).toBe(
+      [
+        `${partial} was not imported; nothing changed. It would remove too much from the roster:`,
+        '  4 of 16 people (25 %) would be removed from the roster, more than 20 %',
+        '  people removed: U0MEM00001 李晓梅, U0MEM00002 赵志强, U0MEM00003 陈刚, U0MEM00004 孙伟',
+        'If these removals are meant, import the file again with --allow-removals.',
+      ].join('\n'),
+    );
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('when --dry-run is given, then it lists who would go by code and name, says it would be refused, and writes nothing', async () => {
+    const before = await snapshot();
+    const partial = without('U0SEC00004', 'U0SEC00005');
+    expect(await cli('roster', 'import', partial, '--dry-run')).toBe(1);
+    expect(out).toContain('branches: 0 added, 0 updated, 3 removed from roster');
+    expect(out).toContain('  branches removed: YQ-XX2 第二小学党支部, YQ-XX3 永宁小学党支部, YQ-YEY1 县幼儿园党支部');
+    expect(out).toContain('  people removed: U0SEC00004 周敏, U0SEC00005 吴静');
+    expect(err.join('\n')).toMatch(
+      /^The import itself would be refused, as it removes too much:\n {2}3 of 10 branches \(30 %\) would be removed from the roster, more than 20 %\nIf these removals are meant/,
+    );
+    expect(await snapshot()).toBe(before);
+
+    expect(await cli('roster', 'import', partial, '--dry-run', '--allow-removals')).toBe(0);
+    expect(err).toEqual([]);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('when a leader or an admin would leave the roster, then it is refused even for one person; --allow-removals lets it through', async () => {
+    const noLeader = without('U0LDR00002');
+    expect(await cli('roster', 'import', noLeader)).toBe(1);
+    expect(err.join('\n')).toContain(
+      '  leaders or admins would be removed from the roster: 林淑珍 (U0LDR00002), leader',
+    );
+    expect(await active('U0LDR00002')).toBe(1);
+
+    expect(await cli('roster', 'import', noLeader, '--allow-removals')).toBe(0);
+    expect(out).toContain('  people removed: U0LDR00002 林淑珍');
+    expect(await active('U0LDR00002')).toBe(0);
+    const db = openDatabase(dbFile);
+    const entry = await db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'roster.import')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    await db.destroy();
+    expect(JSON.parse(entry.details)).toMatchObject({ allowRemovals: true, people: { removed: ['U0LDR00002'] } });
+  });
+
+  it('when the file would leave no admin, then it is refused even with --allow-removals', async () => {
+    const before = await snapshot();
+    const demoted = copyWith(EXAMPLE_ROSTER, (s) => s.replace(',U0ADM00001,宋明,admin,', ',U0ADM00001,宋明,leader,'));
+    const dropped = without('U0ADM00001');
+    for (const file of [demoted, dropped]) {
+      expect(await cli('roster', 'import', file, '--allow-removals')).toBe(1);
+      expect(err.join('\n')).toContain(
+        '  no admin would be left: 宋明 (U0ADM00001) would no longer be an admin; keep at least one admin in the file (even --allow-removals does not remove the last admin)',
+      );
+      expect(err.join('\n')).not.toContain('--allow-removals.');
+    }
+    expect(await snapshot()).toBe(before);
+
+    // Another admin in the same file: the office handed over, which --allow-removals accepts.
+    const handover = copyWith(dropped, (s) => `${s}\n,,,U0ADM00002,陈新,admin,\n`);
+    expect(await cli('roster', 'import', handover)).toBe(1);
+    expect(await cli('roster', 'import', handover, '--allow-removals')).toBe(0);
+    expect(await active('U0ADM00001')).toBe(0);
+  });
+
+  it('when --help is asked, then the guard option is described', async () => {
+    await cli('roster', 'import', '--help');
+    expect(out.join('\n')).toMatch(/--allow-removals\s+let the import remove more than 20 % of the people/);
+  });
+
+  it('when --help is asked, then required options are marked', async () => {
+    await cli('export', '--help');
+    expect(out.join('\n')).toMatch(/--out <file>\s+where to write \(required\)/);
+    expect(out.join('\n')).toMatch(/--format <format>\s+xlsx, or csv[^]*\(required\)/);
+    expect(out.join('\n')).not.toMatch(/--year <year>.*\(required\)/);
+  });
+});

@@ -1,5 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { Roster } from '../../src/domain/roster.js';
+import {
+  judgeRemovals,
+  rosterRemovals,
+  type RemovalRefusal,
+  type Roster,
+  type RosterRemovals,
+} from '../../src/domain/roster.js';
 import type { Database } from '../schema.js';
 import { audit } from './audit.js';
 
@@ -7,6 +13,21 @@ export interface RosterChanges {
   branches: { added: string[]; updated: string[]; removed: string[] };
   people: { added: string[]; updated: string[]; removed: string[] };
   dryRun: boolean;
+  /** Who the import removes, with names, and the counts the guard weighed. */
+  removals: RosterRemovals;
+  /** A dry run's answer to "would the import go through?": empty when it would. */
+  refusals: RemovalRefusal[];
+}
+
+/** The import would remove more than the guard allows (src/domain/roster.ts); nothing was written. */
+export class RosterRemovalRefused extends Error {
+  constructor(
+    readonly removals: RosterRemovals,
+    readonly refusals: RemovalRefusal[],
+  ) {
+    super(refusals.map((r) => r.message).join('; '));
+    this.name = 'RosterRemovalRefused';
+  }
 }
 
 class DryRunRollback extends Error {
@@ -17,22 +38,44 @@ class DryRunRollback extends Error {
 
 /**
  * Replaces the roster in one transaction. People and branches missing from the file are marked
- * inactive (removed from the roster), never deleted: their reports stay in the record.
+ * inactive (removed from the roster), never deleted: their reports stay in the record. Removals the
+ * guard refuses (judgeRemovals) throw RosterRemovalRefused before anything is written, unless
+ * `allowRemovals`; a dry run reports them in `refusals` instead.
  */
 export async function importRoster(
   db: Kysely<Database>,
   roster: Roster,
-  opts: { actor: string; now: Date; dryRun?: boolean },
+  opts: { actor: string; now: Date; dryRun?: boolean; allowRemovals?: boolean },
 ): Promise<RosterChanges> {
   const now = opts.now.toISOString();
   try {
     return await db.transaction().execute(async (trx) => {
+      const branchRows = await trx.selectFrom('branches').selectAll().execute();
+      const peopleRows = await trx.selectFrom('people').selectAll().execute();
+      // Judged on what this transaction read: it holds the write lock, so no import lands in between.
+      const removals = rosterRemovals(
+        {
+          branches: branchRows.map((b) => ({ code: b.code, name: b.name, active: b.active === 1 })),
+          people: peopleRows.map((p) => ({
+            slackUserId: p.slack_user_id,
+            name: p.name,
+            active: p.active === 1,
+            isAdmin: p.is_admin === 1,
+            isLeader: p.is_leader === 1,
+          })),
+        },
+        roster,
+      );
+      const refusals = judgeRemovals(removals, opts.allowRemovals === true);
+      if (refusals.length > 0 && !opts.dryRun) throw new RosterRemovalRefused(removals, refusals);
       const changes: RosterChanges = {
         branches: { added: [], updated: [], removed: [] },
         people: { added: [], updated: [], removed: [] },
         dryRun: opts.dryRun === true,
+        removals,
+        refusals,
       };
-      const oldBranches = new Map((await trx.selectFrom('branches').selectAll().execute()).map((b) => [b.code, b]));
+      const oldBranches = new Map(branchRows.map((b) => [b.code, b]));
       const branchIds = new Map<string, number>();
       for (const b of roster.branches) {
         const old = oldBranches.get(b.code);
@@ -63,9 +106,7 @@ export async function importRoster(
         changes.branches.removed.push(old.code);
       }
 
-      const oldPeople = new Map(
-        (await trx.selectFrom('people').selectAll().execute()).map((p) => [p.slack_user_id, p]),
-      );
+      const oldPeople = new Map(peopleRows.map((p) => [p.slack_user_id, p]));
       const oldSecretaries = await trx.selectFrom('branch_secretaries').selectAll().execute();
       const secretaryKey = (personId: number) =>
         oldSecretaries
@@ -134,7 +175,12 @@ export async function importRoster(
         actor: opts.actor,
         action: 'roster.import',
         subjectType: 'roster',
-        details: { ...changes },
+        details: {
+          branches: changes.branches,
+          people: changes.people,
+          dryRun: changes.dryRun,
+          allowRemovals: opts.allowRemovals === true,
+        },
       });
       if (opts.dryRun) throw new DryRunRollback(changes);
       return changes;

@@ -1,16 +1,16 @@
 import fs from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { z } from 'zod';
 import { openDatabase, type DB } from '../../db/index.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { findPlanByYear, findActivePlan, importPlan, listActivities, listObligations } from '../../db/queries/plans.js';
-import { importRoster } from '../../db/queries/roster.js';
+import { importRoster, RosterRemovalRefused, type RosterChanges } from '../../db/queries/roster.js';
 import { registerExportCommand } from './export.js';
 import { registerJobsCommands } from './jobs.js';
 import type { Clock } from '../clock.js';
 import { decodeText, ENCODING_NAMES, TextEncodingError, type DecodedText } from '../files/text.js';
 import { parsePlan } from '../domain/plan.js';
-import { parseRoster } from '../domain/roster.js';
+import { parseRoster, REMOVAL_SHARE_LIMIT, type RemovalRefusal, type RosterRemovals } from '../domain/roster.js';
 import { localDateOf } from '../domain/time.js';
 
 /** The command line only needs the database; Slack settings are read by the commands that send. */
@@ -48,6 +48,30 @@ function list(label: string, codes: string[]): string {
   return codes.length === 0 ? '' : `  ${label}: ${codes.join(', ')}`;
 }
 
+/** Who a roster import removes, by code and name. */
+function removalLines(removals: RosterRemovals): string[] {
+  return [
+    list(
+      'branches removed',
+      removals.branches.map((b) => `${b.code} ${b.name}`),
+    ),
+    list(
+      'people removed',
+      removals.people.map((p) => `${p.slackUserId} ${p.name}`),
+    ),
+  ].filter((line) => line !== '');
+}
+
+/** Why an import is refused; the way past it last, when there is one. */
+function refusalText(refusals: RemovalRefusal[], removals: RosterRemovals | null): string {
+  const lines = [...refusals.map((r) => `  ${r.message}`), ...(removals ? removalLines(removals) : [])];
+  if (refusals.every((r) => r.overridable))
+    lines.push('If these removals are meant, import the file again with --allow-removals.');
+  return lines.join('\n');
+}
+
+const defaultHelp = new Help();
+
 export function buildCli(io: CliIO): Command {
   let db: DB | null = null;
   const openDb = async () => {
@@ -62,6 +86,13 @@ export function buildCli(io: CliIO): Command {
     .description('Pacesetter admin command line: load the plan and the roster, run jobs, export.')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    // Commander shows a required option like any other; the subcommands inherit this.
+    .configureHelp({
+      optionDescription: (option) =>
+        option.mandatory
+          ? `${defaultHelp.optionDescription(option)} (required)`
+          : defaultHelp.optionDescription(option),
+    })
     .showHelpAfterError();
   program.hook('postAction', async () => {
     await db?.destroy();
@@ -151,19 +182,35 @@ export function buildCli(io: CliIO): Command {
     .command('import')
     .description('validate and load a roster; people and branches not in the file are marked removed')
     .argument('<file>', 'roster CSV, e.g. examples/roster.csv')
-    .option('--dry-run', 'validate and show what would change; write nothing')
-    .action(async (file: string, opts: { dryRun?: boolean }) => {
+    .option('--dry-run', 'validate and show what would change, and whether the import would be refused; write nothing')
+    .option(
+      '--allow-removals',
+      `let the import remove more than ${REMOVAL_SHARE_LIMIT * 100} % of the people or of the branches, or a leader or an admin (never the last admin)`,
+    )
+    .action(async (file: string, opts: { dryRun?: boolean; allowRemovals?: boolean }) => {
       const source = readText(file);
       const parsed = parseRoster(source.text);
       if (!parsed.ok)
         throw new UserError(
           `${file} (read as ${source.encodingName}) is not a valid roster; nothing was imported:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`,
         );
-      const c = await importRoster(await openDb(), parsed.value, {
-        actor: 'cli',
-        now: io.clock.now(),
-        dryRun: opts.dryRun,
-      });
+      let c: RosterChanges;
+      try {
+        c = await importRoster(await openDb(), parsed.value, {
+          actor: 'cli',
+          now: io.clock.now(),
+          dryRun: opts.dryRun,
+          allowRemovals: opts.allowRemovals,
+        });
+      } catch (err) {
+        if (!(err instanceof RosterRemovalRefused)) throw err;
+        throw new UserError(
+          [
+            `${file} was not imported; nothing changed. It would remove too much from the roster:`,
+            refusalText(err.refusals, err.removals),
+          ].join('\n'),
+        );
+      }
       io.out(
         `${opts.dryRun ? 'Dry run: would import' : 'Imported'} ${parsed.value.branches.length} branches and ${parsed.value.people.length} people.`,
       );
@@ -177,12 +224,15 @@ export function buildCli(io: CliIO): Command {
       for (const line of [
         list('branches added', c.branches.added),
         list('branches updated', c.branches.updated),
-        list('branches removed', c.branches.removed),
         list('people added', c.people.added),
         list('people updated', c.people.updated),
-        list('people removed', c.people.removed),
       ])
         if (line) io.out(line);
+      for (const line of removalLines(c.removals)) io.out(line);
+      if (c.refusals.length > 0)
+        throw new UserError(
+          `The import itself would be refused, as it removes too much:\n${refusalText(c.refusals, null)}`,
+        );
     });
 
   registerExportCommand(program, {

@@ -174,3 +174,89 @@ export function parseRoster(source: string): Parsed<Roster> {
     },
   };
 }
+
+/** A person or branch as the store has it before an import, for the removal guard. */
+export interface CurrentRoster {
+  people: { slackUserId: string; name: string; active: boolean; isAdmin: boolean; isLeader: boolean }[];
+  branches: { code: string; name: string; active: boolean }[];
+}
+
+export interface RosterRemovals {
+  /** Active people the file leaves out, with the leader and admin roles they held. */
+  people: { slackUserId: string; name: string; roles: ('leader' | 'admin')[] }[];
+  /** Active branches the file leaves out. */
+  branches: { code: string; name: string }[];
+  /** Admins who would not be admins after the import: left out, or listed without the role. */
+  adminsLost: { slackUserId: string; name: string }[];
+  before: { people: number; branches: number; admins: number };
+  adminsAfter: number;
+}
+
+/** Who an import would remove from the roster (mark inactive), compared with what is stored. */
+export function rosterRemovals(current: CurrentRoster, roster: Roster): RosterRemovals {
+  const listed = new Map(roster.people.map((p) => [p.slackUserId, p]));
+  const listedBranches = new Set(roster.branches.map((b) => b.code));
+  const people = current.people.filter((p) => p.active);
+  const admins = people.filter((p) => p.isAdmin);
+  return {
+    people: people
+      .filter((p) => !listed.has(p.slackUserId))
+      .map((p) => ({
+        slackUserId: p.slackUserId,
+        name: p.name,
+        roles: [...(p.isLeader ? (['leader'] as const) : []), ...(p.isAdmin ? (['admin'] as const) : [])],
+      })),
+    branches: current.branches
+      .filter((b) => b.active && !listedBranches.has(b.code))
+      .map((b) => ({ code: b.code, name: b.name })),
+    adminsLost: admins
+      .filter((p) => !listed.get(p.slackUserId)?.roles.includes('admin'))
+      .map((p) => ({ slackUserId: p.slackUserId, name: p.name })),
+    before: { people: people.length, branches: current.branches.filter((b) => b.active).length, admins: admins.length },
+    adminsAfter: roster.people.filter((p) => p.roles.includes('admin')).length,
+  };
+}
+
+/** More than this share of the people or of the branches leaving at once is taken for a wrong file. */
+export const REMOVAL_SHARE_LIMIT = 0.2;
+
+export interface RemovalRefusal {
+  message: string;
+  /** Whether `--allow-removals` lets the import through; the last admin is never removed. */
+  overridable: boolean;
+}
+
+const who = (p: { slackUserId: string; name: string }) => `${p.name} (${p.slackUserId})`;
+
+/**
+ * Why an import must not remove whom it would: a file that drops a fifth of the roster, or a leader
+ * or an admin, is more often a partial export than a decision, so it needs `allowRemovals`; one
+ * that leaves no admin is refused always, as nobody could then run the campaign from Slack.
+ */
+export function judgeRemovals(removals: RosterRemovals, allowRemovals: boolean): RemovalRefusal[] {
+  const refusals: RemovalRefusal[] = [];
+  if (removals.before.admins > 0 && removals.adminsAfter === 0) {
+    refusals.push({
+      message: `no admin would be left: ${removals.adminsLost.map(who).join(', ')} would no longer be an admin; keep at least one admin in the file (even --allow-removals does not remove the last admin)`,
+      overridable: false,
+    });
+  }
+  if (allowRemovals) return refusals;
+  for (const [what, removed, before] of [
+    ['people', removals.people.length, removals.before.people],
+    ['branches', removals.branches.length, removals.before.branches],
+  ] as const) {
+    if (before > 0 && removed / before > REMOVAL_SHARE_LIMIT)
+      refusals.push({
+        message: `${removed} of ${before} ${what} (${Math.round((removed / before) * 100)} %) would be removed from the roster, more than ${REMOVAL_SHARE_LIMIT * 100} %`,
+        overridable: true,
+      });
+  }
+  const leaders = removals.people.filter((p) => p.roles.length > 0);
+  if (leaders.length > 0)
+    refusals.push({
+      message: `leaders or admins would be removed from the roster: ${leaders.map((p) => `${who(p)}, ${p.roles.join(' and ')}`).join('; ')}`,
+      overridable: true,
+    });
+  return refusals;
+}
