@@ -7,6 +7,7 @@ import { findPlanByYear, findActivePlan, importPlan, listActivities, listObligat
 import { importRoster } from '../../db/queries/roster.js';
 import { registerExportCommand } from './export.js';
 import { registerJobsCommands } from './jobs.js';
+import { registerPlanDraftCommand } from './plan-draft.js';
 import type { Clock } from '../clock.js';
 import { parsePlan } from '../domain/plan.js';
 import { parseRoster } from '../domain/roster.js';
@@ -182,6 +183,13 @@ export function buildCli(io: CliIO): Command {
   registerJobsCommands(program, {
     io,
     openDb,
+    fail: (message) => {
+      throw new UserError(message);
+    },
+  });
+
+  registerPlanDraftCommand(plan, {
+    io,
     fail: (message) => {
       throw new UserError(message);
     },
