@@ -262,6 +262,8 @@ describe('plan draft on variations of the document', () => {
     ['1、', (n: number) => `${n}、`],
     ['1.', (n: number) => `${n}.`],
     ['１．', (n: number) => `${String.fromCharCode(...[...String(n)].map((c) => c.charCodeAt(0) + 0xfee0))}．`],
+    ['（1）', (n: number) => `（${n}）`],
+    ['①', (n: number) => String.fromCharCode(0x245f + n)],
   ])('when the activities are numbered %s, then the same twelve activities are found', (marker, number) => {
     const d = draft(renumbered(number));
     expect(d.activities[0]!.marker).toBe(marker);
@@ -326,7 +328,7 @@ describe('plan draft: date phrases', () => {
     ...forms.map(([sentence], i) => `${i + 1}.第${CN[i + 1] ?? i + 1}项活动。${sentence}。`),
     `${forms.length + 1}.加强学习。组织党员认真学习。`,
     `${forms.length + 2}.备案申报。5月底前完成备案，10月底前完成申报。`,
-    `${forms.length + 3}.暑期活动。暑假期间开展活动，5月初启动。`,
+    `${forms.length + 3}.暑期活动。暑假期间开展活动，5月初启动，第三季度总结。`,
     '二、工作要求',
     '（一）加强领导。2011年底，开展一次评议。',
     '二〇一一年三月一日',
@@ -380,6 +382,7 @@ describe('plan draft: date phrases', () => {
     expect(d.notUnderstood).toEqual([
       { line: forms.length + 6, phrase: '暑假', note: `in A${forms.length + 3}` },
       { line: forms.length + 6, phrase: '5月初', note: `in A${forms.length + 3}` },
+      { line: forms.length + 6, phrase: '第三季度', note: `in A${forms.length + 3}` },
     ]);
     expect(d.activities[forms.length + 2]!.obligations[0]!.due.fromText).toBe(false);
     expect(d.outside).toEqual([{ line: forms.length + 8, phrase: '2011年底', note: '2011-12-31 (年底 is Dec 31)' }]);
