@@ -35,18 +35,14 @@ export interface DateContext {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** `Jul 1`: how a rule names a day. */
-export function dayName(d: LocalDate): string {
-  return `${MONTHS[Number(d.slice(5, 7)) - 1]} ${Number(d.slice(8, 10))}`;
-}
-
 function ymd(y: number, m: number, d: number): LocalDate | null {
   const s = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
   return isLocalDate(s) ? s : null;
 }
 
-function monthEnd(y: number, m: number): LocalDate {
-  return addDays(ymd(m === 12 ? y + 1 : y, m === 12 ? 1 : m + 1, 1)!, -1);
+function monthEnd(y: number, m: number): LocalDate | null {
+  const next = ymd(m === 12 ? y + 1 : y, m === 12 ? 1 : m + 1, 1);
+  return next && addDays(next, -1);
 }
 
 // Festivals by their number (quoted as the committee writes them: “七一”) or by their name.
@@ -71,8 +67,11 @@ const N2 = '(\\d{1,2}|[一二三四五六七八九十]{1,3})';
 
 interface Pattern {
   re: RegExp;
-  /** The day before any 前夕 / 之前, and the rule's words; null when the match is not a date after all. */
-  read: (m: RegExpExecArray, ctx: DateContext) => { day: LocalDate; rule: string; kind: DateKind } | null;
+  /**
+   * The day before any 前夕 / 之前, and the rule's words; null when the match is not a date after all
+   * (no such month, or a year written that has no such day: 0000年, 2月30日).
+   */
+  read: (m: RegExpExecArray, ctx: DateContext) => { day: LocalDate | null; rule: string; kind: DateKind } | null;
   /** Whether a match stands as a date, given the text after it. */
   stands?: (m: RegExpExecArray, after: string) => boolean;
 }
@@ -91,12 +90,11 @@ const PATTERNS: Pattern[] = [
       if (y === null || month === null || month < 1 || month > 12) return null;
       if (m[3] !== undefined) {
         const d = readNumber(m[3]);
-        const day = d === null ? null : ymd(y, month, d);
-        return day ? { day, rule: 'as written', kind: 'date' } : null;
+        return { day: d === null ? null : ymd(y, month, d), rule: 'as written', kind: 'date' };
       }
       const part = m[4]!;
-      if (part === '上旬') return { day: ymd(y, month, 10)!, rule: '上旬, the 10th', kind: 'part' };
-      if (part === '中旬') return { day: ymd(y, month, 20)!, rule: '中旬, the 20th', kind: 'part' };
+      if (part === '上旬') return { day: ymd(y, month, 10), rule: '上旬, the 10th', kind: 'part' };
+      if (part === '中旬') return { day: ymd(y, month, 20), rule: '中旬, the 20th', kind: 'part' };
       return { day: monthEnd(y, month), rule: `${part}, the month's last day`, kind: 'part' };
     },
   },
@@ -105,7 +103,7 @@ const PATTERNS: Pattern[] = [
     re: new RegExp(`(?:${Y4}年?|本|今)?年(底|终|末)`, 'g'),
     read: (m, ctx) => {
       const y = yearOf(m[1], ctx);
-      return y === null ? null : { day: ymd(y, 12, 31)!, rule: `年${m[2]} is Dec 31`, kind: 'part' };
+      return y === null ? null : { day: ymd(y, 12, 31), rule: `年${m[2]} is Dec 31`, kind: 'part' };
     },
   },
   {
@@ -114,22 +112,25 @@ const PATTERNS: Pattern[] = [
       const y = yearOf(m[1], ctx);
       if (y === null) return null;
       return m[2] === '上'
-        ? { day: ymd(y, 6, 30)!, rule: '上半年 ends Jun 30', kind: 'part' }
-        : { day: ymd(y, 12, 31)!, rule: '下半年 ends Dec 31', kind: 'part' };
+        ? { day: ymd(y, 6, 30), rule: '上半年 ends Jun 30', kind: 'part' }
+        : { day: ymd(y, 12, 31), rule: '下半年 ends Dec 31', kind: 'part' };
     },
   },
   {
     // "Within this year" sets no day of its own: the year's last.
     re: /本年度|本年内|今年内|年度内/g,
-    read: (m, ctx) => ({ day: ymd(ctx.year, 12, 31)!, rule: 'within the year, so Dec 31', kind: 'part' }),
+    read: (_m, ctx) => ({ day: ymd(ctx.year, 12, 31), rule: 'within the year, so Dec 31', kind: 'part' }),
   },
   {
     re: /["“「]?(七一|三八|五一|五四|六一)["”」]?(建党节|妇女节|劳动节|青年节|儿童节|节)?|建党节|妇女节|劳动节|青年节|儿童节|教师节|国庆节|国庆/g,
     read: (m, ctx) => {
       const name = m[1] ?? m[0];
       const f = FESTIVALS[name]!;
-      const day = ymd(ctx.year, f.month, f.day)!;
-      return { day, rule: `${name} is ${dayName(day)}`, kind: 'festival' };
+      return {
+        day: ymd(ctx.year, f.month, f.day),
+        rule: `${name} is ${MONTHS[f.month - 1]} ${f.day}`,
+        kind: 'festival',
+      };
     },
     // A festival's number alone is too common a pair of characters (五一 in 五一班): it counts as a
     // date when it is quoted, named as a festival, or followed by a word of time.
@@ -164,8 +165,8 @@ export function findDates(line: SourceLine, ctx: DateContext): FoundDate[] {
       let end = m.index + m[0].length;
       if (stands && !stands(m, line.folded.slice(end))) continue;
       const base = read(m, ctx);
-      if (!base) continue;
-      let { day, rule } = base;
+      if (!base || base.day === null) continue;
+      let { day, rule } = base as { day: LocalDate; rule: string };
       for (const mod of MODIFIERS) {
         const mm = mod.re.exec(line.folded.slice(end));
         if (!mm) continue;

@@ -189,13 +189,14 @@ export function buildOutline(lines: SourceLine[]): OutlineNode {
       const text = slice(line, marker.length);
       const first = sentenceSpans(text.folded)[0];
       // An item says something ("1.积极开展……活动。……"); a heading only names a part ("三、工作要求").
-      const item = first?.terminated === true;
+      const sentence = first?.terminated ? trimClause(text.text.slice(first.start, first.end)) : '';
+      const item = sentence !== '';
       const node: OutlineNode = {
         kind: item ? 'item' : 'heading',
         style: marker.style,
         marker,
         text,
-        title: trimClause(item ? text.text.slice(first.start, first.end) : text.text),
+        title: item ? sentence : trimClause(text.text),
         body: [],
         children: [],
       };

@@ -455,3 +455,59 @@ describe('plan draft: what it cannot decide alone', () => {
     if (!result.ok) expect(result.problems[0]).toContain(problem);
   });
 });
+
+describe('plan draft on text that is not a work arrangement', () => {
+  const nasty = [
+    '0000年5月底',
+    '9999年12月底前',
+    '2月30日',
+    '十三月一日',
+    '〇〇〇〇年底',
+    '“七一前夕。',
+    '1.',
+    '（一）',
+    '一、。',
+    '1.。。。',
+    '１２３４５６７８９０年',
+    '第一项活动' + '很长'.repeat(3000) + '。',
+    '每位处级党员领导干部',
+    '校级党员干部调研报告论文',
+    '前夕之前以前前',
+    '\u3000\t \r\n',
+  ];
+  // A fixed sequence (no randomness between runs): documents stitched from the pieces above and the
+  // phrases the draft reads, to show that whatever it is given it refuses or drafts a plan that imports.
+  const pieces = [
+    ...nasty,
+    '2011年工作安排',
+    '1.开展活动。',
+    '（二）开展评议。',
+    '“七一”前夕，',
+    '5月底前',
+    '二〇一一年四月八日',
+  ];
+  let seed = 7;
+  const next = () => (seed = (seed * 48271) % 2147483647);
+  const documents = Array.from({ length: 300 }, () =>
+    [
+      next() % 4 ? '2011年工作安排' : '',
+      ...Array.from({ length: 1 + (next() % 12) }, () => pieces[next() % pieces.length]!),
+    ].join(next() % 4 ? '\n' : ''),
+  );
+
+  it('when it is given odd text, then it never throws, and what it drafts imports', () => {
+    let drafted = 0;
+    for (const text of [...nasty, ...documents]) {
+      const result = draftPlan(text, { calendar });
+      if (!result.ok) {
+        expect(result.problems.length).toBeGreaterThan(0);
+        continue;
+      }
+      drafted++;
+      const parsed = parsePlan(renderDraftYaml(result.value));
+      expect(parsed.ok ? 'imports' : [text, ...parsed.problems]).toEqual('imports');
+    }
+    // Some of them are plans: the check above ran on drafts, not only on refusals.
+    expect(drafted).toBeGreaterThan(50);
+  });
+});
