@@ -2,7 +2,7 @@
  * A drafted plan as a plan file (docs/plan-format.md), with a comment beside each value the draft
  * chose saying where it came from, so the office checks the file rather than the tool.
  */
-import { Document, isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { Document, isMap, isScalar, isSeq, type Node } from 'yaml';
 import { CalendarSchema, ReminderSettingsSchema, ScoringSchema } from './plan.js';
 import { TODO_EN, type PlanDraft } from './plan-draft.js';
 
@@ -66,7 +66,7 @@ export function renderDraftYaml(draft: PlanDraft, options: RenderOptions = {}): 
     ['reminders', 'time'],
   ])
     quote(at(doc, path));
-  flowAll(at(doc, ['reminders', 'days_before']));
+  flow(at(doc, ['reminders', 'days_before']));
 
   draft.activities.forEach((a, ai) => {
     const activity = at(doc, ['activities', ai]);
@@ -83,11 +83,11 @@ export function renderDraftYaml(draft: PlanDraft, options: RenderOptions = {}): 
       quote(at(doc, [...base, 'title', 'zh']));
       quote(at(doc, [...base, 'title', 'en']));
       const applies = at(doc, [...base, 'applies_to']);
-      if (isMap(applies)) flowAll(applies);
+      flow(applies);
       applies.comment = ` ${o.appliesNote}`;
       if (o.paperKinds) {
         const kinds = at(doc, [...base, 'paper_kinds']);
-        flowAll(kinds);
+        flow(kinds);
         kinds.comment = ` ${o.paperKindsNote}`;
       }
       at(doc, [...base, 'due']).comment = ` ${o.due.comment}`;
@@ -107,12 +107,7 @@ function quote(node: Node): void {
   if (isScalar(node)) node.type = 'QUOTE_DOUBLE';
 }
 
-function flowAll(node: Node): void {
-  if (isMap(node) || isSeq(node)) {
-    node.flow = true;
-    for (const item of (node as YAMLMap).items) {
-      const value = isMap(node) ? (item as { value: unknown }).value : item;
-      if (isMap(value) || isSeq(value)) flowAll(value as Node);
-    }
-  }
+/** Written on one line, as the shipped plan writes applies_to and lists; what is inside follows. */
+function flow(node: Node): void {
+  if (isMap(node) || isSeq(node)) node.flow = true;
 }
