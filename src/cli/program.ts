@@ -7,6 +7,7 @@ import { findPlanByYear, findActivePlan, importPlan, listActivities, listObligat
 import { importRoster, RosterRemovalRefused, type RosterChanges } from '../../db/queries/roster.js';
 import { registerExportCommand } from './export.js';
 import { registerJobsCommands } from './jobs.js';
+import { registerPlanDraftCommand } from './plan-draft.js';
 import type { Clock } from '../clock.js';
 import { decodeText, ENCODING_NAMES, TextEncodingError, type DecodedText } from '../files/text.js';
 import { parsePlan } from '../domain/plan.js';
@@ -246,6 +247,13 @@ export function buildCli(io: CliIO): Command {
   registerJobsCommands(program, {
     io,
     openDb,
+    fail: (message) => {
+      throw new UserError(message);
+    },
+  });
+
+  registerPlanDraftCommand(plan, {
+    io,
     fail: (message) => {
       throw new UserError(message);
     },
