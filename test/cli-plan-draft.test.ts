@@ -54,6 +54,7 @@ describe('npm run cli -- plan draft', () => {
     expect(await cli('plan', 'import', plan, '--dry-run')).toBe(0);
     expect(out).toEqual([
       'Dry run: would import plan 2011 (new).',
+      `${plan} was read as UTF-8.`,
       'activities: 12 added, 0 updated, 0 retired, 0 unchanged',
       '  added: A01, A02, A03, A04, A05, A06, A07, A08, A09, A10, A11, A12',
       'obligations: 13 added, 0 updated, 0 retired, 0 unchanged',
