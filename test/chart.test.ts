@@ -15,7 +15,6 @@ import {
 import { CATEGORIES } from '../src/domain/types.js';
 import type { Locale } from '../src/i18n/index.js';
 import type { Branch, Obligation, Report } from '../src/domain/types.js';
-import { configureOutbox } from '../src/delivery/outbox.js';
 import { runJob } from '../src/delivery/scheduler.js';
 import { startBot, type TestBot } from './helpers/bot.js';
 import { seedJune } from './helpers/leaders.js';
@@ -203,8 +202,11 @@ describe('the chart in the weekly digest', () => {
   });
 
   it('when the digest goes out, then the chart is uploaded in its thread as a PNG', async () => {
-    bot = await startBot({ now: '2011-06-20T09:00:00+08:00', env: { DIGEST_CHANNEL: 'C0DIGEST' } });
-    configureOutbox(bot.ctx, { drain: { perChannelIntervalMs: 0, backoffBaseMs: 10 } });
+    bot = await startBot({
+      now: '2011-06-20T09:00:00+08:00',
+      env: { DIGEST_CHANNEL: 'C0DIGEST' },
+      drain: { perChannelIntervalMs: 0, backoffBaseMs: 10 },
+    });
     await seedJune(bot.ctx.db);
     // The jobs registry puts the chart in the digest; registering again adds nothing.
     expect(digestAttachments).toContain(digestChart);

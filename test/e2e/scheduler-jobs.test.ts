@@ -8,7 +8,6 @@ import { findJob } from '../../jobs/index.js';
 import { runCli } from '../../src/cli/program.js';
 import { fixedClock } from '../../src/clock.js';
 import { parsePlan } from '../../src/domain/plan.js';
-import { configureOutbox } from '../../src/delivery/outbox.js';
 import { runJob } from '../../src/delivery/scheduler.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { PLAN_2011 } from '../helpers/db.js';
@@ -17,8 +16,7 @@ import { click, PEOPLE } from '../helpers/reporting.js';
 let bot: TestBot;
 
 async function start(env: Record<string, string> = {}, now = '2011-06-16T09:00:00+08:00') {
-  bot = await startBot({ now, env });
-  configureOutbox(bot.ctx, { drain: { perChannelIntervalMs: 0, backoffBaseMs: 10 } });
+  bot = await startBot({ now, env, drain: { perChannelIntervalMs: 0, backoffBaseMs: 10 } });
   return bot;
 }
 
