@@ -1,9 +1,9 @@
 import * as fontkit from 'fontkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { digestAttachments } from '../jobs/digest.js';
+import { digestJob } from '../jobs/digest.js';
 import { findJob } from '../jobs/index.js';
 import { completionByWeek, weekEnds, type CompletionSeries } from '../src/domain/completion.js';
-import { digestChart, registerDigestChart, renderImage, renderPng } from '../src/files/chart.js';
+import { digestChart, renderImage, renderPng } from '../src/files/chart.js';
 import {
   CHART_FONT_FAMILY,
   CHART_FONT_FILE,
@@ -208,12 +208,11 @@ describe('the chart in the weekly digest', () => {
       drain: { perChannelIntervalMs: 0, backoffBaseMs: 10 },
     });
     await seedJune(bot.ctx.db);
-    // The jobs registry puts the chart in the digest; registering again adds nothing.
-    expect(digestAttachments).toContain(digestChart);
-    const before = digestAttachments.length;
-    registerDigestChart(digestAttachments);
-    expect(digestAttachments.length).toBe(before);
+    // The digest the jobs registry runs declares the chart among its attachments, once.
+    expect(findJob('digest')).toBe(digestJob);
+    expect(digestJob.attachments.filter((a) => a === digestChart)).toHaveLength(1);
     await runJob(bot.ctx, findJob('digest')!, { now: bot.clock.now() });
+    expect(bot.fake.uploads.filter((u) => u.filename === 'completion-2011-06-20.png')).toHaveLength(1);
     const main = bot.fake
       .succeeded('chat.postMessage')
       .find((c) => c.args.channel === 'C0DIGEST' && c.args.thread_ts === undefined)!;

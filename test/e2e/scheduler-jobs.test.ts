@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { countByState, listOutbox } from '../../db/queries/outbox.js';
 import { submitReport } from '../../db/queries/reports.js';
 import { importPlan } from '../../db/queries/plans.js';
-import { digestAttachments } from '../../jobs/digest.js';
+import { createDigestJob, digestJob } from '../../jobs/digest.js';
 import { findJob } from '../../jobs/index.js';
 import { runCli } from '../../src/cli/program.js';
 import { fixedClock } from '../../src/clock.js';
@@ -193,12 +193,9 @@ describe('the digest job', () => {
       title: 'Completion by category',
       bytes: Buffer.from('png-bytes'),
     });
-    digestAttachments.push(hook);
-    try {
-      await run('digest', '2011-06-20T09:00:00+08:00');
-    } finally {
-      digestAttachments.splice(digestAttachments.indexOf(hook), 1);
-    }
+    // The digest with one more attachment: the chart it carries and this file.
+    bot.clock.set('2011-06-20T09:00:00+08:00');
+    await runJob(bot.ctx, createDigestJob([...digestJob.attachments, hook]), { now: bot.clock.now() });
     const inChannel = posts().filter((c) => c.args.channel === 'C0DIGEST');
     const main = inChannel.filter((c) => c.args.thread_ts === undefined);
     expect(main).toHaveLength(1);
