@@ -4,7 +4,8 @@ import { buildDigest, type DigestData } from '../src/domain/digest.js';
 import { addDays, daysBetween, isoWeekday } from '../src/domain/calendar.js';
 import { instantAt, localDateOf } from '../src/domain/time.js';
 import type { AppContext } from '../src/context.js';
-import { drainOutbox, type OutboxPayload } from '../src/delivery/outbox.js';
+import { drainOutbox, type FilePayload, type MessagePayload } from '../src/delivery/outbox.js';
+import { digestChart } from '../src/files/chart.js';
 import { digestMessages } from '../src/ui/digest.js';
 import { planContext, planTimezone } from './common.js';
 import { nextSlot } from './slots.js';
@@ -12,6 +13,7 @@ import type { Job, JobResult } from './types.js';
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
+/** A file posted in the digest's thread (a chart, a spreadsheet). */
 export interface DigestAttachment {
   filename: string;
   title: string;
@@ -19,12 +21,15 @@ export interface DigestAttachment {
 }
 
 /**
- * Files posted in the digest's thread (a chart, a spreadsheet). Another module pushes a producer
- * here at load time; it is called once per digest (not on a rerun that finds the digest queued)
- * and may return null to add nothing. A producer that throws is logged and skipped: the digest
- * goes out without it.
+ * Makes one of the digest's files. Called once per digest (not on a rerun that finds the digest
+ * queued); null adds nothing. A producer that throws is logged and skipped: the digest goes out
+ * without it.
  */
-export const digestAttachments: Array<(ctx: AppContext, data: DigestData) => Promise<DigestAttachment | null>> = [];
+export type DigestAttachmentProducer = (ctx: AppContext, data: DigestData) => Promise<DigestAttachment | null>;
+
+export interface DigestJob extends Job {
+  readonly attachments: readonly DigestAttachmentProducer[];
+}
 
 function digestSetting(ctx: AppContext): { weekday: number; time: string } {
   const [day, time] = ctx.config.digestSchedule.split(' ') as [string, string];
@@ -35,124 +40,131 @@ export function digestKey(slotDate: string, channel: string): string {
   return `digest:${slotDate}:${channel}`;
 }
 
-export const digestJob: Job = {
-  name: 'digest',
-  // Ticks daily at the digest's time: the run posts on the week's digest day, or on the first
-  // working day after it when that day is off, and a missed digest is caught up on any later day.
-  async schedule(ctx) {
-    const { timezone } = await planTimezone(ctx);
-    return { timezone, time: digestSetting(ctx).time };
-  },
-  async nextRun(ctx, now) {
-    const { timezone } = await planTimezone(ctx);
-    const setting = digestSetting(ctx);
-    return nextSlot({ timezone, time: setting.time, weekday: setting.weekday }, now);
-  },
-  async run(ctx, opts): Promise<JobResult> {
-    const channel = ctx.config.digestChannel;
-    if (!channel) return { summary: ['digest: DIGEST_CHANNEL is not set; no digest'], completed: true };
-    const pc = await planContext(ctx, opts.slot);
-    if (!pc) return { summary: ['digest: no plan imported; nothing to do'], completed: true };
-    const today = localDateOf(opts.slot, pc.plan.timezone);
-    // Nothing goes out on a day off, even when a slot is caught up on one.
-    if (!opts.dryRun && !pc.calendar.isWorkday(localDateOf(opts.now, pc.plan.timezone))) {
-      return {
-        summary: [`digest ${localDateOf(opts.now, pc.plan.timezone)}: a day off; nothing sent`],
-        completed: false,
-      };
-    }
-    // The week's digest day (the configured weekday on or before today), moved off a day off.
-    const weekDay = addDays(today, -((isoWeekday(today) - digestSetting(ctx).weekday + 7) % 7));
-    const postDay = pc.calendar.nextWorkday(weekDay);
-    if (today < postDay)
-      return { summary: [`digest ${today}: this week's digest goes out on ${postDay}`], completed: true };
-    const key = digestKey(weekDay, channel);
-    // After the digest day, a digest the bot missed (it ran before, but not at the digest's slot)
-    // is posted late, once, within the catch-up horizon, on a working day. A bot that never ran
-    // before does not post the weeks before it existed.
-    if (today > postDay && !(await existingKeys(ctx.db, [key])).has(key)) {
-      const postSlot = instantAt(postDay, digestSetting(ctx).time, pc.plan.timezone);
-      const missed = opts.lastSlot !== null && opts.lastSlot.getTime() < postSlot.getTime();
-      if (!missed && !opts.dryRun)
+/** The digest job, posting these files in its thread. */
+export function createDigestJob(attachments: readonly DigestAttachmentProducer[]): DigestJob {
+  return {
+    name: 'digest',
+    attachments,
+    // Ticks daily at the digest's time: the run posts on the week's digest day, or on the first
+    // working day after it when that day is off, and a missed digest is caught up on any later day.
+    async schedule(ctx) {
+      const { timezone } = await planTimezone(ctx);
+      return { timezone, time: digestSetting(ctx).time };
+    },
+    async nextRun(ctx, now) {
+      const { timezone } = await planTimezone(ctx);
+      const setting = digestSetting(ctx);
+      return nextSlot({ timezone, time: setting.time, weekday: setting.weekday }, now);
+    },
+    async run(ctx, opts): Promise<JobResult> {
+      const channel = ctx.config.digestChannel;
+      if (!channel) return { summary: ['digest: DIGEST_CHANNEL is not set; no digest'], completed: true };
+      const pc = await planContext(ctx, opts.slot);
+      if (!pc) return { summary: ['digest: no plan imported; nothing to do'], completed: true };
+      const today = localDateOf(opts.slot, pc.plan.timezone);
+      // Nothing goes out on a day off, even when a slot is caught up on one.
+      if (!opts.dryRun && !pc.calendar.isWorkday(localDateOf(opts.now, pc.plan.timezone))) {
         return {
-          summary: [`digest ${today}: this week's digest was due on ${postDay}, before this bot ran; not posted`],
-          completed: true,
+          summary: [`digest ${localDateOf(opts.now, pc.plan.timezone)}: a day off; nothing sent`],
+          completed: false,
         };
-      if (daysBetween(postDay, today) * 24 > ctx.config.catchUpHours) {
+      }
+      // The week's digest day (the configured weekday on or before today), moved off a day off.
+      const weekDay = addDays(today, -((isoWeekday(today) - digestSetting(ctx).weekday + 7) % 7));
+      const postDay = pc.calendar.nextWorkday(weekDay);
+      if (today < postDay)
+        return { summary: [`digest ${today}: this week's digest goes out on ${postDay}`], completed: true };
+      const key = digestKey(weekDay, channel);
+      // After the digest day, a digest the bot missed (it ran before, but not at the digest's slot)
+      // is posted late, once, within the catch-up horizon, on a working day. A bot that never ran
+      // before does not post the weeks before it existed.
+      if (today > postDay && !(await existingKeys(ctx.db, [key])).has(key)) {
+        const postSlot = instantAt(postDay, digestSetting(ctx).time, pc.plan.timezone);
+        const missed = opts.lastSlot !== null && opts.lastSlot.getTime() < postSlot.getTime();
+        if (!missed && !opts.dryRun)
+          return {
+            summary: [`digest ${today}: this week's digest was due on ${postDay}, before this bot ran; not posted`],
+            completed: true,
+          };
+        if (daysBetween(postDay, today) * 24 > ctx.config.catchUpHours) {
+          return {
+            summary: [
+              `digest ${today}: this week's digest (${postDay}) was missed longer ago than CATCH_UP_HOURS; skipped`,
+            ],
+            completed: true,
+          };
+        }
+      }
+      const late = opts.late || today > postDay;
+      const already = (await existingKeys(ctx.db, [key])).has(key);
+      if (already && !opts.dryRun) {
+        const sent = await drainOutbox(ctx);
+        return { summary: [`digest ${today}: already queued; sent ${sent.sent} pending row(s)`], completed: true };
+      }
+      const data = await loadScheduleData(ctx.db, pc.plan.id, today);
+      const slotAt = opts.slot.toISOString();
+      const weekStartAt = instantAt(addDays(weekDay, -7), digestSetting(ctx).time, pc.plan.timezone).toISOString();
+      const received = await countReceived(ctx.db, pc.plan.id, new Date(weekStartAt), opts.slot);
+      const digest = buildDigest({ data, today, weekStartAt, slotAt, late, received });
+      const rendered = digestMessages(ctx.config.defaultLocale, digest);
+      const head = `digest ${today}${late ? ' (late)' : ''} to ${channel}: ${digest.overall.doneOfDue}/${digest.overall.due} due items done, ${digest.overdueBranches.length} branch(es) overdue, ${rendered.thread.length} thread repl(ies)`;
+      if (opts.dryRun)
         return {
           summary: [
-            `digest ${today}: this week's digest (${postDay}) was missed longer ago than CATCH_UP_HOURS; skipped`,
+            `${head} — dry run, nothing sent or recorded${already ? ' (already posted)' : ''}`,
+            `  ${rendered.main.text}`,
           ],
-          completed: true,
+          completed: false,
         };
-      }
-    }
-    const late = opts.late || today > postDay;
-    const already = (await existingKeys(ctx.db, [key])).has(key);
-    if (already && !opts.dryRun) {
-      const sent = await drainOutbox(ctx);
-      return { summary: [`digest ${today}: already queued; sent ${sent.sent} pending row(s)`], completed: true };
-    }
-    const data = await loadScheduleData(ctx.db, pc.plan.id, today);
-    const slotAt = opts.slot.toISOString();
-    const weekStartAt = instantAt(addDays(weekDay, -7), digestSetting(ctx).time, pc.plan.timezone).toISOString();
-    const received = await countReceived(ctx.db, pc.plan.id, new Date(weekStartAt), opts.slot);
-    const digest = buildDigest({ data, today, weekStartAt, slotAt, late, received });
-    const rendered = digestMessages(ctx.config.defaultLocale, digest);
-    const head = `digest ${today}${late ? ' (late)' : ''} to ${channel}: ${digest.overall.doneOfDue}/${digest.overall.due} due items done, ${digest.overdueBranches.length} branch(es) overdue, ${rendered.thread.length} thread repl(ies)`;
-    if (opts.dryRun)
-      return {
-        summary: [
-          `${head} — dry run, nothing sent or recorded${already ? ' (already posted)' : ''}`,
-          `  ${rendered.main.text}`,
-        ],
-        completed: false,
-      };
 
-    const rows: NewOutboxRow[] = [
-      {
-        job: 'digest',
-        key,
-        recipient: channel,
-        payload: { kind: 'message', text: rendered.main.text, blocks: rendered.main.blocks } satisfies OutboxPayload,
-      },
-    ];
-    rendered.thread.forEach((m, i) => {
-      rows.push({
-        job: 'digest',
-        key: `${key}:thread:${i + 1}`,
-        recipient: channel,
-        payload: { kind: 'message', text: m.text, blocks: m.blocks, threadOf: key } satisfies OutboxPayload,
-      });
-    });
-    for (const produce of digestAttachments) {
-      try {
-        const file = await produce(ctx, digest);
-        if (!file) continue;
+      const rows: NewOutboxRow[] = [
+        {
+          job: 'digest',
+          key,
+          recipient: channel,
+          payload: { kind: 'message', text: rendered.main.text, blocks: rendered.main.blocks } satisfies MessagePayload,
+        },
+      ];
+      rendered.thread.forEach((m, i) => {
         rows.push({
           job: 'digest',
-          key: `${key}:file:${file.filename}`,
+          key: `${key}:thread:${i + 1}`,
           recipient: channel,
-          payload: {
-            kind: 'file',
-            filename: file.filename,
-            title: file.title,
-            base64: file.bytes.toString('base64'),
-            threadOf: key,
-          } satisfies OutboxPayload,
+          payload: { kind: 'message', text: m.text, blocks: m.blocks, threadOf: key } satisfies MessagePayload,
         });
-      } catch (err) {
-        ctx.logger.warn({ err }, 'digest: an attachment failed; the digest goes out without it');
+      });
+      for (const produce of attachments) {
+        try {
+          const file = await produce(ctx, digest);
+          if (!file) continue;
+          rows.push({
+            job: 'digest',
+            key: `${key}:file:${file.filename}`,
+            recipient: channel,
+            payload: {
+              kind: 'file',
+              filename: file.filename,
+              title: file.title,
+              base64: file.bytes.toString('base64'),
+              threadOf: key,
+            } satisfies FilePayload,
+          });
+        } catch (err) {
+          ctx.logger.warn({ err }, 'digest: an attachment failed; the digest goes out without it');
+        }
       }
-    }
-    const added = await enqueue(ctx.db, rows, ctx.clock.now());
-    const sent = await drainOutbox(ctx);
-    return {
-      summary: [
-        head,
-        `  queued ${added.length} new, sent ${sent.sent} row(s), ${sent.failed} to retry, ${sent.dead} undeliverable`,
-      ],
-      completed: true,
-    };
-  },
-};
+      const added = await enqueue(ctx.db, rows, ctx.clock.now());
+      const sent = await drainOutbox(ctx);
+      return {
+        summary: [
+          head,
+          `  queued ${added.length} new, sent ${sent.sent} row(s), ${sent.failed} to retry, ${sent.dead} undeliverable`,
+        ],
+        completed: true,
+      };
+    },
+  };
+}
+
+/** The weekly digest carries the completion chart (rendered on this machine, uploaded in its thread). */
+export const digestJob = createDigestJob([digestChart]);

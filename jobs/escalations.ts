@@ -1,14 +1,19 @@
 import { enqueue, existingKeys } from '../db/queries/outbox.js';
 import { loadScheduleData } from '../db/queries/schedule-data.js';
-import { planEscalations, type EscalationRecipient } from '../src/domain/escalations.js';
+import { planEscalations, type EscalationItem, type EscalationRecipient } from '../src/domain/escalations.js';
 import { localDateOf } from '../src/domain/time.js';
 import { toLocale } from '../src/i18n/index.js';
-import { drainOutbox, type OutboxPayload } from '../src/delivery/outbox.js';
+import { drainOutbox, messageKind } from '../src/delivery/outbox.js';
+import { escalationMessages } from '../src/ui/escalation.js';
 import { planContext, planTimezone } from './common.js';
 import type { Job, JobResult } from './types.js';
 
+/** The items escalated to one recipient in a run go out together, grouped by branch. */
+export const escalationMessage = messageKind<EscalationItem>('escalation', escalationMessages);
+
 export const escalationsJob: Job = {
   name: 'escalations',
+  messages: [escalationMessage],
   async schedule(ctx) {
     const { timezone } = await planTimezone(ctx);
     return { timezone, time: ctx.config.escalationTime };
@@ -40,11 +45,7 @@ export const escalationsJob: Job = {
       job: 'escalations',
       key: item.key,
       recipient: item.recipient,
-      payload: {
-        kind: 'escalation',
-        locale: toLocale(item.locale, ctx.config.defaultLocale),
-        item,
-      } satisfies OutboxPayload,
+      payload: escalationMessage.payload(toLocale(item.locale, ctx.config.defaultLocale), item),
     }));
     const head = `escalations ${today}: ${plan.items.length} item(s) overdue by more than ${ctx.config.escalateAfterDays} day(s), to ${recipients.map((r) => r.id).join(', ')}`;
     if (opts.dryRun) {

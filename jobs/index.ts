@@ -1,14 +1,10 @@
-import { registerDigestChart } from '../src/files/chart.js';
-import { digestAttachments, digestJob } from './digest.js';
+import { digestJob } from './digest.js';
 import { escalationsJob } from './escalations.js';
 import { remindersJob } from './reminders.js';
 import type { Job } from './types.js';
 
 /** The registry: every job the scheduler runs and `cli jobs run` can preview. */
 export const jobs: Job[] = [remindersJob, escalationsJob, digestJob];
-
-// The weekly digest carries the completion chart (rendered on this machine, uploaded in its thread).
-registerDigestChart(digestAttachments);
 
 export function findJob(name: string): Job | undefined {
   return jobs.find((j) => j.name === name);

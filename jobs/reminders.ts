@@ -1,14 +1,17 @@
 import { enqueue, existingKeys, type NewOutboxRow } from '../db/queries/outbox.js';
 import { loadScheduleData } from '../db/queries/schedule-data.js';
 import { yearOf } from '../src/domain/calendar.js';
-import { planReminders, type ScheduleData } from '../src/domain/reminders.js';
+import { planReminders, type ReminderItem, type ScheduleData } from '../src/domain/reminders.js';
 import { localDateOf } from '../src/domain/time.js';
 import type { AppContext } from '../src/context.js';
 import { t, toLocale } from '../src/i18n/index.js';
-import { drainOutbox, type OutboxPayload } from '../src/delivery/outbox.js';
-import { stageText } from '../src/ui/reminder.js';
+import { drainOutbox, messageKind, type MessagePayload } from '../src/delivery/outbox.js';
+import { reminderMessages, stageText } from '../src/ui/reminder.js';
 import { planContext, planTimezone } from './common.js';
 import type { Job, JobResult } from './types.js';
+
+/** A person's reminders of one run go out as one DM (or as few as Slack's block limit allows). */
+export const reminderMessage = messageKind<ReminderItem>('reminder', reminderMessages);
 
 /**
  * When the official calendar has no data for the year, each admin is told once (the outbox key
@@ -23,13 +26,14 @@ export function calendarNoticeRows(ctx: AppContext, data: ScheduleData, year: nu
         job: 'admin',
         key: `calendar-missing:${year}:${admin.slackUserId}`,
         recipient: admin.slackUserId,
-        payload: { kind: 'message', text: t(locale, 'jobs.calendar_missing', { year }) } satisfies OutboxPayload,
+        payload: { kind: 'message', text: t(locale, 'jobs.calendar_missing', { year }) } satisfies MessagePayload,
       };
     });
 }
 
 export const remindersJob: Job = {
   name: 'reminders',
+  messages: [reminderMessage],
   async schedule(ctx) {
     const { timezone, reminderTime } = await planTimezone(ctx);
     return { timezone, time: ctx.config.reminderTime ?? reminderTime };
@@ -74,7 +78,7 @@ export const remindersJob: Job = {
           job: 'reminders',
           key: item.key,
           recipient: m.slackUserId,
-          payload: { kind: 'reminder', locale, item } satisfies OutboxPayload,
+          payload: reminderMessage.payload(locale, item),
         });
     }
     const items = plan.messages.reduce((n, m) => n + m.items.length, 0);

@@ -1,4 +1,5 @@
 import type { AppContext } from '../src/context.js';
+import type { MessageKind } from '../src/delivery/outbox.js';
 
 /** When a job's slots fall: every day at a local time, or one weekday a week. */
 export interface JobSchedule {
@@ -38,4 +39,6 @@ export interface Job {
   /** When the job next does its work, if not at every tick (the digest ticks daily, posts weekly). */
   nextRun?(ctx: AppContext, now: Date): Promise<Date>;
   run(ctx: AppContext, opts: JobRunOptions): Promise<JobResult>;
+  /** The grouped kinds of message it queues: the outbox renders their rows with these at send time. */
+  messages?: readonly MessageKind[];
 }

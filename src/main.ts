@@ -1,12 +1,13 @@
 import dotenv from 'dotenv';
-import { WebClient } from '@slack/web-api';
 import { openDatabase } from '../db/index.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { jobs } from '../jobs/index.js';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { AppContext } from './context.js';
 import { createLogger } from './logger.js';
+import { createOutbox, slackSender } from './delivery/outbox.js';
 import { startScheduler } from './delivery/scheduler.js';
 
 function readConfig(): Config {
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     clock: systemClock,
     logger,
     // Sends that must go out once use no automatic retries: the outbox decides (docs/decisions).
-    slack: new WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 0 } }),
+    outbox: createOutbox({ sender: slackSender(config.slack, logger), jobs }),
   };
   const app = createApp(ctx);
   await app.start(config.port);

@@ -1,9 +1,9 @@
 import * as fontkit from 'fontkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { digestAttachments } from '../jobs/digest.js';
+import { digestJob } from '../jobs/digest.js';
 import { findJob } from '../jobs/index.js';
 import { completionByWeek, weekEnds, type CompletionSeries } from '../src/domain/completion.js';
-import { digestChart, registerDigestChart, renderImage, renderPng } from '../src/files/chart.js';
+import { digestChart, renderImage, renderPng } from '../src/files/chart.js';
 import {
   CHART_FONT_FAMILY,
   CHART_FONT_FILE,
@@ -15,7 +15,6 @@ import {
 import { CATEGORIES } from '../src/domain/types.js';
 import type { Locale } from '../src/i18n/index.js';
 import type { Branch, Obligation, Report } from '../src/domain/types.js';
-import { configureOutbox } from '../src/delivery/outbox.js';
 import { runJob } from '../src/delivery/scheduler.js';
 import { startBot, type TestBot } from './helpers/bot.js';
 import { seedJune } from './helpers/leaders.js';
@@ -203,15 +202,17 @@ describe('the chart in the weekly digest', () => {
   });
 
   it('when the digest goes out, then the chart is uploaded in its thread as a PNG', async () => {
-    bot = await startBot({ now: '2011-06-20T09:00:00+08:00', env: { DIGEST_CHANNEL: 'C0DIGEST' } });
-    configureOutbox(bot.ctx, { drain: { perChannelIntervalMs: 0, backoffBaseMs: 10 } });
+    bot = await startBot({
+      now: '2011-06-20T09:00:00+08:00',
+      env: { DIGEST_CHANNEL: 'C0DIGEST' },
+      drain: { perChannelIntervalMs: 0, backoffBaseMs: 10 },
+    });
     await seedJune(bot.ctx.db);
-    // The jobs registry puts the chart in the digest; registering again adds nothing.
-    expect(digestAttachments).toContain(digestChart);
-    const before = digestAttachments.length;
-    registerDigestChart(digestAttachments);
-    expect(digestAttachments.length).toBe(before);
+    // The digest the jobs registry runs declares the chart among its attachments, once.
+    expect(findJob('digest')).toBe(digestJob);
+    expect(digestJob.attachments.filter((a) => a === digestChart)).toHaveLength(1);
     await runJob(bot.ctx, findJob('digest')!, { now: bot.clock.now() });
+    expect(bot.fake.uploads.filter((u) => u.filename === 'completion-2011-06-20.png')).toHaveLength(1);
     const main = bot.fake
       .succeeded('chat.postMessage')
       .find((c) => c.args.channel === 'C0DIGEST' && c.args.thread_ts === undefined)!;

@@ -1,4 +1,3 @@
-import { WebClient } from '@slack/web-api';
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
@@ -11,6 +10,7 @@ import { fixedClock } from '../clock.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import type { AppContext } from '../context.js';
 import { createLogger } from '../logger.js';
+import { createOutbox, slackSender } from '../delivery/outbox.js';
 import { nextSlot, runJob } from '../delivery/scheduler.js';
 
 export interface JobsCliDeps {
@@ -63,19 +63,13 @@ export function registerJobsCommands(program: Command, deps: JobsCliDeps): void 
       }
       const dryRun = opts.dryRun === true;
       const config = configFor(deps, !dryRun);
+      const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
       const ctx: AppContext = {
         db: await deps.openDb(),
         config,
         clock: opts.now !== undefined ? fixedClock(now) : deps.io.clock,
-        logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
-        ...(dryRun
-          ? {}
-          : {
-              slack: new WebClient(config.slack.botToken, {
-                slackApiUrl: config.slack.apiUrl,
-                retryConfig: { retries: 0 },
-              }),
-            }),
+        logger,
+        ...(dryRun ? {} : { outbox: createOutbox({ sender: slackSender(config.slack, logger), jobs }) }),
       };
       const outcome = await runJob(ctx, job!, { now, dryRun });
       for (const line of outcome.summary) deps.io.out(line);

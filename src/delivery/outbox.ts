@@ -13,29 +13,63 @@ import {
 } from '../../db/queries/outbox.js';
 import { listAdmins } from '../../db/queries/people.js';
 import type { AppContext } from '../context.js';
-import type { EscalationItem } from '../domain/escalations.js';
-import type { ReminderItem } from '../domain/reminders.js';
 import { toLocale, type Locale } from '../i18n/index.js';
+import type { Logger } from '../logger.js';
 import { deadReportMessages, type DeadItem } from '../ui/admin-notice.js';
-import { escalationMessages } from '../ui/escalation.js';
-import { reminderMessages } from '../ui/reminder.js';
+
+/** A message sent as it is, one row one message; a thread reply goes after its parent (the row keyed `threadOf`). */
+export interface MessagePayload {
+  kind: 'message';
+  text: string;
+  blocks?: KnownBlock[];
+  threadOf?: string;
+}
+
+/** A file uploaded on its own, into its parent's thread when `threadOf` is set. */
+export interface FilePayload {
+  kind: 'file';
+  filename: string;
+  title: string;
+  base64: string;
+  threadOf?: string;
+}
 
 /**
- * What an outbox row holds. Rows of a grouped kind that wait for the same recipient go out as one
- * message (one DM per person per run, one escalation post grouped by branch); the others one by one,
- * in the order they were queued, a thread reply after its parent.
+ * One item of a grouped kind: the rows of one kind and locale that wait for the same recipient go
+ * out together, rendered at send time by the kind's renderer (one DM per person per run, one
+ * escalation post grouped by branch).
  */
-export type OutboxPayload =
-  | { kind: 'reminder'; locale: Locale; item: ReminderItem }
-  | { kind: 'escalation'; locale: Locale; item: EscalationItem }
-  | { kind: 'dead'; locale: Locale; item: DeadItem }
-  | { kind: 'message'; text: string; blocks?: KnownBlock[]; threadOf?: string }
-  | { kind: 'file'; filename: string; title: string; base64: string; threadOf?: string };
+export interface GroupedPayload<Item = unknown> {
+  kind: string;
+  locale: Locale;
+  item: Item;
+}
 
-type GroupedKind = 'reminder' | 'escalation' | 'dead';
-const GROUPED = new Set<string>(['reminder', 'escalation', 'dead']);
+/** What an outbox row holds. Plain messages and files go one by one, in the order they were queued. */
+export type OutboxPayload = MessagePayload | FilePayload | GroupedPayload;
 
-/** The two Slack calls the outbox makes; the default goes through ctx.slack's token and URL. */
+/** A message a kind renders; `indexes` are the items (by position among those given) it delivers. */
+export interface GroupedMessage {
+  text: string;
+  blocks: KnownBlock[];
+  indexes: number[];
+}
+
+/** A grouped kind, declared by the job that queues it (and one by the outbox: the admins' dead-message notice). */
+export interface MessageKind<Item = unknown> {
+  readonly name: string;
+  render(locale: Locale, items: Item[]): GroupedMessage[];
+  payload(locale: Locale, item: Item): GroupedPayload<Item>;
+}
+
+export function messageKind<Item>(
+  name: string,
+  render: (locale: Locale, items: Item[]) => GroupedMessage[],
+): MessageKind<Item> {
+  return { name, render, payload: (locale, item) => ({ kind: name, locale, item }) };
+}
+
+/** The two Slack calls the outbox makes. */
 export interface SlackSender {
   post(args: { channel: string; text: string; blocks?: KnownBlock[]; threadTs?: string }): Promise<{ ts: string }>;
   upload(args: {
@@ -67,41 +101,63 @@ export interface DrainResult {
   rateLimited: number;
 }
 
+/** What the outbox needs to know of a job it sends for: its name and the grouped kinds it queues. */
+export interface OutboxJob {
+  name: string;
+  messages?: readonly MessageKind[];
+}
+
+/** The outbox of a context: built once by the composition root (main.ts, the CLI, tests). */
+export interface Outbox {
+  sender: SlackSender;
+  /** Drain settings of this context; a call's own options win. */
+  drain: DrainOptions;
+  /** The grouped kinds by name: the jobs' and the outbox's own. */
+  kinds: ReadonlyMap<string, MessageKind>;
+  /** The jobs whose undeliverable rows admins are told about (not the admins' own notices). */
+  jobs: readonly string[];
+}
+
 /** A row claimed longer ago than this was left by a process that died; another may take it. */
 export const CLAIM_TTL_MS = 10 * 60 * 1000;
 /** After this many claims a row stops being retried and admins are told. */
 export const MAX_ATTEMPTS = 8;
 const LATER_MS = 5 * 60 * 1000;
 
-const senders = new WeakMap<object, SlackSender>();
-const drainDefaults = new WeakMap<object, DrainOptions>();
+const deadNotice = messageKind<DeadItem>('dead', deadReportMessages);
 
 /**
- * Per-context overrides: a sender (tests inject faults here) and drain settings (a test against a
- * fake without rate limits need not space posts a second apart).
+ * The outbox for these jobs. A sender that fails on purpose (tests) goes in here; so do drain
+ * settings (a test against a fake without rate limits need not space posts a second apart).
  */
-export function configureOutbox(ctx: AppContext, opts: { sender?: SlackSender; drain?: DrainOptions }): void {
-  if (opts.sender) senders.set(ctx, opts.sender);
-  if (opts.drain) drainDefaults.set(ctx, opts.drain);
+export function createOutbox(opts: { sender: SlackSender; jobs: readonly OutboxJob[]; drain?: DrainOptions }): Outbox {
+  const kinds = new Map<string, MessageKind>();
+  for (const kind of [deadNotice, ...opts.jobs.flatMap((j) => j.messages ?? [])]) {
+    // A row names its kind by this string alone: two renderers under one name would mix them up.
+    if (kind.name === 'message' || kind.name === 'file')
+      throw new Error(`outbox: "${kind.name}" is a plain row's kind, not a grouped one`);
+    if (kinds.has(kind.name) && kinds.get(kind.name) !== kind)
+      throw new Error(`outbox: two message kinds are named "${kind.name}"`);
+    kinds.set(kind.name, kind);
+  }
+  return { sender: opts.sender, drain: opts.drain ?? {}, kinds, jobs: opts.jobs.map((j) => j.name) };
 }
 
-export function senderFor(ctx: AppContext): SlackSender {
-  const existing = senders.get(ctx);
-  if (existing) return existing;
-  if (!ctx.slack) throw new Error('No Slack client in this context: sending needs SLACK_BOT_TOKEN');
-  // Our own client over the same token and URL: retries off (the outbox decides), and a 429
-  // rejected at once with its Retry-After instead of pausing every other send of the client.
-  const client = new WebClient(ctx.slack.token, {
-    slackApiUrl: ctx.slack.slackApiUrl,
+/** The Slack sender over the bot token: the outbox's own Web API client. */
+export function slackSender(slack: { botToken: string; apiUrl: string | undefined }, logger: Logger): SlackSender {
+  // Retries off (the outbox decides), and a 429 rejected at once with its Retry-After instead of
+  // pausing every other send of the client.
+  const client = new WebClient(slack.botToken, {
+    slackApiUrl: slack.apiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     // A request Slack never answers must not hold its rows forever; a timeout is retried like a
     // 5xx (the answer may have been lost after Slack posted: the case decision 001 describes).
     timeout: 30_000,
     // The outbox logs each failure with its row; the client's own lines go to debug.
-    logger: quietLogger(ctx),
+    logger: quietLogger(logger),
   });
-  const sender: SlackSender = {
+  return {
     async post({ channel, text, blocks, threadTs }) {
       const res = await client.chat.postMessage({
         channel,
@@ -120,12 +176,10 @@ export function senderFor(ctx: AppContext): SlackSender {
       return { id: files[0]?.files?.[0]?.id ?? 'uploaded' };
     },
   };
-  senders.set(ctx, sender);
-  return sender;
 }
 
-function quietLogger(ctx: AppContext): SlackLogger {
-  const debug = (...msg: unknown[]) => ctx.logger.debug({ slack: msg.map(String).join(' ') }, 'web-api');
+function quietLogger(logger: Logger): SlackLogger {
+  const debug = (...msg: unknown[]) => logger.debug({ slack: msg.map(String).join(' ') }, 'web-api');
   return { debug, info: debug, warn: debug, error: debug, setLevel() {}, getLevel: () => LogLevel.DEBUG, setName() {} };
 }
 
@@ -168,25 +222,29 @@ interface Unit {
   tries: number;
 }
 
-function groupedUnits(kind: GroupedKind, recipient: string, rows: OutboxRow[], sender: SlackSender): Unit[] {
-  const locale = (rows[0]!.payload as { locale: Locale }).locale;
-  const payloads = rows.map((r) => r.payload as OutboxPayload);
-  const rendered =
-    kind === 'reminder'
-      ? reminderMessages(
-          locale,
-          payloads.map((p) => (p as { item: ReminderItem }).item),
-        )
-      : kind === 'escalation'
-        ? escalationMessages(
-            locale,
-            payloads.map((p) => (p as { item: EscalationItem }).item),
-          )
-        : deadReportMessages(
-            locale,
-            payloads.map((p) => (p as { item: DeadItem }).item),
-          );
-  return rendered.map((m) => ({
+function groupedUnits(
+  recipient: string,
+  rows: OutboxRow[],
+  sender: SlackSender,
+  kinds: ReadonlyMap<string, MessageKind>,
+): Unit[] {
+  const payloads = rows.map((r) => r.payload as GroupedPayload);
+  const { kind: name, locale } = payloads[0]!;
+  const kind = kinds.get(name);
+  if (!kind) {
+    // A row queued by a job this process was not built with (another version sharing the
+    // database): the rows wait for a process that knows the kind, and die after MAX_ATTEMPTS.
+    return [
+      {
+        rows,
+        threadOf: undefined,
+        tries: 0,
+        send: () => Promise.reject(new Error(`no message kind "${name}" in this outbox`)),
+      },
+    ];
+  }
+  const items = payloads.map((p) => p.item);
+  return kind.render(locale, items).map((m) => ({
     rows: m.indexes.map((i) => rows[i]!),
     threadOf: undefined,
     tries: 0,
@@ -194,17 +252,18 @@ function groupedUnits(kind: GroupedKind, recipient: string, rows: OutboxRow[], s
   }));
 }
 
-function unitsFor(recipient: string, rows: OutboxRow[], sender: SlackSender): Unit[] {
+function unitsFor(
+  recipient: string,
+  rows: OutboxRow[],
+  sender: SlackSender,
+  kinds: ReadonlyMap<string, MessageKind>,
+): Unit[] {
   const units: Unit[] = [];
   const groups = new Map<string, OutboxRow[]>();
   for (const row of rows) {
-    const p = row.payload as OutboxPayload;
-    if (GROUPED.has(p.kind)) {
-      const k = `${p.kind}:${(p as { locale: string }).locale}`;
-      const list = groups.get(k);
-      if (list) list.push(row);
-      else groups.set(k, [row]);
-    } else if (p.kind === 'message') {
+    const payload = row.payload as OutboxPayload;
+    if (payload.kind === 'message') {
+      const p = payload as MessagePayload;
       units.push({
         rows: [row],
         threadOf: p.threadOf,
@@ -219,7 +278,8 @@ function unitsFor(recipient: string, rows: OutboxRow[], sender: SlackSender): Un
             })
           ).ts,
       });
-    } else if (p.kind === 'file') {
+    } else if (payload.kind === 'file') {
+      const p = payload as FilePayload;
       units.push({
         rows: [row],
         threadOf: p.threadOf,
@@ -235,9 +295,14 @@ function unitsFor(recipient: string, rows: OutboxRow[], sender: SlackSender): Un
             })
           ).id,
       });
+    } else {
+      const k = `${payload.kind}:${(payload as GroupedPayload).locale}`;
+      const list = groups.get(k);
+      if (list) list.push(row);
+      else groups.set(k, [row]);
     }
   }
-  for (const [k, list] of groups) units.push(...groupedUnits(k.split(':')[0] as GroupedKind, recipient, list, sender));
+  for (const list of groups.values()) units.push(...groupedUnits(recipient, list, sender, kinds));
   return units.sort((a, b) => a.rows[0]!.id - b.rows[0]!.id);
 }
 
@@ -249,18 +314,20 @@ function unitsFor(recipient: string, rows: OutboxRow[], sender: SlackSender): Un
  * reported to admins once. No transaction is open while Slack is called.
  */
 export async function drainOutbox(ctx: AppContext, opts: DrainOptions = {}): Promise<DrainResult> {
+  const outbox = ctx.outbox;
+  if (!outbox) throw new Error('No outbox in this context: sending needs SLACK_BOT_TOKEN');
   const result: DrainResult = { sent: 0, messages: 0, failed: 0, dead: 0, rateLimited: 0 };
   for (let pass = 0; pass < 4; pass++) {
     const before = result.sent + result.failed + result.dead;
-    await drainPass(ctx, opts, result);
-    const reported = await reportDead(ctx);
+    await drainPass(ctx, outbox, opts, result);
+    const reported = await reportDead(ctx, outbox);
     if (result.sent + result.failed + result.dead === before && reported === 0) break;
   }
   return result;
 }
 
-async function drainPass(ctx: AppContext, given: DrainOptions, result: DrainResult): Promise<void> {
-  const opts = { ...drainDefaults.get(ctx), ...given };
+async function drainPass(ctx: AppContext, outbox: Outbox, given: DrainOptions, result: DrainResult): Promise<void> {
+  const opts = { ...outbox.drain, ...given };
   const concurrency = opts.concurrency ?? 32;
   // The next post to a channel leaves a full interval after the previous one was answered, so
   // its arrival is at least that long after the previous arrival.
@@ -269,7 +336,7 @@ async function drainPass(ctx: AppContext, given: DrainOptions, result: DrainResu
   const inlineTries = opts.inlineTries ?? 3;
   const backoffBase = opts.backoffBaseMs ?? 500;
   const claimer = `${process.pid}:${randomUUID()}`;
-  const sender = senderFor(ctx);
+  const { sender, kinds } = outbox;
   const expiry = () => new Date(ctx.clock.now().getTime() - CLAIM_TTL_MS);
   const recipients = await claimableRecipients(ctx.db, ctx.clock.now(), expiry());
   if (recipients.length === 0) return;
@@ -294,7 +361,7 @@ async function drainPass(ctx: AppContext, given: DrainOptions, result: DrainResu
     const queue = queues.get(recipient);
     if (queue === null || queue === undefined) {
       const rows = await claimRecipient(ctx.db, recipient, claimer, ctx.clock.now(), expiry());
-      queues.set(recipient, unitsFor(recipient, rows, sender));
+      queues.set(recipient, unitsFor(recipient, rows, sender, kinds));
       return 0;
     }
     const unit = queue[0]!;
@@ -431,8 +498,8 @@ async function drainPass(ctx: AppContext, given: DrainOptions, result: DrainResu
 }
 
 /** Tells each admin, once, about messages that could not be delivered. Returns rows queued. */
-async function reportDead(ctx: AppContext): Promise<number> {
-  const dead = await listDead(ctx.db, ['reminders', 'escalations', 'digest']);
+async function reportDead(ctx: AppContext, outbox: Outbox): Promise<number> {
+  const dead = await listDead(ctx.db, [...outbox.jobs]);
   if (dead.length === 0) return 0;
   const admins = await listAdmins(ctx.db);
   const rows = admins.flatMap((admin) =>
@@ -440,11 +507,12 @@ async function reportDead(ctx: AppContext): Promise<number> {
       job: 'admin',
       key: `dead:${d.key}:${admin.slackUserId}`,
       recipient: admin.slackUserId,
-      payload: {
-        kind: 'dead',
-        locale: toLocale(admin.locale, ctx.config.defaultLocale),
-        item: { key: d.key, job: d.job, recipient: d.recipient, error: d.lastError ?? 'unknown' },
-      } satisfies OutboxPayload,
+      payload: deadNotice.payload(toLocale(admin.locale, ctx.config.defaultLocale), {
+        key: d.key,
+        job: d.job,
+        recipient: d.recipient,
+        error: d.lastError ?? 'unknown',
+      }),
     })),
   );
   if (admins.length === 0)

@@ -21,25 +21,30 @@ export interface RunJobOutcome extends JobResult {
   slot: Date;
 }
 
-// One run of a job at a time in this process: a tick that comes while catch-up (or a slow drain)
-// is still running waits for it, then runs and finds only what is left to do.
-const queues = new WeakMap<object, Map<string, Promise<unknown>>>();
+export type JobRunner = (ctx: AppContext, job: Job, opts: RunJobOptions) => Promise<RunJobOutcome>;
 
-export async function runJob(ctx: AppContext, job: Job, opts: RunJobOptions): Promise<RunJobOutcome> {
-  if (opts.dryRun === true) return runOnce(ctx, job, opts);
-  const perJob = queues.get(ctx) ?? new Map<string, Promise<unknown>>();
-  queues.set(ctx, perJob);
-  const previous = perJob.get(job.name) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(() => runOnce(ctx, job, opts));
-  perJob.set(job.name, run);
-  try {
-    return await run;
-  } finally {
-    if (perJob.get(job.name) === run) perJob.delete(job.name);
-  }
+/**
+ * A runner through which each job runs one at a time: a tick that comes while catch-up (or a slow
+ * drain) is still running waits for it, then runs and finds only what is left to do. Each
+ * scheduler has its own; a dry run sends and records nothing, so it waits for nobody.
+ */
+export function oneAtATime(run: JobRunner = runJob): JobRunner {
+  const running = new Map<string, Promise<unknown>>();
+  return async (ctx, job, opts) => {
+    if (opts.dryRun === true) return run(ctx, job, opts);
+    const previous = running.get(job.name) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => run(ctx, job, opts));
+    running.set(job.name, next);
+    try {
+      return await next;
+    } finally {
+      if (running.get(job.name) === next) running.delete(job.name);
+    }
+  };
 }
 
-async function runOnce(ctx: AppContext, job: Job, opts: RunJobOptions): Promise<RunJobOutcome> {
+/** Runs a job for the latest slot at or before `opts.now`, and records it unless a dry run. */
+export async function runJob(ctx: AppContext, job: Job, opts: RunJobOptions): Promise<RunJobOutcome> {
   const dryRun = opts.dryRun === true;
   const schedule = await job.schedule(ctx);
   const slot = latestSlot(schedule, opts.now);
@@ -67,7 +72,11 @@ async function runOnce(ctx: AppContext, job: Job, opts: RunJobOptions): Promise<
  * (their window reaches back to the last completed run, so nothing missed is lost and nothing is
  * sent twice), and only the latest missed digest is posted, marked late.
  */
-export async function catchUp(ctx: AppContext, jobs: Job[] = registry): Promise<RunJobOutcome[]> {
+export async function catchUp(
+  ctx: AppContext,
+  jobs: Job[] = registry,
+  run: JobRunner = runJob,
+): Promise<RunJobOutcome[]> {
   const now = ctx.clock.now();
   const horizonMs = ctx.config.catchUpHours * 3600_000;
   const outcomes: RunJobOutcome[] = [];
@@ -83,7 +92,7 @@ export async function catchUp(ctx: AppContext, jobs: Job[] = registry): Promise<
       continue;
     }
     try {
-      const outcome = await runJob(ctx, job, { now, late: now.getTime() - slot.getTime() > 60_000 });
+      const outcome = await run(ctx, job, { now, late: now.getTime() - slot.getTime() > 60_000 });
       ctx.logger.info({ job: job.name, slot, summary: outcome.summary }, 'catch-up ran');
       outcomes.push(outcome);
     } catch (err) {
@@ -101,6 +110,7 @@ export async function startScheduler(
   ctx: AppContext,
   jobs: Job[] = registry,
 ): Promise<{ stop(): void; caughtUp: Promise<RunJobOutcome[]> }> {
+  const run = oneAtATime();
   const tasks: { stop(): void }[] = [];
   for (const job of jobs) {
     const schedule = await job.schedule(ctx);
@@ -108,7 +118,7 @@ export async function startScheduler(
       cronExpression(schedule),
       async () => {
         try {
-          const outcome = await runJob(ctx, job, { now: ctx.clock.now() });
+          const outcome = await run(ctx, job, { now: ctx.clock.now() });
           ctx.logger.info({ job: job.name, summary: outcome.summary }, 'job ran');
         } catch (err) {
           ctx.logger.error({ err, job: job.name }, 'job failed');
@@ -119,7 +129,7 @@ export async function startScheduler(
     tasks.push(task);
   }
   ctx.logger.info({ jobs: jobs.map((j) => j.name) }, 'scheduler started');
-  const caughtUp = catchUp(ctx, jobs).catch((err: unknown) => {
+  const caughtUp = catchUp(ctx, jobs, run).catch((err: unknown) => {
     ctx.logger.error({ err }, 'catch-up failed');
     return [];
   });

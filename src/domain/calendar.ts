@@ -154,6 +154,7 @@ function loadOfficialData(): OfficialData {
   return { holidays: h, workdays: w, years };
 }
 
+// A cache: the package's holiday data is read on first use and never changes while the process runs.
 let official: OfficialData | undefined;
 function officialData(): OfficialData {
   official ??= loadOfficialData();

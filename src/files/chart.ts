@@ -39,10 +39,3 @@ export async function digestChart(ctx: AppContext, digest: { today: LocalDate })
     bytes: renderPng(chartSvg(series, locale)),
   };
 }
-
-/** Adds the chart to the digest's attachment producers (jobs/digest.ts `digestAttachments`), once. */
-export function registerDigestChart<T extends { today: LocalDate }>(
-  producers: Array<(ctx: AppContext, digest: T) => Promise<ChartAttachment | null>>,
-): void {
-  if (!producers.includes(digestChart)) producers.push(digestChart);
-}

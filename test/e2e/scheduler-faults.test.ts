@@ -1,15 +1,21 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/index.js';
 import { countByState, listOutbox } from '../../db/queries/outbox.js';
 import { getJobRun } from '../../db/queries/jobs.js';
-import { findJob } from '../../jobs/index.js';
+import { findJob, jobs } from '../../jobs/index.js';
 import { fixedClock } from '../../src/clock.js';
 import type { AppContext } from '../../src/context.js';
 import { createLogger } from '../../src/logger.js';
-import { CLAIM_TTL_MS, configureOutbox, drainOutbox, senderFor, type SlackSender } from '../../src/delivery/outbox.js';
+import {
+  CLAIM_TTL_MS,
+  createOutbox,
+  drainOutbox,
+  slackSender,
+  type DrainOptions,
+  type SlackSender,
+} from '../../src/delivery/outbox.js';
 import { catchUp, runJob, startScheduler } from '../../src/delivery/scheduler.js';
 import { startBot, type TestBot } from '../helpers/bot.js';
 import { ROOT } from '../helpers/db.js';
@@ -17,9 +23,10 @@ import { ROOT } from '../helpers/db.js';
 let bot: TestBot;
 const closers: (() => Promise<void>)[] = [];
 
-async function start(env: Record<string, string> = {}, now = '2011-06-16T09:00:00+08:00') {
-  bot = await startBot({ now, env });
-  configureOutbox(bot.ctx, { drain: { perChannelIntervalMs: 0, backoffBaseMs: 10 } });
+const FAST: DrainOptions = { perChannelIntervalMs: 0, backoffBaseMs: 10 };
+
+async function start(env: Record<string, string> = {}, now = '2011-06-16T09:00:00+08:00', drain = FAST) {
+  bot = await startBot({ now, env, drain });
 }
 
 afterEach(async () => {
@@ -28,8 +35,15 @@ afterEach(async () => {
   await bot.close();
 });
 
+/** A sender to the fake Slack, as another process would build it. */
+const fakeSlackSender = () =>
+  slackSender({ botToken: 'xoxb-test-token', apiUrl: bot.fake.apiUrl }, createLogger('silent'));
+
 /** Another process on the same database file and the same Slack: its own connection, clock and client. */
-function otherProcess(at: string): { ctx: AppContext; clock: ReturnType<typeof fixedClock> } {
+function otherProcess(
+  at: string,
+  outbox: { sender?: SlackSender; drain?: DrainOptions } = {},
+): { ctx: AppContext; clock: ReturnType<typeof fixedClock> } {
   const db = openDatabase(bot.ctx.config.databaseUrl);
   closers.push(() => db.destroy());
   const clock = fixedClock(at);
@@ -38,9 +52,8 @@ function otherProcess(at: string): { ctx: AppContext; clock: ReturnType<typeof f
     config: bot.ctx.config,
     clock,
     logger: createLogger('silent'),
-    slack: new WebClient('xoxb-test-token', { slackApiUrl: bot.fake.apiUrl, retryConfig: { retries: 0 } }),
+    outbox: createOutbox({ sender: outbox.sender ?? fakeSlackSender(), jobs, drain: outbox.drain ?? FAST }),
   };
-  configureOutbox(ctx, { drain: { perChannelIntervalMs: 0, backoffBaseMs: 10 } });
   return { ctx, clock };
 }
 
@@ -49,11 +62,10 @@ function otherProcess(at: string): { ctx: AppContext; clock: ReturnType<typeof f
  * were gone. With `afterSlack`, Slack accepts the post first (the ts is then never recorded).
  */
 function dyingSender(
-  ctx: AppContext,
+  real: SlackSender,
   n: number,
   afterSlack: boolean,
 ): { sender: SlackSender; acceptedUnrecorded: () => number } {
-  const real = senderFor(ctx);
   let calls = 0;
   let accepted = 0;
   const never = new Promise<never>(() => {});
@@ -95,9 +107,8 @@ describe('exactly once, across crashes, restarts and several processes', () => {
     await start();
     const at = '2011-06-16T09:00:00+08:00';
     const expected = await expectedRecipients(at);
-    const a = otherProcess(at);
-    configureOutbox(a.ctx, {
-      sender: dyingSender(a.ctx, 3, false).sender,
+    const a = otherProcess(at, {
+      sender: dyingSender(fakeSlackSender(), 3, false).sender,
       drain: { concurrency: 2, perChannelIntervalMs: 0 },
     });
     void runJob(a.ctx, findJob('reminders')!, { now: a.clock.now() }); // never completes: the process "died"
@@ -122,9 +133,8 @@ describe('exactly once, across crashes, restarts and several processes', () => {
     await start();
     const at = '2011-06-16T09:00:00+08:00';
     const expected = await expectedRecipients(at);
-    const a = otherProcess(at);
-    const dying = dyingSender(a.ctx, 4, true);
-    configureOutbox(a.ctx, { sender: dying.sender, drain: { concurrency: 1, perChannelIntervalMs: 0 } });
+    const dying = dyingSender(fakeSlackSender(), 4, true);
+    const a = otherProcess(at, { sender: dying.sender, drain: { concurrency: 1, perChannelIntervalMs: 0 } });
     void runJob(a.ctx, findJob('reminders')!, { now: a.clock.now() });
     await bot.fake.waitFor('chat.postMessage', 4);
     await new Promise((r) => setTimeout(r, 100));
@@ -208,8 +218,10 @@ describe('exactly once, across crashes, restarts and several processes', () => {
   });
 
   it('when Slack asks for a longer pause than a run waits, then the rows are given back with that delay and sent once after it', async () => {
-    await start({ DIGEST_CHANNEL: 'C0DIGEST' }, '2011-06-20T09:00:00+08:00');
-    configureOutbox(bot.ctx, { drain: { maxInlineWaitMs: 500, perChannelIntervalMs: 0 } });
+    await start({ DIGEST_CHANNEL: 'C0DIGEST' }, '2011-06-20T09:00:00+08:00', {
+      maxInlineWaitMs: 500,
+      perChannelIntervalMs: 0,
+    });
     bot.fake.failNext('chat.postMessage', { status: 429, retryAfter: 120 });
     await runJob(bot.ctx, findJob('digest')!, { now: bot.clock.now() }); // one channel: the digest, then its thread
     const waiting = await listOutbox(bot.ctx.db, { state: 'failed' });
@@ -228,10 +240,9 @@ describe('exactly once, across crashes, restarts and several processes', () => {
   });
 
   it('when Slack keeps failing past the inline retries, then the rows wait for a later run and go out once then', async () => {
-    await start();
+    await start({}, undefined, { concurrency: 1, inlineTries: 2, backoffBaseMs: 10, perChannelIntervalMs: 0 });
     const at = '2011-06-16T09:00:00+08:00';
     const expected = await expectedRecipients(at);
-    configureOutbox(bot.ctx, { drain: { concurrency: 1, inlineTries: 2, backoffBaseMs: 10, perChannelIntervalMs: 0 } });
     // Steps of different people interleave, so six failures leave at least one person's DM failing twice.
     bot.fake.failNext('chat.postMessage', { status: 500 }, 6);
     await runJob(bot.ctx, findJob('reminders')!, { now: new Date(at) });
@@ -304,8 +315,10 @@ describe('catch-up after downtime', () => {
   });
 
   it('when a send failed on a Friday, then it is retried on the next working day, not over the weekend', async () => {
-    await start({ DIGEST_CHANNEL: 'C0DIGEST' }, '2011-06-17T09:00:00+08:00');
-    configureOutbox(bot.ctx, { drain: { inlineTries: 1, perChannelIntervalMs: 0 } });
+    await start({ DIGEST_CHANNEL: 'C0DIGEST' }, '2011-06-17T09:00:00+08:00', {
+      inlineTries: 1,
+      perChannelIntervalMs: 0,
+    });
     bot.fake.failNext('chat.postMessage', { status: 500 }, 100);
     await runJob(bot.ctx, findJob('reminders')!, { now: new Date('2011-06-17T09:00:00+08:00') });
     expect((await countByState(bot.ctx.db)).failed).toBeGreaterThan(0);

@@ -3,12 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { countByState, listOutbox } from '../../db/queries/outbox.js';
 import { submitReport } from '../../db/queries/reports.js';
 import { importPlan } from '../../db/queries/plans.js';
-import { digestAttachments } from '../../jobs/digest.js';
+import { createDigestJob, digestJob } from '../../jobs/digest.js';
 import { findJob } from '../../jobs/index.js';
 import { runCli } from '../../src/cli/program.js';
 import { fixedClock } from '../../src/clock.js';
 import { parsePlan } from '../../src/domain/plan.js';
-import { configureOutbox } from '../../src/delivery/outbox.js';
 import { runJob } from '../../src/delivery/scheduler.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { PLAN_2011 } from '../helpers/db.js';
@@ -17,8 +16,7 @@ import { click, PEOPLE } from '../helpers/reporting.js';
 let bot: TestBot;
 
 async function start(env: Record<string, string> = {}, now = '2011-06-16T09:00:00+08:00') {
-  bot = await startBot({ now, env });
-  configureOutbox(bot.ctx, { drain: { perChannelIntervalMs: 0, backoffBaseMs: 10 } });
+  bot = await startBot({ now, env, drain: { perChannelIntervalMs: 0, backoffBaseMs: 10 } });
   return bot;
 }
 
@@ -195,12 +193,9 @@ describe('the digest job', () => {
       title: 'Completion by category',
       bytes: Buffer.from('png-bytes'),
     });
-    digestAttachments.push(hook);
-    try {
-      await run('digest', '2011-06-20T09:00:00+08:00');
-    } finally {
-      digestAttachments.splice(digestAttachments.indexOf(hook), 1);
-    }
+    // The digest with one more attachment: the chart it carries and this file.
+    bot.clock.set('2011-06-20T09:00:00+08:00');
+    await runJob(bot.ctx, createDigestJob([...digestJob.attachments, hook]), { now: bot.clock.now() });
     const inChannel = posts().filter((c) => c.args.channel === 'C0DIGEST');
     const main = inChannel.filter((c) => c.args.thread_ts === undefined);
     expect(main).toHaveLength(1);

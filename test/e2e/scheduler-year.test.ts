@@ -8,7 +8,6 @@ import { appliesToBranch, type Category } from '../../src/domain/types.js';
 import type { ReminderItem } from '../../src/domain/reminders.js';
 import type { EscalationItem } from '../../src/domain/escalations.js';
 import { listObligations } from '../../db/queries/plans.js';
-import { configureOutbox } from '../../src/delivery/outbox.js';
 import { runJob } from '../../src/delivery/scheduler.js';
 import { startBot, type TestBot } from '../helpers/bot.js';
 
@@ -40,8 +39,8 @@ beforeAll(async () => {
   bot = await startBot({
     now: '2011-04-08T08:00:00+08:00',
     env: { LEADERS_CHANNEL: 'C0LEADERS', DIGEST_CHANNEL: 'C0DIGEST' },
+    drain: { perChannelIntervalMs: 0 },
   });
-  configureOutbox(bot.ctx, { drain: { perChannelIntervalMs: 0 } });
   const db = bot.ctx.db;
   const plan = await db.selectFrom('plans').select('id').executeTakeFirstOrThrow();
   const obligations = await listObligations(db, plan.id);

@@ -1,11 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { WebClient } from '@slack/web-api';
 import { expect } from 'vitest';
+import { jobs } from '../../jobs/index.js';
 import { createApp } from '../../src/app.js';
 import { fixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { AppContext } from '../../src/context.js';
+import { createOutbox, slackSender, type DrainOptions } from '../../src/delivery/outbox.js';
 import { createLogger } from '../../src/logger.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from '../slack/fake-slack.js';
 import { SlackDriver } from '../slack/signed-request.js';
@@ -27,10 +28,17 @@ export interface TestBot {
 /**
  * The real Bolt app on its real HTTP receiver, on loopback, calling the fake Slack. The plan and
  * the example roster are loaded unless `empty` is set; the clock stands at 2011-06-20 10:00 in
- * Beijing (a Monday in the middle of the plan) unless `now` says otherwise.
+ * Beijing (a Monday in the middle of the plan) unless `now` says otherwise. The outbox drains
+ * with `drain`'s settings (a test against the fake need not space posts a second apart).
  */
 export async function startBot(
-  opts: { now?: string; env?: Record<string, string>; empty?: boolean; fake?: FakeSlackOptions } = {},
+  opts: {
+    now?: string;
+    env?: Record<string, string>;
+    empty?: boolean;
+    fake?: FakeSlackOptions;
+    drain?: DrainOptions;
+  } = {},
 ): Promise<TestBot> {
   const fake = await startFakeSlack(opts.fake);
   const { db, file } = await freshDb();
@@ -44,12 +52,13 @@ export async function startBot(
     ...opts.env,
   });
   const clock = fixedClock(opts.now ?? '2011-06-20T10:00:00+08:00');
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const ctx: AppContext = {
     db,
     config,
     clock,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-    slack: new WebClient(config.slack.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } }),
+    logger,
+    outbox: createOutbox({ sender: slackSender(config.slack, logger), jobs, drain: opts.drain }),
   };
   if (!opts.empty) {
     await loadPlan(db);
