@@ -5,22 +5,30 @@ import { audit } from '../db/queries/audit.js';
 import { grantExemption, revokeExemption } from '../db/queries/exemptions.js';
 import { loadExportData } from '../db/queries/export.js';
 import { findNoticeBySubmission, listNotices, recordNotice } from '../db/queries/notices.js';
-import { findPersonBySlackId, listBranches } from '../db/queries/people.js';
-import { findActivePlan, findPlanByYear, listObligations, type Plan } from '../db/queries/plans.js';
+import { listBranches } from '../db/queries/people.js';
+import { findPlanByYear, planObligations, type PlanToday } from '../db/queries/plans.js';
 import { loadRankingData } from '../db/queries/rankings.js';
 import type { AppContext } from '../src/context.js';
-import { escape, messageModal } from '../src/ui/limits.js';
+import { escape } from '../src/ui/limits.js';
 import { exportTables, toXlsx, workbookFilename } from '../src/files/workbook.js';
 import { EscalationValueSchema, NOTICE_DAYS_DEFAULT, NoticeDaysSchema, overdueBranches } from '../src/domain/notice.js';
 import { parsePacesetterText, type PacesetterRequest } from '../src/domain/leader-requests.js';
 import { findBranch, leaderAccess } from '../src/domain/ranking.js';
-import { fieldOf, ViewStateSchema } from '../src/domain/report-form.js';
+import { fieldOf, ViewStateSchema, type FieldErrors } from '../src/domain/report-form.js';
 import { localDateOf } from '../src/domain/time.js';
 import { appliesToBranch, type Person } from '../src/domain/types.js';
 import { pick, t, type Locale } from '../src/i18n/index.js';
-import { recordRefusal } from '../src/slack/access.js';
-import { leaderGate } from '../src/slack/leader-gate.js';
-import { localeFor } from '../src/slack/locale.js';
+import {
+  buttonReply,
+  callerOf,
+  ephemeral,
+  errorUnder,
+  formErrors,
+  noAnswer,
+  parseJson,
+  shownIn,
+  type Caller,
+} from '../src/slack/caller.js';
 import { modalOpener } from '../src/slack/modal-opener.js';
 import type { Router } from '../src/slack/router.js';
 import {
@@ -45,30 +53,17 @@ const TitleSchema = z.string().trim().min(1).max(NOTICE_TITLE_MAX);
 const BodySchema = z.string().trim().min(1).max(NOTICE_BODY_MAX);
 const ChannelSchema = z.string().regex(/^[CGD][A-Z0-9]{2,30}$/);
 
-function currentPlan(ctx: AppContext): Promise<Plan | null> {
-  return findActivePlan(ctx.db, ctx.clock.now().toISOString().slice(0, 10));
-}
-
 function slackError(err: unknown): string {
   return (err as { data?: { error?: string } }).data?.error ?? 'error';
-}
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? '');
-  } catch {
-    return null;
-  }
 }
 
 /** The notice modal, drafted from the branches overdue by at least `days` days as of now. */
 async function noticeView(
   ctx: AppContext,
-  plan: Plan,
+  { plan, today }: PlanToday,
   locale: Locale,
   opts: { days: number; rev: number; channelId: string | null },
 ) {
-  const today = localDateOf(ctx.clock.now(), plan.timezone);
   const data = await loadRankingData(ctx.db, plan);
   const overdue = overdueBranches({ ...data, today }, opts.days);
   // A notice is published to everyone: it is drafted in the workspace's language, whatever the leader reads.
@@ -87,24 +82,18 @@ async function noticeView(
 async function openNoticeModal(
   ctx: AppContext,
   client: WebClient,
-  triggerId: string,
-  locale: Locale,
-  days: number,
-  channelId: string | null,
-  say: (text: string) => Promise<unknown>,
+  leader: Caller<Person>,
+  opts: { triggerId: string; days: number; channelId: string | null },
 ) {
-  const opener = modalOpener(client, triggerId);
-  const plan = await currentPlan(ctx);
-  if (!plan) {
-    if (
-      !(await opener.abandon(
-        messageModal('Pacesetter', t(locale, 'common.no_plan'), t(locale, 'leaders.notice.modal.close')),
-      ))
-    )
-      await say(t(locale, 'common.no_plan'));
-    return;
+  const opener = modalOpener(client, opts.triggerId);
+  const found = await leader.today();
+  if (!found) {
+    const tell = shownIn(opener, 'leaders.notice.modal.close', (text) => leader.say(text));
+    return void (await tell(leader.t('common.no_plan'), leader.locale));
   }
-  await opener.show(await noticeView(ctx, plan, locale, { days, rev: 0, channelId }));
+  await opener.show(
+    await noticeView(ctx, found, leader.locale, { days: opts.days, rev: 0, channelId: opts.channelId }),
+  );
 }
 
 function helpFor(person: Person, locale: Locale): string {
@@ -115,20 +104,20 @@ function helpFor(person: Person, locale: Locale): string {
 
 async function exemptCommand(
   ctx: AppContext,
-  person: Person,
-  locale: Locale,
-  actor: string,
+  leader: Caller<Person>,
   request: Extract<PacesetterRequest, { kind: 'exempt' | 'unexempt' }>,
 ): Promise<string> {
-  const plan = await currentPlan(ctx);
-  if (!plan) return t(locale, 'common.no_plan');
-  const [branches, obligations] = await Promise.all([listBranches(ctx.db), listObligations(ctx.db, plan.id)]);
+  const { person, locale } = leader;
+  const found = await leader.today();
+  if (!found) return t(locale, 'common.no_plan');
+  const { plan } = found;
+  const [branches, obligations] = await Promise.all([listBranches(ctx.db), planObligations(ctx.db, plan)]);
   const branch = findBranch(branches, request.branch);
   if (!branch) return t(locale, 'leaders.unknown_branch', { text: escape(request.branch.slice(0, 60)) });
   const obligation = obligations.find((o) => o.code === request.obligation);
   if (!obligation) return t(locale, 'leaders.unknown_obligation', { code: request.obligation, year: plan.year });
   const params = { branch: branch.name, code: obligation.code, title: pick(obligation.title, locale) };
-  const meta = { actor, now: ctx.clock.now() };
+  const meta = { actor: leader.slackUserId, now: ctx.clock.now() };
   if (request.kind === 'unexempt') {
     const result = await revokeExemption(
       ctx.db,
@@ -152,11 +141,11 @@ async function exemptCommand(
 async function exportCommand(
   ctx: AppContext,
   client: WebClient,
-  userId: string,
-  locale: Locale,
+  leader: Caller<Person>,
   year: number | null,
 ): Promise<string> {
-  const plan = year === null ? await currentPlan(ctx) : await findPlanByYear(ctx.db, year);
+  const { locale, slackUserId: userId } = leader;
+  const plan = year === null ? ((await leader.today())?.plan ?? null) : await findPlanByYear(ctx.db, year);
   if (!plan) return year === null ? t(locale, 'common.no_plan') : t(locale, 'leaders.export.no_plan', { year });
   const now = ctx.clock.now();
   const data = await loadExportData(ctx.db, plan, now);
@@ -196,35 +185,21 @@ async function exportCommand(
 export function register(router: Router, ctx: AppContext): void {
   router.command('/pacesetter', async ({ command, ack, client, respond }) => {
     await ack();
-    const say = (text: string) => respond({ response_type: 'ephemeral', text });
     const request = parsePacesetterText(command.text);
-    if (request.kind === 'help' || (request.kind === 'invalid' && request.usage === 'help')) {
-      const person = await findPersonBySlackId(ctx.db, command.user_id);
-      const locale = await localeFor(ctx, client, command.user_id, person);
-      await say(person ? helpFor(person, locale) : t(locale, 'common.not_in_roster'));
-      return;
-    }
-    const gate = await leaderGate(
-      ctx,
-      client,
-      command.user_id,
-      `command./pacesetter ${request.kind === 'invalid' ? request.usage : request.kind}`,
-      leaderAccess.act,
-      'leaders.forbidden.leaders_only',
-      {
-        text: (command.text ?? '').slice(0, 100),
-      },
-    );
-    if (!gate.ok) {
-      await say(gate.text);
-      return;
-    }
-    const { person, locale } = gate;
+    const caller = await callerOf(ctx, client, command.user_id, {
+      action: `command./pacesetter ${request.kind === 'invalid' ? request.usage : request.kind}`,
+      answer: ephemeral(respond),
+      details: { text: (command.text ?? '').slice(0, 100) },
+    });
+    // Help is for everyone: it says what the caller's roles allow.
+    if (request.kind === 'help' || (request.kind === 'invalid' && request.usage === 'help'))
+      return caller.say(caller.person ? helpFor(caller.person, caller.locale) : caller.t('common.not_in_roster'));
+    const leader = await caller.require({ may: leaderAccess.act, refusal: 'leaders.forbidden.leaders_only' });
+    if (!leader) return;
     switch (request.kind) {
       case 'invalid':
-        await say(
-          t(
-            locale,
+        return leader.say(
+          leader.t(
             request.usage === 'export'
               ? 'leaders.export.usage'
               : request.usage === 'exempt'
@@ -232,21 +207,16 @@ export function register(router: Router, ctx: AppContext): void {
                 : 'leaders.unexempt.usage',
           ),
         );
-        return;
       case 'notice':
-        await openNoticeModal(
-          ctx,
-          client,
-          command.trigger_id,
-          locale,
-          NOTICE_DAYS_DEFAULT,
-          command.channel_id.startsWith('D') ? null : command.channel_id,
-          say,
-        );
-        return;
+        return openNoticeModal(ctx, client, leader, {
+          triggerId: command.trigger_id,
+          days: NOTICE_DAYS_DEFAULT,
+          channelId: command.channel_id.startsWith('D') ? null : command.channel_id,
+        });
       case 'notices': {
-        const plan = await currentPlan(ctx);
-        if (!plan) return void (await say(t(locale, 'common.no_plan')));
+        const found = await leader.today();
+        if (!found) return leader.say(leader.t('common.no_plan'));
+        const { plan } = found;
         const notices = await listNotices(ctx.db, plan.id, 15);
         const entries = notices.map((n) => ({
           publishedAt: localDateOf(new Date(n.publishedAt), plan.timezone),
@@ -255,16 +225,14 @@ export function register(router: Router, ctx: AppContext): void {
           branchCount: n.branchCodes.length,
           minOverdueDays: n.minOverdueDays,
         }));
-        await respond({ response_type: 'ephemeral', ...noticeListBlocks(locale, entries) });
+        await respond({ response_type: 'ephemeral', ...noticeListBlocks(leader.locale, entries) });
         return;
       }
       case 'exempt':
       case 'unexempt':
-        await say(await exemptCommand(ctx, person, locale, command.user_id, request));
-        return;
+        return leader.say(await exemptCommand(ctx, leader, request));
       case 'export':
-        await say(await exportCommand(ctx, client, command.user_id, locale, request.year));
-        return;
+        return leader.say(await exportCommand(ctx, client, leader, request.year));
     }
   });
 
@@ -272,48 +240,34 @@ export function register(router: Router, ctx: AppContext): void {
     ESCALATION_DRAFT_NOTICE_ACTION,
     async ({ ack, body, action, client, respond }) => {
       await ack();
-      const value = EscalationValueSchema.safeParse(safeJson(action.value));
-      const gate = await leaderGate(
-        ctx,
-        client,
-        body.user.id,
-        'action.escalation_draft_notice',
-        leaderAccess.act,
-        'leaders.forbidden.leaders_only',
-      );
-      const say = async (text: string) => {
-        if (body.response_url) await respond({ response_type: 'ephemeral', replace_original: false, text });
-        else await client.chat.postMessage({ channel: body.user.id, text });
-      };
-      if (!gate.ok) return void (await say(gate.text));
+      const value = EscalationValueSchema.safeParse(parseJson(action.value));
+      const caller = await callerOf(ctx, client, body.user.id, {
+        action: 'action.escalation_draft_notice',
+        answer: buttonReply(client, body, respond),
+      });
+      const leader = await caller.require({ may: leaderAccess.act, refusal: 'leaders.forbidden.leaders_only' });
+      if (!leader) return;
       const days = value.success ? value.data.minOverdueDays : NOTICE_DAYS_DEFAULT;
-      await openNoticeModal(ctx, client, body.trigger_id, gate.locale, days, null, say);
+      await openNoticeModal(ctx, client, leader, { triggerId: body.trigger_id, days, channelId: null });
     },
   );
 
   router.action<BlockAction<ButtonAction>>(NOTICE_REDRAFT_ACTION, async ({ ack, body, client }) => {
     await ack();
     const view = body.view;
-    const gate = await leaderGate(
-      ctx,
-      client,
-      body.user.id,
-      'action.notice_redraft',
-      leaderAccess.act,
-      'leaders.forbidden.leaders_only',
-    );
-    const meta = NoticeMetadataSchema.safeParse(safeJson(view?.private_metadata));
+    // A button inside the modal: the modal itself is the only answer.
+    const caller = await callerOf(ctx, client, body.user.id, { action: 'action.notice_redraft', answer: noAnswer });
+    const leader = await caller.require({ may: leaderAccess.act, refusal: 'leaders.forbidden.leaders_only' });
+    if (!leader) return;
+    const meta = NoticeMetadataSchema.safeParse(parseJson(view?.private_metadata));
     const state = ViewStateSchema.safeParse(view?.state.values ?? {});
-    if (!gate.ok || !view || !meta.success || !state.success) {
-      if (gate.ok)
-        await recordRefusal(ctx, { actor: body.user.id, action: 'action.notice_redraft', reason: 'malformed payload' });
-      return;
-    }
-    const plan = await currentPlan(ctx);
-    if (!plan || plan.id !== meta.data.planId) return;
+    if (!view || !meta.success || !state.success)
+      return leader.refuse('malformed payload', leader.t('common.forbidden'));
+    const found = await leader.today();
+    if (!found || found.plan.id !== meta.data.planId) return;
     const days = NoticeDaysSchema.safeParse(fieldOf(state.data, NOTICE_BLOCKS.days)?.value);
     const channel = ChannelSchema.safeParse(fieldOf(state.data, NOTICE_BLOCKS.channel)?.selected_conversation);
-    const next = await noticeView(ctx, plan, gate.locale, {
+    const next = await noticeView(ctx, found, leader.locale, {
       days: days.success ? days.data : NOTICE_DAYS_DEFAULT,
       rev: meta.data.rev + 1,
       channelId: channel.success ? channel.data : null,
@@ -327,72 +281,45 @@ export function register(router: Router, ctx: AppContext): void {
   });
 
   router.view(NOTICE_CALLBACK_ID, async ({ ack, body, view, client }) => {
-    const userId = body.user.id;
-    const gate = await leaderGate(
-      ctx,
-      client,
-      userId,
-      'view.notice_submit',
-      leaderAccess.act,
-      'leaders.forbidden.leaders_only',
-    );
-    const meta = NoticeMetadataSchema.safeParse(safeJson(view.private_metadata));
+    const meta = NoticeMetadataSchema.safeParse(parseJson(view.private_metadata));
     const state = ViewStateSchema.safeParse(view.state.values);
-    if (!gate.ok) {
-      await ack({ response_action: 'errors', errors: { [NOTICE_BLOCKS.channel]: gate.text } });
-      return;
-    }
-    const { person, locale } = gate;
-    if (!meta.success || !state.success) {
-      await recordRefusal(ctx, {
-        actor: userId,
-        action: 'view.notice_submit',
-        reason: 'malformed payload',
-        details: { metadata: view.private_metadata.slice(0, 200) },
+    const caller = await callerOf(ctx, client, body.user.id, {
+      action: 'view.notice_submit',
+      answer: errorUnder(ack, NOTICE_BLOCKS.channel),
+    });
+    const leader = await caller.require({ may: leaderAccess.act, refusal: 'leaders.forbidden.leaders_only' });
+    if (!leader) return;
+    const { person, locale, slackUserId } = leader;
+    if (!meta.success || !state.success)
+      return leader.refuse('malformed payload', leader.t('common.forbidden'), {
+        metadata: view.private_metadata.slice(0, 200),
       });
-      await ack({ response_action: 'errors', errors: { [NOTICE_BLOCKS.channel]: t(locale, 'common.forbidden') } });
-      return;
-    }
-    if (await findNoticeBySubmission(ctx.db, view.id)) {
-      await ack();
-      return;
-    }
+    if (await findNoticeBySubmission(ctx.db, view.id)) return ack();
     const bodyBlock = `${NOTICE_BLOCKS.bodyPrefix}${meta.data.rev}`;
     const days = NoticeDaysSchema.safeParse(fieldOf(state.data, NOTICE_BLOCKS.days)?.value);
     const channel = ChannelSchema.safeParse(fieldOf(state.data, NOTICE_BLOCKS.channel)?.selected_conversation);
     const title = TitleSchema.safeParse(fieldOf(state.data, NOTICE_BLOCKS.title)?.value);
     const text = BodySchema.safeParse(fieldOf(state.data, bodyBlock)?.value);
-    const errors: Record<string, string> = {};
-    if (!days.success) errors[NOTICE_BLOCKS.days] = t(locale, 'leaders.notice.error.days');
-    if (!channel.success) errors[NOTICE_BLOCKS.channel] = t(locale, 'leaders.notice.error.channel');
+    const errors: FieldErrors = {};
+    if (!days.success) errors[NOTICE_BLOCKS.days] = { key: 'leaders.notice.error.days' };
+    if (!channel.success) errors[NOTICE_BLOCKS.channel] = { key: 'leaders.notice.error.channel' };
     if (!title.success)
-      errors[NOTICE_BLOCKS.title] = t(locale, 'leaders.notice.error.title', { max: NOTICE_TITLE_MAX });
-    if (!text.success) errors[bodyBlock] = t(locale, 'leaders.notice.error.body', { max: NOTICE_BODY_MAX });
-    if (!days.success || !channel.success || !title.success || !text.success) {
-      await ack({ response_action: 'errors', errors });
-      return;
-    }
-    const plan = await currentPlan(ctx);
-    if (!plan || plan.id !== meta.data.planId) {
-      await ack({ response_action: 'errors', errors: { [NOTICE_BLOCKS.channel]: t(locale, 'common.no_plan') } });
-      return;
-    }
+      errors[NOTICE_BLOCKS.title] = { key: 'leaders.notice.error.title', params: { max: NOTICE_TITLE_MAX } };
+    if (!text.success) errors[bodyBlock] = { key: 'leaders.notice.error.body', params: { max: NOTICE_BODY_MAX } };
+    if (!days.success || !channel.success || !title.success || !text.success) return ack(formErrors(locale, errors));
+    const found = await leader.today();
+    if (!found || found.plan.id !== meta.data.planId) return leader.say(leader.t('common.no_plan'));
+    const { plan, today } = found;
     const now = ctx.clock.now();
     const data = await loadRankingData(ctx.db, plan);
-    const named = overdueBranches({ ...data, today: localDateOf(now, plan.timezone) }, days.data).map(
-      (o) => o.branch.code,
-    );
+    const named = overdueBranches({ ...data, today }, days.data).map((o) => o.branch.code);
     let ts: string | null;
     try {
       const posted = await client.chat.postMessage({ channel: channel.data, ...noticeMessage(title.data, text.data) });
       ts = posted.ts ?? null;
     } catch (err) {
       ctx.logger.warn({ err, channel: channel.data }, 'could not publish the notice');
-      await ack({
-        response_action: 'errors',
-        errors: { [NOTICE_BLOCKS.channel]: t(locale, 'leaders.notice.error.post', { error: slackError(err) }) },
-      });
-      return;
+      return leader.say(leader.t('leaders.notice.error.post', { error: slackError(err) }));
     }
     await recordNotice(
       ctx.db,
@@ -407,7 +334,7 @@ export function register(router: Router, ctx: AppContext): void {
         publishedBy: person.id,
         submissionKey: view.id,
       },
-      { actor: userId, now },
+      { actor: slackUserId, now },
     );
     await ack();
   });

@@ -1,9 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { findPersonById, findPersonBySlackId } from '../db/queries/people.js';
-import { findActivePlan, listObligations, type Plan } from '../db/queries/plans.js';
+import { findPersonById } from '../db/queries/people.js';
+import { planObligations, type PlanToday } from '../db/queries/plans.js';
 import { findPaper, listPapersByAuthor, reviewPaper, revisePaper, submitPaper } from '../db/queries/papers.js';
 import type { AppContext } from '../src/context.js';
+import { leaderAccess } from '../src/domain/ranking.js';
 import { ViewStateSchema } from '../src/domain/report-form.js';
 import {
   canReview,
@@ -15,15 +16,23 @@ import {
   parsePaperReviewForm,
   type Paper,
 } from '../src/domain/papers.js';
-import { localDateOf } from '../src/domain/time.js';
 import type { Person } from '../src/domain/types.js';
-import { t, type Locale, type MessageKey } from '../src/i18n/index.js';
-import { recordRefusal } from '../src/slack/access.js';
-import { publishHome, publishLeadersHomes } from '../src/slack/home.js';
+import { publishHome, publishLeadersHomes } from '../src/flows/home.js';
+import { t, type MessageKey } from '../src/i18n/index.js';
+import {
+  actionValue,
+  callerOf,
+  ephemeral,
+  errorUnder,
+  formErrors,
+  modalAnswer,
+  parseJson,
+  shownIn,
+  type Caller,
+} from '../src/slack/caller.js';
 import { localeFor } from '../src/slack/locale.js';
-import { modalOpener } from '../src/slack/modal-opener.js';
+import { modalOpener, type ViewSink } from '../src/slack/modal-opener.js';
 import type { Router } from '../src/slack/router.js';
-import { messageModal } from '../src/ui/limits.js';
 import {
   PAPER_ACTIONS,
   PAPER_CALLBACK_ID,
@@ -54,76 +63,35 @@ const PaperTextSchema = z
   .toLowerCase()
   .transform((s) => (s === '' ? 'open' : s === 'status' || s === '状态' ? 'status' : 'help'));
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-async function currentPlan(ctx: AppContext): Promise<Plan | null> {
-  return findActivePlan(ctx.db, ctx.clock.now().toISOString().slice(0, 10));
-}
-
-async function paperItemsFor(ctx: AppContext, plan: Plan, person: Person) {
+async function paperItemsFor(ctx: AppContext, { plan, today }: PlanToday, person: Person) {
   const [obligations, papers] = await Promise.all([
-    listObligations(ctx.db, plan.id),
+    planObligations(ctx.db, plan),
     listPapersByAuthor(ctx.db, person.id, plan.id),
   ]);
-  const today = localDateOf(ctx.clock.now(), plan.timezone);
   return { obligations, papers, items: paperChecklist({ obligations, rank: person.rank, papers, today }) };
 }
 
-/** A message in a modal, for answers to buttons (the Home tab has no response_url). */
-async function tellInModal(
-  client: WebClient,
-  triggerId: string,
-  locale: Locale,
-  key: MessageKey,
-  params: Record<string, string> = {},
-) {
-  await client.views.open({
-    trigger_id: triggerId,
-    view: messageModal('Pacesetter', t(locale, key, params), t(locale, 'paper.modal.close')),
-  });
-}
-
 /**
- * Opens the paper modal for `person`: new, or revising one of their papers. Exported for the App
- * Home. trigger_id lives 3 s, hence the opener (a loading modal first when the database is slow).
+ * Opens the paper modal for the caller: new, or revising one of their papers. trigger_id lives
+ * 3 s, hence the opener (a loading modal first when the database is slow).
  */
-export async function openPaperModal(
+async function openPaperModal(
   ctx: AppContext,
   client: WebClient,
-  args: {
-    triggerId: string;
-    person: Person;
-    locale: Locale;
-    revising?: Paper;
-    opener?: ReturnType<typeof modalOpener>;
-  },
+  caller: Caller<Person>,
+  args: { triggerId: string; revising?: Paper; opener?: ViewSink },
 ): Promise<void> {
   const opener = args.opener ?? modalOpener(client, args.triggerId);
-  const plan = await currentPlan(ctx);
-  if (!plan) {
-    if (
-      !(await opener.abandon(
-        messageModal('Pacesetter', t(args.locale, 'common.no_plan'), t(args.locale, 'paper.modal.close')),
-      ))
-    ) {
-      await client.views.open({
-        trigger_id: args.triggerId,
-        view: messageModal('Pacesetter', t(args.locale, 'common.no_plan'), t(args.locale, 'paper.modal.close')),
-      });
-    }
-    return;
+  const found = await caller.today();
+  if (!found) {
+    const tell = shownIn(opener, 'paper.modal.close', modalAnswer(client, args.triggerId, 'paper.modal.close'));
+    return void (await tell(caller.t('common.no_plan'), caller.locale));
   }
-  const { items } = await paperItemsFor(ctx, plan, args.person);
-  const metadata = { planId: plan.id, ...(args.revising ? { paperId: args.revising.id } : {}) };
+  const { items } = await paperItemsFor(ctx, found, caller.person);
+  const metadata = { planId: found.plan.id, ...(args.revising ? { paperId: args.revising.id } : {}) };
   await opener.show(
     paperModal({
-      locale: args.locale,
+      locale: caller.locale,
       items,
       privateMetadata: JSON.stringify(metadata),
       ...(args.revising ? { revising: args.revising } : {}),
@@ -136,110 +104,89 @@ export function register(router: Router, ctx: AppContext): void {
     await ack();
     const mode = PaperTextSchema.parse(command.text ?? '');
     const opener = mode === 'open' ? modalOpener(client, command.trigger_id) : null;
-    const say = (text: string) => respond({ response_type: 'ephemeral', text });
-    const person = await findPersonBySlackId(ctx.db, command.user_id);
-    const locale = await localeFor(ctx, client, command.user_id, person);
-    if (!person) {
-      const text = t(locale, 'common.not_in_roster');
-      if (!(await opener?.abandon(messageModal('Pacesetter', text, t(locale, 'paper.modal.close'))))) await say(text);
-      return;
-    }
-    if (mode === 'help') {
-      await say(t(locale, 'paper.help'));
-      return;
-    }
+    const say = ephemeral(respond);
+    const caller = await callerOf(ctx, client, command.user_id, {
+      action: 'command./paper',
+      answer: opener ? shownIn(opener, 'paper.modal.close', say) : say,
+    });
+    const member = await caller.require();
+    if (!member) return;
+    if (mode === 'help') return member.say(member.t('paper.help'));
     if (mode === 'status') {
-      const plan = await currentPlan(ctx);
-      if (!plan) {
-        await say(t(locale, 'common.no_plan'));
-        return;
-      }
-      const { items, papers } = await paperItemsFor(ctx, plan, person);
+      const found = await member.today();
+      if (!found) return member.say(member.t('common.no_plan'));
+      const { items, papers } = await paperItemsFor(ctx, found, member.person);
       await respond({
         response_type: 'ephemeral',
-        text: t(locale, 'paper.status.header'),
-        blocks: paperStatusBlocks({ locale, items, papers, withButtons: false }),
+        text: member.t('paper.status.header'),
+        blocks: paperStatusBlocks({ locale: member.locale, items, papers, withButtons: false }),
       });
       return;
     }
-    await openPaperModal(ctx, client, { triggerId: command.trigger_id, person, locale, ...(opener ? { opener } : {}) });
+    await openPaperModal(ctx, client, member, { triggerId: command.trigger_id, ...(opener ? { opener } : {}) });
   });
 
   router.action(PAPER_ACTIONS.open, async ({ ack, body, client }) => {
     await ack();
     if (body.type !== 'block_actions') return;
-    const person = await findPersonBySlackId(ctx.db, body.user.id);
-    const locale = await localeFor(ctx, client, body.user.id, person);
-    if (!person) {
-      await tellInModal(client, body.trigger_id, locale, 'common.not_in_roster');
-      return;
-    }
-    await openPaperModal(ctx, client, { triggerId: body.trigger_id, person, locale });
+    const caller = await callerOf(ctx, client, body.user.id, {
+      action: `action.${PAPER_ACTIONS.open}`,
+      // Answers to buttons go in a modal: the Home tab has no response_url.
+      answer: modalAnswer(client, body.trigger_id, 'paper.modal.close'),
+    });
+    const member = await caller.require();
+    if (!member) return;
+    await openPaperModal(ctx, client, member, { triggerId: body.trigger_id });
   });
 
   router.action(PAPER_ACTIONS.revise, async ({ ack, body, client, action }) => {
     await ack();
     if (body.type !== 'block_actions') return;
-    const userId = body.user.id;
-    const person = await findPersonBySlackId(ctx.db, userId);
-    const locale = await localeFor(ctx, client, userId, person);
-    const id = PaperIdSchema.safeParse('value' in action ? action.value : undefined);
+    const value = actionValue(action);
+    const caller = await callerOf(ctx, client, body.user.id, {
+      action: `action.${PAPER_ACTIONS.revise}`,
+      answer: modalAnswer(client, body.trigger_id, 'paper.modal.close'),
+      details: { value: value.slice(0, 40) },
+    });
+    const id = PaperIdSchema.safeParse(value);
     const paper = id.success ? await findPaper(ctx.db, id.data) : null;
-    if (!person || !paper || paper.authorId !== person.id) {
-      await recordRefusal(ctx, {
-        actor: userId,
-        action: `action.${PAPER_ACTIONS.revise}`,
-        reason: person ? 'not the author of this paper or no such paper' : 'not in the roster',
-        details: { value: 'value' in action ? String(action.value).slice(0, 40) : null },
-      });
-      await tellInModal(client, body.trigger_id, locale, person ? 'common.forbidden' : 'common.not_in_roster');
-      return;
-    }
-    if (!canRevise(paper)) {
-      await tellInModal(client, body.trigger_id, locale, 'paper.revise.not_allowed');
-      return;
-    }
-    await openPaperModal(ctx, client, { triggerId: body.trigger_id, person, locale, revising: paper });
+    const author = await caller.require({
+      may: (p) => paper !== null && paper.authorId === p.id,
+      reason: 'not the author of this paper or no such paper',
+    });
+    if (!author || !paper) return;
+    if (!canRevise(paper)) return author.say(author.t('paper.revise.not_allowed'));
+    await openPaperModal(ctx, client, author, { triggerId: body.trigger_id, revising: paper });
   });
 
   router.action(PAPER_ACTIONS.reviewOpen, async ({ ack, body, client, action }) => {
     await ack();
     if (body.type !== 'block_actions') return;
-    const userId = body.user.id;
-    const person = await findPersonBySlackId(ctx.db, userId);
-    const locale = await localeFor(ctx, client, userId, person);
-    if (!person || !person.roles.includes('leader')) {
-      await recordRefusal(ctx, { actor: userId, action: `action.${PAPER_ACTIONS.reviewOpen}`, reason: 'not a leader' });
-      await tellInModal(client, body.trigger_id, locale, person ? 'paper.review.not_leader' : 'common.not_in_roster');
-      return;
-    }
-    const id = PaperIdSchema.safeParse('value' in action ? action.value : undefined);
+    const value = actionValue(action);
+    const caller = await callerOf(ctx, client, body.user.id, {
+      action: `action.${PAPER_ACTIONS.reviewOpen}`,
+      answer: modalAnswer(client, body.trigger_id, 'paper.modal.close'),
+    });
+    const leader = await caller.require({
+      may: leaderAccess.act,
+      refusal: 'paper.review.not_leader',
+      reason: 'not a leader',
+    });
+    if (!leader) return;
+    const id = PaperIdSchema.safeParse(value);
     const paper = id.success ? await findPaper(ctx.db, id.data) : null;
-    if (!paper) {
-      await tellInModal(client, body.trigger_id, locale, 'paper.not_found');
-      return;
-    }
-    if (paper.authorId === person.id) {
-      await recordRefusal(ctx, {
-        actor: userId,
-        action: `action.${PAPER_ACTIONS.reviewOpen}`,
-        reason: 'own paper',
-        details: { paperId: paper.id },
-      });
-      await tellInModal(client, body.trigger_id, locale, 'paper.review.own');
-      return;
-    }
-    if (!canReview(paper)) {
-      await tellInModal(client, body.trigger_id, locale, 'paper.review.already', {
-        status: t(locale, `paper.status.${paper.status}` as MessageKey),
-      });
-      return;
-    }
+    if (!paper) return leader.say(leader.t('paper.not_found'));
+    if (paper.authorId === leader.person.id)
+      return leader.refuse('own paper', leader.t('paper.review.own'), { paperId: paper.id });
+    if (!canReview(paper))
+      return leader.say(
+        leader.t('paper.review.already', { status: leader.t(`paper.status.${paper.status}` as MessageKey) }),
+      );
     const author = await findPersonById(ctx.db, paper.authorId);
     await client.views.open({
       trigger_id: body.trigger_id,
       view: paperReviewModal({
-        locale,
+        locale: leader.locale,
         paper,
         authorName: author?.name ?? '?',
         coauthorNames: paper.coauthors.map((u) => `<@${u}>`),
@@ -249,41 +196,24 @@ export function register(router: Router, ctx: AppContext): void {
   });
 
   router.view(PAPER_CALLBACK_ID, async ({ ack, body, view, client }) => {
-    const userId = body.user.id;
-    const person = await findPersonBySlackId(ctx.db, userId);
-    const locale = await localeFor(ctx, client, userId, person);
-    const meta = PaperMetadataSchema.safeParse(safeJson(view.private_metadata));
+    const meta = PaperMetadataSchema.safeParse(parseJson(view.private_metadata));
     const state = ViewStateSchema.safeParse(view.state.values);
-    if (!person || !meta.success || !state.success) {
-      await recordRefusal(ctx, {
-        actor: userId,
-        action: `view.${PAPER_CALLBACK_ID}`,
-        reason: person ? 'malformed payload' : 'not in the roster',
-        details: { metadata: view.private_metadata.slice(0, 200) },
-      });
-      await ack({
-        response_action: 'errors',
-        errors: { kind: t(locale, person ? 'common.forbidden' : 'common.not_in_roster') },
-      });
-      return;
-    }
-    const plan = await currentPlan(ctx);
-    if (!plan || plan.id !== meta.data.planId) {
-      await ack({ response_action: 'errors', errors: { kind: t(locale, 'common.no_plan') } });
-      return;
-    }
-    const form = parsePaperForm(state.data, userId);
-    if (!form.ok) {
-      await ack({
-        response_action: 'errors',
-        errors: Object.fromEntries(
-          Object.entries(form.errors).map(([block, e]) => [block, t(locale, e.key, e.params)]),
-        ),
-      });
-      return;
-    }
+    const caller = await callerOf(ctx, client, body.user.id, {
+      action: `view.${PAPER_CALLBACK_ID}`,
+      answer: errorUnder(ack, 'kind'),
+      details: { metadata: view.private_metadata.slice(0, 200) },
+    });
+    const member = await caller.require();
+    if (!member) return;
+    if (!meta.success || !state.success) return member.refuse('malformed payload', member.t('common.forbidden'));
+    const { person, locale, slackUserId } = member;
+    const found = await member.today();
+    if (!found || found.plan.id !== meta.data.planId) return member.say(member.t('common.no_plan'));
+    const { plan } = found;
+    const form = parsePaperForm(state.data, slackUserId);
+    if (!form.ok) return ack(formErrors(locale, form.errors));
     const now = ctx.clock.now();
-    const obligations = await listObligations(ctx.db, plan.id);
+    const obligations = await planObligations(ctx.db, plan);
     const onTime = paperOnTime({
       obligations,
       rank: person.rank,
@@ -292,7 +222,7 @@ export function register(router: Router, ctx: AppContext): void {
       timezone: plan.timezone,
     });
     const content = { ...form.value, onTime };
-    const metaArgs = { actor: userId, now };
+    const metaArgs = { actor: slackUserId, now };
     let saved: { paper: Paper; fresh: boolean; revised: boolean };
     if (meta.data.paperId !== undefined) {
       const result = await revisePaper(
@@ -300,20 +230,11 @@ export function register(router: Router, ctx: AppContext): void {
         { ...content, paperId: meta.data.paperId, authorId: person.id, submissionKey: view.id },
         metaArgs,
       );
-      if (result.outcome === 'not_found' || result.outcome === 'not_author') {
-        await recordRefusal(ctx, {
-          actor: userId,
-          action: `view.${PAPER_CALLBACK_ID}`,
-          reason: 'revising a paper that is not theirs',
-          details: { paperId: meta.data.paperId },
+      if (result.outcome === 'not_found' || result.outcome === 'not_author')
+        return member.refuse('revising a paper that is not theirs', member.t('common.forbidden'), {
+          paperId: meta.data.paperId,
         });
-        await ack({ response_action: 'errors', errors: { kind: t(locale, 'common.forbidden') } });
-        return;
-      }
-      if (result.outcome === 'locked') {
-        await ack({ response_action: 'errors', errors: { kind: t(locale, 'paper.revise.not_allowed') } });
-        return;
-      }
+      if (result.outcome === 'locked') return member.say(member.t('paper.revise.not_allowed'));
       saved = { paper: result.paper, fresh: result.outcome === 'revised', revised: true };
     } else {
       const result = await submitPaper(
@@ -333,82 +254,52 @@ export function register(router: Router, ctx: AppContext): void {
         ? t(locale, 'paper.when.on_time')
         : t(locale, 'paper.when.late', { due: ob.due });
     await client.chat.postMessage({
-      channel: userId,
+      channel: slackUserId,
       text: t(locale, saved.revised ? 'paper.saved.revised' : 'paper.saved', {
         kind: paperKindLabel(saved.paper.kind, locale),
         title: saved.paper.title,
         when,
       }),
     });
-    await publishHome(ctx, client, userId);
+    await publishHome(ctx, client, slackUserId);
     await publishLeadersHomes(ctx, client);
   });
 
   router.view(PAPER_REVIEW_CALLBACK_ID, async ({ ack, body, view, client }) => {
-    const userId = body.user.id;
-    const person = await findPersonBySlackId(ctx.db, userId);
-    const locale = await localeFor(ctx, client, userId, person);
-    const meta = ReviewMetadataSchema.safeParse(safeJson(view.private_metadata));
+    const meta = ReviewMetadataSchema.safeParse(parseJson(view.private_metadata));
     const state = ViewStateSchema.safeParse(view.state.values);
-    if (!person || !person.roles.includes('leader') || !meta.success || !state.success) {
-      await recordRefusal(ctx, {
-        actor: userId,
-        action: `view.${PAPER_REVIEW_CALLBACK_ID}`,
-        reason: 'not a leader or malformed payload',
-        details: { metadata: view.private_metadata.slice(0, 200) },
-      });
-      await ack({
-        response_action: 'errors',
-        errors: { decision: t(locale, person ? 'paper.review.not_leader' : 'common.not_in_roster') },
-      });
-      return;
-    }
+    const caller = await callerOf(ctx, client, body.user.id, {
+      action: `view.${PAPER_REVIEW_CALLBACK_ID}`,
+      answer: errorUnder(ack, 'decision'),
+      details: { metadata: view.private_metadata.slice(0, 200) },
+    });
+    const leader = await caller.require({
+      may: leaderAccess.act,
+      refusal: 'paper.review.not_leader',
+      reason: 'not a leader',
+    });
+    if (!leader) return;
+    if (!meta.success || !state.success) return leader.refuse('malformed payload', leader.t('common.forbidden'));
     const form = parsePaperReviewForm(state.data);
-    if (!form.ok) {
-      await ack({
-        response_action: 'errors',
-        errors: Object.fromEntries(
-          Object.entries(form.errors).map(([block, e]) => [block, t(locale, e.key, e.params)]),
-        ),
-      });
-      return;
-    }
+    if (!form.ok) return ack(formErrors(leader.locale, form.errors));
     const before = await findPaper(ctx.db, meta.data.paperId);
-    if (!before) {
-      await ack({ response_action: 'errors', errors: { decision: t(locale, 'paper.not_found') } });
-      return;
-    }
-    if (before.authorId === person.id) {
-      await recordRefusal(ctx, {
-        actor: userId,
-        action: `view.${PAPER_REVIEW_CALLBACK_ID}`,
-        reason: 'own paper',
-        details: { paperId: before.id },
-      });
-      await ack({ response_action: 'errors', errors: { decision: t(locale, 'paper.review.own') } });
-      return;
-    }
+    if (!before) return leader.say(leader.t('paper.not_found'));
+    if (before.authorId === leader.person.id)
+      return leader.refuse('own paper', leader.t('paper.review.own'), { paperId: before.id });
     const paper = await reviewPaper(
       ctx.db,
-      { paperId: before.id, reviewerId: person.id, decision: form.value.decision, comment: form.value.comment },
-      { actor: userId, now: ctx.clock.now() },
+      { paperId: before.id, reviewerId: leader.person.id, decision: form.value.decision, comment: form.value.comment },
+      { actor: leader.slackUserId, now: ctx.clock.now() },
     );
-    if (!paper) {
-      await ack({
-        response_action: 'errors',
-        errors: {
-          decision: t(locale, 'paper.review.already', {
-            status: t(locale, `paper.status.${before.status}` as MessageKey),
-          }),
-        },
-      });
-      return;
-    }
+    if (!paper)
+      return leader.say(
+        leader.t('paper.review.already', { status: leader.t(`paper.status.${before.status}` as MessageKey) }),
+      );
     await ack();
     const author = await findPersonById(ctx.db, paper.authorId);
     if (author) {
       const authorLocale = await localeFor(ctx, client, author.slackUserId, author);
-      const dm = paperReviewedMessage({ locale: authorLocale, paper, leaderName: person.name });
+      const dm = paperReviewedMessage({ locale: authorLocale, paper, leaderName: leader.person.name });
       await client.chat.postMessage({ channel: author.slackUserId, text: dm.text, blocks: dm.blocks });
       await publishHome(ctx, client, author.slackUserId);
     }

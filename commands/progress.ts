@@ -1,36 +1,27 @@
 import type { KnownBlock } from '@slack/types';
-import { listPapersByAuthor, listPapersForPlan, papersAwaitingReview } from '../db/queries/papers.js';
-import { findPersonWithBranches, listBranches } from '../db/queries/people.js';
-import { findActivePlan, type Plan } from '../db/queries/plans.js';
-import { listRankedPeople, loadChecklistInputs, loadOverviewInputs } from '../db/queries/progress.js';
+import { listPapersByAuthor } from '../db/queries/papers.js';
+import { listBranches } from '../db/queries/people.js';
+import type { Plan } from '../db/queries/plans.js';
+import { loadChecklistInputs } from '../db/queries/progress.js';
 import type { DB } from '../db/index.js';
 import type { AppContext } from '../src/context.js';
 import { paperChecklist, paperObligationsFor } from '../src/domain/papers.js';
-import {
-  branchCounts,
-  branchStatuses,
-  matchBranches,
-  overview,
-  paperOverview,
-  parseProgressText,
-  type BranchStatus,
-} from '../src/domain/progress.js';
-import { localDateOf } from '../src/domain/time.js';
+import { branchStatuses, matchBranches, parseProgressText, type BranchStatus } from '../src/domain/progress.js';
 import type { Branch, LocalDate, Person } from '../src/domain/types.js';
-import { t, type Locale } from '../src/i18n/index.js';
-import { recordRefusal } from '../src/slack/access.js';
-import { localeFor } from '../src/slack/locale.js';
+import { leadersOverview } from '../src/flows/overview.js';
+import type { Locale } from '../src/i18n/index.js';
+import { callerOf, ephemeral } from '../src/slack/caller.js';
 import type { Router } from '../src/slack/router.js';
 import { LIMITS } from '../src/ui/limits.js';
 import { paperStatusBlocks } from '../src/ui/paper.js';
 import { branchesBlocks, overviewBlocks, textBlocks } from '../src/ui/progress.js';
 
 /** Leaders see every branch and the summary; nobody else does (admins change the plan, they do not inspect). */
-export function canSeeAllBranches(person: Person): boolean {
+function canSeeAllBranches(person: Person): boolean {
   return person.roles.includes('leader');
 }
 
-export async function statusesFor(db: DB, plan: Plan, branches: Branch[], today: LocalDate): Promise<BranchStatus[]> {
+async function statusesFor(db: DB, plan: Plan, branches: Branch[], today: LocalDate): Promise<BranchStatus[]> {
   const inputs = await loadChecklistInputs(
     db,
     plan,
@@ -39,30 +30,10 @@ export async function statusesFor(db: DB, plan: Plan, branches: Branch[], today:
   return branchStatuses(branches, { ...inputs, today });
 }
 
-/** The leaders' overview blocks: categories, papers, laggards. Reads the whole plan once. */
-export async function overviewFor(
-  db: DB,
-  plan: Plan,
-  today: LocalDate,
-  locale: Locale,
-  header = true,
-): Promise<KnownBlock[]> {
-  const [branches, inputs, people, papers, waiting] = await Promise.all([
-    listBranches(db),
-    loadOverviewInputs(db, plan),
-    listRankedPeople(db),
-    listPapersForPlan(db, plan.id),
-    papersAwaitingReview(db, plan.id, 0),
-  ]);
-  const counts = branchCounts(branches, { ...inputs, today });
-  const paperCounts = paperOverview({ people, obligations: inputs.obligations, papers, today });
-  return overviewBlocks({
-    locale,
-    overview: overview(counts),
-    today,
-    papers: { ...paperCounts, waiting: waiting.total },
-    header,
-  });
+/** The leaders' overview blocks: categories, papers, laggards. */
+async function overviewFor(db: DB, plan: Plan, today: LocalDate, locale: Locale): Promise<KnownBlock[]> {
+  const { overview, papers } = await leadersOverview(db, plan, today);
+  return overviewBlocks({ locale, overview, today, papers });
 }
 
 /** The notification text of a blocks answer: its first heading. */
@@ -78,63 +49,39 @@ export function register(router: Router, ctx: AppContext): void {
     await ack();
     const reply = (blocks: KnownBlock[], text: string) =>
       respond({ response_type: 'ephemeral', text, blocks: blocks.slice(0, LIMITS.messageBlocks) });
-    const say = (text: string) => respond({ response_type: 'ephemeral', text });
-    const found = await findPersonWithBranches(ctx.db, command.user_id);
-    const locale = await localeFor(ctx, client, command.user_id, found?.person ?? null);
-    if (!found) {
-      await say(t(locale, 'common.not_in_roster'));
-      return;
-    }
-    const { person } = found;
+    const caller = await callerOf(ctx, client, command.user_id, {
+      action: 'command./progress',
+      answer: ephemeral(respond),
+    });
+    const member = await caller.require();
+    if (!member) return;
+    const { person, locale } = member;
     const request = parseProgressText(command.text ?? '');
-    if (request.kind === 'help') {
-      await say(t(locale, 'progress.help'));
-      return;
-    }
-    const now = ctx.clock.now();
-    const plan = await findActivePlan(ctx.db, now.toISOString().slice(0, 10));
-    if (!plan) {
-      await say(t(locale, 'common.no_plan'));
-      return;
-    }
-    const today = localDateOf(now, plan.timezone);
+    if (request.kind === 'help') return member.say(member.t('progress.help'));
+    const found = await member.today();
+    if (!found) return member.say(member.t('common.no_plan'));
+    const { plan, today } = found;
     const leader = canSeeAllBranches(person);
 
     if (request.kind === 'all') {
-      if (!leader) {
-        await recordRefusal(ctx, {
-          actor: command.user_id,
-          action: 'command./progress',
-          reason: 'summary asked by a non-leader',
-          details: { text: 'all' },
-        });
-        await say(t(locale, 'progress.not_leader'));
-        return;
-      }
+      if (!leader)
+        return member.refuse('summary asked by a non-leader', member.t('progress.not_leader'), { text: 'all' });
       const blocks = await overviewFor(ctx.db, plan, today, locale);
-      await reply(blocks, t(locale, 'progress.summary.header', { date: today }));
+      await reply(blocks, member.t('progress.summary.header', { date: today }));
       return;
     }
 
     if (request.kind === 'branch') {
       const matches = matchBranches(await listBranches(ctx.db), request.query);
-      if (matches.length === 0) {
-        await say(
-          `${t(locale, 'progress.unknown_branch', { text: request.query.slice(0, 60) })}\n${t(locale, 'progress.help')}`,
+      if (matches.length === 0)
+        return member.say(
+          `${member.t('progress.unknown_branch', { text: request.query.slice(0, 60) })}\n${member.t('progress.help')}`,
         );
-        return;
-      }
       const allowed = leader ? matches : matches.filter((b) => person.secretaryOf.includes(b.id));
-      if (allowed.length === 0) {
-        await recordRefusal(ctx, {
-          actor: command.user_id,
-          action: 'command./progress',
-          reason: 'another branch asked by a non-leader',
-          details: { branches: matches.map((b) => b.code).slice(0, 10) },
+      if (allowed.length === 0)
+        return member.refuse('another branch asked by a non-leader', member.t('progress.not_leader'), {
+          branches: matches.map((b) => b.code).slice(0, 10),
         });
-        await say(t(locale, 'progress.not_leader'));
-        return;
-      }
       const statuses = await statusesFor(ctx.db, plan, allowed, today);
       await reply(
         branchesBlocks(statuses, locale, LIMITS.messageBlocks, { reviewButtons: leader }),
@@ -159,7 +106,7 @@ export function register(router: Router, ctx: AppContext): void {
         : [];
     const summary = leader ? await overviewFor(ctx.db, plan, today, locale) : [];
     if (person.secretaryOf.length > 0) {
-      const statuses = branchStatuses(found.branches, { ...inputs, today });
+      const statuses = branchStatuses(member.branches, { ...inputs, today });
       blocks.push(...branchesBlocks(statuses, locale, LIMITS.messageBlocks - paperBlocks.length - summary.length - 2));
     }
     for (const part of [paperBlocks, summary]) {
@@ -168,7 +115,7 @@ export function register(router: Router, ctx: AppContext): void {
       blocks.push(...part);
     }
     if (blocks.length === 0) {
-      await reply(textBlocks(t(locale, 'progress.nothing')), t(locale, 'progress.nothing'));
+      await reply(textBlocks(member.t('progress.nothing')), member.t('progress.nothing'));
       return;
     }
     await reply(blocks, fallbackText(blocks));

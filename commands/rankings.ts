@@ -1,6 +1,6 @@
 import { audit } from '../db/queries/audit.js';
 import { listExemptions } from '../db/queries/exemptions.js';
-import { findActivePlan, type Plan } from '../db/queries/plans.js';
+import type { PlanToday } from '../db/queries/plans.js';
 import { ensureMonthlySnapshot, loadRankingData, previousSnapshot, rankingInput } from '../db/queries/rankings.js';
 import type { AppContext } from '../src/context.js';
 import { escape } from '../src/ui/limits.js';
@@ -13,11 +13,9 @@ import {
   rankBranches,
 } from '../src/domain/ranking.js';
 import { modeOn } from '../src/domain/scoring.js';
-import { localDateOf } from '../src/domain/time.js';
 import { CATEGORIES, type Category } from '../src/domain/types.js';
 import { catalogues, t, type Locale, type MessageKey } from '../src/i18n/index.js';
-import { recordRefusal } from '../src/slack/access.js';
-import { leaderGate } from '../src/slack/leader-gate.js';
+import { callerOf, ephemeral } from '../src/slack/caller.js';
 import type { Router } from '../src/slack/router.js';
 import { explainBlocks, rankingBlocks } from '../src/ui/rankings.js';
 
@@ -37,67 +35,47 @@ function usage(locale: Locale): string {
  * Loads everything once, takes the month's snapshot if none was taken yet (from the year's ranking
  * just computed), and returns the year's ranking with the data to rank other periods.
  */
-async function rankNow(ctx: AppContext, plan: Plan) {
-  const now = ctx.clock.now();
-  const today = localDateOf(now, plan.timezone);
+async function rankNow(ctx: AppContext, { plan, today }: PlanToday) {
   const data = await loadRankingData(ctx.db, plan);
   const year = rankBranches(rankingInput(data, plan, today, 'year'));
-  await ensureMonthlySnapshot(ctx.db, plan, now, year);
-  return { now, today, data, year };
+  await ensureMonthlySnapshot(ctx.db, plan, ctx.clock.now(), year);
+  return { data, year };
 }
 
 export function register(router: Router, ctx: AppContext): void {
   router.command('/rankings', async ({ command, ack, client, respond }) => {
     await ack();
-    const gate = await leaderGate(
-      ctx,
-      client,
-      command.user_id,
-      'command./rankings',
-      leaderAccess.viewRankings,
-      'leaders.forbidden.rankings',
-      { text: (command.text ?? '').slice(0, 100) },
-    );
-    if (!gate.ok) {
-      await respond({ response_type: 'ephemeral', text: gate.text });
-      return;
-    }
-    const { person, locale } = gate;
-    const say = (text: string) => respond({ response_type: 'ephemeral', text });
+    const caller = await callerOf(ctx, client, command.user_id, {
+      action: 'command./rankings',
+      answer: ephemeral(respond),
+      details: { text: (command.text ?? '').slice(0, 100) },
+    });
+    const viewer = await caller.require({ may: leaderAccess.viewRankings, refusal: 'leaders.forbidden.rankings' });
+    if (!viewer) return;
+    const { locale } = viewer;
     const request = parseRankingsText(command.text, categoryAliases());
-    if (request.kind === 'invalid') {
-      await say(usage(locale));
-      return;
-    }
-    if (request.kind === 'list' && request.public && !leaderAccess.act(person)) {
-      await recordRefusal(ctx, {
-        actor: command.user_id,
-        action: 'command./rankings public',
+    if (request.kind === 'invalid') return viewer.say(usage(locale));
+    if (request.kind === 'list' && request.public) {
+      const leader = await viewer.require({
+        may: leaderAccess.act,
+        refusal: 'leaders.forbidden.leaders_only',
         reason: 'only leaders post rankings in a channel',
+        action: 'command./rankings public',
       });
-      await say(t(locale, 'leaders.forbidden.leaders_only'));
-      return;
+      if (!leader) return;
     }
-    const plan = await findActivePlan(ctx.db, ctx.clock.now().toISOString().slice(0, 10));
-    if (!plan) {
-      await say(t(locale, 'common.no_plan'));
-      return;
-    }
-    const { today, data, year } = await rankNow(ctx, plan);
+    const found = await viewer.today();
+    if (!found) return viewer.say(viewer.t('common.no_plan'));
+    const { plan, today } = found;
+    const { data, year } = await rankNow(ctx, found);
     const mode = modeOn(today, plan.ends);
     const rules = { onTime: plan.settings.scoring.on_time, late: plan.settings.scoring.late };
 
     if (request.kind === 'explain') {
       const branch = findBranch(data.branches, request.branch);
-      if (!branch) {
-        await say(t(locale, 'leaders.unknown_branch', { text: escape(request.branch.slice(0, 60)) }));
-        return;
-      }
-      const row = year.find((r) => r.branch.id === branch.id);
-      if (!row) {
-        await say(t(locale, 'leaders.unknown_branch', { text: escape(request.branch.slice(0, 60)) }));
-        return;
-      }
+      const row = branch ? year.find((r) => r.branch.id === branch.id) : undefined;
+      if (!branch || !row)
+        return viewer.say(viewer.t('leaders.unknown_branch', { text: escape(request.branch.slice(0, 60)) }));
       const exemptReasons = new Map(
         (await listExemptions(ctx.db, plan.id))
           .filter((e) => e.branchId === branch.id && e.revokedAt === null)
@@ -136,11 +114,11 @@ export function register(router: Router, ctx: AppContext): void {
           period: request.period,
         },
       });
-      await say(t(locale, 'leaders.rankings.posted'));
+      await viewer.say(viewer.t('leaders.rankings.posted'));
     } catch (err) {
       const error = (err as { data?: { error?: string } }).data?.error ?? 'error';
       ctx.logger.warn({ err, channel: command.channel_id }, 'could not post the ranking');
-      await say(t(locale, 'leaders.rankings.post_failed', { error }));
+      await viewer.say(viewer.t('leaders.rankings.post_failed', { error }));
     }
   });
 }

@@ -1,30 +1,38 @@
-import { findActivePlan, type Plan } from '../db/queries/plans.js';
+import { findPlanToday, type Plan } from '../db/queries/plans.js';
 import { createWorkCalendar, type WorkCalendar } from '../src/domain/calendar.js';
 import type { StageConfig } from '../src/domain/stages.js';
-import { localDateOf } from '../src/domain/time.js';
+import type { LocalDate } from '../src/domain/types.js';
 import type { AppContext } from '../src/context.js';
 
-export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
+/**
+ * The zone the scheduler ticks in before any plan is imported. Nothing is sent without a plan, so
+ * it only names the slots; once a plan is imported its own timezone is used.
+ */
+const NO_PLAN_TIMEZONE = 'Asia/Shanghai';
 
 export interface PlanContext {
   plan: Plan;
+  /** The slot's date in the plan's timezone. */
+  today: LocalDate;
   calendar: WorkCalendar;
   stages: StageConfig;
 }
 
-/** The plan in force on the slot's date (its timezone decides the date), with its calendar and stages. */
+/** The plan in force at `at` (in its own timezone, as for every command), with its calendar and stages. */
 export async function planContext(ctx: AppContext, at: Date): Promise<PlanContext | null> {
-  const plan = await findActivePlan(ctx.db, localDateOf(at, DEFAULT_TIMEZONE));
-  if (!plan) return null;
+  const found = await findPlanToday(ctx.db, at);
+  if (!found) return null;
+  const { plan, today } = found;
   const r = plan.settings.reminders;
   return {
     plan,
+    today,
     calendar: createWorkCalendar(plan.settings.calendar),
     stages: { daysBefore: r.days_before, onDue: r.on_due, overdueEvery: r.overdue_every },
   };
 }
 
 export async function planTimezone(ctx: AppContext): Promise<{ timezone: string; reminderTime: string }> {
-  const plan = await findActivePlan(ctx.db, localDateOf(ctx.clock.now(), DEFAULT_TIMEZONE));
-  return { timezone: plan?.timezone ?? DEFAULT_TIMEZONE, reminderTime: plan?.settings.reminders.time ?? '09:00' };
+  const plan = (await findPlanToday(ctx.db, ctx.clock.now()))?.plan;
+  return { timezone: plan?.timezone ?? NO_PLAN_TIMEZONE, reminderTime: plan?.settings.reminders.time ?? '09:00' };
 }

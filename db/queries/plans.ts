@@ -3,6 +3,12 @@ import type { PlanFile, PlanSettings } from '../../src/domain/plan.js';
 import { PlanSettingsSchema } from '../../src/domain/plan.js';
 import type { AppliesTo, LocalizedText, Obligation } from '../../src/domain/types.js';
 import type { Database, ObligationTable, PlanTable } from '../schema.js';
+import {
+  candidateDates,
+  planInForce,
+  planOnDate,
+  type PlanToday as PlanTodayOf,
+} from '../../src/domain/active-plan.js';
 import { preparedRead } from './prepared.js';
 import { audit } from './audit.js';
 
@@ -293,23 +299,44 @@ export async function findPlanByYear(db: Kysely<Database>, year: number): Promis
   return row ? cachedPlan(db, row) : null;
 }
 
-/** The plan whose period contains today, else the most recent one. */
-const plansContaining = preparedRead((db, today: string) =>
+/**
+ * The plans that may be in force between two dates: those overlapping them, and the most recent
+ * plan (in force when none contains the date). One read on every request; src/domain/active-plan.ts
+ * chooses among them.
+ */
+const planCandidates = preparedRead((db, from: string, to: string) =>
   db
     .selectFrom('plans')
     .selectAll()
-    .where('starts', '<=', today)
-    .where('ends', '>=', today)
-    .orderBy('year', 'desc')
-    .limit(1),
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('starts', '<=', to), eb('ends', '>=', from)]),
+        eb(
+          'year',
+          '=',
+          eb.selectFrom('plans as latest').select((sub) => sub.fn.max('latest.year').as('year')),
+        ),
+      ]),
+    )
+    .orderBy('year', 'desc'),
 );
-const latestPlans = preparedRead((db) => db.selectFrom('plans').selectAll().orderBy('year', 'desc').limit(1));
 
-export async function findActivePlan(db: Kysely<Database>, today: string): Promise<Plan | null> {
-  const [current] = await plansContaining(db, today);
-  if (current) return cachedPlan(db, current);
-  const [latest] = await latestPlans(db);
-  return latest ? cachedPlan(db, latest) : null;
+export type PlanToday = PlanTodayOf<Plan>;
+
+/**
+ * The plan in force at `now` and today's date in its timezone (src/domain/active-plan.ts): what
+ * every command, button, modal and job asks before anything else. Null when no plan was imported.
+ */
+export async function findPlanToday(db: Kysely<Database>, now: Date): Promise<PlanToday | null> {
+  const { from, to } = candidateDates(now);
+  const found = planInForce(await planCandidates(db, from, to), now);
+  return found ? { plan: cachedPlan(db, found.plan), today: found.today } : null;
+}
+
+/** The plan in force on a given date (the CLI's `--date`, a digest's day), else the most recent one. */
+export async function findActivePlan(db: Kysely<Database>, date: string): Promise<Plan | null> {
+  const row = planOnDate(await planCandidates(db, date, date), date);
+  return row ? cachedPlan(db, row) : null;
 }
 
 export async function listObligations(db: Kysely<Database>, planId: number): Promise<Obligation[]> {
@@ -327,7 +354,7 @@ export async function listObligations(db: Kysely<Database>, planId: number): Pro
 
 /**
  * The plan's obligations, read once per version of the plan: `plan` must come from this module
- * (`findActivePlan`, `findPlanByYear`), read in the same request. The list and its items are shared,
+ * (`findPlanToday`, `findActivePlan`, `findPlanByYear`), read in the same request. The list and its items are shared,
  * hence frozen.
  */
 export async function planObligations(db: Kysely<Database>, plan: Plan): Promise<Obligation[]> {

@@ -148,11 +148,3 @@ export const IdValueSchema = z
       .int()
       .max(2 ** 31),
   );
-
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}

@@ -2,6 +2,13 @@ import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { loadingModal } from '../ui/report-modal.js';
 
+/** Where a modal goes: opened from a trigger, or updated in place (a choice made inside it). */
+export interface ViewSink {
+  show(view: View): Promise<unknown>;
+  /** Shows a message instead of the modal when a modal is already up; false when nothing is up. */
+  abandon(view: View): Promise<boolean>;
+}
+
 /**
  * trigger_id expires 3 s after the command and is single-use. The opener shows the real modal
  * when the work before it is quick; when it is slow (a busy database), a loading modal goes up
@@ -32,6 +39,17 @@ export function modalOpener(client: WebClient, triggerId: string, slowAfterMs = 
       if (!loading) return false;
       const viewId = await loading;
       if (viewId) await client.views.update({ view_id: viewId, view });
+      return true;
+    },
+  } satisfies ViewSink;
+}
+
+/** The modal a button inside it belongs to, updated in place; `hash` refuses an update over a newer one. */
+export function viewUpdater(client: WebClient, viewId: string, hash: string | undefined): ViewSink {
+  return {
+    show: (view) => client.views.update({ view_id: viewId, view, ...(hash ? { hash } : {}) }),
+    abandon: async (view) => {
+      await client.views.update({ view_id: viewId, view });
       return true;
     },
   };

@@ -30,6 +30,13 @@ export async function loadPlan(db: DB, file = PLAN_2011, now = new Date('2011-04
   return importPlan(db, parsed.value, { actor: 'test', now });
 }
 
+/** The shipped plan moved to another year (every date and title with it), imported beside the 2011 one. */
+export async function loadPlanForYear(db: DB, year: number, now = new Date('2011-04-10T00:00:00Z')) {
+  const parsed = parsePlan(fs.readFileSync(PLAN_2011, 'utf8').replaceAll('2011', String(year)));
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  return importPlan(db, parsed.value, { actor: 'test', now });
+}
+
 export async function loadRoster(
   db: DB,
   csv = fs.readFileSync(EXAMPLE_ROSTER, 'utf8'),
