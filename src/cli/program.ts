@@ -1,16 +1,13 @@
 import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
-import { openDatabase, type DB } from '../../db/index.js';
-import { migrateToLatest } from '../../db/migrate.js';
-import { findPlanByYear, findActivePlan, importPlan, listActivities, listObligations } from '../../db/queries/plans.js';
-import { importRoster } from '../../db/queries/roster.js';
+import type { DB } from '../../db/index.js';
 import { registerExportCommand } from './export.js';
 import { registerJobsCommands } from './jobs.js';
 import type { Clock } from '../clock.js';
-import { parsePlan } from '../domain/plan.js';
-import { parseRoster } from '../domain/roster.js';
-import { localDateOf } from '../domain/time.js';
+
+// `--help` must answer at once: what an action needs (the database, the parsers and what they pull
+// in) is imported when that action runs, not when the command tree is built.
 
 /** The command line only needs the database; Slack settings are read by the commands that send. */
 const CliEnvSchema = z.object({ DATABASE_URL: z.string().min(1).default('data/pacesetter.db') });
@@ -42,6 +39,8 @@ export function buildCli(io: CliIO): Command {
   let db: DB | null = null;
   const openDb = async () => {
     if (db) return db;
+    const { openDatabase } = await import('../../db/index.js');
+    const { migrateToLatest } = await import('../../db/migrate.js');
     const env = CliEnvSchema.parse(Object.fromEntries(Object.entries(io.env).filter(([, v]) => v)));
     db = openDatabase(env.DATABASE_URL);
     await migrateToLatest(db);
@@ -63,6 +62,8 @@ export function buildCli(io: CliIO): Command {
     .command('migrate')
     .description('apply pending migrations (also done on start)')
     .action(async () => {
+      const { openDatabase } = await import('../../db/index.js');
+      const { migrateToLatest } = await import('../../db/migrate.js');
       const env = CliEnvSchema.parse(Object.fromEntries(Object.entries(io.env).filter(([, v]) => v)));
       db = openDatabase(env.DATABASE_URL);
       const applied = await migrateToLatest(db);
@@ -76,6 +77,8 @@ export function buildCli(io: CliIO): Command {
     .argument('<file>', 'plan file, e.g. plans/2011-education.yaml')
     .option('--dry-run', 'validate and show what would change; write nothing')
     .action(async (file: string, opts: { dryRun?: boolean }) => {
+      const { parsePlan } = await import('../domain/plan.js');
+      const { importPlan } = await import('../../db/queries/plans.js');
       const parsed = parsePlan(readFile(file));
       if (!parsed.ok)
         throw new UserError(
@@ -105,6 +108,9 @@ export function buildCli(io: CliIO): Command {
     .description('print a plan (default: the active one)')
     .argument('[year]', 'the plan year')
     .action(async (yearText: string | undefined) => {
+      const { findActivePlan, findPlanByYear, listActivities, listObligations } =
+        await import('../../db/queries/plans.js');
+      const { localDateOf } = await import('../domain/time.js');
       const d = await openDb();
       const year = yearText === undefined ? undefined : z.coerce.number().int().min(2000).max(2100).safeParse(yearText);
       if (year && !year.success) throw new UserError(`Expected a year like 2011, got "${yearText}".`);
@@ -141,6 +147,8 @@ export function buildCli(io: CliIO): Command {
     .argument('<file>', 'roster CSV, e.g. examples/roster.csv')
     .option('--dry-run', 'validate and show what would change; write nothing')
     .action(async (file: string, opts: { dryRun?: boolean }) => {
+      const { parseRoster } = await import('../domain/roster.js');
+      const { importRoster } = await import('../../db/queries/roster.js');
       const parsed = parseRoster(readFile(file));
       if (!parsed.ok)
         throw new UserError(
