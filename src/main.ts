@@ -8,7 +8,6 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import type { AppContext } from './context.js';
 import { createLogger } from './logger.js';
 import { createOutbox, slackSender } from './delivery/outbox.js';
-import { startScheduler } from './delivery/scheduler.js';
 
 function readConfig(): Config {
   // An optional .env beside the project; variables already set in the environment win.
@@ -46,7 +45,10 @@ async function main(): Promise<void> {
     'Pacesetter is running',
   );
 
-  const scheduler = config.scheduler ? await startScheduler(ctx) : null;
+  // The jobs, node-cron and the chart load once the bot is answering, not on its way there.
+  const scheduler = config.scheduler
+    ? await import('./delivery/scheduler.js').then((m) => m.startScheduler(ctx))
+    : null;
 
   const stop = async (signal: string) => {
     logger.info({ signal }, 'stopping');

@@ -3,10 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import type { DB } from '../../db/index.js';
-import { loadExportData } from '../../db/queries/export.js';
-import { findActivePlan, findPlanByYear } from '../../db/queries/plans.js';
 import type { Clock } from '../clock.js';
-import { exportTables, toCsv, toXlsx } from '../files/workbook.js';
 import { pick, type Locale } from '../i18n/index.js';
 
 export interface ExportCliDeps {
@@ -39,12 +36,13 @@ export function registerExportCommand(program: Command, deps: ExportCliDeps): vo
       const parsed = OptionsSchema.safeParse(raw);
       if (!parsed.success) return deps.fail(parsed.error.issues.map((i) => i.message).join('\n'));
       const opts = parsed.data;
+      // Loaded here, not with the command tree: the workbook code and its queries are for exports only.
+      const { findPlanToday, findPlanByYear } = await import('../../db/queries/plans.js');
+      const { loadExportData } = await import('../../db/queries/export.js');
+      const { exportTables, toCsv, toXlsx } = await import('../files/workbook.js');
       const db = await deps.openDb();
       const now = deps.io.clock.now();
-      const plan =
-        opts.year === undefined
-          ? await findActivePlan(db, now.toISOString().slice(0, 10))
-          : await findPlanByYear(db, opts.year);
+      const plan = opts.year === undefined ? (await findPlanToday(db, now))?.plan : await findPlanByYear(db, opts.year);
       if (!plan)
         return deps.fail(opts.year === undefined ? 'No plan has been imported yet.' : `No plan for ${opts.year}.`);
       const locale: Locale = opts.lang === 'zh' ? 'zh-CN' : 'en';

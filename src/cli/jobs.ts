@@ -2,16 +2,10 @@ import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { DB } from '../../db/index.js';
-import { listJobRuns } from '../../db/queries/jobs.js';
-import { countByState } from '../../db/queries/outbox.js';
-import { jobs, findJob } from '../../jobs/index.js';
 import type { Clock } from '../clock.js';
 import { fixedClock } from '../clock.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import type { AppContext } from '../context.js';
-import { createLogger } from '../logger.js';
-import { createOutbox, slackSender } from '../delivery/outbox.js';
-import { nextSlot, runJob } from '../delivery/scheduler.js';
 
 export interface JobsCliDeps {
   io: { out: (line: string) => void; env: Record<string, string | undefined>; clock: Clock };
@@ -43,16 +37,24 @@ function when(iso: string | Date | null, tz: string): string {
   return d.setZone(tz).toFormat('yyyy-MM-dd HH:mm ZZ');
 }
 
-/** `jobs run` and `jobs status`: the same code path as the scheduler's tick. */
+/**
+ * `jobs run` and `jobs status`: the same code path as the scheduler's tick. The jobs, the scheduler
+ * and what they pull in (the queries, the Slack client, the chart) are imported when one of these
+ * runs: the rest of the command line, `--help` first, does without them.
+ */
 export function registerJobsCommands(program: Command, deps: JobsCliDeps): void {
   const group = program.command('jobs').description('the scheduled jobs: reminders, escalations, digest');
-  group
+  const run = group
     .command('run')
     .description('run a job now, as the scheduler would (same code path)')
-    .argument('<job>', jobs.map((j) => j.name).join(' | '))
+    .argument('<job>', 'the job to run')
     .option('--now <iso>', 'the clock for this run, e.g. 2011-06-20T09:00:00+08:00')
     .option('--dry-run', 'print who would get what; send and record nothing')
     .action(async (name: string, opts: { now?: string; dryRun?: boolean }) => {
+      const { jobs, findJob } = await import('../../jobs/index.js');
+      const { runJob } = await import('../delivery/scheduler.js');
+      const { createLogger } = await import('../logger.js');
+      const { createOutbox, slackSender } = await import('../delivery/outbox.js');
       const job = findJob(name);
       if (!job) deps.fail(`Unknown job "${name}". Jobs: ${jobs.map((j) => j.name).join(', ')}.`);
       let now = deps.io.clock.now();
@@ -78,6 +80,11 @@ export function registerJobsCommands(program: Command, deps: JobsCliDeps): void 
     .command('status')
     .description('last and next run of each job, and the outbox by state')
     .action(async () => {
+      const { jobs } = await import('../../jobs/index.js');
+      const { nextSlot } = await import('../delivery/scheduler.js');
+      const { listJobRuns } = await import('../../db/queries/jobs.js');
+      const { countByState } = await import('../../db/queries/outbox.js');
+      const { createLogger } = await import('../logger.js');
       const config = configFor(deps, false);
       const db = await deps.openDb();
       const ctx: AppContext = { db, config, clock: deps.io.clock, logger: createLogger('silent') };
@@ -97,4 +104,11 @@ export function registerJobsCommands(program: Command, deps: JobsCliDeps): void 
         `outbox: ${c.pending} pending, ${c.sending} sending, ${c.sent} sent, ${c.failed} failed (will retry), ${c.dead} dead (undeliverable)`,
       );
     });
+  // `jobs run --help` names the jobs from the registry itself; commander awaits this hook before
+  // it parses the subcommand (and prints its help), so the registry loads only for `jobs run`.
+  group.hook('preSubcommand', async (_group, sub) => {
+    if (sub !== run) return;
+    const { jobs } = await import('../../jobs/index.js');
+    run.registeredArguments[0]!.description = jobs.map((j) => j.name).join(' | ');
+  });
 }

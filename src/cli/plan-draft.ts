@@ -2,11 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { createWorkCalendar } from '../domain/calendar.js';
-import { parsePlan } from '../domain/plan.js';
-import { draftPlan, type DraftNote, type PlanDraft } from '../domain/plan-draft.js';
-import { renderDraftYaml } from '../domain/plan-draft-yaml.js';
-import { DocxError, looksLikeZip, readDocxText } from '../files/docx.js';
+import type { DraftNote, PlanDraft } from '../domain/plan-draft.js';
 import { decodeText, ENCODING_NAMES, TextEncodingError } from '../files/text.js';
 
 export interface PlanDraftCliDeps {
@@ -39,6 +35,7 @@ async function readDocument(file: string, fail: (m: string) => never): Promise<D
     const code = (err as NodeJS.ErrnoException).code;
     return fail(`Cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
+  const { DocxError, looksLikeZip, readDocxText } = await import('../files/docx.js');
   if (looksLikeZip(bytes)) {
     try {
       const docx = await readDocxText(bytes, file);
@@ -107,6 +104,13 @@ export function registerPlanDraftCommand(plan: Command, deps: PlanDraftCliDeps):
       if (opts.out && !opts.force && fs.existsSync(opts.out))
         return deps.fail(`${opts.out} exists; give --force to overwrite it.`);
 
+      // The drafter, the YAML writer and the .docx reader load when the command runs, not for --help.
+      const [{ createWorkCalendar }, { parsePlan }, { draftPlan }, { renderDraftYaml }] = await Promise.all([
+        import('../domain/calendar.js'),
+        import('../domain/plan.js'),
+        import('../domain/plan-draft.js'),
+        import('../domain/plan-draft-yaml.js'),
+      ]);
       const doc = await readDocument(file, deps.fail);
       const drafted = draftPlan(doc.text, { year: opts.year, calendar: createWorkCalendar() });
       if (!drafted.ok) {

@@ -1,18 +1,16 @@
 import fs from 'node:fs';
 import { Command, CommanderError, Help } from 'commander';
 import { z } from 'zod';
-import { openDatabase, type DB } from '../../db/index.js';
-import { migrateToLatest } from '../../db/migrate.js';
-import { findPlanByYear, findActivePlan, importPlan, listActivities, listObligations } from '../../db/queries/plans.js';
-import { importRoster, RosterRemovalRefused, type RosterChanges } from '../../db/queries/roster.js';
+import type { DB } from '../../db/index.js';
+import type { RosterChanges } from '../../db/queries/roster.js';
 import { registerExportCommand } from './export.js';
 import { registerJobsCommands } from './jobs.js';
 import { registerPlanDraftCommand } from './plan-draft.js';
 import type { Clock } from '../clock.js';
+// `--help` must answer at once: what an action needs (the database, the parsers and what they pull
+// in) is imported when that action runs, not when the command tree is built.
 import { decodeText, ENCODING_NAMES, TextEncodingError, type DecodedText } from '../files/text.js';
-import { parsePlan } from '../domain/plan.js';
 import { parseRoster, REMOVAL_SHARE_LIMIT, type RemovalRefusal, type RosterRemovals } from '../domain/roster.js';
-import { localDateOf } from '../domain/time.js';
 
 /** The command line only needs the database; Slack settings are read by the commands that send. */
 const CliEnvSchema = z.object({ DATABASE_URL: z.string().min(1).default('data/pacesetter.db') });
@@ -78,6 +76,10 @@ export function buildCli(io: CliIO): Command {
   const openDb = async () => {
     if (db) return db;
     const env = CliEnvSchema.parse(Object.fromEntries(Object.entries(io.env).filter(([, v]) => v)));
+    const [{ openDatabase }, { migrateToLatest }] = await Promise.all([
+      import('../../db/index.js'),
+      import('../../db/migrate.js'),
+    ]);
     db = openDatabase(env.DATABASE_URL);
     await migrateToLatest(db);
     return db;
@@ -106,6 +108,10 @@ export function buildCli(io: CliIO): Command {
     .description('apply pending migrations (also done on start)')
     .action(async () => {
       const env = CliEnvSchema.parse(Object.fromEntries(Object.entries(io.env).filter(([, v]) => v)));
+      const [{ openDatabase }, { migrateToLatest }] = await Promise.all([
+        import('../../db/index.js'),
+        import('../../db/migrate.js'),
+      ]);
       db = openDatabase(env.DATABASE_URL);
       const applied = await migrateToLatest(db);
       io.out(applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.join(', ')}`);
@@ -118,6 +124,8 @@ export function buildCli(io: CliIO): Command {
     .argument('<file>', 'plan file, e.g. plans/2011-education.yaml')
     .option('--dry-run', 'validate and show what would change; write nothing')
     .action(async (file: string, opts: { dryRun?: boolean }) => {
+      const { parsePlan } = await import('../domain/plan.js');
+      const { importPlan } = await import('../../db/queries/plans.js');
       const source = readText(file);
       const parsed = parsePlan(source.text);
       if (!parsed.ok)
@@ -149,13 +157,13 @@ export function buildCli(io: CliIO): Command {
     .description('print a plan (default: the active one)')
     .argument('[year]', 'the plan year')
     .action(async (yearText: string | undefined) => {
+      const { findPlanByYear, findPlanToday, listActivities, listObligations } =
+        await import('../../db/queries/plans.js');
       const d = await openDb();
       const year = yearText === undefined ? undefined : z.coerce.number().int().min(2000).max(2100).safeParse(yearText);
       if (year && !year.success) throw new UserError(`Expected a year like 2011, got "${yearText}".`);
       const now = io.clock.now();
-      const p = year?.success
-        ? await findPlanByYear(d, year.data)
-        : await findActivePlan(d, localDateOf(now, 'Asia/Shanghai'));
+      const p = year?.success ? await findPlanByYear(d, year.data) : (await findPlanToday(d, now))?.plan;
       if (!p) throw new UserError(year?.success ? `No plan for ${year.data}.` : 'No plan has been imported yet.');
       io.out(`${p.year} ${p.title.zh} / ${p.title.en}`);
       io.out(
@@ -189,6 +197,7 @@ export function buildCli(io: CliIO): Command {
       `let the import remove more than ${REMOVAL_SHARE_LIMIT * 100} % of the people or of the branches, or a leader or an admin (never the last admin)`,
     )
     .action(async (file: string, opts: { dryRun?: boolean; allowRemovals?: boolean }) => {
+      const { importRoster, RosterRemovalRefused } = await import('../../db/queries/roster.js');
       const source = readText(file);
       const parsed = parseRoster(source.text);
       if (!parsed.ok)

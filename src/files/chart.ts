@@ -1,4 +1,5 @@
-import { Resvg, type RenderedImage } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
+import type { RenderedImage } from '@resvg/resvg-js';
 import { findActivePlan } from '../../db/queries/plans.js';
 import { loadRankingData } from '../../db/queries/rankings.js';
 import type { AppContext } from '../context.js';
@@ -7,8 +8,13 @@ import type { LocalDate } from '../domain/types.js';
 import { t } from '../i18n/index.js';
 import { CHART_FONT_FAMILY, CHART_FONT_FILE, chartSvg } from '../ui/chart.js';
 
+// resvg is a native addon that only the weekly digest uses: loaded on the first chart rather than at
+// every start of the bot and the CLI; require (which caches it) keeps renderImage synchronous.
+const require = createRequire(import.meta.url);
+
 /** The chart rasterised with only the shipped font, so that it looks the same on every machine. */
 export function renderImage(svg: string): RenderedImage {
+  const { Resvg } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
   return new Resvg(svg, {
     font: { fontFiles: [CHART_FONT_FILE], loadSystemFonts: false, defaultFontFamily: CHART_FONT_FAMILY },
     background: '#ffffff',

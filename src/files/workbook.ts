@@ -1,5 +1,4 @@
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { ExportData } from '../../db/queries/export.js';
 import type { ScoreLine } from '../domain/scoring.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
@@ -226,6 +225,8 @@ export function exportTables(data: ExportData, locale: Locale): Table[] {
  * several times faster than through the in-memory model.
  */
 export async function toXlsx(tables: readonly Table[], meta: { title: string; created: Date }): Promise<Buffer> {
+  // ExcelJS takes about a quarter of a second to load and only an export uses it: not at every start.
+  const { default: ExcelJS } = await import('exceljs');
   const sink = new PassThrough();
   const chunks: Buffer[] = [];
   sink.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { CompletionSeries } from '../domain/completion.js';
 import { catalogues, t, type Locale, type MessageKey } from '../i18n/index.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 export const CHART_WIDTH = 960;
 export const CHART_HEIGHT = 420;
@@ -10,7 +11,7 @@ const PALETTE = ['#d62728', '#1f77b4', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b
  * no CJK font, and resvg leaves characters it has no glyph for blank. The file is a subset of Noto
  * Sans SC (OFL) holding exactly `chartCharacters()`; scripts/build-chart-font.ts rebuilds it.
  */
-export const CHART_FONT_FILE = join(import.meta.dirname, '..', '..', 'assets', 'fonts', 'NotoSansSC-chart.ttf');
+export const CHART_FONT_FILE = join(PACKAGE_ROOT, 'assets', 'fonts', 'NotoSansSC-chart.ttf');
 export const CHART_FONT_FAMILY = 'Noto Sans SC';
 /** Catalogue keys the chart draws; a key added under these prefixes is put in the font by the build script. */
 const CHART_KEY_PREFIXES = ['leaders.chart.', 'common.category.'];

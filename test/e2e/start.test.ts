@@ -1,28 +1,60 @@
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../slack/fake-slack.js';
 import { SlackDriver } from '../slack/signed-request.js';
 import { ROOT, tempDir } from '../helpers/db.js';
 
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const cleanEnv = { PATH: process.env.PATH ?? '', HOME: tempDir() };
+const scripts = (
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+).scripts;
 
-describe('starting the bot as a new user does (npm start runs src/main.ts)', () => {
+/** What `npm start` or `npm run cli` runs, as node's arguments: the test runs that command, without npm around it. */
+function npmScript(name: 'start' | 'cli'): string[] {
+  const [bin, ...args] = scripts[name]!.split(/\s+/);
+  expect(bin, `npm run ${name}`).toBe('node');
+  return args.map((a) => path.join(ROOT, a));
+}
+
+/** A port nothing listens on now (the machine is shared: a random one may be taken). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('starting the bot as a new user does (npm start runs the build in dist/)', () => {
   let child: ReturnType<typeof spawn> | null = null;
   let fake: FakeSlack | null = null;
+  // npm ci builds dist/ (prepare); building again here tests what the current source compiles to
+  // (tsc -b does nothing when dist/ is up to date).
+  beforeAll(() => {
+    const build = spawnSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-b', 'tsconfig.build.json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(build.status, build.stdout + build.stderr).toBe(0);
+  }, 180_000);
   afterEach(async () => {
     child?.kill('SIGTERM');
     await fake?.close();
   });
 
   it('when no variable is set, then it exits non-zero with one message naming each missing one and no stack trace', () => {
-    const run = spawnSync(TSX, [path.join(ROOT, 'src/main.ts')], { cwd: tempDir(), env: cleanEnv, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, npmScript('start'), { cwd: tempDir(), env: cleanEnv, encoding: 'utf8' });
     // cwd is an empty folder: no .env is read.
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('SLACK_BOT_TOKEN: is required');
     expect(run.stderr).toContain('SLACK_SIGNING_SECRET: is required in HTTP mode');
-    expect(run.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(run.stderr).not.toMatch(/\bat .*\.[jt]s:\d+/);
   });
 
   it(
@@ -30,7 +62,7 @@ describe('starting the bot as a new user does (npm start runs src/main.ts)', () 
     { timeout: 30_000 },
     async () => {
       fake = await startFakeSlack();
-      const port = 20_000 + Math.floor(Math.random() * 20_000);
+      const port = await freePort();
       const db = path.join(tempDir(), 'nested', 'pacesetter.db');
       const env = {
         ...cleanEnv,
@@ -45,10 +77,12 @@ describe('starting the bot as a new user does (npm start runs src/main.ts)', () 
         ['plan', 'import', 'plans/2011-education.yaml'],
         ['roster', 'import', 'examples/roster.csv'],
       ]) {
-        const r = spawnSync(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, env, encoding: 'utf8' });
+        const r = spawnSync(process.execPath, [...npmScript('cli'), ...args], { cwd: ROOT, env, encoding: 'utf8' });
         expect(r.status, r.stderr).toBe(0);
       }
-      child = spawn(TSX, [path.join(ROOT, 'src/main.ts')], { cwd: tempDir(), env, stdio: 'ignore' });
+      child = spawn(process.execPath, npmScript('start'), { cwd: tempDir(), env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       let status = 0;
       for (let i = 0; i < 100 && status !== 200; i++) {
         await new Promise((r) => setTimeout(r, 200));
@@ -57,7 +91,7 @@ describe('starting the bot as a new user does (npm start runs src/main.ts)', () 
           () => 0,
         );
       }
-      expect(status).toBe(200);
+      expect(status, stderr).toBe(200);
       const driver = new SlackDriver({
         baseUrl: `http://127.0.0.1:${port}`,
         signingSecret: 'secret',
