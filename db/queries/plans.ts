@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { PlanFile, PlanSettings } from '../../src/domain/plan.js';
-import { PlanSettingsSchema } from '../../src/domain/plan.js';
+import type { PlanFile } from '../../src/domain/plan.js';
+import { PlanSettingsSchema, type PlanSettings } from '../../src/domain/plan-settings.js';
 import type { AppliesTo, LocalizedText, Obligation } from '../../src/domain/types.js';
 import type { Database, ObligationTable, PlanTable } from '../schema.js';
 import {

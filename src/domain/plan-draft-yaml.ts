@@ -3,7 +3,7 @@
  * chose saying where it came from, so the office checks the file rather than the tool.
  */
 import { Document, isMap, isScalar, isSeq, type Node } from 'yaml';
-import { CalendarSchema, ReminderSettingsSchema, ScoringSchema } from './plan.js';
+import { CalendarSchema, ReminderSettingsSchema, ScoringSchema } from './plan-settings.js';
 import { TODO_EN, type PlanDraft } from './plan-draft.js';
 
 export interface RenderOptions {

@@ -2,15 +2,10 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { CATEGORIES, PAPER_KINDS, RANKS } from './types.js';
 import { isValidLocalDate, isValidTimezone } from './time.js';
+import { CalendarSchema, localDate, ReminderSettingsSchema, ScoringSchema } from './plan-settings.js';
 import { formatIssues, type Parsed } from './validation.js';
 
-const localDate = z.preprocess(
-  // A YAML 1.1 parser may hand us a Date; our YAML 1.2 parser hands us the text.
-  (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v),
-  z
-    .string({ message: 'expected a date like 2011-06-30' })
-    .refine(isValidLocalDate, { message: 'expected a date like 2011-06-30' }),
-);
+export { PlanSettingsSchema, type PlanSettings } from './plan-settings.js';
 
 const text = (max: number) =>
   z.string({ message: 'expected text' }).trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
@@ -70,8 +65,6 @@ const appliesTo = z.unknown().transform((value, ctx): AppliesToField => {
   return z.NEVER;
 });
 
-const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time like "09:00"');
-
 export const ObligationSchema = z
   .object({
     code: code(24),
@@ -118,29 +111,6 @@ export const ActivitySchema = z
     title: localized(150),
     description: localized(2000).optional(),
     obligations: z.array(ObligationSchema).min(1, 'an activity needs at least one obligation'),
-  })
-  .strict();
-
-export const ReminderSettingsSchema = z
-  .object({
-    time: time.default('09:00'),
-    days_before: z.array(z.number().int().min(1).max(365)).default([14, 7, 3, 1]),
-    on_due: z.boolean().default(true),
-    overdue_every: z.number().int().min(0).max(365).default(7),
-  })
-  .strict();
-
-export const ScoringSchema = z
-  .object({
-    on_time: z.number().min(0).max(1).default(1),
-    late: z.number().min(0).max(1).default(0.5),
-  })
-  .strict();
-
-export const CalendarSchema = z
-  .object({
-    holidays: z.array(localDate).default([]),
-    workdays: z.array(localDate).default([]),
   })
   .strict();
 
@@ -199,13 +169,6 @@ export const PlanFileSchema = z
   });
 
 export type PlanFile = z.infer<typeof PlanFileSchema>;
-export type PlanSettings = Pick<PlanFile, 'reminders' | 'scoring' | 'calendar'>;
-
-export const PlanSettingsSchema = z.object({
-  reminders: ReminderSettingsSchema,
-  scoring: ScoringSchema,
-  calendar: CalendarSchema,
-});
 
 /** Parses and validates a plan file; every problem comes back with its path. */
 export function parsePlan(source: string): Parsed<PlanFile> {
