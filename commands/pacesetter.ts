@@ -116,7 +116,7 @@ async function exemptCommand(
   if (!branch) return t(locale, 'leaders.unknown_branch', { text: escape(request.branch.slice(0, 60)) });
   const obligation = obligations.find((o) => o.code === request.obligation);
   if (!obligation) return t(locale, 'leaders.unknown_obligation', { code: request.obligation, year: plan.year });
-  const params = { branch: branch.name, code: obligation.code, title: pick(obligation.title, locale) };
+  const params = { branch: escape(branch.name), code: obligation.code, title: escape(pick(obligation.title, locale)) };
   const meta = { actor: leader.slackUserId, now: ctx.clock.now() };
   if (request.kind === 'unexempt') {
     const result = await revokeExemption(

@@ -31,6 +31,7 @@ import {
   type Caller,
 } from '../src/slack/caller.js';
 import { localeFor } from '../src/slack/locale.js';
+import { escape } from '../src/ui/limits.js';
 import { modalOpener, type ViewSink } from '../src/slack/modal-opener.js';
 import type { Router } from '../src/slack/router.js';
 import {
@@ -189,7 +190,6 @@ export function register(router: Router, ctx: AppContext): void {
         locale: leader.locale,
         paper,
         authorName: author?.name ?? '?',
-        coauthorNames: paper.coauthors.map((u) => `<@${u}>`),
         privateMetadata: JSON.stringify({ paperId: paper.id }),
       }),
     });
@@ -257,7 +257,7 @@ export function register(router: Router, ctx: AppContext): void {
       channel: slackUserId,
       text: t(locale, saved.revised ? 'paper.saved.revised' : 'paper.saved', {
         kind: paperKindLabel(saved.paper.kind, locale),
-        title: saved.paper.title,
+        title: escape(saved.paper.title),
         when,
       }),
     });

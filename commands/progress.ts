@@ -12,7 +12,7 @@ import { leadersOverview } from '../src/flows/overview.js';
 import type { Locale } from '../src/i18n/index.js';
 import { callerOf, ephemeral } from '../src/slack/caller.js';
 import type { Router } from '../src/slack/router.js';
-import { LIMITS } from '../src/ui/limits.js';
+import { LIMITS, escape } from '../src/ui/limits.js';
 import { paperStatusBlocks } from '../src/ui/paper.js';
 import { branchesBlocks, overviewBlocks, textBlocks } from '../src/ui/progress.js';
 
@@ -39,7 +39,9 @@ async function overviewFor(db: DB, plan: Plan, today: LocalDate, locale: Locale)
 /** The notification text of a blocks answer: its first heading. */
 function fallbackText(blocks: KnownBlock[]): string {
   for (const b of blocks) {
-    if ((b.type === 'header' || b.type === 'section') && b.text) return b.text.text.slice(0, 300);
+    // A header is plain text; the notification text is mrkdwn.
+    if (b.type === 'header') return escape(b.text.text.slice(0, 300));
+    if (b.type === 'section' && b.text) return b.text.text.slice(0, 300);
   }
   return 'Pacesetter';
 }
@@ -75,7 +77,7 @@ export function register(router: Router, ctx: AppContext): void {
       const matches = matchBranches(await listBranches(ctx.db), request.query);
       if (matches.length === 0)
         return member.say(
-          `${member.t('progress.unknown_branch', { text: request.query.slice(0, 60) })}\n${member.t('progress.help')}`,
+          `${member.t('progress.unknown_branch', { text: escape(request.query.slice(0, 60)) })}\n${member.t('progress.help')}`,
         );
       const allowed = leader ? matches : matches.filter((b) => person.secretaryOf.includes(b.id));
       if (allowed.length === 0)
@@ -85,7 +87,7 @@ export function register(router: Router, ctx: AppContext): void {
       const statuses = await statusesFor(ctx.db, plan, allowed, today);
       await reply(
         branchesBlocks(statuses, locale, LIMITS.messageBlocks, { reviewButtons: leader }),
-        allowed.map((b) => b.name).join(', '),
+        escape(allowed.map((b) => b.name).join(', ')),
       );
       return;
     }

@@ -263,7 +263,7 @@ export function register(router: Router, ctx: AppContext): void {
         return leader.say(
           leader.t('prompts.extension.already', {
             decision: decisionWord(leader.locale, current),
-            leader: by?.name ?? '—',
+            leader: escape(by?.name ?? '—'),
           }),
         );
       }

@@ -82,7 +82,7 @@ export function register(router: Router, ctx: AppContext): void {
           : again === 'stale'
             ? leader.t('review.error.stale')
             : leader.t('review.error.already', {
-                leader: (now.reviewedBy ? (await findPersonById(ctx.db, now.reviewedBy))?.name : null) ?? '—',
+                leader: escape((now.reviewedBy ? (await findPersonById(ctx.db, now.reviewedBy))?.name : null) ?? '—'),
                 status: leader.t(`review.status.${now.status}`),
               }),
       );

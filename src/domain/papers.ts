@@ -1,4 +1,4 @@
-import { fieldOf, isWebUrl, type FieldErrors, type FormResult, type ViewState } from './report-form.js';
+import { fieldOf, webUrl, type FieldErrors, type FormResult, type ViewState } from './report-form.js';
 import { daysBetween, isOnTime } from './time.js';
 import { appliesToPerson, PAPER_KINDS, type LocalDate, type Obligation, type PaperKind, type Rank } from './types.js';
 
@@ -127,6 +127,7 @@ export interface PaperForm {
   kind: PaperKind;
   title: string;
   abstract: string;
+  /** Normalised (`webUrl`). */
   link: string | null;
   file: { id: string; permalink: string | null; name: string | null } | null;
   coauthors: string[];
@@ -155,14 +156,15 @@ export function parsePaperForm(state: ViewState, authorSlackId: string): FormRes
     errors.abstract = { key: 'paper.error.too_long', params: { max: PAPER_ABSTRACT_MAX } };
 
   const linkText = (fieldOf(state, 'link')?.value ?? '').trim();
-  if (linkText !== '' && !isWebUrl(linkText)) errors.link = { key: 'report.error.url' };
+  const link = linkText === '' ? null : webUrl(linkText);
+  if (linkText !== '' && link === null) errors.link = { key: 'report.error.url' };
 
   const files = fieldOf(state, 'file')?.files ?? [];
   const first = files[0];
   const file = first
     ? {
         id: first.id,
-        permalink: typeof first['permalink'] === 'string' && isWebUrl(first['permalink']) ? first['permalink'] : null,
+        permalink: typeof first['permalink'] === 'string' ? webUrl(first['permalink']) : null,
         name: typeof first['name'] === 'string' ? first['name'].slice(0, 200) : null,
       }
     : null;
@@ -182,7 +184,7 @@ export function parsePaperForm(state: ViewState, authorSlackId: string): FormRes
       kind: kindValue as PaperKind,
       title,
       abstract,
-      link: linkText === '' ? null : linkText,
+      link,
       file: errors.file ? null : file,
       coauthors,
     },

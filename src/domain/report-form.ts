@@ -41,7 +41,7 @@ export interface ReportForm {
   heldOn: LocalDate;
   participants: number;
   summary: string;
-  /** Links, one a line in the modal, each checked. */
+  /** Links, one a line in the modal, each checked and normalised (`webUrl`), without repeats. */
   links: string[];
   /** Files shared through the modal's file input. */
   files: FileEvidence[];
@@ -63,13 +63,19 @@ const UploadedFileSchema = z.object({
 
 export const URL_MAX = 1000;
 
-export function isWebUrl(text: string): boolean {
-  if (text.length > URL_MAX) return false;
+/**
+ * A link as it is stored: `new URL(text).href` (lower-case host, punycode, spaces and angle
+ * brackets percent-encoded), when the text is an http(s) address with a dotted host and its
+ * normalised form is at most URL_MAX characters; null otherwise (`javascript:`, `file:`, text).
+ */
+export function webUrl(text: string): string | null {
+  if (text.length > URL_MAX) return null;
   try {
     const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.includes('.');
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname.includes('.')) return null;
+    return url.href.length <= URL_MAX ? url.href : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -107,11 +113,14 @@ export function parseReportForm(
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '');
-  const badLine = lines.findIndex((l) => !isWebUrl(l));
+  const urls = lines.map(webUrl);
+  const badLine = urls.findIndex((u) => u === null);
+  // Two ways of writing one address are one link.
+  const distinct = [...new Set(urls.filter((u): u is string => u !== null))];
   if (badLine >= 0) errors.evidence = { key: 'report.error.url_line', params: { line: badLine + 1 } };
-  else if (new Set(lines).size > LINKS_MAX)
+  else if (distinct.length > LINKS_MAX)
     errors.evidence = { key: 'report.error.links_many', params: { max: LINKS_MAX } };
-  else for (const l of lines) if (!links.includes(l)) links.push(l);
+  else links.push(...distinct);
 
   const files: FileEvidence[] = [];
   const uploaded = z
@@ -124,7 +133,7 @@ export function parseReportForm(
       files.push({
         type: 'file',
         fileId: f.id,
-        permalink: f.permalink && isWebUrl(f.permalink) ? f.permalink : null,
+        permalink: f.permalink ? webUrl(f.permalink) : null,
         name: f.name ?? f.title ?? null,
       });
 

@@ -37,9 +37,9 @@ export async function loadBranchItems(
   );
 }
 
-/** A person's name for a message, '—' when they left the roster. */
+/** A person's name for a message (escaped for mrkdwn), '—' when they left the roster. */
 export async function personName(ctx: AppContext, personId: number): Promise<string> {
-  return (await findPersonById(ctx.db, personId))?.name ?? '—';
+  return escape((await findPersonById(ctx.db, personId))?.name ?? '—');
 }
 
 export interface ShowReportArgs {

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { t, type Locale } from '../i18n/index.js';
-import { LIMITS, clip, escape, mrkdwn, plain } from './limits.js';
+import { LIMITS, clip, escape, mention, mrkdwn, plain } from './limits.js';
 import type { RenderedMessage } from './reminder.js';
 
 /** An outbox row that will not be delivered (user gone, channel archived …). */
@@ -20,7 +20,7 @@ export function deadReportMessages(locale: Locale, items: DeadItem[]): RenderedM
       items.map((d) =>
         t(locale, 'jobs.dead.item', {
           job: d.job,
-          recipient: /^[UW]/.test(d.recipient) ? `<@${d.recipient}>` : `<#${d.recipient}>`,
+          recipient: /^[UW]/.test(d.recipient) ? mention(d.recipient) : `<#${escape(d.recipient)}>`,
           error: escape(d.error),
         }),
       ),

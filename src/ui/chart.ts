@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { CompletionSeries } from '../domain/completion.js';
 import { catalogues, t, type Locale, type MessageKey } from '../i18n/index.js';
 import { PACKAGE_ROOT } from '../package-root.js';
+import { escapeHtml } from './html.js';
 
 export const CHART_WIDTH = 960;
 export const CHART_HEIGHT = 420;
@@ -28,10 +29,6 @@ export function chartCharacters(): string {
   return [...chars].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!).join('');
 }
 
-function xml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 export function chartSvg(series: CompletionSeries, locale: Locale): string {
   const left = 56;
   const right = 210;
@@ -45,14 +42,14 @@ export function chartSvg(series: CompletionSeries, locale: Locale): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}" font-family="'${CHART_FONT_FAMILY}'">`,
     `<rect width="${CHART_WIDTH}" height="${CHART_HEIGHT}" fill="#ffffff"/>`,
-    `<text x="${left}" y="28" font-size="18" font-weight="bold" fill="#222">${xml(t(locale, 'leaders.chart.title'))}</text>`,
+    `<text x="${left}" y="28" font-size="18" font-weight="bold" fill="#222">${escapeHtml(t(locale, 'leaders.chart.title'))}</text>`,
   ];
   for (const v of [0, 25, 50, 75, 100]) {
     parts.push(`<line x1="${left}" y1="${y(v)}" x2="${left + w}" y2="${y(v)}" stroke="#e0e0e0" stroke-width="1"/>`);
     parts.push(`<text x="${left - 8}" y="${y(v) + 4}" font-size="12" text-anchor="end" fill="#555">${v}%</text>`);
   }
   parts.push(
-    `<text x="${left}" y="${CHART_HEIGHT - 8}" font-size="12" fill="#555">${xml(t(locale, 'leaders.chart.axis'))}</text>`,
+    `<text x="${left}" y="${CHART_HEIGHT - 8}" font-size="12" fill="#555">${escapeHtml(t(locale, 'leaders.chart.axis'))}</text>`,
   );
   const every = Math.max(1, Math.ceil(n / 10));
   series.weekEnds.forEach((d, i) => {
@@ -86,7 +83,7 @@ export function chartSvg(series: CompletionSeries, locale: Locale): string {
       `<line x1="${left + w + 16}" y1="${ly}" x2="${left + w + 40}" y2="${ly}" stroke="${colour}" stroke-width="3"/>`,
     );
     parts.push(
-      `<text x="${left + w + 46}" y="${ly + 4}" font-size="12" fill="#222">${xml(t(locale, `common.category.${line.category}` as MessageKey) + lastValue)}</text>`,
+      `<text x="${left + w + 46}" y="${ly + 4}" font-size="12" fill="#222">${escapeHtml(t(locale, `common.category.${line.category}` as MessageKey) + lastValue)}</text>`,
     );
   });
   parts.push('</svg>');

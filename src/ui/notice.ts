@@ -148,13 +148,17 @@ export function noticeModal(v: NoticeModalInput): View {
   });
 }
 
-/** The published notice: the title as a header, the leader's text as written (mentions escaped). */
+/**
+ * The published notice: the title as a header, the leader's text as written. Its *bold*, _italic_
+ * and lists show as formatting; `<!channel>`, mentions and `<url|label>` links show as text, in the
+ * blocks and in the notification text alike: a notice never pings a channel.
+ */
 export function noticeMessage(title: string, body: string): { text: string; blocks: KnownBlock[] } {
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(title, LIMITS.headerText) },
     ...sectionsOf(escape(body).split('\n')),
   ];
-  return { text: `${title}\n${body}`, blocks };
+  return { text: `${escape(title)}\n${escape(body)}`, blocks };
 }
 
 export interface NoticeListEntry {
@@ -176,7 +180,8 @@ export function noticeListBlocks(
   const lines = notices.map((n) =>
     t(locale, 'leaders.notices.line', {
       date: n.publishedAt,
-      channel: n.channelId,
+      // Inside the template's <#…>: an id that is not one cannot close it early.
+      channel: escape(n.channelId),
       title: escape(clip(n.title, 80)),
       count: n.branchCount,
       days: n.minOverdueDays,

@@ -8,7 +8,19 @@ import {
 } from '../domain/papers.js';
 import { PAPER_KINDS, type PaperKind } from '../domain/types.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
-import { LIMITS, clip, escape, modal, mrkdwn, plain } from './limits.js';
+import {
+  LIMITS,
+  SECTION_TEXT_ROOM,
+  clip,
+  escape,
+  escapeWithin,
+  link,
+  mention,
+  modal,
+  mrkdwn,
+  plain,
+} from './limits.js';
+import { sectionsOf } from './rankings.js';
 
 export const PAPER_CALLBACK_ID = 'paper_submit';
 export const PAPER_REVIEW_CALLBACK_ID = 'paper_review_submit';
@@ -123,7 +135,11 @@ export function paperModal(input: PaperModalInput): View {
               {
                 type: 'context' as const,
                 elements: [
-                  mrkdwn(t(locale, 'paper.modal.returned_comment', { comment: escape(revising.reviewComment) })),
+                  mrkdwn(
+                    t(locale, 'paper.modal.returned_comment', {
+                      comment: escapeWithin(revising.reviewComment, SECTION_TEXT_ROOM),
+                    }),
+                  ),
                 ],
               },
             ]
@@ -271,18 +287,23 @@ export interface PaperReviewModalInput {
   locale: Locale;
   paper: Paper;
   authorName: string;
-  coauthorNames: string[];
   privateMetadata: string;
 }
 
 /** The leader's review modal: the paper, then accept / accept as excellent / return, and a comment. */
 export function paperReviewModal(input: PaperReviewModalInput): View {
   const { locale, paper } = input;
-  const details: string[] = [t(locale, 'paper.review.abstract', { abstract: escape(paper.abstract) })];
-  if (paper.link) details.push(t(locale, 'paper.review.link', { link: paper.link }));
-  if (paper.fileId) details.push(t(locale, 'paper.review.file', { file: paper.filePermalink ?? paper.fileId }));
-  if (input.coauthorNames.length > 0)
-    details.push(t(locale, 'paper.review.coauthors', { names: input.coauthorNames.join(', ') }));
+  const details: string[] = [];
+  if (paper.link) details.push(t(locale, 'paper.review.link', { link: link(paper.link) }));
+  if (paper.fileId)
+    details.push(
+      t(locale, 'paper.review.file', {
+        file: paper.filePermalink ? link(paper.filePermalink) : escape(paper.fileId),
+      }),
+    );
+  // Co-authors are Slack user ids: a mention shows each one's name in the reader's Slack.
+  if (paper.coauthors.length > 0)
+    details.push(t(locale, 'paper.review.coauthors', { names: paper.coauthors.map(mention).join(', ') }));
   const decisions = (['accept', 'excellent', 'return'] as const).map((d) => ({
     text: plain(t(locale, `paper.review.decision.${d}`), LIMITS.optionText),
     value: d,
@@ -305,7 +326,11 @@ export function paperReviewModal(input: PaperReviewModalInput): View {
           }),
         ),
       },
-      { type: 'section', text: mrkdwn(details.join('\n')) },
+      {
+        type: 'section',
+        text: mrkdwn(t(locale, 'paper.review.abstract', { abstract: escapeWithin(paper.abstract, SECTION_TEXT_ROOM) })),
+      },
+      ...sectionsOf(details),
       {
         type: 'input',
         block_id: 'decision',
@@ -342,7 +367,7 @@ export function paperReviewedMessage(input: { locale: Locale; paper: Paper; lead
   if (paper.reviewComment)
     blocks.push({
       type: 'section',
-      text: mrkdwn(t(locale, 'paper.dm.comment', { comment: escape(paper.reviewComment) })),
+      text: mrkdwn(t(locale, 'paper.dm.comment', { comment: escapeWithin(paper.reviewComment, SECTION_TEXT_ROOM) })),
     });
   if (paper.status === 'returned') {
     blocks.push({

@@ -183,7 +183,8 @@ export function explainBlocks(v: ExplainView): { text: string; blocks: KnownBloc
     { type: 'context', elements: [mrkdwn(formulaText(locale, v.mode, v.rules))] },
   ];
   return {
-    text: clip(`${title}\n${lines.join('\n')}\n${total}`, LIMITS.sectionText),
+    // The title is a plain-text header above; the notification text is mrkdwn, so it is escaped there.
+    text: clip(`${escape(title)}\n${lines.join('\n')}\n${total}`, LIMITS.sectionText),
     blocks: blocks.slice(0, LIMITS.messageBlocks),
   };
 }

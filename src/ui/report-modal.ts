@@ -5,7 +5,7 @@ import { FILES_MAX } from '../domain/report-form.js';
 import type { Branch, Evidence, LocalDate, Report } from '../domain/types.js';
 import { pick, t, type Locale } from '../i18n/index.js';
 import { dueText } from './due.js';
-import { LIMITS, clip, escape, modal, mrkdwn, plain } from './limits.js';
+import { LIMITS, clip, escape, escapeWithin, modal, mrkdwn, plain } from './limits.js';
 
 export const REPORT_CALLBACK_ID = 'report_submit';
 export const REPORT_PICK_CALLBACK_ID = 'report_pick';
@@ -122,7 +122,7 @@ export function reportModal(input: ReportModalInput): View {
         text: mrkdwn(
           t(locale, 'report.modal.returned', {
             leader: escape(editing.reviewerName ?? '—'),
-            comment: escape(clip(report.reviewComment ?? '', 1500)),
+            comment: escapeWithin(report.reviewComment ?? '', 1500),
           }),
         ),
       });

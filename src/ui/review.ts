@@ -3,7 +3,7 @@ import type { ReviewDecision } from '../domain/reporting.js';
 import type { Evidence, LocalizedText, Report } from '../domain/types.js';
 import { pick, t, type Locale } from '../i18n/index.js';
 import { dueText } from './due.js';
-import { LIMITS, clip, escape, modal, mrkdwn, plain } from './limits.js';
+import { LIMITS, SECTION_TEXT_ROOM, escape, escapeWithin, link, modal, mrkdwn, plain } from './limits.js';
 import { REPORT_ACTIONS } from './report-modal.js';
 
 export const REVIEW_CALLBACK_ID = 'report_review';
@@ -22,15 +22,46 @@ export interface ReportCardInput {
   submittedLocal: string;
 }
 
-function evidenceLine(locale: Locale, e: Evidence): string {
-  if (e.type === 'link') return `• <${e.url}|${escape(clip(e.url, 200))}>`;
-  const name = escape(clip(e.name ?? e.fileId, 200));
-  return e.permalink
-    ? `• ${t(locale, 'review.card.file')}: <${e.permalink}|${name}>`
-    : `• ${t(locale, 'review.card.file')}: ${name}`;
+function evidenceItem(locale: Locale, e: Evidence): string {
+  if (e.type === 'link') return link(e.url);
+  const file = `${t(locale, 'review.card.file')}: ${escapeWithin(e.name ?? e.fileId, 200)}`;
+  return e.permalink ? `${file} · ${link(e.permalink)}` : file;
 }
 
-/** A report as text blocks: the task, the branch, when, how many, the summary and the evidence. */
+/** Evidence sections before "N more": the form's fifteen items need a handful; older rows may hold more. */
+const EVIDENCE_SECTIONS_MAX = 20;
+
+/**
+ * Every piece of evidence, numbered, packed into sections of Slack's 3,000 characters without
+ * ever cutting one (a cut link would lose its end, or its `>`).
+ */
+function evidenceBlocks(locale: Locale, evidence: readonly Evidence[]): KnownBlock[] {
+  const heading = `*${t(locale, 'review.card.evidence')}*`;
+  if (evidence.length === 0)
+    return [{ type: 'section', text: mrkdwn(`${heading}\n${t(locale, 'review.card.no_evidence')}`) }];
+  const lines = evidence.map((e, i) => `${i + 1}. ${evidenceItem(locale, e)}`);
+  const texts: string[] = [];
+  let current = heading;
+  let shown = 0;
+  for (const line of lines) {
+    if (current.length + 1 + line.length <= LIMITS.sectionText) current += `\n${line}`;
+    else if (texts.length + 1 < EVIDENCE_SECTIONS_MAX) {
+      texts.push(current);
+      current = line;
+    } else break;
+    shown++;
+  }
+  texts.push(current);
+  const blocks: KnownBlock[] = texts.map((text) => ({ type: 'section', text: mrkdwn(text) }));
+  if (shown < lines.length)
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(t(locale, 'review.card.evidence_more', { count: lines.length - shown }))],
+    });
+  return blocks;
+}
+
+/** A report as text blocks: the task, the branch, when, how many, the summary and every piece of evidence. */
 export function reportCard(locale: Locale, input: ReportCardInput): KnownBlock[] {
   const { report } = input;
   const when = report.onTime ? t(locale, 'report.when.on_time') : t(locale, 'report.when.late', { due: input.due });
@@ -40,14 +71,14 @@ export function reportCard(locale: Locale, input: ReportCardInput): KnownBlock[]
     `*${t(locale, 'review.card.held_on')}*: ${report.heldOn} · *${t(locale, 'review.card.participants')}*: ${report.participants}`,
     `*${t(locale, 'review.card.submitted')}*: ${input.submittedLocal}, ${escape(input.authorName)} (${when}) · ${t(locale, `review.status.${report.status}`)}`,
   ];
-  const evidence =
-    report.evidence.length === 0
-      ? t(locale, 'review.card.no_evidence')
-      : report.evidence.map((e) => evidenceLine(locale, e)).join('\n');
+  const summaryHeading = `*${t(locale, 'review.card.summary')}*\n`;
   return [
     { type: 'section', text: mrkdwn(facts.join('\n')) },
-    { type: 'section', text: mrkdwn(`*${t(locale, 'review.card.summary')}*\n${escape(report.summary)}`) },
-    { type: 'section', text: mrkdwn(`*${t(locale, 'review.card.evidence')}*\n${evidence}`) },
+    {
+      type: 'section',
+      text: mrkdwn(`${summaryHeading}${escapeWithin(report.summary, LIMITS.sectionText - summaryHeading.length)}`),
+    },
+    ...evidenceBlocks(locale, report.evidence),
   ];
 }
 
@@ -123,7 +154,10 @@ export function reviewedBlocks(
 ): KnownBlock[] {
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(input.text) }];
   if (input.comment)
-    blocks.push({ type: 'section', text: mrkdwn(t(locale, 'review.comment', { comment: escape(input.comment) })) });
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(t(locale, 'review.comment', { comment: escapeWithin(input.comment, SECTION_TEXT_ROOM) })),
+    });
   if (input.decision === 'return') {
     blocks.push({
       type: 'actions',

@@ -190,6 +190,18 @@ describe('the paper form', () => {
     });
   });
 
+  it('when the link is written loosely, then it is stored as its normalised address; a javascript: or file: link is refused', () => {
+    const r = parsePaperForm(
+      state({ kind: 'party_paper', title: 't', abstract: 'a', link: ' HTTPS://Example.ORG/论文 1.pdf ' }),
+      'U1',
+    );
+    expect(r.ok && r.value.link).toBe('https://example.org/%E8%AE%BA%E6%96%87%201.pdf');
+    for (const link of ['javascript:alert(1)//example.org', 'file:///etc/passwd', 'https://localhost/x']) {
+      const bad = parsePaperForm(state({ kind: 'party_paper', title: 't', abstract: 'a', link }), 'U1');
+      expect(bad.ok ? null : bad.errors.link).toEqual({ key: 'report.error.url' });
+    }
+  });
+
   it('when a kind is not one of the four, then the kind is refused', () => {
     const r = parsePaperForm(state({ kind: 'poem', title: 't', abstract: 'a', link: 'https://example.org/x' }), 'U1');
     expect(r.ok ? null : Object.keys(r.errors)).toEqual(['kind']);

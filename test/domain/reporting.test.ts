@@ -140,11 +140,49 @@ describe('evidence', () => {
     const form = parseReportForm(
       {
         ...base,
-        evidence: { v: { type: 'plain_text_input', value: 'https://a.org/1\n\nhttps://a.org/1\r\nhttp://b.org' } },
+        evidence: { v: { type: 'plain_text_input', value: 'https://a.org/1\n\nhttps://a.org/1\r\nhttp://b.org/' } },
       },
       limits,
     );
-    expect(form).toMatchObject({ ok: true, value: { links: ['https://a.org/1', 'http://b.org'] } });
+    expect(form).toMatchObject({ ok: true, value: { links: ['https://a.org/1', 'http://b.org/'] } });
+  });
+
+  it('when links are written in different ways, then each is stored as its normalised address (new URL().href), and two ways of writing one address are one link', () => {
+    const form = parseReportForm(
+      {
+        ...base,
+        evidence: {
+          v: {
+            type: 'plain_text_input',
+            value:
+              'HTTPS://WWW.Gov.CN/a b\nhttps://www.gov.cn/a%20b\nhttps://evil.example/x|https://www.gov.cn/notice>',
+          },
+        },
+        files: {
+          v: {
+            type: 'file_input',
+            files: [
+              { id: 'F0AB', name: 'a.jpg', permalink: 'https://Acme.slack.com/files/U0/F0AB/演讲 比赛.jpg' },
+              { id: 'F0CD', name: 'b.jpg', permalink: 'javascript:alert(1)' },
+            ],
+          },
+        },
+      },
+      limits,
+    );
+    expect(form).toMatchObject({
+      ok: true,
+      value: {
+        links: ['https://www.gov.cn/a%20b', 'https://evil.example/x|https://www.gov.cn/notice%3E'],
+        files: [
+          {
+            fileId: 'F0AB',
+            permalink: 'https://acme.slack.com/files/U0/F0AB/%E6%BC%94%E8%AE%B2%20%E6%AF%94%E8%B5%9B.jpg',
+          },
+          { fileId: 'F0CD', permalink: null },
+        ],
+      },
+    });
   });
 
   it('when a link is not http(s) or has no host, then the line is named', () => {

@@ -179,7 +179,8 @@ describe('evidence', () => {
     expect(JSON.parse(row.evidence)).toEqual([
       { type: 'link', url: 'https://example.org/a' },
       { type: 'link', url: 'https://example.org/b' },
-      { type: 'file', fileId: 'F0PHOTO001', permalink: file.permalink, name: '演讲比赛.jpg' },
+      // Links are stored normalised, a Slack file's permalink too.
+      { type: 'file', fileId: 'F0PHOTO001', permalink: new URL(file.permalink).href, name: '演讲比赛.jpg' },
     ]);
   });
 

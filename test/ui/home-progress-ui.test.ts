@@ -119,7 +119,6 @@ describe('the largest screens fit Slack', () => {
           locale: 'zh-CN',
           paper: paper(1),
           authorName: LONG,
-          coauthorNames: ['<@U0A>'],
           privateMetadata: '{"paperId":1}',
         }),
       ),
