@@ -587,6 +587,11 @@ describe('fake Slack: history and message metadata', () => {
     await expect(client.conversations.replies({ channel: 'G1', ts: '1.0' })).rejects.toMatchObject({
       data: { error: 'missing_scope', needed: 'groups:history' },
     });
+    fake.setScopes(['channels:history']); // reinstalled with another set
+    expect((await client.conversations.history({ channel: 'C1' })).ok).toBe(true);
+    await expect(client.conversations.history({ channel: 'DU7' })).rejects.toMatchObject({
+      data: { error: 'missing_scope', needed: 'im:history' },
+    });
   });
 
   it('when the bot is not a member of a channel, then posting and reading its history answer not_in_channel', async () => {

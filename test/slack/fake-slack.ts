@@ -178,6 +178,8 @@ export interface FakeSlack {
   /** Resolves with the calls to `method` once `count` of them have been answered. */
   waitFor(method: string, count?: number, timeoutMs?: number): Promise<FakeSlackCall[]>;
   failNext(method: string, failure: FakeSlackFailure, times?: number): void;
+  /** Changes the token's scopes (see `FakeSlackOptions.scopes`): the app was reinstalled. */
+  setScopes(scopes: readonly string[] | undefined): void;
   /** Forgets the failures still queued (for `method`, or all): Slack is healthy again. */
   clearFailures(method?: string): void;
   setUser(id: string, spec: FakeUserSpec): void;
@@ -467,15 +469,16 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   };
 
   /** The scope a history read of this conversation needs, when the fake was given the token's scopes. */
+  let scopes = opts.scopes;
   const missingHistoryScope = (channel: string): Answer | undefined => {
-    if (opts.scopes === undefined) return undefined;
+    if (scopes === undefined) return undefined;
     const needed = channel.startsWith('D')
       ? 'im:history'
       : channel.startsWith('G')
         ? 'groups:history'
         : 'channels:history';
-    if (opts.scopes.includes(needed)) return undefined;
-    return fail('missing_scope', { needed, provided: opts.scopes.join(',') });
+    if (scopes.includes(needed)) return undefined;
+    return fail('missing_scope', { needed, provided: scopes.join(',') });
   };
 
   /**
@@ -1183,6 +1186,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const queue = failures.get(method) ?? [];
       for (let i = 0; i < times; i++) queue.push(failure);
       failures.set(method, queue);
+    },
+    setScopes: (next) => {
+      scopes = next;
     },
     clearFailures: (method) => {
       if (method === undefined) failures = new Map();
