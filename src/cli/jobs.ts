@@ -80,7 +80,10 @@ export function registerJobsCommands(program: Command, deps: JobsCliDeps): void 
     .command('run')
     .description('run a job now, as the scheduler would (same code path)')
     .argument('<job>', jobs.map((j) => j.name).join(' | '))
-    .option('--now <iso>', 'the clock for this run, e.g. 2011-06-20T09:00:00+08:00')
+    .option(
+      '--now <iso>',
+      'run the slot at or before this time, e.g. 2011-06-20T09:00:00+08:00 (what is sent is stamped with the real time)',
+    )
     .option('--dry-run', 'print who would get what; send and record nothing')
     .action(async (name: string, opts: { now?: string; dryRun?: boolean }) => {
       const job = findJob(name);
@@ -144,7 +147,7 @@ export function registerJobsCommands(program: Command, deps: JobsCliDeps): void 
     .description(
       'send again messages that are dead, blocked (waiting for an operator) or failed, once what stopped them is fixed; give exactly one of --key, --error, --all',
     )
-    .option('--key <key...>', "rows by their outbox key (as in the admins' notice or jobs status)")
+    .option('--key <key...>', 'rows by their outbox key (`jobs requeue --all --dry-run` lists them)')
     .option('--error <code>', 'rows whose last error is this Slack error, e.g. not_in_channel')
     .option('--all', 'every dead, blocked and failed row')
     .option('--dry-run', 'list the rows; change and send nothing')
