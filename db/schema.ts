@@ -171,7 +171,11 @@ export interface SnoozeTable {
   created_at: string;
 }
 
-export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed' | 'dead';
+/**
+ * pending and failed wait to be sent (failed from not_before); sending is claimed; blocked waits for
+ * an operator (the bot not in a channel) and goes again when requeued; dead will not heal.
+ */
+export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed' | 'blocked' | 'dead';
 
 export interface OutboxTable {
   id: Generated<number>;
@@ -189,6 +193,10 @@ export interface OutboxTable {
   message_ts: string | null;
   last_error: string | null;
   created_at: string;
+  /** The key in the metadata of the message this row was last sent in; set before the request leaves. */
+  sent_as: string | null;
+  /** Times an operator requeued the row (jobs requeue). */
+  requeues: Generated<number>;
 }
 
 export interface JobRunTable {

@@ -56,6 +56,7 @@ describe('manifest.yml, the app a new user creates', () => {
       'chat:write': /chat\.postMessage|chat\.update|chat\.postEphemeral/,
       'chat:write.public': /DIGEST_CHANNEL|digestChannel|notice/,
       'im:write': /conversations\.open/,
+      'im:history': /conversations\.history/,
       'users:read': /users\.info/,
       'files:write': /filesUploadV2|files\.getUploadURLExternal/,
       'files:read': /file_input/,

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, OutboxState, OutboxTable } from '../schema.js';
+import { audit } from './audit.js';
 
 export interface OutboxRow {
   id: number;
@@ -16,6 +17,9 @@ export interface OutboxRow {
   messageTs: string | null;
   lastError: string | null;
   createdAt: string;
+  /** The key carried by the message this row was last sent in: set, and not sent, means it may have been posted. */
+  sentAs: string | null;
+  requeues: number;
 }
 
 export interface NewOutboxRow {
@@ -41,6 +45,8 @@ function rowToOutbox(row: Selectable<OutboxTable>): OutboxRow {
     messageTs: row.message_ts,
     lastError: row.last_error,
     createdAt: row.created_at,
+    sentAs: row.sent_as,
+    requeues: row.requeues,
   };
 }
 
@@ -149,6 +155,34 @@ export async function claimRecipient(
   return rows.map(rowToOutbox).sort((a, b) => a.id - b.id);
 }
 
+/**
+ * Names the message these rows go out in (its metadata carries `sentAs`), before the request
+ * leaves: a sender that dies or loses the answer leaves them marked, and the next reads the
+ * recipient's history for that key instead of sending blindly again.
+ */
+export async function markSending(db: Kysely<Database>, ids: number[], claimer: string, sentAs: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('outbox')
+    .set({ sent_as: sentAs })
+    .where('id', 'in', ids)
+    .where('claimed_by', '=', claimer)
+    .where('state', '=', 'sending')
+    .execute();
+}
+
+/** These rows are known not to have been posted (Slack said so, or their recipient's history): nothing to look up later. */
+export async function clearSentAs(db: Kysely<Database>, ids: number[], claimer: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('outbox')
+    .set({ sent_as: null })
+    .where('id', 'in', ids)
+    .where('claimed_by', '=', claimer)
+    .where('sent_as', 'is not', null)
+    .execute();
+}
+
 /** Keeps a long send's claim fresh (a 429 wait), so no other sender takes the rows over. */
 export async function renewClaim(db: Kysely<Database>, ids: number[], claimer: string, now: Date): Promise<void> {
   if (ids.length === 0) return;
@@ -177,21 +211,101 @@ export async function markSent(
     .execute();
 }
 
-/** Gives rows back: 'failed' to retry from notBefore, or 'dead' for an error that will not heal. */
+export interface ReleaseOutcome {
+  /** 'failed' or 'pending' to retry from notBefore, 'blocked' to wait for an operator, 'dead' for good. */
+  state: 'failed' | 'pending' | 'blocked' | 'dead';
+  notBefore: Date;
+  error: string | null;
+  /** The claim is not counted: the failure was the operator's to fix (a token, a scope, a channel), not the row's. */
+  refund?: boolean;
+}
+
+/** Gives rows back, as `outcome` says. */
 export async function release(
   db: Kysely<Database>,
   ids: number[],
   claimer: string,
-  outcome: { state: 'failed' | 'pending' | 'dead'; notBefore: Date; error: string | null },
+  outcome: ReleaseOutcome,
 ): Promise<void> {
   if (ids.length === 0) return;
   await db
     .updateTable('outbox')
-    .set({ state: outcome.state, not_before: outcome.notBefore.toISOString(), last_error: outcome.error })
+    .set((eb) => ({
+      state: outcome.state,
+      not_before: outcome.notBefore.toISOString(),
+      last_error: outcome.error,
+      ...(outcome.refund ? { attempts: eb('attempts', '-', 1) } : {}),
+    }))
     .where('id', 'in', ids)
     .where('claimed_by', '=', claimer)
     .where('state', '=', 'sending')
     .execute();
+}
+
+/** What `requeue` takes: rows by key, by their last error, or every row that waits for an operator. */
+export type RequeueSelector = { keys: string[] } | { error: string } | { all: true };
+
+/** The states a row is requeued from: dead, blocked (waiting for an operator), failed (waiting for a later run). */
+export const REQUEUE_STATES: readonly OutboxState[] = ['dead', 'blocked', 'failed'];
+
+/** The rows `requeue` would take, oldest first. */
+export async function findRequeueable(db: Kysely<Database>, selector: RequeueSelector): Promise<OutboxRow[]> {
+  let q = db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('state', 'in', [...REQUEUE_STATES])
+    .orderBy('id');
+  if ('keys' in selector) {
+    if (selector.keys.length === 0) return [];
+    q = q.where('dedupe_key', 'in', selector.keys);
+  } else if ('error' in selector) q = q.where('last_error', '=', selector.error);
+  return (await q.execute()).map(rowToOutbox);
+}
+
+/**
+ * Sends rows again (an operator fixed what stopped them): they become pending now, with their
+ * attempts counted afresh, in one transaction with its audit record. Rows in flight or sent are
+ * never touched, so two requeues at once, or a requeue during a run, queue each row once.
+ */
+export async function requeue(
+  db: Kysely<Database>,
+  selector: RequeueSelector,
+  meta: { actor: string; now: Date },
+): Promise<OutboxRow[]> {
+  return db.transaction().execute(async (trx) => {
+    const rows = await findRequeueable(trx, selector);
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const at = meta.now.toISOString();
+    for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+      await trx
+        .updateTable('outbox')
+        .set((eb) => ({
+          state: 'pending' as const,
+          not_before: at,
+          attempts: 0,
+          claimed_by: null,
+          claimed_at: null,
+          requeues: eb('requeues', '+', 1),
+        }))
+        .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
+        .where('state', 'in', [...REQUEUE_STATES])
+        .execute();
+    }
+    await audit(trx, {
+      at: meta.now,
+      actor: meta.actor,
+      action: 'outbox.requeue',
+      subjectType: 'outbox',
+      details: {
+        selector,
+        rows: rows.length,
+        keys: rows.slice(0, 100).map((r) => r.key),
+        states: [...new Set(rows.map((r) => r.state))],
+      },
+    });
+    return rows;
+  });
 }
 
 export async function findByKey(db: Kysely<Database>, key: string): Promise<OutboxRow | null> {
@@ -216,18 +330,63 @@ export async function countByState(db: Kysely<Database>): Promise<Record<OutboxS
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .groupBy('state')
     .execute();
-  const out: Record<OutboxState, number> = { pending: 0, sending: 0, sent: 0, failed: 0, dead: 0 };
+  const out = emptyCounts();
   for (const r of rows) out[r.state] = Number(r.n);
   return out;
 }
 
-/** Dead rows of `jobs`, for the one-time report to admins. */
-export async function listDead(db: Kysely<Database>, jobs: string[]): Promise<OutboxRow[]> {
+function emptyCounts(): Record<OutboxState, number> {
+  return { pending: 0, sending: 0, sent: 0, failed: 0, blocked: 0, dead: 0 };
+}
+
+export interface JobOutbox {
+  job: string;
+  counts: Record<OutboxState, number>;
+  /** The error of the latest row of the job that is not sent, if it has one. */
+  lastError: string | null;
+}
+
+/** Each job's rows by state, and the last error among those not sent (for `jobs status`). */
+export async function outboxByJob(db: Kysely<Database>): Promise<JobOutbox[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['job', 'state'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .groupBy(['job', 'state'])
+    .orderBy('job')
+    .execute();
+  const byJob = new Map<string, JobOutbox>();
+  for (const r of rows) {
+    const entry = byJob.get(r.job) ?? { job: r.job, counts: emptyCounts(), lastError: null };
+    entry.counts[r.state] = Number(r.n);
+    byJob.set(r.job, entry);
+  }
+  for (const entry of byJob.values()) {
+    const last = await db
+      .selectFrom('outbox')
+      .select('last_error')
+      .where('job', '=', entry.job)
+      .where('state', '!=', 'sent')
+      .where('last_error', 'is not', null)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    entry.lastError = last?.last_error ?? null;
+  }
+  return [...byJob.values()];
+}
+
+/** Rows of `jobs` in `state` (dead or blocked), for the one-time report to admins. */
+export async function listInState(
+  db: Kysely<Database>,
+  state: 'dead' | 'blocked',
+  jobs: string[],
+): Promise<OutboxRow[]> {
   if (jobs.length === 0) return [];
   const rows = await db
     .selectFrom('outbox')
     .selectAll()
-    .where('state', '=', 'dead')
+    .where('state', '=', state)
     .where('job', 'in', jobs)
     .orderBy('id')
     .execute();

@@ -49,12 +49,19 @@ export async function runJob(ctx: AppContext, job: Job, opts: RunJobOptions): Pr
   const schedule = await job.schedule(ctx);
   const slot = latestSlot(schedule, opts.now);
   const record = await getJobRun(ctx.db, job.name);
+  const recorded = record.lastSlot ? new Date(record.lastSlot) : null;
+  // A preview of a slot at or before the last one run shows that slot as its own run would have
+  // been (after the slot before it), not "already ran".
+  const lastSlot =
+    dryRun && recorded !== null && recorded.getTime() >= slot.getTime()
+      ? latestSlot(schedule, new Date(slot.getTime() - 1))
+      : recorded;
   if (!dryRun) await markJobStarted(ctx.db, job.name, ctx.clock.now());
   try {
     const result = await job.run(ctx, {
       now: opts.now,
       slot,
-      lastSlot: record.lastSlot ? new Date(record.lastSlot) : null,
+      lastSlot,
       late: opts.late === true,
       dryRun,
     });

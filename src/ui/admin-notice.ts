@@ -13,12 +13,21 @@ export interface DeadItem {
 
 /** Tells an admin which messages could not be delivered: one message for the lot. */
 export function deadReportMessages(locale: Locale, items: DeadItem[]): RenderedMessage[] {
+  return undeliveredMessages(locale, items, 'dead');
+}
+
+/** Tells an admin which messages wait for a fix of theirs (the bot not in a channel, a scope): one message for the lot. */
+export function blockedReportMessages(locale: Locale, items: DeadItem[]): RenderedMessage[] {
+  return undeliveredMessages(locale, items, 'blocked');
+}
+
+function undeliveredMessages(locale: Locale, items: DeadItem[], state: 'dead' | 'blocked'): RenderedMessage[] {
   if (items.length === 0) return [];
   // A DM of eight reminders that failed is one line, not eight.
   const lines = [
     ...new Set(
       items.map((d) =>
-        t(locale, 'jobs.dead.item', {
+        t(locale, `jobs.${state}.item`, {
           job: d.job,
           recipient: /^[UW]/.test(d.recipient) ? mention(d.recipient) : `<#${escape(d.recipient)}>`,
           error: escape(d.error),
@@ -27,9 +36,9 @@ export function deadReportMessages(locale: Locale, items: DeadItem[]): RenderedM
     ),
   ];
   const blocks: KnownBlock[] = [
-    { type: 'header', text: plain(t(locale, 'jobs.dead.header'), LIMITS.headerText) },
+    { type: 'header', text: plain(t(locale, `jobs.${state}.header`), LIMITS.headerText) },
     { type: 'section', text: mrkdwn(clip(lines.join('\n'), LIMITS.sectionText)) },
-    { type: 'context', elements: [mrkdwn(t(locale, 'jobs.dead.footer'))] },
+    { type: 'context', elements: [mrkdwn(t(locale, `jobs.${state}.footer`))] },
   ];
-  return [{ text: t(locale, 'jobs.dead.text', { count: items.length }), blocks, indexes: items.map((_, i) => i) }];
+  return [{ text: t(locale, `jobs.${state}.text`, { count: items.length }), blocks, indexes: items.map((_, i) => i) }];
 }

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/index.js';
 import { countByState, listOutbox } from '../../db/queries/outbox.js';
@@ -17,17 +19,37 @@ import {
   type SlackSender,
 } from '../../src/delivery/outbox.js';
 import { catchUp, runJob, startScheduler } from '../../src/delivery/scheduler.js';
+import { runCli } from '../../src/cli/program.js';
 import { startBot, type TestBot } from '../helpers/bot.js';
 import { ROOT } from '../helpers/db.js';
+import type { FakeSlackOptions } from '../slack/fake-slack.js';
 
 let bot: TestBot;
 const closers: (() => Promise<void>)[] = [];
 
 const FAST: DrainOptions = { perChannelIntervalMs: 0, backoffBaseMs: 10 };
 
-async function start(env: Record<string, string> = {}, now = '2011-06-16T09:00:00+08:00', drain = FAST) {
-  bot = await startBot({ now, env, drain });
+async function start(
+  env: Record<string, string> = {},
+  now = '2011-06-16T09:00:00+08:00',
+  drain = FAST,
+  fake: FakeSlackOptions = {},
+) {
+  bot = await startBot({ now, env, drain, fake });
 }
+
+/** The bot token's scopes as manifest.yml asks for them. */
+const MANIFEST_SCOPES = (
+  parse(fs.readFileSync(path.join(ROOT, 'manifest.yml'), 'utf8')) as { oauth_config: { scopes: { bot: string[] } } }
+).oauth_config.scopes.bot;
+
+/** What people see: messages in each conversation (a DM is `D` + the user id in the fake), thread replies apart. */
+const seen = (): Map<string, number> => {
+  const counts = new Map<string, number>();
+  for (const m of bot.fake.messages())
+    if (m.threadTs === undefined) counts.set(m.channel, (counts.get(m.channel) ?? 0) + 1);
+  return counts;
+};
 
 afterEach(async () => {
   expect(bot.fake.violations).toEqual([]);
@@ -82,6 +104,7 @@ function dyingSender(
         return never;
       },
       upload: (args) => real.upload(args),
+      findSent: (args) => real.findSent(args),
     },
   };
 }
@@ -129,7 +152,7 @@ describe('exactly once, across crashes, restarts and several processes', () => {
     expect(await countByState(bot.ctx.db)).toMatchObject({ pending: 0, sending: 0, failed: 0, dead: 0 });
   });
 
-  it('when the process dies after Slack accepted a message and before its ts was recorded, then only those in flight are sent twice (the documented case) and nothing is lost', async () => {
+  it('when the process dies after Slack accepted a message and before its ts was recorded, then the next process finds it in the DM history: no duplicate, nothing lost', async () => {
     await start();
     const at = '2011-06-16T09:00:00+08:00';
     const expected = await expectedRecipients(at);
@@ -145,10 +168,12 @@ describe('exactly once, across crashes, restarts and several processes', () => {
 
     const counts = dmCounts();
     expect([...counts.keys()].sort()).toEqual(expected);
-    const twice = [...counts.values()].filter((n) => n === 2).length;
     expect(dying.acceptedUnrecorded()).toBe(1);
-    expect(twice).toBe(dying.acceptedUnrecorded());
-    expect([...counts.values()].every((n) => n <= 2)).toBe(true);
+    expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
+    // What people see, not only the calls: one DM each.
+    expect(bot.fake.messages().filter((m) => m.channel.startsWith('D')).length).toBe(expected.length);
+    expect(bot.fake.callsTo('conversations.history').length).toBeGreaterThan(0);
+    expect(await countByState(bot.ctx.db)).toMatchObject({ pending: 0, sending: 0, failed: 0, dead: 0 });
   });
 
   it('when two processes run the same job at the same moment, then every person gets exactly one DM', async () => {
@@ -252,6 +277,147 @@ describe('exactly once, across crashes, restarts and several processes', () => {
     const counts = dmCounts();
     expect([...counts.keys()].sort()).toEqual(expected);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expect(await countByState(bot.ctx.db)).toMatchObject({ pending: 0, sending: 0, failed: 0, dead: 0 });
+  });
+});
+
+describe('answers lost after Slack posted: the DM history decides', () => {
+  const at = '2011-06-16T09:00:00+08:00';
+  const dmsOf = (users: string[]) => users.map((u) => `D${u}`).sort();
+
+  it('when Slack posts DMs but answers 500, then each retry first finds the DM in the history: one DM a person', async () => {
+    await start();
+    const expected = await expectedRecipients(at);
+    bot.fake.failNext('chat.postMessage', { answerLost: 500 }, 3);
+    await runJob(bot.ctx, findJob('reminders')!, { now: new Date(at) });
+    const dms = seen();
+    expect([...dms.keys()].sort()).toEqual(dmsOf(expected));
+    expect([...dms.values()].filter((n) => n !== 1)).toEqual([]);
+    // The three whose answer was lost were looked up, once each; nobody else's history was read.
+    expect(bot.fake.callsTo('conversations.history')).toHaveLength(3);
+    expect(bot.fake.callsTo('chat.postMessage')).toHaveLength(expected.length);
+    expect(await countByState(bot.ctx.db)).toMatchObject({ pending: 0, sending: 0, failed: 0, dead: 0 });
+    const rows = await listOutbox(bot.ctx.db, { job: 'reminders' });
+    const byTs = new Map(bot.fake.messages().map((m) => [m.ts, m.channel]));
+    expect(rows.every((r) => byTs.get(r.messageTs!) === `D${r.recipient}`)).toBe(true);
+  });
+
+  it('when the connection drops after Slack posted, then the DM waits (Slack may still be posting it) and the next run finds it: no second DM', async () => {
+    await start();
+    const expected = await expectedRecipients(at);
+    bot.fake.failNext('chat.postMessage', { answerLost: 'reset' });
+    await runJob(bot.ctx, findJob('reminders')!, { now: new Date(at) });
+    const waiting = await listOutbox(bot.ctx.db, { state: 'failed' });
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(waiting.every((r) => r.sentAs !== null && r.lastError!.startsWith('network_'))).toBe(true);
+    expect(bot.fake.callsTo('conversations.history')).toEqual([]);
+
+    bot.clock.advance(6 * 60_000);
+    await drainOutbox(bot.ctx);
+    const dms = seen();
+    expect([...dms.keys()].sort()).toEqual(dmsOf(expected));
+    expect([...dms.values()].filter((n) => n !== 1)).toEqual([]);
+    expect(bot.fake.callsTo('chat.postMessage')).toHaveLength(expected.length);
+    expect(await countByState(bot.ctx.db)).toMatchObject({ pending: 0, sending: 0, failed: 0, dead: 0 });
+  });
+
+  it('when the answer comes only after the client gave up, then the next run finds the DM: no second one', async () => {
+    await start();
+    const expected = await expectedRecipients(at);
+    const impatient = slackSender({ botToken: 'xoxb-test-token', apiUrl: bot.fake.apiUrl }, createLogger('silent'), {
+      timeoutMs: 100,
+    });
+    const a = otherProcess(at, { sender: impatient });
+    bot.fake.failNext('chat.postMessage', { answerLost: 'late', timeoutMs: 400 });
+    await runJob(a.ctx, findJob('reminders')!, { now: new Date(at) });
+    expect((await listOutbox(bot.ctx.db, { state: 'failed' })).map((r) => r.lastError)).toContain('network_timeout');
+    await bot.fake.waitFor('chat.postMessage', expected.length, 5000); // the late answer, ignored
+
+    a.clock.advance(6 * 60_000);
+    await drainOutbox(a.ctx);
+    expect([...seen().values()].filter((n) => n !== 1)).toEqual([]);
+    expect(seen().size).toBe(expected.length);
+    expect(await countByState(bot.ctx.db)).toMatchObject({ pending: 0, sending: 0, failed: 0, dead: 0 });
+  });
+
+  it('when a digest post is answered 500 after Slack posted and the bot may read the channel (channels:history), then it is not posted twice and its thread goes under it', async () => {
+    await start({ DIGEST_CHANNEL: 'C0DIGEST' }, '2011-06-20T09:00:00+08:00', FAST, {
+      scopes: [...MANIFEST_SCOPES, 'channels:history'],
+    });
+    bot.fake.failNext('chat.postMessage', { answerLost: 500 });
+    await runJob(bot.ctx, findJob('digest')!, { now: bot.clock.now() });
+    const top = bot.fake.messages('C0DIGEST').filter((m) => m.threadTs === undefined);
+    expect(top).toHaveLength(1);
+    const replies = bot.fake.messages('C0DIGEST').filter((m) => m.threadTs !== undefined);
+    expect(replies.length).toBeGreaterThan(0);
+    expect(replies.every((m) => m.threadTs === top[0]!.ts)).toBe(true);
+    expect(bot.fake.uploads.map((u) => u.threadTs)).toEqual([top[0]!.ts]);
+  });
+
+  it('when a digest post is answered 500 after Slack posted and the bot has only the manifest scopes, then it is posted again, once (the documented case), and its thread goes under the one recorded', async () => {
+    await start({ DIGEST_CHANNEL: 'C0DIGEST' }, '2011-06-20T09:00:00+08:00', FAST, { scopes: MANIFEST_SCOPES });
+    bot.fake.failNext('chat.postMessage', { answerLost: 500 });
+    await runJob(bot.ctx, findJob('digest')!, { now: bot.clock.now() });
+    expect(bot.fake.callsTo('conversations.history')).toEqual([
+      expect.objectContaining({ ok: false, error: 'missing_scope' }),
+    ]);
+    const top = bot.fake.messages('C0DIGEST').filter((m) => m.threadTs === undefined);
+    expect(top).toHaveLength(2);
+    const main = (await listOutbox(bot.ctx.db, { job: 'digest' })).find(
+      (r) => !r.key.includes(':thread:') && !r.key.includes(':file:'),
+    )!;
+    expect(main.messageTs).toBe(top[1]!.ts);
+    expect(
+      bot.fake
+        .messages('C0DIGEST')
+        .filter((m) => m.threadTs !== undefined)
+        .every((m) => m.threadTs === top[1]!.ts),
+    ).toBe(true);
+    expect(await countByState(bot.ctx.db)).toMatchObject({ pending: 0, sending: 0, failed: 0, blocked: 0, dead: 0 });
+  });
+
+  it('when the app was not reinstalled with im:history, then a DM whose answer was lost waits blocked, admins are told, and after the reinstall jobs requeue records it without a second DM', async () => {
+    await start({}, at, FAST, { scopes: MANIFEST_SCOPES.filter((s) => s !== 'im:history') });
+    const expected = await expectedRecipients(at);
+    bot.fake.failNext('chat.postMessage', { answerLost: 'reset' });
+    await runJob(bot.ctx, findJob('reminders')!, { now: new Date(at) });
+    bot.clock.advance(6 * 60_000);
+    await drainOutbox(bot.ctx);
+    const blocked = await listOutbox(bot.ctx.db, { state: 'blocked' });
+    expect(blocked.length).toBeGreaterThan(0);
+    expect(blocked.every((r) => r.lastError === 'missing_scope')).toBe(true);
+    const toAdmins = bot.fake
+      .succeeded('chat.postMessage')
+      .filter((c) => String(c.args.text).includes('条消息未能发出'));
+    expect(toAdmins.length).toBeGreaterThan(0);
+
+    bot.fake.setScopes(MANIFEST_SCOPES);
+    const out: string[] = [];
+    const io = {
+      out: (l: string) => out.push(l),
+      err: (l: string) => out.push(`ERR ${l}`),
+      env: {
+        DATABASE_URL: bot.ctx.config.databaseUrl,
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: 's',
+        SLACK_API_URL: bot.fake.apiUrl,
+        LOG_LEVEL: 'silent',
+      },
+      clock: bot.clock,
+    };
+    expect(await runCli(['jobs', 'requeue', '--error', 'missing_scope'], io)).toBe(0);
+    expect(out.join('\n')).toMatch(/found already posted/);
+    const dms = [...seen().entries()].filter(([c]) => expected.includes(c.slice(1)));
+    expect(dms.map(([, n]) => n).filter((n) => n !== 1)).toEqual([]);
+    expect(dms).toHaveLength(expected.length);
+    expect(await countByState(bot.ctx.db)).toMatchObject({ pending: 0, sending: 0, failed: 0, blocked: 0, dead: 0 });
+  });
+
+  it("when a file's upload answer is lost, then it is uploaded again (files carry no metadata: the documented case), once", async () => {
+    await start({ DIGEST_CHANNEL: 'C0DIGEST' }, '2011-06-20T09:00:00+08:00');
+    bot.fake.failNext('files.completeUploadExternal', { answerLost: 500 });
+    await runJob(bot.ctx, findJob('digest')!, { now: bot.clock.now() });
+    expect(bot.fake.uploads).toHaveLength(2);
     expect(await countByState(bot.ctx.db)).toMatchObject({ pending: 0, sending: 0, failed: 0, dead: 0 });
   });
 });

@@ -81,7 +81,11 @@ describe("the scheduler's runner", () => {
 });
 
 describe('building an outbox', () => {
-  const sender = { post: async () => ({ ts: '1' }), upload: async () => ({ id: 'F1' }) };
+  const sender = {
+    post: async () => ({ ts: '1' }),
+    upload: async () => ({ id: 'F1' }),
+    findSent: async () => new Map<string, string>(),
+  };
   const render = () => [];
 
   it('when two kinds share a name, or a kind takes a plain row kind, then the outbox is refused at start', () => {
@@ -97,15 +101,15 @@ describe('building an outbox', () => {
     );
   });
 
-  it('when built for the registry, then it knows each job and the kinds they declare, and its own notice of dead rows', () => {
+  it('when built for the registry, then it knows each job and the kinds they declare, and its own notices of dead and blocked rows', () => {
     const outbox = createOutbox({ sender, jobs: [findJob('reminders')!, findJob('escalations')!, findJob('digest')!] });
     expect(outbox.jobs).toEqual(['reminders', 'escalations', 'digest']);
-    expect([...outbox.kinds.keys()].sort()).toEqual(['dead', 'escalation', 'reminder']);
+    expect([...outbox.kinds.keys()].sort()).toEqual(['blocked', 'dead', 'escalation', 'reminder']);
     // One kind declared by two jobs is one kind.
     const twice = createOutbox({
       sender,
       jobs: [findJob('reminders')!, { name: 'again', messages: findJob('reminders')!.messages! }],
     });
-    expect([...twice.kinds.keys()].sort()).toEqual(['dead', 'reminder']);
+    expect([...twice.kinds.keys()].sort()).toEqual(['blocked', 'dead', 'reminder']);
   });
 });

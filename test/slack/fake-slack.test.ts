@@ -424,6 +424,53 @@ describe('validateBlockKit', () => {
 });
 
 describe('fake Slack: failure injection', () => {
+  it('when an answer is lost after a 500, then the client sees an HTTP error although the message was posted', async () => {
+    const client = await start();
+    fake.failNext('chat.postMessage', { answerLost: 500 });
+
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'posted' })).rejects.toMatchObject({
+      code: 'slack_webapi_http_error',
+      statusCode: 500,
+    });
+    expect(fake.messages('C1').map((m) => m.text)).toEqual(['posted']);
+    expect(fake.callsTo('chat.postMessage')).toEqual([expect.objectContaining({ ok: false, status: 500 })]);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('when the connection is reset after Slack posted, then the client sees a request error and the message is there', async () => {
+    const client = await start();
+    fake.failNext('chat.postMessage', { answerLost: 'reset' });
+
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'posted' })).rejects.toMatchObject({
+      code: 'slack_webapi_request_error',
+    });
+    expect(fake.messages('C1')).toHaveLength(1);
+    expect(fake.callsTo('chat.postMessage')).toEqual([expect.objectContaining({ ok: false, status: 0 })]);
+  });
+
+  it('when the answer comes after the client gave up, then the message was posted at once', async () => {
+    const client = await start({}, { timeout: 50 });
+    fake.failNext('chat.postMessage', { answerLost: 'late', timeoutMs: 200 });
+
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'posted' })).rejects.toMatchObject({
+      code: 'slack_webapi_request_error',
+    });
+    expect(fake.messages('C1')).toHaveLength(1);
+    expect(fake.inFlight).toBe(1);
+  });
+
+  it('when failures are cleared, then the next call succeeds', async () => {
+    const client = await start();
+    fake.failNext('chat.postMessage', { error: 'invalid_auth' }, 5);
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({
+      data: { error: 'invalid_auth' },
+    });
+
+    fake.clearFailures();
+
+    expect((await client.chat.postMessage({ channel: 'C1', text: 'x' })).ok).toBe(true);
+  });
+
   it('when a 429 with Retry-After is injected, then WebClient waits that long, retries, and succeeds', async () => {
     const client = await start({}, { retryConfig: { retries: 1, factor: 1, minTimeout: 10, maxTimeout: 10 } });
     fake.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
@@ -472,6 +519,93 @@ describe('fake Slack: failure injection', () => {
     // Slack may still have posted the message the client gave up on: the reason sends are not retried blindly.
     expect(call?.ok).toBe(true);
     expect(fake.messages('C1')).toHaveLength(1);
+  });
+});
+
+describe('fake Slack: history and message metadata', () => {
+  const outboxMetadata = (key: string) => ({ event_type: 'pacesetter_outbox', event_payload: { key } });
+
+  it('when a DM carries metadata, then conversations.history of the IM returns it, the payload only with include_all_metadata', async () => {
+    const client = await start();
+    await client.chat.postMessage({ channel: 'U7', text: 'plain' });
+    const posted = await client.chat.postMessage({ channel: 'U7', text: 'tagged', metadata: outboxMetadata('k1') });
+    const im = String((await client.conversations.open({ users: 'U7' })).channel?.id);
+
+    const full = await client.conversations.history({ channel: im, include_all_metadata: true });
+    const bare = await client.conversations.history({ channel: im });
+
+    expect(full.messages?.map((m) => m.text)).toEqual(['tagged', 'plain']); // newest first
+    expect(full.messages?.[0]).toMatchObject({ ts: posted.ts, metadata: outboxMetadata('k1') });
+    expect(full.messages?.[1]).not.toHaveProperty('metadata');
+    expect(bare.messages?.[0]?.metadata).toEqual({ event_type: 'pacesetter_outbox' });
+    expect(fake.messages('DU7')[1]?.metadata).toEqual(outboxMetadata('k1'));
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('when history is read with oldest and a small limit, then it pages newest first with a cursor, within the bound', async () => {
+    const client = await start();
+    const ts: string[] = [];
+    for (const text of ['a', 'b', 'c', 'd'])
+      ts.push(String((await client.chat.postMessage({ channel: 'C1', text })).ts));
+
+    const first = await client.conversations.history({ channel: 'C1', oldest: ts[0], limit: 2 });
+    const second = await client.conversations.history({
+      channel: 'C1',
+      oldest: ts[0],
+      limit: 2,
+      cursor: first.response_metadata?.next_cursor,
+    });
+
+    expect(first.messages?.map((m) => m.text)).toEqual(['d', 'c']);
+    expect(first.has_more).toBe(true);
+    expect(second.messages?.map((m) => m.text)).toEqual(['b']); // 'a' is at oldest: excluded unless inclusive
+    expect(second.has_more).toBe(false);
+  });
+
+  it('when a thread has replies, then history shows only its parent and conversations.replies the thread, with metadata', async () => {
+    const client = await start();
+    const parent = String((await client.chat.postMessage({ channel: 'C1', text: 'parent' })).ts);
+    await client.chat.postMessage({ channel: 'C1', text: 'reply', thread_ts: parent, metadata: outboxMetadata('r1') });
+
+    const history = await client.conversations.history({ channel: 'C1' });
+    const replies = await client.conversations.replies({ channel: 'C1', ts: parent, include_all_metadata: true });
+
+    expect(history.messages?.map((m) => m.text)).toEqual(['parent']);
+    expect(replies.messages?.map((m) => [m.text, m.metadata])).toEqual([
+      ['reply', outboxMetadata('r1')],
+      ['parent', undefined],
+    ]);
+  });
+
+  it('when the token lacks a history scope, then reading that kind of conversation answers missing_scope naming it', async () => {
+    const client = await start({ scopes: ['chat:write', 'im:history'] });
+
+    expect((await client.conversations.history({ channel: 'DU7' })).ok).toBe(true);
+    await expect(client.conversations.history({ channel: 'C1' })).rejects.toMatchObject({
+      data: { error: 'missing_scope', needed: 'channels:history' },
+    });
+    await expect(client.conversations.replies({ channel: 'G1', ts: '1.0' })).rejects.toMatchObject({
+      data: { error: 'missing_scope', needed: 'groups:history' },
+    });
+    fake.setScopes(['channels:history']); // reinstalled with another set
+    expect((await client.conversations.history({ channel: 'C1' })).ok).toBe(true);
+    await expect(client.conversations.history({ channel: 'DU7' })).rejects.toMatchObject({
+      data: { error: 'missing_scope', needed: 'im:history' },
+    });
+  });
+
+  it('when the bot is not a member of a channel, then posting and reading its history answer not_in_channel', async () => {
+    const client = await start();
+    fake.setChannel('C_OUT', { notMember: true });
+
+    await expect(client.chat.postMessage({ channel: 'C_OUT', text: 'x' })).rejects.toMatchObject({
+      data: { error: 'not_in_channel' },
+    });
+    await expect(client.conversations.history({ channel: 'C_OUT' })).rejects.toMatchObject({
+      data: { error: 'not_in_channel' },
+    });
+    fake.setChannel('C_OUT', {}); // invited
+    expect((await client.chat.postMessage({ channel: 'C_OUT', text: 'x' })).ok).toBe(true);
   });
 });
 

@@ -7,7 +7,9 @@
  * fail, to be slow, or to rate-limit like the real thing.
  *
  * `calls` holds answered requests only (in answer order); a request held by a
- * `{ timeoutMs }` failure appears once it is answered. `violations` holds what
+ * `{ timeoutMs }` failure appears once it is answered. `messages()` holds what
+ * people see: a message posted by a request whose answer was lost
+ * (`{ answerLost }`) is there although its call is not ok. `violations` holds what
  * the code under test did wrong by Slack's rules (bad blocks, unknown
  * methods, reused trigger ids...), never injected failures or rate limits, so
  * `expect(fake.violations).toEqual([])` is a sound after-each check.
@@ -45,7 +47,14 @@ export type FakeSlackFailure =
   /** Hold the request this long, then answer normally (use a client `timeout` below it to simulate a lost answer). */
   | { timeoutMs: number }
   /** HTTP 200 with `{ ok: false, error }`, e.g. 'channel_not_found', 'is_archived', 'user_not_found'. */
-  | { error: string };
+  | { error: string }
+  /**
+   * Slack does the work (the message is posted), then its answer is lost: an HTTP 5xx, a connection
+   * reset before any answer (the call is recorded with status 0), or the answer held this long
+   * (use a client `timeout` below it).
+   */
+  | { answerLost: 500 | 502 | 503 | 504 | 'reset' }
+  | { answerLost: 'late'; timeoutMs: number };
 
 export interface FakeUserSpec {
   real_name?: string;
@@ -65,6 +74,8 @@ export interface FakeChannelSpec {
   archived?: boolean;
   /** Posting answers `channel_not_found`. */
   missing?: boolean;
+  /** The bot is not a member: posting and reading history answer `not_in_channel`. */
+  notMember?: boolean;
 }
 
 export interface RateLimitConfig {
@@ -95,8 +106,14 @@ export interface FakeSlackOptions {
   triggerTtlMs?: number;
   /** Seed users, as with setUser. */
   users?: Record<string, FakeUserSpec>;
-  /** Clock for `at`, rate limits and trigger ages. Default Date.now. */
+  /** Clock for `at`, rate limits, trigger ages and message ts. Default Date.now. */
   now?: () => number;
+  /**
+   * The bot token's scopes, for the history methods: reading a DM needs `im:history`, a public
+   * channel `channels:history`, a private one `groups:history`; without it Slack answers
+   * `missing_scope`. Default: every scope granted.
+   */
+  scopes?: readonly string[];
 }
 
 export interface FakeMessage {
@@ -161,6 +178,10 @@ export interface FakeSlack {
   /** Resolves with the calls to `method` once `count` of them have been answered. */
   waitFor(method: string, count?: number, timeoutMs?: number): Promise<FakeSlackCall[]>;
   failNext(method: string, failure: FakeSlackFailure, times?: number): void;
+  /** Changes the token's scopes (see `FakeSlackOptions.scopes`): the app was reinstalled. */
+  setScopes(scopes: readonly string[] | undefined): void;
+  /** Forgets the failures still queued (for `method`, or all): Slack is healthy again. */
+  clearFailures(method?: string): void;
   setUser(id: string, spec: FakeUserSpec): void;
   setChannel(id: string, spec: FakeChannelSpec): void;
   /** Answer `method` with your own handler (adds methods the fake lacks). */
@@ -183,6 +204,8 @@ export const DEFAULT_TIER_LIMITS: Readonly<Record<string, number>> = {
   'chat.update': 50,
   'chat.delete': 50,
   'conversations.open': 50,
+  'conversations.history': 50,
+  'conversations.replies': 50,
   'users.info': 100,
   'users.lookupByEmail': 50,
   'views.open': 100,
@@ -204,6 +227,8 @@ interface Answer {
   status: number;
   body: Json | string;
   headers?: Record<string, string>;
+  /** Close the connection instead of answering. */
+  reset?: boolean;
 }
 
 interface PendingUpload {
@@ -342,9 +367,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const held = new Set<NodeJS.Timeout>();
 
   const nextSeq = (): number => ++seq;
+  // Slack's ts is its clock in microseconds, unique in a channel: taken from `now`, kept increasing.
+  let lastTsMicros = 0;
   const nextTs = (): string => {
-    const micros = nextSeq() * 100;
-    return `${1_700_000_000 + Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
+    nextSeq();
+    const micros = Math.max(now() * 1000, lastTsMicros + 100);
+    lastTsMicros = micros;
+    return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
   };
   const nextId = (prefix: string): string => `${prefix}${nextSeq().toString(36).toUpperCase().padStart(10, '0')}`;
   const nextHash = (): string => `${Math.floor(now() / 1000)}.${nextSeq().toString(36).padStart(8, '0')}`;
@@ -435,7 +464,60 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const spec = channels.get(resolved) ?? channels.get(channel);
     if (spec?.missing) return { error: fail('channel_not_found') };
     if (spec?.archived) return { error: fail('is_archived') };
+    if (spec?.notMember) return { error: fail('not_in_channel') };
     return { channel: resolved };
+  };
+
+  /** The scope a history read of this conversation needs, when the fake was given the token's scopes. */
+  let scopes = opts.scopes;
+  const missingHistoryScope = (channel: string): Answer | undefined => {
+    if (scopes === undefined) return undefined;
+    const needed = channel.startsWith('D')
+      ? 'im:history'
+      : channel.startsWith('G')
+        ? 'groups:history'
+        : 'channels:history';
+    if (scopes.includes(needed)) return undefined;
+    return fail('missing_scope', { needed, provided: scopes.join(',') });
+  };
+
+  /**
+   * One page of messages, newest first, as conversations.history and .replies answer: bounded by
+   * `oldest`/`latest` (exclusive unless `inclusive`), `limit` (default 100, at most 999) and a
+   * cursor; metadata's payload only with `include_all_metadata`.
+   */
+  const historyPage = (found: FakeMessage[], args: Json): Answer => {
+    const oldest = Number(str(args['oldest']) ?? '0');
+    const latest = str(args['latest']) === undefined ? Infinity : Number(str(args['latest']));
+    const inclusive = truthy(args['inclusive']);
+    const limit = Math.min(999, Math.max(1, Number(str(args['limit']) ?? '100') || 100));
+    const inRange = found
+      .filter((m) => {
+        const t = Number(m.ts);
+        return inclusive ? t >= oldest && t <= latest : t > oldest && t < latest;
+      })
+      .sort((a, b) => Number(b.ts) - Number(a.ts));
+    const cursor = str(args['cursor']);
+    const start = cursor
+      ? Number(
+          Buffer.from(cursor, 'base64')
+            .toString('utf8')
+            .replace(/^next:/, ''),
+        )
+      : 0;
+    if (!Number.isInteger(start) || start < 0) return fail('invalid_cursor');
+    const page = inRange.slice(start, start + limit);
+    const more = start + limit < inRange.length;
+    const withMetadata = truthy(args['include_all_metadata']);
+    return ok({
+      messages: page.map((m) => {
+        const body = messageBody(m);
+        if (!withMetadata && isRecord(m.metadata)) body['metadata'] = { event_type: m.metadata['event_type'] };
+        return body;
+      }),
+      has_more: more,
+      ...(more ? { response_metadata: { next_cursor: Buffer.from(`next:${start + limit}`).toString('base64') } } : {}),
+    });
   };
 
   const findMessage = (channel: string, ts: string): FakeMessage | undefined =>
@@ -556,6 +638,33 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       };
       messages.push(m);
       return ok({ channel: m.channel, ts: m.ts, message: messageBody(m) });
+    },
+
+    'conversations.history': (args) => {
+      const r = resolveChannel(args['channel']);
+      if ('error' in r) return r.error;
+      const scope = missingHistoryScope(r.channel);
+      if (scope) return scope;
+      // A thread's replies are not in the channel's history (a parent is), as in Slack.
+      const found = messages.filter(
+        (m) =>
+          m.channel === r.channel && m.ephemeralTo === undefined && (m.threadTs === undefined || m.threadTs === m.ts),
+      );
+      return historyPage(found, args);
+    },
+
+    'conversations.replies': (args) => {
+      const r = resolveChannel(args['channel']);
+      if ('error' in r) return r.error;
+      const scope = missingHistoryScope(r.channel);
+      if (scope) return scope;
+      const ts = str(args['ts']);
+      const parent = ts ? findMessage(r.channel, ts) : undefined;
+      if (!ts || !parent) return fail('thread_not_found');
+      const found = messages.filter(
+        (m) => m.channel === r.channel && m.ephemeralTo === undefined && (m.ts === ts || m.threadTs === ts),
+      );
+      return historyPage(found, args);
     },
 
     'chat.postEphemeral': (args) => {
@@ -831,7 +940,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   };
 
   const failureAnswer = (f: FakeSlackFailure): Answer | undefined => {
-    if ('timeoutMs' in f) return undefined;
+    if ('answerLost' in f || 'timeoutMs' in f) return undefined;
     if ('error' in f) return fail(f.error);
     if (f.status === 429) {
       return {
@@ -876,7 +985,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     };
     calls.push(recorded);
     if (answer.status === 429) rateLimited += 1;
-    if (!res.destroyed && !res.writableEnded) {
+    if (answer.reset) {
+      res.socket?.destroy();
+    } else if (!res.destroyed && !res.writableEnded) {
       const isText = typeof body === 'string';
       res.writeHead(answer.status, {
         'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
@@ -887,19 +998,26 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     notify();
   };
 
-  /** Injected failures, then rate limits, then the method itself. */
+  /** Injected failures, then rate limits, then the method itself (and then a lost answer). */
   const answerFor = async (method: string, args: Json, run: () => Answer | Promise<Answer>): Promise<Answer> => {
     const failure = takeFailure(method);
     if (failure) {
       const answer = failureAnswer(failure);
       if (answer) return answer;
-      if ('timeoutMs' in failure) await hold(failure.timeoutMs);
+      if ('timeoutMs' in failure && !('answerLost' in failure)) await hold(failure.timeoutMs);
     }
     const wait = rateLimit(method, args);
     if (wait > 0) {
       return { status: 429, headers: { 'retry-after': String(wait) }, body: { ok: false, error: 'ratelimited' } };
     }
-    return run();
+    const done = await run();
+    if (!failure || !('answerLost' in failure)) return done;
+    if (failure.answerLost === 'late') {
+      await hold(failure.timeoutMs);
+      return done;
+    }
+    if (failure.answerLost === 'reset') return { status: 0, body: { ok: false, error: 'answer_lost' }, reset: true };
+    return { status: failure.answerLost, body: { ok: false, error: 'answer_lost' } };
   };
 
   const handleApi = async (method: string, args: Json, token: string | undefined): Promise<Answer> => {
@@ -1068,6 +1186,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const queue = failures.get(method) ?? [];
       for (let i = 0; i < times; i++) queue.push(failure);
       failures.set(method, queue);
+    },
+    setScopes: (next) => {
+      scopes = next;
+    },
+    clearFailures: (method) => {
+      if (method === undefined) failures = new Map();
+      else failures.delete(method);
     },
     setUser: (id, spec) => {
       users.set(id, spec);

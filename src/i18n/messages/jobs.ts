@@ -46,6 +46,12 @@ export const en = {
   'jobs.dead.text': '{count} message(s) could not be delivered and will not be retried.',
   'jobs.dead.item': '• {job} to {recipient}: `{error}`',
   'jobs.dead.footer': 'Check the roster (people who left, archived channels) and the channel settings.',
+  'jobs.blocked.header': 'Some messages are waiting for a fix',
+  'jobs.blocked.text':
+    '{count} message(s) could not be sent; they wait until the problem is fixed and are then sent once.',
+  'jobs.blocked.item': '• {job} to {recipient}: `{error}`',
+  'jobs.blocked.footer':
+    '`not_in_channel`: invite the bot to the channel (`/invite @Pacesetter`). `channel_not_found`: check `DIGEST_CHANNEL`, `LEADERS_CHANNEL` and the roster. `missing_scope`: reinstall the app from `manifest.yml`. Then send them with `npm run cli -- jobs requeue --error <error>`.',
 };
 
 export const zh: Record<keyof typeof en, string> = {
@@ -91,4 +97,9 @@ export const zh: Record<keyof typeof en, string> = {
   'jobs.dead.text': '有 {count} 条消息无法送达，不再重试。',
   'jobs.dead.item': '• {job} → {recipient}：`{error}`',
   'jobs.dead.footer': '请检查名单（已离开的人员、已归档的频道）和频道设置。',
+  'jobs.blocked.header': '部分消息等待处理',
+  'jobs.blocked.text': '有 {count} 条消息未能发出，问题解决后将补发一次。',
+  'jobs.blocked.item': '• {job} → {recipient}：`{error}`',
+  'jobs.blocked.footer':
+    '`not_in_channel`：请将机器人邀请进该频道（`/invite @Pacesetter`）；`channel_not_found`：请检查 `DIGEST_CHANNEL`、`LEADERS_CHANNEL` 设置和名单；`missing_scope`：请按 `manifest.yml` 重新安装应用。处理后运行 `npm run cli -- jobs requeue --error <错误代码>` 补发。',
 };
