@@ -14,6 +14,7 @@ import {
   paperOnTime,
   parsePaperForm,
   parsePaperReviewForm,
+  paperReviewVerdict,
   type Paper,
 } from '../src/domain/papers.js';
 import type { Person } from '../src/domain/types.js';
@@ -49,7 +50,12 @@ const PaperMetadataSchema = z.object({
   planId: z.number().int().positive(),
   paperId: z.number().int().positive().optional(),
 });
-const ReviewMetadataSchema = z.object({ paperId: z.number().int().positive() });
+/** The review modal carries the paper and the version the leader read. */
+const ReviewMetadataSchema = z.object({
+  paperId: z.number().int().positive(),
+  // Absent from a modal opened before papers had versions: such a review is stale, and reopened.
+  v: z.number().int().positive().optional(),
+});
 /** A button's value naming a paper. */
 const PaperIdSchema = z
   .string()
@@ -190,7 +196,7 @@ export function register(router: Router, ctx: AppContext): void {
         paper,
         authorName: author?.name ?? '?',
         coauthorNames: paper.coauthors.map((u) => `<@${u}>`),
-        privateMetadata: JSON.stringify({ paperId: paper.id }),
+        privateMetadata: JSON.stringify({ paperId: paper.id, v: paper.version }),
       }),
     });
   });
@@ -286,15 +292,30 @@ export function register(router: Router, ctx: AppContext): void {
     if (!before) return leader.say(leader.t('paper.not_found'));
     if (before.authorId === leader.person.id)
       return leader.refuse('own paper', leader.t('paper.review.own'), { paperId: before.id });
-    const paper = await reviewPaper(
-      ctx.db,
-      { paperId: before.id, reviewerId: leader.person.id, decision: form.value.decision, comment: form.value.comment },
-      { actor: leader.slackUserId, now: ctx.clock.now() },
-    );
-    if (!paper)
+    const review = { leaderId: leader.person.id, decision: form.value.decision, version: meta.data.v ?? 0 };
+    const verdict = paperReviewVerdict(before, review);
+    if (verdict === 'duplicate') return ack();
+    const paper =
+      verdict === 'apply'
+        ? await reviewPaper(
+            ctx.db,
+            { paperId: before.id, reviewerId: review.leaderId, ...form.value, version: review.version },
+            { actor: leader.slackUserId, now: ctx.clock.now() },
+          )
+        : null;
+    if (!paper) {
+      // Another leader was quicker, or the author revised the paper meanwhile.
+      const now = (await findPaper(ctx.db, before.id)) ?? before;
+      const again = verdict === 'apply' ? paperReviewVerdict(now, review) : verdict;
+      if (again === 'duplicate') return ack();
       return leader.say(
-        leader.t('paper.review.already', { status: leader.t(`paper.status.${before.status}` as MessageKey) }),
+        again === 'stale'
+          ? leader.t('paper.review.stale')
+          : again === 'withdrawn'
+            ? leader.t('paper.review.withdrawn')
+            : leader.t('paper.review.already', { status: leader.t(`paper.status.${now.status}` as MessageKey) }),
       );
+    }
     await ack();
     const author = await findPersonById(ctx.db, paper.authorId);
     if (author) {
