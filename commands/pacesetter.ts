@@ -183,7 +183,7 @@ async function exemptCommand(
   ctx: AppContext,
   leader: Caller<Person>,
   request: Extract<PacesetterRequest, { kind: 'exempt' | 'unexempt' }>,
-): Promise<string> {
+): Promise<string | null> {
   const { person, locale } = leader;
   const found = await leader.today();
   if (!found) return t(locale, 'common.no_plan');
@@ -204,6 +204,17 @@ async function exemptCommand(
     return t(locale, result === 'revoked' ? 'leaders.unexempt.done' : 'leaders.unexempt.not_exempt', params);
   }
   if (!appliesToBranch(obligation, branch.category)) return t(locale, 'leaders.exempt.not_applicable', params);
+  if (person.secretaryOf.includes(branch.id)) {
+    await leader.refuse(
+      'exempting a branch they are secretary of',
+      t(locale, 'leaders.exempt.self', { branch: escape(branch.name) }),
+      {
+        branchId: branch.id,
+        obligationId: obligation.id,
+      },
+    );
+    return null;
+  }
   const result = await grantExemption(
     ctx.db,
     { obligationId: obligation.id, branchId: branch.id, reason: request.reason, grantedBy: person.id },
@@ -306,8 +317,11 @@ export function register(router: Router, ctx: AppContext): void {
         return;
       }
       case 'exempt':
-      case 'unexempt':
-        return leader.say(await exemptCommand(ctx, leader, request));
+      case 'unexempt': {
+        // null: refused, and the refusal already answered.
+        const said = await exemptCommand(ctx, leader, request);
+        return said === null ? undefined : leader.say(said);
+      }
       case 'export':
         return leader.say(await exportCommand(ctx, client, leader, request.year));
     }

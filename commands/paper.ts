@@ -5,6 +5,7 @@ import { planObligations, type PlanToday } from '../db/queries/plans.js';
 import { findPaper, listPapersByAuthor, reviewPaper, revisePaper, submitPaper } from '../db/queries/papers.js';
 import type { AppContext } from '../src/context.js';
 import { leaderAccess } from '../src/domain/ranking.js';
+import { paperSelfReview } from '../src/domain/reviewers.js';
 import { ViewStateSchema } from '../src/domain/report-form.js';
 import {
   canReview,
@@ -105,6 +106,13 @@ async function openPaperModal(
   );
 }
 
+/** A leader asked to review a paper they wrote or co-wrote: refused, saying who reviews it. */
+function refuseOwnPaper(leader: Caller<Person>, self: 'author' | 'coauthor', paper: Paper): Promise<void> {
+  return self === 'author'
+    ? leader.refuse('own paper', leader.t('paper.review.own'), { paperId: paper.id })
+    : leader.refuse('co-author of the paper', leader.t('paper.review.coauthor'), { paperId: paper.id });
+}
+
 export function register(router: Router, ctx: AppContext): void {
   router.command('/paper', async ({ command, ack, client, respond }) => {
     await ack();
@@ -182,8 +190,8 @@ export function register(router: Router, ctx: AppContext): void {
     const id = PaperIdSchema.safeParse(value);
     const paper = id.success ? await findPaper(ctx.db, id.data) : null;
     if (!paper) return leader.say(leader.t('paper.not_found'));
-    if (paper.authorId === leader.person.id)
-      return leader.refuse('own paper', leader.t('paper.review.own'), { paperId: paper.id });
+    const self = paperSelfReview(leader.person, paper);
+    if (self) return refuseOwnPaper(leader, self, paper);
     if (!canReview(paper))
       return leader.say(
         leader.t('paper.review.already', { status: leader.t(`paper.status.${paper.status}` as MessageKey) }),
@@ -290,8 +298,8 @@ export function register(router: Router, ctx: AppContext): void {
     if (!form.ok) return ack(formErrors(leader.locale, form.errors));
     const before = await findPaper(ctx.db, meta.data.paperId);
     if (!before) return leader.say(leader.t('paper.not_found'));
-    if (before.authorId === leader.person.id)
-      return leader.refuse('own paper', leader.t('paper.review.own'), { paperId: before.id });
+    const self = paperSelfReview(leader.person, before);
+    if (self) return refuseOwnPaper(leader, self, before);
     const review = { leaderId: leader.person.id, decision: form.value.decision, version: meta.data.v ?? 0 };
     const verdict = paperReviewVerdict(before, review);
     if (verdict === 'duplicate') return ack();

@@ -393,6 +393,28 @@ describe('/paper: review by leaders', () => {
     expect((await listAudit(bot.ctx.db, { action: 'access.denied' })).map((a) => a.actor)).toEqual([LEADER_2]);
   });
 
+  it('when a leader is a co-author of the paper, then they cannot open or submit its review, are told who may, and it is logged', async () => {
+    await submitPaper(CADRE, paperState({ kind: 'party_paper', ...GOOD, coauthors: [LEADER_2] }));
+    const id = (await papers())[0]!.id;
+    await bot.driver.blockAction({
+      user_id: LEADER_2,
+      actions: [{ action_id: 'paper_review_open', value: String(id) }],
+    });
+    const refusal = '您是该论文的合作者，不能审核。请由既非作者、也非合作者的领导审核。';
+    const shown = lastView(bot.fake);
+    expect(shown.callback_id).not.toBe('paper_review_submit');
+    expect(JSON.stringify(shown.blocks)).toContain(refusal);
+    const res = await review(LEADER_2, id, 'excellent');
+    expect((res.json() as { errors: Record<string, string> }).errors.decision).toBe(refusal);
+    expect((await papers())[0]).toMatchObject({ status: 'submitted', excellent: 0 });
+    expect((await listAudit(bot.ctx.db, { action: 'access.denied' })).map((a) => a.subject_type)).toEqual([
+      'action.paper_review_open',
+      'view.paper_review_submit',
+    ]);
+    await review(LEADER, id, 'accept');
+    expect((await papers())[0]!.status).toBe('accepted');
+  });
+
   it('when an accepted paper is revised with an old button, then nothing changes', async () => {
     const id = await submitted();
     await review(LEADER, id, 'accept');

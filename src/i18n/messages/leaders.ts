@@ -149,6 +149,8 @@ export const en = {
     'This notice was already published in <#{channel}> on {date}; it is not posted twice.',
   'leaders.notice.fate_unknown':
     'Slack did not answer ({error}), so the notice may or may not be in <#{channel}>. Look there; if it is missing, publish it again in {minutes} minutes.',
+  'leaders.exempt.self':
+    'You are a secretary of {branch}, so you cannot exempt it from a task. A leader who is not a secretary of {branch} decides.',
 };
 
 export const zh: Record<keyof typeof en, string> = {
@@ -295,4 +297,5 @@ export const zh: Record<keyof typeof en, string> = {
   'leaders.notice.already_published': '该通报已于 {date} 发布到 <#{channel}>，不会重复发布。',
   'leaders.notice.fate_unknown':
     'Slack 未应答（{error}），通报可能已发布到 <#{channel}>，也可能没有。请查看该频道；如没有，请在 {minutes} 分钟后重新发布。',
+  'leaders.exempt.self': '您是{branch}的书记，不能为本组织免报任务。请由不担任{branch}书记的领导决定。',
 };

@@ -78,6 +78,8 @@ export const en = {
   'paper.review.stale':
     'The author revised this paper after you opened it. Close this window and open the paper again to review the new version.',
   'paper.review.withdrawn': 'The author withdrew this paper; there is nothing to review.',
+  'paper.review.coauthor':
+    'You are a co-author of this paper, so you cannot review it. It is reviewed by a leader who is neither its author nor a co-author.',
 };
 
 export const zh: Record<keyof typeof en, string> = {
@@ -158,4 +160,5 @@ export const zh: Record<keyof typeof en, string> = {
   'paper.dm.comment': '点评：{comment}',
   'paper.review.stale': '您打开后作者又修改了该论文。请关闭本窗口，重新打开后审核新版本。',
   'paper.review.withdrawn': '作者已撤回该论文，无需审核。',
+  'paper.review.coauthor': '您是该论文的合作者，不能审核。请由既非作者、也非合作者的领导审核。',
 };
