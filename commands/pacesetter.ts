@@ -1,15 +1,24 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import { ErrorCode, type WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { audit } from '../db/queries/audit.js';
 import { grantExemption, revokeExemption } from '../db/queries/exemptions.js';
 import { loadExportData } from '../db/queries/export.js';
-import { findNoticeBySubmission, listNotices, recordNotice } from '../db/queries/notices.js';
+import {
+  claimNotice,
+  listNotices,
+  NOTICE_CLAIM_TTL_MS,
+  publishNotice,
+  releaseNotice,
+  type ClaimOutcome,
+  type Notice,
+} from '../db/queries/notices.js';
 import { listBranches } from '../db/queries/people.js';
 import { findPlanByYear, planObligations, type PlanToday } from '../db/queries/plans.js';
 import { loadRankingData } from '../db/queries/rankings.js';
 import type { AppContext } from '../src/context.js';
-import { escape } from '../src/ui/limits.js';
+import { escape, messageModal } from '../src/ui/limits.js';
+import { localDateTime } from '../src/ui/time.js';
 import { exportTables, toXlsx, workbookFilename } from '../src/files/workbook.js';
 import { EscalationValueSchema, NOTICE_DAYS_DEFAULT, NoticeDaysSchema, overdueBranches } from '../src/domain/notice.js';
 import { parsePacesetterText, type PacesetterRequest } from '../src/domain/leader-requests.js';
@@ -54,7 +63,75 @@ const BodySchema = z.string().trim().min(1).max(NOTICE_BODY_MAX);
 const ChannelSchema = z.string().regex(/^[CGD][A-Z0-9]{2,30}$/);
 
 function slackError(err: unknown): string {
-  return (err as { data?: { error?: string } }).data?.error ?? 'error';
+  const e = err as { data?: { error?: string }; code?: string };
+  return e.data?.error ?? e.code ?? 'error';
+}
+
+/** How a claimed notice's post went: posted; refused by Slack (nothing posted); or no answer (it may have been). */
+type PostResult = { outcome: 'posted' } | { outcome: 'refused'; error: string } | { outcome: 'unknown'; error: string };
+
+/**
+ * Posts a notice this request has claimed, then records its ts. Slack's refusal releases the claim
+ * (nothing was posted, the leader may try again); with no answer the claim is kept until it
+ * expires, since the post may have gone out.
+ */
+async function postClaimed(ctx: AppContext, client: WebClient, notice: Notice, actor: string): Promise<PostResult> {
+  let ts: string | null;
+  try {
+    const posted = await client.chat.postMessage({
+      channel: notice.channelId,
+      ...noticeMessage(notice.title, notice.body),
+    });
+    ts = posted.ts ?? null;
+  } catch (err) {
+    const error = slackError(err);
+    const code = (err as { code?: string }).code;
+    if (code !== ErrorCode.PlatformError && code !== ErrorCode.RateLimitedError) {
+      ctx.logger.warn({ err, notice: notice.id }, 'no answer to the notice post: its claim is kept until it expires');
+      return { outcome: 'unknown', error };
+    }
+    ctx.logger.warn({ err, channel: notice.channelId }, 'could not publish the notice');
+    await releaseNotice(ctx.db, { id: notice.id, error }, { actor, now: ctx.clock.now() });
+    return { outcome: 'refused', error };
+  }
+  const recorded = await publishNotice(ctx.db, { id: notice.id, messageTs: ts }, { actor, now: ctx.clock.now() });
+  if (!recorded) ctx.logger.warn({ notice: notice.id, ts }, 'a notice was posted after its claim expired');
+  return { outcome: 'posted' };
+}
+
+function publishedText(leader: Caller<Person>, notice: Notice, result: PostResult): string {
+  if (result.outcome === 'posted')
+    return leader.t('leaders.notice.published', { channel: notice.channelId, title: escape(notice.title) });
+  if (result.outcome === 'refused') return leader.t('leaders.notice.error.post', { error: result.error });
+  return leader.t('leaders.notice.fate_unknown', {
+    channel: notice.channelId,
+    error: result.error,
+    minutes: NOTICE_CLAIM_TTL_MS / 60_000,
+  });
+}
+
+/** What a second press of Publish is told: the notice is posted, or being posted by the first. */
+function claimedText(
+  leader: Caller<Person>,
+  timezone: string,
+  claim: Exclude<ClaimOutcome, { outcome: 'claimed' }>,
+): string {
+  const n = claim.notice;
+  if (claim.outcome === 'published')
+    return leader.t('leaders.notice.already_published', {
+      channel: n.channelId,
+      date: localDateOf(new Date(n.publishedAt), timezone),
+    });
+  return leader.t('leaders.notice.being_published', {
+    channel: n.channelId,
+    time: localDateTime(n.claimedAt ?? n.publishedAt, timezone),
+    minutes: NOTICE_CLAIM_TTL_MS / 60_000,
+  });
+}
+
+/** The notice modal turned into a message. */
+function noticeNote(leader: Caller<Person>, text: string) {
+  return messageModal(leader.t('leaders.notice.modal.title'), text, leader.t('leaders.notice.modal.done'));
 }
 
 /** The notice modal, drafted from the branches overdue by at least `days` days as of now. */
@@ -106,7 +183,7 @@ async function exemptCommand(
   ctx: AppContext,
   leader: Caller<Person>,
   request: Extract<PacesetterRequest, { kind: 'exempt' | 'unexempt' }>,
-): Promise<string> {
+): Promise<string | null> {
   const { person, locale } = leader;
   const found = await leader.today();
   if (!found) return t(locale, 'common.no_plan');
@@ -127,6 +204,17 @@ async function exemptCommand(
     return t(locale, result === 'revoked' ? 'leaders.unexempt.done' : 'leaders.unexempt.not_exempt', params);
   }
   if (!appliesToBranch(obligation, branch.category)) return t(locale, 'leaders.exempt.not_applicable', params);
+  if (person.secretaryOf.includes(branch.id)) {
+    await leader.refuse(
+      'exempting a branch they are secretary of',
+      t(locale, 'leaders.exempt.self', { branch: escape(branch.name) }),
+      {
+        branchId: branch.id,
+        obligationId: obligation.id,
+      },
+    );
+    return null;
+  }
   const result = await grantExemption(
     ctx.db,
     { obligationId: obligation.id, branchId: branch.id, reason: request.reason, grantedBy: person.id },
@@ -229,8 +317,11 @@ export function register(router: Router, ctx: AppContext): void {
         return;
       }
       case 'exempt':
-      case 'unexempt':
-        return leader.say(await exemptCommand(ctx, leader, request));
+      case 'unexempt': {
+        // null: refused, and the refusal already answered.
+        const said = await exemptCommand(ctx, leader, request);
+        return said === null ? undefined : leader.say(said);
+      }
       case 'export':
         return leader.say(await exportCommand(ctx, client, leader, request.year));
     }
@@ -294,7 +385,6 @@ export function register(router: Router, ctx: AppContext): void {
       return leader.refuse('malformed payload', leader.t('common.forbidden'), {
         metadata: view.private_metadata.slice(0, 200),
       });
-    if (await findNoticeBySubmission(ctx.db, view.id)) return ack();
     const bodyBlock = `${NOTICE_BLOCKS.bodyPrefix}${meta.data.rev}`;
     const days = NoticeDaysSchema.safeParse(fieldOf(state.data, NOTICE_BLOCKS.days)?.value);
     const channel = ChannelSchema.safeParse(fieldOf(state.data, NOTICE_BLOCKS.channel)?.selected_conversation);
@@ -310,18 +400,9 @@ export function register(router: Router, ctx: AppContext): void {
     const found = await leader.today();
     if (!found || found.plan.id !== meta.data.planId) return leader.say(leader.t('common.no_plan'));
     const { plan, today } = found;
-    const now = ctx.clock.now();
     const data = await loadRankingData(ctx.db, plan);
     const named = overdueBranches({ ...data, today }, days.data).map((o) => o.branch.code);
-    let ts: string | null;
-    try {
-      const posted = await client.chat.postMessage({ channel: channel.data, ...noticeMessage(title.data, text.data) });
-      ts = posted.ts ?? null;
-    } catch (err) {
-      ctx.logger.warn({ err, channel: channel.data }, 'could not publish the notice');
-      return leader.say(leader.t('leaders.notice.error.post', { error: slackError(err) }));
-    }
-    await recordNotice(
+    const claim = await claimNotice(
       ctx.db,
       {
         planId: plan.id,
@@ -330,12 +411,43 @@ export function register(router: Router, ctx: AppContext): void {
         minOverdueDays: days.data,
         branchCodes: named,
         channelId: channel.data,
-        messageTs: ts,
         publishedBy: person.id,
         submissionKey: view.id,
       },
-      { actor: slackUserId, now },
+      { actor: slackUserId, now: ctx.clock.now() },
     );
-    await ack();
+    // A second press, or Slack delivering the submission again: this notice is in hand already.
+    if (claim.outcome !== 'claimed')
+      return ack({ response_action: 'update', view: noticeNote(leader, claimedText(leader, plan.timezone, claim)) });
+    // Slack waits 3 s for this answer and a post can take longer (a rate limit): the form gives way
+    // to "publishing" now, and the same modal then says how the post went.
+    await ack({
+      response_action: 'update',
+      view: noticeNote(leader, leader.t('leaders.notice.publishing_now', { channel: channel.data })),
+    });
+    const result = await postClaimed(ctx, client, claim.notice, slackUserId);
+    const said = publishedText(leader, claim.notice, result);
+    // Refused by Slack: nothing was posted and the claim is gone, so the form comes back with the
+    // leader's text and the reason, to publish elsewhere from the same modal.
+    const next =
+      result.outcome === 'refused'
+        ? noticeModal({
+            locale,
+            days: days.data,
+            count: named.length,
+            draft: { title: title.data, body: text.data },
+            rev: meta.data.rev + 1,
+            channelId: channel.data,
+            privateMetadata: JSON.stringify({ planId: plan.id, rev: meta.data.rev + 1 }),
+            error: said,
+          })
+        : noticeNote(leader, said);
+    try {
+      await client.views.update({ view_id: view.id, view: next });
+    } catch (err) {
+      // The leader closed the modal meanwhile: they are told by DM.
+      ctx.logger.warn({ err, view: view.id }, 'could not show the notice outcome in its modal');
+      await client.chat.postMessage({ channel: slackUserId, text: said });
+    }
   });
 }

@@ -5,6 +5,7 @@ import { planObligations, type PlanToday } from '../db/queries/plans.js';
 import { findPaper, listPapersByAuthor, reviewPaper, revisePaper, submitPaper } from '../db/queries/papers.js';
 import type { AppContext } from '../src/context.js';
 import { leaderAccess } from '../src/domain/ranking.js';
+import { paperSelfReview } from '../src/domain/reviewers.js';
 import { ViewStateSchema } from '../src/domain/report-form.js';
 import {
   canReview,
@@ -14,6 +15,7 @@ import {
   paperOnTime,
   parsePaperForm,
   parsePaperReviewForm,
+  paperReviewVerdict,
   type Paper,
 } from '../src/domain/papers.js';
 import type { Person } from '../src/domain/types.js';
@@ -50,7 +52,12 @@ const PaperMetadataSchema = z.object({
   planId: z.number().int().positive(),
   paperId: z.number().int().positive().optional(),
 });
-const ReviewMetadataSchema = z.object({ paperId: z.number().int().positive() });
+/** The review modal carries the paper and the version the leader read. */
+const ReviewMetadataSchema = z.object({
+  paperId: z.number().int().positive(),
+  // Absent from a modal opened before papers had versions: such a review is stale, and reopened.
+  v: z.number().int().positive().optional(),
+});
 /** A button's value naming a paper. */
 const PaperIdSchema = z
   .string()
@@ -98,6 +105,13 @@ async function openPaperModal(
       ...(args.revising ? { revising: args.revising } : {}),
     }),
   );
+}
+
+/** A leader asked to review a paper they wrote or co-wrote: refused, saying who reviews it. */
+function refuseOwnPaper(leader: Caller<Person>, self: 'author' | 'coauthor', paper: Paper): Promise<void> {
+  return self === 'author'
+    ? leader.refuse('own paper', leader.t('paper.review.own'), { paperId: paper.id })
+    : leader.refuse('co-author of the paper', leader.t('paper.review.coauthor'), { paperId: paper.id });
 }
 
 export function register(router: Router, ctx: AppContext): void {
@@ -177,8 +191,8 @@ export function register(router: Router, ctx: AppContext): void {
     const id = PaperIdSchema.safeParse(value);
     const paper = id.success ? await findPaper(ctx.db, id.data) : null;
     if (!paper) return leader.say(leader.t('paper.not_found'));
-    if (paper.authorId === leader.person.id)
-      return leader.refuse('own paper', leader.t('paper.review.own'), { paperId: paper.id });
+    const self = paperSelfReview(leader.person, paper);
+    if (self) return refuseOwnPaper(leader, self, paper);
     if (!canReview(paper))
       return leader.say(
         leader.t('paper.review.already', { status: leader.t(`paper.status.${paper.status}` as MessageKey) }),
@@ -190,7 +204,7 @@ export function register(router: Router, ctx: AppContext): void {
         locale: leader.locale,
         paper,
         authorName: author?.name ?? '?',
-        privateMetadata: JSON.stringify({ paperId: paper.id }),
+        privateMetadata: JSON.stringify({ paperId: paper.id, v: paper.version }),
       }),
     });
   });
@@ -284,17 +298,32 @@ export function register(router: Router, ctx: AppContext): void {
     if (!form.ok) return ack(formErrors(leader.locale, form.errors));
     const before = await findPaper(ctx.db, meta.data.paperId);
     if (!before) return leader.say(leader.t('paper.not_found'));
-    if (before.authorId === leader.person.id)
-      return leader.refuse('own paper', leader.t('paper.review.own'), { paperId: before.id });
-    const paper = await reviewPaper(
-      ctx.db,
-      { paperId: before.id, reviewerId: leader.person.id, decision: form.value.decision, comment: form.value.comment },
-      { actor: leader.slackUserId, now: ctx.clock.now() },
-    );
-    if (!paper)
+    const self = paperSelfReview(leader.person, before);
+    if (self) return refuseOwnPaper(leader, self, before);
+    const review = { leaderId: leader.person.id, decision: form.value.decision, version: meta.data.v ?? 0 };
+    const verdict = paperReviewVerdict(before, review);
+    if (verdict === 'duplicate') return ack();
+    const paper =
+      verdict === 'apply'
+        ? await reviewPaper(
+            ctx.db,
+            { paperId: before.id, reviewerId: review.leaderId, ...form.value, version: review.version },
+            { actor: leader.slackUserId, now: ctx.clock.now() },
+          )
+        : null;
+    if (!paper) {
+      // Another leader was quicker, or the author revised the paper meanwhile.
+      const now = (await findPaper(ctx.db, before.id)) ?? before;
+      const again = verdict === 'apply' ? paperReviewVerdict(now, review) : verdict;
+      if (again === 'duplicate') return ack();
       return leader.say(
-        leader.t('paper.review.already', { status: leader.t(`paper.status.${before.status}` as MessageKey) }),
+        again === 'stale'
+          ? leader.t('paper.review.stale')
+          : again === 'withdrawn'
+            ? leader.t('paper.review.withdrawn')
+            : leader.t('paper.review.already', { status: leader.t(`paper.status.${now.status}` as MessageKey) }),
       );
+    }
     await ack();
     const author = await findPersonById(ctx.db, paper.authorId);
     if (author) {

@@ -16,6 +16,7 @@ import { createWorkCalendar } from '../src/domain/calendar.js';
 import { isDone, type ChecklistItem } from '../src/domain/checklist.js';
 import { leaderAccess } from '../src/domain/ranking.js';
 import { ViewStateSchema } from '../src/domain/report-form.js';
+import { branchSelfReview } from '../src/domain/reviewers.js';
 import {
   IdValueSchema,
   parseExtensionForm,
@@ -252,6 +253,17 @@ export function register(router: Router, ctx: AppContext): void {
       if (!id.success) return leader.refuse('malformed extension id', leader.t('common.forbidden'));
       const ext = await findExtension(ctx.db, id.data);
       if (!ext) return leader.say(leader.t('prompts.not_found'));
+      const self = branchSelfReview(leader.person, { branchId: ext.branchId, by: ext.requestedBy });
+      if (self) {
+        const branch = escape((await findBranchById(ctx.db, ext.branchId))?.name ?? '—');
+        return leader.refuse(
+          `deciding an extension of their own (${self})`,
+          leader.t(self === 'author' ? 'prompts.extension.self.requester' : 'prompts.extension.self.secretary', {
+            branch,
+          }),
+          { extensionId: ext.id },
+        );
+      }
       const decided = await decideExtension(
         ctx.db,
         { id: ext.id, leaderId: leader.person.id, approve },

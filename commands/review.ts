@@ -1,11 +1,12 @@
 import type { BlockAction } from '@slack/bolt';
 import { z } from 'zod';
-import { findPersonById } from '../db/queries/people.js';
+import { findBranchById, findPersonById } from '../db/queries/people.js';
 import { findReportById, reviewReport } from '../db/queries/reports.js';
 import type { AppContext } from '../src/context.js';
 import { leaderAccess } from '../src/domain/ranking.js';
 import { ViewStateSchema } from '../src/domain/report-form.js';
 import { IdValueSchema, parseReviewForm, reviewVerdict } from '../src/domain/reporting.js';
+import { branchSelfReview } from '../src/domain/reviewers.js';
 import { publishHome } from '../src/flows/home.js';
 import { openReviewModal, reportCard } from '../src/flows/review-modal.js';
 import { pick, t } from '../src/i18n/index.js';
@@ -53,6 +54,13 @@ export function register(router: Router, ctx: AppContext): void {
     if (!form.ok) return ack(formErrors(locale, form.errors));
     const report = await findReportById(ctx.db, meta.data.r);
     if (!report) return leader.say(leader.t('report.refused.gone'));
+    const self = branchSelfReview(person, { branchId: report.branchId, by: report.submittedBy });
+    if (self) {
+      const branch = escape((await findBranchById(ctx.db, report.branchId))?.name ?? '—');
+      return leader.refuse(`reviewing a report of their own (${self})`, leader.t(`review.self.${self}`, { branch }), {
+        reportId: report.id,
+      });
+    }
     const verdict = reviewVerdict(report, { leaderId: person.id, decision: form.value.decision, version: meta.data.v });
     if (verdict === 'duplicate') return ack();
     const reviewed =

@@ -134,6 +134,8 @@ export interface PaperTable {
   review_comment: string | null;
   /** Slack's view id of the submission, so a retried delivery stores nothing twice. */
   submission_key: string | null;
+  /** 1 when submitted, +1 on every revision: a review applies to the version the leader read. */
+  version: Generated<number>;
 }
 
 export interface ExtensionTable {
@@ -219,10 +221,19 @@ export interface NoticeTable {
   channel_id: string;
   message_ts: string | null;
   published_by: number;
+  /** When it was posted; while 'publishing', when it was claimed. */
   published_at: string;
   /** Slack's view id of the modal that published it, so a retried delivery posts nothing twice. */
   submission_key: string | null;
+  /** 'publishing' from the claim until Slack answered the post; 'published' once posted. */
+  state: Generated<NoticeState>;
+  /** A hash of what is posted where (plan, channel, title, text): the same notice is posted once. Null before claims. */
+  content_key: string | null;
+  /** When the claim was taken; a claim 'publishing' for too long is taken to be from a process that died. */
+  claimed_at: string | null;
 }
+
+export type NoticeState = 'publishing' | 'published';
 
 export interface RankingSnapshotTable {
   id: Generated<number>;

@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../schema.js';
+import { createHash } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, NoticeState, NoticeTable } from '../schema.js';
 import { audit } from './audit.js';
 
 export interface Notice {
@@ -12,24 +13,40 @@ export interface Notice {
   channelId: string;
   messageTs: string | null;
   publishedBy: number;
+  /** When it was posted; while 'publishing', when it was claimed. */
   publishedAt: string;
+  state: NoticeState;
+  claimedAt: string | null;
 }
 
-/** A notice to record: what is kept, but its id and time, and the submission it came from (stored once). */
-export type NewNotice = Omit<Notice, 'id' | 'publishedAt'> & { submissionKey: string };
-
-function rowToNotice(r: {
-  id: number;
-  plan_id: number;
+/** What a leader asks to publish, from one submission of the notice modal. */
+export interface NoticeClaim {
+  planId: number;
   title: string;
   body: string;
-  min_overdue_days: number;
-  branch_codes: string;
-  channel_id: string;
-  message_ts: string | null;
-  published_by: number;
-  published_at: string;
-}): Notice {
+  minOverdueDays: number;
+  /** The branches the notice names, as drafted when it was published. */
+  branchCodes: string[];
+  channelId: string;
+  publishedBy: number;
+  /** Slack's view id: a retried delivery or a second press of the same modal carries the same. */
+  submissionKey: string;
+}
+
+/**
+ * How long a claim holds without its post being recorded. A post takes seconds (the interactive
+ * client retries twice, briefly); a claim older than this is taken to be from a process that died
+ * between the claim and Slack's answer, and a new attempt may take it over.
+ */
+export const NOTICE_CLAIM_TTL_MS = 10 * 60_000;
+
+export type ClaimOutcome =
+  | { outcome: 'claimed'; notice: Notice }
+  /** Another attempt holds the claim (not expired): it is being posted now. */
+  | { outcome: 'publishing'; notice: Notice }
+  | { outcome: 'published'; notice: Notice };
+
+function rowToNotice(r: Selectable<NoticeTable>): Notice {
   return {
     id: r.id,
     planId: r.plan_id,
@@ -41,21 +58,55 @@ function rowToNotice(r: {
     messageTs: r.message_ts,
     publishedBy: r.published_by,
     publishedAt: r.published_at,
+    state: r.state,
+    claimedAt: r.claimed_at,
   };
 }
 
-export async function findNoticeBySubmission(db: Kysely<Database>, submissionKey: string): Promise<Notice | null> {
-  const row = await db.selectFrom('notices').selectAll().where('submission_key', '=', submissionKey).executeTakeFirst();
-  return row ? rowToNotice(row) : null;
+/** The same text, with the same title, in the same channel, for the same plan: one notice, whichever modal it came from. */
+export function noticeContentKey(c: Pick<NoticeClaim, 'planId' | 'channelId' | 'title' | 'body'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify([c.planId, c.channelId, c.title, c.body]))
+    .digest('hex');
 }
 
-/** Keeps a published notice with its audit record. */
-export async function recordNotice(
+/**
+ * Claims a notice before anything is posted: one row 'publishing', keyed by the submission and by
+ * the content. When either key already belongs to a notice published, or being published by an
+ * attempt whose claim has not expired, nothing is written and that notice is returned. A claim
+ * past NOTICE_CLAIM_TTL_MS is removed (audited) and the new attempt claims in its place.
+ */
+export async function claimNotice(
   db: Kysely<Database>,
-  input: NewNotice,
+  input: NoticeClaim,
   meta: { actor: string; now: Date },
-): Promise<Notice> {
-  return db.transaction().execute(async (trx) => {
+): Promise<ClaimOutcome> {
+  const contentKey = noticeContentKey(input);
+  return db.transaction().execute(async (trx): Promise<ClaimOutcome> => {
+    const rows = await trx
+      .selectFrom('notices')
+      .selectAll()
+      .where((eb) => eb.or([eb('submission_key', '=', input.submissionKey), eb('content_key', '=', contentKey)]))
+      .orderBy('id')
+      .execute();
+    const expiredBefore = new Date(meta.now.getTime() - NOTICE_CLAIM_TTL_MS).toISOString();
+    const expired = (r: Selectable<NoticeTable>) =>
+      r.state === 'publishing' && (r.claimed_at ?? r.published_at) < expiredBefore;
+    const published = rows.find((r) => r.state === 'published');
+    if (published) return { outcome: 'published', notice: rowToNotice(published) };
+    const held = rows.find((r) => !expired(r));
+    if (held) return { outcome: 'publishing', notice: rowToNotice(held) };
+    for (const stale of rows) {
+      await trx.deleteFrom('notices').where('id', '=', stale.id).execute();
+      await audit(trx, {
+        at: meta.now,
+        actor: meta.actor,
+        action: 'notice.claim_expired',
+        subjectType: 'notice',
+        subjectId: stale.id,
+        details: { claimedAt: stale.claimed_at, submissionKey: stale.submission_key, channelId: stale.channel_id },
+      });
+    }
     const row = await trx
       .insertInto('notices')
       .values({
@@ -65,13 +116,50 @@ export async function recordNotice(
         min_overdue_days: input.minOverdueDays,
         branch_codes: JSON.stringify(input.branchCodes),
         channel_id: input.channelId,
-        message_ts: input.messageTs,
+        message_ts: null,
         published_by: input.publishedBy,
         published_at: meta.now.toISOString(),
         submission_key: input.submissionKey,
+        state: 'publishing',
+        content_key: contentKey,
+        claimed_at: meta.now.toISOString(),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await audit(trx, {
+      at: meta.now,
+      actor: meta.actor,
+      action: 'notice.claim',
+      subjectType: 'notice',
+      subjectId: row.id,
+      details: { channelId: input.channelId, title: input.title, submissionKey: input.submissionKey },
+    });
+    return { outcome: 'claimed', notice: rowToNotice(row) };
+  });
+}
+
+/**
+ * Records the post of a claimed notice, its ts, with its audit record. Null when the claim is gone
+ * (it expired and another attempt took it over meanwhile).
+ */
+export async function publishNotice(
+  db: Kysely<Database>,
+  input: { id: number; messageTs: string | null },
+  meta: { actor: string; now: Date },
+): Promise<Notice | null> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('notices')
+      .set({
+        state: 'published',
+        message_ts: input.messageTs,
+        published_at: meta.now.toISOString(),
+      })
+      .where('id', '=', input.id)
+      .where('state', '=', 'publishing')
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return null;
     await audit(trx, {
       at: meta.now,
       actor: meta.actor,
@@ -79,22 +167,48 @@ export async function recordNotice(
       subjectType: 'notice',
       subjectId: row.id,
       details: {
-        channelId: input.channelId,
-        minOverdueDays: input.minOverdueDays,
-        branchCodes: input.branchCodes,
-        title: input.title,
+        channelId: row.channel_id,
+        minOverdueDays: row.min_overdue_days,
+        branchCodes: JSON.parse(row.branch_codes) as string[],
+        title: row.title,
       },
     });
     return rowToNotice(row);
   });
 }
 
-/** The latest notices of a plan, newest first. */
+/** Gives a claim up when Slack refused the post (nothing was posted), so the leader can try again. */
+export async function releaseNotice(
+  db: Kysely<Database>,
+  input: { id: number; error: string },
+  meta: { actor: string; now: Date },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .deleteFrom('notices')
+      .where('id', '=', input.id)
+      .where('state', '=', 'publishing')
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return;
+    await audit(trx, {
+      at: meta.now,
+      actor: meta.actor,
+      action: 'notice.release',
+      subjectType: 'notice',
+      subjectId: row.id,
+      details: { channelId: row.channel_id, title: row.title, error: input.error },
+    });
+  });
+}
+
+/** The latest notices of a plan that were posted, newest first. */
 export async function listNotices(db: Kysely<Database>, planId: number, limit = 20): Promise<Notice[]> {
   const rows = await db
     .selectFrom('notices')
     .selectAll()
     .where('plan_id', '=', planId)
+    .where('state', '=', 'published')
     .orderBy('published_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)

@@ -24,6 +24,7 @@ export function paperRowToPaper(row: Selectable<PaperTable>): Paper {
     reviewedBy: row.reviewed_by,
     reviewedAt: row.reviewed_at,
     reviewComment: row.review_comment,
+    version: row.version,
   };
 }
 
@@ -76,6 +77,7 @@ export async function submitPaper(
         excellent: 0,
         submitted_at: meta.now.toISOString(),
         submission_key: input.submissionKey,
+        version: 1,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -120,6 +122,7 @@ export async function revisePaper(
         status: 'submitted',
         submitted_at: meta.now.toISOString(),
         submission_key: input.submissionKey,
+        version: old.version + 1,
       })
       .where('id', '=', old.id)
       .returningAll()
@@ -130,20 +133,21 @@ export async function revisePaper(
       action: 'paper.revise',
       subjectType: 'paper',
       subjectId: row.id,
-      details: { previous: paperRowToPaper(old) },
+      details: { version: row.version, previous: paperRowToPaper(old) },
     });
     return { outcome: 'revised', paper: paperRowToPaper(row) };
   });
 }
 
 /**
- * A leader's decision on a paper waiting for review. The update is conditional on the status,
- * so two leaders clicking at once (or a retried delivery) decide once; null when it was not
- * waiting any more.
+ * A leader's decision on a paper waiting for review, for the version the leader read. The update is
+ * conditional on the status and the version, so two leaders clicking at once (or a retried
+ * delivery) decide once, and a paper revised since the leader opened it is not decided; null when
+ * nothing changed.
  */
 export async function reviewPaper(
   db: Kysely<Database>,
-  input: { paperId: number; reviewerId: number; decision: PaperDecision; comment: string | null },
+  input: { paperId: number; version: number; reviewerId: number; decision: PaperDecision; comment: string | null },
   meta: { actor: string; now: Date },
 ): Promise<Paper | null> {
   return db.transaction().execute(async (trx) => {
@@ -157,6 +161,7 @@ export async function reviewPaper(
         review_comment: input.comment,
       })
       .where('id', '=', input.paperId)
+      .where('version', '=', input.version)
       .where('status', '=', 'submitted')
       .returningAll()
       .executeTakeFirst();
@@ -167,7 +172,7 @@ export async function reviewPaper(
       action: `paper.review.${input.decision}`,
       subjectType: 'paper',
       subjectId: row.id,
-      details: { comment: input.comment },
+      details: { comment: input.comment, version: row.version },
     });
     return paperRowToPaper(row);
   });

@@ -23,6 +23,8 @@ export interface Paper {
   reviewedBy: number | null;
   reviewedAt: string | null;
   reviewComment: string | null;
+  /** 1 when submitted, +1 on every revision: a review applies to the version the leader read. */
+  version: number;
 }
 
 export type PaperItemState = 'done_on_time' | 'done_late' | 'returned' | 'open' | 'overdue';
@@ -111,6 +113,27 @@ export type PaperDecision = 'accept' | 'excellent' | 'return';
 /** Only a paper waiting for review can be reviewed: a second click or a stale button changes nothing. */
 export function canReview(paper: Pick<Paper, 'status'>): boolean {
   return paper.status === 'submitted';
+}
+
+export type PaperReviewVerdict = 'apply' | 'stale' | 'duplicate' | 'already_reviewed' | 'withdrawn';
+
+/**
+ * Whether a leader's review applies to the paper as it is now. The review modal carries the version
+ * the leader read: a paper revised since then is `stale` (the leader never saw this version). The
+ * same review delivered twice (Slack retries) is a `duplicate`, answered without a second change.
+ */
+export function paperReviewVerdict(
+  paper: Pick<Paper, 'status' | 'version' | 'reviewedBy' | 'excellent'>,
+  review: { leaderId: number; decision: PaperDecision; version: number },
+): PaperReviewVerdict {
+  if (paper.status === 'withdrawn') return 'withdrawn';
+  if (paper.status === 'accepted' || paper.status === 'returned') {
+    const decided: PaperDecision = paper.status === 'returned' ? 'return' : paper.excellent ? 'excellent' : 'accept';
+    const same =
+      paper.reviewedBy === review.leaderId && paper.version === review.version && decided === review.decision;
+    return same ? 'duplicate' : 'already_reviewed';
+  }
+  return paper.version === review.version ? 'apply' : 'stale';
 }
 
 /** The author may revise a paper until it is accepted: while waiting, or after it was returned. */

@@ -5,6 +5,7 @@ import { planObligations, type PlanToday } from '../../db/queries/plans.js';
 import { findReportById } from '../../db/queries/reports.js';
 import type { AppContext } from '../context.js';
 import { leaderAccess } from '../domain/ranking.js';
+import { branchSelfReview } from '../domain/reviewers.js';
 import type { Report } from '../domain/types.js';
 import { t, type Locale } from '../i18n/index.js';
 import { modalAnswer, type Caller } from '../slack/caller.js';
@@ -66,6 +67,16 @@ export async function openReviewModal(
   const report = await findReportById(ctx.db, reportId);
   const card = report ? await reportCard(ctx, await leader.today(), report) : null;
   if (!report || !card) return leader.say(leader.t('report.refused.gone'));
+  const self =
+    report.status === 'submitted'
+      ? branchSelfReview(leader.person, { branchId: report.branchId, by: report.submittedBy })
+      : null;
+  if (self)
+    return leader.refuse(
+      `reviewing a report of their own (${self})`,
+      leader.t(`review.self.${self}`, { branch: escape(card.branchName) }),
+      { reportId: report.id },
+    );
   const view =
     report.status === 'submitted'
       ? reviewModal(leader.locale, card, JSON.stringify({ r: report.id, v: report.version }))

@@ -72,6 +72,8 @@ export interface NoticeModalInput {
   rev: number;
   channelId: string | null;
   privateMetadata: string;
+  /** Why the last attempt to publish failed; the form comes back with the leader's text. */
+  error?: string;
 }
 
 export function noticeModal(v: NoticeModalInput): View {
@@ -103,6 +105,7 @@ export function noticeModal(v: NoticeModalInput): View {
       ],
     },
     { type: 'context', elements: [mrkdwn(t(locale, 'leaders.notice.hint', { count: v.count, days: v.days }))] },
+    ...(v.error ? [{ type: 'section' as const, text: mrkdwn(v.error) }] : []),
     {
       type: 'input',
       block_id: NOTICE_BLOCKS.channel,

@@ -5,6 +5,7 @@ import {
   paperChecklist,
   paperOnTime,
   parsePaperForm,
+  paperReviewVerdict,
   parsePaperReviewForm,
   type Paper,
 } from '../../src/domain/papers.js';
@@ -49,6 +50,7 @@ const paper = (over: Partial<Paper>): Paper => ({
   reviewedBy: null,
   reviewedAt: null,
   reviewComment: null,
+  version: 1,
   ...over,
 });
 
@@ -271,5 +273,26 @@ describe('reviewing and revising', () => {
       canRevise({ status: 'returned' }),
       canRevise({ status: 'accepted' }),
     ]).toEqual([true, true, false]);
+  });
+
+  it('when the author revised a paper after the leader opened it, then the review is stale; the same review twice is a duplicate', () => {
+    const by = { leaderId: 5, decision: 'accept' as const };
+    expect(paperReviewVerdict(paper({ version: 2 }), { ...by, version: 2 })).toBe('apply');
+    expect(paperReviewVerdict(paper({ version: 2 }), { ...by, version: 1 })).toBe('stale');
+    const accepted = paper({ status: 'accepted', reviewedBy: 5, version: 2 });
+    expect(paperReviewVerdict(accepted, { ...by, version: 2 })).toBe('duplicate');
+    expect(paperReviewVerdict(accepted, { ...by, decision: 'excellent', version: 2 })).toBe('already_reviewed');
+    expect(paperReviewVerdict(accepted, { ...by, leaderId: 6, version: 2 })).toBe('already_reviewed');
+    expect(
+      paperReviewVerdict(paper({ status: 'accepted', excellent: true, reviewedBy: 5 }), {
+        ...by,
+        decision: 'excellent',
+        version: 1,
+      }),
+    ).toBe('duplicate');
+    expect(
+      paperReviewVerdict(paper({ status: 'returned', reviewedBy: 5 }), { ...by, decision: 'return', version: 1 }),
+    ).toBe('duplicate');
+    expect(paperReviewVerdict(paper({ status: 'withdrawn' }), { ...by, version: 1 })).toBe('withdrawn');
   });
 });

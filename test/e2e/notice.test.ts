@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
+import { claimNotice, NOTICE_CLAIM_TTL_MS } from '../../db/queries/notices.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { ADMIN, LEADER, SECRETARY, seedJune } from '../helpers/leaders.js';
 
@@ -32,6 +33,12 @@ function currentModal(): OpenedModal {
   if (!call) throw new Error('no modal');
   const view = (call.response as { view: OpenedModal }).view;
   return view;
+}
+
+/** The notice text a state carries. */
+function text(values: ReturnType<typeof state>): string {
+  const body = Object.entries(values).find(([block]) => block.startsWith('body-'))![1] as { value: { value: string } };
+  return body.value.value;
 }
 
 function bodyBlock(view: OpenedModal): ModalBlock {
@@ -124,7 +131,14 @@ describe('/pacesetter notice', () => {
     const edited = `${bodyBlock(view).element!.initial_value!}\n请于6月25日前补报。<!channel>`;
     const res = await submit(view, state(view, { title: '关于6月任务逾期情况的通报', body: edited }));
     expect(res.status).toBe(200);
-    expect(res.body).toBe('');
+    // Answered at once: the form gives way to "publishing", and the modal then says where it went.
+    expect(res.json()).toMatchObject({
+      response_action: 'update',
+      view: { blocks: [{ text: { text: '正在发布通报到 <#C0NOTICES>……' } }] },
+    });
+    expect(bot.fake.view(view.id)!.view).toMatchObject({
+      blocks: [{ text: { text: '通报已发布到 <#C0NOTICES>：关于6月任务逾期情况的通报' } }],
+    });
 
     const posted = bot.fake.messages('C0NOTICES');
     expect(posted).toHaveLength(1);
@@ -160,7 +174,11 @@ describe('/pacesetter notice', () => {
     expect(await listAudit(bot.ctx.db, { action: 'notice.publish' })).toHaveLength(1);
 
     // Slack delivers the same submission again: nothing is posted twice.
-    await submit(view, state(view, { title: '关于6月任务逾期情况的通报', body: edited }));
+    const again = await submit(view, state(view, { title: '关于6月任务逾期情况的通报', body: edited }));
+    expect(again.json()).toMatchObject({
+      response_action: 'update',
+      view: { blocks: [{ text: { text: '该通报已于 2011-06-20 发布到 <#C0NOTICES>，不会重复发布。' } }] },
+    });
     expect(bot.fake.messages('C0NOTICES')).toHaveLength(1);
     expect(await bot.ctx.db.selectFrom('notices').selectAll().execute()).toHaveLength(1);
 
@@ -169,6 +187,106 @@ describe('/pacesetter notice', () => {
     expect(list.blocks.map((b) => b.text.text).join('\n')).toContain(
       '2011-06-20 · <#C0NOTICES> · 关于6月任务逾期情况的通报 · 7 个组织，逾期 ≥ 7 天',
     );
+  });
+
+  it('when the leader presses Publish twice while the post is on its way, then it is posted once and the second press is told it is being published', async () => {
+    await openNotice();
+    const view = currentModal();
+    const values = state(view, {});
+    // Slack holds the first post a moment: the second submission of the same view arrives meanwhile.
+    bot.fake.failNext('chat.postMessage', { timeoutMs: 300 });
+    const first = submit(view, values);
+    await vi.waitFor(() => expect(bot.fake.inFlight).toBe(1));
+    const second = await submit(view, values);
+    const firstRes = await first;
+
+    expect(bot.fake.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(bot.fake.messages('C0NOTICES')).toHaveLength(1);
+    const answer = second.json() as { response_action: string; view: { blocks: { text: { text: string } }[] } };
+    expect(answer.response_action).toBe('update');
+    expect(answer.view.blocks[0]!.text.text).toContain('该通报正在发布');
+    expect((firstRes.json() as { response_action: string }).response_action).toBe('update');
+    const notices = await bot.ctx.db.selectFrom('notices').selectAll().execute();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({ state: 'published', message_ts: bot.fake.messages('C0NOTICES')[0]!.ts });
+    expect(await listAudit(bot.ctx.db, { action: 'notice.publish' })).toHaveLength(1);
+    // The modal says where it went.
+    expect(bot.fake.view(view.id)!.view).toMatchObject({
+      blocks: [{ text: { text: expect.stringContaining('通报已发布到 <#C0NOTICES>') } }],
+    });
+  });
+
+  it('when the same notice is published again from a second modal, then it is not posted twice', async () => {
+    await openNotice();
+    const first = currentModal();
+    await submit(first, state(first, {}));
+    await openNotice();
+    const second = currentModal();
+    expect(second.id).not.toBe(first.id);
+    const res = await submit(second, state(second, {}));
+    expect(JSON.stringify(res.json())).toContain('该通报已于 2011-06-20 发布到 <#C0NOTICES>');
+    expect(bot.fake.messages('C0NOTICES')).toHaveLength(1);
+    // Another channel, or other words, is another notice.
+    await submit(second, state(second, { channel: 'C0OTHER' }));
+    expect(bot.fake.messages('C0OTHER')).toHaveLength(1);
+  });
+
+  it('when the process died after claiming a notice, then the claim holds for ten minutes and is then taken over, posting once', async () => {
+    await openNotice();
+    const view = currentModal();
+    const values = state(view, {});
+    // The claim of a process that died before posting: a row 'publishing', nothing in the channel.
+    const plan = await bot.ctx.db.selectFrom('plans').select('id').executeTakeFirstOrThrow();
+    const leader = await bot.ctx.db
+      .selectFrom('people')
+      .select('id')
+      .where('slack_user_id', '=', LEADER)
+      .executeTakeFirstOrThrow();
+    const claimed = await claimNotice(
+      bot.ctx.db,
+      {
+        planId: plan.id,
+        title: values.title.value.value!,
+        body: text(values),
+        minOverdueDays: 7,
+        branchCodes: [],
+        channelId: 'C0NOTICES',
+        publishedBy: leader.id,
+        submissionKey: 'VDEAD',
+      },
+      { actor: LEADER, now: bot.clock.now() },
+    );
+    expect(claimed.outcome).toBe('claimed');
+
+    bot.clock.advance(NOTICE_CLAIM_TTL_MS - 60_000);
+    const early = await submit(view, values);
+    expect(JSON.stringify(early.json())).toContain('该通报正在发布到 <#C0NOTICES>（2011-06-20 10:00 开始）');
+    expect(bot.fake.callsTo('chat.postMessage')).toEqual([]);
+
+    bot.clock.advance(2 * 60_000);
+    const late = await submit(view, values);
+    expect((late.json() as { response_action: string }).response_action).toBe('update');
+    expect(bot.fake.messages('C0NOTICES')).toHaveLength(1);
+    expect(await bot.ctx.db.selectFrom('notices').select(['state', 'submission_key']).execute()).toEqual([
+      { state: 'published', submission_key: view.id },
+    ]);
+    expect((await listAudit(bot.ctx.db, { action: 'notice.claim_expired' })).map((a) => a.details)).toEqual([
+      expect.objectContaining({ submissionKey: 'VDEAD', channelId: 'C0NOTICES' }),
+    ]);
+  });
+
+  it('when Slack does not answer the post, then the leader is told it may be there and the claim holds until it expires', async () => {
+    await openNotice();
+    const view = currentModal();
+    // The interactive client tries three times; none is answered.
+    bot.fake.failNext('chat.postMessage', { status: 503 }, 3);
+    await submit(view, state(view, {}));
+    expect(bot.fake.callsTo('chat.postMessage')).toHaveLength(3);
+    expect(JSON.stringify(bot.fake.view(view.id)!.view)).toContain('可能已发布到 <#C0NOTICES>，也可能没有');
+    expect(await bot.ctx.db.selectFrom('notices').select('state').execute()).toEqual([{ state: 'publishing' }]);
+    const again = await submit(view, state(view, {}));
+    expect(JSON.stringify(again.json())).toContain('该通报正在发布');
+    expect(bot.fake.callsTo('chat.postMessage')).toHaveLength(3);
   });
 
   it('when the fields are bad, then the modal shows inline errors and nothing is posted or kept', async () => {
@@ -187,14 +305,32 @@ describe('/pacesetter notice', () => {
     expect(await bot.ctx.db.selectFrom('notices').selectAll().execute()).toEqual([]);
   });
 
-  it('when the channel cannot be posted to, then the leader is told in the modal and nothing is kept', async () => {
+  it('when the channel cannot be posted to, then the leader is told in the modal and nothing is kept; another channel from the same modal posts once', async () => {
     bot.fake.setChannel('C0ARCHIVED', { archived: true });
     await openNotice();
     const view = currentModal();
-    const res = await submit(view, state(view, { channel: 'C0ARCHIVED' }));
-    const answer = res.json() as { errors: Record<string, string> };
-    expect(answer.errors.channel).toContain('is_archived');
+    const edited = `${bodyBlock(view).element!.initial_value!}\n请于6月25日前补报。`;
+    const res = await submit(view, state(view, { channel: 'C0ARCHIVED', body: edited }));
+    expect((res.json() as { response_action: string }).response_action).toBe('update');
+    // The form comes back with the reason and the leader's text, and the claim is given up.
+    const back = currentModal();
+    expect(back.id).toBe(view.id);
+    expect(back.callback_id).toBe('notice_submit');
+    const said = back.blocks.find((b) => b.type === 'section') as { text: { text: string } } | undefined;
+    expect(said!.text.text).toContain('is_archived');
+    expect(bodyBlock(back).element!.initial_value).toBe(edited);
+    expect(back.blocks.find((b) => b.block_id === 'channel')!.element!.initial_conversation).toBe('C0ARCHIVED');
     expect(await bot.ctx.db.selectFrom('notices').selectAll().execute()).toEqual([]);
+    expect((await listAudit(bot.ctx.db, { action: 'notice.release' })).map((a) => a.details)).toEqual([
+      expect.objectContaining({ channelId: 'C0ARCHIVED', error: 'is_archived' }),
+    ]);
+
+    await submit(back, state(back, { channel: 'C0NOTICES' }));
+    expect(bot.fake.messages('C0NOTICES')).toHaveLength(1);
+    expect(bot.fake.messages('C0NOTICES')[0]!.text).toContain('请于6月25日前补报。');
+    expect(await bot.ctx.db.selectFrom('notices').select(['state', 'channel_id']).execute()).toEqual([
+      { state: 'published', channel_id: 'C0NOTICES' },
+    ]);
   });
 
   it('when a secretary asks for a notice, then no modal opens and the attempt is logged; a forged submission posts nothing', async () => {

@@ -61,12 +61,16 @@ async function submitPaper(
   });
 }
 
-async function review(user: string, paperId: number, decision: string | null, comment?: string) {
+/** A review submitted from a modal showing `version` (by default the paper as it is now). */
+async function review(user: string, paperId: number, decision: string | null, comment?: string, version?: number) {
+  const v =
+    version ??
+    (await bot.ctx.db.selectFrom('papers').select('version').where('id', '=', paperId).executeTakeFirst())?.version;
   return bot.driver.viewSubmission({
     user_id: user,
     view: {
       callback_id: 'paper_review_submit',
-      private_metadata: JSON.stringify({ paperId }),
+      private_metadata: JSON.stringify({ paperId, v }),
       state: {
         values: {
           decision: {
@@ -257,7 +261,7 @@ describe('/paper: review by leaders', () => {
     const view = lastView(bot.fake);
     expect(view.callback_id).toBe('paper_review_submit');
     expect(JSON.stringify(view.blocks)).toContain(GOOD.title);
-    expect(JSON.parse(view.private_metadata)).toEqual({ paperId: id });
+    expect(JSON.parse(view.private_metadata)).toEqual({ paperId: id, v: 1 });
   });
 
   it('when a leader accepts a paper, then it is accepted, audited and the author is told', async () => {
@@ -313,6 +317,55 @@ describe('/paper: review by leaders', () => {
     expect((await papers())[0]!.status).toBe('accepted');
   });
 
+  it('when the author revises a paper after the leader opened it, then the review is refused as stale and the new version waits', async () => {
+    const id = await submitted();
+    await bot.driver.blockAction({ user_id: LEADER, actions: [{ action_id: 'paper_review_open', value: String(id) }] });
+    const opened = lastView(bot.fake);
+    expect(JSON.parse(opened.private_metadata)).toEqual({ paperId: id, v: 1 });
+
+    await bot.driver.blockAction({ user_id: CADRE, actions: [{ action_id: 'paper_revise', value: String(id) }] });
+    await submitPaper(CADRE, paperState({ kind: 'party_paper', ...GOOD, title: '第二稿' }), {
+      metadata: lastView(bot.fake).private_metadata,
+    });
+    expect((await papers())[0]).toMatchObject({ title: '第二稿', status: 'submitted', version: 2 });
+
+    const res = await bot.driver.viewSubmission({
+      user_id: LEADER,
+      view: {
+        callback_id: 'paper_review_submit',
+        private_metadata: opened.private_metadata,
+        state: {
+          values: {
+            decision: { value: { type: 'radio_buttons', selected_option: { value: 'excellent' } } },
+            comment: { value: { type: 'plain_text_input', value: null } },
+          },
+        },
+      },
+    });
+    expect((res.json() as { errors: Record<string, string> }).errors.decision).toBe(
+      '您打开后作者又修改了该论文。请关闭本窗口，重新打开后审核新版本。',
+    );
+    expect((await papers())[0]).toMatchObject({ status: 'submitted', excellent: 0, reviewed_by: null });
+    expect(await listAudit(bot.ctx.db, { action: 'paper.review.excellent' })).toEqual([]);
+
+    // Reopened, the new version is reviewed.
+    await bot.driver.blockAction({ user_id: LEADER, actions: [{ action_id: 'paper_review_open', value: String(id) }] });
+    expect(JSON.parse(lastView(bot.fake).private_metadata)).toEqual({ paperId: id, v: 2 });
+    await review(LEADER, id, 'accept', undefined, 2);
+    expect((await papers())[0]!.status).toBe('accepted');
+  });
+
+  it('when Slack delivers the same paper review twice, then one change, one audit record, one DM', async () => {
+    const id = await submitted();
+    const dms = () => bot.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === CADRE).length;
+    const before = dms();
+    await review(LEADER, id, 'return', '请补充数据', 1);
+    const again = await review(LEADER, id, 'return', '请补充数据', 1);
+    expect(again.body).toBe('');
+    expect(await listAudit(bot.ctx.db, { action: 'paper.review.return' })).toHaveLength(1);
+    expect(dms() - before).toBe(1);
+  });
+
   it('when a return has no comment, then the comment is asked for and nothing changes', async () => {
     const id = await submitted();
     const res = await review(LEADER, id, 'return');
@@ -338,6 +391,28 @@ describe('/paper: review by leaders', () => {
     expect((res.json() as { errors: Record<string, string> }).errors.decision).toContain('不能审阅自己的论文');
     expect((await papers())[0]!.status).toBe('submitted');
     expect((await listAudit(bot.ctx.db, { action: 'access.denied' })).map((a) => a.actor)).toEqual([LEADER_2]);
+  });
+
+  it('when a leader is a co-author of the paper, then they cannot open or submit its review, are told who may, and it is logged', async () => {
+    await submitPaper(CADRE, paperState({ kind: 'party_paper', ...GOOD, coauthors: [LEADER_2] }));
+    const id = (await papers())[0]!.id;
+    await bot.driver.blockAction({
+      user_id: LEADER_2,
+      actions: [{ action_id: 'paper_review_open', value: String(id) }],
+    });
+    const refusal = '您是该论文的合作者，不能审核。请由既非作者、也非合作者的领导审核。';
+    const shown = lastView(bot.fake);
+    expect(shown.callback_id).not.toBe('paper_review_submit');
+    expect(JSON.stringify(shown.blocks)).toContain(refusal);
+    const res = await review(LEADER_2, id, 'excellent');
+    expect((res.json() as { errors: Record<string, string> }).errors.decision).toBe(refusal);
+    expect((await papers())[0]).toMatchObject({ status: 'submitted', excellent: 0 });
+    expect((await listAudit(bot.ctx.db, { action: 'access.denied' })).map((a) => a.subject_type)).toEqual([
+      'action.paper_review_open',
+      'view.paper_review_submit',
+    ]);
+    await review(LEADER, id, 'accept');
+    expect((await papers())[0]!.status).toBe('accepted');
   });
 
   it('when an accepted paper is revised with an old button, then nothing changes', async () => {

@@ -26,6 +26,8 @@ const ROLES = Object.keys(ACTORS) as Role[];
 const ROSTER_ROLES = ROLES.filter((r) => r !== 'stranger');
 const ZX2_SECRETARY = 'U0SEC00002'; // 刘芳: owns the fixtures below, and is in no role of the matrix
 const PAPER_AUTHOR = 'U0MEM00001'; // 李晓梅
+/** 黄卫东, leader: made a secretary of YQ-ZX2 below, the author of YQ-XX1's report and extension, and a paper's co-author. */
+const LEADER_SECRETARY = 'U0LDR00001';
 
 interface Fixtures {
   zx2: number;
@@ -33,6 +35,12 @@ interface Fixtures {
   report: number;
   paper: number;
   extension: number;
+  /** Of YQ-XX1, submitted (asked) by LEADER_SECRETARY, who is not its secretary. */
+  ownReport: number;
+  ownExtension: number;
+  /** By PAPER_AUTHOR, with LEADER_SECRETARY as co-author; and one by LEADER_SECRETARY. */
+  coPaper: number;
+  ownPaper: number;
 }
 
 /**
@@ -171,7 +179,87 @@ beforeAll(async () => {
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  f = { zx2, event, report: report.id, paper: paper.id, extension: extension.id };
+  const xx1 = await idOf('branches', 'YQ-XX1');
+  const leaderSecretary = await personId(LEADER_SECRETARY);
+  await bot.ctx.db.insertInto('branch_secretaries').values({ branch_id: zx2, person_id: leaderSecretary }).execute();
+  const ownReport = await bot.ctx.db
+    .insertInto('reports')
+    .values({
+      obligation_id: await idOf('obligations', 'A07-COBUILD'),
+      branch_id: xx1,
+      status: 'submitted',
+      held_on: '2011-05-04',
+      participants: 9,
+      summary: 's',
+      evidence: '[]',
+      submitted_by: leaderSecretary,
+      submitted_at: '2011-05-05T02:00:00.000Z',
+      on_time: 1,
+      reviewed_by: null,
+      reviewed_at: null,
+      review_comment: null,
+      version: 1,
+      submission_key: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const ownExtension = await bot.ctx.db
+    .insertInto('extensions')
+    .values({
+      obligation_id: event,
+      branch_id: xx1,
+      requested_by: leaderSecretary,
+      requested_at: '2011-06-19T02:00:00.000Z',
+      new_due: '2011-07-10',
+      reason: 'exams',
+      status: 'pending',
+      decided_by: null,
+      decided_at: null,
+      decision_comment: null,
+      submission_key: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const paperRow = (author: number, coauthors: string[], key: string) => ({
+    plan_id: 1,
+    author_id: author,
+    kind: 'party_paper',
+    title: 't',
+    abstract: 'a',
+    link: 'https://example.org/p',
+    file_id: null,
+    file_permalink: null,
+    coauthors: JSON.stringify(coauthors),
+    status: 'submitted' as const,
+    excellent: 0 as const,
+    submitted_at: '2011-06-19T02:00:00.000Z',
+    on_time: 1 as const,
+    reviewed_by: null,
+    reviewed_at: null,
+    review_comment: null,
+    submission_key: key,
+  });
+  const coPaper = await bot.ctx.db
+    .insertInto('papers')
+    .values(paperRow(await personId(PAPER_AUTHOR), [LEADER_SECRETARY], 'VCOPAPER'))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const ownPaper = await bot.ctx.db
+    .insertInto('papers')
+    .values(paperRow(leaderSecretary, [], 'VOWNPAPER'))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  f = {
+    zx2,
+    event,
+    report: report.id,
+    paper: paper.id,
+    extension: extension.id,
+    ownReport: ownReport.id,
+    ownExtension: ownExtension.id,
+    coPaper: coPaper.id,
+    ownPaper: ownPaper.id,
+  };
   await bot.setLocale(ACTORS.stranger, 'en-US');
 });
 afterEach(() => {
@@ -486,4 +574,155 @@ describe('every role × every modal', () => {
       }
     },
   );
+});
+
+/** A review form's values, accepting: the report and paper review forms share the block ids. */
+const ACCEPT_REPORT = {
+  decision: { value: { type: 'radio_buttons', selected_option: { value: 'accept' } } },
+  comment: { value: { type: 'plain_text_input', value: null } },
+};
+
+/**
+ * Self-review: a leader deciding on what they submitted or asked for, on a branch they are a
+ * secretary of, or on a paper they wrote or co-wrote. Each is refused, logged, changes nothing,
+ * and the answer says who may decide instead (请由…).
+ */
+const SELF_CASES: { what: string; send: (x: Fixtures) => Promise<{ status: number; body: string }> }[] = [
+  {
+    what: 'opens the review of a report of a branch they are a secretary of',
+    send: (x) =>
+      bot.driver.blockAction({
+        user_id: LEADER_SECRETARY,
+        actions: [{ action_id: 'report_review_open', value: String(x.report) }],
+      }),
+  },
+  {
+    what: 'submits a review of a report of a branch they are a secretary of',
+    send: (x) =>
+      bot.driver.viewSubmission({
+        user_id: LEADER_SECRETARY,
+        view: {
+          callback_id: 'report_review',
+          private_metadata: JSON.stringify({ r: x.report, v: 1 }),
+          state: { values: ACCEPT_REPORT },
+        },
+      }),
+  },
+  {
+    what: 'approves an extension of a branch they are a secretary of',
+    send: (x) =>
+      bot.driver.blockAction({
+        user_id: LEADER_SECRETARY,
+        actions: [{ action_id: 'extension_approve', value: String(x.extension) }],
+      }),
+  },
+  {
+    what: 'refuses an extension of a branch they are a secretary of',
+    send: (x) =>
+      bot.driver.blockAction({
+        user_id: LEADER_SECRETARY,
+        actions: [{ action_id: 'extension_refuse', value: String(x.extension) }],
+      }),
+  },
+  {
+    what: 'exempts a branch they are a secretary of from a task',
+    send: () =>
+      bot.driver.command({
+        command: '/pacesetter',
+        text: 'exempt YQ-ZX2 A01-EVENT 自己免报',
+        user_id: LEADER_SECRETARY,
+      }),
+  },
+  {
+    what: 'opens the review of a report they submitted for another branch',
+    send: (x) =>
+      bot.driver.blockAction({
+        user_id: LEADER_SECRETARY,
+        actions: [{ action_id: 'report_review_open', value: String(x.ownReport) }],
+      }),
+  },
+  {
+    what: 'submits a review of a report they submitted',
+    send: (x) =>
+      bot.driver.viewSubmission({
+        user_id: LEADER_SECRETARY,
+        view: {
+          callback_id: 'report_review',
+          private_metadata: JSON.stringify({ r: x.ownReport, v: 1 }),
+          state: { values: ACCEPT_REPORT },
+        },
+      }),
+  },
+  {
+    what: 'approves an extension they asked for',
+    send: (x) =>
+      bot.driver.blockAction({
+        user_id: LEADER_SECRETARY,
+        actions: [{ action_id: 'extension_approve', value: String(x.ownExtension) }],
+      }),
+  },
+  {
+    what: 'opens the review of a paper they co-wrote',
+    send: (x) =>
+      bot.driver.blockAction({
+        user_id: LEADER_SECRETARY,
+        actions: [{ action_id: 'paper_review_open', value: String(x.coPaper) }],
+      }),
+  },
+  {
+    what: 'submits a review of a paper they co-wrote',
+    send: (x) =>
+      bot.driver.viewSubmission({
+        user_id: LEADER_SECRETARY,
+        view: {
+          callback_id: 'paper_review_submit',
+          private_metadata: JSON.stringify({ paperId: x.coPaper, v: 1 }),
+          state: { values: ACCEPT_REPORT },
+        },
+      }),
+  },
+  {
+    what: 'submits a review of their own paper',
+    send: (x) =>
+      bot.driver.viewSubmission({
+        user_id: LEADER_SECRETARY,
+        view: {
+          callback_id: 'paper_review_submit',
+          private_metadata: JSON.stringify({ paperId: x.ownPaper, v: 1 }),
+          state: { values: ACCEPT_REPORT },
+        },
+      }),
+  },
+];
+
+describe('no leader decides on their own', () => {
+  it.each(SELF_CASES)(
+    'when a leader $what, then it is refused, logged, nothing changes, and they are told who may',
+    async ({ send }) => {
+      const denied = await deniedCount(bot, LEADER_SECRETARY);
+      const before = bot.fake.calls.length;
+      let body = '';
+      await unchangedBy(async () => {
+        const res = await send(f);
+        body = res.body;
+        return res;
+      });
+      expect(await deniedCount(bot, LEADER_SECRETARY)).toBe(denied + 1);
+      const answers = body + JSON.stringify(bot.fake.calls.slice(before).map((c) => c.args));
+      expect(answers).toContain('请由');
+    },
+  );
+
+  it('when a leader who is no secretary of the branch and did not write it reviews, then the form opens', async () => {
+    await bot.driver.blockAction({
+      user_id: ACTORS.leader,
+      actions: [{ action_id: 'report_review_open', value: String(f.report) }],
+    });
+    expect(lastView(bot.fake).callback_id).toBe('report_review');
+    await bot.driver.blockAction({
+      user_id: LEADER_SECRETARY,
+      actions: [{ action_id: 'paper_review_open', value: String(f.paper) }],
+    });
+    expect(lastView(bot.fake).callback_id).toBe('paper_review_submit');
+  });
 });

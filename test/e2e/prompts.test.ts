@@ -45,7 +45,7 @@ function extensionValues(newDue: string | null, reason: string | null) {
   };
 }
 
-async function askExtension(newDue: string | null, reason: string | null, user = SEC, viewId?: string) {
+async function askExtension(newDue: string | null, reason: string | null, user: string = SEC, viewId?: string) {
   await click(bot, user, 'prompt_extension', await prompt());
   const view = shownView(bot);
   expect(view.callback_id).toBe('extension_request');
@@ -273,5 +273,51 @@ describe('Ask for an extension', () => {
     await click(bot, SEC, 'prompt_extension', await prompt());
     expect(String(lastReply(bot).text)).toBe('该任务已报送，无需延期。');
     expect(bot.fake.callsTo('views.open')).toHaveLength(1);
+  });
+});
+
+describe('no leader decides their own extension', () => {
+  async function makeSecretary(user: string, branch: string) {
+    const person = await bot.ctx.db
+      .selectFrom('people')
+      .select('id')
+      .where('slack_user_id', '=', user)
+      .executeTakeFirstOrThrow();
+    await bot.ctx.db
+      .insertInto('branch_secretaries')
+      .values({ branch_id: await branchId(bot, branch), person_id: person.id })
+      .execute();
+  }
+
+  it('when a leader is also a secretary of the branch, then they cannot approve its extension, are told who may, and it is logged; another leader decides', async () => {
+    await start();
+    await makeSecretary(PEOPLE.leader1, 'YQ-ZX1');
+    await askExtension('2011-07-15', '期末考试');
+    const [ext] = await extensions();
+    await click(bot, PEOPLE.leader1, 'extension_approve', String(ext!.id));
+    expect(String(lastReply(bot).text)).toBe(
+      '您是延庆一中党总支的书记，不能审批本组织的延期申请。请由不担任延庆一中党总支书记的领导审批。',
+    );
+    expect((await extensions())[0]!.status).toBe('pending');
+    expect(await listAudit(bot.ctx.db, { action: 'extension.approve' })).toEqual([]);
+    expect((await denials(bot)).map((d) => [d.actor, d.subject_type])).toEqual([
+      [PEOPLE.leader1, 'action.extension_approve'],
+    ]);
+    await click(bot, PEOPLE.leader2, 'extension_approve', String(ext!.id));
+    expect((await extensions())[0]!.status).toBe('approved');
+  });
+
+  it('when a leader who is a secretary asked for the extension themselves, then they cannot decide it either way', async () => {
+    await start();
+    await makeSecretary(PEOPLE.leader1, 'YQ-ZX1');
+    await askExtension('2011-07-15', '期末考试', PEOPLE.leader1);
+    const [ext] = await extensions();
+    await bot.setLocale(PEOPLE.leader1, 'en-US');
+    await click(bot, PEOPLE.leader1, 'extension_refuse', String(ext!.id));
+    expect(String(lastReply(bot).text)).toBe(
+      'You asked for this extension, so you cannot decide it. It is decided by a leader who did not ask for it and is not a secretary of 延庆一中党总支.',
+    );
+    expect((await extensions())[0]!.status).toBe('pending');
+    expect(await denials(bot)).toHaveLength(1);
   });
 });

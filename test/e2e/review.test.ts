@@ -4,6 +4,7 @@ import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import {
   allText,
   blockOf,
+  branchId,
   buttonsOf,
   click,
   command,
@@ -266,5 +267,74 @@ describe('only leaders review', () => {
     expect(allText(await openReview(LEADER, 9999))).toContain('已不存在');
     await click(bot, LEADER, 'report_review_open', 'abc');
     expect(String(lastReply(bot).text)).toContain('无权');
+  });
+});
+
+describe('no leader reviews their own report', () => {
+  async function setSecretary(user: string, branch: string, on: boolean) {
+    const person = await bot.ctx.db
+      .selectFrom('people')
+      .select('id')
+      .where('slack_user_id', '=', user)
+      .executeTakeFirstOrThrow();
+    const branch_id = await branchId(bot, branch);
+    if (on) await bot.ctx.db.insertInto('branch_secretaries').values({ branch_id, person_id: person.id }).execute();
+    else
+      await bot.ctx.db
+        .deleteFrom('branch_secretaries')
+        .where('branch_id', '=', branch_id)
+        .where('person_id', '=', person.id)
+        .execute();
+  }
+
+  it('when a leader is also a secretary of the branch, then they cannot open or submit a review of its report, are told who may, and it is logged; another leader reviews it', async () => {
+    await start();
+    await setSecretary(PEOPLE.leader1, 'YQ-ZX1', true);
+    const row = await report();
+    const refusal = '您是延庆一中党总支的书记，不能审核本组织的报送。请由不担任延庆一中党总支书记的领导审核。';
+    const shown = await openReview(PEOPLE.leader1, row.id);
+    expect(shown.callback_id).toBeUndefined();
+    expect(allText(shown)).toContain(refusal);
+    const forged = { private_metadata: JSON.stringify({ r: row.id, v: row.version }) };
+    expect(errorsOf(await review(PEOPLE.leader1, forged, 'accept')).decision).toBe(refusal);
+    expect((await reportsRows(bot))[0]!.status).toBe('submitted');
+    expect(await listAudit(bot.ctx.db, { action: 'report.accept' })).toEqual([]);
+    expect((await denials(bot)).map((d) => [d.actor, d.subject_type])).toEqual([
+      [PEOPLE.leader1, 'action.report_review_open'],
+      [PEOPLE.leader1, 'view.report_review'],
+    ]);
+
+    await bot.setLocale(PEOPLE.leader1, 'en-US');
+    expect(errorsOf(await review(PEOPLE.leader1, forged, 'accept')).decision).toBe(
+      'You are a secretary of 延庆一中党总支, so you cannot review its reports. They are reviewed by a leader who is not a secretary of 延庆一中党总支.',
+    );
+
+    await review(LEADER, await openReview(LEADER, row.id), 'accept');
+    expect((await reportsRows(bot))[0]!.status).toBe('accepted');
+  });
+
+  it('when a leader submitted a report as secretary and then handed the branch over, then they still cannot review it', async () => {
+    await start();
+    await setSecretary(PEOPLE.leader1, 'YQ-ZX1', true);
+    await command(bot, PEOPLE.leader1, 'A01-EVENT');
+    await submitView(
+      bot,
+      PEOPLE.leader1,
+      shownView(bot),
+      reportValues({
+        obligationId: await obligationId(bot, 'A01-EVENT'),
+        heldOn: '2011-06-18',
+        participants: '60',
+        summary: '红歌合唱比赛',
+      }),
+    );
+    const row = (await reportsRows(bot))[0]!;
+    await setSecretary(PEOPLE.leader1, 'YQ-ZX1', false);
+    const refusal = '该报送由您提交，您不能审核。请由未提交该报送、且不担任延庆一中党总支书记的领导审核。';
+    expect(allText(await openReview(PEOPLE.leader1, row.id))).toContain(refusal);
+    const forged = { private_metadata: JSON.stringify({ r: row.id, v: row.version }) };
+    expect(errorsOf(await review(PEOPLE.leader1, forged, 'return', '自己退回')).decision).toBe(refusal);
+    expect((await reportsRows(bot))[0]!.status).toBe('submitted');
+    expect(await denials(bot)).toHaveLength(2);
   });
 });

@@ -83,6 +83,7 @@ const card: ReportCardInput = {
 };
 const paper: Paper = {
   id: 3,
+  version: 1,
   planId: 1,
   authorId: 1,
   kind: 'party_paper',

@@ -47,6 +47,7 @@ const paper = (id: number): Paper => ({
   reviewedBy: null,
   reviewedAt: null,
   reviewComment: LONG,
+  version: 1,
 });
 const papers = Array.from({ length: 30 }, (_, i) => paper(i + 1));
 const statuses = branchStatuses(branches, {

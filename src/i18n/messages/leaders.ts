@@ -141,6 +141,16 @@ export const en = {
 
   'leaders.chart.title': 'Completion by category, week by week',
   'leaders.chart.axis': 'tasks due that are done (%)',
+  'leaders.notice.modal.done': 'Close',
+  'leaders.notice.publishing_now': 'Publishing the notice in <#{channel}>…',
+  'leaders.notice.being_published':
+    'This notice is already being published in <#{channel}> (since {time}); it is not posted twice. If it is not there {minutes} minutes after that, publish it again.',
+  'leaders.notice.already_published':
+    'This notice was already published in <#{channel}> on {date}; it is not posted twice.',
+  'leaders.notice.fate_unknown':
+    'Slack did not answer ({error}), so the notice may or may not be in <#{channel}>. Look there; if it is missing, publish it again in {minutes} minutes.',
+  'leaders.exempt.self':
+    'You are a secretary of {branch}, so you cannot exempt it from a task. A leader who is not a secretary of {branch} decides.',
 };
 
 export const zh: Record<keyof typeof en, string> = {
@@ -280,4 +290,12 @@ export const zh: Record<keyof typeof en, string> = {
 
   'leaders.chart.title': '各类别完成率（按周）',
   'leaders.chart.axis': '已到期任务完成率（%）',
+  'leaders.notice.modal.done': '关闭',
+  'leaders.notice.publishing_now': '正在发布通报到 <#{channel}>……',
+  'leaders.notice.being_published':
+    '该通报正在发布到 <#{channel}>（{time} 开始），不会重复发布。如 {minutes} 分钟后该频道中仍没有，请重新发布。',
+  'leaders.notice.already_published': '该通报已于 {date} 发布到 <#{channel}>，不会重复发布。',
+  'leaders.notice.fate_unknown':
+    'Slack 未应答（{error}），通报可能已发布到 <#{channel}>，也可能没有。请查看该频道；如没有，请在 {minutes} 分钟后重新发布。',
+  'leaders.exempt.self': '您是{branch}的书记，不能为本组织免报任务。请由不担任{branch}书记的领导决定。',
 };

@@ -75,6 +75,11 @@ export const en = {
     '🏅 Your paper *{title}* was accepted by {leader} and marked excellent (优秀): it will be featured in the weekly digest.',
   'paper.dm.returned': '↩️ Your paper *{title}* was returned by {leader} for revision.',
   'paper.dm.comment': 'Comment: {comment}',
+  'paper.review.stale':
+    'The author revised this paper after you opened it. Close this window and open the paper again to review the new version.',
+  'paper.review.withdrawn': 'The author withdrew this paper; there is nothing to review.',
+  'paper.review.coauthor':
+    'You are a co-author of this paper, so you cannot review it. It is reviewed by a leader who is neither its author nor a co-author.',
 };
 
 export const zh: Record<keyof typeof en, string> = {
@@ -153,4 +158,7 @@ export const zh: Record<keyof typeof en, string> = {
   'paper.dm.excellent': '🏅 您的论文《{title}》已由{leader}审阅通过并评为优秀，将在每周进展中推介。',
   'paper.dm.returned': '↩️ 您的论文《{title}》被{leader}退回修改。',
   'paper.dm.comment': '点评：{comment}',
+  'paper.review.stale': '您打开后作者又修改了该论文。请关闭本窗口，重新打开后审核新版本。',
+  'paper.review.withdrawn': '作者已撤回该论文，无需审核。',
+  'paper.review.coauthor': '您是该论文的合作者，不能审核。请由既非作者、也非合作者的领导审核。',
 };

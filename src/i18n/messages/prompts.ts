@@ -35,6 +35,10 @@ export const en = {
   'prompts.status.refused': 'Refused',
   'prompts.not_leader': 'Only leaders decide extensions.',
   'prompts.not_found': 'This request no longer exists.',
+  'prompts.extension.self.requester':
+    'You asked for this extension, so you cannot decide it. It is decided by a leader who did not ask for it and is not a secretary of {branch}.',
+  'prompts.extension.self.secretary':
+    'You are a secretary of {branch}, so you cannot decide its extensions. They are decided by a leader who is not a secretary of {branch}.',
 };
 
 export const zh: Record<keyof typeof en, string> = {
@@ -72,4 +76,7 @@ export const zh: Record<keyof typeof en, string> = {
   'prompts.status.refused': '未同意',
   'prompts.not_leader': '只有领导可以决定延期申请。',
   'prompts.not_found': '该申请已不存在。',
+  'prompts.extension.self.requester': '该延期由您申请，您不能审批。请由未提出该申请、且不担任{branch}书记的领导审批。',
+  'prompts.extension.self.secretary':
+    '您是{branch}的书记，不能审批本组织的延期申请。请由不担任{branch}书记的领导审批。',
 };

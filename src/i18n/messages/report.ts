@@ -102,6 +102,10 @@ export const en = {
     '↩️ {leader} returned your report of *{code}* {title} for *{branch}*. It does not count as done until you revise and submit it again.',
   'review.comment': 'Comment: “{comment}”',
   'review.button.revise': 'Revise',
+  'review.self.author':
+    'You submitted this report, so you cannot review it. It is reviewed by a leader who did not submit it and is not a secretary of {branch}.',
+  'review.self.secretary':
+    'You are a secretary of {branch}, so you cannot review its reports. They are reviewed by a leader who is not a secretary of {branch}.',
 };
 
 export const zh: Record<keyof typeof en, string> = {
@@ -202,4 +206,6 @@ export const zh: Record<keyof typeof en, string> = {
   'review.returned.dm': '↩️ {leader} 退回了 *{branch}* 的 *{code}* {title} 报送。修改并重新提交前，该任务按未完成计。',
   'review.comment': '点评：“{comment}”',
   'review.button.revise': '修改后重新提交',
+  'review.self.author': '该报送由您提交，您不能审核。请由未提交该报送、且不担任{branch}书记的领导审核。',
+  'review.self.secretary': '您是{branch}的书记，不能审核本组织的报送。请由不担任{branch}书记的领导审核。',
 };
