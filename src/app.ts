@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
-import { sql } from 'kysely';
+import { App, ErrorCode, LogLevel, type Authorize, type Logger as SlackLogger } from '@slack/bolt';
 import { registerCommands } from '../commands/index.js';
+import { checkWritable } from '../db/queries/health.js';
 import type { AppContext } from './context.js';
 import type { Logger } from './logger.js';
+import { slackHealth, type SlackHealth } from './slack/health.js';
 import { Router } from './slack/router.js';
 
 /** Bolt speaks @slack/logger; we log through pino so the bot writes one structured log. */
@@ -29,17 +30,42 @@ export function boltLogger(logger: Logger): SlackLogger {
   };
 }
 
+/**
+ * 200 when the database takes a write and Slack answers the bot; 503 with the part that does not.
+ * Slack is reported where the composition root watches it (ctx.slack, main.ts).
+ */
 function healthHandler(ctx: AppContext) {
   return async (_req: IncomingMessage, res: ServerResponse) => {
+    const body: Record<string, string> = {};
     try {
-      await sql`select 1`.execute(ctx.db);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'ok', database: 'ok' }));
+      await checkWritable(ctx.db);
+      body.database = 'ok';
     } catch (err) {
-      ctx.logger.error({ err }, 'health check: the database does not answer');
-      res.writeHead(503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'unavailable', database: 'error' }));
+      ctx.logger.error({ err }, 'health check: the database does not take a write');
+      body.database = 'error';
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string') body.databaseError = code;
     }
+    const slack = ctx.slack?.status();
+    if (slack) {
+      body.slack = slack.state;
+      if (slack.error) body.slackError = slack.error;
+    }
+    const ok = body.database === 'ok' && (slack === undefined || slack.state === 'ok');
+    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable', ...body }));
+  };
+}
+
+/**
+ * Bolt's own `token` mode calls auth.test in the App's constructor and leaves its rejection
+ * unhandled: with Slack unreachable the process dies. The bot's identity comes from our health
+ * check instead (docs/decisions/010), asked for when a request needs it.
+ */
+function authorizeThrough(health: SlackHealth): Authorize<boolean> {
+  return async () => {
+    const { botToken, botId, botUserId } = await health.identity();
+    return { botToken, botId, botUserId };
   };
 }
 
@@ -53,7 +79,8 @@ export function createApp(ctx: AppContext, opts: CreateAppOptions = {}): App {
   const { slack } = ctx.config;
   const customRoutes = [{ path: '/healthz', method: ['GET'], handler: healthHandler(ctx) }];
   const common = {
-    token: slack.botToken,
+    // Without a watched health (tests, benchmarks), one that asks Slack at the first request.
+    authorize: authorizeThrough(ctx.slack ?? slackHealth(slack, ctx.logger)),
     logger: boltLogger(ctx.logger),
     customRoutes,
     // Interactive replies: a couple of quick retries, not the client's default of ten over 30 minutes.
@@ -73,6 +100,11 @@ export function createApp(ctx: AppContext, opts: CreateAppOptions = {}): App {
   registerCommands(router, ctx);
   router.mount(app, ctx.logger);
   app.error(async (error) => {
+    if (error.code === ErrorCode.AuthorizationError) {
+      // The health check already says why once a minute; this request is acknowledged and dropped.
+      ctx.logger.warn({ err: error, slack: ctx.slack?.status() }, 'a request came while Slack does not answer the bot');
+      return;
+    }
     ctx.logger.error({ err: error }, 'unhandled error in a listener');
   });
   return app;

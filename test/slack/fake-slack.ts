@@ -97,6 +97,8 @@ export interface FakeSlackOptions {
   users?: Record<string, FakeUserSpec>;
   /** Clock for `at`, rate limits and trigger ages. Default Date.now. */
   now?: () => number;
+  /** Listen on this loopback port (Slack coming up after the bot); default a free one. */
+  port?: number;
 }
 
 export interface FakeMessage {
@@ -1006,7 +1008,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
