@@ -1,11 +1,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, ErrorCode, LogLevel, type Authorize, type Logger as SlackLogger } from '@slack/bolt';
+import {
+  App,
+  ErrorCode,
+  LogLevel,
+  type Authorize,
+  type AnyMiddlewareArgs,
+  type Logger as SlackLogger,
+  type Middleware,
+} from '@slack/bolt';
 import { registerCommands } from '../commands/index.js';
 import { checkWritable } from '../db/queries/health.js';
+import { findPersonBySlackId } from '../db/queries/people.js';
 import type { AppContext } from './context.js';
+import { t } from './i18n/index.js';
 import type { Logger } from './logger.js';
 import { slackHealth, type SlackHealth } from './slack/health.js';
+import { localeFor } from './slack/locale.js';
+import { finishingOpeners } from './slack/modal-opener.js';
 import { Router } from './slack/router.js';
+import { messageModal } from './ui/limits.js';
 
 /** Bolt speaks @slack/logger; we log through pino so the bot writes one structured log. */
 export function boltLogger(logger: Logger): SlackLogger {
@@ -69,6 +82,34 @@ function authorizeThrough(health: SlackHealth): Authorize<boolean> {
   };
 }
 
+/**
+ * Every request runs inside this: a listener that fails after its loading modal went up replaces
+ * it with an error in the person's language (src/slack/modal-opener.ts), then Bolt's error handler
+ * logs the failure as before.
+ */
+function openersEnd(ctx: AppContext): Middleware<AnyMiddlewareArgs> {
+  return async ({ next, body, client }) => {
+    const userId = requesterOf(body);
+    const failure = async () => {
+      let locale = ctx.config.defaultLocale;
+      if (userId) {
+        const person = await findPersonBySlackId(ctx.db, userId).catch(() => null);
+        locale = await localeFor(ctx, client, userId, person);
+      }
+      return messageModal('Pacesetter', t(locale, 'common.error'), t(locale, 'common.close'));
+    };
+    await finishingOpeners(next, failure, (err) =>
+      ctx.logger.warn({ err, user: userId }, 'a loading modal could not be opened or replaced'),
+    );
+  };
+}
+
+function requesterOf(body: unknown): string | undefined {
+  const b = body as { user_id?: unknown; user?: { id?: unknown } };
+  const id = b.user_id ?? b.user?.id;
+  return typeof id === 'string' ? id : undefined;
+}
+
 export interface CreateAppOptions {
   /** Tests only: run the listener before answering, so a test sees its effects when the request returns. */
   processBeforeResponse?: boolean;
@@ -96,6 +137,7 @@ export function createApp(ctx: AppContext, opts: CreateAppOptions = {}): App {
         signingSecret: slack.signingSecret,
         processBeforeResponse: opts.processBeforeResponse ?? false,
       });
+  app.use(openersEnd(ctx));
   const router = new Router();
   registerCommands(router, ctx);
   router.mount(app, ctx.logger);
