@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import type { AppContext } from './context.js';
 import { createLogger } from './logger.js';
 import { createOutbox, slackSender } from './delivery/outbox.js';
+import { refusalLine, slackHealth, type SlackHealth } from './slack/health.js';
 
 function readConfig(): Config {
   // An optional .env beside the project; variables already set in the environment win.
@@ -27,9 +28,14 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
+  // The last net, not the fix: each known cause is handled where it arises (docs/decisions/010).
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection (a bug; the bot carries on)');
+  });
   const db = openDatabase(config.databaseUrl);
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
+  const slack = slackHealth(config.slack, logger);
   const ctx: AppContext = {
     db,
     config,
@@ -37,11 +43,24 @@ async function main(): Promise<void> {
     logger,
     // Sends that must go out once use no automatic retries: the outbox decides (docs/decisions).
     outbox: createOutbox({ sender: slackSender(config.slack, logger), jobs }),
+    slack,
   };
   const app = createApp(ctx);
-  await app.start(config.port);
+  const socketMode = config.slack.appToken !== undefined;
+  // HTTP: /healthz answers from here on, 503 until Slack does. Socket Mode connects through Slack,
+  // so it starts once Slack answers.
+  if (!socketMode) await app.start(config.port);
+  const first = await slack.watch();
+  if (first.state === 'refused') {
+    console.error(refusalLine(first.error ?? 'unknown_error'));
+    slack.stop();
+    await app.stop().catch(() => undefined);
+    await db.destroy();
+    process.exit(1);
+  }
+  if (socketMode) startWhenAnswering(slack, () => app.start(config.port));
   logger.info(
-    { port: config.port, mode: config.slack.appToken ? 'socket' : 'http', scheduler: config.scheduler },
+    { port: config.port, mode: socketMode ? 'socket' : 'http', scheduler: config.scheduler, slack: first },
     'Pacesetter is running',
   );
 
@@ -52,13 +71,37 @@ async function main(): Promise<void> {
 
   const stop = async (signal: string) => {
     logger.info({ signal }, 'stopping');
-    scheduler?.stop();
-    await app.stop();
-    await db.destroy();
+    try {
+      scheduler?.stop();
+      slack.stop();
+      await app.stop();
+      await db.destroy();
+    } catch (err) {
+      logger.error({ err }, 'stopping failed');
+    }
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/** Socket Mode's connection, once Slack first answers; a connection Slack refuses ends the process with one line. */
+function startWhenAnswering(slack: SlackHealth, start: () => Promise<unknown>): void {
+  let started = false;
+  const go = () => {
+    if (started) return;
+    started = true;
+    start().catch((err: unknown) => {
+      const why =
+        (err as { data?: { error?: string } }).data?.error ?? (err instanceof Error ? err.message : String(err));
+      console.error(
+        `Pacesetter cannot start: the Socket Mode connection failed (${why}): check SLACK_APP_TOKEN (an app-level token with connections:write), then start Pacesetter again.`,
+      );
+      process.exit(1);
+    });
+  };
+  if (slack.status().state === 'ok') go();
+  else slack.onAnswering(go);
 }
 
 main().catch((err: unknown) => {

@@ -112,6 +112,10 @@ export async function catchUp(
 /**
  * Starts one cron task per job (node-cron only produces the ticks), then catches up in the
  * background: a tick that falls during catch-up waits for it instead of being lost.
+ *
+ * Where Slack is watched (ctx.slack), nothing runs while it does not answer: a run would record
+ * its slot as done with nothing sent. A tick then is skipped, and each time Slack answers again
+ * (the first time included) catch-up runs what was missed. `caughtUp` is the first catch-up.
  */
 export async function startScheduler(
   ctx: AppContext,
@@ -119,11 +123,20 @@ export async function startScheduler(
 ): Promise<{ stop(): void; caughtUp: Promise<RunJobOutcome[]> }> {
   const run = oneAtATime();
   const tasks: { stop(): void }[] = [];
+  let stopped = false;
+  const slackAnswers = () => ctx.slack === undefined || ctx.slack.status().state === 'ok';
   for (const job of jobs) {
     const schedule = await job.schedule(ctx);
     const task = cron.schedule(
       cronExpression(schedule),
       async () => {
+        if (!slackAnswers()) {
+          ctx.logger.warn(
+            { job: job.name, slack: ctx.slack?.status() },
+            'job skipped: Slack does not answer; catch-up runs it when Slack answers',
+          );
+          return;
+        }
         try {
           const outcome = await run(ctx, job, { now: ctx.clock.now() });
           ctx.logger.info({ job: job.name, summary: outcome.summary }, 'job ran');
@@ -136,9 +149,25 @@ export async function startScheduler(
     tasks.push(task);
   }
   ctx.logger.info({ jobs: jobs.map((j) => j.name) }, 'scheduler started');
-  const caughtUp = catchUp(ctx, jobs, run).catch((err: unknown) => {
-    ctx.logger.error({ err }, 'catch-up failed');
-    return [];
-  });
-  return { stop: () => tasks.forEach((t) => t.stop()), caughtUp };
+  let firstCatchUp: (outcomes: RunJobOutcome[]) => void = () => undefined;
+  const caughtUp = new Promise<RunJobOutcome[]>((resolve) => (firstCatchUp = resolve));
+  const catchUpNow = () => {
+    if (stopped) return;
+    void catchUp(ctx, jobs, run)
+      .catch((err: unknown) => {
+        ctx.logger.error({ err }, 'catch-up failed');
+        return [];
+      })
+      .then(firstCatchUp);
+  };
+  if (slackAnswers()) catchUpNow();
+  else ctx.logger.warn({ slack: ctx.slack?.status() }, 'catch-up waits until Slack answers');
+  ctx.slack?.onAnswering(catchUpNow);
+  return {
+    stop: () => {
+      stopped = true;
+      tasks.forEach((t) => t.stop());
+    },
+    caughtUp,
+  };
 }

@@ -114,6 +114,8 @@ export interface FakeSlackOptions {
    * `missing_scope`. Default: every scope granted.
    */
   scopes?: readonly string[];
+  /** Listen on this loopback port (Slack coming up after the bot); default a free one. */
+  port?: number;
 }
 
 export interface FakeMessage {
@@ -1124,7 +1126,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });

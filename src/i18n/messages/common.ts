@@ -18,6 +18,7 @@ export const en = {
   'common.state.due_today': 'Due today',
   'common.state.overdue': 'Overdue by {days} days',
   'common.state.exempt': 'Exempted',
+  'common.close': 'Close',
 };
 
 export const zh: Record<keyof typeof en, string> = {
@@ -39,4 +40,5 @@ export const zh: Record<keyof typeof en, string> = {
   'common.state.due_today': '今天到期',
   'common.state.overdue': '已逾期 {days} 天',
   'common.state.exempt': '已免报',
+  'common.close': '关闭',
 };
