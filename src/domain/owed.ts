@@ -1,0 +1,183 @@
+import { daysBetween } from './calendar.js';
+import { appliesToBranch } from './types.js';
+import type { Branch, Category, LocalDate, Obligation, Report } from './types.js';
+
+/*
+ * What is owed under the plan, decided here and nowhere else: which items a branch owes,
+ * by when, and whether each is done. A secretary's checklist, the leaders' counts and notices, the
+ * ranking and the digest's chart all visit these functions.
+ *
+ * - A report obligation applies to the branches of its categories.
+ * - A branch's item is due on the plan's date, or on its approved extension's (the latest decided:
+ *   the loader, db/queries/extensions.ts, keeps only that one).
+ * - An exempted item is not owed: its state is `exempt`, and it is never done, open or overdue.
+ * - A submitted or accepted report makes its item done, on time or late by the report's `onTime`;
+ *   a returned report does not, and a withdrawn one is as good as none.
+ */
+
+/** What deciding an item needs of a report (db/queries/reports.ts `listReportStates`); a full `Report` is one too. */
+export type ReportState = Pick<Report, 'obligationId' | 'branchId' | 'status' | 'onTime' | 'submittedAt'>;
+
+export type ItemState = 'done_on_time' | 'done_late' | 'returned' | 'open' | 'overdue' | 'exempt';
+
+/** Whether a report or a paper in this status counts: submitted and accepted do, returned and withdrawn not. */
+export function countsAsDone(status: string): boolean {
+  return status === 'submitted' || status === 'accepted';
+}
+
+export function isDone(state: ItemState): boolean {
+  return state === 'done_on_time' || state === 'done_late';
+}
+
+export function itemState(
+  report: Pick<ReportState, 'status' | 'onTime'> | null,
+  due: LocalDate,
+  today: LocalDate,
+  exempt: boolean,
+): ItemState {
+  if (exempt) return 'exempt';
+  if (report && countsAsDone(report.status)) return report.onTime ? 'done_on_time' : 'done_late';
+  if (report && report.status === 'returned') return 'returned';
+  return today > due ? 'overdue' : 'open';
+}
+
+/** What decides the branches' items besides the plan: one query each (db/queries/progress.ts `loadBranchFacts`). */
+export interface BranchFacts<R extends ReportState = ReportState> {
+  /** The branches' reports, in any order (one per obligation and branch). */
+  reports: readonly R[];
+  /** Active exemptions: branch id → obligation ids. */
+  exemptions: ReadonlyMap<number, ReadonlySet<number>>;
+  /** Approved extensions, the latest decided: branch id → (obligation id → new due date). */
+  extensions: ReadonlyMap<number, ReadonlyMap<number, LocalDate>>;
+}
+
+export interface BranchesInput<R extends ReportState = ReportState> extends BranchFacts<R> {
+  /** In plan order; any subset of the plan (a month's, the ones a job looks at today). */
+  obligations: readonly Obligation[];
+  branches: readonly Branch[];
+  today: LocalDate;
+}
+
+/** One obligation of one branch. */
+export interface BranchItem<R extends ReportState = ReportState> {
+  obligation: Obligation;
+  /** The due date that applies to this branch: the plan's, or an approved extension's. */
+  due: LocalDate;
+  originalDue: LocalDate;
+  report: R | null;
+  state: ItemState;
+  /** Days from today to the due date: negative when overdue. */
+  daysLeft: number;
+}
+
+type Visit<R> = (obligation: Obligation, due: LocalDate, state: ItemState, report: R | null) => void;
+
+/** The item a visit describes, with its days left counted by `daysUntil`. */
+function branchItem<R extends ReportState>(
+  obligation: Obligation,
+  due: LocalDate,
+  state: ItemState,
+  report: R | null,
+  daysUntil: (due: LocalDate) => number,
+): BranchItem<R> {
+  return { obligation, due, originalDue: obligation.due, report, state, daysLeft: daysUntil(due) };
+}
+
+function visitBranch<R extends ReportState>(
+  applicable: readonly Obligation[],
+  reports: ReadonlyMap<number, R> | undefined,
+  exempt: ReadonlySet<number> | undefined,
+  extendedDue: ReadonlyMap<number, LocalDate> | undefined,
+  today: LocalDate,
+  visit: Visit<R>,
+): void {
+  for (const ob of applicable) {
+    const due = extendedDue?.get(ob.id) ?? ob.due;
+    const report = reports?.get(ob.id) ?? null;
+    visit(ob, due, itemState(report, due, today, exempt?.has(ob.id) ?? false), report);
+  }
+}
+
+/** The obligations that apply to a category, filtered once per category: many branches share few categories. */
+function applicableTo(obligations: readonly Obligation[]): (category: Category) => readonly Obligation[] {
+  const memo = new Map<Category, Obligation[]>();
+  return (category) => {
+    let list = memo.get(category);
+    if (!list) memo.set(category, (list = obligations.filter((ob) => appliesToBranch(ob, category))));
+    return list;
+  };
+}
+
+/** `daysBetween(today, due)`, remembered per due date: a plan has a few dozen, a ranking asks thousands of times. */
+function daysUntilFrom(today: LocalDate): (due: LocalDate) => number {
+  const memo = new Map<LocalDate, number>();
+  return (due) => {
+    let d = memo.get(due);
+    if (d === undefined) memo.set(due, (d = daysBetween(today, due)));
+    return d;
+  };
+}
+
+/**
+ * Visits each branch's items: each branch times each obligation of its category, branch by branch,
+ * in plan order within a branch. A visitor, not an array: 10,000 branches make 190,000 items, and
+ * the planners keep only the few that need a message.
+ */
+export function forEachBranchItem<R extends ReportState>(
+  input: BranchesInput<R>,
+  visit: (obligation: Obligation, branch: Branch, due: LocalDate, state: ItemState, report: R | null) => void,
+): void {
+  const reports = new Map<number, Map<number, R>>();
+  for (const r of input.reports) {
+    let own = reports.get(r.branchId);
+    if (!own) reports.set(r.branchId, (own = new Map()));
+    own.set(r.obligationId, r);
+  }
+  const applicable = applicableTo(input.obligations);
+  for (const branch of input.branches) {
+    visitBranch(
+      applicable(branch.category),
+      reports.get(branch.id),
+      input.exemptions.get(branch.id),
+      input.extensions.get(branch.id),
+      input.today,
+      (ob, due, state, report) => visit(ob, branch, due, state, report),
+    );
+  }
+}
+
+/** Every branch's items, in plan order: an entry per branch, empty when nothing applies to it. */
+export function itemsByBranch<R extends ReportState>(input: BranchesInput<R>): Map<number, BranchItem<R>[]> {
+  const daysUntil = daysUntilFrom(input.today);
+  const out = new Map<number, BranchItem<R>[]>(input.branches.map((b) => [b.id, []]));
+  forEachBranchItem(input, (obligation, branch, due, state, report) =>
+    out.get(branch.id)!.push(branchItem(obligation, due, state, report, daysUntil)),
+  );
+  return out;
+}
+
+/** One branch's items from its own share of the facts (a secretary's checklist), in plan order. */
+export function itemsOfBranch<R extends ReportState>(
+  category: Category,
+  input: {
+    obligations: readonly Obligation[];
+    /** The branch's reports. */
+    reports: readonly R[];
+    today: LocalDate;
+    exempt?: ReadonlySet<number> | undefined;
+    /** The branch's approved extensions: obligation id → new due date. */
+    extendedDue?: ReadonlyMap<number, LocalDate> | undefined;
+  },
+): BranchItem<R>[] {
+  const daysUntil = daysUntilFrom(input.today);
+  const items: BranchItem<R>[] = [];
+  visitBranch(
+    input.obligations.filter((ob) => appliesToBranch(ob, category)),
+    new Map(input.reports.map((r) => [r.obligationId, r])),
+    input.exempt,
+    input.extendedDue,
+    input.today,
+    (obligation, due, state, report) => items.push(branchItem(obligation, due, state, report, daysUntil)),
+  );
+  return items;
+}
