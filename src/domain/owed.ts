@@ -1,18 +1,23 @@
 import { daysBetween } from './calendar.js';
-import { appliesToBranch } from './types.js';
-import type { Branch, Category, LocalDate, Obligation, Report } from './types.js';
+import { appliesToBranch, appliesToPerson } from './types.js';
+import type { Branch, Category, LocalDate, Obligation, Rank, Report } from './types.js';
 
 /*
- * What is owed under the plan, decided here and nowhere else: which items a branch owes,
+ * What is owed under the plan, decided here and nowhere else: which items a branch or a person owes,
  * by when, and whether each is done. A secretary's checklist, the leaders' counts and notices, the
- * ranking and the digest's chart all visit these functions.
+ * ranking, the digest's chart, the reminders, escalations and digest all visit these functions.
  *
- * - A report obligation applies to the branches of its categories.
+ * - A report obligation applies to the branches of its categories; a paper obligation to each
+ *   person of its ranks.
  * - A branch's item is due on the plan's date, or on its approved extension's (the latest decided:
  *   the loader, db/queries/extensions.ts, keeps only that one).
  * - An exempted item is not owed: its state is `exempt`, and it is never done, open or overdue.
  * - A submitted or accepted report makes its item done, on time or late by the report's `onTime`;
  *   a returned report does not, and a withdrawn one is as good as none.
+ * - A paper item is done once the person has a submitted or accepted paper of a kind it allows.
+ *
+ * A new kind of owed item (a commitment counted from data, a rectification task set by an
+ * inspection) is one more visit here, called from `forEachOwed`, so that every view sees it.
  */
 
 /** What deciding an item needs of a report (db/queries/reports.ts `listReportStates`); a full `Report` is one too. */
@@ -180,4 +185,107 @@ export function itemsOfBranch<R extends ReportState>(
     (obligation, due, state, report) => items.push(branchItem(obligation, due, state, report, daysUntil)),
   );
   return items;
+}
+
+/** Who may owe papers: a person of a rank, in a branch or none. */
+export interface OwedPerson {
+  id: number;
+  rank: Rank | null;
+  branchId: number | null;
+}
+
+/** What deciding a paper item needs of a paper. */
+export interface PaperFact {
+  authorId: number;
+  kind: string;
+  status: string;
+}
+
+/**
+ * Visits each person's paper items: each person with a rank times each paper obligation of the
+ * rank. Only papers the person wrote as author count: co-authors are credited on the paper, but the
+ * plan asks each cadre for one of their own.
+ */
+export function forEachPaperItem<P extends Pick<OwedPerson, 'id' | 'rank'>>(
+  input: { obligations: readonly Obligation[]; people: readonly P[]; papers: readonly PaperFact[] },
+  visit: (obligation: Obligation, person: P, done: boolean) => void,
+): void {
+  const byAuthor = new Map<number, PaperFact[]>();
+  for (const p of input.papers) {
+    const list = byAuthor.get(p.authorId);
+    if (list) list.push(p);
+    else byAuthor.set(p.authorId, [p]);
+  }
+  const forRank = new Map<Rank, Obligation[]>();
+  for (const person of input.people) {
+    if (person.rank === null) continue;
+    let obligations = forRank.get(person.rank);
+    if (!obligations) {
+      const rank = person.rank;
+      forRank.set(rank, (obligations = input.obligations.filter((ob) => appliesToPerson(ob, rank))));
+    }
+    const papers = byAuthor.get(person.id);
+    for (const ob of obligations) {
+      const kinds = ob.paperKinds as readonly string[];
+      visit(ob, person, papers !== undefined && papers.some((p) => countsAsDone(p.status) && kinds.includes(p.kind)));
+    }
+  }
+}
+
+/** Everything owed under the plan, of every kind. */
+export interface OwedInput<P extends OwedPerson> extends BranchesInput {
+  people: readonly P[];
+  papers: readonly PaperFact[];
+}
+
+/** One thing owed: a branch's report, or a person's paper. */
+export interface OwedItem<P = OwedPerson> {
+  obligation: Obligation;
+  /** The branch that owes a report, or the author's branch for a paper (null when none). */
+  branch: Branch | null;
+  /** Set for a paper: the person who owes it. */
+  person: P | null;
+  /** The plan's due date, or the latest approved extension's. */
+  due: LocalDate;
+  done: boolean;
+  exempt: boolean;
+}
+
+export type OwedVisitor<P> = (
+  obligation: Obligation,
+  branch: Branch | null,
+  person: P | null,
+  due: LocalDate,
+  done: boolean,
+  exempt: boolean,
+) => void;
+
+/** Visits every item owed: the branches' reports, then the people's papers. */
+export function forEachOwed<P extends OwedPerson>(input: OwedInput<P>, visit: OwedVisitor<P>): void {
+  forEachBranchItem(input, (ob, branch, due, state) => visit(ob, branch, null, due, isDone(state), state === 'exempt'));
+  const branchesById = new Map(input.branches.map((b) => [b.id, b]));
+  forEachPaperItem(input, (ob, person, done) =>
+    visit(
+      ob,
+      person.branchId === null ? null : (branchesById.get(person.branchId) ?? null),
+      person,
+      ob.due,
+      done,
+      false,
+    ),
+  );
+}
+
+/** Every item owed, as objects (for the planners that keep most of them). */
+export function collectOwed<P extends OwedPerson>(input: OwedInput<P>): OwedItem<P>[] {
+  const out: OwedItem<P>[] = [];
+  forEachOwed(input, (obligation, branch, person, due, done, exempt) =>
+    out.push({ obligation, branch, person, due, done, exempt }),
+  );
+  return out;
+}
+
+/** A stable text id of an item, for outbox keys: obligation and branch, or obligation and person. */
+export function itemId(item: Pick<OwedItem<{ id: number }>, 'obligation' | 'branch' | 'person'>): string {
+  return item.person ? `${item.obligation.id}:p${item.person.id}` : `${item.obligation.id}:b${item.branch?.id ?? 0}`;
 }
