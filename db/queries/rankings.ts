@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { BranchFacts } from '../../src/domain/owed.js';
+import type { BranchFacts, TimedReportState } from '../../src/domain/owed.js';
 import {
   monthOf,
   rankBranches,
@@ -13,12 +13,14 @@ import { localDateOf } from '../../src/domain/time.js';
 import type { Branch, LocalDate, Obligation, Report } from '../../src/domain/types.js';
 import type { Database } from '../schema.js';
 import { audit } from './audit.js';
+import { activeExemptions } from './exemptions.js';
+import { approvedExtensions } from './extensions.js';
 import { listBranches } from './people.js';
 import { listObligations, type Plan } from './plans.js';
-import { loadBranchFacts } from './progress.js';
-import { reportRowToReport } from './reports.js';
+import { listTimedReportStates, reportRowToReport } from './reports.js';
 
-export interface RankingData extends BranchFacts {
+/** What /rankings, the notices and the digest's chart read: with when each report came in, for the chart. */
+export interface RankingData extends BranchFacts<TimedReportState> {
   branches: Branch[];
   obligations: Obligation[];
 }
@@ -35,12 +37,14 @@ export async function listPlanReports(db: Kysely<Database>, planId: number): Pro
 }
 
 export async function loadRankingData(db: Kysely<Database>, plan: Plan): Promise<RankingData> {
-  const [branches, obligations, facts] = await Promise.all([
+  const [branches, obligations, reports, extensions, exemptions] = await Promise.all([
     listBranches(db),
     listObligations(db, plan.id),
-    loadBranchFacts(db, plan.id),
+    listTimedReportStates(db, plan.id),
+    approvedExtensions(db, plan.id),
+    activeExemptions(db, plan.id),
   ]);
-  return { branches, obligations, ...facts };
+  return { branches, obligations, reports, extensions, exemptions };
 }
 
 export function rankingInput(

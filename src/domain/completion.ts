@@ -1,6 +1,6 @@
 import { addDays, isoWeekday } from './calendar.js';
 import { localDateOf } from './time.js';
-import { forEachBranchItem, isDone, type BranchesInput } from './owed.js';
+import { forEachBranchItem, isDone, type BranchesInput, type TimedReportState } from './owed.js';
 import { CATEGORIES, type Category, type LocalDate } from './types.js';
 
 /**
@@ -14,7 +14,7 @@ export interface CompletionSeries {
 }
 
 /** Every branch, the plan's obligations and what decides their items (owed.ts), as of `today`. */
-export interface ChartInput extends BranchesInput {
+export interface ChartInput extends BranchesInput<TimedReportState> {
   starts: LocalDate;
   timezone: string;
 }

@@ -21,7 +21,10 @@ import type { Branch, Category, LocalDate, Obligation, Rank, Report } from './ty
  */
 
 /** What deciding an item needs of a report (db/queries/reports.ts `listReportStates`); a full `Report` is one too. */
-export type ReportState = Pick<Report, 'obligationId' | 'branchId' | 'status' | 'onTime' | 'submittedAt'>;
+export type ReportState = Pick<Report, 'obligationId' | 'branchId' | 'status' | 'onTime'>;
+
+/** A report's state and when it was submitted: when an item was done, for the chart. */
+export type TimedReportState = ReportState & Pick<Report, 'submittedAt'>;
 
 export type ItemState = 'done_on_time' | 'done_late' | 'returned' | 'open' | 'overdue' | 'exempt';
 
@@ -46,7 +49,10 @@ export function itemState(
   return today > due ? 'overdue' : 'open';
 }
 
-/** What decides the branches' items besides the plan: one query each (db/queries/progress.ts `loadBranchFacts`). */
+/**
+ * What decides the branches' items besides the plan, one query each: db/queries/progress.ts
+ * `loadBranchFacts` (rankings.ts `loadRankingData` reads the reports with their times, for the chart).
+ */
 export interface BranchFacts<R extends ReportState = ReportState> {
   /** The branches' reports, in any order (one per obligation and branch). */
   reports: readonly R[];
@@ -90,7 +96,7 @@ function branchItem<R extends ReportState>(
 
 function visitBranch<R extends ReportState>(
   applicable: readonly Obligation[],
-  reports: ReadonlyMap<number, R> | undefined,
+  reportOf: (obligationId: number) => R | undefined,
   exempt: ReadonlySet<number> | undefined,
   extendedDue: ReadonlyMap<number, LocalDate> | undefined,
   today: LocalDate,
@@ -98,7 +104,7 @@ function visitBranch<R extends ReportState>(
 ): void {
   for (const ob of applicable) {
     const due = extendedDue?.get(ob.id) ?? ob.due;
-    const report = reports?.get(ob.id) ?? null;
+    const report = reportOf(ob.id) ?? null;
     visit(ob, due, itemState(report, due, today, exempt?.has(ob.id) ?? false), report);
   }
 }
@@ -132,17 +138,15 @@ export function forEachBranchItem<R extends ReportState>(
   input: BranchesInput<R>,
   visit: (obligation: Obligation, branch: Branch, due: LocalDate, state: ItemState, report: R | null) => void,
 ): void {
-  const reports = new Map<number, Map<number, R>>();
-  for (const r of input.reports) {
-    let own = reports.get(r.branchId);
-    if (!own) reports.set(r.branchId, (own = new Map()));
-    own.set(r.obligationId, r);
-  }
+  // One map under numeric keys, not a map per branch: 10,000 branches have 100,000 reports.
+  const key = (obligationId: number, branchId: number) => obligationId * 4_194_304 + branchId;
+  const reports = new Map<number, R>();
+  for (const r of input.reports) reports.set(key(r.obligationId, r.branchId), r);
   const applicable = applicableTo(input.obligations);
   for (const branch of input.branches) {
     visitBranch(
       applicable(branch.category),
-      reports.get(branch.id),
+      (obligationId) => reports.get(key(obligationId, branch.id)),
       input.exemptions.get(branch.id),
       input.extensions.get(branch.id),
       input.today,
@@ -176,9 +180,10 @@ export function itemsOfBranch<R extends ReportState>(
 ): BranchItem<R>[] {
   const daysUntil = daysUntilFrom(input.today);
   const items: BranchItem<R>[] = [];
+  const reports = new Map(input.reports.map((r) => [r.obligationId, r]));
   visitBranch(
     input.obligations.filter((ob) => appliesToBranch(ob, category)),
-    new Map(input.reports.map((r) => [r.obligationId, r])),
+    (obligationId) => reports.get(obligationId),
     input.exempt,
     input.extendedDue,
     input.today,

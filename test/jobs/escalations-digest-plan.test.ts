@@ -45,7 +45,6 @@ function roster(n: number): ScheduleData {
         branchId: b.id,
         status: 'accepted' as const,
         onTime: true,
-        submittedAt: '2011-05-09T00:00:00Z',
       })),
     papers: [
       {

@@ -138,8 +138,8 @@ describe('planning reminders', () => {
   it('when a branch has reported, is exempt, or got an extension, then it is reminded accordingly', () => {
     const d = data({
       reports: [
-        { obligationId: 1, branchId: 10, status: 'submitted', onTime: true, submittedAt: '2011-06-10T00:00:00Z' },
-        { obligationId: 1, branchId: 11, status: 'returned', onTime: true, submittedAt: '2011-06-10T00:00:00Z' },
+        { obligationId: 1, branchId: 10, status: 'submitted', onTime: true },
+        { obligationId: 1, branchId: 11, status: 'returned', onTime: true },
       ],
       exemptions: new Map([[10, new Set([2])]]),
       extensions: new Map([[13, new Map([[2, '2011-07-15']])]]),

@@ -3,7 +3,7 @@ import type { DB } from '../../db/index.js';
 import { grantExemption, revokeExemption } from '../../db/queries/exemptions.js';
 import { approvedExtensions } from '../../db/queries/extensions.js';
 import { loadBranchFacts } from '../../db/queries/progress.js';
-import { reviewReport, submitReport, withdrawReport } from '../../db/queries/reports.js';
+import { listTimedReportStates, reviewReport, submitReport, withdrawReport } from '../../db/queries/reports.js';
 import { branchId, freshDb, loadPlan, loadRoster, obligationId, personId } from '../helpers/db.js';
 
 let db: DB;
@@ -81,7 +81,7 @@ describe('what decides a branch’s items, one read each', () => {
     expect((await loadBranchFacts(db, planId)).exemptions).toEqual(new Map([[zx1, new Set([ob['A06-RISKS']!])]]));
   });
 
-  it('when reports are submitted, late, returned and withdrawn, then each is read with its status, on-time flag and time', async () => {
+  it('when reports are submitted, late, returned and withdrawn, then each is read with its status and on-time flag, and with its time for the chart', async () => {
     const report = (obligation: number, onTime: boolean) => ({
       obligationId: obligation,
       branchId: zx2,
@@ -107,8 +107,8 @@ describe('what decides a branch’s items, one read each', () => {
       { reportId: withdrawn.report.id, expectedStatus: 'submitted' },
       meta('2011-05-09T00:00:00Z'),
     );
-    const states = [...(await loadBranchFacts(db, planId)).reports].sort((a, b) => a.obligationId - b.obligationId);
-    expect(states).toEqual([
+    const timed = (await listTimedReportStates(db, planId)).sort((a, b) => a.obligationId - b.obligationId);
+    expect(timed).toEqual([
       {
         obligationId: ob['A01-EVENT'],
         branchId: zx2,
@@ -138,6 +138,9 @@ describe('what decides a branch’s items, one read each', () => {
         submittedAt: '2011-05-07T02:00:00.000Z',
       },
     ]);
+    // The planners' read is the same rows without the times.
+    const states = [...(await loadBranchFacts(db, planId)).reports].sort((a, b) => a.obligationId - b.obligationId);
+    expect(states).toEqual(timed.map(({ submittedAt: _, ...state }) => state));
     expect((await loadBranchFacts(db, planId + 1)).reports).toEqual([]);
   });
 });
