@@ -277,7 +277,13 @@ export async function listReportStates(db: Kysely<Database>, planId: number): Pr
 
 /** The same, with when each was submitted (when its item was done, for the chart). */
 export async function listTimedReportStates(db: Kysely<Database>, planId: number): Promise<TimedReportState[]> {
-  return (await timedStatesOfPlan(db, planId)).map((r) => ({ ...stateOf(r), submittedAt: r.submittedAt }));
+  return (await timedStatesOfPlan(db, planId)).map((r) => ({
+    obligationId: r.obligationId,
+    branchId: r.branchId,
+    status: STATUSES[r.status],
+    onTime: r.onTime === 1,
+    submittedAt: r.submittedAt,
+  }));
 }
 
 /** Person ids of a branch's secretaries (a report's author may have handed the branch over). */

@@ -81,7 +81,14 @@ export interface BranchItem<R extends ReportState = ReportState> {
   daysLeft: number;
 }
 
-type Visit<R> = (obligation: Obligation, due: LocalDate, state: ItemState, report: R | null) => void;
+/** What a visit of a branch's items is told: the obligation, the branch, the due date that applies, the state, the report. */
+export type BranchItemVisitor<R, B = Branch> = (
+  obligation: Obligation,
+  branch: B,
+  due: LocalDate,
+  state: ItemState,
+  report: R | null,
+) => void;
 
 /** The item a visit describes, with its days left counted by `daysUntil`. */
 function branchItem<R extends ReportState>(
@@ -94,18 +101,21 @@ function branchItem<R extends ReportState>(
   return { obligation, due, originalDue: obligation.due, report, state, daysLeft: daysUntil(due) };
 }
 
-function visitBranch<R extends ReportState>(
+/** The one place an item's due date and state are decided. */
+function visitBranch<R extends ReportState, B>(
+  branch: B,
   applicable: readonly Obligation[],
-  reportOf: (obligationId: number) => R | undefined,
+  /** The branch's reports by obligation id. */
+  reports: ReadonlyMap<number, R>,
   exempt: ReadonlySet<number> | undefined,
   extendedDue: ReadonlyMap<number, LocalDate> | undefined,
   today: LocalDate,
-  visit: Visit<R>,
+  visit: BranchItemVisitor<R, B>,
 ): void {
   for (const ob of applicable) {
     const due = extendedDue?.get(ob.id) ?? ob.due;
-    const report = reportOf(ob.id) ?? null;
-    visit(ob, due, itemState(report, due, today, exempt?.has(ob.id) ?? false), report);
+    const report = reports.get(ob.id) ?? null;
+    visit(ob, branch, due, itemState(report, due, today, exempt?.has(ob.id) ?? false), report);
   }
 }
 
@@ -134,23 +144,28 @@ function daysUntilFrom(today: LocalDate): (due: LocalDate) => number {
  * in plan order within a branch. A visitor, not an array: 10,000 branches make 190,000 items, and
  * the planners keep only the few that need a message.
  */
-export function forEachBranchItem<R extends ReportState>(
-  input: BranchesInput<R>,
-  visit: (obligation: Obligation, branch: Branch, due: LocalDate, state: ItemState, report: R | null) => void,
-): void {
-  // One map under numeric keys, not a map per branch: 10,000 branches have 100,000 reports.
-  const key = (obligationId: number, branchId: number) => obligationId * 4_194_304 + branchId;
-  const reports = new Map<number, R>();
-  for (const r of input.reports) reports.set(key(r.obligationId, r.branchId), r);
+export function forEachBranchItem<R extends ReportState>(input: BranchesInput<R>, visit: BranchItemVisitor<R>): void {
+  const byBranch = new Map<number, R[]>();
+  for (const r of input.reports) {
+    const list = byBranch.get(r.branchId);
+    if (list) list.push(r);
+    else byBranch.set(r.branchId, [r]);
+  }
   const applicable = applicableTo(input.obligations);
+  // One map, refilled for each branch: 10,000 branches would otherwise make 10,000 maps.
+  const own = new Map<number, R>();
   for (const branch of input.branches) {
+    own.clear();
+    const reports = byBranch.get(branch.id);
+    if (reports) for (const r of reports) own.set(r.obligationId, r);
     visitBranch(
+      branch,
       applicable(branch.category),
-      (obligationId) => reports.get(key(obligationId, branch.id)),
+      own,
       input.exemptions.get(branch.id),
       input.extensions.get(branch.id),
       input.today,
-      (ob, due, state, report) => visit(ob, branch, due, state, report),
+      visit,
     );
   }
 }
@@ -159,9 +174,13 @@ export function forEachBranchItem<R extends ReportState>(
 export function itemsByBranch<R extends ReportState>(input: BranchesInput<R>): Map<number, BranchItem<R>[]> {
   const daysUntil = daysUntilFrom(input.today);
   const out = new Map<number, BranchItem<R>[]>(input.branches.map((b) => [b.id, []]));
-  forEachBranchItem(input, (obligation, branch, due, state, report) =>
-    out.get(branch.id)!.push(branchItem(obligation, due, state, report, daysUntil)),
-  );
+  let list: BranchItem<R>[] = [];
+  let of: Branch | null = null;
+  forEachBranchItem(input, (obligation, branch, due, state, report) => {
+    // Visits come branch by branch: one lookup per branch, not per item.
+    if (branch !== of) list = out.get((of = branch).id)!;
+    list.push(branchItem(obligation, due, state, report, daysUntil));
+  });
   return out;
 }
 
@@ -180,14 +199,14 @@ export function itemsOfBranch<R extends ReportState>(
 ): BranchItem<R>[] {
   const daysUntil = daysUntilFrom(input.today);
   const items: BranchItem<R>[] = [];
-  const reports = new Map(input.reports.map((r) => [r.obligationId, r]));
   visitBranch(
+    category,
     input.obligations.filter((ob) => appliesToBranch(ob, category)),
-    (obligationId) => reports.get(obligationId),
+    new Map(input.reports.map((r) => [r.obligationId, r])),
     input.exempt,
     input.extendedDue,
     input.today,
-    (obligation, due, state, report) => items.push(branchItem(obligation, due, state, report, daysUntil)),
+    (obligation, _category, due, state, report) => items.push(branchItem(obligation, due, state, report, daysUntil)),
   );
   return items;
 }
