@@ -7,7 +7,8 @@ import type { Database } from '../schema.js';
 import { activeExemptions, listExemptions, type Exemption } from './exemptions.js';
 import { listBranches } from './people.js';
 import { listObligations, type Plan } from './plans.js';
-import { approvedExtensions, listPlanReports, rankingInput } from './rankings.js';
+import { approvedExtensions } from './extensions.js';
+import { listPlanReports, rankingInput } from './rankings.js';
 
 export interface ExportPaper {
   authorName: string;

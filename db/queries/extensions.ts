@@ -150,8 +150,9 @@ const approvedOfBranches = preparedRead((db, planId: number, branchIds: number[]
 );
 
 /**
- * Approved extensions of a plan: branch id → (obligation id → new due date), the latest decision
- * winning. Pass a branch's inner map as `extendedDue` to `branchChecklist`.
+ * Approved extensions of a plan, of some branches or all: branch id → (obligation id → new due
+ * date). A task may be extended more than once: the latest decided wins (ties: the later request),
+ * so the domain sees one due date per item (owed.ts).
  */
 export async function approvedExtensions(
   db: Kysely<Database>,

@@ -1,13 +1,26 @@
 import type { Kysely } from 'kysely';
-import type { ReportState } from '../../src/domain/progress.js';
+import type { BranchFacts } from '../../src/domain/owed.js';
 import type { LocalDate, Rank } from '../../src/domain/types.js';
 import type { Database } from '../schema.js';
 import { activeExemptions } from './exemptions.js';
 import { approvedExtensions } from './extensions.js';
 import { planObligations, type Plan } from './plans.js';
-import { listReportsForBranches } from './reports.js';
+import { listReportStates, listReportsForBranches } from './reports.js';
 
-/** What a checklist needs besides the obligations: per branch, approved extensions and exemptions. */
+/**
+ * What decides the items of every branch of a plan besides the plan itself (owed.ts): the reports'
+ * states, the approved extensions (the latest decided) and the active exemptions, one query each.
+ */
+export async function loadBranchFacts(db: Kysely<Database>, planId: number): Promise<BranchFacts> {
+  const [reports, extensions, exemptions] = await Promise.all([
+    listReportStates(db, planId),
+    approvedExtensions(db, planId),
+    activeExemptions(db, planId),
+  ]);
+  return { reports, extensions, exemptions };
+}
+
+/** One branch's checklist adjustments, in the per-branch shape `branchChecklist` takes. */
 export interface BranchAdjustments {
   /** branch id → obligation id → the extended due date. */
   extendedDue: Map<number, Map<number, LocalDate>>;
@@ -15,18 +28,15 @@ export interface BranchAdjustments {
   exempt: Map<number, Set<number>>;
 }
 
-/**
- * Approved extensions (the latest decision wins, as everywhere) and standing exemptions of a
- * plan, for some branches or (null) all.
- */
+/** Approved extensions (the latest decided) and active exemptions of a plan, for some branches. */
 export async function branchAdjustments(
   db: Kysely<Database>,
   planId: number,
-  branchIds: number[] | null,
+  branchIds: number[],
 ): Promise<BranchAdjustments> {
-  if (branchIds !== null && branchIds.length === 0) return { extendedDue: new Map(), exempt: new Map() };
+  if (branchIds.length === 0) return { extendedDue: new Map(), exempt: new Map() };
   const [extendedDue, exempt] = await Promise.all([
-    approvedExtensions(db, planId, branchIds ?? undefined),
+    approvedExtensions(db, planId, branchIds),
     activeExemptions(db, planId),
   ]);
   return { extendedDue, exempt };
@@ -96,36 +106,17 @@ export async function listRankedPeople(db: Kysely<Database>): Promise<{ id: numb
 
 /** Everything a set of branch checklists needs, in at most four reads (never one query per branch). */
 export async function loadChecklistInputs(db: Kysely<Database>, plan: Plan, branchIds: number[]) {
-  const [obligations, reports, adjustments] = await Promise.all([
+  const [obligations, reports, extensions, exemptions] = await Promise.all([
     planObligations(db, plan),
     listReportsForBranches(db, branchIds, plan.id),
-    branchAdjustments(db, plan.id, branchIds),
+    approvedExtensions(db, plan.id, branchIds),
+    activeExemptions(db, plan.id),
   ]);
-  return { obligations, reports, ...adjustments };
-}
-
-/** The four columns of every report of a plan that the leaders' counts need (no summaries, no evidence). */
-export async function listReportStates(db: Kysely<Database>, planId: number): Promise<ReportState[]> {
-  const rows = await db
-    .selectFrom('reports')
-    .innerJoin('obligations', 'obligations.id', 'reports.obligation_id')
-    .select(['reports.obligation_id', 'reports.branch_id', 'reports.status', 'reports.on_time'])
-    .where('obligations.plan_id', '=', planId)
-    .execute();
-  return rows.map((r) => ({
-    obligationId: r.obligation_id,
-    branchId: r.branch_id,
-    status: r.status,
-    onTime: r.on_time === 1,
-  }));
+  return { obligations, reports, extensions, exemptions };
 }
 
 /** What the leaders' overview needs, for every branch of the plan. */
 export async function loadOverviewInputs(db: Kysely<Database>, plan: Plan) {
-  const [obligations, reports, adjustments] = await Promise.all([
-    planObligations(db, plan),
-    listReportStates(db, plan.id),
-    branchAdjustments(db, plan.id, null),
-  ]);
-  return { obligations, reports, ...adjustments };
+  const [obligations, facts] = await Promise.all([planObligations(db, plan), loadBranchFacts(db, plan.id)]);
+  return { obligations, ...facts };
 }

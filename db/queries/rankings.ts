@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
+import type { BranchFacts, TimedReportState } from '../../src/domain/owed.js';
 import {
   monthOf,
   rankBranches,
   type RankedBranch,
   type RankingInput,
   type RankingPeriod,
-  type ReportState,
   type SnapshotEntry,
 } from '../../src/domain/ranking.js';
 import { modeOn, type ScoringMode } from '../../src/domain/scoring.js';
@@ -14,33 +14,15 @@ import type { Branch, LocalDate, Obligation, Report } from '../../src/domain/typ
 import type { Database } from '../schema.js';
 import { audit } from './audit.js';
 import { activeExemptions } from './exemptions.js';
+import { approvedExtensions } from './extensions.js';
 import { listBranches } from './people.js';
 import { listObligations, type Plan } from './plans.js';
-import { reportRowToReport } from './reports.js';
+import { listTimedReportStates, reportRowToReport } from './reports.js';
 
-export interface RankingData {
+/** What /rankings, the notices and the digest's chart read: with when each report came in, for the chart. */
+export interface RankingData extends BranchFacts<TimedReportState> {
   branches: Branch[];
   obligations: Obligation[];
-  reports: ReportState[];
-  exemptions: Map<number, Set<number>>;
-  extensions: Map<number, Map<number, LocalDate>>;
-}
-
-/** What scoring needs of every report of a plan: five columns, not the summaries and evidence. */
-export async function listPlanReportStates(db: Kysely<Database>, planId: number): Promise<ReportState[]> {
-  const rows = await db
-    .selectFrom('reports')
-    .innerJoin('obligations', 'obligations.id', 'reports.obligation_id')
-    .select(['reports.obligation_id', 'reports.branch_id', 'reports.status', 'reports.on_time', 'reports.submitted_at'])
-    .where('obligations.plan_id', '=', planId)
-    .execute();
-  return rows.map((r) => ({
-    obligationId: r.obligation_id,
-    branchId: r.branch_id,
-    status: r.status,
-    onTime: r.on_time === 1,
-    submittedAt: r.submitted_at,
-  }));
 }
 
 /** Every report of a plan, for every branch, in full. */
@@ -54,38 +36,15 @@ export async function listPlanReports(db: Kysely<Database>, planId: number): Pro
   return rows.map(reportRowToReport);
 }
 
-/** Approved extensions: branch id → (obligation id → the latest approved new due date). */
-export async function approvedExtensions(
-  db: Kysely<Database>,
-  planId: number,
-): Promise<Map<number, Map<number, LocalDate>>> {
-  const rows = await db
-    .selectFrom('extensions')
-    .innerJoin('obligations', 'obligations.id', 'extensions.obligation_id')
-    .select(['extensions.branch_id', 'extensions.obligation_id', 'extensions.new_due'])
-    .where('obligations.plan_id', '=', planId)
-    .where('extensions.status', '=', 'approved')
-    .orderBy('extensions.decided_at')
-    .orderBy('extensions.id')
-    .execute();
-  const map = new Map<number, Map<number, LocalDate>>();
-  for (const r of rows) {
-    const inner = map.get(r.branch_id) ?? new Map<number, LocalDate>();
-    inner.set(r.obligation_id, r.new_due);
-    map.set(r.branch_id, inner);
-  }
-  return map;
-}
-
 export async function loadRankingData(db: Kysely<Database>, plan: Plan): Promise<RankingData> {
-  const [branches, obligations, reports, exemptions, extensions] = await Promise.all([
+  const [branches, obligations, reports, extensions, exemptions] = await Promise.all([
     listBranches(db),
     listObligations(db, plan.id),
-    listPlanReportStates(db, plan.id),
-    activeExemptions(db, plan.id),
+    listTimedReportStates(db, plan.id),
     approvedExtensions(db, plan.id),
+    activeExemptions(db, plan.id),
   ]);
-  return { branches, obligations, reports, exemptions, extensions };
+  return { branches, obligations, reports, extensions, exemptions };
 }
 
 export function rankingInput(

@@ -4,6 +4,7 @@ import type { Category, Rank } from '../../src/domain/types.js';
 import { addDays } from '../../src/domain/calendar.js';
 import type { Database } from '../schema.js';
 import { listObligations } from './plans.js';
+import { loadBranchFacts } from './progress.js';
 
 const SNOOZE_LOOKBACK_DAYS = 31;
 
@@ -30,37 +31,11 @@ export async function loadScheduleData(db: Kysely<Database>, planId: number, tod
     .select(['branch_secretaries.branch_id', 'branch_secretaries.person_id'])
     .where('branches.active', '=', 1)
     .execute();
-  // Only what can count as done, and only the columns planning reads: 10,000 branches have
-  // 100,000 reports, and this is the biggest table the planners load.
-  const planObligations = new Set(obligations.map((o) => o.id));
-  // Only what can count as done, and only the columns planning reads, already in the domain's
-  // shape (no second copy): 10,000 branches have 100,000 reports, the biggest table loaded here.
-  // A scan beats the (obligation_id, branch_id) index here: nearly every report is this plan's.
-  const reports = (
-    await db
-      .selectFrom('reports')
-      .select(['obligation_id as obligationId', 'branch_id as branchId', 'status'])
-      .where('status', 'in', ['submitted', 'accepted'])
-      .execute()
-  ).filter((r) => planObligations.has(r.obligationId));
+  const facts = await loadBranchFacts(db, planId);
   const papers = await db
     .selectFrom('papers')
     .select(['author_id', 'kind', 'status', 'title', 'excellent', 'submitted_at', 'reviewed_at'])
     .where('plan_id', '=', planId)
-    .execute();
-  const extensions = await db
-    .selectFrom('extensions')
-    .innerJoin('obligations', 'obligations.id', 'extensions.obligation_id')
-    .select(['extensions.obligation_id', 'extensions.branch_id', 'extensions.new_due', 'extensions.decided_at'])
-    .where('obligations.plan_id', '=', planId)
-    .where('extensions.status', '=', 'approved')
-    .execute();
-  const exemptions = await db
-    .selectFrom('exemptions')
-    .innerJoin('obligations', 'obligations.id', 'exemptions.obligation_id')
-    .select(['exemptions.obligation_id', 'exemptions.branch_id'])
-    .where('obligations.plan_id', '=', planId)
-    .where('exemptions.revoked_at', 'is', null)
     .execute();
   const snoozes = await db
     .selectFrom('snoozes')
@@ -83,7 +58,7 @@ export async function loadScheduleData(db: Kysely<Database>, planId: number, tod
       isLeader: p.is_leader === 1,
     })),
     secretaries: secretaries.map((s) => ({ branchId: s.branch_id, personId: s.person_id })),
-    reports,
+    ...facts,
     papers: papers.map((p) => ({
       authorId: p.author_id,
       kind: p.kind,
@@ -93,13 +68,6 @@ export async function loadScheduleData(db: Kysely<Database>, planId: number, tod
       submittedAt: p.submitted_at,
       reviewedAt: p.reviewed_at,
     })),
-    extensions: extensions.map((x) => ({
-      obligationId: x.obligation_id,
-      branchId: x.branch_id,
-      newDue: x.new_due,
-      decidedAt: x.decided_at,
-    })),
-    exemptions: exemptions.map((e) => ({ obligationId: e.obligation_id, branchId: e.branch_id })),
     snoozes: snoozes.map((s) => ({
       personId: s.person_id,
       obligationId: s.obligation_id,

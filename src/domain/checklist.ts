@@ -1,18 +1,11 @@
-import { daysBetween } from './time.js';
-import { appliesToBranch, type Category, type LocalDate, type Obligation, type Report } from './types.js';
+import { isDone, itemsOfBranch, type BranchItem } from './owed.js';
+import type { Category, LocalDate, Obligation, Report } from './types.js';
 
-export type ItemState = 'done_on_time' | 'done_late' | 'returned' | 'open' | 'overdue' | 'exempt';
+// The views that show a checklist read its states from here.
+export { isDone, type ItemState } from './owed.js';
 
-export interface ChecklistItem {
-  obligation: Obligation;
-  /** The due date that applies to this branch: the plan's, or an approved extension's. */
-  due: LocalDate;
-  originalDue: LocalDate;
-  report: Report | null;
-  state: ItemState;
-  /** Days from today to the due date: negative when overdue. */
-  daysLeft: number;
-}
+/** One task of a branch's checklist, with its report in full (owed.ts decides due date and state). */
+export type ChecklistItem = BranchItem<Report>;
 
 export interface ChecklistInput {
   obligations: Obligation[];
@@ -24,21 +17,12 @@ export interface ChecklistInput {
   extendedDue?: ReadonlyMap<number, LocalDate>;
 }
 
-export function isDone(state: ItemState): boolean {
-  return state === 'done_on_time' || state === 'done_late';
-}
-
-export function itemState(
-  report: Pick<Report, 'status' | 'onTime'> | null,
-  due: LocalDate,
-  today: LocalDate,
-  exempt: boolean,
-): ItemState {
-  if (exempt) return 'exempt';
-  if (report && (report.status === 'submitted' || report.status === 'accepted'))
-    return report.onTime ? 'done_on_time' : 'done_late';
-  if (report && report.status === 'returned') return 'returned';
-  return today > due ? 'overdue' : 'open';
+/** Open items first by the next deadline, then what is done or exempt; within each, by due date and plan order. */
+export function checklistOrder<T extends Pick<ChecklistItem, 'obligation' | 'due' | 'state'>>(items: T[]): T[] {
+  const rank = (i: T) => (isDone(i.state) || i.state === 'exempt' ? 1 : 0);
+  return items.sort(
+    (a, b) => rank(a) - rank(b) || a.due.localeCompare(b.due) || a.obligation.position - b.obligation.position,
+  );
 }
 
 /**
@@ -46,18 +30,14 @@ export function itemState(
  * next deadline, then what is done. A returned report does not count as done.
  */
 export function branchChecklist(input: ChecklistInput): ChecklistItem[] {
-  const byObligation = new Map(input.reports.map((r) => [r.obligationId, r]));
-  const items = input.obligations
-    .filter((ob) => appliesToBranch(ob, input.category))
-    .map((ob): ChecklistItem => {
-      const due = input.extendedDue?.get(ob.id) ?? ob.due;
-      const report = byObligation.get(ob.id) ?? null;
-      const state = itemState(report, due, input.today, input.exemptObligationIds?.has(ob.id) ?? false);
-      return { obligation: ob, due, originalDue: ob.due, report, state, daysLeft: daysBetween(input.today, due) };
-    });
-  const rank = (i: ChecklistItem) => (isDone(i.state) || i.state === 'exempt' ? 1 : 0);
-  return items.sort(
-    (a, b) => rank(a) - rank(b) || a.due.localeCompare(b.due) || a.obligation.position - b.obligation.position,
+  return checklistOrder(
+    itemsOfBranch(input.category, {
+      obligations: input.obligations,
+      reports: input.reports,
+      today: input.today,
+      exempt: input.exemptObligationIds,
+      extendedDue: input.extendedDue,
+    }),
   );
 }
 

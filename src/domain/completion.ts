@@ -1,7 +1,7 @@
 import { addDays, isoWeekday } from './calendar.js';
 import { localDateOf } from './time.js';
-import { appliesToBranch, CATEGORIES, type Branch, type Category, type LocalDate, type Obligation } from './types.js';
-import type { ReportState } from './ranking.js';
+import { forEachBranchItem, isDone, type BranchesInput, type TimedReportState } from './owed.js';
+import { CATEGORIES, type Category, type LocalDate } from './types.js';
 
 /**
  * The weekly digest's picture, as numbers: for each branch category, the share of the tasks due so
@@ -13,16 +13,9 @@ export interface CompletionSeries {
   lines: { category: Category; values: (number | null)[] }[];
 }
 
-export interface ChartInput {
-  branches: readonly Branch[];
-  obligations: readonly Obligation[];
-  reports: readonly ReportState[];
-  /** Active exemptions: branch id → obligation ids. */
-  exemptions: ReadonlyMap<number, ReadonlySet<number>>;
-  /** Approved extensions: branch id → (obligation id → new due date). */
-  extensions: ReadonlyMap<number, ReadonlyMap<number, LocalDate>>;
+/** Every branch, the plan's obligations and what decides their items (owed.ts), as of `today`. */
+export interface ChartInput extends BranchesInput<TimedReportState> {
   starts: LocalDate;
-  today: LocalDate;
   timezone: string;
 }
 
@@ -37,20 +30,13 @@ export function weekEnds(starts: LocalDate, today: LocalDate): LocalDate[] {
 /** Percent (one decimal) of the items due by each week's end that were done by then; null before anything falls due. */
 export function completionByWeek(input: ChartInput): CompletionSeries {
   const ends = weekEnds(input.starts, input.today);
-  const doneOn = new Map<string, LocalDate>();
-  for (const r of input.reports) {
-    if (r.status === 'submitted' || r.status === 'accepted')
-      doneOn.set(`${r.branchId}:${r.obligationId}`, localDateOf(new Date(r.submittedAt), input.timezone));
-  }
   const items = new Map<Category, { due: LocalDate; done: LocalDate | null }[]>();
-  for (const b of input.branches) {
-    const list = items.get(b.category) ?? [];
-    items.set(b.category, list);
-    for (const o of input.obligations) {
-      if (!appliesToBranch(o, b.category) || input.exemptions.get(b.id)?.has(o.id)) continue;
-      list.push({ due: input.extensions.get(b.id)?.get(o.id) ?? o.due, done: doneOn.get(`${b.id}:${o.id}`) ?? null });
-    }
-  }
+  for (const b of input.branches) if (!items.has(b.category)) items.set(b.category, []);
+  forEachBranchItem(input, (_ob, branch, due, state, report) => {
+    if (state === 'exempt') return;
+    const done = report !== null && isDone(state) ? localDateOf(new Date(report.submittedAt), input.timezone) : null;
+    items.get(branch.category)!.push({ due, done });
+  });
   const lines = CATEGORIES.filter((c) => items.has(c)).map((category) => {
     const list = items.get(category)!;
     const values = ends.map((end) => {

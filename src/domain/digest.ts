@@ -1,5 +1,6 @@
 import { addDays } from './calendar.js';
-import { collectItems, type ScheduleData } from './reminders.js';
+import { collectOwed } from './owed.js';
+import type { ScheduleData } from './reminders.js';
 import { CATEGORIES, type Category, type LocalDate, type LocalizedText } from './types.js';
 
 export interface Completion {
@@ -56,7 +57,7 @@ export function buildDigest(input: DigestInput): DigestData {
   const overdue = new Map<number, { code: string; name: string; category: Category; codes: string[] }>();
   let overduePapers = 0;
 
-  for (const item of collectItems(data)) {
+  for (const item of collectOwed({ ...data, today })) {
     if (item.exempt) continue;
     const counters = [overall];
     if (item.person === null && item.branch) {

@@ -1,5 +1,6 @@
 import { daysBetween, type WorkCalendar } from './calendar.js';
-import { collectItems, itemId, type ScheduleData } from './reminders.js';
+import { collectOwed, itemId } from './owed.js';
+import type { ScheduleData } from './reminders.js';
 import type { LocalDate, LocalizedText } from './types.js';
 
 /** Where escalations go: the leaders' channel, or each leader's DM when no channel is set. */
@@ -57,7 +58,7 @@ export function planEscalations(input: EscalationPlanInput): EscalationPlan {
   if (!input.calendar.isWorkday(today)) return { status: 'skipped', reason: 'day_off' };
   if (input.recipients.length === 0) return { status: 'skipped', reason: 'no_recipient' };
   const items: EscalationItem[] = [];
-  for (const item of collectItems(input.data)) {
+  for (const item of collectOwed({ ...input.data, today })) {
     if (item.done || item.exempt) continue;
     const overdueDays = daysBetween(item.due, today);
     if (overdueDays <= input.afterDays) continue;

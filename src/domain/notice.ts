@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { branchItems, daysUntilFrom, reportsByBranch, type RankingInput } from './ranking.js';
+import { itemsByBranch } from './owed.js';
+import type { RankingInput } from './ranking.js';
 import type { Branch } from './types.js';
 
 export interface OverdueTask {
@@ -30,12 +31,10 @@ export function overdueBranches(
   input: Pick<RankingInput, 'branches' | 'obligations' | 'reports' | 'exemptions' | 'extensions' | 'today'>,
   minDays: number,
 ): OverdueBranch[] {
-  const byBranch = reportsByBranch(input.reports);
-  const daysUntil = daysUntilFrom(input.today);
+  const items = itemsByBranch(input);
   const result: OverdueBranch[] = [];
   for (const branch of input.branches) {
-    const items = branchItems({ ...input, period: 'year', branch, reports: byBranch.get(branch.id) ?? [] }, daysUntil);
-    const tasks = items
+    const tasks = (items.get(branch.id) ?? [])
       .filter((i) => (i.state === 'overdue' || i.state === 'returned') && -i.daysLeft >= minDays)
       .map((i) => ({ code: i.obligation.code, daysOverdue: -i.daysLeft }))
       .sort((a, b) => b.daysOverdue - a.daysOverdue || a.code.localeCompare(b.code));

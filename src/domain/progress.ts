@@ -1,7 +1,14 @@
-import { branchChecklist, isDone, itemState, type ChecklistItem } from './checklist.js';
+import { checklistOrder, type ChecklistItem } from './checklist.js';
 import { paperChecklist, paperItemIsDone, type Paper } from './papers.js';
 import {
-  appliesToBranch,
+  forEachBranchItem,
+  isDone,
+  itemsByBranch,
+  type BranchFacts,
+  type ItemState,
+  type ReportState,
+} from './owed.js';
+import {
   CATEGORIES,
   type Branch,
   type Category,
@@ -24,64 +31,27 @@ export interface BranchStatus extends BranchCounts {
   items: ChecklistItem[];
 }
 
-/** What the counts need of a report: the leaders' overview reads only these columns. */
-export type ReportState = Pick<Report, 'obligationId' | 'branchId' | 'status' | 'onTime'>;
+/** What many branches' checklists share: the plan's obligations, today, and the branches' facts (owed.ts). */
+type BranchesInput<R extends ReportState> = BranchFacts<R> & { obligations: Obligation[]; today: LocalDate };
 
-/** What many branches' checklists share besides the reports: branch id → extended due dates, and → exempted tasks. */
-interface BranchesInput {
-  obligations: Obligation[];
-  today: LocalDate;
-  extendedDue: ReadonlyMap<number, ReadonlyMap<number, LocalDate>>;
-  exempt: ReadonlyMap<number, ReadonlySet<number>>;
+function tally(counts: BranchCounts, state: ItemState): void {
+  if (state === 'exempt') return;
+  counts.total++;
+  if (isDone(state)) counts.done++;
+  else if (state === 'overdue') counts.overdue++;
+  else if (state === 'returned') counts.returned++;
 }
 
-export function branchStatus(
-  branch: Branch,
-  input: {
-    obligations: Obligation[];
-    reports: Report[];
-    today: LocalDate;
-    extendedDue?: ReadonlyMap<number, LocalDate>;
-    exempt?: ReadonlySet<number>;
-  },
-): BranchStatus {
-  const items = branchChecklist({
-    obligations: input.obligations,
-    category: branch.category,
-    reports: input.reports,
-    today: input.today,
-    ...(input.exempt ? { exemptObligationIds: input.exempt } : {}),
-    ...(input.extendedDue ? { extendedDue: input.extendedDue } : {}),
-  });
-  const counted = items.filter((i) => i.state !== 'exempt');
-  return {
-    branch,
-    items,
-    total: counted.length,
-    done: counted.filter((i) => isDone(i.state)).length,
-    overdue: counted.filter((i) => i.state === 'overdue').length,
-    returned: counted.filter((i) => i.state === 'returned').length,
-  };
-}
+const zero = (branch: Branch): BranchCounts => ({ branch, total: 0, done: 0, overdue: 0, returned: 0 });
 
-/** Every branch's status from one read of the plan's reports (grouped here, not queried per branch). */
-export function branchStatuses(branches: Branch[], input: BranchesInput & { reports: Report[] }): BranchStatus[] {
-  const byBranch = new Map<number, Report[]>();
-  for (const r of input.reports) {
-    const list = byBranch.get(r.branchId) ?? [];
-    list.push(r);
-    byBranch.set(r.branchId, list);
-  }
-  return branches.map((b) => {
-    const extendedDue = input.extendedDue.get(b.id);
-    const exempt = input.exempt.get(b.id);
-    return branchStatus(b, {
-      obligations: input.obligations,
-      reports: byBranch.get(b.id) ?? [],
-      today: input.today,
-      ...(extendedDue ? { extendedDue } : {}),
-      ...(exempt ? { exempt } : {}),
-    });
+/** Every branch's checklist and counts, from one read of the plan's reports (grouped, not queried per branch). */
+export function branchStatuses(branches: Branch[], input: BranchesInput<Report>): BranchStatus[] {
+  const items = itemsByBranch({ ...input, branches });
+  return branches.map((branch) => {
+    const list = checklistOrder(items.get(branch.id) ?? []);
+    const status: BranchStatus = { ...zero(branch), items: list };
+    for (const i of list) tally(status, i.state);
+    return status;
   });
 }
 
@@ -102,31 +72,11 @@ export interface Overview {
   laggards: BranchCounts[];
 }
 
-/**
- * Every branch's counts without building checklists: the same states as `branchChecklist` (the
- * same `itemState`), for hundreds of branches at once.
- */
-export function branchCounts(branches: Branch[], input: BranchesInput & { reports: ReportState[] }): BranchCounts[] {
-  const byBranch = new Map<number, Map<number, ReportState>>();
-  for (const r of input.reports) {
-    const m = byBranch.get(r.branchId) ?? new Map<number, ReportState>();
-    m.set(r.obligationId, r);
-    byBranch.set(r.branchId, m);
-  }
-  return branches.map((branch) => {
-    const counts: BranchCounts = { branch, total: 0, done: 0, overdue: 0, returned: 0 };
-    const reports = byBranch.get(branch.id);
-    for (const ob of input.obligations) {
-      if (!appliesToBranch(ob, branch.category) || input.exempt.get(branch.id)?.has(ob.id)) continue;
-      const due = input.extendedDue.get(branch.id)?.get(ob.id) ?? ob.due;
-      const state = itemState(reports?.get(ob.id) ?? null, due, input.today, false);
-      counts.total++;
-      if (isDone(state)) counts.done++;
-      else if (state === 'overdue') counts.overdue++;
-      else if (state === 'returned') counts.returned++;
-    }
-    return counts;
-  });
+/** Every branch's counts without building checklists (the same states), for hundreds of branches at once. */
+export function branchCounts(branches: Branch[], input: BranchesInput<ReportState>): BranchCounts[] {
+  const counts = new Map(branches.map((b) => [b.id, zero(b)]));
+  forEachBranchItem({ ...input, branches }, (_ob, branch, _due, state) => tally(counts.get(branch.id)!, state));
+  return branches.map((b) => counts.get(b.id)!);
 }
 
 function summarize(statuses: BranchCounts[]): SummaryLine {

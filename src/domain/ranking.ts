@@ -1,31 +1,9 @@
 import { z } from 'zod';
-import { itemState, type ItemState } from './checklist.js';
-import { daysBetween } from './calendar.js';
+import { itemsByBranch, type BranchesInput } from './owed.js';
 import { scoreItems, type BranchScore, type ScoringMode, type ScoringRules } from './scoring.js';
-import {
-  appliesToBranch,
-  CATEGORIES,
-  type Branch,
-  type Category,
-  type LocalDate,
-  type Obligation,
-  type Person,
-  type Report,
-} from './types.js';
+import { CATEGORIES, type Branch, type Category, type LocalDate, type Obligation, type Person } from './types.js';
 
 export type RankingPeriod = 'year' | 'month';
-
-/** What scoring needs of a report; a full `Report` is one too. */
-export type ReportState = Pick<Report, 'obligationId' | 'branchId' | 'status' | 'onTime' | 'submittedAt'>;
-
-/** One obligation of one branch, as scoring sees it (a checklist item without the report's content). */
-export interface ScoreItem {
-  obligation: Obligation;
-  due: LocalDate;
-  originalDue: LocalDate;
-  state: ItemState;
-  daysLeft: number;
-}
 
 export interface RankedBranch {
   branch: Branch;
@@ -35,73 +13,19 @@ export interface RankedBranch {
   rankInCategory: number | null;
 }
 
-export interface RankingInput {
-  branches: readonly Branch[];
-  /** In plan order. */
-  obligations: readonly Obligation[];
-  /** The reports of every branch, in any order. */
-  reports: readonly ReportState[];
-  /** Active exemptions: branch id → obligation ids. */
-  exemptions: ReadonlyMap<number, ReadonlySet<number>>;
-  /** Approved extensions: branch id → (obligation id → new due date). */
-  extensions: ReadonlyMap<number, ReadonlyMap<number, LocalDate>>;
-  today: LocalDate;
+/** Every branch, the plan's obligations (in plan order) and what decides their items (owed.ts). */
+export interface RankingInput extends BranchesInput {
   rules: ScoringRules;
   mode: ScoringMode;
   /** `month` keeps the obligations the plan puts due in the month of `today`. */
   period: RankingPeriod;
 }
 
-/**
- * A branch's items, with the same states as its checklist (`itemState`): the obligations that
- * apply to its category, due on the plan's date or an approved extension's. `daysUntil` may be
- * memoised by a caller that scores many branches.
- */
-export function branchItems(
-  input: Pick<RankingInput, 'obligations' | 'exemptions' | 'extensions' | 'today' | 'period'> & {
-    branch: Branch;
-    reports: readonly ReportState[];
-  },
-  daysUntil: (due: LocalDate) => number = (due) => daysBetween(input.today, due),
-): ScoreItem[] {
-  const byObligation = new Map<number, ReportState>();
-  for (const r of input.reports) byObligation.set(r.obligationId, r);
-  const exempt = input.exemptions.get(input.branch.id);
-  const extended = input.extensions.get(input.branch.id);
-  const month = input.today.slice(0, 7);
-  const items: ScoreItem[] = [];
-  for (const ob of input.obligations) {
-    if (!appliesToBranch(ob, input.branch.category)) continue;
-    if (input.period === 'month' && ob.due.slice(0, 7) !== month) continue;
-    const due = extended?.get(ob.id) ?? ob.due;
-    const state = itemState(byObligation.get(ob.id) ?? null, due, input.today, exempt?.has(ob.id) ?? false);
-    items.push({ obligation: ob, due, originalDue: ob.due, state, daysLeft: daysUntil(due) });
-  }
-  return items;
-}
-
-/** Reports grouped by branch id. */
-export function reportsByBranch<T extends ReportState>(reports: readonly T[]): Map<number, T[]> {
-  const map = new Map<number, T[]>();
-  for (const r of reports) {
-    const list = map.get(r.branchId);
-    if (list) list.push(r);
-    else map.set(r.branchId, [r]);
-  }
-  return map;
-}
-
-/** `daysBetween(today, due)`, remembered per due date: a plan has a few dozen, a ranking asks thousands of times. */
-export function daysUntilFrom(today: LocalDate): (due: LocalDate) => number {
-  const memo = new Map<LocalDate, number>();
-  return (due) => {
-    let d = memo.get(due);
-    if (d === undefined) {
-      d = daysBetween(today, due);
-      memo.set(due, d);
-    }
-    return d;
-  };
+/** The obligations a period ranks: the whole plan, or those the plan puts due in the month of `today`. */
+function inPeriod(obligations: readonly Obligation[], period: RankingPeriod, today: LocalDate): readonly Obligation[] {
+  if (period === 'year') return obligations;
+  const month = today.slice(0, 7);
+  return obligations.filter((ob) => ob.due.slice(0, 7) === month);
 }
 
 /**
@@ -133,12 +57,11 @@ export function competitionRanks<T>(
 
 /** Every branch scored and ranked, overall and within its category; sorted by overall rank. */
 export function rankBranches(input: RankingInput): RankedBranch[] {
-  const byBranch = reportsByBranch(input.reports);
-  const daysUntil = daysUntilFrom(input.today);
-  const scored = input.branches.map((branch) => {
-    const items = branchItems({ ...input, branch, reports: byBranch.get(branch.id) ?? [] }, daysUntil);
-    return { branch, score: scoreItems(items, input.rules, input.mode) };
-  });
+  const items = itemsByBranch({ ...input, obligations: inPeriod(input.obligations, input.period, input.today) });
+  const scored = input.branches.map((branch) => ({
+    branch,
+    score: scoreItems(items.get(branch.id) ?? [], input.rules, input.mode),
+  }));
   const inCategory = new Map<number, number | null>();
   const byCategory = new Map<Category, typeof scored>();
   for (const s of scored) {

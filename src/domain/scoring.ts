@@ -1,4 +1,4 @@
-import type { ChecklistItem, ItemState } from './checklist.js';
+import type { BranchItem, ItemState } from './owed.js';
 import type { LocalDate, Obligation } from './types.js';
 
 /**
@@ -50,7 +50,7 @@ export function creditFor(state: ItemState, rules: ScoringRules): number {
  * year once reported or once its due date has passed. A report returned before its due date can
  * still be put right in time, so it counts only once the date passes.
  */
-export function counts(item: Pick<ChecklistItem, 'state' | 'daysLeft'>, mode: ScoringMode): boolean {
+export function counts(item: Pick<BranchItem, 'state' | 'daysLeft'>, mode: ScoringMode): boolean {
   if (item.state === 'exempt') return false;
   if (mode === 'final') return true;
   if (item.state === 'open') return false;
@@ -63,7 +63,7 @@ export function roundScore(x: number): number {
 }
 
 export function scoreItems(
-  items: readonly Pick<ChecklistItem, 'obligation' | 'state' | 'due' | 'daysLeft'>[],
+  items: readonly Pick<BranchItem, 'obligation' | 'state' | 'due' | 'daysLeft'>[],
   rules: ScoringRules,
   mode: ScoringMode,
 ): BranchScore {

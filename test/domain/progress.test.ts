@@ -44,8 +44,8 @@ describe('branch statuses and the leaders overview', () => {
     obligations: OBS,
     reports: [report(1, 1), report(1, 2, 'returned'), report(3, 1)],
     today: '2011-07-01',
-    extendedDue: new Map([[2, new Map([[2, '2011-07-15']])]]),
-    exempt: new Map([[3, new Set([3])]]),
+    extensions: new Map([[2, new Map([[2, '2011-07-15']])]]),
+    exemptions: new Map([[3, new Set([3])]]),
   });
 
   it('when reports, returns, extensions and exemptions mix, then each branch counts them right', () => {
@@ -107,9 +107,9 @@ describe('counts for the overview', () => {
         onTime: rnd() < 0.5,
       })),
     );
-    const extendedDue = new Map(branches.filter(() => rnd() < 0.3).map((b) => [b.id, new Map([[2, '2011-07-15']])]));
-    const exempt = new Map(branches.filter(() => rnd() < 0.3).map((b) => [b.id, new Set([1])]));
-    const input = { obligations: OBS, reports, today: '2011-07-01', extendedDue, exempt };
+    const extensions = new Map(branches.filter(() => rnd() < 0.3).map((b) => [b.id, new Map([[2, '2011-07-15']])]));
+    const exemptions = new Map(branches.filter(() => rnd() < 0.3).map((b) => [b.id, new Set([1])]));
+    const input = { obligations: OBS, reports, today: '2011-07-01', extensions, exemptions };
     const strip = ({
       branch,
       total,

@@ -40,7 +40,12 @@ function roster(n: number): ScheduleData {
     secretaries: [],
     reports: branches
       .filter((b) => b.id % 2 === 0)
-      .map((b) => ({ obligationId: 1, branchId: b.id, status: 'accepted' })),
+      .map((b) => ({
+        obligationId: 1,
+        branchId: b.id,
+        status: 'accepted' as const,
+        onTime: true,
+      })),
     papers: [
       {
         authorId: 1,
@@ -52,8 +57,8 @@ function roster(n: number): ScheduleData {
         reviewedAt: '2011-05-31T00:00:00.000Z',
       },
     ],
-    extensions: [],
-    exemptions: [{ obligationId: 2, branchId: 1 }],
+    extensions: new Map(),
+    exemptions: new Map([[1, new Set([2])]]),
     snoozes: [],
   };
 }

@@ -52,8 +52,8 @@ function data(over: Partial<ScheduleData> = {}): ScheduleData {
     ],
     reports: [],
     papers: [],
-    extensions: [],
-    exemptions: [],
+    extensions: new Map(),
+    exemptions: new Map(),
     snoozes: [],
     ...over,
   };
@@ -138,11 +138,11 @@ describe('planning reminders', () => {
   it('when a branch has reported, is exempt, or got an extension, then it is reminded accordingly', () => {
     const d = data({
       reports: [
-        { obligationId: 1, branchId: 10, status: 'submitted' },
-        { obligationId: 1, branchId: 11, status: 'returned' },
+        { obligationId: 1, branchId: 10, status: 'submitted', onTime: true },
+        { obligationId: 1, branchId: 11, status: 'returned', onTime: true },
       ],
-      exemptions: [{ obligationId: 2, branchId: 10 }],
-      extensions: [{ obligationId: 2, branchId: 13, newDue: '2011-07-15', decidedAt: '2011-06-01T00:00:00Z' }],
+      exemptions: new Map([[10, new Set([2])]]),
+      extensions: new Map([[13, new Map([[2, '2011-07-15']])]]),
     });
     const msgs = itemsOf(planReminders(input({ data: d })));
     expect(msgs.find((m) => m.to === 'U1')).toBeUndefined();

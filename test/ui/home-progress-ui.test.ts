@@ -54,8 +54,8 @@ const statuses = branchStatuses(branches, {
   obligations,
   reports: [],
   today: '2011-07-01',
-  extendedDue: new Map(),
-  exempt: new Map(),
+  extensions: new Map(),
+  exemptions: new Map(),
 });
 const queue = {
   reports: Array.from({ length: 30 }, (_, i) => ({
