@@ -223,8 +223,8 @@ describe('a person’s text in every builder of src/ui', () => {
       obligations: [obligation],
       reports: [{ ...report, status: 'submitted' }],
       today: '2011-06-20',
-      extendedDue: new Map(),
-      exempt: new Map(),
+      extensions: new Map(),
+      exemptions: new Map(),
     });
     const items = paperChecklist({
       obligations: [paperObligation],
@@ -284,8 +284,8 @@ describe('a person’s text in every builder of src/ui', () => {
           obligations: [],
           reports: [],
           today: '2011-06-20',
-          extendedDue: new Map(),
-          exempt: new Map(),
+          extensions: new Map(),
+          exemptions: new Map(),
         }),
         paper: null,
         leader: null,
