@@ -12,8 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { startFakeSlack, type FakeSlack } from '../test/slack/fake-slack.js';
-import { SlackDriver } from '../test/slack/signed-request.js';
+import { startFakeSlack, type FakeSlack } from '../src/playground/fake-slack.js';
+import { SlackDriver } from '../src/playground/signed-request.js';
 import { BENCH_SIGNING_SECRET } from './commands/shared.js';
 import { BRANCHES, NOW, secretaryId, seed } from './commands/seed.js';
 

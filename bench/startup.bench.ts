@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freshDb, loadPlan, loadRoster, ROOT, tempDir } from '../test/helpers/db.js';
-import { startFakeSlack } from '../test/slack/fake-slack.js';
+import { startFakeSlack } from '../src/playground/fake-slack.js';
 
 const ROUNDS = 12;
 const TARGETS = { help: 300, jobs: 500, healthz: 1000 };
@@ -212,7 +212,7 @@ Each sample is a new process on this machine, timed from spawning it: to its exi
 package.json (\`${scripts.start}\`, \`${scripts.cli}\`) and run with node directly, so npm's own start-up is left out
 but for one row that shows it. The store is the README's first steps (the 2011 plan and the example roster,
 SQLite in a temp file, copied fresh for every job run and every start); the bot runs with its scheduler on
-and talks to the fake Slack (test/slack/fake-slack.ts) in this benchmark's process, as Bolt calls
+and talks to the fake Slack (src/playground/fake-slack.ts) in this benchmark's process, as Bolt calls
 \`auth.test\` when it starts. The empty slot is \`jobs run reminders --now ${EMPTY_SLOT}\`, sending nothing.
 ${ROUNDS} rounds after one warm-up round, the order rotating each round. \`npm run build\` (\`${scripts.build}\`, which does nothing
 when dist/ is up to date) took ${(buildMs / 1000).toFixed(1)} s before the rounds. tsx keeps its compiled files in the temp

@@ -3,7 +3,7 @@
  * bot's CPU, so neither does the fake. Prints its API URL on the first line of stdout, then serves
  * `bench.stats` (the texts Slack accepted and the 429s it served) until killed.
  */
-import { startFakeSlack } from '../../test/slack/fake-slack.js';
+import { startFakeSlack } from '../../src/playground/fake-slack.js';
 
 const fake = await startFakeSlack({ rateLimits: { perMinute: { 'bench.stats': Infinity } } });
 fake.handle('bench.stats', () => ({

@@ -14,7 +14,7 @@ import {
   slackFile,
   submitView,
 } from '../helpers/reporting.js';
-import type { FakeSlackCall } from '../slack/fake-slack.js';
+import type { FakeSlackCall } from '../../src/playground/fake-slack.js';
 
 // People's text, and names from the roster, through the real bot: whatever it sends to Slack
 // (messages, replies, modals, Home tabs) shows that text and makes none of its markup live.

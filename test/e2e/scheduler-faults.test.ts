@@ -22,7 +22,7 @@ import { catchUp, runJob, startScheduler } from '../../src/delivery/scheduler.js
 import { runCli } from '../../src/cli/program.js';
 import { startBot, type TestBot } from '../helpers/bot.js';
 import { ROOT } from '../helpers/db.js';
-import type { FakeSlackOptions } from '../slack/fake-slack.js';
+import type { FakeSlackOptions } from '../../src/playground/fake-slack.js';
 
 let bot: TestBot;
 const closers: (() => Promise<void>)[] = [];

@@ -5,7 +5,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshDb, loadPlan, loadRoster, ROOT, tempDir } from '../helpers/db.js';
-import { startFakeSlack, type FakeSlack } from '../slack/fake-slack.js';
+import { startFakeSlack, type FakeSlack } from '../../src/playground/fake-slack.js';
 
 /**
  * `npm start` as a new user runs it (src/main.ts in a process of its own), with a Slack that does

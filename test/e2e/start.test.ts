@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeSlack, type FakeSlack } from '../slack/fake-slack.js';
-import { SlackDriver } from '../slack/signed-request.js';
+import { startFakeSlack, type FakeSlack } from '../../src/playground/fake-slack.js';
+import { SlackDriver } from '../../src/playground/signed-request.js';
 import { ROOT, tempDir } from '../helpers/db.js';
 
 const cleanEnv = { PATH: process.env.PATH ?? '', HOME: tempDir() };

@@ -8,8 +8,8 @@ import { loadConfig } from '../../src/config.js';
 import type { AppContext } from '../../src/context.js';
 import { createOutbox, slackSender, type DrainOptions } from '../../src/delivery/outbox.js';
 import { createLogger } from '../../src/logger.js';
-import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from '../slack/fake-slack.js';
-import { SlackDriver } from '../slack/signed-request.js';
+import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from '../../src/playground/fake-slack.js';
+import { SlackDriver } from '../../src/playground/signed-request.js';
 import { freshDb, loadPlan, loadRoster } from './db.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { TestBot } from './bot.js';
 import { branchId as branchIdIn, obligationId as obligationIdIn } from './db.js';
-import type { FakeSlackCall } from '../slack/fake-slack.js';
+import type { FakeSlackCall } from '../../src/playground/fake-slack.js';
 
 /** Roster people (examples/roster.csv) the reporting tests use. */
 export const PEOPLE = {

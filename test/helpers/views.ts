@@ -1,4 +1,4 @@
-import type { FakeSlack } from '../slack/fake-slack.js';
+import type { FakeSlack } from '../../src/playground/fake-slack.js';
 
 export interface OpenedView {
   id: string;

@@ -5,7 +5,7 @@ import { planEscalations } from '../../src/domain/escalations.js';
 import type { ScheduleData } from '../../src/domain/reminders.js';
 import { digestMessages } from '../../src/ui/digest.js';
 import { escalationMessages } from '../../src/ui/escalation.js';
-import { validateBlockKit } from '../slack/block-kit-limits.js';
+import { validateBlockKit } from '../../src/playground/block-kit-limits.js';
 import { anObligation } from '../helpers/fixtures.js';
 
 const cal = createWorkCalendar();

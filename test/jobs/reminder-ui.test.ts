@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReminderItem } from '../../src/domain/reminders.js';
 import { reminderMessages } from '../../src/ui/reminder.js';
-import { validateBlockKit } from '../slack/block-kit-limits.js';
+import { validateBlockKit } from '../../src/playground/block-kit-limits.js';
 
 function item(i: number, over: Partial<ReminderItem> = {}): ReminderItem {
   return {

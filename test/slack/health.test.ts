@@ -3,7 +3,7 @@ import { WebClient } from '@slack/web-api';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSlackHealth, failureOf, refusalLine, type AuthAnswer } from '../../src/slack/health.js';
-import { startFakeSlack } from './fake-slack.js';
+import { startFakeSlack } from '../../src/playground/fake-slack.js';
 
 function captured() {
   const lines: { level: number; msg: string; error?: string; attempts?: number }[] = [];

@@ -20,7 +20,7 @@ import { reminderMessages } from '../../src/ui/reminder.js';
 import { reportModal } from '../../src/ui/report-modal.js';
 import { reviewedBlocks, reviewedModal, reviewModal, type ReportCardInput } from '../../src/ui/review.js';
 import { EVIL_LINK, HOSTILE, messageTexts, mrkdwnTexts, payloadProblems, shown } from '../helpers/mrkdwn.js';
-import { validateBlockKit } from '../slack/block-kit-limits.js';
+import { validateBlockKit } from '../../src/playground/block-kit-limits.js';
 
 // Every builder of src/ui is given people's text (and names and titles from the roster and the
 // plan) that tries every piece of Slack markup; what it renders must show that text, inert.

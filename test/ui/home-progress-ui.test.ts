@@ -6,7 +6,7 @@ import { CATEGORIES, type Branch, type Obligation } from '../../src/domain/types
 import { homeView } from '../../src/ui/home.js';
 import { paperModal, paperReviewModal, paperStatusBlocks } from '../../src/ui/paper.js';
 import { branchesBlocks, overviewBlocks } from '../../src/ui/progress.js';
-import { validateBlockKit } from '../slack/block-kit-limits.js';
+import { validateBlockKit } from '../../src/playground/block-kit-limits.js';
 
 const LONG = '很长的标题'.repeat(200);
 const obligations: Obligation[] = Array.from({ length: 40 }, (_, i) => ({

@@ -4,7 +4,7 @@ import { rankBranches } from '../../src/domain/ranking.js';
 import type { Branch, Obligation, Report } from '../../src/domain/types.js';
 import { draftNotice, noticeListBlocks, noticeMessage, noticeModal } from '../../src/ui/notice.js';
 import { explainBlocks, rankingBlocks, TOP_N } from '../../src/ui/rankings.js';
-import { validateBlockKit } from '../slack/block-kit-limits.js';
+import { validateBlockKit } from '../../src/playground/block-kit-limits.js';
 
 const rules = { onTime: 1, late: 0.5 };
 const longTitle = '开展“绿色引领创先争优，生态校园从我做起”主题活动'.repeat(6);

@@ -6,7 +6,7 @@ import { messageModal, modal } from '../../src/ui/limits.js';
 import { extensionModal, extensionRequestBlocks, promptButtons } from '../../src/ui/prompt-buttons.js';
 import { branchPickerModal, reportModal, reportSavedBlocks } from '../../src/ui/report-modal.js';
 import { reportArrivedBlocks, reviewedBlocks, reviewModal } from '../../src/ui/review.js';
-import { validateBlockKit } from '../slack/block-kit-limits.js';
+import { validateBlockKit } from '../../src/playground/block-kit-limits.js';
 
 describe('the buttons of a reminder', () => {
   it('when built for a branch task, then three buttons carry the task and the branch; for a paper, two', () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LogLevel, WebClient, type Logger, type View, type WebClientOptions } from '@slack/web-api';
-import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from './fake-slack.js';
-import { validateBlockKit } from './block-kit-limits.js';
+import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from '../../src/playground/fake-slack.js';
+import { validateBlockKit } from '../../src/playground/block-kit-limits.js';
 
 const silentLogger: Logger = {
   debug: () => undefined,

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App, LogLevel, type Logger } from '@slack/bolt';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { signSlackRequest, SlackDriver } from './signed-request.js';
-import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { signSlackRequest, SlackDriver } from '../../src/playground/signed-request.js';
+import { startFakeSlack, type FakeSlack } from '../../src/playground/fake-slack.js';
 
 // Slack's published example from "Verifying requests from Slack", also used by bolt-js's receiver tests.
 const SLACK_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
