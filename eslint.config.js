@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    // The domain stays pure: no Slack, no database (CONVENTIONS.md).
+    // The domain stays pure: no Slack, no database (docs/architecture.md).
     files: ['src/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@slack/*', 'kysely', 'better-sqlite3'] }],

@@ -1,9 +1,10 @@
 /**
- * The shape the project's design asks for (CONVENTIONS.md): commands/ holds listeners only, one
+ * The shape the project's design asks for (docs/architecture.md): commands/ holds listeners only, one
  * module per command with its buttons and modals; what several of them share lives under src/
  * (src/flows/, src/slack/). No command module imports another (commands/index.ts registers them),
  * and nothing but the app's composition root imports a command module.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,5 +85,26 @@ describe('the layout', () => {
     const outside = ['src', 'jobs', 'db'].flatMap(tsFiles);
     const importers = outside.filter((f) => importsOf(f).some((target) => target.startsWith('commands/')));
     expect(importers).toEqual(['src/app.ts']);
+  });
+});
+
+describe('the repository', () => {
+  // The project's working notes live outside the repository: a reader of a clone cannot follow a
+  // reference to them, so what a file needs from them is written here, in docs/.
+  const outside = /\b(?:DOMAIN|CONVENTIONS|DEVELOPERS)\.md\b|\.\.\/shared\b/;
+
+  it('when a file would cite a note outside the repository, then the check finds it', () => {
+    expect(outside.test('see CONVENTIONS.md')).toBe(true);
+    expect(outside.test('(../shared/seed)')).toBe(true);
+    expect(outside.test('see docs/architecture.md')).toBe(false);
+  });
+
+  it('when any tracked file is read, then it cites no document outside the repository', () => {
+    const files = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => f !== '' && !/\.(png|ttf|xlsx|docx|db)$/.test(f) && f !== 'test/architecture.test.ts')
+      .filter((f) => fs.existsSync(path.join(ROOT, f)));
+    const citing = files.filter((f) => outside.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(citing).toEqual([]);
   });
 });

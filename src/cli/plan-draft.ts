@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { DraftNote, PlanDraft } from '../domain/plan-draft.js';
+import type { DraftNote, PlanDraft } from '../domain/plan-draft/draft.js';
 import { decodeText, ENCODING_NAMES, TextEncodingError } from '../files/text.js';
 
 export interface PlanDraftCliDeps {
@@ -108,8 +108,8 @@ export function registerPlanDraftCommand(plan: Command, deps: PlanDraftCliDeps):
       const [{ createWorkCalendar }, { parsePlan }, { draftPlan }, { renderDraftYaml }] = await Promise.all([
         import('../domain/calendar.js'),
         import('../domain/plan.js'),
-        import('../domain/plan-draft.js'),
-        import('../domain/plan-draft-yaml.js'),
+        import('../domain/plan-draft/draft.js'),
+        import('../domain/plan-draft/yaml.js'),
       ]);
       const doc = await readDocument(file, deps.fail);
       const drafted = draftPlan(doc.text, { year: opts.year, calendar: createWorkCalendar() });

@@ -1,4 +1,4 @@
-/** The words of the domain (DOMAIN.md), shared by the plan, the roster and everything after. */
+/** The words of the campaign (docs/glossary.md), shared by the plan, the roster and everything after. */
 export const CATEGORIES = ['primary', 'secondary', 'kindergarten', 'vocational', 'adult', 'unit', 'office'] as const;
 export type Category = (typeof CATEGORIES)[number];
 

@@ -1,6 +1,6 @@
 import type { ModalView } from '@slack/types';
 
-/** Block Kit limits (CONVENTIONS.md): builders cut text to fit rather than have Slack refuse it. */
+/** Block Kit limits (Slack's Block Kit reference): builders cut text to fit rather than have Slack refuse it. */
 export const LIMITS = {
   messageBlocks: 50,
   viewBlocks: 100,

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createWorkCalendar } from '../../src/domain/calendar.js';
 import { parsePlan, type PlanFile } from '../../src/domain/plan.js';
-import { draftPlan, TODO_EN, type DraftOptions, type PlanDraft } from '../../src/domain/plan-draft.js';
-import { foldWidth } from '../../src/domain/plan-draft-text.js';
-import { renderDraftYaml } from '../../src/domain/plan-draft-yaml.js';
+import { draftPlan, TODO_EN, type DraftOptions, type PlanDraft } from '../../src/domain/plan-draft/draft.js';
+import { foldWidth } from '../../src/domain/plan-draft/text.js';
+import { renderDraftYaml } from '../../src/domain/plan-draft/yaml.js';
 import { decodeText } from '../../src/files/text.js';
 import { PLAN_2011, ROOT } from '../helpers/db.js';
 

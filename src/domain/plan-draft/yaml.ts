@@ -3,8 +3,8 @@
  * chose saying where it came from, so the office checks the file rather than the tool.
  */
 import { Document, isMap, isScalar, isSeq, type Node } from 'yaml';
-import { CalendarSchema, ReminderSettingsSchema, ScoringSchema } from './plan-settings.js';
-import { TODO_EN, type PlanDraft } from './plan-draft.js';
+import { CalendarSchema, ReminderSettingsSchema, ScoringSchema } from '../plan-settings.js';
+import { TODO_EN, type PlanDraft } from './draft.js';
 
 export interface RenderOptions {
   /** What the draft was made from, for the header (a file name). */

@@ -3,8 +3,8 @@
  * parts of the year ("七一"前夕, 利用"三八"妇女节, 2011年底, 上半年) as often as dates (5月31日, 5月底);
  * each phrase found comes back with the day and the rule that gave it, so the draft can say why.
  */
-import { addDays, isLocalDate, type LocalDate, type WorkCalendar } from './calendar.js';
-import { readNumber, type SourceLine } from './plan-draft-text.js';
+import { addDays, isLocalDate, type LocalDate, type WorkCalendar } from '../calendar.js';
+import { readNumber, type SourceLine } from './text.js';
 
 export interface FoundDate {
   /** Position in the line (folded and as written alike). */

@@ -2,7 +2,7 @@
  * Who an obligation applies to, from the document's words: branch categories (分类指导) for a branch
  * report, person ranks and the kinds of writing for a personal paper.
  */
-import { CATEGORIES, type Category, type PaperKind, type Rank } from './types.js';
+import { CATEGORIES, type Category, type PaperKind, type Rank } from '../types.js';
 
 export type DraftScope = 'all' | { categories: Category[] };
 

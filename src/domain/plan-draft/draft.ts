@@ -4,8 +4,8 @@
  * draft is for the office to check, so everything it guessed or could not read is said: TODO where
  * the text is silent, notes for phrases it does not understand, with their line numbers.
  */
-import { createWorkCalendar, type LocalDate, type WorkCalendar } from './calendar.js';
-import { findDates, findUnknownPhrases, wholeLineDate, type DateContext, type FoundDate } from './plan-draft-dates.js';
+import { createWorkCalendar, type LocalDate, type WorkCalendar } from '../calendar.js';
+import { findDates, findUnknownPhrases, wholeLineDate, type DateContext, type FoundDate } from './dates.js';
 import {
   buildOutline,
   readMarker,
@@ -16,10 +16,10 @@ import {
   wholeText,
   type OutlineNode,
   type SourceLine,
-} from './plan-draft-text.js';
-import { findPaperClauses, findScope, type DraftScope } from './plan-draft-words.js';
-import type { PaperKind, Rank } from './types.js';
-import type { Parsed } from './validation.js';
+} from './text.js';
+import { findPaperClauses, findScope, type DraftScope } from './words.js';
+import type { PaperKind, Rank } from '../types.js';
+import type { Parsed } from '../validation.js';
 
 export interface DraftOptions {
   /** The plan's year; by default the year in the document's title, else in its date. */
