@@ -166,11 +166,10 @@ export const zh: Record<keyof typeof en, string> = {
   'leaders.rankings.change_since': '箭头：与 {month} 排名相比上升或下降的名次。',
   'leaders.rankings.no_change_yet': '名次变化从下月起显示（尚无上月排名）。',
   'leaders.rankings.unscored': '暂无到期任务',
-  'leaders.rankings.more':
-    '……另有 {count} 个。`/rankings explain 组织` 查看任一组织；`/pacesetter export` 获取完整表格。',
+  'leaders.rankings.more': '……另有 {count} 个。`/rankings 说明 组织` 查看任一组织；`/pacesetter export` 获取完整表格。',
   'leaders.rankings.empty': '该类别没有基层党组织。',
   'leaders.rankings.usage':
-    '用法：`/rankings [类别|all] [month|year] [public]` 或 `/rankings explain 组织`。类别：{categories}。',
+    '用法：`/rankings [类别|全部] [本月|全年] [公开]` 或 `/rankings 说明 组织`。类别：{categories}。',
   'leaders.rankings.posted': '已在本频道发布排名。',
   'leaders.rankings.post_failed': '无法在本频道发布（{error}）。请用 `/invite @Pacesetter` 邀请机器人后重试。',
   'leaders.formula.running':
@@ -185,13 +184,13 @@ export const zh: Record<keyof typeof en, string> = {
   'leaders.explain.not_due': '{count} 项未到期，不计入：{codes}',
   'leaders.explain.exempt': '已免报，不计入：{reason}',
   'leaders.explain.total': '*合计* {earned} ÷ {possible} = *{score}*',
-  'leaders.explain.usage': '用法：`/rankings explain 组织`，组织可用代码（如 YQ-ZX1）或全称。',
+  'leaders.explain.usage': '用法：`/rankings 说明 组织`，组织可用代码（如 YQ-ZX1）或全称。',
   'leaders.unknown_branch': '没有找到基层党组织“{text}”。请使用代码（如 YQ-ZX1）或全称。',
 
   'leaders.help.leader':
-    '*领导*\n• `/rankings [类别|all] [month|year] [public]`：基层党组织得分排名\n• `/rankings explain 组织`：逐项说明得分\n• `/pacesetter notice`：起草并发布逾期通报\n• `/pacesetter notices`：已发布的通报\n• `/pacesetter exempt 组织 任务 理由` / `unexempt 组织 任务`：免报\n• `/pacesetter export [年份]`：年终考核工作簿，以私信发送',
+    '*领导*\n• `/rankings [类别|全部] [本月|全年] [公开]`：基层党组织得分排名\n• `/rankings 说明 组织`：逐项说明得分\n• `/pacesetter notice`：起草并发布逾期通报\n• `/pacesetter notices`：已发布的通报\n• `/pacesetter exempt 组织 任务 理由` / `unexempt 组织 任务`：免报\n• `/pacesetter export [年份]`：年终考核工作簿，以私信发送',
   'leaders.help.admin':
-    '*活动办公室*\n• `/rankings [类别|all] [month|year]`：基层党组织得分排名\n• `/rankings explain 组织`：逐项说明得分\n通报、免报和导出仅限领导。',
+    '*活动办公室*\n• `/rankings [类别|全部] [本月|全年]`：基层党组织得分排名\n• `/rankings 说明 组织`：逐项说明得分\n通报、免报和导出仅限领导。',
   'leaders.help.other': '`/pacesetter` 和 `/rankings` 命令供领导使用。书记请用 `/report` 报送。',
 
   'leaders.exempt.usage':
