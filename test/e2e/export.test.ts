@@ -87,7 +87,14 @@ describe('/pacesetter export', () => {
     expect(upload.initialComment).toBe('2011 年年终考核工作簿：10 个基层党组织，13 份报送，截至 2011-06-20。');
 
     const wb = await workbook(upload.bytes);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['基层党组织', '任务完成情况', '报送', '论文', '免报', '延期']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      '基层党组织',
+      '各基层党组织任务完成情况',
+      '报送',
+      '论文',
+      '免报',
+      '延期',
+    ]);
 
     const sheet = wb.getWorksheet('基层党组织')!;
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
@@ -132,7 +139,7 @@ describe('/pacesetter export', () => {
     ]);
     expect(branches).toHaveLength(11);
 
-    const matrix = rows(wb.getWorksheet('任务完成情况')!);
+    const matrix = rows(wb.getWorksheet('各基层党组织任务完成情况')!);
     expect(matrix[0]!.slice(0, 6)).toEqual(['组织代码', '基层党组织', '类别', 'A01-EVENT', 'A01-LOVE', 'A01-NOMINATE']);
     expect(matrix[0]).not.toContain('A09-PAPER');
     const col = (code: string) => matrix[0]!.indexOf(code);
@@ -202,7 +209,7 @@ describe('/pacesetter export', () => {
       ['YQ-CJ1', '县成人学校党支部', 'A03-COMMIT', '学校搬迁', '林淑珍', '2011-06-20 10:00', null],
     ]);
     expect(rows(wb.getWorksheet('延期')!)).toEqual([
-      ['组织代码', '基层党组织', '任务', '申请时间', '新截止日期', '理由', '状态', '决定时间'],
+      ['组织代码', '基层党组织', '任务', '申请时间', '新截止日期', '理由', '状态', '审批时间'],
       [
         'YQ-XX2',
         '第二小学党支部',
@@ -210,7 +217,7 @@ describe('/pacesetter export', () => {
         '2011-05-25 09:00',
         '2011-06-30',
         '校长外出学习',
-        '已批准',
+        '已同意',
         '2011-05-26 10:30',
       ],
     ]);
