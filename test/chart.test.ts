@@ -9,12 +9,14 @@ import {
   CHART_FONT_FILE,
   CHART_HEIGHT,
   CHART_WIDTH,
+  PLOT,
   chartCharacters,
   chartSvg,
+  spreadLabels,
 } from '../src/ui/chart.js';
 import { CATEGORIES } from '../src/domain/types.js';
-import type { Locale } from '../src/i18n/index.js';
-import type { Branch, Obligation, Report } from '../src/domain/types.js';
+import { t, type Locale } from '../src/i18n/index.js';
+import type { Branch, Category, Obligation, Report } from '../src/domain/types.js';
 import { runJob } from '../src/delivery/scheduler.js';
 import { startBot, type TestBot } from './helpers/bot.js';
 import { seedJune } from './helpers/leaders.js';
@@ -113,6 +115,128 @@ describe('the chart image', () => {
     const svg = chartSvg({ weekEnds: [], lines: [] }, 'zh-CN');
     expect(svg).toContain('各类别完成率（按周）');
     expect(() => renderPng(svg.replace('各类别完成率（按周）', 'a &amp; &lt;b&gt;'))).not.toThrow();
+  });
+});
+
+describe('the chart lines', () => {
+  const weeks = weekEnds('2011-04-08', '2011-12-31');
+  const yearOf = (value: (category: string, i: number) => number | null): CompletionSeries => ({
+    weekEnds: weeks,
+    lines: CATEGORIES.map((category) => ({ category, values: weeks.map((_, i) => value(category, i)) })),
+  });
+  // The case that hid 中学 under 机关: every category with the same completion every week.
+  const SAME = yearOf((_, i) => (i < 3 ? null : Math.min(100, i * 2.5)));
+
+  /** Each series' path element, by category. */
+  function paths(svg: string): Map<string, string> {
+    return new Map([...svg.matchAll(/<g data-series="(\w+)"><path ([^>]*)\/>/g)].map((m) => [m[1]!, m[2]!]));
+  }
+  const attr = (tag: string, name: string) => tag.match(new RegExp(`\\b${name}="([^"]*)"`))?.[1] ?? null;
+
+  it('when every category is drawn, then no two series share a colour, and no two share a dash pattern', () => {
+    const drawn = paths(chartSvg(SAME, 'zh-CN'));
+    expect([...drawn.keys()].sort()).toEqual([...CATEGORIES].sort());
+    const colours = [...drawn.values()].map((p) => attr(p, 'stroke'));
+    const dashes = [...drawn.values()].map((p) => attr(p, 'stroke-dasharray') ?? 'solid');
+    expect(new Set(colours).size).toBe(CATEGORIES.length);
+    expect(new Set(dashes).size).toBe(CATEGORIES.length);
+  });
+
+  it('when the lines of any two categories coincide, then each one’s colour shows in the plot and goes with it when it is removed', () => {
+    // Given in reverse order, so that the drawing order is the chart's own, not the caller's.
+    const only = (...categories: string[]): CompletionSeries => ({
+      ...SAME,
+      lines: SAME.lines.filter((l) => categories.includes(l.category)).reverse(),
+    });
+    const pixelsOf = (series: CompletionSeries) => renderImage(chartSvg(series, 'zh-CN')).pixels;
+    const colours = new Map([...paths(chartSvg(SAME, 'zh-CN'))].map(([c, p]) => [c, attr(p, 'stroke')!]));
+    const alone = new Map(CATEGORIES.map((c) => [c, pixelsOf(only(c))]));
+    // The plot only, without the labels in the right margin (a removed series takes its label with it).
+    const box = { x0: PLOT.left, x1: PLOT.left + PLOT.width - 4, y0: PLOT.top - 4, y1: PLOT.top + PLOT.height + 4 };
+    /** Pixels of the series' own colour in `both` that are gone in `without`: what of it could be seen. */
+    function seen(category: string, both: Uint8Array | Buffer, without: Uint8Array | Buffer): number {
+      const hex = colours.get(category)!;
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
+      const near = (p: Uint8Array | Buffer, i: number) =>
+        Math.abs(p[i]! - r) + Math.abs(p[i + 1]! - g) + Math.abs(p[i + 2]! - b) < 60;
+      let n = 0;
+      for (let y = box.y0; y < box.y1; y++)
+        for (let x = box.x0; x < box.x1; x++) {
+          const i = 4 * (y * CHART_WIDTH + x);
+          if (near(both, i) && !near(without, i)) n++;
+        }
+      return n;
+    }
+    const hidden: string[] = [];
+    CATEGORIES.forEach((a, i) =>
+      CATEGORIES.slice(i + 1).forEach((b) => {
+        const both = pixelsOf(only(a, b));
+        for (const [shown, other] of [
+          [a, b],
+          [b, a],
+        ] as const)
+          if (seen(shown, both, alone.get(other)!) < 100) hidden.push(`${shown} under ${other}`);
+      }),
+    );
+    expect(hidden).toEqual([]);
+  });
+
+  /** The labels at the lines' ends: where they are and what they say. */
+  function labels(svg: string): { y: number; text: string }[] {
+    return [...svg.matchAll(/<text class="label" x="[\d.]+" y="([\d.]+)"[^>]*>([^<]*)<\/text>/g)].map((m) => ({
+      y: Number(m[1]),
+      text: m[2]!,
+    }));
+  }
+
+  it('when lines end at the same value, then each is labelled with its name and value, and no two labels overlap', () => {
+    const shown = labels(chartSvg(SAME, 'en'));
+    const end = SAME.lines[0]!.values.at(-1)!.toFixed(0);
+    expect(shown.map((l) => l.text).sort()).toEqual(
+      [
+        'Primary school',
+        'Secondary school',
+        'Kindergarten',
+        'Vocational school',
+        'Adult school',
+        'Affiliated unit',
+        'Committee office',
+      ]
+        .map((name) => `${name} ${end}%`)
+        .sort(),
+    );
+    const ys = shown.map((l) => l.y).sort((a, b) => a - b);
+    for (let i = 1; i < ys.length; i++) expect(ys[i]! - ys[i - 1]!).toBeGreaterThanOrEqual(12);
+    for (const y of ys) expect(y).toBeLessThanOrEqual(PLOT.top + PLOT.height + 4);
+  });
+
+  it('when lines end far apart, then each label sits level with its line’s end', () => {
+    const ends = new Map(CATEGORIES.map((c, i) => [c, i * 15]));
+    const shown = labels(
+      chartSvg(
+        yearOf((c, i) => (i === weeks.length - 1 ? ends.get(c as Category)! : 50)),
+        'zh-CN',
+      ),
+    );
+    for (const c of CATEGORIES) {
+      const label = shown.find((l) => l.text === `${t('zh-CN', `common.category.${c}`)} ${ends.get(c)}%`)!;
+      expect(label.y - 4).toBeCloseTo(PLOT.top + PLOT.height - (PLOT.height * ends.get(c)!) / 100, 5);
+    }
+  });
+
+  it('when a year of weeks is drawn, then the dates under the axis are thinned to at least 40 px apart, and the last week has its date', () => {
+    const dates = [...chartSvg(SAME, 'zh-CN').matchAll(/<text class="date" x="([\d.]+)"[^>]*>([^<]+)<\/text>/g)];
+    expect(dates.length).toBeGreaterThanOrEqual(8);
+    expect(dates.at(-1)![2]).toBe('12-31');
+    const xs = dates.map((m) => Number(m[1]));
+    for (let i = 1; i < xs.length; i++) expect(xs[i]! - xs[i - 1]!).toBeGreaterThanOrEqual(40);
+  });
+
+  it('when labels are spread, then they keep their order, stay inside the bounds and as near as they can to where they belong', () => {
+    expect(spreadLabels([100, 100, 100], 16, 0, 400)).toEqual([100, 116, 132]);
+    expect(spreadLabels([400, 50, 400], 16, 0, 400)).toEqual([384, 50, 400]);
+    expect(spreadLabels([0, 0], 16, 10, 400)).toEqual([10, 26]);
+    expect(spreadLabels([], 16, 0, 400)).toEqual([]);
   });
 });
 

@@ -143,8 +143,23 @@ export type RankingsRequest =
 
 const RankingsTextSchema = z.string().max(300);
 
+/** The command's words in both languages: the Chinese usage text teaches the Chinese ones. */
+const RANKINGS_KEYWORDS: ReadonlyMap<string, 'all' | 'month' | 'year' | 'public' | 'explain'> = new Map([
+  ['all', 'all'],
+  ['全部', 'all'],
+  ['month', 'month'],
+  ['本月', 'month'],
+  ['year', 'year'],
+  ['全年', 'year'],
+  ['public', 'public'],
+  ['公开', 'public'],
+  ['explain', 'explain'],
+  ['说明', 'explain'],
+]);
+
 /**
- * `/rankings [category|all] [month|year] [public]` in any order, or `/rankings explain BRANCH`.
+ * `/rankings [category|all] [month|year] [public]` in any order, or `/rankings explain BRANCH`;
+ * the words also in Chinese (全部, 本月, 全年, 公开, 说明).
  * `aliases` maps other spellings of a category (its names in both languages) to the category.
  */
 export function parseRankingsText(text: unknown, aliases: ReadonlyMap<string, Category> = new Map()): RankingsRequest {
@@ -154,7 +169,9 @@ export function parseRankingsText(text: unknown, aliases: ReadonlyMap<string, Ca
     .trim()
     .split(/\s+/)
     .filter((w) => w !== '');
-  if (words[0]?.toLowerCase() === 'explain') {
+  const keyword = (word: string | undefined) =>
+    word === undefined ? undefined : RANKINGS_KEYWORDS.get(word.toLowerCase());
+  if (keyword(words[0]) === 'explain') {
     const branch = words.slice(1).join(' ');
     return branch === '' ? { kind: 'invalid' } : { kind: 'explain', branch };
   }
@@ -166,9 +183,10 @@ export function parseRankingsText(text: unknown, aliases: ReadonlyMap<string, Ca
   };
   for (const word of words) {
     const w = word.toLowerCase();
-    if (w === 'all') request.category = null;
-    else if (w === 'month' || w === 'year') request.period = w;
-    else if (w === 'public') request.public = true;
+    const k = keyword(word);
+    if (k === 'all') request.category = null;
+    else if (k === 'month' || k === 'year') request.period = k;
+    else if (k === 'public') request.public = true;
     else if ((CATEGORIES as readonly string[]).includes(w)) request.category = w as Category;
     else if (aliases.has(word)) request.category = aliases.get(word)!;
     else return { kind: 'invalid' };

@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
 import type { ExportData } from '../../db/queries/export.js';
+import { daysBetween } from '../domain/calendar.js';
 import type { ScoreLine } from '../domain/scoring.js';
+import type { LocalDate } from '../domain/types.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
 import { stateLabel } from '../ui/rankings.js';
 
@@ -34,19 +36,30 @@ function localTimeFormatter(timezone: string): (iso: string | null) => string | 
   return (iso) => (iso === null ? null : format.format(new Date(iso)));
 }
 
-/** The matrix cell: the state, and the date it was reported (or the due date it missed or awaits). */
+/**
+ * The matrix cell: the state, with the date it was reported, or the days left or overdue. The row
+ * above the branches holds each task's due date, so a cell names a date only when the branch's own
+ * differs (an extension). Overdue days count up to `countTo`, the plan's end at the latest.
+ */
 function matrixCell(
   line: ScoreLine,
+  planDue: LocalDate,
   submittedAt: string | null,
   localTime: (iso: string) => string | null,
   locale: Locale,
+  countTo: LocalDate,
 ): string {
-  const label = stateLabel(line, locale);
+  let label = stateLabel(line, locale);
+  if (line.state === 'overdue') {
+    const days = daysBetween(line.due, countTo);
+    // Due on the plan's last day and exported after it: overdue, but by no day within the plan.
+    label = days > 0 ? t(locale, 'common.state.overdue', { days }) : t(locale, 'leaders.col.overdue');
+  }
   if ((line.state === 'done_on_time' || line.state === 'done_late' || line.state === 'returned') && submittedAt) {
     return `${label} ${localTime(submittedAt)!.slice(0, 10)}`;
   }
-  if (line.state === 'exempt') return label;
-  return `${label} (${t(locale, 'leaders.col.due')} ${line.due})`;
+  if (line.state === 'exempt' || line.due === planDue) return label;
+  return `${label} · ${t(locale, 'progress.item.extended', { due: line.due, original: planDue })}`;
 }
 
 /** The workbook's content, shared by the XLSX and the CSV variants. Headers in the reader's language. */
@@ -99,10 +112,17 @@ export function exportTables(data: ExportData, locale: Locale): Table[] {
 
   const reportOf = new Map(data.reports.map((r) => [`${r.branchId}:${r.obligationId}`, r]));
   const reportObligations = data.obligations.filter((o) => o.kind === 'report');
+  // A plan exported after its end (a 2011 plan read in 2026) counts overdue days to its last day, not to the export.
+  const countTo = data.today < data.plan.ends ? data.today : data.plan.ends;
   const matrix: Table = {
     key: 'matrix',
     name: t(locale, 'leaders.sheet.matrix'),
-    headers: [h('code'), h('name'), h('category'), ...reportObligations.map((o) => o.code)],
+    headers: [
+      h('code'),
+      h('name'),
+      h('category'),
+      ...reportObligations.map((o) => `${o.code} ${pick(o.title, locale)}`),
+    ],
     widths: [12, 24, 14, ...reportObligations.map(() => 22)],
     rows: [
       [h('due'), null, null, ...reportObligations.map((o) => o.due)],
@@ -116,9 +136,9 @@ export function exportTables(data: ExportData, locale: Locale): Table[] {
             category(r.branch.category),
             ...reportObligations.map((o) => {
               const line = lines.get(o.id);
-              return line
-                ? matrixCell(line, reportOf.get(`${r.branch.id}:${o.id}`)?.submittedAt ?? null, localTime, locale)
-                : null;
+              if (!line) return null;
+              const submittedAt = reportOf.get(`${r.branch.id}:${o.id}`)?.submittedAt ?? null;
+              return matrixCell(line, o.due, submittedAt, localTime, locale, countTo);
             }),
           ];
         }),
@@ -219,8 +239,20 @@ export function exportTables(data: ExportData, locale: Locale): Table[] {
   return [branches, matrix, reports, papers, exemptions, extensions];
 }
 
+/** Characters as wide as a spreadsheet column counts them: a Chinese character takes two. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += ch.codePointAt(0)! >= 0x2e80 ? 2 : 1;
+  return width;
+}
+
+/** Lines the header row needs when each header wraps within its column (task columns carry their titles). */
+function headerLines(table: Table): number {
+  return Math.max(1, ...table.headers.map((hd, i) => Math.ceil(displayWidth(hd) / (table.widths[i] ?? 14))));
+}
+
 /**
- * The XLSX workbook: one sheet a table, header row bold and frozen. Written with ExcelJS's
+ * The XLSX workbook: one sheet a table, header row bold, wrapped and frozen. Written with ExcelJS's
  * streaming writer, row by row and without a shared-strings table: a year's workbook is written
  * several times faster than through the in-memory model.
  */
@@ -244,8 +276,13 @@ export async function toXlsx(tables: readonly Table[], meta: { title: string; cr
       views: [{ state: 'frozen', ySplit: 1 }],
     });
     ws.columns = table.headers.map((header, i) => ({ header, width: table.widths[i] ?? 14 }));
-    ws.getRow(1).font = { bold: true };
-    ws.getRow(1).commit();
+    const header = ws.getRow(1);
+    header.font = { bold: true };
+    header.alignment = { wrapText: true, vertical: 'top' };
+    // The height is set rather than left to the reader to fit: not every spreadsheet program does on opening.
+    const lines = headerLines(table);
+    if (lines > 1) header.height = 15 * lines;
+    header.commit();
     for (const row of table.rows) ws.addRow(row).commit();
     ws.commit();
   }

@@ -78,6 +78,8 @@ export interface NoticeModalInput {
 
 export function noticeModal(v: NoticeModalInput): View {
   const { locale } = v;
+  // The hint names the button by its own label, so the two cannot drift apart.
+  const redraft = t(locale, 'leaders.notice.redraft');
   const blocks: KnownBlock[] = [
     {
       type: 'input',
@@ -99,12 +101,15 @@ export function noticeModal(v: NoticeModalInput): View {
         {
           type: 'button',
           action_id: NOTICE_REDRAFT_ACTION,
-          text: plain(t(locale, 'leaders.notice.redraft'), LIMITS.buttonText),
+          text: plain(redraft, LIMITS.buttonText),
           value: 'redraft',
         },
       ],
     },
-    { type: 'context', elements: [mrkdwn(t(locale, 'leaders.notice.hint', { count: v.count, days: v.days }))] },
+    {
+      type: 'context',
+      elements: [mrkdwn(t(locale, 'leaders.notice.hint', { count: v.count, days: v.days, button: redraft }))],
+    },
     ...(v.error ? [{ type: 'section' as const, text: mrkdwn(v.error) }] : []),
     {
       type: 'input',

@@ -52,7 +52,12 @@ export function reminderMessages(locale: Locale, items: ReminderItem[]): Rendere
       text: mrkdwn(clip(`${t(locale, 'jobs.reminder.more', { count: rest.length })}\n${lines}`, LIMITS.sectionText)),
     });
   }
-  blocks.push({ type: 'context', elements: [mrkdwn(t(locale, 'jobs.reminder.footer'))] });
+  // The footer names the buttons by their own labels, so the two cannot drift apart.
+  const footer = t(locale, 'jobs.reminder.footer', {
+    report: t(locale, 'prompts.button.report_now'),
+    snooze: t(locale, 'prompts.button.snooze'),
+  });
+  blocks.push({ type: 'context', elements: [mrkdwn(footer)] });
   const first = `${items[0]!.code} ${stageText(locale, items[0]!).replace(/\*/g, '')}`;
   return [
     {

@@ -69,6 +69,15 @@ async function exportFor(user: string, text = 'export') {
   return bot.fake.callsTo('response_url').at(-1)!.args as { text: string };
 }
 
+/** The column of a task in the matrix sheet, whose header is the task's code and title. */
+function matrixColumn(matrix: unknown[][]): (code: string) => number {
+  return (code) => {
+    const i = matrix[0]!.findIndex((h) => String(h).startsWith(`${code} `));
+    if (i < 0) throw new Error(`no column for ${code}`);
+    return i;
+  };
+}
+
 async function workbook(bytes: Buffer) {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(bytes as unknown as ArrayBuffer);
@@ -87,7 +96,14 @@ describe('/pacesetter export', () => {
     expect(upload.initialComment).toBe('2011 年年终考核工作簿：10 个基层党组织，13 份报送，截至 2011-06-20。');
 
     const wb = await workbook(upload.bytes);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['基层党组织', '任务完成情况', '报送', '论文', '免报', '延期']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      '基层党组织',
+      '各基层党组织任务完成情况',
+      '报送',
+      '论文',
+      '免报',
+      '延期',
+    ]);
 
     const sheet = wb.getWorksheet('基层党组织')!;
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
@@ -132,22 +148,40 @@ describe('/pacesetter export', () => {
     ]);
     expect(branches).toHaveLength(11);
 
-    const matrix = rows(wb.getWorksheet('任务完成情况')!);
-    expect(matrix[0]!.slice(0, 6)).toEqual(['组织代码', '基层党组织', '类别', 'A01-EVENT', 'A01-LOVE', 'A01-NOMINATE']);
-    expect(matrix[0]).not.toContain('A09-PAPER');
-    const col = (code: string) => matrix[0]!.indexOf(code);
+    const matrixSheet = wb.getWorksheet('各基层党组织任务完成情况')!;
+    const matrix = rows(matrixSheet);
+    // Each task column is headed with its code and title, and the header row wraps them in full.
+    expect(matrix[0]!.slice(0, 6)).toEqual([
+      '组织代码',
+      '基层党组织',
+      '类别',
+      'A01-EVENT 开展至少一次庆祝建党90周年主题活动',
+      'A01-LOVE 开展“共产党员献爱心”和走访慰问活动',
+      'A01-NOMINATE 推荐“七一”表彰对象',
+    ]);
+    expect(matrix[0]!.filter((h) => String(h).startsWith('A09-PAPER'))).toEqual([]);
+    expect(matrixSheet.getRow(1).getCell(4).alignment).toMatchObject({ wrapText: true });
+    expect(matrixSheet.getRow(1).height).toBeGreaterThanOrEqual(45);
+    const col = matrixColumn(matrix);
     expect(matrix[1]![0]).toBe('截止日期');
     expect(matrix[1]![col('A07-COBUILD')]).toBe('2011-05-10');
     const xx1 = matrix.find((r) => r[0] === 'YQ-XX1')!;
     expect(xx1[col('A07-COBUILD')]).toBe('逾期完成 2011-05-12');
     expect(xx1[col('A03-COMMIT')]).toBe('按时完成 2011-05-02');
-    expect(xx1[col('A01-EVENT')]).toBe('还有 10 天到期 (截止日期 2011-06-30)');
+    // The due date is in the row above: a cell does not repeat it, unless the branch's own differs.
+    expect(xx1[col('A01-EVENT')]).toBe('还有 10 天到期');
     expect(xx1[col('A02-SELFCHECK')]).toBeNull();
     const xx2 = matrix.find((r) => r[0] === 'YQ-XX2')!;
-    expect(xx2[col('A03-COMMIT')]).toBe('已逾期 20 天 (截止日期 2011-05-31)');
-    expect(xx2[col('A08-REGISTER')]).toBe('还有 10 天到期 (截止日期 2011-06-30)');
+    expect(xx2[col('A03-COMMIT')]).toBe('已逾期 20 天');
+    expect(xx2[col('A08-REGISTER')]).toBe('还有 10 天到期 · 截止 2011-06-30（原定 2011-05-31，已延期）');
     expect(matrix.find((r) => r[0] === 'YQ-CJ1')![col('A03-COMMIT')]).toBe('已免报');
-    expect(matrix.find((r) => r[0] === 'YQ-JG1')![col('A02-SELFCHECK')]).toBe('还有 102 天到期 (截止日期 2011-09-30)');
+    expect(matrix.find((r) => r[0] === 'YQ-JG1')![col('A02-SELFCHECK')]).toBe('还有 102 天到期');
+    expect(
+      matrix
+        .slice(2)
+        .flatMap((r) => r.slice(3))
+        .filter((c) => String(c).includes('截止日期')),
+    ).toEqual([]);
 
     const reports = rows(wb.getWorksheet('报送')!);
     expect(reports[0]).toEqual([
@@ -202,7 +236,7 @@ describe('/pacesetter export', () => {
       ['YQ-CJ1', '县成人学校党支部', 'A03-COMMIT', '学校搬迁', '林淑珍', '2011-06-20 10:00', null],
     ]);
     expect(rows(wb.getWorksheet('延期')!)).toEqual([
-      ['组织代码', '基层党组织', '任务', '申请时间', '新截止日期', '理由', '状态', '决定时间'],
+      ['组织代码', '基层党组织', '任务', '申请时间', '新截止日期', '理由', '状态', '审批时间'],
       [
         'YQ-XX2',
         '第二小学党支部',
@@ -210,7 +244,7 @@ describe('/pacesetter export', () => {
         '2011-05-25 09:00',
         '2011-06-30',
         '校长外出学习',
-        '已批准',
+        '已同意',
         '2011-05-26 10:30',
       ],
     ]);
@@ -245,7 +279,13 @@ describe('/pacesetter export', () => {
       0,
     ]);
     const matrix = rows(wb.getWorksheet('Tasks by branch')!);
-    expect(matrix.find((r) => r[0] === 'YQ-XX1')![matrix[0]!.indexOf('A03-COMMIT')]).toBe('Done on time 2011-05-02');
+    const col = matrixColumn(matrix);
+    expect(matrix[0]![col('A03-COMMIT')]).toBe("A03-COMMIT Record members' public commitments");
+    expect(matrix.find((r) => r[0] === 'YQ-XX1')![col('A03-COMMIT')]).toBe('Done on time 2011-05-02');
+    expect(matrix.find((r) => r[0] === 'YQ-XX2')![col('A03-COMMIT')]).toBe('Overdue by 20 days');
+    expect(matrix.find((r) => r[0] === 'YQ-XX2')![col('A08-REGISTER')]).toBe(
+      'Due in 10 days · due 2011-06-30 (extended from 2011-05-31)',
+    );
     expect(matrix[1]![0]).toBe('Due');
   });
 
@@ -273,16 +313,54 @@ describe('/pacesetter export', () => {
 
 describe('npm run cli -- export', () => {
   async function cli(...argv: string[]) {
+    return cliAt('2011-06-20T10:00:00+08:00', ...argv);
+  }
+  async function cliAt(now: string, ...argv: string[]) {
     const out: string[] = [];
     const err: string[] = [];
     const code = await runCli(argv, {
       out: (l) => out.push(l),
       err: (l) => err.push(l),
       env: { DATABASE_URL: bot.ctx.config.databaseUrl },
-      clock: fixedClock('2011-06-20T10:00:00+08:00'),
+      clock: fixedClock(now),
     });
     return { code, out, err };
   }
+
+  it('when a plan is exported years after its end, then overdue days are counted to the plan’s last day, not to the export', async () => {
+    // A task due on the plan's last day, exported after it: overdue, but by no day of the plan.
+    await bot.ctx.db.updateTable('obligations').set({ due: '2011-12-31' }).where('code', '=', 'A05-GREEN').execute();
+    const file = path.join(tempDir(), 'late.xlsx');
+    const { code, out } = await cliAt(
+      '2026-12-01T10:00:00+08:00',
+      'export',
+      '--format',
+      'xlsx',
+      '--out',
+      file,
+      '--year',
+      '2011',
+    );
+    expect(code).toBe(0);
+    expect(out[0]).toBe('Exported plan 2011 as of 2026-12-01: 10 branches, 13 reports, 1 papers.');
+    const matrix = rows((await workbook(fs.readFileSync(file))).getWorksheet('各基层党组织任务完成情况')!);
+    const col = matrixColumn(matrix);
+    const xx2 = matrix.find((r) => r[0] === 'YQ-XX2')!;
+    // 2011-05-31 to 2011-12-31: 214 days; 2011-06-30 to 2011-12-31: 184.
+    expect(xx2[col('A03-COMMIT')]).toBe('已逾期 214 天');
+    expect(xx2[col('A08-REGISTER')]).toBe('已逾期 184 天 · 截止 2011-06-30（原定 2011-05-31，已延期）');
+    expect(matrix.find((r) => r[0] === 'YQ-XX1')![col('A01-EVENT')]).toBe('已逾期 184 天');
+    expect(xx2[col('A05-GREEN')]).toBe('逾期未报');
+    // No cell counts past the plan's 267 days (2011-04-08 to 2011-12-31).
+    const counted = matrix
+      .slice(2)
+      .flatMap((r) => r.slice(3))
+      .map((c) => /已逾期 (\d+) 天/.exec(String(c))?.[1])
+      .filter((d) => d !== undefined)
+      .map(Number);
+    expect(counted.length).toBeGreaterThan(20);
+    expect(Math.max(...counted)).toBeLessThanOrEqual(267);
+  });
 
   it('when asked for XLSX, then the same workbook is written to the file', async () => {
     const file = path.join(tempDir(), 'out', 'assessment.xlsx');

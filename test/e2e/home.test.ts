@@ -55,7 +55,7 @@ describe('the App Home by role', () => {
     await addReport('YQ-ZX1', 'A03-COMMIT', 'accepted');
     const { text, buttons, blocks } = await openHome(SECRETARY);
     expect(text).toContain('延庆一中党总支（YQ-ZX1）');
-    expect(text).toContain('✅ 已完成：A03-COMMIT');
+    expect(text).toContain('已完成：A03-COMMIT');
     const reports = buttons.filter((b) => b.action_id === 'home_report');
     expect(reports).toHaveLength(15);
     expect(JSON.parse(reports[0]!.value)).toEqual({
@@ -132,8 +132,8 @@ describe('the App Home by role', () => {
       .execute();
     const { text, buttons } = await openHome(LEADER);
     expect(text).toContain('总体进展');
-    expect(text).toContain('*全部支部*：10 个');
-    expect(text).toContain('待审阅');
+    expect(text).toContain('*全部基层党组织*：10 个');
+    expect(text).toContain('待审核');
     expect(text).toContain('家校共建的案例');
     expect(text).toMatch(/A01-EVENT.*\n延庆二中党支部/);
     const reportId = (await bot.ctx.db.selectFrom('reports').select('id').executeTakeFirstOrThrow()).id;
@@ -151,7 +151,7 @@ describe('the App Home by role', () => {
   it('when an admin (not a leader, no rank) opens the Home tab, then it shows no branch and no review queue, only the paper button', async () => {
     const { text, buttons } = await openHome('U0ADM00001');
     expect(text).toContain('没有对您个人的要求');
-    expect(text).not.toContain('待审阅');
+    expect(text).not.toContain('待审核');
     expect(buttons.map((b) => b.action_id)).toEqual(['paper_open']);
   });
 
@@ -209,7 +209,7 @@ describe('the App Home by role', () => {
     }
     const { blocks, text } = await openHome(SECRETARY);
     expect(blocks.length).toBeLessThanOrEqual(100);
-    expect(text).toMatch(/您还是另外 \d+ 个支部的书记/);
+    expect(text).toMatch(/您还是另外 \d+ 个基层党组织的书记/);
   });
 
   it('when a secretary uses Slack in English, then the Home tab is in English', async () => {

@@ -90,7 +90,7 @@ describe('/pacesetter notice', () => {
     expect(view.blocks.find((b) => b.block_id === 'days')!.element!.initial_value).toBe('7');
     expect(view.blocks.find((b) => b.block_id === 'channel')!.element!.initial_conversation).toBe('C0LEADERS');
     expect(view.blocks.find((b) => b.type === 'context')!.elements![0]!.text).toBe(
-      '7 branches have tasks overdue by 7 days or more. Changing the days? Press “Redraft”: your edits to the text are replaced.',
+      '7 branches have tasks overdue by 7 days or more. Changing the days? Press “Redraft for these days”: your edits to the text are replaced.',
     );
     const body = bodyBlock(view).element!.initial_value!;
     expect(body.split('\n')[0]).toBe('截至 2011-06-20，以下 7 个基层党组织有任务逾期 7 天以上，请各位书记抓紧报送：');
@@ -185,7 +185,7 @@ describe('/pacesetter notice', () => {
     await bot.driver.command({ command: '/pacesetter', text: 'notices', user_id: LEADER });
     const list = bot.fake.callsTo('response_url').at(-1)!.args as { blocks: { text: { text: string } }[] };
     expect(list.blocks.map((b) => b.text.text).join('\n')).toContain(
-      '2011-06-20 · <#C0NOTICES> · 关于6月任务逾期情况的通报 · 7 个组织，逾期 ≥ 7 天',
+      '2011-06-20 · <#C0NOTICES> · 关于6月任务逾期情况的通报 · 7 个基层党组织，逾期 ≥ 7 天',
     );
   });
 

@@ -270,7 +270,7 @@ describe('/paper: review by leaders', () => {
     expect(res.body).toBe('');
     expect((await papers())[0]).toMatchObject({ status: 'accepted', excellent: 0, review_comment: null });
     expect(await listAudit(bot.ctx.db, { action: 'paper.review.accept' })).toHaveLength(1);
-    expect(String(lastDmTo(CADRE)!.args.text)).toContain('已由林淑珍审阅通过');
+    expect(String(lastDmTo(CADRE)!.args.text)).toContain('已由林淑珍审核通过');
   });
 
   it('when a leader marks a paper excellent, then the digest query features it', async () => {
@@ -381,14 +381,14 @@ describe('/paper: review by leaders', () => {
     const id = await submitted();
     await review(LEADER, id, 'accept');
     const second = await review(LEADER_2, id, 'return', 'no');
-    expect((second.json() as { errors: Record<string, string> }).errors.decision).toContain('已审阅');
+    expect((second.json() as { errors: Record<string, string> }).errors.decision).toContain('已审核');
     expect((await papers())[0]!.status).toBe('accepted');
   });
 
   it('when a leader tries to review their own paper, then it is refused and logged', async () => {
     const id = await submitted(LEADER_2, 'research_report');
     const res = await review(LEADER_2, id, 'excellent');
-    expect((res.json() as { errors: Record<string, string> }).errors.decision).toContain('不能审阅自己的论文');
+    expect((res.json() as { errors: Record<string, string> }).errors.decision).toContain('不能审核自己的论文');
     expect((await papers())[0]!.status).toBe('submitted');
     expect((await listAudit(bot.ctx.db, { action: 'access.denied' })).map((a) => a.actor)).toEqual([LEADER_2]);
   });

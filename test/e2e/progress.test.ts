@@ -108,7 +108,7 @@ describe('/progress for a secretary', () => {
       })
       .execute();
     const { text } = await progress(SECRETARY);
-    expect(text).toMatch(/A07-COBUILD.*还有 5 天到期 · 截止 2011-06-25（原截止 2011-05-10，已延期）/);
+    expect(text).toMatch(/A07-COBUILD.*还有 5 天到期 · 截止 2011-06-25（原定 2011-05-10，已延期）/);
   });
 
   it('when a task is exempted for the branch, then it says so and does not count', async () => {
@@ -160,12 +160,12 @@ describe('/progress for a secretary', () => {
       .execute();
     const { blocks, text } = await progress(SECRETARY);
     expect(blocks.length).toBeLessThanOrEqual(50);
-    expect(text).toMatch(/另有 \d+ 个支部/);
+    expect(text).toMatch(/另有 \d+ 个基层党组织/);
   });
 
   it('when the text is not understood, then the help is shown', async () => {
     const { text } = await progress(SECRETARY, 'no such thing at all');
-    expect(text).toContain('没有支部');
+    expect(text).toContain('没有基层党组织');
     expect(text).toContain('/progress all');
   });
 
@@ -182,8 +182,8 @@ describe('/progress for leaders, members and strangers', () => {
     await addReport('YQ-ZX1', 'A07-COBUILD', 'accepted');
     const { text, blocks } = await progress(LEADER, 'all');
     expect(text).toContain('分类进展 · 2011-06-20');
-    expect(text).toMatch(/\*中学\*：2 个支部 · 完成 \d+% · 逾期 \d+ 项/);
-    expect(text).toContain('*全部支部*：10 个');
+    expect(text).toMatch(/\*中学\*：2 个基层党组织 · 完成 \d+% · 逾期任务 \d+ 项/);
+    expect(text).toContain('*全部基层党组织*：10 个');
     expect(text).toContain('逾期最多');
     expect(blocks.length).toBeLessThanOrEqual(50);
   });
@@ -203,7 +203,7 @@ describe('/progress for leaders, members and strangers', () => {
     };
     const reportId = (await bot.ctx.db.selectFrom('reports').select('id').executeTakeFirstOrThrow()).id;
     expect(actions.elements.map((e) => [e.action_id, e.value, e.text.text])).toEqual([
-      ['report_review_open', String(reportId), '审阅 A07-COBUILD'],
+      ['report_review_open', String(reportId), '审核 A07-COBUILD'],
     ]);
     await bot.driver.blockAction({
       user_id: LEADER,
@@ -220,12 +220,12 @@ describe('/progress for leaders, members and strangers', () => {
 
   it('when a leader names no branch that exists, then they are told and shown the help', async () => {
     const { text } = await progress(LEADER, 'YQ-NOPE');
-    expect(text).toContain('没有支部 `YQ-NOPE`');
+    expect(text).toContain('没有基层党组织 `YQ-NOPE`');
   });
 
   it('when a leader asks with no text, then the summary is shown', async () => {
     const { text } = await progress(LEADER);
-    expect(text).toContain('*全部支部*');
+    expect(text).toContain('*全部基层党组织*');
     expect(text).toContain('A09-RESEARCH'); // a division-level leader owes a research report
   });
 
@@ -234,7 +234,7 @@ describe('/progress for leaders, members and strangers', () => {
     await addBranches(150, 'kindergarten', 'K');
     const { blocks, text } = await progress(LEADER, 'all');
     expect(blocks.length).toBeLessThanOrEqual(50);
-    expect(text).toContain('*全部支部*：310 个');
+    expect(text).toContain('*全部基层党组织*：310 个');
   });
 
   it('when a cadre asks, then they see their paper obligation', async () => {

@@ -182,7 +182,7 @@ describe('Ask for an extension', () => {
 
     // The other leader's buttons still work, and change nothing.
     await click(bot, PEOPLE.leader1, 'extension_refuse', String(ext!.id));
-    expect(String(lastReply(bot).text)).toBe('该申请已有决定：林淑珍，已同意。');
+    expect(String(lastReply(bot).text)).toBe('该申请已审批：林淑珍，已同意。');
     expect((await extensions())[0]!.status).toBe('approved');
     expect(await listAudit(bot.ctx.db, { subjectType: 'extension' })).toHaveLength(2); // the request and one decision
 
@@ -226,7 +226,7 @@ describe('Ask for an extension', () => {
     );
     expect(retry.body).toBe('');
     const { res } = await askExtension('2011-07-20', '第二次');
-    expect(errorsOf(res).new_due).toBe('该任务已有一项申请在等待领导决定。');
+    expect(errorsOf(res).new_due).toBe('该任务已有一项申请在等待领导审批。');
     expect(await extensions()).toHaveLength(1);
     expect(postsTo(bot, PEOPLE.leader1)).toHaveLength(1);
   });
@@ -236,7 +236,7 @@ describe('Ask for an extension', () => {
     await askExtension('2011-07-15', '理由');
     const [ext] = await extensions();
     await click(bot, SEC, 'extension_approve', String(ext!.id));
-    expect(String(lastReply(bot).text)).toBe('只有领导可以决定延期申请。');
+    expect(String(lastReply(bot).text)).toBe('只有领导可以审批延期申请。');
     await click(bot, PEOPLE.member, 'extension_refuse', String(ext!.id));
     await click(bot, PEOPLE.admin, 'extension_approve', String(ext!.id));
     expect((await extensions())[0]!.status).toBe('pending');

@@ -81,7 +81,7 @@ describe('/rankings', () => {
   });
 
   it('when the words are not understood, then the usage is shown', async () => {
-    expect((await rankings('everything please')).text).toContain('/rankings [类别|all] [month|year] [public]');
+    expect((await rankings('everything please')).text).toContain('/rankings [类别|全部] [本月|全年] [公开]');
   });
 
   it('when the month is asked, then only the tasks due this month count', async () => {
@@ -280,7 +280,7 @@ describe('/pacesetter help', () => {
     expect(leader).toContain('`/pacesetter notice`');
     expect(leader).toContain('`/pacesetter export [年份]`');
     const admin = await helpFor(ADMIN);
-    expect(admin).toContain('`/rankings explain 组织`');
+    expect(admin).toContain('`/rankings 说明 组织`');
     expect(admin).toContain('通报、免报和导出仅限领导。');
     expect(await helpFor(SECRETARY)).toBe('`/pacesetter` 和 `/rankings` 命令供领导使用。书记请用 `/report` 报送。');
     await bot.setLocale(LEADER, 'en-US');

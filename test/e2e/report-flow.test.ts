@@ -426,7 +426,7 @@ describe('edit, withdraw and replace', () => {
     await bot.setLocale(SEC, 'en-US');
     await reportOnce();
     const dm = postsTo(bot, SEC).at(-1)!;
-    expect(String(dm.args.text)).toMatch(/^✅ Reported \*A01-EVENT\* .* \(on time\)\. Thank you!$/);
+    expect(String(dm.args.text)).toMatch(/^Reported \*A01-EVENT\* .* \(on time\)\. Thank you!$/);
     expect(allText({ blocks: dm.args.blocks as unknown[] })).toContain('"Withdraw"');
   });
 

@@ -77,7 +77,7 @@ describe('leaders hear of a report', () => {
     expect(l1).toHaveLength(1);
     expect(l2).toHaveLength(1);
     expect(String(l1[0]!.args.text)).toBe(
-      "📝 *延庆一中党总支* reported *A01-EVENT* Hold at least one event for the Party's 90th anniversary (on time), by 王建国.",
+      "*延庆一中党总支* reported *A01-EVENT* Hold at least one event for the Party's 90th anniversary (on time), by 王建国.",
     );
     expect(String(l2[0]!.args.text)).toContain('报送了 *A01-EVENT*');
     expect(buttonsOf(l2[0])).toEqual([{ action_id: 'report_review_open', value: String(row.id) }]);
@@ -139,7 +139,7 @@ describe('a leader reviews', () => {
     const row = await report();
     const view = await openReview(LEADER, row.id);
     expect(errorsOf(await review(LEADER, view, 'return', '   '))).toEqual({
-      comment: '请填写点评，让书记知道需要修改什么。',
+      comment: '请填写审核意见，让书记知道需要修改什么。',
     });
     expect(errorsOf(await review(LEADER, view, null))).toEqual({ decision: '请选择通过或退回。' });
     expect(errorsOf(await review(LEADER, view, 'return', 'x'.repeat(1001)))).toEqual({ comment: '最多 1000 个字符。' });
@@ -254,7 +254,7 @@ describe('only leaders review', () => {
     await start();
     const row = await report();
     const forged = { private_metadata: JSON.stringify({ r: row.id, v: 1 }) };
-    expect(errorsOf(await review(SEC, forged, 'accept')).decision).toBe('只有领导可以点评报送。');
+    expect(errorsOf(await review(SEC, forged, 'accept')).decision).toBe('只有领导可以审核报送。');
     expect(errorsOf(await review(LEADER, { private_metadata: '{"r":"1; drop table"}' }, 'accept')).decision).toContain(
       '无权',
     );

@@ -455,7 +455,7 @@ describe('catch-up after downtime', () => {
       .succeeded('chat.postMessage')
       .filter((c) => c.args.channel === 'C0DIGEST' && c.args.thread_ts === undefined);
     expect(digests).toHaveLength(1);
-    expect(JSON.stringify(digests[0]!.args.blocks)).toContain('补发');
+    expect(JSON.stringify(digests[0]!.args.blocks)).toContain('延后发出');
     await catchUp(bot.ctx);
     bot.clock.set('2011-06-23T09:00:00+08:00');
     await runJob(bot.ctx, findJob('digest')!, { now: bot.clock.now() });

@@ -61,7 +61,7 @@ export const en = {
   'leaders.notice.field.title': 'Title',
   'leaders.notice.field.body': 'Text (edit as you wish)',
   'leaders.notice.hint':
-    '{count} branches have tasks overdue by {days} days or more. Changing the days? Press “Redraft”: your edits to the text are replaced.',
+    '{count} branches have tasks overdue by {days} days or more. Changing the days? Press “{button}”: your edits to the text are replaced.',
   'leaders.notice.draft.title': 'Notice on overdue tasks',
   'leaders.notice.draft.intro':
     'As of {today}, the following {count} branches have tasks overdue by {days} days or more. Secretaries, please report without delay:',
@@ -166,11 +166,10 @@ export const zh: Record<keyof typeof en, string> = {
   'leaders.rankings.change_since': '箭头：与 {month} 排名相比上升或下降的名次。',
   'leaders.rankings.no_change_yet': '名次变化从下月起显示（尚无上月排名）。',
   'leaders.rankings.unscored': '暂无到期任务',
-  'leaders.rankings.more':
-    '……另有 {count} 个。`/rankings explain 组织` 查看任一组织；`/pacesetter export` 获取完整表格。',
+  'leaders.rankings.more': '……另有 {count} 个。`/rankings 说明 组织` 查看任一组织；`/pacesetter export` 获取完整表格。',
   'leaders.rankings.empty': '该类别没有基层党组织。',
   'leaders.rankings.usage':
-    '用法：`/rankings [类别|all] [month|year] [public]` 或 `/rankings explain 组织`。类别：{categories}。',
+    '用法：`/rankings [类别|全部] [本月|全年] [公开]` 或 `/rankings 说明 组织`。类别：{categories}。',
   'leaders.rankings.posted': '已在本频道发布排名。',
   'leaders.rankings.post_failed': '无法在本频道发布（{error}）。请用 `/invite @Pacesetter` 邀请机器人后重试。',
   'leaders.formula.running':
@@ -185,13 +184,13 @@ export const zh: Record<keyof typeof en, string> = {
   'leaders.explain.not_due': '{count} 项未到期，不计入：{codes}',
   'leaders.explain.exempt': '已免报，不计入：{reason}',
   'leaders.explain.total': '*合计* {earned} ÷ {possible} = *{score}*',
-  'leaders.explain.usage': '用法：`/rankings explain 组织`，组织可用代码（如 YQ-ZX1）或全称。',
+  'leaders.explain.usage': '用法：`/rankings 说明 组织`，组织可用代码（如 YQ-ZX1）或全称。',
   'leaders.unknown_branch': '没有找到基层党组织“{text}”。请使用代码（如 YQ-ZX1）或全称。',
 
   'leaders.help.leader':
-    '*领导*\n• `/rankings [类别|all] [month|year] [public]`：基层党组织得分排名\n• `/rankings explain 组织`：逐项说明得分\n• `/pacesetter notice`：起草并发布逾期通报\n• `/pacesetter notices`：已发布的通报\n• `/pacesetter exempt 组织 任务 理由` / `unexempt 组织 任务`：免报\n• `/pacesetter export [年份]`：年终考核工作簿，以私信发送',
+    '*领导*\n• `/rankings [类别|全部] [本月|全年] [公开]`：基层党组织得分排名\n• `/rankings 说明 组织`：按任务逐项说明得分\n• `/pacesetter notice`：起草并发布逾期通报\n• `/pacesetter notices`：已发布的通报\n• `/pacesetter exempt 组织 任务 理由` / `unexempt 组织 任务`：免报\n• `/pacesetter export [年份]`：年终考核工作簿，以私信发送',
   'leaders.help.admin':
-    '*活动办公室*\n• `/rankings [类别|all] [month|year]`：基层党组织得分排名\n• `/rankings explain 组织`：逐项说明得分\n通报、免报和导出仅限领导。',
+    '*活动办公室*\n• `/rankings [类别|全部] [本月|全年]`：基层党组织得分排名\n• `/rankings 说明 组织`：按任务逐项说明得分\n通报、免报和导出仅限领导。',
   'leaders.help.other': '`/pacesetter` 和 `/rankings` 命令供领导使用。书记请用 `/report` 报送。',
 
   'leaders.exempt.usage':
@@ -213,7 +212,7 @@ export const zh: Record<keyof typeof en, string> = {
   'leaders.notice.field.title': '标题',
   'leaders.notice.field.body': '正文（可修改）',
   'leaders.notice.hint':
-    '共有 {count} 个基层党组织有任务逾期 {days} 天以上。修改天数后请点“重新起草”：正文中的修改将被替换。',
+    '共有 {count} 个基层党组织有任务逾期 {days} 天以上。修改天数后请点“{button}”：正文中的修改将被替换。',
   'leaders.notice.draft.title': '关于任务逾期情况的通报',
   'leaders.notice.draft.intro': '截至 {today}，以下 {count} 个基层党组织有任务逾期 {days} 天以上，请各位书记抓紧报送：',
   'leaders.notice.draft.line': '• {name}（{code}）：{tasks}',
@@ -229,7 +228,7 @@ export const zh: Record<keyof typeof en, string> = {
   'leaders.notice.published': '通报已发布到 <#{channel}>：{title}',
   'leaders.notices.none': '尚未发布通报。可用 `/pacesetter notice` 起草。',
   'leaders.notices.title': '已发布的通报',
-  'leaders.notices.line': '{date} · <#{channel}> · {title} · {count} 个组织，逾期 ≥ {days} 天',
+  'leaders.notices.line': '{date} · <#{channel}> · {title} · {count} 个基层党组织，逾期 ≥ {days} 天',
 
   'leaders.export.sent': '{year} 年工作簿已通过私信发送给您。',
   'leaders.export.comment': '{year} 年年终考核工作簿：{branches} 个基层党组织，{reports} 份报送，截至 {today}。',
@@ -238,7 +237,7 @@ export const zh: Record<keyof typeof en, string> = {
   'leaders.export.usage': '用法：`/pacesetter export [年份]`，例如 `/pacesetter export 2011`。',
 
   'leaders.sheet.branches': '基层党组织',
-  'leaders.sheet.matrix': '任务完成情况',
+  'leaders.sheet.matrix': '各基层党组织任务完成情况',
   'leaders.sheet.reports': '报送',
   'leaders.sheet.papers': '论文',
   'leaders.sheet.exemptions': '免报',
@@ -277,7 +276,7 @@ export const zh: Record<keyof typeof en, string> = {
   'leaders.col.revoked_at': '撤销时间',
   'leaders.col.requested_at': '申请时间',
   'leaders.col.new_due': '新截止日期',
-  'leaders.col.decided_at': '决定时间',
+  'leaders.col.decided_at': '审批时间',
   'leaders.yes': '是',
   'leaders.no': '否',
   'leaders.status.submitted': '已报送',
@@ -285,8 +284,8 @@ export const zh: Record<keyof typeof en, string> = {
   'leaders.status.returned': '已退回',
   'leaders.status.withdrawn': '已撤回',
   'leaders.status.pending': '待审批',
-  'leaders.status.approved': '已批准',
-  'leaders.status.refused': '未批准',
+  'leaders.status.approved': '已同意',
+  'leaders.status.refused': '未同意',
 
   'leaders.chart.title': '各类别完成率（按周）',
   'leaders.chart.axis': '已到期任务完成率（%）',
