@@ -7,10 +7,10 @@ import { fixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { AppContext } from '../../src/context.js';
 import { createOutbox, slackSender, type DrainOptions } from '../../src/delivery/outbox.js';
-import { createLogger } from '../../src/logger.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from '../../src/playground/fake-slack.js';
 import { SlackDriver } from '../../src/playground/signed-request.js';
 import { freshDb, loadPlan, loadRoster } from './db.js';
+import { testLogger } from './logs.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 
@@ -52,7 +52,7 @@ export async function startBot(
     ...opts.env,
   });
   const clock = fixedClock(opts.now ?? '2011-06-20T10:00:00+08:00');
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const logger = testLogger();
   const ctx: AppContext = {
     db,
     config,
