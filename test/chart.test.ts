@@ -15,7 +15,7 @@ import {
   spreadLabels,
 } from '../src/ui/chart.js';
 import { CATEGORIES } from '../src/domain/types.js';
-import { t, type Locale } from '../src/i18n/index.js';
+import { catalogues, t, type Locale, type MessageKey } from '../src/i18n/index.js';
 import type { Branch, Category, Obligation, Report } from '../src/domain/types.js';
 import { runJob } from '../src/delivery/scheduler.js';
 import { startBot, type TestBot } from './helpers/bot.js';
@@ -111,10 +111,24 @@ describe('the chart image', () => {
     expect(pngSize(png)).toEqual({ width: CHART_WIDTH, height: CHART_HEIGHT });
   });
 
-  it('when a label holds markup characters, then the SVG stays well formed', () => {
-    const svg = chartSvg({ weekEnds: [], lines: [] }, 'zh-CN');
-    expect(svg).toContain('各类别完成率（按周）');
-    expect(() => renderPng(svg.replace('各类别完成率（按周）', 'a &amp; &lt;b&gt;'))).not.toThrow();
+  it('when a text the chart draws holds markup, then it is drawn as those very characters and opens no element', () => {
+    // The chart's words come from the catalogues; a translator's `&` or `<` must not break the SVG
+    // (resvg refuses a bare `&`) nor add an element (a well-formed `<tspan>` would render silently).
+    const markup = (key: string) => `${key} & <tspan fill="red">x</tspan> "q" &amp; <b`;
+    const drawnKeys = ['leaders.chart.title', ...CATEGORIES.map((c) => `common.category.${c}`)] as MessageKey[];
+    const saved = LOCALES.map((locale) => ({ locale, texts: { ...catalogues[locale] } }));
+    try {
+      for (const locale of LOCALES) for (const key of drawnKeys) catalogues[locale][key] = markup(key);
+      for (const locale of LOCALES) {
+        const svg = chartSvg(FULL, locale);
+        expect(svg).not.toContain('<tspan fill="red">');
+        expect(() => renderPng(svg)).not.toThrow();
+        const drawn = drawnText(svg);
+        for (const key of drawnKeys) expect(drawn, `${locale} ${key}`).toContain(markup(key));
+      }
+    } finally {
+      for (const { locale, texts } of saved) Object.assign(catalogues[locale], texts);
+    }
   });
 });
 

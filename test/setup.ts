@@ -1,5 +1,6 @@
 import net from 'node:net';
-import { afterEach, beforeEach, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, vi } from 'vitest';
+import { unexpectedLoggedErrors } from './helpers/logs.js';
 
 // The network is closed in tests: only loopback may be reached (the fake Slack, the bot itself).
 const LOOPBACK = /^(127\.|::1$|localhost$|::ffff:127\.)/;
@@ -25,11 +26,20 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.mocked(console.error).mockRestore();
+  const logged = unexpectedLoggedErrors();
   if (consoleErrors.length > 0) {
     const shown = consoleErrors.map((a) => a.map(String).join(' ')).join('\n');
     consoleErrors = [];
     throw new Error(`Unexpected console.error:\n${shown}`);
   }
+  if (logged.length > 0)
+    throw new Error(`Unexpected error logged (take it with takeLoggedErrors()):\n${logged.join('\n')}`);
+});
+
+// The same for a line logged outside any test (a beforeAll, an afterAll, a listener still running).
+afterAll(() => {
+  const logged = unexpectedLoggedErrors();
+  if (logged.length > 0) throw new Error(`Unexpected error logged outside a test:\n${logged.join('\n')}`);
 });
 
 /** For a test that expects console.error: returns what was written so far and clears it. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freshDb } from '../helpers/db.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
+import { takeLoggedErrors } from '../helpers/logs.js';
 
 /**
  * The loading modal (src/slack/modal-opener.ts) goes up when a listener is slow to open its modal.
@@ -60,6 +61,10 @@ describe('the loading modal', () => {
       expect(shown).toContain(text);
       expect(shown).not.toContain('Loading');
       expect(rejections).toEqual([]);
+      // The failure is not hidden behind the error view: Bolt's error handler logs it.
+      expect(takeLoggedErrors()).toMatchObject([
+        { msg: 'unhandled error in a listener', err: { message: expect.stringContaining('invalid_arguments') } },
+      ]);
     },
   );
 
@@ -74,5 +79,8 @@ describe('the loading modal', () => {
     expect(opened[0]).toContain('Something went wrong on our side');
     expect(opened[0]).not.toContain('Loading');
     expect(rejections).toEqual([]);
+    expect(takeLoggedErrors()).toMatchObject([
+      { msg: 'unhandled error in a listener', err: { message: 'driver has already been destroyed' } },
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
+import { takeLoggedErrors } from '../helpers/logs.js';
 import { branchId as branchIdIn, obligationId as obligationIdIn } from '../helpers/db.js';
 import { lastView, reportState, selectOptions } from '../helpers/views.js';
 
@@ -295,6 +296,12 @@ describe('the HTTP surface', () => {
     await bot.ctx.db.destroy();
     const res = await fetch(`${bot.baseUrl}/healthz`);
     expect(res.status).toBe(503);
+    expect(takeLoggedErrors()).toMatchObject([
+      {
+        msg: 'health check: the database does not take a write',
+        err: { message: 'driver has already been destroyed' },
+      },
+    ]);
     bot.ctx.db = (await import('../helpers/db.js').then((m) => m.freshDb())).db;
     const { takeConsoleErrors } = await import('../setup.js');
     takeConsoleErrors();

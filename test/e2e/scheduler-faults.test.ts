@@ -9,7 +9,6 @@ import { getJobRun } from '../../db/queries/jobs.js';
 import { findJob, jobs } from '../../jobs/index.js';
 import { fixedClock } from '../../src/clock.js';
 import type { AppContext } from '../../src/context.js';
-import { createLogger } from '../../src/logger.js';
 import {
   CLAIM_TTL_MS,
   createOutbox,
@@ -23,6 +22,7 @@ import { runCli } from '../../src/cli/program.js';
 import { startBot, type TestBot } from '../helpers/bot.js';
 import { ROOT } from '../helpers/db.js';
 import type { FakeSlackOptions } from '../../src/playground/fake-slack.js';
+import { testLogger } from '../helpers/logs.js';
 
 let bot: TestBot;
 const closers: (() => Promise<void>)[] = [];
@@ -58,8 +58,7 @@ afterEach(async () => {
 });
 
 /** A sender to the fake Slack, as another process would build it. */
-const fakeSlackSender = () =>
-  slackSender({ botToken: 'xoxb-test-token', apiUrl: bot.fake.apiUrl }, createLogger('silent'));
+const fakeSlackSender = () => slackSender({ botToken: 'xoxb-test-token', apiUrl: bot.fake.apiUrl }, testLogger());
 
 /** Another process on the same database file and the same Slack: its own connection, clock and client. */
 function otherProcess(
@@ -73,7 +72,7 @@ function otherProcess(
     db,
     config: bot.ctx.config,
     clock,
-    logger: createLogger('silent'),
+    logger: testLogger(),
     outbox: createOutbox({ sender: outbox.sender ?? fakeSlackSender(), jobs, drain: outbox.drain ?? FAST }),
   };
   return { ctx, clock };
@@ -324,7 +323,7 @@ describe('answers lost after Slack posted: the DM history decides', () => {
   it('when the answer comes only after the client gave up, then the next run finds the DM: no second one', async () => {
     await start();
     const expected = await expectedRecipients(at);
-    const impatient = slackSender({ botToken: 'xoxb-test-token', apiUrl: bot.fake.apiUrl }, createLogger('silent'), {
+    const impatient = slackSender({ botToken: 'xoxb-test-token', apiUrl: bot.fake.apiUrl }, testLogger(), {
       timeoutMs: 100,
     });
     const a = otherProcess(at, { sender: impatient });

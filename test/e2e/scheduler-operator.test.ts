@@ -9,8 +9,8 @@ import { fixedClock } from '../../src/clock.js';
 import type { AppContext } from '../../src/context.js';
 import { createOutbox, drainOutbox, OutboxStopped, slackSender, type DrainOptions } from '../../src/delivery/outbox.js';
 import { runJob } from '../../src/delivery/scheduler.js';
-import { createLogger } from '../../src/logger.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
+import { takeLoggedErrors, testLogger } from '../helpers/logs.js';
 import { PEOPLE } from '../helpers/reporting.js';
 
 let bot: TestBot;
@@ -70,6 +70,10 @@ describe('errors an operator fixes: the token and its scopes', () => {
     expect(await countByState(bot.ctx.db)).toMatchObject({ sending: 0, blocked: 0, dead: 0 });
     expect(await listOutbox(bot.ctx.db, { job: 'admin' })).toEqual([]);
     expect((await getJobRun(bot.ctx.db, 'reminders')).lastError).toContain('token_revoked');
+    // The operator is told once, at error level, not once per message.
+    expect(takeLoggedErrors()).toMatchObject([
+      { msg: expect.stringContaining('Slack refused the bot token'), fields: { error: 'token_revoked' } },
+    ]);
 
     const { run, out } = cli();
     expect(await run('jobs', 'status')).toBe(0);
@@ -212,7 +216,7 @@ describe('jobs run --now: the slot, not the clock', () => {
 
     const db = openDatabase(bot.ctx.config.databaseUrl);
     closers.push(() => db.destroy());
-    const logger = createLogger('silent');
+    const logger = testLogger();
     const live: AppContext = {
       db,
       config: bot.ctx.config,

@@ -8,7 +8,7 @@ import { fixedClock } from '../../src/clock.js';
 import type { AppContext } from '../../src/context.js';
 import { createOutbox, drainOutbox, messageKind, slackSender, type OutboxJob } from '../../src/delivery/outbox.js';
 import { runJob } from '../../src/delivery/scheduler.js';
-import { createLogger } from '../../src/logger.js';
+import { testLogger } from '../helpers/logs.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 
 let bot: TestBot;
@@ -25,7 +25,7 @@ const FAST = { perChannelIntervalMs: 0, backoffBaseMs: 10 };
 function processWith(jobs: OutboxJob[], at: string): AppContext {
   const db = openDatabase(bot.ctx.config.databaseUrl);
   closers.push(() => db.destroy());
-  const logger = createLogger('silent');
+  const logger = testLogger();
   return {
     db,
     config: bot.ctx.config,

@@ -5,6 +5,7 @@ import { getJobRun } from '../../db/queries/jobs.js';
 import { startScheduler } from '../../src/delivery/scheduler.js';
 import { createSlackHealth } from '../../src/slack/health.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
+import { takeLoggedErrors } from '../helpers/logs.js';
 
 let bot: TestBot;
 afterEach(async () => {
@@ -22,6 +23,9 @@ describe('/healthz', () => {
       const res = await fetch(`${bot.baseUrl}/healthz`);
       expect(res.status).toBe(503);
       expect(await res.json()).toEqual({ status: 'unavailable', database: 'error', databaseError: 'SQLITE_BUSY' });
+      expect(takeLoggedErrors()).toMatchObject([
+        { msg: 'health check: the database does not take a write', err: { code: 'SQLITE_BUSY' } },
+      ]);
     } finally {
       other.exec('rollback');
       other.close();

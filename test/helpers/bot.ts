@@ -7,10 +7,10 @@ import { fixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { AppContext } from '../../src/context.js';
 import { createOutbox, slackSender, type DrainOptions } from '../../src/delivery/outbox.js';
-import { createLogger } from '../../src/logger.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from '../../src/playground/fake-slack.js';
-import { SlackDriver } from '../../src/playground/signed-request.js';
+import { SlackDriver, type DriverResponse, type RequestOptions } from '../../src/playground/signed-request.js';
 import { freshDb, loadPlan, loadRoster } from './db.js';
+import { testLogger } from './logs.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 
@@ -20,6 +20,10 @@ export interface TestBot {
   clock: ReturnType<typeof fixedClock>;
   driver: SlackDriver;
   baseUrl: string;
+  /** Whether Bolt answered Slack only after the listener ran (tests' old default) or at ack() (production). */
+  processBeforeResponse: boolean;
+  /** Resolves once every listener run that has started has ended (its Slack calls answered, its writes done). */
+  settled(): Promise<void>;
   /** The person changes their Slack language; the bot's weekly cache of it is forgotten. */
   setLocale(slackUserId: string, locale: string): Promise<void>;
   close(): Promise<void>;
@@ -38,6 +42,8 @@ export async function startBot(
     empty?: boolean;
     fake?: FakeSlackOptions;
     drain?: DrainOptions;
+    /** Default: E2E_PROCESS_BEFORE_RESPONSE (`false` runs as production does), else true. */
+    processBeforeResponse?: boolean;
   } = {},
 ): Promise<TestBot> {
   const fake = await startFakeSlack(opts.fake);
@@ -52,7 +58,7 @@ export async function startBot(
     ...opts.env,
   });
   const clock = fixedClock(opts.now ?? '2011-06-20T10:00:00+08:00');
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const logger = testLogger();
   const ctx: AppContext = {
     db,
     config,
@@ -64,10 +70,12 @@ export async function startBot(
     await loadPlan(db);
     await loadRoster(db);
   }
-  const app = createApp(ctx, { processBeforeResponse: true });
+  const processBeforeResponse = opts.processBeforeResponse ?? process.env.E2E_PROCESS_BEFORE_RESPONSE !== 'false';
+  const app = createApp(ctx, { processBeforeResponse });
+  const runs = listenerRuns(app);
   const server = (await app.start(0)) as Server;
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const driver = new SlackDriver({
+  const driver = new SettlingDriver(runs, {
     baseUrl,
     signingSecret: SIGNING_SECRET,
     responseUrlBase: fake.responseUrlBase,
@@ -82,6 +90,8 @@ export async function startBot(
     clock,
     driver,
     baseUrl,
+    processBeforeResponse,
+    settled: () => runs.settled(),
     async setLocale(slackUserId, locale) {
       fake.setUser(slackUserId, { locale });
       await db
@@ -91,6 +101,8 @@ export async function startBot(
         .execute();
     },
     async close() {
+      // A listener still running would write to a closed database and log its failure after the test.
+      await runs.settled();
       await app.stop();
       await db.destroy();
       await fake.close();
@@ -102,4 +114,74 @@ export async function startBot(
 export async function closeChecked(bot: TestBot): Promise<void> {
   expect(bot.fake.violations).toEqual([]);
   await bot.close();
+}
+
+/** Listener runs in flight, keyed by the request that started them (its trigger_id or event_id). */
+interface ListenerRuns {
+  settled(key?: string): Promise<void>;
+}
+
+function requestKey(body: Record<string, unknown>): string | undefined {
+  const key = body['trigger_id'] ?? body['event_id'];
+  return typeof key === 'string' ? key : undefined;
+}
+
+/**
+ * Bolt's HTTP receiver hands every signed request to `app.processEvent`; with processBeforeResponse
+ * false (production) the answer goes out at ack() while the listener runs on. Watching
+ * processEvent is how a test knows the run has ended, whatever the mode.
+ */
+function listenerRuns(app: ReturnType<typeof createApp>): ListenerRuns {
+  const inFlight = new Map<Promise<void>, string | undefined>();
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = (event) => {
+    const run = processEvent(event);
+    inFlight.set(run, requestKey(event.body));
+    const forget = () => void inFlight.delete(run);
+    run.then(forget, forget);
+    return run;
+  };
+  return {
+    async settled(key) {
+      for (;;) {
+        const waiting = [...inFlight].filter(([, k]) => key === undefined || k === key).map(([run]) => run);
+        if (waiting.length === 0) return;
+        await Promise.allSettled(waiting);
+      }
+    },
+  };
+}
+
+function keyOfSent(body: string): string | undefined {
+  try {
+    if (body.startsWith('{')) return requestKey(JSON.parse(body) as Record<string, unknown>);
+    const form = new URLSearchParams(body);
+    const payload = form.get('payload');
+    return payload !== null
+      ? requestKey(JSON.parse(payload) as Record<string, unknown>)
+      : (form.get('trigger_id') ?? undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The driver a test gets: each request resolves once Bolt has answered and the listener run it
+ * started has ended, so a test reads the listener's effects (the fake Slack's calls, the database)
+ * and never only the HTTP answer, in either mode. A request that carries no trigger_id or event_id
+ * waits for every run in flight.
+ */
+class SettlingDriver extends SlackDriver {
+  constructor(
+    private readonly runs: ListenerRuns,
+    opts: ConstructorParameters<typeof SlackDriver>[0],
+  ) {
+    super(opts);
+  }
+
+  override async raw(body: string, headers?: Record<string, string>, opts?: RequestOptions): Promise<DriverResponse> {
+    const res = await super.raw(body, headers, opts);
+    await this.runs.settled(keyOfSent(body));
+    return res;
+  }
 }
