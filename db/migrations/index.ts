@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './2026-11-27-001-initial.js';
 import * as m002 from './2026-11-27-002-reporting.js';
 import * as m005 from './2026-11-27-005-leaders.js';
+import * as m013 from './2026-12-01-013-projects.js';
 
 /** Listed in code, not read from a folder, so migrations run the same under tsx, vitest and a build. */
 export const migrations: Record<string, Migration> = {
   '2026-11-27-001-initial': m001,
   '2026-11-27-002-reporting': m002,
   '2026-11-27-005-leaders': m005,
+  '2026-12-01-013-projects': m013,
 };
 
 export const migrationProvider: MigrationProvider = {
