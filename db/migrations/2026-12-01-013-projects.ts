@@ -124,7 +124,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('nominations')
     .columns(['plan_id', 'round', 'category', 'branch_id'])
     .execute();
-  await db.schema.createIndex('nominations_submission_key').on('nominations').column('submission_key').unique().execute();
+  await db.schema
+    .createIndex('nominations_submission_key')
+    .on('nominations')
+    .column('submission_key')
+    .unique()
+    .execute();
 
   await db.schema
     .createTable('commendation_publicity')

@@ -274,7 +274,11 @@ export function shortlistRefusal(
 // Publicity (公示) and the round's phase.
 
 /** The publicity period: `days` working days from the first working day on or after `start`. */
-export function publicityPeriod(calendar: WorkCalendar, start: LocalDate, days: number): { from: LocalDate; to: LocalDate } {
+export function publicityPeriod(
+  calendar: WorkCalendar,
+  start: LocalDate,
+  days: number,
+): { from: LocalDate; to: LocalDate } {
   const from = calendar.nextWorkday(start);
   return { from, to: days <= 1 ? from : calendar.addWorkdays(from, days - 1) };
 }

@@ -47,7 +47,14 @@ export const count = (max: number) =>
     .min(0, 'must be 0 or more')
     .max(max, `at most ${max}`);
 
-export const PROJECT_STAGES = ['registration', 'implementation', 'application', 'assessment', 'review', 'award'] as const;
+export const PROJECT_STAGES = [
+  'registration',
+  'implementation',
+  'application',
+  'assessment',
+  'review',
+  'award',
+] as const;
 export type ProjectStage = (typeof PROJECT_STAGES)[number];
 
 export const SCORE_MIN = 0;
@@ -474,7 +481,8 @@ export function tierRefusal(
   average: number,
   holders: number,
 ): { key: 'quota'; quota: number } | { key: 'min_score'; min: number } | null {
-  if (tier.min_score !== undefined && key(average) < key(tier.min_score)) return { key: 'min_score', min: tier.min_score };
+  if (tier.min_score !== undefined && key(average) < key(tier.min_score))
+    return { key: 'min_score', min: tier.min_score };
   if (tier.quota !== undefined && holders + 1 > tier.quota) return { key: 'quota', quota: tier.quota };
   return null;
 }
@@ -582,4 +590,57 @@ export function planProjectDuties(input: ProjectDutyInput): ProjectDuty[] {
     tell('late_scores', late, assessBy, assessStage);
   }
   return out;
+}
+
+// What the repositories hand out (db/queries/projects.ts).
+
+export interface Project {
+  id: number;
+  planId: number;
+  branchId: number;
+  title: string;
+  aims: string;
+  approach: string;
+  expected: string;
+  results: string | null;
+  /** Links given at the application. */
+  evidence: string[];
+  registeredBy: number;
+  registeredAt: string;
+  appliedAt: string | null;
+  /** Derived from the events: the latest stage event's `to`. */
+  stage: ProjectStage;
+}
+
+export interface ProjectEvent {
+  seq: number;
+  kind: 'stage' | 'guidance' | 'progress';
+  from: ProjectStage | null;
+  to: ProjectStage | null;
+  comment: string | null;
+  evidence: string[];
+  actorName: string | null;
+  at: string;
+}
+
+/** What a branch registers (备案). */
+export interface ProjectDraft {
+  title: string;
+  aims: string;
+  approach: string;
+  expected: string;
+}
+
+/** The limits of what people write about a project. */
+export const PROJECT_TEXT = { title: 60, field: 2000, comment: 1000, links: 5 } as const;
+
+/** The project's short number, as people quote it: P-0012. */
+export function projectNumber(id: number): string {
+  return `P-${String(id).padStart(4, '0')}`;
+}
+
+/** `P-0012`, `p12`, `12` → 12; anything else null. */
+export function parseProjectNumber(text: string): number | null {
+  const m = /^(?:p-?)?0*(\d{1,9})$/i.exec(text.trim());
+  return m ? Number(m[1]) : null;
 }
