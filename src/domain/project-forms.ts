@@ -118,7 +118,7 @@ export function parseMoveForm(
       errors[PROJECT_BLOCKS.stage] = { key: 'project.error.stage' };
     else to = chosen as ProjectStage;
   }
-  const comment = textField(state, PROJECT_BLOCKS.comment, PROJECT_TEXT.comment, errors, { required: opts.back });
+  const comment = textField(state, PROJECT_BLOCKS.comment, PROJECT_TEXT.comment, errors, { required: false });
   if (opts.back && !errors[PROJECT_BLOCKS.comment] && comment === null)
     errors[PROJECT_BLOCKS.comment] = { key: 'project.error.comment_needed' };
   return done(errors, () => ({ to, comment }));

@@ -322,7 +322,7 @@ export function noteModal(v: {
         },
       ),
       textInput(locale, PROJECT_BLOCKS.links, 'project.field.links', {
-        max: 5000,
+        max: 3000,
         multiline: true,
         optional: true,
         hint: 'project.field.links_hint',
@@ -343,7 +343,7 @@ export function applyModal(v: { locale: Locale; summary: string; due: string; pr
       section(`${v.summary}\n${t(locale, 'project.apply.intro', { due: v.due })}`),
       textInput(locale, PROJECT_BLOCKS.results, 'project.field.results', { max: PROJECT_TEXT.field, multiline: true }),
       textInput(locale, PROJECT_BLOCKS.links, 'project.field.evidence', {
-        max: 5000,
+        max: 3000,
         multiline: true,
         hint: 'project.field.links_hint',
       }),
@@ -843,7 +843,8 @@ export function projectsHomeBlocks(locale: Locale, home: ProjectsHome | null | u
       text: mrkdwn(t(locale, 'project.home.to_assign', { number: projectNumber(s.projectId), title: escape(s.title) })),
       accessory: button(PROJECT_ACTIONS.assign, String(s.projectId), t(locale, 'project.button.assign')),
     });
-  if (home.counts)
+  // The counts only once there is a project: an empty campaign is no news.
+  if (home.counts && Object.values(home.counts).some((n) => n > 0))
     blocks.push(context(t(locale, 'project.home.counts', { counts: stageCountsLine(locale, home.counts) })));
   if (blocks.length === 0) return [];
   return [{ type: 'header', text: plain(t(locale, 'project.home.header'), LIMITS.headerText) }, ...blocks];
