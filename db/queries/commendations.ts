@@ -1,9 +1,10 @@
 import type { Kysely, Selectable } from 'kysely';
-import type {
-  NominationStatus,
-  NomineeKind,
-  ReviewDecision,
-  ShortlistRefusal,
+import {
+  nomineeKey,
+  type NominationStatus,
+  type NomineeKind,
+  type ReviewDecision,
+  type ShortlistRefusal,
 } from '../../src/domain/commendations.js';
 import type { Category } from '../../src/domain/types.js';
 import type { Database, NominationTable } from '../schema.js';
@@ -236,7 +237,7 @@ export async function nominate(
     if (publicity) return { outcome: 'publicity_started' };
     const made = await madeBy(trx, input);
     if (made >= input.perBranch) return { outcome: 'quota', quota: input.perBranch };
-    const key = `${input.nominee.kind[0]}:${input.nominee.id}`;
+    const key = nomineeKey(input.nominee.kind, input.nominee.id);
     const twice = await trx
       .selectFrom('nominations')
       .select('id')

@@ -196,9 +196,11 @@ export type NomineeFacts =
   | { kind: 'person'; personId: number | null; branchId: number | null; rank: Rank | null; active: boolean }
   | { kind: 'project'; projectId: number; branchId: number; stage: ProjectStage };
 
+const KEY_PREFIX: Record<NomineeKind, string> = { branch: 'b', person: 'p', project: 'j' };
+
 /** The text key of a nominee, unique among a category's live nominations: no one twice. */
-export function nomineeKey(n: Pick<NomineeFacts, 'kind'> & { id: number }): string {
-  return `${n.kind[0]}:${n.id}`;
+export function nomineeKey(kind: NomineeKind, id: number): string {
+  return `${KEY_PREFIX[kind]}:${id}`;
 }
 
 export function minStage(category: AwardCategory): ProjectStage {
