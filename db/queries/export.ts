@@ -8,6 +8,7 @@ import { activeExemptions, listExemptions, type Exemption } from './exemptions.j
 import { listBranches } from './people.js';
 import { listObligations, type Plan } from './plans.js';
 import { approvedExtensions, listPlanReports, rankingInput } from './rankings.js';
+import { loadCampaignExport, type CampaignExport } from './campaign-export.js';
 
 export interface ExportPaper {
   authorName: string;
@@ -45,11 +46,14 @@ export interface ExportData {
   extensions: ExportExtension[];
   /** person id → name, for who granted what. */
   people: Map<number, string>;
+  /** Innovation projects and commendations (db/queries/campaign-export.ts). */
+  campaign: CampaignExport;
 }
 
 export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date): Promise<ExportData> {
   const today = localDateOf(now, plan.timezone);
   const mode = modeOn(today, plan.ends);
+  const campaign = await loadCampaignExport(db, plan);
   const [branches, obligations, reports, active, approved, papers, exemptions, extensions, people] = await Promise.all([
     listBranches(db),
     listObligations(db, plan.id),
@@ -132,5 +136,6 @@ export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date
       decidedAt: e.decided_at,
     })),
     people: new Map(people.map((p) => [p.id, p.name])),
+    campaign,
   };
 }

@@ -955,7 +955,7 @@ export async function assessmentsFor(db: Kysely<Database>, planId: number, asses
   return rows.map((r) => ({ projectId: r.id, title: r.title, scored: r.scored_at !== null }));
 }
 
-/** Tells whether the database holds a row of this table for the plan (used by the export's sheets). */
+/** Every project of the plan with its assessors' count and its confirmed tier (the export's projects sheet). */
 export async function projectExportRows(db: Kysely<Database>, planId: number) {
   const projects = await projectsWithStage(db).where('projects.plan_id', '=', planId).orderBy('projects.id').execute();
   const counts = await db

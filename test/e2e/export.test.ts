@@ -87,7 +87,16 @@ describe('/pacesetter export', () => {
     expect(upload.initialComment).toBe('2011 年年终考核工作簿：10 个基层党组织，13 份报送，截至 2011-06-20。');
 
     const wb = await workbook(upload.bytes);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['基层党组织', '任务完成情况', '报送', '论文', '免报', '延期']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      '基层党组织',
+      '任务完成情况',
+      '报送',
+      '论文',
+      '免报',
+      '延期',
+      '创新项目',
+      '表彰',
+    ]);
 
     const sheet = wb.getWorksheet('基层党组织')!;
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
@@ -228,6 +237,8 @@ describe('/pacesetter export', () => {
       'Papers',
       'Exemptions',
       'Extensions',
+      'Innovation projects',
+      'Commendations',
     ]);
     expect(rows(wb.getWorksheet('Branches')!)[3]).toEqual([
       3,
@@ -318,6 +329,8 @@ describe('npm run cli -- export', () => {
       'assessment-papers.csv',
       'assessment-exemptions.csv',
       'assessment-extensions.csv',
+      'assessment-projects.csv',
+      'assessment-commendations.csv',
     ]);
     const lines = fs.readFileSync(file, 'utf8').split('\r\n');
     expect(lines[0]).toBe(
