@@ -8,6 +8,8 @@ import * as progress from './progress.js';
 import * as home from './home.js';
 import * as rankings from './rankings.js';
 import * as pacesetter from './pacesetter.js';
+import * as project from './project.js';
+import * as commend from './commend.js';
 
 /** Every slash command with its modals and buttons; one module each. */
 export function registerCommands(router: Router, ctx: AppContext): void {
@@ -19,4 +21,6 @@ export function registerCommands(router: Router, ctx: AppContext): void {
   home.register(router, ctx);
   rankings.register(router, ctx);
   pacesetter.register(router, ctx);
+  project.register(router, ctx);
+  commend.register(router, ctx);
 }

@@ -259,6 +259,142 @@ export interface AuditLogTable {
   details: string;
 }
 
+export interface ProjectTable {
+  id: Generated<number>;
+  plan_id: number;
+  branch_id: number;
+  title: string;
+  aims: string;
+  /** 实施方案: how the branch will carry it out. */
+  approach: string;
+  expected: string;
+  /** 实施成效, written at the application (申报). */
+  results: string | null;
+  /** JSON array of links given at the application. */
+  evidence: string;
+  registered_by: number;
+  registered_at: string;
+  applied_at: string | null;
+  /** Slack's view id of the registration, so a retried delivery stores nothing twice. */
+  submission_key: string | null;
+}
+
+export type ProjectEventKind = 'stage' | 'guidance' | 'progress';
+
+export interface ProjectEventTable {
+  id: Generated<number>;
+  project_id: number;
+  /** 1, 2, … per project, unique with it: the next event is decided by one insert. */
+  seq: number;
+  kind: ProjectEventKind;
+  /** For a stage event: the stage left (null for the registration) and the stage entered. */
+  from_stage: string | null;
+  to_stage: string | null;
+  comment: string | null;
+  /** JSON array of links (a progress update's evidence). */
+  evidence: string;
+  actor_id: number | null;
+  /** A Slack user id, `cli` or `system`. */
+  actor: string;
+  at: string;
+  submission_key: string | null;
+}
+
+export interface ProjectAssessorTable {
+  project_id: number;
+  assessor_id: number;
+  assigned_by: number;
+  assigned_at: string;
+  /** Set when the assessor's sheet is stored; the others' sheets are read only once all are set. */
+  scored_at: string | null;
+  comment: string | null;
+}
+
+export interface ProjectScoreTable {
+  project_id: number;
+  assessor_id: number;
+  criterion: string;
+  /** 0 to 10, whole. */
+  score: number;
+}
+
+export interface ProjectTierTable {
+  project_id: number;
+  /** A tier code of the plan, or null: proposed for no award. */
+  tier: string | null;
+  /** Why the committee moved it from the automatic proposal; null when it is the automatic one. */
+  reason: string | null;
+  proposed_by: number;
+  proposed_at: string;
+  /** Set when an admin confirmed it (项目奖励). */
+  announcement_id: number | null;
+}
+
+export interface ProjectAnnouncementTable {
+  id: Generated<number>;
+  plan_id: number;
+  channel_id: string;
+  confirmed_by: number;
+  confirmed_at: string;
+  /** Slack's view id of the confirmation: one announcement per modal, whatever Slack retries. */
+  submission_key: string;
+}
+
+export type NominationStatusColumn =
+  'submitted' | 'accepted' | 'returned' | 'withdrawn' | 'shortlisted' | 'struck' | 'awarded';
+
+export interface NominationTable {
+  id: Generated<number>;
+  plan_id: number;
+  /** The round's and the category's codes in the plan. */
+  round: string;
+  category: string;
+  /** The nominating branch. */
+  branch_id: number;
+  nominee_kind: 'branch' | 'person' | 'project';
+  nominee_branch_id: number | null;
+  nominee_person_id: number | null;
+  nominee_project_id: number | null;
+  /** `b:<id>`, `p:<id>` or `j:<id>`: unique among a category's nominations that are not withdrawn. */
+  nominee_key: string;
+  /** 事迹材料. */
+  citation: string;
+  evidence_link: string | null;
+  status: NominationStatusColumn;
+  nominated_by: number;
+  nominated_at: string;
+  reviewed_by: number | null;
+  reviewed_at: string | null;
+  review_comment: string | null;
+  submission_key: string | null;
+}
+
+export interface CommendationPublicityTable {
+  plan_id: number;
+  round: string;
+  channel_id: string;
+  /** The publicity period (公示), local dates, both included. */
+  starts_on: string;
+  ends_on: string;
+  started_by: number;
+  started_at: string;
+  announced_by: number | null;
+  announced_at: string | null;
+}
+
+export interface ObjectionTable {
+  id: Generated<number>;
+  nomination_id: number;
+  raised_by: number;
+  raised_at: string;
+  text: string;
+  status: 'open' | 'upheld' | 'dismissed';
+  decided_by: number | null;
+  decided_at: string | null;
+  reason: string | null;
+  submission_key: string | null;
+}
+
 export interface Database {
   plans: PlanTable;
   activities: ActivityTable;
@@ -276,4 +412,13 @@ export interface Database {
   notices: NoticeTable;
   ranking_snapshots: RankingSnapshotTable;
   audit_log: AuditLogTable;
+  projects: ProjectTable;
+  project_events: ProjectEventTable;
+  project_assessors: ProjectAssessorTable;
+  project_scores: ProjectScoreTable;
+  project_tiers: ProjectTierTable;
+  project_announcements: ProjectAnnouncementTable;
+  nominations: NominationTable;
+  commendation_publicity: CommendationPublicityTable;
+  objections: ObjectionTable;
 }

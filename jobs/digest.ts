@@ -1,5 +1,6 @@
 import { enqueue, existingKeys, type NewOutboxRow } from '../db/queries/outbox.js';
 import { countReceived, loadScheduleData } from '../db/queries/schedule-data.js';
+import { projectStageCounts } from '../db/queries/projects.js';
 import { buildDigest, type DigestData } from '../src/domain/digest.js';
 import { addDays, daysBetween, isoWeekday } from '../src/domain/calendar.js';
 import { instantAt, localDateOf } from '../src/domain/time.js';
@@ -105,7 +106,8 @@ export function createDigestJob(attachments: readonly DigestAttachmentProducer[]
       const slotAt = opts.slot.toISOString();
       const weekStartAt = instantAt(addDays(weekDay, -7), digestSetting(ctx).time, pc.plan.timezone).toISOString();
       const received = await countReceived(ctx.db, pc.plan.id, new Date(weekStartAt), opts.slot);
-      const digest = buildDigest({ data, today, weekStartAt, slotAt, late, received });
+      const projects = pc.plan.settings.projects ? await projectStageCounts(ctx.db, pc.plan.id) : null;
+      const digest = buildDigest({ data, today, weekStartAt, slotAt, late, received, projects });
       const rendered = digestMessages(ctx.config.defaultLocale, digest);
       const head = `digest ${today}${late ? ' (late)' : ''} to ${channel}: ${digest.overall.doneOfDue}/${digest.overall.due} due items done, ${digest.overdueBranches.length} branch(es) overdue, ${rendered.thread.length} thread repl(ies)`;
       if (opts.dryRun)

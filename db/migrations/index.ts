@@ -4,6 +4,7 @@ import * as m002 from './2026-11-27-002-reporting.js';
 import * as m005 from './2026-11-27-005-leaders.js';
 import * as m006 from './2026-12-01-006-outbox-fate.js';
 import * as m007 from './2026-12-01-007-claims-and-versions.js';
+import * as m013 from './2026-12-01-013-projects.js';
 
 /** Listed in code, not read from a folder, so migrations run the same under tsx, vitest and a build. */
 export const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-005-leaders': m005,
   '2026-12-01-006-outbox-fate': m006,
   '2026-12-01-007-claims-and-versions': m007,
+  '2026-12-01-013-projects': m013,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -9,6 +9,7 @@ import { listBranches } from './people.js';
 import { listObligations, type Plan } from './plans.js';
 import { approvedExtensions } from './extensions.js';
 import { listPlanReports, rankingInput } from './rankings.js';
+import { loadCampaignExport, type CampaignExport } from './campaign-export.js';
 
 export interface ExportPaper {
   authorName: string;
@@ -46,11 +47,14 @@ export interface ExportData {
   extensions: ExportExtension[];
   /** person id → name, for who granted what. */
   people: Map<number, string>;
+  /** Innovation projects and commendations (db/queries/campaign-export.ts). */
+  campaign: CampaignExport;
 }
 
 export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date): Promise<ExportData> {
   const today = localDateOf(now, plan.timezone);
   const mode = modeOn(today, plan.ends);
+  const campaign = await loadCampaignExport(db, plan);
   const [branches, obligations, reports, active, approved, papers, exemptions, extensions, people] = await Promise.all([
     listBranches(db),
     listObligations(db, plan.id),
@@ -133,5 +137,6 @@ export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date
       decidedAt: e.decided_at,
     })),
     people: new Map(people.map((p) => [p.id, p.name])),
+    campaign,
   };
 }

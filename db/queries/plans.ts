@@ -139,7 +139,13 @@ export async function importPlan(
   const now = opts.now.toISOString();
   try {
     return await db.transaction().execute(async (trx) => {
-      const settings = JSON.stringify({ reminders: plan.reminders, scoring: plan.scoring, calendar: plan.calendar });
+      const settings = JSON.stringify({
+        reminders: plan.reminders,
+        scoring: plan.scoring,
+        calendar: plan.calendar,
+        projects: plan.projects ?? null,
+        commendations: plan.commendations ?? null,
+      });
       const existing = await trx
         .selectFrom('plans')
         .select(['id', 'updated_at'])

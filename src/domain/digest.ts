@@ -1,6 +1,7 @@
 import { addDays } from './calendar.js';
 import { collectOwed } from './owed.js';
 import type { ScheduleData } from './reminders.js';
+import type { ProjectStage } from './projects.js';
 import { CATEGORIES, type Category, type LocalDate, type LocalizedText } from './types.js';
 
 export interface Completion {
@@ -31,6 +32,8 @@ export interface DigestData {
   /** People with an overdue paper. */
   overduePapers: number;
   excellent: { title: string; author: string; kind: string }[];
+  /** Innovation projects per stage, when the plan has them. */
+  projects: Record<ProjectStage, number> | null;
 }
 
 export interface DigestInput {
@@ -43,6 +46,8 @@ export interface DigestInput {
   /** Reports and papers submitted in the week (not withdrawn), counted by the loader. */
   received: { reports: number; papers: number };
   dueSoonDays?: number;
+  /** Innovation projects per stage (db/queries/projects.ts), when the plan has them. */
+  projects?: Record<ProjectStage, number> | null;
 }
 
 const emptyCompletion = (): Completion => ({ total: 0, done: 0, due: 0, doneOfDue: 0 });
@@ -119,6 +124,7 @@ export function buildDigest(input: DigestInput): DigestData {
     excellent: data.papers
       .filter((p) => p.excellent && inWeek(p.reviewedAt))
       .map((p) => ({ title: p.title, author: authors.get(p.authorId) ?? '', kind: p.kind })),
+    projects: input.projects ?? null,
   };
 }
 

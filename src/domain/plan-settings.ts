@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { isValidLocalDate } from './time.js';
+import { ProjectsSchema } from './projects.js';
+import { CommendationsSchema } from './commendations.js';
 
 /**
  * The plan's settings, as the plan file gives them and as the database keeps them (plans.settings).
@@ -42,6 +44,8 @@ export const PlanSettingsSchema = z.object({
   reminders: ReminderSettingsSchema,
   scoring: ScoringSchema,
   calendar: CalendarSchema,
+  projects: ProjectsSchema.nullable().default(null),
+  commendations: CommendationsSchema.nullable().default(null),
 });
 
 export type PlanSettings = z.infer<typeof PlanSettingsSchema>;

@@ -4,6 +4,8 @@ import { CATEGORIES, PAPER_KINDS, RANKS } from './types.js';
 import { isValidLocalDate, isValidTimezone } from './time.js';
 import { CalendarSchema, localDate, ReminderSettingsSchema, ScoringSchema } from './plan-settings.js';
 import { formatIssues, type Parsed } from './validation.js';
+import { checkProjectsAgainstPlan, planFacts, ProjectsSchema } from './projects.js';
+import { checkCommendationsAgainstPlan, CommendationsSchema } from './commendations.js';
 
 export { PlanSettingsSchema, type PlanSettings } from './plan-settings.js';
 
@@ -128,9 +130,13 @@ export const PlanFileSchema = z
     scoring: ScoringSchema.default(() => ScoringSchema.parse({})),
     calendar: CalendarSchema.default(() => CalendarSchema.parse({})),
     activities: z.array(ActivitySchema).min(1, 'a plan needs at least one activity'),
+    projects: ProjectsSchema.optional(),
+    commendations: CommendationsSchema.optional(),
   })
   .strict()
   .superRefine((plan, ctx) => {
+    checkProjectsAgainstPlan(plan.projects, planFacts(plan), ctx);
+    checkCommendationsAgainstPlan(plan.commendations, plan.projects, planFacts(plan), ctx);
     // A date already reported as not a date is not compared again: one mistake, one message.
     const periodKnown = isValidLocalDate(plan.starts) && isValidLocalDate(plan.ends);
     if (periodKnown && plan.ends < plan.starts)

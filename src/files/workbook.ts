@@ -5,13 +5,14 @@ import type { ScoreLine } from '../domain/scoring.js';
 import type { LocalDate } from '../domain/types.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
 import { stateLabel } from '../ui/rankings.js';
+import { campaignTables } from './workbook-campaign.js';
 
 export type Cell = string | number | null;
 
 /** One sheet of the workbook, or one CSV file. */
 export interface Table {
   /** A file-safe name for the CSV variant. */
-  key: 'branches' | 'matrix' | 'reports' | 'papers' | 'exemptions' | 'extensions';
+  key: 'branches' | 'matrix' | 'reports' | 'papers' | 'exemptions' | 'extensions' | 'projects' | 'commendations';
   name: string;
   headers: string[];
   rows: Cell[][];
@@ -236,7 +237,8 @@ export function exportTables(data: ExportData, locale: Locale): Table[] {
     ]),
   };
 
-  return [branches, matrix, reports, papers, exemptions, extensions];
+  const campaign = campaignTables(data.campaign, data.plan.settings, locale, localTime);
+  return [branches, matrix, reports, papers, exemptions, extensions, ...campaign];
 }
 
 /** Characters as wide as a spreadsheet column counts them: a Chinese character takes two. */

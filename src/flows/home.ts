@@ -12,6 +12,8 @@ import { pick, t, type Locale } from '../i18n/index.js';
 import { localeFor } from '../slack/locale.js';
 import { homeView, REVIEW_LIST_MAX, type HomeInput } from '../ui/home.js';
 import { leadersOverview } from './overview.js';
+import { projectsHome } from './projects.js';
+import { commendationsHome } from './commendations.js';
 
 /** Gathers what the person's Home shows, by role. */
 export async function homeInput(
@@ -64,7 +66,11 @@ export async function homeInput(
       },
     };
   }
-  return { ...base, branches: branchStatuses(branches, { ...inputs, today }), paper, leader };
+  const [projects, commendations] = await Promise.all([
+    projectsHome(ctx, planToday, person, branches),
+    commendationsHome(ctx, planToday, person, branches),
+  ]);
+  return { ...base, branches: branchStatuses(branches, { ...inputs, today }), paper, leader, projects, commendations };
 }
 
 /**

@@ -7,6 +7,8 @@ import * as progress from './messages/progress.js';
 import * as home from './messages/home.js';
 import * as jobs from './messages/jobs.js';
 import * as leaders from './messages/leaders.js';
+import * as projects from './messages/projects.js';
+import * as commendations from './messages/commendations.js';
 
 // One module per area, each with both languages; the compiler checks that zh has every en key.
 const en = {
@@ -18,6 +20,8 @@ const en = {
   ...home.en,
   ...leaders.en,
   ...jobs.en,
+  ...projects.en,
+  ...commendations.en,
 };
 const zh: Record<keyof typeof en, string> = {
   ...common.zh,
@@ -28,6 +32,8 @@ const zh: Record<keyof typeof en, string> = {
   ...home.zh,
   ...leaders.zh,
   ...jobs.zh,
+  ...projects.zh,
+  ...commendations.zh,
 };
 
 export type MessageKey = keyof typeof en;

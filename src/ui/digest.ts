@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { percent, type DigestData } from '../domain/digest.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
 import { LIMITS, clip, escape, mrkdwn, plain } from './limits.js';
+import { stageCountsLine } from './projects.js';
 
 export interface DigestMessages {
   main: { text: string; blocks: KnownBlock[] };
@@ -81,6 +82,8 @@ export function digestMessages(locale: Locale, d: DigestData): DigestMessages {
     if (d.excellent.length > SHOWN) lines.push(t(locale, 'jobs.digest.more', { count: d.excellent.length - SHOWN }));
     blocks.push(section([t(locale, 'jobs.digest.excellent'), ...lines].join('\n')));
   }
+  if (d.projects && Object.values(d.projects).some((n) => n > 0))
+    blocks.push(section(t(locale, 'project.digest.line', { counts: stageCountsLine(locale, d.projects) })));
   const p = percent(d.overall.doneOfDue, d.overall.due);
   const main = {
     text: t(locale, 'jobs.digest.text', { done: d.overall.doneOfDue, due: d.overall.due, percent: p }),

@@ -7,6 +7,8 @@ import { pick, t, type Locale } from '../i18n/index.js';
 import { LIMITS, clip, escape, mrkdwn, plain } from './limits.js';
 import { PAPER_ACTIONS, paperKindLabel, paperStatusBlocks } from './paper.js';
 import { branchHeader, checklistLine, overviewBlocks, REVIEW_REPORT_ACTION } from './progress.js';
+import { projectsHomeBlocks, type ProjectsHome } from './projects.js';
+import { commendationsHomeBlocks, type CommendationsHome } from './commendations.js';
 
 export const HOME_ACTIONS = {
   /** Opens the report modal for one open task; value `{"o":obligationId,"b":branchId}`. */
@@ -48,6 +50,9 @@ export interface HomeInput {
     papers: { owed: number; done: number; waiting: number };
     queue: HomeReviewQueue;
   } | null;
+  /** Innovation projects and commendations (src/ui/projects.ts, src/ui/commendations.ts); absent without them. */
+  projects?: ProjectsHome | null;
+  commendations?: CommendationsHome | null;
 }
 
 function reportButton(value: string, locale: Locale) {
@@ -179,8 +184,12 @@ export function homeView(input: HomeInput): View {
         ...reviewBlocks(input.leader.queue, locale),
       ]
     : [];
+  const campaign = [
+    ...projectsHomeBlocks(locale, input.projects),
+    ...commendationsHomeBlocks(locale, input.commendations),
+  ];
   // Blocks left for the branches once the other parts (and their dividers) are placed.
-  let budget = LIMITS.viewBlocks - top.length - paper.length - leader.length - 3;
+  let budget = LIMITS.viewBlocks - top.length - paper.length - leader.length - campaign.length - 4;
   const branchBlocks: KnownBlock[] = [];
   let shownBranches = 0;
   for (const status of input.branches) {
@@ -198,7 +207,7 @@ export function homeView(input: HomeInput): View {
   } else if (branchBlocks.at(-1)?.type === 'divider') branchBlocks.pop();
 
   // The work first: a secretary's tasks, a leader's picture and queue, then the person's own paper.
-  const parts = [branchBlocks, leader, paper].filter((p) => p.length > 0);
+  const parts = [branchBlocks, campaign, leader, paper].filter((p) => p.length > 0);
   const body: KnownBlock[] = [];
   for (const part of parts) {
     if (body.length > 0) body.push({ type: 'divider' });

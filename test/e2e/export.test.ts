@@ -103,6 +103,8 @@ describe('/pacesetter export', () => {
       '论文',
       '免报',
       '延期',
+      '创新项目',
+      '表彰',
     ]);
 
     const sheet = wb.getWorksheet('基层党组织')!;
@@ -262,6 +264,8 @@ describe('/pacesetter export', () => {
       'Papers',
       'Exemptions',
       'Extensions',
+      'Innovation projects',
+      'Commendations',
     ]);
     expect(rows(wb.getWorksheet('Branches')!)[3]).toEqual([
       3,
@@ -396,6 +400,8 @@ describe('npm run cli -- export', () => {
       'assessment-papers.csv',
       'assessment-exemptions.csv',
       'assessment-extensions.csv',
+      'assessment-projects.csv',
+      'assessment-commendations.csv',
     ]);
     const lines = fs.readFileSync(file, 'utf8').split('\r\n');
     expect(lines[0]).toBe(

@@ -10,6 +10,8 @@
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
+import { applyProject, assignAssessors, moveProject, registerProject } from '../../db/queries/projects.js';
+import { addLeaders } from '../helpers/projects.js';
 import { startBot, type TestBot } from '../helpers/bot.js';
 import { discoverListeners } from '../helpers/listeners.js';
 import { lastView, type OpenedView } from '../helpers/views.js';
@@ -41,6 +43,103 @@ interface Fixtures {
   /** By PAPER_AUTHOR, with LEADER_SECRETARY as co-author; and one by LEADER_SECRETARY. */
   coPaper: number;
   ownPaper: number;
+  /** Innovation projects of branches no actor of the matrix is secretary of, one per stage the listeners need. */
+  implementing: number;
+  registered: number;
+  applied: number;
+  assessed: number;
+  /** A nomination of YQ-XX1 in the ETHICS round, a shortlisted one of YQ-ZX2 in JULY1, and an objection to it. */
+  nomination: number;
+  shortlisted: number;
+  objection: number;
+}
+
+/** A project of a branch, moved through the repositories to `stage` (the fixtures' way, not Slack's). */
+async function projectAt(
+  branchCode: string,
+  secretary: string,
+  stage: 'registration' | 'implementation' | 'application' | 'assessment',
+  assessors: string[] = [],
+): Promise<number> {
+  const db = bot.ctx.db;
+  const meta = { actor: 'test', now: new Date('2011-05-10T02:00:00Z') };
+  const by = await personId(secretary);
+  const admin = await personId(ACTORS.admin);
+  const reg = await registerProject(
+    db,
+    {
+      title: `${branchCode} 项目`,
+      aims: 'a',
+      approach: 'b',
+      expected: 'c',
+      planId: 1,
+      branchId: await idOf('branches', branchCode),
+      personId: by,
+      perBranch: 1,
+      submissionKey: `VFIX-${branchCode}-1`,
+      report: null,
+    },
+    meta,
+  );
+  if (reg.outcome !== 'registered') throw new Error(reg.outcome);
+  const id = reg.project.id;
+  const key = (n: number) => `VFIX-${branchCode}-${n}`;
+  if (stage === 'registration') return id;
+  await moveProject(
+    db,
+    { projectId: id, from: 'registration', to: 'implementation', comment: null, personId: by, submissionKey: key(2) },
+    meta,
+  );
+  if (stage === 'implementation') return id;
+  await applyProject(
+    db,
+    { projectId: id, results: 'r', links: [], personId: by, submissionKey: key(3), report: null },
+    meta,
+  );
+  if (stage === 'application') return id;
+  const ids = await Promise.all(assessors.map(personId));
+  await assignAssessors(
+    db,
+    { projectId: id, assessorIds: ids, personId: admin, comment: null, submissionKey: key(4) },
+    meta,
+  );
+  return id;
+}
+
+async function nominationOf(v: {
+  round: string;
+  category: string;
+  branch: string;
+  secretary: string;
+  nominee: string;
+  status: string;
+}) {
+  const person = await personId(v.nominee);
+  const row = await bot.ctx.db
+    .insertInto('nominations')
+    .values({
+      plan_id: 1,
+      round: v.round,
+      category: v.category,
+      branch_id: await idOf('branches', v.branch),
+      nominee_kind: 'person',
+      nominee_branch_id: null,
+      nominee_person_id: person,
+      nominee_project_id: null,
+      nominee_key: `p:${person}`,
+      citation: '事迹',
+      evidence_link: null,
+      status: v.status as 'submitted',
+      nominated_by: await personId(v.secretary),
+      nominated_at: '2011-06-01T02:00:00.000Z',
+      reviewed_by: null,
+      reviewed_at: null,
+      review_comment: null,
+      submission_key: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }
 
 /**
@@ -181,7 +280,6 @@ beforeAll(async () => {
     .executeTakeFirstOrThrow();
   const xx1 = await idOf('branches', 'YQ-XX1');
   const leaderSecretary = await personId(LEADER_SECRETARY);
-  await bot.ctx.db.insertInto('branch_secretaries').values({ branch_id: zx2, person_id: leaderSecretary }).execute();
   const ownReport = await bot.ctx.db
     .insertInto('reports')
     .values({
@@ -249,6 +347,75 @@ beforeAll(async () => {
     .values(paperRow(leaderSecretary, [], 'VOWNPAPER'))
     .returning('id')
     .executeTakeFirstOrThrow();
+  await addLeaders(bot);
+  // After the roster import of addLeaders, which would take it back: the leader is also ZX2's secretary.
+  await bot.ctx.db.insertInto('branch_secretaries').values({ branch_id: zx2, person_id: leaderSecretary }).execute();
+  // YQ-ZX2 may still register (an extension of A08-REGISTER), so that its registration modal opens.
+  await bot.ctx.db
+    .insertInto('extensions')
+    .values({
+      obligation_id: await idOf('obligations', 'A08-REGISTER'),
+      branch_id: zx2,
+      requested_by: sec2,
+      requested_at: '2011-05-30T02:00:00.000Z',
+      new_due: '2011-07-10',
+      reason: 'late start',
+      status: 'approved',
+      decided_by: await personId(ACTORS.leader),
+      decided_at: '2011-05-30T03:00:00.000Z',
+      decision_comment: null,
+      submission_key: null,
+    })
+    .execute();
+  const implementing = await projectAt('YQ-XX1', 'U0SEC00003', 'implementation');
+  const registered = await projectAt('YQ-XX2', 'U0SEC00004', 'registration');
+  const applied = await projectAt('YQ-YEY1', 'U0SEC00005', 'application');
+  const assessed = await projectAt('YQ-ZJ1', 'U0SEC00006', 'assessment', ['U0LDR00001', ACTORS.leader, 'U0LDR00003']);
+  const nomination = await nominationOf({
+    round: 'ETHICS',
+    category: 'ETHICS-MODEL',
+    branch: 'YQ-XX1',
+    secretary: 'U0SEC00003',
+    nominee: 'U0MEM00004',
+    status: 'submitted',
+  });
+  const shortlisted = await nominationOf({
+    round: 'JULY1',
+    category: 'EXCELLENT-MEMBER',
+    branch: 'YQ-ZX2',
+    secretary: ZX2_SECRETARY,
+    nominee: 'U0MEM00003',
+    status: 'shortlisted',
+  });
+  await bot.ctx.db
+    .insertInto('commendation_publicity')
+    .values({
+      plan_id: 1,
+      round: 'JULY1',
+      channel_id: 'C0PUBLIC',
+      starts_on: '2011-06-20',
+      ends_on: '2011-06-24',
+      started_by: await personId(ACTORS.admin),
+      started_at: '2011-06-20T01:00:00.000Z',
+      announced_by: null,
+      announced_at: null,
+    })
+    .execute();
+  const objection = await bot.ctx.db
+    .insertInto('objections')
+    .values({
+      nomination_id: shortlisted,
+      raised_by: await personId(PAPER_AUTHOR),
+      raised_at: '2011-06-20T02:00:00.000Z',
+      text: '异议',
+      status: 'open',
+      decided_by: null,
+      decided_at: null,
+      reason: null,
+      submission_key: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   f = {
     zx2,
     event,
@@ -259,6 +426,13 @@ beforeAll(async () => {
     ownExtension: ownExtension.id,
     coPaper: coPaper.id,
     ownPaper: ownPaper.id,
+    implementing,
+    registered,
+    applied,
+    assessed,
+    nomination,
+    shortlisted,
+    objection: objection.id,
   };
   await bot.setLocale(ACTORS.stranger, 'en-US');
 });
@@ -304,6 +478,11 @@ const COMMAND_REFUSALS: { command: string; text: string; refused: Role[] }[] = [
   { command: '/rankings', text: '', refused: ['secretary', 'member'] },
   { command: '/pacesetter', text: 'exempt A01-EVENT YQ-ZX2 forged', refused: ['secretary', 'member'] },
   { command: '/pacesetter', text: 'export', refused: ['secretary', 'member'] },
+  { command: '/project', text: 'all', refused: ['secretary', 'member'] },
+  { command: '/project', text: 'review', refused: ['secretary', 'member'] },
+  { command: '/project', text: 'register', refused: ['admin', 'leader', 'member'] },
+  { command: '/project', text: 'P-0001', refused: ['secretary', 'member'] },
+  { command: '/commend', text: 'review', refused: ['admin', 'secretary', 'member'] },
 ];
 
 describe('every role × every slash command', () => {
@@ -387,6 +566,47 @@ const ACTION_CASES: { action: string; value: (f: Fixtures) => string; entitled: 
     entitled: ['leader'],
     what: 'a leader-only decision',
   },
+  { action: 'project_register', value: (x) => String(x.zx2), entitled: [], what: "another branch's registration" },
+  {
+    action: 'project_open',
+    value: (x) => String(x.implementing),
+    entitled: ['leader', 'admin'],
+    what: "another branch's project",
+  },
+  { action: 'project_edit', value: (x) => String(x.registered), entitled: [], what: "another branch's project" },
+  { action: 'project_progress', value: (x) => String(x.implementing), entitled: [], what: "another branch's project" },
+  { action: 'project_apply', value: (x) => String(x.implementing), entitled: [], what: "another branch's project" },
+  {
+    action: 'project_guidance',
+    value: (x) => String(x.implementing),
+    entitled: ['leader'],
+    what: "a leader's guidance",
+  },
+  {
+    action: 'project_accept',
+    value: (x) => String(x.registered),
+    entitled: ['leader'],
+    what: "a leader's confirmation",
+  },
+  { action: 'project_back', value: (x) => String(x.implementing), entitled: ['leader', 'admin'], what: 'a move back' },
+  { action: 'project_assign', value: (x) => String(x.applied), entitled: ['admin'], what: "the admin's assignment" },
+  { action: 'project_score', value: (x) => String(x.assessed), entitled: ['leader'], what: "an assessor's sheet" },
+  { action: 'project_propose', value: () => '1', entitled: ['leader'], what: "the committee's proposal" },
+  { action: 'project_adjust', value: () => '1', entitled: ['leader'], what: "the committee's adjustment" },
+  { action: 'project_confirm', value: () => '1', entitled: ['admin'], what: "the admin's confirmation" },
+  {
+    action: 'commend_nominate',
+    value: () => JSON.stringify({ r: 'ETHICS', c: 'ETHICS-MODEL' }),
+    entitled: ['secretary'],
+    what: "a secretary's nomination",
+  },
+  { action: 'commend_revise', value: (x) => String(x.nomination), entitled: [], what: "another branch's nomination" },
+  { action: 'commend_withdraw', value: (x) => String(x.nomination), entitled: [], what: "another branch's nomination" },
+  { action: 'commend_review', value: (x) => String(x.nomination), entitled: ['leader'], what: "a leader's review" },
+  { action: 'commend_list', value: () => 'ETHICS', entitled: ['leader'], what: "the leaders' list" },
+  { action: 'commend_publicity', value: () => 'ETHICS', entitled: ['admin'], what: "the admin's publicity" },
+  { action: 'commend_announce', value: () => 'JULY1', entitled: ['admin'], what: "the admin's announcement" },
+  { action: 'commend_objection', value: (x) => String(x.objection), entitled: ['admin'], what: "the admin's decision" },
 ];
 
 /** Values that are nobody's: malformed, negative, or ids that do not exist. */
@@ -485,6 +705,168 @@ const VIEW_CASES: { callback: string; open: () => Promise<OpenedView>; entitled:
       await bot.driver.blockAction({
         user_id: ACTORS.leader,
         actions: [{ action_id: 'report_review_open', value: String(f.report) }],
+      });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'project_register_submit',
+    what: "another branch's registration",
+    entitled: [],
+    open: async () => {
+      await bot.driver.blockAction({
+        user_id: ZX2_SECRETARY,
+        actions: [{ action_id: 'project_register', value: String(f.zx2) }],
+      });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'project_note_submit',
+    what: "another branch's progress",
+    entitled: [],
+    open: async () => {
+      await bot.driver.blockAction({
+        user_id: 'U0SEC00003',
+        actions: [{ action_id: 'project_progress', value: String(f.implementing) }],
+      });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'project_apply_submit',
+    what: "another branch's application",
+    entitled: [],
+    open: async () => {
+      await bot.driver.blockAction({
+        user_id: 'U0SEC00003',
+        actions: [{ action_id: 'project_apply', value: String(f.implementing) }],
+      });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'project_move_submit',
+    what: "a leader's confirmation of a registration",
+    entitled: ['leader'],
+    open: async () => {
+      await bot.driver.blockAction({
+        user_id: ACTORS.leader,
+        actions: [{ action_id: 'project_accept', value: String(f.registered) }],
+      });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'project_assign_submit',
+    what: "the admin's assignment of assessors",
+    entitled: ['admin'],
+    open: async () => {
+      await bot.driver.blockAction({
+        user_id: ACTORS.admin,
+        actions: [{ action_id: 'project_assign', value: String(f.applied) }],
+      });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'project_score_submit',
+    what: "an assessor's sheet",
+    entitled: ['leader'],
+    open: async () => {
+      await bot.driver.blockAction({
+        user_id: ACTORS.leader,
+        actions: [{ action_id: 'project_score', value: String(f.assessed) }],
+      });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'project_adjust_submit',
+    what: "the committee's adjustment",
+    entitled: ['leader'],
+    open: async () => {
+      await bot.driver.blockAction({ user_id: ACTORS.leader, actions: [{ action_id: 'project_adjust', value: '1' }] });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'project_confirm_submit',
+    what: "the admin's confirmation of the awards",
+    entitled: ['admin'],
+    open: async () => {
+      await bot.driver.blockAction({ user_id: ACTORS.admin, actions: [{ action_id: 'project_confirm', value: '1' }] });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'commend_nominate_submit',
+    what: "another branch's nomination",
+    entitled: [],
+    open: async () => {
+      await bot.driver.blockAction({
+        user_id: ZX2_SECRETARY,
+        actions: [{ action_id: 'commend_nominate', value: JSON.stringify({ r: 'ETHICS', c: 'ETHICS-MODEL' }) }],
+      });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'commend_review_submit',
+    what: "a leader's review of a nomination",
+    entitled: ['leader'],
+    open: async () => {
+      await bot.driver.blockAction({
+        user_id: ACTORS.leader,
+        actions: [{ action_id: 'commend_review', value: String(f.nomination) }],
+      });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'commend_publicity_submit',
+    what: "the admin's publicity",
+    entitled: ['admin'],
+    open: async () => {
+      await bot.driver.blockAction({
+        user_id: ACTORS.admin,
+        actions: [{ action_id: 'commend_publicity', value: 'ETHICS' }],
+      });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'commend_announce_submit',
+    what: "the admin's announcement",
+    entitled: ['admin'],
+    open: async () => {
+      await bot.driver.blockAction({
+        user_id: ACTORS.admin,
+        actions: [{ action_id: 'commend_announce', value: 'JULY1' }],
+      });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'commend_objection_submit',
+    what: "the admin's decision on an objection",
+    entitled: ['admin'],
+    open: async () => {
+      await bot.driver.blockAction({
+        user_id: ACTORS.admin,
+        actions: [{ action_id: 'commend_objection', value: String(f.objection) }],
+      });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'commend_object_submit',
+    what: 'an objection, by someone not in the roster only',
+    entitled: ['admin', 'leader', 'secretary', 'member'],
+    open: async () => {
+      await bot.driver.blockAction({
+        user_id: PAPER_AUTHOR,
+        actions: [{ action_id: 'commend_object', value: JSON.stringify({ r: 'JULY1', p: 1 }) }],
       });
       return lastView(bot.fake);
     },

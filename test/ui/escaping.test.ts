@@ -392,6 +392,7 @@ describe('a person’s text in every builder of src/ui', () => {
         overdueBranches: [{ code: 'YQ-ZX1', name: branch.name, category: 'secondary', codes: ['A01-EVENT'] }],
         overduePapers: 0,
         excellent: [{ title: `论文${HOSTILE}`, author: `李晓梅${HOSTILE}`, kind: 'party_paper' }],
+        projects: null,
       });
       expectInert([...messageTexts(digest.main), ...digest.thread.flatMap(messageTexts)], {
         shows: [t, `第一中学${HOSTILE}`, `论文${HOSTILE}`, `李晓梅${HOSTILE}`],

@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import { expect } from 'vitest';
+import type { TestBot } from './bot.js';
+import { EXAMPLE_ROSTER, loadRoster } from './db.js';
+import { shownView, submitView, type ShownView } from './reporting.js';
+
+/** People of the example roster and the two leaders these tests add, so that three assessors can score. */
+export const P = {
+  secZx1: 'U0SEC00001', // 王建国, secretary of YQ-ZX1 (secondary)
+  secZx2: 'U0SEC00002', // 刘芳, secretary of YQ-ZX2 (secondary)
+  secJg1: 'U0SEC00009', // 马骏, secretary of YQ-JG1 (office)
+  member: 'U0MEM00001', // 李晓梅, member of YQ-ZX1
+  member2: 'U0MEM00002', // 赵志强, member of YQ-ZX1
+  memberZx2: 'U0MEM00003', // 陈刚, member of YQ-ZX2
+  leader1: 'U0LDR00001', // 黄卫东, leader, member of YQ-JG1
+  leader2: 'U0LDR00002', // 林淑珍, leader
+  leader3: 'U0LDR00003', // 周建华, leader (added)
+  leader4: 'U0LDR00004', // 钱宏, leader (added)
+  admin: 'U0ADM00001', // 宋明
+} as const;
+
+export async function addLeaders(bot: TestBot): Promise<void> {
+  const csv = `${fs.readFileSync(EXAMPLE_ROSTER, 'utf8').trimEnd()}\n,,,U0LDR00003,周建华,leader,division_leader\n,,,U0LDR00004,钱宏,leader,division_leader\n`;
+  await loadRoster(bot.ctx.db, csv);
+}
+
+export type Block = {
+  type: string;
+  block_id?: string;
+  text?: { text: string };
+  elements?: { type?: string; text?: unknown; action_id?: string; value?: string }[];
+  accessory?: { action_id: string; value: string };
+};
+
+/** The buttons of blocks: accessories and actions elements. */
+export function buttonsIn(blocks: readonly Block[] | undefined): { action_id: string; value: string }[] {
+  return (blocks ?? [])
+    .flatMap((b) => [
+      ...(b.accessory ? [b.accessory] : []),
+      ...(b.type === 'actions' ? (b.elements as { action_id: string; value: string }[]) : []),
+    ])
+    .map((e) => ({ action_id: e.action_id, value: e.value }));
+}
+
+export function textOf(blocks: readonly unknown[] | undefined): string {
+  return JSON.stringify(blocks ?? []);
+}
+
+/** The last answer to a command or a message's button, only to the caller. */
+export function lastEphemeral(bot: TestBot): { text: string; blocks: Block[] } {
+  const call = bot.fake.callsTo('response_url').at(-1);
+  if (!call) throw new Error('no response_url reply');
+  return { text: String(call.args.text ?? ''), blocks: (call.args.blocks as Block[] | undefined) ?? [] };
+}
+
+export async function slash(bot: TestBot, user: string, command: string, text = '') {
+  const res = await bot.driver.command({ command, text, user_id: user });
+  expect(res.status).toBe(200);
+  return res;
+}
+
+export async function press(bot: TestBot, user: string, actionId: string, value: string, fromView = false) {
+  const res = await bot.driver.blockAction({
+    user_id: user,
+    actions: [{ action_id: actionId, value }],
+    ...(fromView ? { view: { id: 'VCARD', callback_id: '', private_metadata: '' } } : {}),
+  });
+  expect(res.status).toBe(200);
+  return res;
+}
+
+/** Presses a button and returns the modal it opened (or pushed). */
+export async function openBy(bot: TestBot, user: string, actionId: string, value: string): Promise<ShownView> {
+  const before = bot.fake.calls.length;
+  await press(bot, user, actionId, value);
+  const opened = bot.fake.calls
+    .slice(before)
+    .some((c) => c.ok && (c.method === 'views.open' || c.method === 'views.push'));
+  expect({ actionId, opened }).toEqual({ actionId, opened: true });
+  return shownView(bot);
+}
+
+export const text = (value: string | null) => ({ value: { type: 'plain_text_input', value } });
+export const number = (value: string | null) => ({ value: { type: 'number_input', value } });
+export const select = (value: string | null) => ({
+  value: { type: 'static_select', selected_option: value === null ? null : { value } },
+});
+export const radio = (value: string | null) => ({
+  value: { type: 'radio_buttons', selected_option: value === null ? null : { value } },
+});
+export const multi = (values: string[]) => ({
+  value: { type: 'multi_static_select', selected_options: values.map((value) => ({ value })) },
+});
+export const channel = (id: string | null) => ({ value: { type: 'conversations_select', selected_conversation: id } });
+export const user = (id: string | null) => ({ value: { type: 'users_select', selected_user: id } });
+export const url = (value: string | null) => ({ value: { type: 'url_text_input', value } });
+
+export async function submit(
+  bot: TestBot,
+  who: string,
+  view: { id?: string; private_metadata: string; callback_id?: string },
+  values: Record<string, Record<string, unknown>>,
+) {
+  const res = await submitView(bot, who, view, values);
+  expect(res.status).toBe(200);
+  return res;
+}
+
+/** The errors a submission answered with, or null when it was accepted. */
+export function errorsOf(res: { json(): unknown; body: string }): Record<string, string> | null {
+  if (res.body === '') return null;
+  const body = res.json() as { response_action?: string; errors?: Record<string, string> };
+  return body.response_action === 'errors' ? (body.errors ?? {}) : null;
+}
+
+export async function denied(bot: TestBot, actor: string): Promise<number> {
+  const rows = await bot.ctx.db
+    .selectFrom('audit_log')
+    .select('id')
+    .where('action', '=', 'access.denied')
+    .where('actor', '=', actor)
+    .execute();
+  return rows.length;
+}
+
+export async function personIdOf(bot: TestBot, slack: string): Promise<number> {
+  return (
+    await bot.ctx.db.selectFrom('people').select('id').where('slack_user_id', '=', slack).executeTakeFirstOrThrow()
+  ).id;
+}
+
+export async function branchIdOf(bot: TestBot, code: string): Promise<number> {
+  return (await bot.ctx.db.selectFrom('branches').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
+}
+
+/** Posts the bot made to a channel (not thread replies unless asked). */
+export function channelPosts(bot: TestBot, channel: string) {
+  return bot.fake.callsTo('chat.postMessage').filter((c) => c.ok && c.args.channel === channel);
+}
+
+export function dmsTo(bot: TestBot, userId: string): string[] {
+  return bot.fake
+    .callsTo('chat.postMessage')
+    .filter((c) => c.args.channel === userId)
+    .map((c) => String(c.args.text));
+}
+
+export type { ShownView };
