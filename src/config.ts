@@ -82,6 +82,30 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * How `npm start` runs. With no Slack variable at all (no `SLACK_*`) and NODE_ENV not production,
+ * against the local playground; with any Slack variable, against Slack as configured (a partial
+ * set is then an error naming what is missing). PLAYGROUND=on or off decides instead; on is
+ * refused in production (docs/decisions/013).
+ */
+export type StartMode = { kind: 'slack' } | { kind: 'playground'; ignored: string[] };
+
+export function startMode(env: Record<string, string | undefined>): StartMode {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const playground = cleaned.PLAYGROUND;
+  const production = cleaned.NODE_ENV === 'production';
+  if (playground !== undefined && !onOff.safeParse(playground).success)
+    throw new ConfigError([`PLAYGROUND: expected on or off, got "${playground}"`]);
+  if (playground === 'on' && production)
+    throw new ConfigError(['PLAYGROUND: the playground never runs when NODE_ENV=production; unset one of them']);
+  const slackVariables = Object.keys(cleaned)
+    .filter((k) => k.startsWith('SLACK_'))
+    .sort();
+  if (playground === 'on') return { kind: 'playground', ignored: slackVariables };
+  if (playground === 'off' || production || slackVariables.length > 0) return { kind: 'slack' };
+  return { kind: 'playground', ignored: [] };
+}
+
 /** Parses the environment once; every bad variable is named in one error. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   // An empty variable in .env means "not set", as most users expect.

@@ -4,20 +4,18 @@ import { migrateToLatest } from '../db/migrate.js';
 import { jobs } from '../jobs/index.js';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, startMode, type Config, type StartMode } from './config.js';
 import type { AppContext } from './context.js';
 import { createLogger } from './logger.js';
 import { createOutbox, slackSender } from './delivery/outbox.js';
 import { refusalLine, slackHealth, type SlackHealth } from './slack/health.js';
 
-function readConfig(): Config {
-  // An optional .env beside the project; variables already set in the environment win.
-  dotenv.config({ quiet: true });
+/** A configuration mistake is the user's to fix: say what, not where in our code. */
+function orExit<T>(read: () => T): T {
   try {
-    return loadConfig(process.env);
+    return read();
   } catch (err) {
     if (err instanceof ConfigError) {
-      // A configuration mistake is the user's to fix: say what, not where in our code.
       console.error(err.message);
       process.exit(1);
     }
@@ -26,7 +24,11 @@ function readConfig(): Config {
 }
 
 async function main(): Promise<void> {
-  const config = readConfig();
+  // An optional .env beside the project; variables already set in the environment win.
+  dotenv.config({ quiet: true });
+  const mode = orExit(() => startMode(process.env));
+  if (mode.kind === 'playground') return playground(mode);
+  const config: Config = orExit(() => loadConfig(process.env));
   const logger = createLogger(config.logLevel);
   // The last net, not the fix: each known cause is handled where it arises (docs/decisions/010).
   process.on('unhandledRejection', (reason) => {
@@ -83,6 +85,42 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * No Slack configured: the bot against the local playground (docs/decisions/013), which loads only
+ * now, so that a bot started against Slack never reads its code.
+ */
+async function playground(mode: Extract<StartMode, { kind: 'playground' }>): Promise<void> {
+  const { startPlayground } = await import('./playground/start.js');
+  let started: Awaited<ReturnType<typeof startPlayground>>;
+  try {
+    started = await startPlayground({ env: process.env });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const port = process.env.PORT || '3000';
+    console.error(
+      code === 'EADDRINUSE'
+        ? `Pacesetter playground cannot start: port ${port} is in use (another Pacesetter?). Stop it, or set PORT to another port.`
+        : `Pacesetter playground cannot start: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    process.exit(1);
+  }
+  const { logger } = started.ctx;
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection (a bug; the bot carries on)');
+  });
+  console.log(
+    mode.ignored.length > 0
+      ? `${started.line}; PLAYGROUND=on, so ${mode.ignored.join(', ')} are not used`
+      : started.line,
+  );
+  const stop = async () => {
+    await started.stop().catch((err: unknown) => console.error('stopping the playground failed:', err));
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
 }
 
 /** Socket Mode's connection, once Slack first answers; a connection Slack refuses ends the process with one line. */

@@ -6,6 +6,7 @@ import type { RosterChanges } from '../../db/queries/roster.js';
 import { registerExportCommand } from './export.js';
 import { registerJobsCommands } from './jobs.js';
 import { registerPlanDraftCommand } from './plan-draft.js';
+import { registerPlaygroundCommand } from '../playground/cli.js';
 import type { Clock } from '../clock.js';
 // `--help` must answer at once: what an action needs (the database, the parsers and what they pull
 // in) is imported when that action runs, not when the command tree is built.
@@ -260,6 +261,8 @@ export function buildCli(io: CliIO): Command {
       throw new UserError(message);
     },
   });
+
+  registerPlaygroundCommand(program, { io });
 
   registerPlanDraftCommand(plan, {
     io,

@@ -9,6 +9,7 @@ import * as jobs from './messages/jobs.js';
 import * as leaders from './messages/leaders.js';
 import * as projects from './messages/projects.js';
 import * as commendations from './messages/commendations.js';
+import * as playground from './messages/playground.js';
 
 // One module per area, each with both languages; the compiler checks that zh has every en key.
 const en = {
@@ -22,6 +23,7 @@ const en = {
   ...jobs.en,
   ...projects.en,
   ...commendations.en,
+  ...playground.en,
 };
 const zh: Record<keyof typeof en, string> = {
   ...common.zh,
@@ -34,6 +36,7 @@ const zh: Record<keyof typeof en, string> = {
   ...jobs.zh,
   ...projects.zh,
   ...commendations.zh,
+  ...playground.zh,
 };
 
 export type MessageKey = keyof typeof en;

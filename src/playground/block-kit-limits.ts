@@ -107,6 +107,15 @@ const INTERACTIVE_TYPES = new Set([
   ...SELECT_TYPES,
 ]);
 
+/**
+ * Every block and element type this validator lets through, so that a renderer of Block Kit (the
+ * playground's) can be checked against the same list: what the bot may send, it must draw.
+ */
+export const BLOCK_KIT_TYPES: { readonly blocks: readonly string[]; readonly elements: readonly string[] } = {
+  blocks: [...BLOCK_TYPES],
+  elements: [...INTERACTIVE_TYPES, ...INPUT_ONLY_TYPES, 'image'],
+};
+
 type Json = Record<string, unknown>;
 
 function isRecord(value: unknown): value is Json {

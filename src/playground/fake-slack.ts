@@ -151,6 +151,54 @@ export interface FakeUpload {
   initialComment: string | undefined;
 }
 
+/**
+ * What the fake did, as it did it (after Slack's rules let the call through): a message posted,
+ * edited or deleted (an ephemeral one has `ephemeralTo`), a view opened, pushed, updated or
+ * published, a file shared, a response_url used. The playground draws the workspace from these.
+ */
+export type FakeSlackEvent =
+  | { type: 'message'; change: 'posted' | 'updated' | 'deleted'; message: FakeMessage }
+  | {
+      type: 'view';
+      method: 'views.open' | 'views.push' | 'views.update' | 'views.publish';
+      view: FakeView;
+      /** The trigger it was opened or pushed with. */
+      triggerId?: string;
+    }
+  | { type: 'upload'; upload: FakeUpload; ts: string }
+  | { type: 'response_url'; id: string; args: Record<string, unknown> };
+
+/**
+ * Where a response_url's messages go, as Slack knows from the request that carried it: the
+ * channel, the person who acted, and the message acted on (none for a slash command).
+ */
+export interface ResponseTarget {
+  channel: string;
+  userId: string;
+  messageTs?: string;
+  /** The message acted on is an ephemeral one (replace_original replaces it for that person). */
+  ephemeral?: boolean;
+}
+
+/** A file in the workspace: one the bot uploaded, or one a person chose in a file input (`addFile`). */
+export interface FakeFile {
+  fileId: string;
+  filename: string;
+  title: string;
+  bytes: Buffer;
+  /** Who shared it: the bot user, or the person. */
+  userId: string;
+  /** When it was shared, as a message ts. */
+  ts: string;
+}
+
+/** What the fake holds that a workspace keeps across restarts: messages and files (never calls, views or failures). */
+export interface FakeSlackSnapshot {
+  messages: FakeMessage[];
+  uploads: Array<Omit<FakeUpload, 'bytes'> & { bytes: string; ts: string }>;
+  files: Array<Omit<FakeFile, 'bytes'> & { bytes: string }>;
+}
+
 export type FakeSlackHandler = (
   args: Record<string, unknown>,
   call: { method: string; token: string | undefined },
@@ -195,6 +243,31 @@ export interface FakeSlack {
   /** The Home tab last published for a user. */
   homeOf(userId: string): FakeView | undefined;
   responseUrl(id: string): string;
+  /**
+   * Makes a response_url act as Slack's does for the request that carried it: posting answers in
+   * its channel (ephemeral to `userId` unless `response_type: 'in_channel'`), or replaces or deletes
+   * the message acted on. An id never bound is only recorded (and checked), as before.
+   */
+  bindResponseUrl(id: string, target: ResponseTarget): void;
+  /** Calls `listener` with everything the fake does from now on; returns the unsubscribe. */
+  subscribe(listener: (event: FakeSlackEvent) => void): () => void;
+  /** A file a person uploads through a file input: it gets a Slack file id, as Slack gives one. */
+  addFile(file: { filename: string; bytes: Buffer; userId: string; title?: string }): FakeFile;
+  /** A file by id: uploaded by the bot or added by a person. */
+  file(id: string): FakeFile | undefined;
+  /**
+   * What Slack does with a view_submission's answer that carries a view (`response_action`
+   * `update` or `push`): the view is checked like one sent to views.update or views.push and
+   * stored (update keeps the id, push makes a new one). An invalid view answers its error.
+   */
+  answerSubmission(
+    viewId: string,
+    answer: { response_action: 'update' | 'push'; view: unknown },
+  ): FakeView | { error: string };
+  /** The messages and files, to keep (JSON) and `restore` in a later process. */
+  snapshot(): FakeSlackSnapshot;
+  /** Puts back what `snapshot` kept; the calls, views and failures start empty. */
+  restore(snapshot: FakeSlackSnapshot): void;
   /** Forget calls, violations, uploads, messages, views, failures and rate windows; keeps users, channels and handlers. */
   reset(): void;
   close(): Promise<void>;
@@ -363,6 +436,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   let responseUrlUses = new Map<string, number>();
   let openedIms = new Set<string>();
   let waiters: Waiter[] = [];
+  let responseTargets = new Map<string, ResponseTarget>();
+  let fileStore = new Map<string, FakeFile>();
+  const listeners = new Set<(event: FakeSlackEvent) => void>();
   let rateLimited = 0;
   let inFlight = 0;
   let seq = 0;
@@ -382,6 +458,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
 
   const violate = (text: string): void => {
     violations.push(text);
+  };
+
+  const emit = (event: FakeSlackEvent): void => {
+    for (const listener of listeners) listener(event);
   };
 
   const fail = (error: string, extra: Json = {}): Answer => ({ status: 200, body: { ok: false, error, ...extra } });
@@ -639,6 +719,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         ...(args['metadata'] !== undefined ? { metadata: args['metadata'] } : {}),
       };
       messages.push(m);
+      emit({ type: 'message', change: 'posted', message: m });
       return ok({ channel: m.channel, ts: m.ts, message: messageBody(m) });
     },
 
@@ -687,6 +768,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         ...(str(args['thread_ts']) ? { threadTs: str(args['thread_ts']) } : {}),
       };
       messages.push(m);
+      emit({ type: 'message', change: 'posted', message: m });
       return ok({ message_ts: m.ts });
     },
 
@@ -709,6 +791,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       if (Array.isArray(args['attachments'])) m.attachments = args['attachments'];
       if (args['metadata'] !== undefined) m.metadata = args['metadata'];
       m.edits += 1;
+      emit({ type: 'message', change: 'updated', message: m });
       return ok({ channel: m.channel, ts: m.ts, text: m.text ?? '', message: messageBody(m) });
     },
 
@@ -718,7 +801,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const ts = str(args['ts']) ?? '';
       const m = findMessage(r.channel, ts);
       if (!m && opts.strictMessages) return fail('message_not_found');
-      if (m) messages = messages.filter((x) => x !== m);
+      if (m) {
+        messages = messages.filter((x) => x !== m);
+        emit({ type: 'message', change: 'deleted', message: m });
+      }
       return ok({ channel: r.channel, ts });
     },
 
@@ -778,7 +864,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       if (bad) return bad;
       const triggerError = checkTrigger('views.open', args);
       if (triggerError) return triggerError;
-      return ok({ view: viewBody(storeView('views.open', view, nextId('V'))) });
+      const opened = storeView('views.open', view, nextId('V'));
+      emit({ type: 'view', method: 'views.open', view: opened, triggerId: str(args['trigger_id']) });
+      return ok({ view: viewBody(opened) });
     },
 
     'views.push': (args) => {
@@ -788,7 +876,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       if (bad) return bad;
       const triggerError = checkTrigger('views.push', args);
       if (triggerError) return triggerError;
-      return ok({ view: viewBody(storeView('views.push', view, nextId('V'))) });
+      const pushed = storeView('views.push', view, nextId('V'));
+      emit({ type: 'view', method: 'views.push', view: pushed, triggerId: str(args['trigger_id']) });
+      return ok({ view: viewBody(pushed) });
     },
 
     'views.update': (args) => {
@@ -811,7 +901,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const hash = str(args['hash']);
       if (existing && hash && hash !== existing.hash) return fail('hash_conflict');
       // A view_id the fake never issued (e.g. made up by SlackDriver) is taken as real.
-      return ok({ view: viewBody(storeView('views.update', view, id, existing?.userId)) });
+      const updated = storeView('views.update', view, id, existing?.userId);
+      emit({ type: 'view', method: 'views.update', view: updated });
+      return ok({ view: viewBody(updated) });
     },
 
     'views.publish': (args) => {
@@ -830,6 +922,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       if (existing && hash && hash !== existing.hash) return fail('hash_conflict');
       const stored = storeView('views.publish', view, existingId ?? nextId('V'), userId);
       homes.set(userId, stored.id);
+      emit({ type: 'view', method: 'views.publish', view: stored });
       return ok({ view: viewBody(stored) });
     },
 
@@ -885,6 +978,18 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       }
       for (const u of done) pendingUploads.delete(u.fileId);
       uploads.push(...done);
+      for (const u of done) {
+        const ts = nextTs();
+        fileStore.set(u.fileId, {
+          fileId: u.fileId,
+          filename: u.filename,
+          title: u.title ?? u.filename,
+          bytes: u.bytes,
+          userId: botUserId,
+          ts,
+        });
+        emit({ type: 'upload', upload: u, ts });
+      }
       return ok({
         files: done.map((u) => ({
           id: u.fileId,
@@ -1068,7 +1173,49 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const bad = checkBlocks('response_url', 'message', args, '');
       if (bad) return { ...bad, status: 400 };
     }
+    const target = responseTargets.get(id);
+    if (target) respondAt(target, args);
+    emit({ type: 'response_url', id, args });
     return { status: 200, body: { ok: true } };
+  };
+
+  /** What Slack does with a response_url's message, for the request whose target is known. */
+  const respondAt = (target: ResponseTarget, args: Json): void => {
+    const original = target.messageTs
+      ? messages.find(
+          (m) =>
+            m.channel === target.channel &&
+            m.ts === target.messageTs &&
+            (target.ephemeral ? m.ephemeralTo === target.userId : m.ephemeralTo === undefined),
+        )
+      : undefined;
+    if (truthy(args['delete_original'])) {
+      if (original) {
+        messages = messages.filter((x) => x !== original);
+        emit({ type: 'message', change: 'deleted', message: original });
+      }
+      return;
+    }
+    if (truthy(args['replace_original']) && original) {
+      original.text = typeof args['text'] === 'string' ? args['text'] : '';
+      if (Array.isArray(args['blocks'])) original.blocks = args['blocks'];
+      else delete original.blocks;
+      original.edits += 1;
+      emit({ type: 'message', change: 'updated', message: original });
+      return;
+    }
+    const inChannel = str(args['response_type']) === 'in_channel';
+    const m: FakeMessage = {
+      channel: target.channel,
+      ts: nextTs(),
+      edits: 0,
+      ...(inChannel ? {} : { ephemeralTo: target.userId }),
+      ...(typeof args['text'] === 'string' ? { text: args['text'] } : {}),
+      ...(Array.isArray(args['blocks']) ? { blocks: args['blocks'] } : {}),
+      ...(str(args['thread_ts']) ? { threadTs: str(args['thread_ts']) } : {}),
+    };
+    messages.push(m);
+    emit({ type: 'message', change: 'posted', message: m });
   };
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -1215,6 +1362,57 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       return id ? views.get(id) : undefined;
     },
     responseUrl: (id) => `${baseUrl}/response/${encodeURIComponent(id)}`,
+    bindResponseUrl: (id, target) => {
+      responseTargets.set(id, target);
+    },
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    addFile: ({ filename, bytes, userId, title }) => {
+      const file: FakeFile = { fileId: nextId('F'), filename, title: title ?? filename, bytes, userId, ts: nextTs() };
+      fileStore.set(file.fileId, file);
+      return file;
+    },
+    file: (id) => fileStore.get(id),
+    answerSubmission: (viewId, answer) => {
+      const method = answer.response_action === 'push' ? 'views.push' : 'views.update';
+      if (!isRecord(answer.view)) {
+        violate(`view_submission answer: response_action ${answer.response_action} without a view object`);
+        return { error: 'invalid_arguments' };
+      }
+      const bad = checkBlocks(`view_submission answer (${answer.response_action})`, 'modal', answer.view, '/view');
+      if (bad) return { error: typeof bad.body === 'string' ? bad.body : String(bad.body['error']) };
+      const stored = storeView(method, answer.view, method === 'views.push' ? nextId('V') : viewId);
+      emit({ type: 'view', method, view: stored });
+      return stored;
+    },
+    snapshot: () => ({
+      messages: messages.map((m) => ({ ...m })),
+      uploads: uploads.map((u) => ({ ...u, bytes: u.bytes.toString('base64'), ts: fileStore.get(u.fileId)?.ts ?? '' })),
+      files: [...fileStore.values()]
+        .filter((f) => f.userId !== botUserId)
+        .map((f) => ({ ...f, bytes: f.bytes.toString('base64') })),
+    }),
+    restore: (snap) => {
+      messages = snap.messages.map((m) => ({ ...m }));
+      uploads = snap.uploads.map(({ ts: _ts, ...u }) => ({ ...u, bytes: Buffer.from(u.bytes, 'base64') }));
+      fileStore = new Map();
+      for (const u of snap.uploads)
+        fileStore.set(u.fileId, {
+          fileId: u.fileId,
+          filename: u.filename,
+          title: u.title ?? u.filename,
+          bytes: Buffer.from(u.bytes, 'base64'),
+          userId: botUserId,
+          ts: u.ts,
+        });
+      for (const f of snap.files) fileStore.set(f.fileId, { ...f, bytes: Buffer.from(f.bytes, 'base64') });
+      // New ts and ids follow the restored ones, as Slack's never go back.
+      for (const m of messages) lastTsMicros = Math.max(lastTsMicros, Math.round(Number(m.ts) * 1_000_000));
+      for (const f of fileStore.values()) lastTsMicros = Math.max(lastTsMicros, Math.round(Number(f.ts) * 1_000_000));
+      seq = Math.max(seq, messages.length + fileStore.size + 1000);
+    },
     reset: () => {
       calls = [];
       violations = [];
@@ -1228,6 +1426,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       usedTriggers = new Set();
       responseUrlUses = new Map();
       openedIms = new Set();
+      responseTargets = new Map();
+      fileStore = new Map();
       rateLimited = 0;
     },
     close: async () => {

@@ -101,6 +101,13 @@ export interface ViewSubmissionInput {
   trigger_id?: string;
 }
 
+export interface ViewClosedInput {
+  user_id: string;
+  view: ViewInput & { callback_id: string };
+  /** Every view of the stack was closed at once (the X), not only this one. */
+  is_cleared?: boolean;
+}
+
 export class SlackDriver {
   readonly url: string;
   private readonly signingSecret: string;
@@ -238,6 +245,22 @@ export class SlackDriver {
     };
     const res = await this.interactive(payload, opts);
     return { ...res, triggerId };
+  }
+
+  /** A `view_closed`, which Slack sends for a modal opened with `notify_on_close`. */
+  async viewClosed(input: ViewClosedInput, opts: RequestOptions = {}): Promise<DriverResponse> {
+    const payload = {
+      type: 'view_closed',
+      team: { id: this.teamId, domain: this.teamDomain },
+      user: this.user(input.user_id),
+      api_app_id: this.apiAppId,
+      token: this.token,
+      view: this.fullView(input.view),
+      is_cleared: input.is_cleared ?? false,
+      is_enterprise_install: false,
+      enterprise: null,
+    };
+    return this.interactive(payload, opts);
   }
 
   /** An Events API delivery wrapping `event` (e.g. `{ type: 'app_home_opened', user, tab: 'home' }`). */

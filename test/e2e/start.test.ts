@@ -48,14 +48,68 @@ describe('starting the bot as a new user does (npm start runs the build in dist/
     await fake?.close();
   });
 
-  it('when no variable is set, then it exits non-zero with one message naming each missing one and no stack trace', () => {
-    const run = spawnSync(process.execPath, npmScript('start'), { cwd: tempDir(), env: cleanEnv, encoding: 'utf8' });
-    // cwd is an empty folder: no .env is read.
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain('SLACK_BOT_TOKEN: is required');
-    expect(run.stderr).toContain('SLACK_SIGNING_SECRET: is required in HTTP mode');
-    expect(run.stderr).not.toMatch(/\bat .*\.[jt]s:\d+/);
-  });
+  // Without any Slack variable npm start opens the playground (below); with the playground off, or
+  // in production, the missing variables are named as before.
+  for (const off of [{ PLAYGROUND: 'off' }, { NODE_ENV: 'production' }]) {
+    it(`when no Slack variable is set and ${Object.entries(off)[0]!.join('=')}, then it exits non-zero with one message naming each missing one and no stack trace`, () => {
+      const run = spawnSync(process.execPath, npmScript('start'), {
+        cwd: tempDir(),
+        env: { ...cleanEnv, ...off },
+        encoding: 'utf8',
+      });
+      // cwd is an empty folder: no .env is read.
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('SLACK_BOT_TOKEN: is required');
+      expect(run.stderr).toContain('SLACK_SIGNING_SECRET: is required in HTTP mode');
+      expect(run.stderr).not.toMatch(/\bat .*\.[jt]s:\d+/);
+    });
+  }
+
+  it(
+    'when no variable is set at all, then it prints one line with the playground’s address, the page answers, and `playground reset` makes the next start a new one',
+    { timeout: 60_000 },
+    async () => {
+      const port = await freePort();
+      const cwd = tempDir();
+      child = spawn(process.execPath, npmScript('start'), {
+        cwd,
+        env: { ...cleanEnv, PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      for (let i = 0; i < 150 && !stdout.includes('\n'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(stdout.split('\n')[0], stderr).toContain(`Pacesetter playground: http://127.0.0.1:${port}/playground`);
+      expect(stdout).toContain('SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
+      const page = await fetch(`http://127.0.0.1:${port}/playground?user=U0SEC00001&pane=dm&lang=en`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('Pacesetter playground');
+      expect(fs.existsSync(path.join(cwd, 'data', 'playground.db'))).toBe(true);
+      // It listens on the loopback address only.
+      const elsewhere = await fetch(`http://[::1]:${port}/playground`).then(
+        (r) => r.status,
+        () => 0,
+      );
+      expect(elsewhere).toBe(0);
+      const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(stdout.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toBe('');
+
+      const reset = spawnSync(process.execPath, [...npmScript('cli'), 'playground', 'reset'], {
+        cwd,
+        env: cleanEnv,
+        encoding: 'utf8',
+      });
+      expect(reset.status, reset.stderr).toBe(0);
+      expect(reset.stdout).toContain('Removed data/playground.db');
+      expect(fs.existsSync(path.join(cwd, 'data', 'playground.db'))).toBe(false);
+      expect(fs.existsSync(path.join(cwd, 'data', 'playground.json'))).toBe(false);
+    },
+  );
 
   it(
     'when the variables are set, then /healthz answers 200 and /report opens a modal',

@@ -11,6 +11,7 @@ import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from '../../src
 import { SlackDriver, type DriverResponse, type RequestOptions } from '../../src/playground/signed-request.js';
 import { freshDb, loadPlan, loadRoster } from './db.js';
 import { testLogger } from './logs.js';
+import { undrawnPayloads } from './rendered.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 
@@ -110,9 +111,10 @@ export async function startBot(
   };
 }
 
-/** The end of a test: the fake Slack saw no Block Kit violation, then the bot stops. */
+/** The end of a test: the fake Slack saw no Block Kit violation, the playground can draw all it saw, then the bot stops. */
 export async function closeChecked(bot: TestBot): Promise<void> {
   expect(bot.fake.violations).toEqual([]);
+  expect(undrawnPayloads(bot.fake.calls)).toEqual([]);
   await bot.close();
 }
 

@@ -1,0 +1,313 @@
+import { describe, expect, it } from 'vitest';
+import { branchChecklist } from '../../src/domain/checklist.js';
+import type { EscalationItem } from '../../src/domain/escalations.js';
+import { paperChecklist, type Paper } from '../../src/domain/papers.js';
+import { branchStatuses } from '../../src/domain/progress.js';
+import { rankBranches } from '../../src/domain/ranking.js';
+import type { ReminderItem } from '../../src/domain/reminders.js';
+import type { Branch, Obligation, Report } from '../../src/domain/types.js';
+import type { Locale } from '../../src/i18n/index.js';
+import { blockedReportMessages, deadReportMessages } from '../../src/ui/admin-notice.js';
+import { digestMessages } from '../../src/ui/digest.js';
+import { escalationMessages } from '../../src/ui/escalation.js';
+import { homeView } from '../../src/ui/home.js';
+import { messageModal } from '../../src/ui/limits.js';
+import { draftNotice, noticeListBlocks, noticeMessage, noticeModal } from '../../src/ui/notice.js';
+import { paperModal, paperReviewedMessage, paperReviewModal, paperStatusBlocks } from '../../src/ui/paper.js';
+import { branchChecklistBlocks, branchesBlocks, overviewBlocks, textBlocks } from '../../src/ui/progress.js';
+import {
+  extensionDecidedBlocks,
+  extensionModal,
+  extensionRequestBlocks,
+  promptButtons,
+} from '../../src/ui/prompt-buttons.js';
+import { explainBlocks, rankingBlocks } from '../../src/ui/rankings.js';
+import { reminderMessages } from '../../src/ui/reminder.js';
+import { branchPickerModal, loadingModal, reportModal, reportSavedBlocks } from '../../src/ui/report-modal.js';
+import {
+  reportArrivedBlocks,
+  reportCard,
+  reviewButton,
+  reviewedBlocks,
+  reviewedModal,
+  reviewModal,
+  type ReportCardInput,
+} from '../../src/ui/review.js';
+import { EVIL_LINK, HOSTILE } from '../helpers/mrkdwn.js';
+import { expectDrawn, markupProblems, rendered } from '../helpers/rendered.js';
+
+// Every builder of src/ui, drawn by the playground's page: no block or element of theirs is left
+// undrawn, and the people's text they carry (here: every piece of markup Slack and HTML know)
+// shows as text. The e2e suite checks the same of every payload the bot sends (closeChecked).
+
+/** A report summary that would run script if any page put it into HTML as it is. */
+const INJECTION = `<img src=x onerror="globalThis.pwned=1"><script>globalThis.pwned=1</script>"'&`;
+const LOCALES: Locale[] = ['zh-CN', 'en'];
+const title = { zh: `任务${HOSTILE}`, en: `Task ${HOSTILE}` };
+const obligation: Obligation = {
+  id: 1,
+  planId: 1,
+  activityCode: 'A01',
+  code: 'A01-EVENT',
+  title,
+  description: null,
+  kind: 'report',
+  paperKinds: [],
+  appliesTo: { kind: 'all' },
+  due: '2011-06-30',
+  weight: 1,
+  position: 1,
+};
+const paperObligation: Obligation = {
+  ...obligation,
+  id: 2,
+  code: 'A09-PAPER',
+  kind: 'paper',
+  paperKinds: ['party_paper'],
+  appliesTo: { kind: 'ranks', ranks: ['school_cadre'] },
+  position: 2,
+};
+const branch: Branch = { id: 1, code: 'YQ-ZX1', name: `第一中学${HOSTILE}`, category: 'secondary' };
+const report: Report = {
+  id: 7,
+  obligationId: 1,
+  branchId: 1,
+  status: 'returned',
+  heldOn: '2011-06-18',
+  participants: 42,
+  summary: `摘要 ${INJECTION} ${HOSTILE}`,
+  evidence: [
+    { type: 'link', url: EVIL_LINK },
+    { type: 'file', fileId: 'F0PHOTO001', permalink: 'https://acme.slack.com/files/U0/F0PHOTO001/x', name: INJECTION },
+  ],
+  submittedBy: 1,
+  submittedAt: '2011-06-20T02:00:00.000Z',
+  onTime: true,
+  reviewedBy: 2,
+  reviewedAt: '2011-06-21T02:00:00.000Z',
+  reviewComment: `点评 ${INJECTION}`,
+  version: 2,
+};
+const card: ReportCardInput = {
+  report: { ...report, status: 'submitted' },
+  obligation,
+  branchName: branch.name,
+  authorName: `王建国${INJECTION}`,
+  due: '2011-07-15',
+  originalDue: '2011-06-30',
+  submittedLocal: '2011-06-20 10:00',
+};
+const paper: Paper = {
+  id: 3,
+  version: 1,
+  planId: 1,
+  authorId: 1,
+  kind: 'party_paper',
+  title: `论文${INJECTION}`,
+  abstract: `摘要${HOSTILE}`,
+  link: EVIL_LINK,
+  fileId: 'F0PAPER001',
+  filePermalink: 'https://acme.slack.com/files/U0/F0PAPER001/paper.docx',
+  coauthors: ['U0MEM00002'],
+  status: 'returned',
+  excellent: false,
+  submittedAt: '2011-06-01T00:00:00.000Z',
+  onTime: true,
+  reviewedBy: 2,
+  reviewedAt: '2011-06-02T00:00:00.000Z',
+  reviewComment: `点评${HOSTILE}`,
+};
+const items = branchChecklist({
+  obligations: [obligation],
+  category: 'secondary',
+  reports: [report],
+  today: '2011-06-20',
+});
+const paperItems = paperChecklist({
+  obligations: [paperObligation],
+  rank: 'school_cadre',
+  papers: [paper],
+  today: '2011-06-20',
+});
+const statuses = branchStatuses([branch], {
+  obligations: [obligation],
+  reports: [{ ...report, status: 'submitted' }],
+  today: '2011-06-20',
+  extensions: new Map(),
+  exemptions: new Map(),
+});
+const line = { branches: 1, total: 1, done: 0, overdue: 1, overdueBranches: 1, pct: 0 };
+const overview = {
+  all: line,
+  categories: [{ ...line, category: 'secondary' as const }],
+  laggards: [{ branch, total: 1, done: 0, overdue: 1, returned: 0 }],
+};
+const ranked = rankBranches({
+  branches: [branch],
+  obligations: [obligation],
+  reports: [{ ...report, status: 'accepted' }],
+  exemptions: new Map(),
+  extensions: new Map(),
+  today: '2011-07-20',
+  rules: { onTime: 1, late: 0.5 },
+  mode: 'running',
+  period: 'year',
+});
+const reminder: ReminderItem = {
+  key: 'k',
+  obligationId: 1,
+  code: 'A01-EVENT',
+  title,
+  kind: 'report',
+  branchId: 1,
+  branchCode: 'YQ-ZX1',
+  branchName: branch.name,
+  due: '2011-06-30',
+  stage: { key: 'before:3', kind: 'before', nominal: '2011-06-27', sendOn: '2011-06-27' },
+  daysLeft: 3,
+};
+const escalation: EscalationItem = {
+  key: 'e',
+  recipient: 'U0LDR00001',
+  locale: null,
+  obligationId: 1,
+  code: 'A01-EVENT',
+  title,
+  branchId: 1,
+  branchCode: 'YQ-ZX1',
+  branchName: branch.name,
+  personName: `李晓梅${HOSTILE}`,
+  due: '2011-06-30',
+  overdueDays: 9,
+  afterDays: 7,
+};
+
+/** Every payload every builder of src/ui makes, in one language: messages, modals, the Home. */
+function payloads(locale: Locale): [string, { type?: string; blocks?: unknown; text?: string }][] {
+  const rules = { onTime: 1, late: 0.5 };
+  const draft = draftNotice(locale, [{ branch, tasks: [{ code: 'A01-EVENT', daysOverdue: 9 }] }], '2011-06-20', 7);
+  const home = homeView({
+    locale,
+    planTitle: `2011 ${HOSTILE}`,
+    updatedAt: '2011-06-20 10:00',
+    branches: statuses,
+    paper: { items: paperItems, papers: [paper] },
+    leader: {
+      overview,
+      today: '2011-06-20',
+      papers: { owed: 1, done: 0, waiting: 1 },
+      queue: {
+        reports: [
+          {
+            reportId: 7,
+            obligationCode: 'A01-EVENT',
+            title,
+            branchName: branch.name,
+            submittedAt: '2011-06-20T02:00:00Z',
+          },
+        ],
+        reportsTotal: 1,
+        papers: [{ paper, authorName: `李晓梅${HOSTILE}` }],
+        papersTotal: 1,
+      },
+    },
+  });
+  const digest = digestMessages(locale, {
+    weekStart: '2011-06-13',
+    weekEnd: '2011-06-19',
+    today: '2011-06-20',
+    late: false,
+    overall: { total: 1, done: 0, due: 1, doneOfDue: 0 },
+    byCategory: [],
+    reportsThisWeek: 1,
+    papersThisWeek: 1,
+    dueSoon: [{ code: 'A01-EVENT', title, due: '2011-06-30', open: 1 }],
+    overdueBranches: [{ code: 'YQ-ZX1', name: branch.name, category: 'secondary', codes: ['A01-EVENT'] }],
+    overduePapers: 0,
+    excellent: [{ title: `论文${HOSTILE}`, author: `李晓梅${HOSTILE}`, kind: 'party_paper' }],
+    projects: { registration: 1, implementation: 2, application: 0, assessment: 0, review: 0, award: 0 },
+  });
+  const dead = [{ key: 'k', job: 'reminders', recipient: 'U0SEC00001', error: `channel_not_found ${HOSTILE}` }];
+  const messages = (name: string, list: { text: string; blocks: unknown[] }[]) =>
+    list.map((m, i): [string, { blocks: unknown; text: string }] => [`${name} ${i}`, m]);
+  return [
+    ['reportModal', reportModal({ locale, branch, items, today: '2011-06-20', selectedObligationId: 1, privateMetadata: '{}', branches: [branch, { ...branch, id: 2 }], editing: { report, submittedLocal: '2011-06-20 10:00', reviewerName: `黄卫东${HOSTILE}` } })],
+    ['branchPickerModal', branchPickerModal({ locale, branches: [branch, { ...branch, id: 2 }], privateMetadata: '{}' })],
+    ['loadingModal', loadingModal()],
+    ['reportSavedBlocks', { blocks: reportSavedBlocks(locale, 'saved', 7) }],
+    ['reviewModal', reviewModal(locale, card, '{"r":7,"v":2}')],
+    ['reviewedModal', reviewedModal(locale, card, 'ok')],
+    ['reportCard', { blocks: reportCard(locale, card) }],
+    ['reviewButton', { blocks: [{ type: 'actions', elements: [reviewButton(locale, 7)] }] }],
+    ['reportArrivedBlocks', { blocks: reportArrivedBlocks(locale, 'arrived', 7) }],
+    ['reviewedBlocks', { blocks: reviewedBlocks(locale, { text: 'x', comment: `点评 ${INJECTION}`, decision: 'return', reportId: 7 }) }],
+    ['promptButtons', { blocks: [promptButtons(locale, { obligationId: 1, branchId: 1 })] }],
+    ['extensionModal', extensionModal({ locale, branchName: branch.name, obligation, due: '2011-06-30', originalDue: '2011-06-30', privateMetadata: '{}' })],
+    ['extensionRequestBlocks', { blocks: extensionRequestBlocks(locale, `延期 ${HOSTILE}`, 3) }],
+    ['extensionDecidedBlocks', { blocks: extensionDecidedBlocks('延期 &lt;!channel&gt;', '已批准') }],
+    ['paperModal', paperModal({ locale, items: paperItems, privateMetadata: '{}', revising: paper })],
+    ['paperModal new', paperModal({ locale, items: paperItems, privateMetadata: '{}' })],
+    ['paperReviewModal', paperReviewModal({ locale, paper: { ...paper, status: 'submitted' }, authorName: `李晓梅${HOSTILE}`, privateMetadata: '{}' })],
+    ['paperReviewedMessage', paperReviewedMessage({ locale, paper, leaderName: `林淑珍${HOSTILE}` })],
+    ['paperStatusBlocks', { blocks: paperStatusBlocks({ locale, items: paperItems, papers: [paper], withButtons: true }) }],
+    ['branchChecklistBlocks', { blocks: branchChecklistBlocks(statuses[0]!, locale, { reviewButtons: true }) }],
+    ['branchesBlocks', { blocks: branchesBlocks(statuses, locale, 50, { reviewButtons: true }) }],
+    ['overviewBlocks', { blocks: overviewBlocks({ locale, overview, today: '2011-06-20', papers: { owed: 1, done: 0, waiting: 1 } }) }],
+    ['textBlocks', { blocks: textBlocks(`*text* ${HOSTILE}`) }],
+    ['homeView', home],
+    ['rankingBlocks', rankingBlocks({ locale, rows: ranked, category: null, period: 'year', mode: 'running', today: '2011-07-20', rules, previous: null })],
+    ['explainBlocks', explainBlocks({ locale, row: ranked[0]!, total: 1, totalInCategory: 1, mode: 'running', rules, exemptReasons: new Map([[1, `豁免${HOSTILE}`]]) })],
+    ['noticeModal', noticeModal({ locale, days: 7, count: 1, draft, rev: 0, channelId: 'C0NOTICES', privateMetadata: '{}' })],
+    ['noticeModal error', noticeModal({ locale, days: 7, count: 1, draft, rev: 1, channelId: null, privateMetadata: '{}', error: `not_in_channel ${HOSTILE}` })],
+    ['noticeMessage', noticeMessage(`通报${HOSTILE}`, `请各支部抓紧报送。${HOSTILE}`)],
+    ['noticeListBlocks', noticeListBlocks(locale, [{ publishedAt: '2011-06-20', channelId: 'C0NOTICES', title: `通报${HOSTILE}`, branchCount: 3, minOverdueDays: 7 }])],
+    ['messageModal', messageModal('Pacesetter', `*note* ${HOSTILE}`, 'Close')],
+    ...messages('reminderMessages', reminderMessages(locale, [reminder])),
+    ...messages('escalationMessages', escalationMessages(locale, [escalation])),
+    ['digest main', digest.main],
+    ...messages('digest thread', digest.thread),
+    ...messages('deadReportMessages', deadReportMessages(locale, dead)),
+    ...messages('blockedReportMessages', blockedReportMessages(locale, dead)),
+  ]; // prettier-ignore
+}
+
+describe('every builder of src/ui as the playground draws it', () => {
+  it('when each payload is drawn in either language, then every block and element shows and no markup but the page’s own is made', () => {
+    for (const locale of LOCALES) {
+      const all = payloads(locale);
+      expect(all.length).toBeGreaterThan(35);
+      for (const [name, payload] of all) {
+        try {
+          expectDrawn(payload);
+        } catch (err) {
+          throw new Error(`${locale} ${name}: ${(err as Error).message}`);
+        }
+      }
+    }
+  });
+
+  it('when a report’s summary, comment, author and file name hold HTML, then the review card, the report modal and the returned DM show it as text and run nothing', () => {
+    const escaped =
+      '&lt;img src=x onerror=&quot;globalThis.pwned=1&quot;&gt;&lt;script&gt;globalThis.pwned=1&lt;/script&gt;&quot;&#39;&amp;';
+    for (const locale of LOCALES) {
+      const review = rendered(reviewModal(locale, card, '{"r":7,"v":2}'));
+      const form = rendered(
+        reportModal({ locale, branch, items, today: '2011-06-20', selectedObligationId: 1, privateMetadata: '{}', editing: { report, submittedLocal: '2011-06-20 10:00', reviewerName: 'x' } }),
+      ); // prettier-ignore
+      const dm = rendered({
+        blocks: reviewedBlocks(locale, { text: 'x', comment: `点评 ${INJECTION}`, decision: 'return', reportId: 7 }),
+      });
+      for (const html of [review, form, dm]) {
+        expect(html).not.toMatch(/<script|<img src="?x/i);
+        expect(markupProblems(html)).toEqual([]);
+        expect(html).toContain(escaped);
+      }
+      // The summary is in the card; it is the value of the form's text field when it is edited again.
+      expect(review).toContain(`摘要 ${escaped}`);
+      expect(form).toMatch(new RegExp(`>\\n?摘要 ${escaped.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      // A link is drawn only where the bot made one, to where its label says it goes.
+      expect(review).not.toMatch(/<a [^>]*>gov\.cn<\/a>/);
+      expect(review).toContain('href="https://evil.example/x%7Chttps://www.gov.cn/notice%3E"');
+    }
+  });
+});
