@@ -26,28 +26,16 @@ import type { Branch, LocalDate, Person } from '../domain/types.js';
 import { t, type Locale, type MessageKey } from '../i18n/index.js';
 import type { Answer, Caller } from '../slack/caller.js';
 import { messageModal } from '../ui/limits.js';
+import { sectionToday, type SectionToday } from './plan-section.js';
 import type { BranchProjects, CardActions, ProjectCard, ProjectsHome, ReviewRow } from '../ui/projects.js';
 
 /** What the project listeners and the App Home share: the rules in force, a branch's dates, the card, the review list. */
 
-export interface ProjectsToday {
-  found: PlanToday;
-  rules: ProjectRules;
-}
+export type ProjectsToday = SectionToday<ProjectRules>;
 
 /** The plan in force with its projects section; the caller is told when there is none. */
-export async function projectsToday(caller: Caller): Promise<ProjectsToday | null> {
-  const found = await caller.today();
-  if (!found) {
-    await caller.say(caller.t('common.no_plan'));
-    return null;
-  }
-  const rules = found.plan.settings.projects;
-  if (!rules) {
-    await caller.say(caller.t('project.no_section', { year: found.plan.year }));
-    return null;
-  }
-  return { found, rules };
+export function projectsToday(caller: Caller): Promise<ProjectsToday | null> {
+  return sectionToday(caller, 'projects', 'project.no_section');
 }
 
 /** The plan's obligation that a stage reports, by code, and the branch's due date for it (an approved extension wins). */
