@@ -24,7 +24,7 @@ import type { PlanToday } from '../db/queries/plans.js';
 import { findProject, listProjects } from '../db/queries/projects.js';
 import { loadRankingData } from '../db/queries/rankings.js';
 import type { AppContext } from '../src/context.js';
-import { drainOutbox, type MessagePayload } from '../src/delivery/outbox.js';
+import { drainOutbox } from '../src/delivery/outbox.js';
 import { createWorkCalendar } from '../src/domain/calendar.js';
 import {
   COMMEND_BLOCKS,
@@ -59,7 +59,7 @@ import type { ViewState } from '../src/domain/report-form.js';
 import { isOnTime } from '../src/domain/time.js';
 import type { Branch, Person } from '../src/domain/types.js';
 import { commendToday, type CommendToday } from '../src/flows/commendations.js';
-import { ephemeralReply, linkedDue, modalReply, showModal } from '../src/flows/projects.js';
+import { ephemeralReply, linkedDue, modalReply, postRows, showModal } from '../src/flows/projects.js';
 import { pick, t, type MessageKey } from '../src/i18n/index.js';
 import { callerOf, noAnswer, parseJson, type Access, type Caller } from '../src/slack/caller.js';
 import { notifyPerson } from '../src/slack/notify.js';
@@ -85,7 +85,6 @@ import {
   reviewPageBlocks,
   secretaryRoundsBlocks,
   type LeaderRound,
-  type Posts,
   type SecretaryRound,
 } from '../src/ui/commendations.js';
 
@@ -201,24 +200,6 @@ async function overdueOf(ctx: AppContext, found: PlanToday, branch: Branch): Pro
 function madeIn(nominations: readonly NominationView[], branchId: number, category: string): number {
   return nominations.filter((n) => n.branchId === branchId && n.category === category && n.status !== 'withdrawn')
     .length;
-}
-
-/** The rows that post a summary and its thread once (a key each, the replies after their parent). */
-function postRows(key: string, channel: string, posts: Posts) {
-  return [
-    {
-      job: 'projects',
-      key,
-      recipient: channel,
-      payload: { kind: 'message', text: posts.main.text, blocks: posts.main.blocks } satisfies MessagePayload,
-    },
-    ...posts.thread.map((m, i) => ({
-      job: 'projects',
-      key: `${key}:thread:${i + 1}`,
-      recipient: channel,
-      payload: { kind: 'message', text: m.text, blocks: m.blocks, threadOf: key } satisfies MessagePayload,
-    })),
-  ];
 }
 
 async function secretaryRounds(ctx: AppContext, caller: Caller<Person>, ct: CommendToday): Promise<SecretaryRound[]> {

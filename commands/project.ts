@@ -23,7 +23,6 @@ import {
 } from '../db/queries/projects.js';
 import { branchSecretaryIds } from '../db/queries/reports.js';
 import type { AppContext } from '../src/context.js';
-import type { MessagePayload } from '../src/delivery/outbox.js';
 import { drainOutbox } from '../src/delivery/outbox.js';
 import type { ViewState } from '../src/domain/report-form.js';
 import {
@@ -59,6 +58,7 @@ import {
   linkedDue,
   loadCard,
   modalReply,
+  postRows,
   projectsToday,
   reviewRows,
   showModal,
@@ -1148,22 +1148,11 @@ export function register(router: Router, ctx: AppContext): void {
                 title: titles.get(a.projectId)?.title ?? '',
                 branchName: names.get(titles.get(a.projectId)?.branchId ?? 0) ?? '',
               }));
-            const posts = awardPosts(locale, pt.rules.tiers, lines);
-            const key = `project-awards:${pt.found.plan.id}:${announcementId}`;
-            return [
-              {
-                job: 'projects',
-                key,
-                recipient: form.value.channelId,
-                payload: { kind: 'message', text: posts.main.text, blocks: posts.main.blocks } satisfies MessagePayload,
-              },
-              ...posts.thread.map((m, i) => ({
-                job: 'projects',
-                key: `${key}:thread:${i + 1}`,
-                recipient: form.value.channelId,
-                payload: { kind: 'message', text: m.text, blocks: m.blocks, threadOf: key } satisfies MessagePayload,
-              })),
-            ];
+            return postRows(
+              `project-awards:${pt.found.plan.id}:${announcementId}`,
+              form.value.channelId,
+              awardPosts(locale, pt.rules.tiers, lines),
+            );
           },
         },
         { actor: admin.slackUserId, now: ctx.clock.now() },
