@@ -63,7 +63,7 @@ import { ephemeralReply, linkedDue, modalReply, postRows, showModal } from '../s
 import { pick, t, type MessageKey } from '../src/i18n/index.js';
 import { callerOf, noAnswer, parseJson, type Access, type Caller } from '../src/slack/caller.js';
 import { notifyPerson } from '../src/slack/notify.js';
-import { pressOf, refuseForm, submissionOf } from '../src/slack/openings.js';
+import { actedBy, pressOf, refuseForm, submissionOf } from '../src/slack/openings.js';
 import type { Router } from '../src/slack/router.js';
 import { escape, messageModal } from '../src/ui/limits.js';
 import {
@@ -474,11 +474,7 @@ export function register(router: Router, ctx: AppContext): void {
     const own = await ownNomination(ctx, caller, value);
     if (!own) return;
     const { secretary, n } = own;
-    const result = await changeOwnNomination(
-      ctx.db,
-      { id: n.id, kind: 'withdraw' },
-      { actor: secretary.slackUserId, now: ctx.clock.now() },
-    );
+    const result = await changeOwnNomination(ctx.db, { id: n.id, kind: 'withdraw' }, actedBy(ctx, secretary));
     await secretary.say(
       result.outcome === 'done'
         ? secretary.t('commend.withdrawn', { number: nominationNumber(n.id) })
@@ -839,7 +835,7 @@ export function register(router: Router, ctx: AppContext): void {
           allowed: (status) => reviewAllowed(status, decision),
           fits: (shortlisted, branchCategory) => shortlistRefusal(category, shortlisted, branchCategory),
         },
-        { actor: leader.slackUserId, now: ctx.clock.now() },
+        actedBy(ctx, leader),
       );
       if (result.outcome === 'shortlist') {
         const r = result.refusal;
@@ -916,7 +912,7 @@ export function register(router: Router, ctx: AppContext): void {
               publicityPosts(locale, round, shortlist, period),
             ),
         },
-        { actor: admin.slackUserId, now: ctx.clock.now() },
+        actedBy(ctx, admin),
       );
       if (result.outcome === 'empty') return admin.say(admin.t('commend.publicity.empty'));
       await ack();
@@ -960,7 +956,7 @@ export function register(router: Router, ctx: AppContext): void {
           today: ct.found.today,
           submissionKey: view.id,
         },
-        { actor: person.slackUserId, now: ctx.clock.now() },
+        actedBy(ctx, person),
       );
       if (result.outcome === 'closed')
         return person.refuse('objection outside the publicity period', person.t('commend.refused.objection_closed'));
@@ -1017,7 +1013,7 @@ export function register(router: Router, ctx: AppContext): void {
           reason: form.value.reason,
           personId: admin.person.id,
         },
-        { actor: admin.slackUserId, now: ctx.clock.now() },
+        actedBy(ctx, admin),
       );
       if (result.outcome === 'stale') return admin.say(admin.t('commend.objection.decided'));
       await ack();
@@ -1063,7 +1059,7 @@ export function register(router: Router, ctx: AppContext): void {
         render: (awarded, channel) =>
           postRows(`commend-final:${plan.id}:${round.code}`, channel, announcementPosts(locale, round, awarded)),
       },
-      { actor: admin.slackUserId, now: ctx.clock.now() },
+      actedBy(ctx, admin),
     );
     switch (result.outcome) {
       case 'not_started':

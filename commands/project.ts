@@ -70,7 +70,7 @@ import { pick, t, type Locale, type MessageKey } from '../src/i18n/index.js';
 import { callerOf, shownIn, type Caller } from '../src/slack/caller.js';
 import { modalOpener } from '../src/slack/modal-opener.js';
 import { notifyLeaders, notifyPerson } from '../src/slack/notify.js';
-import { pressOf, refuseForm, submissionOf } from '../src/slack/openings.js';
+import { actedBy, pressOf, refuseForm, submissionOf } from '../src/slack/openings.js';
 import type { Router } from '../src/slack/router.js';
 import { escape } from '../src/ui/limits.js';
 import {
@@ -126,6 +126,11 @@ async function tellSecretaries(
 ): Promise<void> {
   for (const id of await branchSecretaryIds(ctx.db, branchId))
     await notifyPerson(ctx, client, id, (l) => ({ text: text(l) }));
+}
+
+/** A refusal naming the stage a project is at (or '—' when it is gone). */
+function stageText(caller: Caller, key: MessageKey, stage: ProjectStage | null | undefined): string {
+  return caller.t(key, { stage: stage ? stageLabel(caller.locale, stage) : '—' });
 }
 
 interface ButtonScope {
@@ -497,9 +502,7 @@ export function register(router: Router, ctx: AppContext): void {
     async (s, client) => {
       const { rules, found } = s.pt;
       if (s.project.stage !== 'implementation')
-        return s.caller.say(
-          s.caller.t('project.refused.stage', { stage: stageLabel(s.caller.locale, s.project.stage) }),
-        );
+        return s.caller.say(stageText(s.caller, 'project.refused.stage', s.project.stage));
       const { due, extendedTo } = await linkedDue(
         ctx,
         found.plan,
@@ -535,9 +538,7 @@ export function register(router: Router, ctx: AppContext): void {
       async (s, client) => {
         const stages = earlierStages(s.project.stage);
         if (back ? stages.length === 0 : s.project.stage !== 'registration')
-          return s.caller.say(
-            s.caller.t('project.refused.stage', { stage: stageLabel(s.caller.locale, s.project.stage) }),
-          );
+          return s.caller.say(stageText(s.caller, 'project.refused.stage', s.project.stage));
         await showModal(
           client,
           s.body,
@@ -560,9 +561,7 @@ export function register(router: Router, ctx: AppContext): void {
     'not an admin',
     async (s, client) => {
       if (s.project.stage !== 'application')
-        return s.caller.say(
-          s.caller.t('project.refused.stage', { stage: stageLabel(s.caller.locale, s.project.stage) }),
-        );
+        return s.caller.say(stageText(s.caller, 'project.refused.stage', s.project.stage));
       const candidates = (await assessorCandidates(ctx.db)).filter((c) => mayAssess(c, s.project.branchId));
       await showModal(
         client,
@@ -589,9 +588,7 @@ export function register(router: Router, ctx: AppContext): void {
       if (!assessors.some((a) => a.personId === s.caller.person.id))
         return s.caller.refuse('not an assessor of this project', s.caller.t('project.refused.not_assessor'));
       if (s.project.stage !== 'assessment')
-        return s.caller.say(
-          s.caller.t('project.refused.stage', { stage: stageLabel(s.caller.locale, s.project.stage) }),
-        );
+        return s.caller.say(stageText(s.caller, 'project.refused.stage', s.project.stage));
       const sheets = await assessorSheets(ctx.db, s.project.id, s.caller.person.id);
       if (sheets.status === 'complete') return s.caller.say(s.caller.t('project.refused.scores_locked'));
       await showModal(
@@ -620,7 +617,7 @@ export function register(router: Router, ctx: AppContext): void {
         personId: leader.person.id,
         replaceAdjusted: false,
       },
-      { actor: leader.slackUserId, now: ctx.clock.now() },
+      actedBy(ctx, leader),
     );
     const ties = rows.filter((r) => r.auto.tieAtQuota).length;
     await leader.say(leader.t('project.proposed', { count: written, ties }));
@@ -774,12 +771,9 @@ export function register(router: Router, ctx: AppContext): void {
           allowed: (stage) =>
             kind === 'progress' ? stage === 'registration' || stage === 'implementation' : stage !== 'award',
         },
-        { actor: person.slackUserId, now: ctx.clock.now() },
+        actedBy(ctx, person),
       );
-      if (result.outcome === 'stale')
-        return person.say(
-          person.t('project.refused.stage', { stage: result.stage ? stageLabel(person.locale, result.stage) : '—' }),
-        );
+      if (result.outcome === 'stale') return person.say(stageText(person, 'project.refused.stage', result.stage));
       await ack();
       if (result.outcome === 'duplicate') return;
       const number = projectNumber(project.id);
@@ -855,12 +849,7 @@ export function register(router: Router, ctx: AppContext): void {
         },
         { actor: secretary.slackUserId, now },
       );
-      if (result.outcome === 'stale')
-        return secretary.say(
-          secretary.t('project.refused.stage', {
-            stage: result.stage ? stageLabel(secretary.locale, result.stage) : '—',
-          }),
-        );
+      if (result.outcome === 'stale') return secretary.say(stageText(secretary, 'project.refused.stage', result.stage));
       await ack();
       if (result.outcome === 'duplicate') return;
       const number = projectNumber(project.id);
@@ -910,14 +899,10 @@ export function register(router: Router, ctx: AppContext): void {
           personId: person.person.id,
           submissionKey: view.id,
         },
-        { actor: person.slackUserId, now: ctx.clock.now() },
+        actedBy(ctx, person),
       );
       if (result.outcome === 'stale')
-        return person.say(
-          person.t('project.refused.moved_meanwhile', {
-            stage: result.stage ? stageLabel(person.locale, result.stage) : '—',
-          }),
-        );
+        return person.say(stageText(person, 'project.refused.moved_meanwhile', result.stage));
       await ack();
       if (result.outcome === 'duplicate') return;
       const number = projectNumber(project.id);
@@ -971,14 +956,10 @@ export function register(router: Router, ctx: AppContext): void {
           comment: form.value.comment,
           submissionKey: view.id,
         },
-        { actor: admin.slackUserId, now: ctx.clock.now() },
+        actedBy(ctx, admin),
       );
       if (result.outcome === 'stale')
-        return admin.say(
-          admin.t('project.refused.moved_meanwhile', {
-            stage: result.stage ? stageLabel(admin.locale, result.stage) : '—',
-          }),
-        );
+        return admin.say(stageText(admin, 'project.refused.moved_meanwhile', result.stage));
       await ack();
       if (result.outcome === 'duplicate') return;
       const number = projectNumber(project.id);
@@ -1030,15 +1011,12 @@ export function register(router: Router, ctx: AppContext): void {
       const result = await submitScores(
         ctx.db,
         { projectId: project.id, assessorId: leader.person.id, sheet: form.value.sheet, comment: form.value.comment },
-        { actor: leader.slackUserId, now: ctx.clock.now() },
+        actedBy(ctx, leader),
       );
       if (result.outcome === 'not_assessor')
         return leader.refuse('not an assessor of this project', leader.t('project.refused.not_assessor'));
       if (result.outcome === 'locked') return leader.say(leader.t('project.refused.scores_locked'));
-      if (result.outcome === 'stale')
-        return leader.say(
-          leader.t('project.refused.stage', { stage: result.stage ? stageLabel(leader.locale, result.stage) : '—' }),
-        );
+      if (result.outcome === 'stale') return leader.say(stageText(leader, 'project.refused.stage', result.stage));
       await ack();
       const number = projectNumber(project.id);
       await notifyPerson(ctx, client, leader.person, (l) => ({
@@ -1107,7 +1085,7 @@ export function register(router: Router, ctx: AppContext): void {
           personId: leader.person.id,
           replaceAdjusted: true,
         },
-        { actor: leader.slackUserId, now: ctx.clock.now() },
+        actedBy(ctx, leader),
       );
       await ack();
       await notifyPerson(ctx, client, leader.person, (l) => ({
@@ -1155,7 +1133,7 @@ export function register(router: Router, ctx: AppContext): void {
             );
           },
         },
-        { actor: admin.slackUserId, now: ctx.clock.now() },
+        actedBy(ctx, admin),
       );
       if (result.outcome === 'nothing') return admin.say(admin.t('project.review.none'));
       if (result.outcome === 'unproposed')

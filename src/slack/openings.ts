@@ -74,3 +74,8 @@ export async function refuseForm(
   await caller.answering(noAnswer).refuse(reason, '', { fields: Object.keys(errors) });
   await ack(formErrors(caller.locale, errors));
 }
+
+/** Who acted and when, as a repository's audit record takes them. */
+export function actedBy(ctx: AppContext, caller: Caller): { actor: string; now: Date } {
+  return { actor: caller.slackUserId, now: ctx.clock.now() };
+}
