@@ -20,7 +20,7 @@ import { monthOf, rankBranches } from '../src/domain/ranking.js';
 import { localDateOf } from '../src/domain/time.js';
 import { appliesToBranch, CATEGORIES, type Category } from '../src/domain/types.js';
 import { rankingBlocks } from '../src/ui/rankings.js';
-import { generatedReport, loadPlan, loadRoster, prng } from './seed-common.js';
+import { generatedReport, insertBatches, loadPlan, loadRoster, prng } from './seed-common.js';
 
 const BRANCHES = 1000;
 const NOW = new Date('2011-12-20T10:00:00+08:00');
@@ -131,26 +131,10 @@ async function seed(db: DB): Promise<{ reports: number; exemptions: number; exte
     submission_key: null,
   }));
   await db.transaction().execute(async (trx) => {
-    for (let i = 0; i < reports.length; i += 500)
-      await trx
-        .insertInto('reports')
-        .values(reports.slice(i, i + 500))
-        .execute();
-    for (let i = 0; i < exemptions.length; i += 500)
-      await trx
-        .insertInto('exemptions')
-        .values(exemptions.slice(i, i + 500))
-        .execute();
-    for (let i = 0; i < extensions.length; i += 500)
-      await trx
-        .insertInto('extensions')
-        .values(extensions.slice(i, i + 500))
-        .execute();
-    for (let i = 0; i < papers.length; i += 500)
-      await trx
-        .insertInto('papers')
-        .values(papers.slice(i, i + 500))
-        .execute();
+    await insertBatches(trx, 'reports', reports, 500);
+    await insertBatches(trx, 'exemptions', exemptions, 500);
+    await insertBatches(trx, 'extensions', extensions, 500);
+    await insertBatches(trx, 'papers', papers, 500);
   });
   return {
     reports: reports.length,

@@ -19,7 +19,7 @@ import { loadScheduleData } from '../db/queries/schedule-data.js';
 import { addDays, createWorkCalendar } from '../src/domain/calendar.js';
 import { planReminders } from '../src/domain/reminders.js';
 import { appliesToBranch, type Category } from '../src/domain/types.js';
-import { loadPlan, loadRoster, prng } from './seed-common.js';
+import { insertBatches, loadPlan, loadRoster, prng } from './seed-common.js';
 
 const BRANCHES = 10_000;
 const CATEGORIES: Category[] = [
@@ -141,31 +141,11 @@ async function seed(file: string): Promise<void> {
       created_at: '2011-05-01T00:00:00.000Z',
     }));
   await db.transaction().execute(async (trx) => {
-    for (let i = 0; i < reports.length; i += 400)
-      await trx
-        .insertInto('reports')
-        .values(reports.slice(i, i + 400))
-        .execute();
-    for (let i = 0; i < extensions.length; i += 400)
-      await trx
-        .insertInto('extensions')
-        .values(extensions.slice(i, i + 400))
-        .execute();
-    for (let i = 0; i < exemptions.length; i += 400)
-      await trx
-        .insertInto('exemptions')
-        .values(exemptions.slice(i, i + 400))
-        .execute();
-    for (let i = 0; i < papers.length; i += 400)
-      await trx
-        .insertInto('papers')
-        .values(papers.slice(i, i + 400))
-        .execute();
-    for (let i = 0; i < snoozes.length; i += 400)
-      await trx
-        .insertInto('snoozes')
-        .values(snoozes.slice(i, i + 400))
-        .execute();
+    await insertBatches(trx, 'reports', reports, 400);
+    await insertBatches(trx, 'extensions', extensions, 400);
+    await insertBatches(trx, 'exemptions', exemptions, 400);
+    await insertBatches(trx, 'papers', papers, 400);
+    await insertBatches(trx, 'snoozes', snoozes, 400);
   });
   await db.destroy();
 }

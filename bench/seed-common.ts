@@ -1,6 +1,6 @@
 /** What the benchmarks' generated stores share; the plan and roster loaders are the tests' (test/helpers/db.ts). */
-import type { Insertable } from 'kysely';
-import type { ReportTable } from '../db/schema.js';
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, ReportTable } from '../db/schema.js';
 import type { Obligation } from '../src/domain/types.js';
 
 export { loadPlan, loadRoster } from '../test/helpers/db.js';
@@ -48,4 +48,18 @@ export function generatedReport(
     version: 1,
     submission_key: null,
   };
+}
+
+/** Rows written `size` at a time: SQLite takes at most 32,766 bound values a statement. */
+export async function insertBatches<T extends keyof Database & string>(
+  db: Kysely<Database>,
+  table: T,
+  rows: readonly Insertable<Database[T]>[],
+  size: number,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += size)
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + size) as never)
+      .execute();
 }

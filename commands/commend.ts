@@ -1,4 +1,4 @@
-import type { BlockAction, RespondFn, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, RespondFn, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
@@ -16,6 +16,7 @@ import {
   raiseObjection,
   reviewNomination,
   startPublicity,
+  type Nomination,
   type NominationView,
 } from '../db/queries/commendations.js';
 import { findPersonBySlackId, listAdmins } from '../db/queries/people.js';
@@ -23,7 +24,7 @@ import type { PlanToday } from '../db/queries/plans.js';
 import { findProject, listProjects } from '../db/queries/projects.js';
 import { loadRankingData } from '../db/queries/rankings.js';
 import type { AppContext } from '../src/context.js';
-import { drainOutbox, type MessagePayload } from '../src/delivery/outbox.js';
+import { drainOutbox } from '../src/delivery/outbox.js';
 import { createWorkCalendar } from '../src/domain/calendar.js';
 import {
   COMMEND_BLOCKS,
@@ -54,21 +55,15 @@ import {
 } from '../src/domain/commendations.js';
 import { overdueBranches } from '../src/domain/notice.js';
 import { reached } from '../src/domain/projects.js';
-import { ViewStateSchema, type FieldErrors } from '../src/domain/report-form.js';
+import type { ViewState } from '../src/domain/report-form.js';
 import { isOnTime } from '../src/domain/time.js';
 import type { Branch, Person } from '../src/domain/types.js';
-import { ephemeralReply, linkedDue, modalReply, showModal } from '../src/flows/projects.js';
+import { commendToday, type CommendToday } from '../src/flows/commendations.js';
+import { ephemeralReply, linkedDue, modalReply, postRows, showModal } from '../src/flows/projects.js';
 import { pick, t, type MessageKey } from '../src/i18n/index.js';
-import {
-  actionValue,
-  callerOf,
-  errorUnder,
-  formErrors,
-  noAnswer,
-  parseJson,
-  type Caller,
-} from '../src/slack/caller.js';
+import { callerOf, noAnswer, parseJson, type Access, type Caller } from '../src/slack/caller.js';
 import { notifyPerson } from '../src/slack/notify.js';
+import { actedBy, pressOf, refuseForm, submissionOf } from '../src/slack/openings.js';
 import type { Router } from '../src/slack/router.js';
 import { escape, messageModal } from '../src/ui/limits.js';
 import {
@@ -90,7 +85,6 @@ import {
   reviewPageBlocks,
   secretaryRoundsBlocks,
   type LeaderRound,
-  type Posts,
   type SecretaryRound,
 } from '../src/ui/commendations.js';
 
@@ -111,33 +105,88 @@ const ObjectionMeta = z.object({ o: Id }).strict();
 const isLeader = (p: Person) => p.roles.includes('leader');
 const isAdmin = (p: Person) => p.roles.includes('admin');
 
-interface CommendToday {
-  found: PlanToday;
-  rules: CommendationRules;
+type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+type ViewArgs = Parameters<Parameters<Router['view']>[1]>[0];
+
+interface CommendPress {
+  caller: Caller<Person>;
+  ct: CommendToday;
+  value: string;
+  body: BlockAction;
 }
 
-async function commendToday(caller: Caller): Promise<CommendToday | null> {
-  const found = await caller.today();
-  if (!found) {
-    await caller.say(caller.t('common.no_plan'));
-    return null;
-  }
-  const rules = found.plan.settings.commendations;
-  if (!rules) {
-    await caller.say(caller.t('commend.no_section', { year: found.plan.year }));
-    return null;
-  }
-  return { found, rules };
+/**
+ * A commendations button: the presser must be in the roster and pass `access`, and the plan in force
+ * must have its commendations section. `inPlace`: answered under the message it came from, when it has one.
+ */
+function commendButton(
+  router: Router,
+  ctx: AppContext,
+  actionId: string,
+  access: Access,
+  run: (s: CommendPress, args: ActionArgs) => Promise<void>,
+  opts: { keep?: number; inPlace?: boolean } = {},
+): void {
+  router.action<BlockAction>(actionId, async (args) => {
+    const { ack, body, action, client, respond } = args;
+    await ack();
+    const { value, caller } = await pressOf(
+      ctx,
+      client,
+      { body, action, actionId },
+      opts.inPlace && body.response_url ? ephemeralReply(respond) : modalReply(client, body, 'commend.modal.close'),
+      opts.keep,
+    );
+    const person = await caller.require(access);
+    if (!person) return;
+    const ct = await commendToday(person);
+    if (!ct) return;
+    await run({ caller: person, ct, value, body }, args);
+  });
 }
 
-async function refuseForm(
+/** A nomination button of the presser's own branch (revise, withdraw): the nomination and its secretary, or null (refused). */
+async function ownNomination(
+  ctx: AppContext,
   caller: Caller,
-  ack: SlackViewMiddlewareArgs['ack'],
-  errors: FieldErrors,
-  reason: string,
-): Promise<void> {
-  await caller.answering(noAnswer).refuse(reason, '', { fields: Object.keys(errors) });
-  await ack(formErrors(caller.locale, errors));
+  value: string,
+): Promise<{ secretary: Caller<Person>; n: Nomination } | null> {
+  const id = IdValue.safeParse(value);
+  const n = id.success ? await findNomination(ctx.db, id.data) : null;
+  const secretary = await caller.require({
+    may: (p) => n !== null && p.secretaryOf.includes(n.branchId),
+    reason: n ? 'not the secretary of the nominating branch' : 'no such nomination',
+  });
+  return secretary && n ? { secretary, n } : null;
+}
+
+/**
+ * A commendations submission: the submitter must be in the roster and pass `access`; a modal whose
+ * metadata or values are not its own is refused and audited.
+ */
+function commendView<M>(
+  router: Router,
+  ctx: AppContext,
+  viewId: string,
+  Meta: z.ZodType<M>,
+  errorBlock: string,
+  access: Access,
+  run: (s: { caller: Caller<Person>; meta: M; state: ViewState }, args: ViewArgs) => Promise<void>,
+): void {
+  router.view(viewId, async (args) => {
+    const { caller, meta, state } = await submissionOf(ctx, args, Meta, errorBlock);
+    const person = await caller.require(access);
+    if (!person) return;
+    if (!meta || !state) return person.refuse('malformed payload', person.t('common.forbidden'));
+    await run({ caller: person, meta, state }, args);
+  });
+}
+
+/** The round and category a nomination names, when the plan in force still has both. */
+function roundOf(rules: CommendationRules, n: { round: string; category: string } | undefined | null) {
+  const round = n ? findRound(rules, n.round) : undefined;
+  const category = round && n ? findCategory(round, n.category) : undefined;
+  return round && category ? { round, category } : null;
 }
 
 /** The branch's overdue tasks today (a branch nominee's eligibility), counted as the notices count them. */
@@ -151,24 +200,6 @@ async function overdueOf(ctx: AppContext, found: PlanToday, branch: Branch): Pro
 function madeIn(nominations: readonly NominationView[], branchId: number, category: string): number {
   return nominations.filter((n) => n.branchId === branchId && n.category === category && n.status !== 'withdrawn')
     .length;
-}
-
-/** The rows that post a summary and its thread once (a key each, the replies after their parent). */
-function postRows(key: string, channel: string, posts: Posts) {
-  return [
-    {
-      job: 'projects',
-      key,
-      recipient: channel,
-      payload: { kind: 'message', text: posts.main.text, blocks: posts.main.blocks } satisfies MessagePayload,
-    },
-    ...posts.thread.map((m, i) => ({
-      job: 'projects',
-      key: `${key}:thread:${i + 1}`,
-      recipient: channel,
-      payload: { kind: 'message', text: m.text, blocks: m.blocks, threadOf: key } satisfies MessagePayload,
-    })),
-  ];
 }
 
 async function secretaryRounds(ctx: AppContext, caller: Caller<Person>, ct: CommendToday): Promise<SecretaryRound[]> {
@@ -331,88 +362,77 @@ export function register(router: Router, ctx: AppContext): void {
     await respond({ response_type: 'ephemeral', text: person.t('commend.mine.text'), blocks: blocks.slice(0, 50) });
   });
 
-  router.action<BlockAction>(COMMEND_ACTIONS.nominate, async ({ ack, body, action, client }) => {
-    await ack();
-    const value = actionValue(action);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `action.${COMMEND_ACTIONS.nominate}`,
-      answer: modalReply(client, body, 'commend.modal.close'),
-      details: { value: value.slice(0, 80) },
-    });
-    const parsed = CategoryValue.safeParse(parseJson(value));
-    const secretary = await caller.require({
-      may: (p) => p.secretaryOf.length > 0,
-      refusal: 'commend.forbidden.secretary',
-    });
-    if (!secretary) return;
-    const ct = await commendToday(secretary);
-    if (!ct) return;
-    const round = parsed.success ? findRound(ct.rules, parsed.data.r) : undefined;
-    const category = round && parsed.success ? findCategory(round, parsed.data.c) : undefined;
-    if (!round || !category) return secretary.refuse('unknown round or category', secretary.t('commend.gone'));
-    const branches = secretary.branches.filter((b) => roundAppliesTo(round, b.category));
-    if (branches.length === 0)
-      return secretary.refuse('round not for this branch', secretary.t('commend.refused.not_applicable'));
-    const one = branches.length === 1 ? branches[0]! : null;
-    const notes: string[] = [];
-    if (one) {
-      const refusal = await nominationCheck(ctx, ct, round, category, one, null);
-      if (refusal)
-        return secretary.refuse(`nomination refused: ${refusal.key}`, refusalText(secretary.locale, refusal));
-      if (category.nominee === 'branch') {
-        const overdue = await overdueOf(ctx, ct.found, one);
-        const max = category.eligibility.max_overdue;
-        notes.push(secretary.t('commend.nominate.branch_overdue', { overdue, max: max ?? '∞' }));
+  commendButton(
+    router,
+    ctx,
+    COMMEND_ACTIONS.nominate,
+    { may: (p) => p.secretaryOf.length > 0, refusal: 'commend.forbidden.secretary' },
+    async ({ caller: secretary, ct, value, body }, { client }) => {
+      const parsed = CategoryValue.safeParse(parseJson(value));
+      const round = parsed.success ? findRound(ct.rules, parsed.data.r) : undefined;
+      const category = round && parsed.success ? findCategory(round, parsed.data.c) : undefined;
+      if (!round || !category) return secretary.refuse('unknown round or category', secretary.t('commend.gone'));
+      const branches = secretary.branches.filter((b) => roundAppliesTo(round, b.category));
+      if (branches.length === 0)
+        return secretary.refuse('round not for this branch', secretary.t('commend.refused.not_applicable'));
+      const one = branches.length === 1 ? branches[0]! : null;
+      const notes: string[] = [];
+      if (one) {
+        const refusal = await nominationCheck(ctx, ct, round, category, one, null);
+        if (refusal)
+          return secretary.refuse(`nomination refused: ${refusal.key}`, refusalText(secretary.locale, refusal));
+        if (category.nominee === 'branch') {
+          const overdue = await overdueOf(ctx, ct.found, one);
+          const max = category.eligibility.max_overdue;
+          notes.push(secretary.t('commend.nominate.branch_overdue', { overdue, max: max ?? '∞' }));
+        }
       }
-    }
-    const projects =
-      category.nominee === 'project'
-        ? (await listProjects(ctx.db, ct.found.plan.id, { branchIds: branches.map((b) => b.id) })).filter((p) =>
-            reached(p.stage, minStage(category)),
-          )
-        : [];
-    await showModal(
-      client,
-      body,
-      nominateModal({
-        locale: secretary.locale,
-        round,
-        category,
-        branches: branches.map((b) => ({ id: b.id, name: b.name })),
-        branchName: one?.name ?? null,
-        notes,
-        projects: projects.map((p) => ({ id: p.id, title: p.title })),
-        revising: null,
-        privateMetadata: JSON.stringify({
-          p: ct.found.plan.id,
-          r: round.code,
-          c: category.code,
-          ...(one ? { b: one.id } : {}),
+      const projects =
+        category.nominee === 'project'
+          ? (await listProjects(ctx.db, ct.found.plan.id, { branchIds: branches.map((b) => b.id) })).filter((p) =>
+              reached(p.stage, minStage(category)),
+            )
+          : [];
+      await showModal(
+        client,
+        body,
+        nominateModal({
+          locale: secretary.locale,
+          round,
+          category,
+          branches: branches.map((b) => ({ id: b.id, name: b.name })),
+          branchName: one?.name ?? null,
+          notes,
+          projects: projects.map((p) => ({ id: p.id, title: p.title })),
+          revising: null,
+          privateMetadata: JSON.stringify({
+            p: ct.found.plan.id,
+            r: round.code,
+            c: category.code,
+            ...(one ? { b: one.id } : {}),
+          }),
         }),
-      }),
-    );
-  });
+      );
+    },
+    { keep: 80 },
+  );
 
   router.action<BlockAction>(COMMEND_ACTIONS.revise, async ({ ack, body, action, client }) => {
     await ack();
-    const value = actionValue(action);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `action.${COMMEND_ACTIONS.revise}`,
-      answer: modalReply(client, body, 'commend.modal.close'),
-      details: { value: value.slice(0, 40) },
-    });
-    const id = IdValue.safeParse(value);
-    const n = id.success ? await findNomination(ctx.db, id.data) : null;
-    const secretary = await caller.require({
-      may: (p) => n !== null && p.secretaryOf.includes(n.branchId),
-      reason: n ? 'not the secretary of the nominating branch' : 'no such nomination',
-    });
-    if (!secretary || !n) return;
+    const { value, caller } = await pressOf(
+      ctx,
+      client,
+      { body, action, actionId: COMMEND_ACTIONS.revise },
+      modalReply(client, body, 'commend.modal.close'),
+    );
+    const own = await ownNomination(ctx, caller, value);
+    if (!own) return;
+    const { secretary, n } = own;
     const ct = await commendToday(secretary);
     if (!ct) return;
-    const round = findRound(ct.rules, n.round);
-    const category = round ? findCategory(round, n.category) : undefined;
-    if (!round || !category || n.planId !== ct.found.plan.id) return secretary.say(secretary.t('commend.gone'));
+    const rc = roundOf(ct.rules, n);
+    if (!rc || n.planId !== ct.found.plan.id) return secretary.say(secretary.t('commend.gone'));
+    const { round, category } = rc;
     if (n.status !== 'returned') return secretary.say(secretary.t('commend.refused.not_returned'));
     const [view] = await listNominations(ctx.db, ct.found.plan.id, { ids: [n.id] });
     await showModal(
@@ -445,24 +465,16 @@ export function register(router: Router, ctx: AppContext): void {
 
   router.action<BlockAction>(COMMEND_ACTIONS.withdraw, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const value = actionValue(action);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `action.${COMMEND_ACTIONS.withdraw}`,
-      answer: body.response_url ? ephemeralReply(respond) : modalReply(client, body, 'commend.modal.close'),
-      details: { value: value.slice(0, 40) },
-    });
-    const id = IdValue.safeParse(value);
-    const n = id.success ? await findNomination(ctx.db, id.data) : null;
-    const secretary = await caller.require({
-      may: (p) => n !== null && p.secretaryOf.includes(n.branchId),
-      reason: n ? 'not the secretary of the nominating branch' : 'no such nomination',
-    });
-    if (!secretary || !n) return;
-    const result = await changeOwnNomination(
-      ctx.db,
-      { id: n.id, kind: 'withdraw' },
-      { actor: secretary.slackUserId, now: ctx.clock.now() },
+    const { value, caller } = await pressOf(
+      ctx,
+      client,
+      { body, action, actionId: COMMEND_ACTIONS.withdraw },
+      body.response_url ? ephemeralReply(respond) : modalReply(client, body, 'commend.modal.close'),
     );
+    const own = await ownNomination(ctx, caller, value);
+    if (!own) return;
+    const { secretary, n } = own;
+    const result = await changeOwnNomination(ctx.db, { id: n.id, kind: 'withdraw' }, actedBy(ctx, secretary));
     await secretary.say(
       result.outcome === 'done'
         ? secretary.t('commend.withdrawn', { number: nominationNumber(n.id) })
@@ -472,233 +484,203 @@ export function register(router: Router, ctx: AppContext): void {
     );
   });
 
-  router.action<BlockAction>(COMMEND_ACTIONS.review, async ({ ack, body, action, client }) => {
-    await ack();
-    const value = actionValue(action);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `action.${COMMEND_ACTIONS.review}`,
-      answer: modalReply(client, body, 'commend.modal.close'),
-      details: { value: value.slice(0, 40) },
-    });
-    const leader = await caller.require({ may: isLeader, refusal: 'commend.forbidden.leaders' });
-    if (!leader) return;
-    const ct = await commendToday(leader);
-    if (!ct) return;
-    const id = IdValue.safeParse(value);
-    const [n] = id.success ? await listNominations(ctx.db, ct.found.plan.id, { ids: [id.data] }) : [];
-    const round = n ? findRound(ct.rules, n.round) : undefined;
-    const category = round && n ? findCategory(round, n.category) : undefined;
-    if (!n || !round || !category) return leader.say(leader.t('commend.gone'));
-    if (await findPublicity(ctx.db, ct.found.plan.id, round.code))
-      return leader.say(leader.t('commend.refused.publicity_started'));
-    const shortlisted = (await listNominations(ctx.db, ct.found.plan.id, { round: round.code })).filter(
-      (x) => x.category === n.category && x.status === 'shortlisted',
-    ).length;
-    await showModal(
-      client,
-      body,
-      commendReviewModal({
-        locale: leader.locale,
-        round,
-        nomination: n,
-        shortlisted,
-        quota: category.quota.total ?? null,
-        privateMetadata: JSON.stringify({ n: n.id }),
-      }),
-    );
-  });
-
-  router.action<BlockAction>(COMMEND_ACTIONS.list, async ({ ack, body, action, client, respond }) => {
-    await ack();
-    const value = actionValue(action);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `action.${COMMEND_ACTIONS.list}`,
-      answer: body.response_url ? ephemeralReply(respond) : modalReply(client, body, 'commend.modal.close'),
-      details: { value: value.slice(0, 40) },
-    });
-    const leader = await caller.require({ may: isLeader, refusal: 'commend.forbidden.leaders' });
-    if (!leader) return;
-    const ct = await commendToday(leader);
-    if (!ct) return;
-    const round = findRound(ct.rules, value);
-    if (!round) return leader.say(leader.t('commend.gone'));
-    const nominations = await listNominations(ctx.db, ct.found.plan.id, { round: round.code });
-    await answerList(
-      respond,
-      client,
-      body,
-      leader.t('commend.list.text'),
-      reviewPage(nominations, leader.locale, round, null, 1),
-    );
-  });
-
-  for (const actionId of [COMMEND_ACTIONS.publicity, COMMEND_ACTIONS.announce]) {
-    router.action<BlockAction>(actionId, async ({ ack, body, action, client }) => {
-      await ack();
-      const value = actionValue(action);
-      const caller = await callerOf(ctx, client, body.user.id, {
-        action: `action.${actionId}`,
-        answer: modalReply(client, body, 'commend.modal.close'),
-        details: { value: value.slice(0, 40) },
-      });
-      const admin = await caller.require({ may: isAdmin, refusal: 'commend.forbidden.admins' });
-      if (!admin) return;
-      const ct = await commendToday(admin);
-      if (!ct) return;
-      const round = findRound(ct.rules, value);
-      if (!round) return admin.refuse('unknown round', admin.t('commend.gone'));
-      const { plan, today } = ct.found;
-      const [nominations, publicity] = await Promise.all([
-        listNominations(ctx.db, plan.id, { round: round.code }),
-        findPublicity(ctx.db, plan.id, round.code),
-      ]);
-      const count = (status: string) =>
-        round.categories.map((c) => ({
-          category: c.code,
-          count: nominations.filter((n) => n.category === c.code && n.status === status).length,
-        }));
-      const meta = JSON.stringify({ p: plan.id, r: round.code });
-      if (actionId === COMMEND_ACTIONS.publicity) {
-        if (publicity) return admin.say(admin.t('commend.refused.publicity_started'));
-        const period = publicityPeriod(createWorkCalendar(plan.settings.calendar), today, round.publicity_days);
-        await showModal(
-          client,
-          body,
-          publicityModal({
-            locale: admin.locale,
-            round,
-            counts: count('shortlisted'),
-            ...period,
-            privateMetadata: meta,
-          }),
-        );
-        return;
-      }
-      const open = nominations.reduce((n, x) => n + x.objections.open, 0);
-      const blocker = !publicity
-        ? admin.t('commend.announce.not_started')
-        : publicity.announcedAt
-          ? admin.t('commend.announce.already')
-          : today <= publicity.endsOn
-            ? admin.t('commend.announce.running', { to: publicity.endsOn })
-            : open > 0
-              ? admin.t('commend.announce.objections', { open })
-              : null;
+  commendButton(
+    router,
+    ctx,
+    COMMEND_ACTIONS.review,
+    { may: isLeader, refusal: 'commend.forbidden.leaders' },
+    async ({ caller: leader, ct, value, body }, { client }) => {
+      const id = IdValue.safeParse(value);
+      const [n] = id.success ? await listNominations(ctx.db, ct.found.plan.id, { ids: [id.data] }) : [];
+      const rc = roundOf(ct.rules, n);
+      if (!n || !rc) return leader.say(leader.t('commend.gone'));
+      const { round, category } = rc;
+      if (await findPublicity(ctx.db, ct.found.plan.id, round.code))
+        return leader.say(leader.t('commend.refused.publicity_started'));
+      const shortlisted = (await listNominations(ctx.db, ct.found.plan.id, { round: round.code })).filter(
+        (x) => x.category === n.category && x.status === 'shortlisted',
+      ).length;
       await showModal(
         client,
         body,
-        announceModal({
-          locale: admin.locale,
+        commendReviewModal({
+          locale: leader.locale,
           round,
-          counts: count('shortlisted'),
-          struck: nominations.filter((n) => n.status === 'struck').length,
-          open,
-          ready: blocker === null,
-          blocker,
-          privateMetadata: meta,
+          nomination: n,
+          shortlisted,
+          quota: category.quota.total ?? null,
+          privateMetadata: JSON.stringify({ n: n.id }),
         }),
       );
-    });
+    },
+  );
+
+  commendButton(
+    router,
+    ctx,
+    COMMEND_ACTIONS.list,
+    { may: isLeader, refusal: 'commend.forbidden.leaders' },
+    async ({ caller: leader, ct, value, body }, { client, respond }) => {
+      const round = findRound(ct.rules, value);
+      if (!round) return leader.say(leader.t('commend.gone'));
+      const nominations = await listNominations(ctx.db, ct.found.plan.id, { round: round.code });
+      await answerList(
+        respond,
+        client,
+        body,
+        leader.t('commend.list.text'),
+        reviewPage(nominations, leader.locale, round, null, 1),
+      );
+    },
+    { inPlace: true },
+  );
+
+  for (const actionId of [COMMEND_ACTIONS.publicity, COMMEND_ACTIONS.announce]) {
+    commendButton(
+      router,
+      ctx,
+      actionId,
+      { may: isAdmin, refusal: 'commend.forbidden.admins' },
+      async ({ caller: admin, ct, value, body }, { client }) => {
+        const round = findRound(ct.rules, value);
+        if (!round) return admin.refuse('unknown round', admin.t('commend.gone'));
+        const { plan, today } = ct.found;
+        const [nominations, publicity] = await Promise.all([
+          listNominations(ctx.db, plan.id, { round: round.code }),
+          findPublicity(ctx.db, plan.id, round.code),
+        ]);
+        const count = (status: string) =>
+          round.categories.map((c) => ({
+            category: c.code,
+            count: nominations.filter((n) => n.category === c.code && n.status === status).length,
+          }));
+        const meta = JSON.stringify({ p: plan.id, r: round.code });
+        if (actionId === COMMEND_ACTIONS.publicity) {
+          if (publicity) return admin.say(admin.t('commend.refused.publicity_started'));
+          const period = publicityPeriod(createWorkCalendar(plan.settings.calendar), today, round.publicity_days);
+          await showModal(
+            client,
+            body,
+            publicityModal({
+              locale: admin.locale,
+              round,
+              counts: count('shortlisted'),
+              ...period,
+              privateMetadata: meta,
+            }),
+          );
+          return;
+        }
+        const open = nominations.reduce((n, x) => n + x.objections.open, 0);
+        const blocker = !publicity
+          ? admin.t('commend.announce.not_started')
+          : publicity.announcedAt
+            ? admin.t('commend.announce.already')
+            : today <= publicity.endsOn
+              ? admin.t('commend.announce.running', { to: publicity.endsOn })
+              : open > 0
+                ? admin.t('commend.announce.objections', { open })
+                : null;
+        await showModal(
+          client,
+          body,
+          announceModal({
+            locale: admin.locale,
+            round,
+            counts: count('shortlisted'),
+            struck: nominations.filter((n) => n.status === 'struck').length,
+            open,
+            ready: blocker === null,
+            blocker,
+            privateMetadata: meta,
+          }),
+        );
+      },
+    );
   }
 
-  router.action<BlockAction>(COMMEND_ACTIONS.object, async ({ ack, body, action, client }) => {
-    await ack();
-    const value = actionValue(action);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `action.${COMMEND_ACTIONS.object}`,
-      answer: modalReply(client, body, 'commend.modal.close'),
-      details: { value: value.slice(0, 80) },
-    });
-    const person = await caller.require();
-    if (!person) return;
-    const ct = await commendToday(person);
-    if (!ct) return;
-    const part = PartValue.safeParse(parseJson(value));
-    const round = part.success ? findRound(ct.rules, part.data.r) : undefined;
-    if (!part.success || !round) return person.refuse('unknown publicity part', person.t('commend.gone'));
-    const publicity = await findPublicity(ctx.db, ct.found.plan.id, round.code);
-    const today = ct.found.today;
-    if (!publicity || publicity.announcedAt || today < publicity.startsOn || today > publicity.endsOn)
-      return person.refuse('objection outside the publicity period', person.t('commend.refused.objection_closed'));
-    const options = await partOptions(ctx, ct, round, part.data.p);
-    if (options.length === 0) return person.say(person.t('commend.gone'));
-    await showModal(
-      client,
-      body,
-      objectionModal({
-        locale: person.locale,
-        round,
-        options,
-        privateMetadata: JSON.stringify({ r: round.code, p: part.data.p }),
-      }),
-    );
-  });
+  commendButton(
+    router,
+    ctx,
+    COMMEND_ACTIONS.object,
+    {},
+    async ({ caller: person, ct, value, body }, { client }) => {
+      const part = PartValue.safeParse(parseJson(value));
+      const round = part.success ? findRound(ct.rules, part.data.r) : undefined;
+      if (!part.success || !round) return person.refuse('unknown publicity part', person.t('commend.gone'));
+      const publicity = await findPublicity(ctx.db, ct.found.plan.id, round.code);
+      const today = ct.found.today;
+      if (!publicity || publicity.announcedAt || today < publicity.startsOn || today > publicity.endsOn)
+        return person.refuse('objection outside the publicity period', person.t('commend.refused.objection_closed'));
+      const options = await partOptions(ctx, ct, round, part.data.p);
+      if (options.length === 0) return person.say(person.t('commend.gone'));
+      await showModal(
+        client,
+        body,
+        objectionModal({
+          locale: person.locale,
+          round,
+          options,
+          privateMetadata: JSON.stringify({ r: round.code, p: part.data.p }),
+        }),
+      );
+    },
+    { keep: 80 },
+  );
 
-  router.action<BlockAction>(COMMEND_ACTIONS.objection, async ({ ack, body, action, client }) => {
-    await ack();
-    const value = actionValue(action);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `action.${COMMEND_ACTIONS.objection}`,
-      answer: modalReply(client, body, 'commend.modal.close'),
-      details: { value: value.slice(0, 40) },
-    });
-    const admin = await caller.require({ may: isAdmin, refusal: 'commend.forbidden.admins' });
-    if (!admin) return;
-    const ct = await commendToday(admin);
-    if (!ct) return;
-    const id = IdValue.safeParse(value);
-    const objection = id.success ? await findObjection(ctx.db, id.data) : null;
-    const round = objection ? findRound(ct.rules, objection.round) : undefined;
-    if (!objection || !round || objection.planId !== ct.found.plan.id) return admin.say(admin.t('commend.gone'));
-    if (objection.status !== 'open') return admin.say(admin.t('commend.objection.decided'));
-    const [nominee] = await listNominations(ctx.db, ct.found.plan.id, { ids: [objection.nominationId] });
-    if (!nominee) return admin.say(admin.t('commend.gone'));
-    await showModal(
-      client,
-      body,
-      objectionDecisionModal({
-        locale: admin.locale,
-        round,
-        nominee,
-        objection: {
-          text: objection.text,
-          raisedByName: objection.raisedByName,
-          raisedAt: objection.raisedAt.slice(0, 10),
-        },
-        privateMetadata: JSON.stringify({ o: objection.id }),
-      }),
-    );
-  });
+  commendButton(
+    router,
+    ctx,
+    COMMEND_ACTIONS.objection,
+    { may: isAdmin, refusal: 'commend.forbidden.admins' },
+    async ({ caller: admin, ct, value, body }, { client }) => {
+      const id = IdValue.safeParse(value);
+      const objection = id.success ? await findObjection(ctx.db, id.data) : null;
+      const round = objection ? findRound(ct.rules, objection.round) : undefined;
+      if (!objection || !round || objection.planId !== ct.found.plan.id) return admin.say(admin.t('commend.gone'));
+      if (objection.status !== 'open') return admin.say(admin.t('commend.objection.decided'));
+      const [nominee] = await listNominations(ctx.db, ct.found.plan.id, { ids: [objection.nominationId] });
+      if (!nominee) return admin.say(admin.t('commend.gone'));
+      await showModal(
+        client,
+        body,
+        objectionDecisionModal({
+          locale: admin.locale,
+          round,
+          nominee,
+          objection: {
+            text: objection.text,
+            raisedByName: objection.raisedByName,
+            raisedAt: objection.raisedAt.slice(0, 10),
+          },
+          privateMetadata: JSON.stringify({ o: objection.id }),
+        }),
+      );
+    },
+  );
 
   // The modals' submissions.
 
-  router.view(COMMEND_VIEWS.nominate, async ({ ack, body, view, client }) => {
-    const meta = NominateMeta.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${COMMEND_VIEWS.nominate}`,
-      answer: errorUnder(ack, COMMEND_BLOCKS.citation),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
+  router.view(COMMEND_VIEWS.nominate, async (args) => {
+    const { ack, view, client } = args;
+    const { caller, meta, state } = await submissionOf(ctx, args, NominateMeta, COMMEND_BLOCKS.citation);
     const secretary = await caller.require({
-      may: (p) =>
-        meta.success && p.secretaryOf.length > 0 && (meta.data.b === undefined || p.secretaryOf.includes(meta.data.b)),
-      reason: meta.success ? 'not the secretary of the nominating branch' : 'malformed payload',
+      may: (p) => meta !== null && p.secretaryOf.length > 0 && (meta.b === undefined || p.secretaryOf.includes(meta.b)),
+      reason: meta ? 'not the secretary of the nominating branch' : 'malformed payload',
       refusal: 'commend.forbidden.secretary',
     });
-    if (!secretary || !meta.success) return;
-    if (!state.success) return secretary.refuse('malformed payload', secretary.t('common.forbidden'));
+    if (!secretary || !meta) return;
+    if (!state) return secretary.refuse('malformed payload', secretary.t('common.forbidden'));
     const ct = await commendToday(secretary);
     if (!ct) return;
     const { plan, today } = ct.found;
-    const round = findRound(ct.rules, meta.data.r);
-    const category = round ? findCategory(round, meta.data.c) : undefined;
-    if (plan.id !== meta.data.p || !round || !category)
-      return secretary.refuse('plan changed', secretary.t('commend.gone'));
-    const revising = meta.data.n !== undefined;
-    const form = parseNominationForm(state.data, category.nominee, { revising });
+    const round = findRound(ct.rules, meta.r);
+    const category = round ? findCategory(round, meta.c) : undefined;
+    if (plan.id !== meta.p || !round || !category) return secretary.refuse('plan changed', secretary.t('commend.gone'));
+    const revising = meta.n !== undefined;
+    const form = parseNominationForm(state, category.nominee, { revising });
     if (!form.ok) return refuseForm(secretary, ack, form.errors, 'invalid nomination');
-    const branchId = meta.data.b ?? form.value.branchId;
+    const branchId = meta.b ?? form.value.branchId;
     const branch = secretary.branches.find((b) => b.id === branchId);
     if (!branch)
       return refuseForm(
@@ -710,7 +692,7 @@ export function register(router: Router, ctx: AppContext): void {
     const now = ctx.clock.now();
     const metaArgs = { actor: secretary.slackUserId, now };
     if (revising) {
-      const n = await findNomination(ctx.db, meta.data.n!);
+      const n = await findNomination(ctx.db, meta.n!);
       if (!n || n.branchId !== branch.id)
         return secretary.refuse('revising a nomination of another branch', secretary.t('common.forbidden'));
       const open = nominationsOpen(
@@ -826,246 +808,246 @@ export function register(router: Router, ctx: AppContext): void {
     }));
   });
 
-  router.view(COMMEND_VIEWS.review, async ({ ack, body, view, client }) => {
-    const meta = NominationMeta.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${COMMEND_VIEWS.review}`,
-      answer: errorUnder(ack, COMMEND_BLOCKS.decision),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
-    const leader = await caller.require({ may: isLeader, refusal: 'commend.forbidden.leaders' });
-    if (!leader) return;
-    if (!meta.success || !state.success) return leader.refuse('malformed payload', leader.t('common.forbidden'));
-    const ct = await commendToday(leader);
-    if (!ct) return;
-    const n = await findNomination(ctx.db, meta.data.n);
-    const round = n ? findRound(ct.rules, n.round) : undefined;
-    const category = round && n ? findCategory(round, n.category) : undefined;
-    if (!n || !round || !category || n.planId !== ct.found.plan.id) return leader.say(leader.t('commend.gone'));
-    const form = parseCommendReviewForm(state.data);
-    if (!form.ok) return refuseForm(leader, ack, form.errors, 'invalid review');
-    const { decision, comment } = form.value;
-    const result = await reviewNomination(
-      ctx.db,
-      {
-        id: n.id,
-        decision,
-        comment,
-        personId: leader.person.id,
-        allowed: (status) => reviewAllowed(status, decision),
-        fits: (shortlisted, branchCategory) => shortlistRefusal(category, shortlisted, branchCategory),
-      },
-      { actor: leader.slackUserId, now: ctx.clock.now() },
-    );
-    if (result.outcome === 'shortlist') {
-      const r = result.refusal;
-      return refuseForm(
-        leader,
-        ack,
+  commendView(
+    router,
+    ctx,
+    COMMEND_VIEWS.review,
+    NominationMeta,
+    COMMEND_BLOCKS.decision,
+    { may: isLeader, refusal: 'commend.forbidden.leaders' },
+    async ({ caller: leader, meta, state }, { ack, client }) => {
+      const ct = await commendToday(leader);
+      if (!ct) return;
+      const n = await findNomination(ctx.db, meta.n);
+      const rc = roundOf(ct.rules, n);
+      if (!n || !rc || n.planId !== ct.found.plan.id) return leader.say(leader.t('commend.gone'));
+      const { category } = rc;
+      const form = parseCommendReviewForm(state);
+      if (!form.ok) return refuseForm(leader, ack, form.errors, 'invalid review');
+      const { decision, comment } = form.value;
+      const result = await reviewNomination(
+        ctx.db,
         {
-          [COMMEND_BLOCKS.decision]:
-            r.key === 'total'
-              ? { key: 'commend.error.shortlist_total', params: { quota: r.quota } }
-              : {
-                  key: 'commend.error.shortlist_category',
-                  params: { quota: r.quota, category: t(leader.locale, `common.category.${r.category}` as MessageKey) },
-                },
+          id: n.id,
+          decision,
+          comment,
+          personId: leader.person.id,
+          allowed: (status) => reviewAllowed(status, decision),
+          fits: (shortlisted, branchCategory) => shortlistRefusal(category, shortlisted, branchCategory),
         },
-        `shortlist over quota: ${r.key}`,
+        actedBy(ctx, leader),
       );
-    }
-    if (result.outcome === 'publicity_started') return leader.say(leader.t('commend.refused.publicity_started'));
-    if (result.outcome === 'stale')
-      return leader.say(
-        leader.t('commend.refused.decided', {
-          status: result.status ? t(leader.locale, `commend.status.${result.status}` as MessageKey) : '—',
-        }),
+      if (result.outcome === 'shortlist') {
+        const r = result.refusal;
+        return refuseForm(
+          leader,
+          ack,
+          {
+            [COMMEND_BLOCKS.decision]:
+              r.key === 'total'
+                ? { key: 'commend.error.shortlist_total', params: { quota: r.quota } }
+                : {
+                    key: 'commend.error.shortlist_category',
+                    params: {
+                      quota: r.quota,
+                      category: t(leader.locale, `common.category.${r.category}` as MessageKey),
+                    },
+                  },
+          },
+          `shortlist over quota: ${r.key}`,
+        );
+      }
+      if (result.outcome === 'publicity_started') return leader.say(leader.t('commend.refused.publicity_started'));
+      if (result.outcome === 'stale')
+        return leader.say(
+          leader.t('commend.refused.decided', {
+            status: result.status ? t(leader.locale, `commend.status.${result.status}` as MessageKey) : '—',
+          }),
+        );
+      await ack();
+      if (decision === 'return' || decision === 'accept') {
+        await notifyPerson(ctx, client, n.nominatedBy, (l) => ({
+          text: t(l, decision === 'return' ? 'commend.returned.dm' : 'commend.accepted.dm', {
+            number: nominationNumber(n.id),
+            category: pick(category.title, l),
+            leader: escape(leader.person.name),
+            comment: escape(comment ?? ''),
+          }),
+        }));
+      }
+    },
+  );
+
+  commendView(
+    router,
+    ctx,
+    COMMEND_VIEWS.publicity,
+    RoundMeta,
+    COMMEND_BLOCKS.channel,
+    { may: isAdmin, refusal: 'commend.forbidden.admins' },
+    async ({ caller: admin, meta, state }, { ack, client }) => {
+      const ct = await commendToday(admin);
+      if (!ct) return;
+      const round = findRound(ct.rules, meta.r);
+      const { plan, today } = ct.found;
+      if (!round || plan.id !== meta.p) return admin.refuse('plan changed', admin.t('commend.gone'));
+      const form = parseCommendChannelForm(state);
+      if (!form.ok) return refuseForm(admin, ack, form.errors, 'no channel');
+      const period = publicityPeriod(createWorkCalendar(plan.settings.calendar), today, round.publicity_days);
+      const channel = form.value.channelId;
+      const locale = ctx.config.defaultLocale;
+      const result = await startPublicity(
+        ctx.db,
+        {
+          planId: plan.id,
+          round: round.code,
+          channelId: channel,
+          startsOn: period.from,
+          endsOn: period.to,
+          personId: admin.person.id,
+          render: (shortlist) =>
+            postRows(
+              `commend-publicity:${plan.id}:${round.code}`,
+              channel,
+              publicityPosts(locale, round, shortlist, period),
+            ),
+        },
+        actedBy(ctx, admin),
       );
-    await ack();
-    if (decision === 'return' || decision === 'accept') {
-      await notifyPerson(ctx, client, n.nominatedBy, (l) => ({
-        text: t(l, decision === 'return' ? 'commend.returned.dm' : 'commend.accepted.dm', {
-          number: nominationNumber(n.id),
-          category: pick(category.title, l),
-          leader: escape(leader.person.name),
-          comment: escape(comment ?? ''),
+      if (result.outcome === 'empty') return admin.say(admin.t('commend.publicity.empty'));
+      await ack();
+      if (result.outcome === 'already') return;
+      if (ctx.outbox) await drainOutbox(ctx);
+      await notifyPerson(ctx, client, admin.person, (l) => ({
+        text: t(l, 'commend.publicity.started', {
+          count: result.count,
+          from: period.from,
+          to: period.to,
+          channel: `<#${channel}>`,
         }),
       }));
-    }
-  });
+    },
+  );
 
-  router.view(COMMEND_VIEWS.publicity, async ({ ack, body, view, client }) => {
-    const meta = RoundMeta.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${COMMEND_VIEWS.publicity}`,
-      answer: errorUnder(ack, COMMEND_BLOCKS.channel),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
-    const admin = await caller.require({ may: isAdmin, refusal: 'commend.forbidden.admins' });
-    if (!admin) return;
-    if (!meta.success || !state.success) return admin.refuse('malformed payload', admin.t('common.forbidden'));
-    const ct = await commendToday(admin);
-    if (!ct) return;
-    const round = findRound(ct.rules, meta.data.r);
-    const { plan, today } = ct.found;
-    if (!round || plan.id !== meta.data.p) return admin.refuse('plan changed', admin.t('commend.gone'));
-    const form = parseCommendChannelForm(state.data);
-    if (!form.ok) return refuseForm(admin, ack, form.errors, 'no channel');
-    const period = publicityPeriod(createWorkCalendar(plan.settings.calendar), today, round.publicity_days);
-    const channel = form.value.channelId;
-    const locale = ctx.config.defaultLocale;
-    const result = await startPublicity(
-      ctx.db,
-      {
-        planId: plan.id,
-        round: round.code,
-        channelId: channel,
-        startsOn: period.from,
-        endsOn: period.to,
-        personId: admin.person.id,
-        render: (shortlist) =>
-          postRows(
-            `commend-publicity:${plan.id}:${round.code}`,
-            channel,
-            publicityPosts(locale, round, shortlist, period),
-          ),
-      },
-      { actor: admin.slackUserId, now: ctx.clock.now() },
-    );
-    if (result.outcome === 'empty') return admin.say(admin.t('commend.publicity.empty'));
-    await ack();
-    if (result.outcome === 'already') return;
-    if (ctx.outbox) await drainOutbox(ctx);
-    await notifyPerson(ctx, client, admin.person, (l) => ({
-      text: t(l, 'commend.publicity.started', {
-        count: result.count,
-        from: period.from,
-        to: period.to,
-        channel: `<#${channel}>`,
-      }),
-    }));
-  });
-
-  router.view(COMMEND_VIEWS.object, async ({ ack, body, view, client }) => {
-    const meta = PartValue.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${COMMEND_VIEWS.object}`,
-      answer: errorUnder(ack, COMMEND_BLOCKS.text),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
-    const person = await caller.require();
-    if (!person) return;
-    if (!meta.success || !state.success) return person.refuse('malformed payload', person.t('common.forbidden'));
-    const ct = await commendToday(person);
-    if (!ct) return;
-    const round = findRound(ct.rules, meta.data.r);
-    if (!round) return person.refuse('unknown round', person.t('commend.gone'));
-    const options = await partOptions(ctx, ct, round, meta.data.p);
-    const form = parseObjectionForm(
-      state.data,
-      options.map((o) => o.id),
-    );
-    if (!form.ok) return refuseForm(person, ack, form.errors, 'invalid objection');
-    const result = await raiseObjection(
-      ctx.db,
-      {
-        nominationId: form.value.nominationId,
-        personId: person.person.id,
-        text: form.value.text,
-        today: ct.found.today,
-        submissionKey: view.id,
-      },
-      { actor: person.slackUserId, now: ctx.clock.now() },
-    );
-    if (result.outcome === 'closed')
-      return person.refuse('objection outside the publicity period', person.t('commend.refused.objection_closed'));
-    if (result.outcome === 'not_shortlisted') return person.say(person.t('commend.gone'));
-    await ack();
-    if (result.outcome === 'duplicate') return;
-    const nominee = options.find((o) => o.id === form.value.nominationId)!;
-    await notifyPerson(ctx, client, person.person, (l) => ({
-      text: t(l, 'commend.objected', { number: nominationNumber(nominee.id) }),
-    }));
-    for (const admin of await listAdmins(ctx.db)) {
-      await notifyPerson(ctx, client, admin, (l) => {
-        const text = t(l, 'commend.objection.admins', {
-          number: nominationNumber(nominee.id),
-          name: escape(nominee.nomineeName),
-        });
-        return {
-          text,
-          blocks: [
-            {
-              type: 'section',
-              text: { type: 'mrkdwn', text },
-              accessory: {
-                type: 'button',
-                action_id: COMMEND_ACTIONS.objection,
-                value: String(result.objectionId),
-                text: { type: 'plain_text', text: t(l, 'commend.button.decide') },
+  commendView(
+    router,
+    ctx,
+    COMMEND_VIEWS.object,
+    PartValue,
+    COMMEND_BLOCKS.text,
+    {},
+    async ({ caller: person, meta, state }, { ack, view, client }) => {
+      const ct = await commendToday(person);
+      if (!ct) return;
+      const round = findRound(ct.rules, meta.r);
+      if (!round) return person.refuse('unknown round', person.t('commend.gone'));
+      const options = await partOptions(ctx, ct, round, meta.p);
+      const form = parseObjectionForm(
+        state,
+        options.map((o) => o.id),
+      );
+      if (!form.ok) return refuseForm(person, ack, form.errors, 'invalid objection');
+      const result = await raiseObjection(
+        ctx.db,
+        {
+          nominationId: form.value.nominationId,
+          personId: person.person.id,
+          text: form.value.text,
+          today: ct.found.today,
+          submissionKey: view.id,
+        },
+        actedBy(ctx, person),
+      );
+      if (result.outcome === 'closed')
+        return person.refuse('objection outside the publicity period', person.t('commend.refused.objection_closed'));
+      if (result.outcome === 'not_shortlisted') return person.say(person.t('commend.gone'));
+      await ack();
+      if (result.outcome === 'duplicate') return;
+      const nominee = options.find((o) => o.id === form.value.nominationId)!;
+      await notifyPerson(ctx, client, person.person, (l) => ({
+        text: t(l, 'commend.objected', { number: nominationNumber(nominee.id) }),
+      }));
+      for (const admin of await listAdmins(ctx.db)) {
+        await notifyPerson(ctx, client, admin, (l) => {
+          const text = t(l, 'commend.objection.admins', {
+            number: nominationNumber(nominee.id),
+            name: escape(nominee.nomineeName),
+          });
+          return {
+            text,
+            blocks: [
+              {
+                type: 'section',
+                text: { type: 'mrkdwn', text },
+                accessory: {
+                  type: 'button',
+                  action_id: COMMEND_ACTIONS.objection,
+                  value: String(result.objectionId),
+                  text: { type: 'plain_text', text: t(l, 'commend.button.decide') },
+                },
               },
-            },
-          ],
-        };
-      });
-    }
-  });
+            ],
+          };
+        });
+      }
+    },
+  );
 
-  router.view(COMMEND_VIEWS.objection, async ({ ack, body, view, client }) => {
-    const meta = ObjectionMeta.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${COMMEND_VIEWS.objection}`,
-      answer: errorUnder(ack, COMMEND_BLOCKS.reason),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
-    const admin = await caller.require({ may: isAdmin, refusal: 'commend.forbidden.admins' });
-    if (!admin) return;
-    if (!meta.success || !state.success) return admin.refuse('malformed payload', admin.t('common.forbidden'));
-    const objection = await findObjection(ctx.db, meta.data.o);
-    if (!objection) return admin.say(admin.t('commend.gone'));
-    const form = parseObjectionDecisionForm(state.data);
-    if (!form.ok) return refuseForm(admin, ack, form.errors, 'objection decided without a reason');
-    const result = await decideObjection(
-      ctx.db,
-      {
-        objectionId: objection.id,
-        decision: form.value.decision,
-        reason: form.value.reason,
-        personId: admin.person.id,
-      },
-      { actor: admin.slackUserId, now: ctx.clock.now() },
-    );
-    if (result.outcome === 'stale') return admin.say(admin.t('commend.objection.decided'));
-    await ack();
-    await notifyPerson(ctx, client, objection.raisedBy, (l) => ({
-      text: t(l, form.value.decision === 'uphold' ? 'commend.objection.upheld_dm' : 'commend.objection.dismissed_dm', {
-        number: nominationNumber(objection.nominationId),
-        reason: escape(form.value.reason),
-      }),
-    }));
-  });
+  commendView(
+    router,
+    ctx,
+    COMMEND_VIEWS.objection,
+    ObjectionMeta,
+    COMMEND_BLOCKS.reason,
+    { may: isAdmin, refusal: 'commend.forbidden.admins' },
+    async ({ caller: admin, meta, state }, { ack, client }) => {
+      const objection = await findObjection(ctx.db, meta.o);
+      if (!objection) return admin.say(admin.t('commend.gone'));
+      const form = parseObjectionDecisionForm(state);
+      if (!form.ok) return refuseForm(admin, ack, form.errors, 'objection decided without a reason');
+      const result = await decideObjection(
+        ctx.db,
+        {
+          objectionId: objection.id,
+          decision: form.value.decision,
+          reason: form.value.reason,
+          personId: admin.person.id,
+        },
+        actedBy(ctx, admin),
+      );
+      if (result.outcome === 'stale') return admin.say(admin.t('commend.objection.decided'));
+      await ack();
+      await notifyPerson(ctx, client, objection.raisedBy, (l) => ({
+        text: t(
+          l,
+          form.value.decision === 'uphold' ? 'commend.objection.upheld_dm' : 'commend.objection.dismissed_dm',
+          {
+            number: nominationNumber(objection.nominationId),
+            reason: escape(form.value.reason),
+          },
+        ),
+      }));
+    },
+  );
 
-  router.view(COMMEND_VIEWS.announce, async ({ ack, body, view, client }) => {
-    const meta = RoundMeta.safeParse(parseJson(view.private_metadata));
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${COMMEND_VIEWS.announce}`,
+  router.view(COMMEND_VIEWS.announce, async (args) => {
+    const { ack, client } = args;
+    const { caller, meta } = await submissionOf(
+      ctx,
+      args,
+      RoundMeta,
       // The modal has no field to show an error under: the answer replaces it.
-      answer: (text, locale) =>
+      (text, locale) =>
         ack({ response_action: 'update', view: messageModal('Pacesetter', text, t(locale, 'commend.modal.close')) }),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
+    );
     const admin = await caller.require({ may: isAdmin, refusal: 'commend.forbidden.admins' });
     if (!admin) return;
-    if (!meta.success) return admin.refuse('malformed payload', admin.t('common.forbidden'));
+    if (!meta) return admin.refuse('malformed payload', admin.t('common.forbidden'));
     const ct = await commendToday(admin);
     if (!ct) return;
-    const round = findRound(ct.rules, meta.data.r);
+    const round = findRound(ct.rules, meta.r);
     const { plan, today } = ct.found;
-    if (!round || plan.id !== meta.data.p) return admin.refuse('plan changed', admin.t('commend.gone'));
+    if (!round || plan.id !== meta.p) return admin.refuse('plan changed', admin.t('commend.gone'));
     const locale = ctx.config.defaultLocale;
     const result = await announceRound(
       ctx.db,
@@ -1077,7 +1059,7 @@ export function register(router: Router, ctx: AppContext): void {
         render: (awarded, channel) =>
           postRows(`commend-final:${plan.id}:${round.code}`, channel, announcementPosts(locale, round, awarded)),
       },
-      { actor: admin.slackUserId, now: ctx.clock.now() },
+      actedBy(ctx, admin),
     );
     switch (result.outcome) {
       case 'not_started':

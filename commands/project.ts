@@ -1,4 +1,4 @@
-import type { BlockAction, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { BlockAction } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
@@ -23,10 +23,8 @@ import {
 } from '../db/queries/projects.js';
 import { branchSecretaryIds } from '../db/queries/reports.js';
 import type { AppContext } from '../src/context.js';
-import type { MessagePayload } from '../src/delivery/outbox.js';
 import { drainOutbox } from '../src/delivery/outbox.js';
-import type { FieldErrors } from '../src/domain/report-form.js';
-import { ViewStateSchema } from '../src/domain/report-form.js';
+import type { ViewState } from '../src/domain/report-form.js';
 import {
   parseAdjustForm,
   parseApplicationForm,
@@ -60,6 +58,7 @@ import {
   linkedDue,
   loadCard,
   modalReply,
+  postRows,
   projectsToday,
   reviewRows,
   showModal,
@@ -67,19 +66,11 @@ import {
   type ProjectsToday,
   type Viewer,
 } from '../src/flows/projects.js';
-import { pick, t, type Locale } from '../src/i18n/index.js';
-import {
-  actionValue,
-  callerOf,
-  errorUnder,
-  formErrors,
-  noAnswer,
-  parseJson,
-  shownIn,
-  type Caller,
-} from '../src/slack/caller.js';
+import { pick, t, type Locale, type MessageKey } from '../src/i18n/index.js';
+import { callerOf, shownIn, type Caller } from '../src/slack/caller.js';
 import { modalOpener } from '../src/slack/modal-opener.js';
 import { notifyLeaders, notifyPerson } from '../src/slack/notify.js';
+import { actedBy, pressOf, refuseForm, submissionOf } from '../src/slack/openings.js';
 import type { Router } from '../src/slack/router.js';
 import { escape } from '../src/ui/limits.js';
 import {
@@ -120,17 +111,6 @@ const IdValue = z
 const isLeader = (p: Person) => p.roles.includes('leader');
 const isAdmin = (p: Person) => p.roles.includes('admin');
 
-/** A form the caller got wrong: the errors under their fields, and the attempt kept in the audit log. */
-async function refuseForm(
-  caller: Caller,
-  ack: SlackViewMiddlewareArgs['ack'],
-  errors: FieldErrors,
-  reason: string,
-): Promise<void> {
-  await caller.answering(noAnswer).refuse(reason, '', { fields: Object.keys(errors) });
-  await ack(formErrors(caller.locale, errors));
-}
-
 /** The summary line of a project at the top of its modals. */
 async function summaryOf(ctx: AppContext, locale: Locale, project: Project): Promise<string> {
   const branch = (await listBranches(ctx.db, [project.branchId]))[0];
@@ -146,6 +126,11 @@ async function tellSecretaries(
 ): Promise<void> {
   for (const id of await branchSecretaryIds(ctx.db, branchId))
     await notifyPerson(ctx, client, id, (l) => ({ text: text(l) }));
+}
+
+/** A refusal naming the stage a project is at (or '—' when it is gone). */
+function stageText(caller: Caller, key: MessageKey, stage: ProjectStage | null | undefined): string {
+  return caller.t(key, { stage: stage ? stageLabel(caller.locale, stage) : '—' });
 }
 
 interface ButtonScope {
@@ -171,12 +156,12 @@ function projectButton(
 ): void {
   router.action<BlockAction>(actionId, async ({ ack, body, action, client }) => {
     await ack();
-    const value = actionValue(action);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `action.${actionId}`,
-      answer: modalReply(client, body, 'project.modal.close'),
-      details: { value: value.slice(0, 40) },
-    });
+    const { value, caller } = await pressOf(
+      ctx,
+      client,
+      { body, action, actionId },
+      modalReply(client, body, 'project.modal.close'),
+    );
     const id = IdValue.safeParse(value);
     const project = id.success ? await findProject(ctx.db, id.data) : null;
     const person = await caller.require({
@@ -201,12 +186,12 @@ function planButton(
 ): void {
   router.action<BlockAction>(actionId, async ({ ack, body, action, client }) => {
     await ack();
-    const value = actionValue(action);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `action.${actionId}`,
-      answer: modalReply(client, body, 'project.modal.close'),
-      details: { value: value.slice(0, 40) },
-    });
+    const { value, caller } = await pressOf(
+      ctx,
+      client,
+      { body, action, actionId },
+      modalReply(client, body, 'project.modal.close'),
+    );
     const person = await caller.require({ may, refusal: 'project.forbidden.committee' });
     if (!person) return;
     const id = IdValue.safeParse(value);
@@ -215,6 +200,63 @@ function planButton(
     if (!id.success || id.data !== pt.found.plan.id)
       return person.refuse('not the plan in force', person.t('project.gone'));
     await run(person, pt, body, client);
+  });
+}
+
+type ViewArgs = Parameters<Parameters<Router['view']>[1]>[0];
+
+interface ProjectSubmission<M> {
+  caller: Caller<Person>;
+  meta: M;
+  state: ViewState;
+  project: Project;
+}
+
+/**
+ * A submission naming a project in its metadata: the submitter must be in the roster and pass `may`
+ * for this project; a modal whose metadata or values are not its own is refused and audited.
+ */
+function projectView<M extends { j: number }>(
+  router: Router,
+  ctx: AppContext,
+  viewId: string,
+  Meta: z.ZodType<M>,
+  errorBlock: string,
+  access: { may: (p: Person, project: Project, meta: M) => boolean; reason: (meta: M) => string; refusal?: MessageKey },
+  run: (s: ProjectSubmission<M>, args: ViewArgs) => Promise<void>,
+): void {
+  router.view(viewId, async (args) => {
+    const { caller, meta, state } = await submissionOf(ctx, args, Meta, errorBlock);
+    const project = meta ? await findProject(ctx.db, meta.j) : null;
+    const person = await caller.require({
+      may: (p) => meta !== null && project !== null && access.may(p, project, meta),
+      reason: project && meta ? access.reason(meta) : 'no such project',
+      refusal: access.refusal,
+    });
+    if (!person || !project || !meta) return;
+    if (!state) return person.refuse('malformed payload', person.t('common.forbidden'));
+    await run({ caller: person, meta, state, project }, args);
+  });
+}
+
+/** A submission of the committee's, naming the plan in force: the submitter passes `may`, the plan must still be in force. */
+function planView(
+  router: Router,
+  ctx: AppContext,
+  viewId: string,
+  errorBlock: string,
+  access: { may: (p: Person) => boolean; refusal: MessageKey },
+  run: (caller: Caller<Person>, pt: ProjectsToday, state: ViewState, args: ViewArgs) => Promise<void>,
+): void {
+  router.view(viewId, async (args) => {
+    const { caller, meta, state } = await submissionOf(ctx, args, PlanMeta, errorBlock);
+    const person = await caller.require(access);
+    if (!person) return;
+    if (!meta || !state) return person.refuse('malformed payload', person.t('common.forbidden'));
+    const pt = await projectsToday(person);
+    if (!pt) return;
+    if (pt.found.plan.id !== meta.p) return person.refuse('plan changed', person.t('project.gone'));
+    await run(person, pt, state, args);
   });
 }
 
@@ -384,12 +426,12 @@ export function register(router: Router, ctx: AppContext): void {
 
   router.action<BlockAction>(PROJECT_ACTIONS.register, async ({ ack, body, action, client }) => {
     await ack();
-    const value = actionValue(action);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `action.${PROJECT_ACTIONS.register}`,
-      answer: modalReply(client, body, 'project.modal.close'),
-      details: { value: value.slice(0, 40) },
-    });
+    const { value, caller } = await pressOf(
+      ctx,
+      client,
+      { body, action, actionId: PROJECT_ACTIONS.register },
+      modalReply(client, body, 'project.modal.close'),
+    );
     const branch = IdValue.safeParse(value);
     const secretary = await caller.require({
       may: (p) => branch.success && p.secretaryOf.includes(branch.data),
@@ -460,9 +502,7 @@ export function register(router: Router, ctx: AppContext): void {
     async (s, client) => {
       const { rules, found } = s.pt;
       if (s.project.stage !== 'implementation')
-        return s.caller.say(
-          s.caller.t('project.refused.stage', { stage: stageLabel(s.caller.locale, s.project.stage) }),
-        );
+        return s.caller.say(stageText(s.caller, 'project.refused.stage', s.project.stage));
       const { due, extendedTo } = await linkedDue(
         ctx,
         found.plan,
@@ -498,9 +538,7 @@ export function register(router: Router, ctx: AppContext): void {
       async (s, client) => {
         const stages = earlierStages(s.project.stage);
         if (back ? stages.length === 0 : s.project.stage !== 'registration')
-          return s.caller.say(
-            s.caller.t('project.refused.stage', { stage: stageLabel(s.caller.locale, s.project.stage) }),
-          );
+          return s.caller.say(stageText(s.caller, 'project.refused.stage', s.project.stage));
         await showModal(
           client,
           s.body,
@@ -523,9 +561,7 @@ export function register(router: Router, ctx: AppContext): void {
     'not an admin',
     async (s, client) => {
       if (s.project.stage !== 'application')
-        return s.caller.say(
-          s.caller.t('project.refused.stage', { stage: stageLabel(s.caller.locale, s.project.stage) }),
-        );
+        return s.caller.say(stageText(s.caller, 'project.refused.stage', s.project.stage));
       const candidates = (await assessorCandidates(ctx.db)).filter((c) => mayAssess(c, s.project.branchId));
       await showModal(
         client,
@@ -552,9 +588,7 @@ export function register(router: Router, ctx: AppContext): void {
       if (!assessors.some((a) => a.personId === s.caller.person.id))
         return s.caller.refuse('not an assessor of this project', s.caller.t('project.refused.not_assessor'));
       if (s.project.stage !== 'assessment')
-        return s.caller.say(
-          s.caller.t('project.refused.stage', { stage: stageLabel(s.caller.locale, s.project.stage) }),
-        );
+        return s.caller.say(stageText(s.caller, 'project.refused.stage', s.project.stage));
       const sheets = await assessorSheets(ctx.db, s.project.id, s.caller.person.id);
       if (sheets.status === 'complete') return s.caller.say(s.caller.t('project.refused.scores_locked'));
       await showModal(
@@ -583,7 +617,7 @@ export function register(router: Router, ctx: AppContext): void {
         personId: leader.person.id,
         replaceAdjusted: false,
       },
-      { actor: leader.slackUserId, now: ctx.clock.now() },
+      actedBy(ctx, leader),
     );
     const ties = rows.filter((r) => r.auto.tieAtQuota).length;
     await leader.say(leader.t('project.proposed', { count: written, ties }));
@@ -624,32 +658,27 @@ export function register(router: Router, ctx: AppContext): void {
 
   // The modals' submissions.
 
-  router.view(PROJECT_VIEWS.register, async ({ ack, body, view, client }) => {
-    const meta = RegisterMeta.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${PROJECT_VIEWS.register}`,
-      answer: errorUnder(ack, PROJECT_BLOCKS.title),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
+  router.view(PROJECT_VIEWS.register, async (args) => {
+    const { ack, view, client } = args;
+    const { caller, meta, state } = await submissionOf(ctx, args, RegisterMeta, PROJECT_BLOCKS.title);
     const secretary = await caller.require({
-      may: (p) => meta.success && p.secretaryOf.includes(meta.data.b),
-      reason: meta.success ? 'not the secretary of this branch' : 'malformed payload',
+      may: (p) => meta !== null && p.secretaryOf.includes(meta.b),
+      reason: meta ? 'not the secretary of this branch' : 'malformed payload',
       refusal: 'project.forbidden.secretary',
     });
-    if (!secretary || !meta.success) return;
-    if (!state.success) return secretary.refuse('malformed payload', secretary.t('common.forbidden'));
+    if (!secretary || !meta) return;
+    if (!state) return secretary.refuse('malformed payload', secretary.t('common.forbidden'));
     const pt = await projectsToday(secretary);
     if (!pt) return;
     const { plan, today } = pt.found;
-    if (plan.id !== meta.data.p) return secretary.refuse('plan changed', secretary.t('project.gone'));
-    const form = parseRegistrationForm(state.data);
+    if (plan.id !== meta.p) return secretary.refuse('plan changed', secretary.t('project.gone'));
+    const form = parseRegistrationForm(state);
     if (!form.ok) return refuseForm(secretary, ack, form.errors, 'invalid registration');
     const now = ctx.clock.now();
     const metaArgs = { actor: secretary.slackUserId, now };
-    if (meta.data.j !== undefined) {
-      const project = await findProject(ctx.db, meta.data.j);
-      if (!project || project.branchId !== meta.data.b)
+    if (meta.j !== undefined) {
+      const project = await findProject(ctx.db, meta.j);
+      if (!project || project.branchId !== meta.b)
         return secretary.refuse('revising a project of another branch', secretary.t('common.forbidden'));
       const result = await reviseRegistration(
         ctx.db,
@@ -666,7 +695,7 @@ export function register(router: Router, ctx: AppContext): void {
     const { obligationId, due, extendedTo } = await linkedDue(
       ctx,
       plan,
-      meta.data.b,
+      meta.b,
       pt.rules.registration.obligation,
       pt.rules.registration.by,
     );
@@ -680,7 +709,7 @@ export function register(router: Router, ctx: AppContext): void {
       {
         ...form.value,
         planId: plan.id,
-        branchId: meta.data.b,
+        branchId: meta.b,
         personId: secretary.person.id,
         perBranch: pt.rules.per_branch,
         submissionKey: view.id,
@@ -716,478 +745,413 @@ export function register(router: Router, ctx: AppContext): void {
     await publishHome(ctx, client, secretary.slackUserId);
   });
 
-  router.view(PROJECT_VIEWS.note, async ({ ack, body, view, client }) => {
-    const meta = NoteMeta.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${PROJECT_VIEWS.note}`,
-      answer: errorUnder(ack, PROJECT_BLOCKS.comment),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
-    const project = meta.success ? await findProject(ctx.db, meta.data.j) : null;
-    const person = await caller.require({
-      may: (p) =>
-        meta.success &&
-        project !== null &&
-        (meta.data.k === 'progress' ? p.secretaryOf.includes(project.branchId) : isLeader(p)),
-      reason: project
-        ? meta.success && meta.data.k === 'progress'
-          ? 'not the secretary of this branch'
-          : 'not a leader'
-        : 'no such project',
-    });
-    if (!person || !project || !meta.success) return;
-    if (!state.success) return person.refuse('malformed payload', person.t('common.forbidden'));
-    const form = parseNoteForm(state.data);
-    if (!form.ok) return refuseForm(person, ack, form.errors, 'invalid note');
-    const kind = meta.data.k;
-    const result = await addNote(
-      ctx.db,
-      {
-        projectId: project.id,
-        kind,
-        comment: form.value.comment,
-        links: form.value.links,
-        personId: person.person.id,
-        submissionKey: view.id,
-        allowed: (stage) =>
-          kind === 'progress' ? stage === 'registration' || stage === 'implementation' : stage !== 'award',
-      },
-      { actor: person.slackUserId, now: ctx.clock.now() },
-    );
-    if (result.outcome === 'stale')
-      return person.say(
-        person.t('project.refused.stage', { stage: result.stage ? stageLabel(person.locale, result.stage) : '—' }),
+  projectView(
+    router,
+    ctx,
+    PROJECT_VIEWS.note,
+    NoteMeta,
+    PROJECT_BLOCKS.comment,
+    {
+      may: (p, project, meta) => (meta.k === 'progress' ? p.secretaryOf.includes(project.branchId) : isLeader(p)),
+      reason: (meta) => (meta.k === 'progress' ? 'not the secretary of this branch' : 'not a leader'),
+    },
+    async ({ caller: person, meta, state, project }, { ack, view, client }) => {
+      const form = parseNoteForm(state);
+      if (!form.ok) return refuseForm(person, ack, form.errors, 'invalid note');
+      const kind = meta.k;
+      const result = await addNote(
+        ctx.db,
+        {
+          projectId: project.id,
+          kind,
+          comment: form.value.comment,
+          links: form.value.links,
+          personId: person.person.id,
+          submissionKey: view.id,
+          allowed: (stage) =>
+            kind === 'progress' ? stage === 'registration' || stage === 'implementation' : stage !== 'award',
+        },
+        actedBy(ctx, person),
       );
-    await ack();
-    if (result.outcome === 'duplicate') return;
-    const number = projectNumber(project.id);
-    if (kind === 'guidance')
+      if (result.outcome === 'stale') return person.say(stageText(person, 'project.refused.stage', result.stage));
+      await ack();
+      if (result.outcome === 'duplicate') return;
+      const number = projectNumber(project.id);
+      if (kind === 'guidance')
+        await tellSecretaries(ctx, client, project.branchId, (l) =>
+          t(l, 'project.guidance.dm', {
+            leader: escape(person.person.name),
+            number,
+            title: escape(project.title),
+            comment: escape(form.value.comment),
+          }),
+        );
+      else
+        await notifyLeaders(ctx, client, (l) => ({
+          text: t(l, 'project.progress.leaders', {
+            number,
+            title: escape(project.title),
+            who: escape(person.person.name),
+          }),
+        }));
+    },
+  );
+
+  projectView(
+    router,
+    ctx,
+    PROJECT_VIEWS.apply,
+    ProjectMeta,
+    PROJECT_BLOCKS.results,
+    {
+      may: (p, project) => p.secretaryOf.includes(project.branchId),
+      reason: () => 'not the secretary of this branch',
+      refusal: 'project.forbidden.secretary',
+    },
+    async ({ caller: secretary, state, project }, { ack, view, client }) => {
+      const pt = await projectsToday(secretary);
+      if (!pt) return;
+      const { plan, today } = pt.found;
+      const form = parseApplicationForm(state);
+      if (!form.ok) return refuseForm(secretary, ack, form.errors, 'invalid application');
+      const { obligationId, due, extendedTo } = await linkedDue(
+        ctx,
+        plan,
+        project.branchId,
+        pt.rules.application.obligation,
+        pt.rules.application.by,
+      );
+      if (!stageOpen(today, pt.rules.application.by, extendedTo))
+        return secretary.refuse(
+          'application after its date',
+          secretary.t('project.refused.application_closed', { due }),
+        );
+      const now = ctx.clock.now();
+      const result = await applyProject(
+        ctx.db,
+        {
+          projectId: project.id,
+          results: form.value.results,
+          links: form.value.links,
+          personId: secretary.person.id,
+          submissionKey: view.id,
+          report:
+            obligationId === null
+              ? null
+              : {
+                  obligationId,
+                  branchId: project.branchId,
+                  heldOn: today,
+                  summary: `${t(ctx.config.defaultLocale, 'project.report.applied', { title: project.title })}\n${form.value.results}`,
+                  links: form.value.links,
+                  onTime: isOnTime(now, due, plan.timezone),
+                },
+        },
+        { actor: secretary.slackUserId, now },
+      );
+      if (result.outcome === 'stale') return secretary.say(stageText(secretary, 'project.refused.stage', result.stage));
+      await ack();
+      if (result.outcome === 'duplicate') return;
+      const number = projectNumber(project.id);
+      await notifyPerson(ctx, client, secretary.person, (l) => ({
+        text: t(l, 'project.applied', { number, title: escape(project.title) }),
+      }));
+      for (const admin of await listAdmins(ctx.db))
+        await notifyPerson(ctx, client, admin, (l) => ({
+          text: t(l, 'project.applied.admins', { number, title: escape(project.title) }),
+        }));
+      await publishHome(ctx, client, secretary.slackUserId);
+    },
+  );
+
+  projectView(
+    router,
+    ctx,
+    PROJECT_VIEWS.move,
+    MoveMeta,
+    PROJECT_BLOCKS.comment,
+    // Who may move is the stage machine's (decideMove); the roster check comes first.
+    {
+      may: (p) => isLeader(p) || isAdmin(p),
+      reason: () => 'neither a leader nor an admin',
+      refusal: 'project.forbidden.move',
+    },
+    async ({ caller: person, meta, state, project }, { ack, view, client }) => {
+      const back = meta.back;
+      const form = parseMoveForm(state, { back, allowed: earlierStages(meta.f) });
+      if (!form.ok)
+        return refuseForm(person, ack, form.errors, back ? 'move back without a stage or comment' : 'invalid move');
+      const to: ProjectStage = back ? form.value.to! : 'implementation';
+      const viewer = viewerOf(person.person, project);
+      const decision = decideMove(meta.f, to, viewer, form.value.comment);
+      if (!decision.ok)
+        return person.refuse(
+          `move ${meta.f} → ${to}: ${decision.reason}`,
+          person.t(`project.refused.move_${decision.reason}`),
+        );
+      const result = await moveProject(
+        ctx.db,
+        {
+          projectId: project.id,
+          from: meta.f,
+          to,
+          comment: form.value.comment,
+          personId: person.person.id,
+          submissionKey: view.id,
+        },
+        actedBy(ctx, person),
+      );
+      if (result.outcome === 'stale')
+        return person.say(stageText(person, 'project.refused.moved_meanwhile', result.stage));
+      await ack();
+      if (result.outcome === 'duplicate') return;
+      const number = projectNumber(project.id);
       await tellSecretaries(ctx, client, project.branchId, (l) =>
-        t(l, 'project.guidance.dm', {
-          leader: escape(person.person.name),
-          number,
-          title: escape(project.title),
-          comment: escape(form.value.comment),
-        }),
-      );
-    else
-      await notifyLeaders(ctx, client, (l) => ({
-        text: t(l, 'project.progress.leaders', {
+        t(l, back ? 'project.moved_back.dm' : 'project.accepted.dm', {
           number,
           title: escape(project.title),
           who: escape(person.person.name),
+          stage: stageLabel(l, to),
+          comment: escape(form.value.comment ?? ''),
         }),
-      }));
-  });
+      );
+      const secretaries = await branchSecretaryIds(ctx.db, project.branchId);
+      for (const id of secretaries) {
+        const slack = await ctx.db.selectFrom('people').select('slack_user_id').where('id', '=', id).executeTakeFirst();
+        if (slack) await publishHome(ctx, client, slack.slack_user_id);
+      }
+    },
+  );
 
-  router.view(PROJECT_VIEWS.apply, async ({ ack, body, view, client }) => {
-    const meta = ProjectMeta.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${PROJECT_VIEWS.apply}`,
-      answer: errorUnder(ack, PROJECT_BLOCKS.results),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
-    const project = meta.success ? await findProject(ctx.db, meta.data.j) : null;
-    const secretary = await caller.require({
-      may: (p) => project !== null && p.secretaryOf.includes(project.branchId),
-      reason: project ? 'not the secretary of this branch' : 'no such project',
-      refusal: 'project.forbidden.secretary',
-    });
-    if (!secretary || !project) return;
-    if (!state.success) return secretary.refuse('malformed payload', secretary.t('common.forbidden'));
-    const pt = await projectsToday(secretary);
-    if (!pt) return;
-    const { plan, today } = pt.found;
-    const form = parseApplicationForm(state.data);
-    if (!form.ok) return refuseForm(secretary, ack, form.errors, 'invalid application');
-    const { obligationId, due, extendedTo } = await linkedDue(
-      ctx,
-      plan,
-      project.branchId,
-      pt.rules.application.obligation,
-      pt.rules.application.by,
-    );
-    if (!stageOpen(today, pt.rules.application.by, extendedTo))
-      return secretary.refuse('application after its date', secretary.t('project.refused.application_closed', { due }));
-    const now = ctx.clock.now();
-    const result = await applyProject(
-      ctx.db,
-      {
-        projectId: project.id,
-        results: form.value.results,
-        links: form.value.links,
-        personId: secretary.person.id,
-        submissionKey: view.id,
-        report:
-          obligationId === null
-            ? null
-            : {
-                obligationId,
-                branchId: project.branchId,
-                heldOn: today,
-                summary: `${t(ctx.config.defaultLocale, 'project.report.applied', { title: project.title })}\n${form.value.results}`,
-                links: form.value.links,
-                onTime: isOnTime(now, due, plan.timezone),
+  projectView(
+    router,
+    ctx,
+    PROJECT_VIEWS.assign,
+    ProjectMeta,
+    PROJECT_BLOCKS.assessors,
+    { may: isAdmin, reason: () => 'not an admin', refusal: 'project.forbidden.admin' },
+    async ({ caller: admin, state, project }, { ack, view, client }) => {
+      const pt = await projectsToday(admin);
+      if (!pt) return;
+      const form = parseAssignForm(state, pt.rules.assessors);
+      if (!form.ok) return refuseForm(admin, ack, form.errors, 'invalid assessors');
+      const candidates = new Map((await assessorCandidates(ctx.db)).map((c) => [c.personId, c]));
+      const wrong = form.value.assessorIds.find((id) => {
+        const c = candidates.get(id);
+        return !c || !mayAssess(c, project.branchId);
+      });
+      if (wrong !== undefined)
+        return refuseForm(
+          admin,
+          ack,
+          { [PROJECT_BLOCKS.assessors]: { key: 'project.error.assessor_own_branch' } },
+          `assessor ${wrong} is not a leader outside the project's branch`,
+        );
+      const result = await assignAssessors(
+        ctx.db,
+        {
+          projectId: project.id,
+          assessorIds: form.value.assessorIds,
+          personId: admin.person.id,
+          comment: form.value.comment,
+          submissionKey: view.id,
+        },
+        actedBy(ctx, admin),
+      );
+      if (result.outcome === 'stale')
+        return admin.say(stageText(admin, 'project.refused.moved_meanwhile', result.stage));
+      await ack();
+      if (result.outcome === 'duplicate') return;
+      const number = projectNumber(project.id);
+      for (const id of form.value.assessorIds) {
+        const c = candidates.get(id)!;
+        await notifyPerson(ctx, client, id, (l) => ({
+          text: t(l, 'project.assigned.dm', { number, title: escape(project.title), due: pt.rules.assessment.by }),
+          blocks: [
+            {
+              type: 'section',
+              text: {
+                type: 'mrkdwn',
+                text: t(l, 'project.assigned.dm', {
+                  number,
+                  title: escape(project.title),
+                  due: pt.rules.assessment.by,
+                }),
               },
-      },
-      { actor: secretary.slackUserId, now },
-    );
-    if (result.outcome === 'stale')
-      return secretary.say(
-        secretary.t('project.refused.stage', {
-          stage: result.stage ? stageLabel(secretary.locale, result.stage) : '—',
-        }),
-      );
-    await ack();
-    if (result.outcome === 'duplicate') return;
-    const number = projectNumber(project.id);
-    await notifyPerson(ctx, client, secretary.person, (l) => ({
-      text: t(l, 'project.applied', { number, title: escape(project.title) }),
-    }));
-    for (const admin of await listAdmins(ctx.db))
-      await notifyPerson(ctx, client, admin, (l) => ({
-        text: t(l, 'project.applied.admins', { number, title: escape(project.title) }),
-      }));
-    await publishHome(ctx, client, secretary.slackUserId);
-  });
-
-  router.view(PROJECT_VIEWS.move, async ({ ack, body, view, client }) => {
-    const meta = MoveMeta.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${PROJECT_VIEWS.move}`,
-      answer: errorUnder(ack, PROJECT_BLOCKS.comment),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
-    const project = meta.success ? await findProject(ctx.db, meta.data.j) : null;
-    // Who may move is the stage machine's (decideMove); the roster check comes first.
-    const person = await caller.require({
-      may: (p) => project !== null && (isLeader(p) || isAdmin(p)),
-      reason: project ? 'neither a leader nor an admin' : 'no such project',
-      refusal: 'project.forbidden.move',
-    });
-    if (!person || !project || !meta.success) return;
-    if (!state.success) return person.refuse('malformed payload', person.t('common.forbidden'));
-    const back = meta.data.back;
-    const form = parseMoveForm(state.data, { back, allowed: earlierStages(meta.data.f) });
-    if (!form.ok)
-      return refuseForm(person, ack, form.errors, back ? 'move back without a stage or comment' : 'invalid move');
-    const to: ProjectStage = back ? form.value.to! : 'implementation';
-    const viewer = viewerOf(person.person, project);
-    const decision = decideMove(meta.data.f, to, viewer, form.value.comment);
-    if (!decision.ok)
-      return person.refuse(
-        `move ${meta.data.f} → ${to}: ${decision.reason}`,
-        person.t(`project.refused.move_${decision.reason}`),
-      );
-    const result = await moveProject(
-      ctx.db,
-      {
-        projectId: project.id,
-        from: meta.data.f,
-        to,
-        comment: form.value.comment,
-        personId: person.person.id,
-        submissionKey: view.id,
-      },
-      { actor: person.slackUserId, now: ctx.clock.now() },
-    );
-    if (result.outcome === 'stale')
-      return person.say(
-        person.t('project.refused.moved_meanwhile', {
-          stage: result.stage ? stageLabel(person.locale, result.stage) : '—',
-        }),
-      );
-    await ack();
-    if (result.outcome === 'duplicate') return;
-    const number = projectNumber(project.id);
-    await tellSecretaries(ctx, client, project.branchId, (l) =>
-      t(l, back ? 'project.moved_back.dm' : 'project.accepted.dm', {
-        number,
-        title: escape(project.title),
-        who: escape(person.person.name),
-        stage: stageLabel(l, to),
-        comment: escape(form.value.comment ?? ''),
-      }),
-    );
-    const secretaries = await branchSecretaryIds(ctx.db, project.branchId);
-    for (const id of secretaries) {
-      const slack = await ctx.db.selectFrom('people').select('slack_user_id').where('id', '=', id).executeTakeFirst();
-      if (slack) await publishHome(ctx, client, slack.slack_user_id);
-    }
-  });
-
-  router.view(PROJECT_VIEWS.assign, async ({ ack, body, view, client }) => {
-    const meta = ProjectMeta.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${PROJECT_VIEWS.assign}`,
-      answer: errorUnder(ack, PROJECT_BLOCKS.assessors),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
-    const project = meta.success ? await findProject(ctx.db, meta.data.j) : null;
-    const admin = await caller.require({
-      may: (p) => project !== null && isAdmin(p),
-      reason: project ? 'not an admin' : 'no such project',
-      refusal: 'project.forbidden.admin',
-    });
-    if (!admin || !project) return;
-    if (!state.success) return admin.refuse('malformed payload', admin.t('common.forbidden'));
-    const pt = await projectsToday(admin);
-    if (!pt) return;
-    const form = parseAssignForm(state.data, pt.rules.assessors);
-    if (!form.ok) return refuseForm(admin, ack, form.errors, 'invalid assessors');
-    const candidates = new Map((await assessorCandidates(ctx.db)).map((c) => [c.personId, c]));
-    const wrong = form.value.assessorIds.find((id) => {
-      const c = candidates.get(id);
-      return !c || !mayAssess(c, project.branchId);
-    });
-    if (wrong !== undefined)
-      return refuseForm(
-        admin,
-        ack,
-        { [PROJECT_BLOCKS.assessors]: { key: 'project.error.assessor_own_branch' } },
-        `assessor ${wrong} is not a leader outside the project's branch`,
-      );
-    const result = await assignAssessors(
-      ctx.db,
-      {
-        projectId: project.id,
-        assessorIds: form.value.assessorIds,
-        personId: admin.person.id,
-        comment: form.value.comment,
-        submissionKey: view.id,
-      },
-      { actor: admin.slackUserId, now: ctx.clock.now() },
-    );
-    if (result.outcome === 'stale')
-      return admin.say(
-        admin.t('project.refused.moved_meanwhile', {
-          stage: result.stage ? stageLabel(admin.locale, result.stage) : '—',
-        }),
-      );
-    await ack();
-    if (result.outcome === 'duplicate') return;
-    const number = projectNumber(project.id);
-    for (const id of form.value.assessorIds) {
-      const c = candidates.get(id)!;
-      await notifyPerson(ctx, client, id, (l) => ({
-        text: t(l, 'project.assigned.dm', { number, title: escape(project.title), due: pt.rules.assessment.by }),
-        blocks: [
-          {
-            type: 'section',
-            text: {
-              type: 'mrkdwn',
-              text: t(l, 'project.assigned.dm', { number, title: escape(project.title), due: pt.rules.assessment.by }),
+              accessory: {
+                type: 'button',
+                action_id: PROJECT_ACTIONS.score,
+                value: String(project.id),
+                text: { type: 'plain_text', text: t(l, 'project.button.score') },
+              },
             },
-            accessory: {
-              type: 'button',
-              action_id: PROJECT_ACTIONS.score,
-              value: String(project.id),
-              text: { type: 'plain_text', text: t(l, 'project.button.score') },
-            },
-          },
-        ],
+          ],
+        }));
+        await publishHome(ctx, client, c.slackUserId);
+      }
+    },
+  );
+
+  projectView(
+    router,
+    ctx,
+    PROJECT_VIEWS.score,
+    ProjectMeta,
+    PROJECT_BLOCKS.comment,
+    { may: isLeader, reason: () => 'not a leader', refusal: 'project.refused.not_assessor' },
+    async ({ caller: leader, state, project }, { ack, client }) => {
+      const pt = await projectsToday(leader);
+      if (!pt) return;
+      const me = (await assessorCandidates(ctx.db)).find((c) => c.personId === leader.person.id);
+      // The roster may have moved the assessor into the project's branch since the assignment.
+      if (!me || !mayAssess(me, project.branchId))
+        return leader.refuse('assessor of the project branch', leader.t('project.refused.own_branch'));
+      const form = parseScoreForm(state, pt.rules.criteria);
+      if (!form.ok) return refuseForm(leader, ack, form.errors, 'score outside 0-10 or no comment');
+      const result = await submitScores(
+        ctx.db,
+        { projectId: project.id, assessorId: leader.person.id, sheet: form.value.sheet, comment: form.value.comment },
+        actedBy(ctx, leader),
+      );
+      if (result.outcome === 'not_assessor')
+        return leader.refuse('not an assessor of this project', leader.t('project.refused.not_assessor'));
+      if (result.outcome === 'locked') return leader.say(leader.t('project.refused.scores_locked'));
+      if (result.outcome === 'stale') return leader.say(stageText(leader, 'project.refused.stage', result.stage));
+      await ack();
+      const number = projectNumber(project.id);
+      await notifyPerson(ctx, client, leader.person, (l) => ({
+        text:
+          result.outcome === 'completed'
+            ? t(l, 'project.scored.complete', { number, title: escape(project.title) })
+            : t(l, 'project.scored', {
+                number,
+                title: escape(project.title),
+                scored: result.scored,
+                assigned: result.assigned,
+              }),
       }));
-      await publishHome(ctx, client, c.slackUserId);
-    }
-  });
+      await publishHome(ctx, client, leader.slackUserId);
+    },
+  );
 
-  router.view(PROJECT_VIEWS.score, async ({ ack, body, view, client }) => {
-    const meta = ProjectMeta.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${PROJECT_VIEWS.score}`,
-      answer: errorUnder(ack, PROJECT_BLOCKS.comment),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
-    const project = meta.success ? await findProject(ctx.db, meta.data.j) : null;
-    const leader = await caller.require({
-      may: (p) => project !== null && isLeader(p),
-      reason: project ? 'not a leader' : 'no such project',
-      refusal: 'project.refused.not_assessor',
-    });
-    if (!leader || !project) return;
-    if (!state.success) return leader.refuse('malformed payload', leader.t('common.forbidden'));
-    const pt = await projectsToday(leader);
-    if (!pt) return;
-    const me = (await assessorCandidates(ctx.db)).find((c) => c.personId === leader.person.id);
-    // The roster may have moved the assessor into the project's branch since the assignment.
-    if (!me || !mayAssess(me, project.branchId))
-      return leader.refuse('assessor of the project branch', leader.t('project.refused.own_branch'));
-    const form = parseScoreForm(state.data, pt.rules.criteria);
-    if (!form.ok) return refuseForm(leader, ack, form.errors, 'score outside 0-10 or no comment');
-    const result = await submitScores(
-      ctx.db,
-      { projectId: project.id, assessorId: leader.person.id, sheet: form.value.sheet, comment: form.value.comment },
-      { actor: leader.slackUserId, now: ctx.clock.now() },
-    );
-    if (result.outcome === 'not_assessor')
-      return leader.refuse('not an assessor of this project', leader.t('project.refused.not_assessor'));
-    if (result.outcome === 'locked') return leader.say(leader.t('project.refused.scores_locked'));
-    if (result.outcome === 'stale')
-      return leader.say(
-        leader.t('project.refused.stage', { stage: result.stage ? stageLabel(leader.locale, result.stage) : '—' }),
+  planView(
+    router,
+    ctx,
+    PROJECT_VIEWS.adjust,
+    PROJECT_BLOCKS.project,
+    { may: isLeader, refusal: 'project.forbidden.committee' },
+    async (leader, pt, state, { ack, client }) => {
+      const form = parseAdjustForm(
+        state,
+        pt.rules.tiers.map((x) => x.code),
       );
-    await ack();
-    const number = projectNumber(project.id);
-    await notifyPerson(ctx, client, leader.person, (l) => ({
-      text:
-        result.outcome === 'completed'
-          ? t(l, 'project.scored.complete', { number, title: escape(project.title) })
-          : t(l, 'project.scored', {
-              number,
-              title: escape(project.title),
-              scored: result.scored,
-              assigned: result.assigned,
-            }),
-    }));
-    await publishHome(ctx, client, leader.slackUserId);
-  });
-
-  router.view(PROJECT_VIEWS.adjust, async ({ ack, body, view, client }) => {
-    const meta = PlanMeta.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${PROJECT_VIEWS.adjust}`,
-      answer: errorUnder(ack, PROJECT_BLOCKS.project),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
-    const leader = await caller.require({ may: isLeader, refusal: 'project.forbidden.committee' });
-    if (!leader) return;
-    if (!meta.success || !state.success) return leader.refuse('malformed payload', leader.t('common.forbidden'));
-    const pt = await projectsToday(leader);
-    if (!pt) return;
-    if (pt.found.plan.id !== meta.data.p) return leader.refuse('plan changed', leader.t('project.gone'));
-    const form = parseAdjustForm(
-      state.data,
-      pt.rules.tiers.map((x) => x.code),
-    );
-    if (!form.ok) return refuseForm(leader, ack, form.errors, 'invalid adjustment');
-    const rows = await reviewRows(ctx, pt.found.plan, pt.rules);
-    const row = rows.find((r) => r.project.id === form.value.projectId);
-    if (!row)
-      return refuseForm(
-        leader,
-        ack,
-        { [PROJECT_BLOCKS.project]: { key: 'project.error.not_in_review' } },
-        'adjusting a project not in review',
-      );
-    if (form.value.tier !== null) {
-      const tier = pt.rules.tiers.find((x) => x.code === form.value.tier)!;
-      const holders = rows.filter((r) => r.project.id !== row.project.id && r.proposed?.tier === tier.code).length;
-      const refusal = tierRefusal(tier, row.ranked.average, holders);
-      if (refusal)
+      if (!form.ok) return refuseForm(leader, ack, form.errors, 'invalid adjustment');
+      const rows = await reviewRows(ctx, pt.found.plan, pt.rules);
+      const row = rows.find((r) => r.project.id === form.value.projectId);
+      if (!row)
         return refuseForm(
           leader,
           ack,
-          {
-            [PROJECT_BLOCKS.tier]:
-              refusal.key === 'quota'
-                ? {
-                    key: 'project.error.tier_quota',
-                    params: { tier: pick(tier.title, leader.locale), quota: refusal.quota },
-                  }
-                : {
-                    key: 'project.error.tier_min',
-                    params: { tier: pick(tier.title, leader.locale), min: refusal.min },
-                  },
-          },
-          `tier ${tier.code}: ${refusal.key}`,
+          { [PROJECT_BLOCKS.project]: { key: 'project.error.not_in_review' } },
+          'adjusting a project not in review',
         );
-    }
-    await proposeTierRows(
-      ctx.db,
-      {
-        entries: [{ projectId: row.project.id, tier: form.value.tier, reason: form.value.reason }],
-        personId: leader.person.id,
-        replaceAdjusted: true,
-      },
-      { actor: leader.slackUserId, now: ctx.clock.now() },
-    );
-    await ack();
-    await notifyPerson(ctx, client, leader.person, (l) => ({
-      text: t(l, 'project.adjusted', {
-        number: projectNumber(row.project.id),
-        tier: tierLabel(l, pt.rules.tiers, form.value.tier),
-      }),
-    }));
-  });
-
-  router.view(PROJECT_VIEWS.confirm, async ({ ack, body, view, client }) => {
-    const meta = PlanMeta.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${PROJECT_VIEWS.confirm}`,
-      answer: errorUnder(ack, PROJECT_BLOCKS.channel),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
-    const admin = await caller.require({ may: isAdmin, refusal: 'project.forbidden.admin' });
-    if (!admin) return;
-    if (!meta.success || !state.success) return admin.refuse('malformed payload', admin.t('common.forbidden'));
-    const pt = await projectsToday(admin);
-    if (!pt) return;
-    if (pt.found.plan.id !== meta.data.p) return admin.refuse('plan changed', admin.t('project.gone'));
-    const form = parseChannelForm(state.data);
-    if (!form.ok) return refuseForm(admin, ack, form.errors, 'no channel');
-    const [projects, branches] = await Promise.all([listProjects(ctx.db, pt.found.plan.id), listBranches(ctx.db)]);
-    const titles = new Map(projects.map((p) => [p.id, p]));
-    const names = new Map(branches.map((b) => [b.id, b.name]));
-    // Posted to everyone: in the workspace's language, whatever the admin reads.
-    const locale = ctx.config.defaultLocale;
-    const result = await confirmAwards(
-      ctx.db,
-      {
-        planId: pt.found.plan.id,
-        channelId: form.value.channelId,
-        personId: admin.person.id,
-        submissionKey: view.id,
-        render: (announcementId, awarded) => {
-          const lines = awarded
-            .filter((a) => a.tier !== null)
-            .map((a) => ({
-              tier: a.tier!,
-              title: titles.get(a.projectId)?.title ?? '',
-              branchName: names.get(titles.get(a.projectId)?.branchId ?? 0) ?? '',
-            }));
-          const posts = awardPosts(locale, pt.rules.tiers, lines);
-          const key = `project-awards:${pt.found.plan.id}:${announcementId}`;
-          return [
+      if (form.value.tier !== null) {
+        const tier = pt.rules.tiers.find((x) => x.code === form.value.tier)!;
+        const holders = rows.filter((r) => r.project.id !== row.project.id && r.proposed?.tier === tier.code).length;
+        const refusal = tierRefusal(tier, row.ranked.average, holders);
+        if (refusal)
+          return refuseForm(
+            leader,
+            ack,
             {
-              job: 'projects',
-              key,
-              recipient: form.value.channelId,
-              payload: { kind: 'message', text: posts.main.text, blocks: posts.main.blocks } satisfies MessagePayload,
+              [PROJECT_BLOCKS.tier]:
+                refusal.key === 'quota'
+                  ? {
+                      key: 'project.error.tier_quota',
+                      params: { tier: pick(tier.title, leader.locale), quota: refusal.quota },
+                    }
+                  : {
+                      key: 'project.error.tier_min',
+                      params: { tier: pick(tier.title, leader.locale), min: refusal.min },
+                    },
             },
-            ...posts.thread.map((m, i) => ({
-              job: 'projects',
-              key: `${key}:thread:${i + 1}`,
-              recipient: form.value.channelId,
-              payload: { kind: 'message', text: m.text, blocks: m.blocks, threadOf: key } satisfies MessagePayload,
-            })),
-          ];
+            `tier ${tier.code}: ${refusal.key}`,
+          );
+      }
+      await proposeTierRows(
+        ctx.db,
+        {
+          entries: [{ projectId: row.project.id, tier: form.value.tier, reason: form.value.reason }],
+          personId: leader.person.id,
+          replaceAdjusted: true,
         },
-      },
-      { actor: admin.slackUserId, now: ctx.clock.now() },
-    );
-    if (result.outcome === 'nothing') return admin.say(admin.t('project.review.none'));
-    if (result.outcome === 'unproposed')
-      return admin.say(admin.t('project.confirm.missing', { count: result.missing }));
-    await ack();
-    if (result.outcome === 'duplicate') return;
-    if (ctx.outbox) await drainOutbox(ctx);
-    await notifyPerson(ctx, client, admin.person, (l) => ({
-      text: t(l, 'project.confirmed', { count: result.awarded }),
-    }));
-    for (const p of projects) {
-      if (p.stage !== 'review') continue;
-      await tellSecretaries(ctx, client, p.branchId, (l) =>
-        t(l, 'project.awarded.dm', { number: projectNumber(p.id), title: escape(p.title) }),
+        actedBy(ctx, leader),
       );
-    }
-  });
+      await ack();
+      await notifyPerson(ctx, client, leader.person, (l) => ({
+        text: t(l, 'project.adjusted', {
+          number: projectNumber(row.project.id),
+          tier: tierLabel(l, pt.rules.tiers, form.value.tier),
+        }),
+      }));
+    },
+  );
+
+  planView(
+    router,
+    ctx,
+    PROJECT_VIEWS.confirm,
+    PROJECT_BLOCKS.channel,
+    { may: isAdmin, refusal: 'project.forbidden.admin' },
+    async (admin, pt, state, { ack, view, client }) => {
+      const form = parseChannelForm(state);
+      if (!form.ok) return refuseForm(admin, ack, form.errors, 'no channel');
+      const [projects, branches] = await Promise.all([listProjects(ctx.db, pt.found.plan.id), listBranches(ctx.db)]);
+      const titles = new Map(projects.map((p) => [p.id, p]));
+      const names = new Map(branches.map((b) => [b.id, b.name]));
+      // Posted to everyone: in the workspace's language, whatever the admin reads.
+      const locale = ctx.config.defaultLocale;
+      const result = await confirmAwards(
+        ctx.db,
+        {
+          planId: pt.found.plan.id,
+          channelId: form.value.channelId,
+          personId: admin.person.id,
+          submissionKey: view.id,
+          render: (announcementId, awarded) => {
+            const lines = awarded
+              .filter((a) => a.tier !== null)
+              .map((a) => ({
+                tier: a.tier!,
+                title: titles.get(a.projectId)?.title ?? '',
+                branchName: names.get(titles.get(a.projectId)?.branchId ?? 0) ?? '',
+              }));
+            return postRows(
+              `project-awards:${pt.found.plan.id}:${announcementId}`,
+              form.value.channelId,
+              awardPosts(locale, pt.rules.tiers, lines),
+            );
+          },
+        },
+        actedBy(ctx, admin),
+      );
+      if (result.outcome === 'nothing') return admin.say(admin.t('project.review.none'));
+      if (result.outcome === 'unproposed')
+        return admin.say(admin.t('project.confirm.missing', { count: result.missing }));
+      await ack();
+      if (result.outcome === 'duplicate') return;
+      if (ctx.outbox) await drainOutbox(ctx);
+      await notifyPerson(ctx, client, admin.person, (l) => ({
+        text: t(l, 'project.confirmed', { count: result.awarded }),
+      }));
+      for (const p of projects) {
+        if (p.stage !== 'review') continue;
+        await tellSecretaries(ctx, client, p.branchId, (l) =>
+          t(l, 'project.awarded.dm', { number: projectNumber(p.id), title: escape(p.title) }),
+        );
+      }
+    },
+  );
 }
 
 /** A DM to the caller (a submission that has been acked has nowhere else to answer). */

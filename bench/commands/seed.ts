@@ -4,7 +4,7 @@ import { migrateToLatest } from '../../db/migrate.js';
 import { listObligations } from '../../db/queries/plans.js';
 import type { ReportTable } from '../../db/schema.js';
 import { appliesToBranch, type Category } from '../../src/domain/types.js';
-import { generatedReport, loadPlan, loadRoster, prng } from '../seed-common.js';
+import { generatedReport, insertBatches, loadPlan, loadRoster, prng } from '../seed-common.js';
 
 /** The benchmark's store: 1,000 branches (a secretary and a member each), five leaders, a year of reports. */
 export const BRANCHES = 1000;
@@ -81,11 +81,7 @@ export async function seed(file: string): Promise<{ reports: number; people: num
     }
   }
   await db.transaction().execute(async (trx) => {
-    for (let i = 0; i < rows.length; i += 500)
-      await trx
-        .insertInto('reports')
-        .values(rows.slice(i, i + 500))
-        .execute();
+    await insertBatches(trx, 'reports', rows, 500);
   });
   const withOpenTasks = [...withOpen].sort((a, b) => a - b);
   const people = (

@@ -170,6 +170,27 @@ async function insertEvent(
     .execute();
 }
 
+/** A move of a project from one stage to another, in its history. */
+function insertStage(trx: Kysely<Database>, e: Omit<Parameters<typeof insertEvent>[1], 'kind'>, meta: Meta) {
+  return insertEvent(trx, { ...e, kind: 'stage' }, meta);
+}
+
+/** The audit record of a change to one project. */
+function auditProject(
+  trx: Kysely<Database>,
+  meta: Meta,
+  action: string,
+  projectId: number | null,
+  details: Record<string, unknown>,
+) {
+  return audit(trx, { at: meta.now, actor: meta.actor, action, subjectType: 'project', subjectId: projectId, details });
+}
+
+/** A project as it is after a change in the transaction. */
+async function reloadProject(trx: Kysely<Database>, projectId: number): Promise<Project> {
+  return rowToProject(await projectsWithStage(trx).where('projects.id', '=', projectId).executeTakeFirstOrThrow());
+}
+
 async function eventBySubmission(trx: Kysely<Database>, key: string | null | undefined): Promise<boolean> {
   if (!key) return false;
   const row = await trx.selectFrom('project_events').select('id').where('submission_key', '=', key).executeTakeFirst();
@@ -226,12 +247,11 @@ export async function registerProject(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await insertEvent(
+    await insertStage(
       trx,
       {
         projectId: row.id,
         seq: 1,
-        kind: 'stage',
         from: null,
         to: 'registration',
         comment: null,
@@ -251,13 +271,10 @@ export async function registerProject(
         },
         meta,
       );
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: 'project.register',
-      subjectType: 'project',
-      subjectId: row.id,
-      details: { branchId: input.branchId, title: input.title, to: 'registration' },
+    await auditProject(trx, meta, 'project.register', row.id, {
+      branchId: input.branchId,
+      title: input.title,
+      to: 'registration',
     });
     return { outcome: 'registered', project: rowToProject({ ...row, stage: 'registration' }) };
   });
@@ -282,13 +299,8 @@ export async function reviseRegistration(
       .where('id', '=', input.projectId)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: 'project.revise',
-      subjectType: 'project',
-      subjectId: row.id,
-      details: { previous: { title: old.title, aims: old.aims, approach: old.approach, expected: old.expected } },
+    await auditProject(trx, meta, 'project.revise', row.id, {
+      previous: { title: old.title, aims: old.aims, approach: old.approach, expected: old.expected },
     });
     return { outcome: 'done', project: rowToProject({ ...row, stage }) };
   });
@@ -330,14 +342,7 @@ export async function addNote(
       },
       meta,
     );
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: `project.${input.kind}`,
-      subjectType: 'project',
-      subjectId: input.projectId,
-      details: { stage, links: input.links.length },
-    });
+    await auditProject(trx, meta, `project.${input.kind}`, input.projectId, { stage, links: input.links.length });
     return { outcome: 'done', project: null };
   });
 }
@@ -364,12 +369,11 @@ export async function moveProject(
     const { stage, nextSeq } = await stageAndSeq(trx, input.projectId);
     if (stage !== input.from) return { outcome: 'stale', stage };
     const dropped = await dropLaterWork(trx, input.projectId, input.to);
-    await insertEvent(
+    await insertStage(
       trx,
       {
         projectId: input.projectId,
         seq: nextSeq,
-        kind: 'stage',
         from: input.from,
         to: input.to,
         comment: input.comment,
@@ -378,16 +382,13 @@ export async function moveProject(
       },
       meta,
     );
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: 'project.move',
-      subjectType: 'project',
-      subjectId: input.projectId,
-      details: { from: input.from, to: input.to, comment: input.comment, ...dropped },
+    await auditProject(trx, meta, 'project.move', input.projectId, {
+      from: input.from,
+      to: input.to,
+      comment: input.comment,
+      ...dropped,
     });
-    const row = await projectsWithStage(trx).where('projects.id', '=', input.projectId).executeTakeFirstOrThrow();
-    return { outcome: 'done', project: rowToProject(row) };
+    return { outcome: 'done', project: await reloadProject(trx, input.projectId) };
   });
 }
 
@@ -444,12 +445,11 @@ export async function applyProject(
       .set({ results: input.results, evidence: JSON.stringify(input.links), applied_at: meta.now.toISOString() })
       .where('id', '=', input.projectId)
       .execute();
-    await insertEvent(
+    await insertStage(
       trx,
       {
         projectId: input.projectId,
         seq: nextSeq,
-        kind: 'stage',
         from: 'implementation',
         to: 'application',
         comment: null,
@@ -465,16 +465,12 @@ export async function applyProject(
         { ...input.report, personId: input.personId, via: 'project.apply', subjectId: input.projectId },
         meta,
       );
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: 'project.apply',
-      subjectType: 'project',
-      subjectId: input.projectId,
-      details: { from: 'implementation', to: 'application', links: input.links.length },
+    await auditProject(trx, meta, 'project.apply', input.projectId, {
+      from: 'implementation',
+      to: 'application',
+      links: input.links.length,
     });
-    const row = await projectsWithStage(trx).where('projects.id', '=', input.projectId).executeTakeFirstOrThrow();
-    return { outcome: 'done', project: rowToProject(row) };
+    return { outcome: 'done', project: await reloadProject(trx, input.projectId) };
   });
 }
 
@@ -501,12 +497,11 @@ export async function assignAssessors(
         })),
       )
       .execute();
-    await insertEvent(
+    await insertStage(
       trx,
       {
         projectId: input.projectId,
         seq: nextSeq,
-        kind: 'stage',
         from: 'application',
         to: 'assessment',
         comment: input.comment,
@@ -515,16 +510,12 @@ export async function assignAssessors(
       },
       meta,
     );
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: 'project.assign',
-      subjectType: 'project',
-      subjectId: input.projectId,
-      details: { from: 'application', to: 'assessment', assessors: input.assessorIds },
+    await auditProject(trx, meta, 'project.assign', input.projectId, {
+      from: 'application',
+      to: 'assessment',
+      assessors: input.assessorIds,
     });
-    const row = await projectsWithStage(trx).where('projects.id', '=', input.projectId).executeTakeFirstOrThrow();
-    return { outcome: 'done', project: rowToProject(row) };
+    return { outcome: 'done', project: await reloadProject(trx, input.projectId) };
   });
 }
 
@@ -580,21 +571,16 @@ export async function submitScores(
       .execute();
     const scored = assessors.filter((a) => a.scored_at !== null || a.assessor_id === input.assessorId).length;
     // The audit row says who scored, never what: the sheet is read only through the guarded reads.
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: replaced ? 'project.rescore' : 'project.score',
-      subjectType: 'project',
-      subjectId: input.projectId,
-      details: { scored, assigned: assessors.length },
+    await auditProject(trx, meta, replaced ? 'project.rescore' : 'project.score', input.projectId, {
+      scored,
+      assigned: assessors.length,
     });
     if (scored < assessors.length) return { outcome: 'scored', scored, assigned: assessors.length };
-    await insertEvent(
+    await insertStage(
       trx,
       {
         projectId: input.projectId,
         seq: nextSeq,
-        kind: 'stage',
         from: 'assessment',
         to: 'review',
         comment: null,
@@ -602,13 +588,10 @@ export async function submitScores(
       },
       meta,
     );
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: 'project.move',
-      subjectType: 'project',
-      subjectId: input.projectId,
-      details: { from: 'assessment', to: 'review', by: 'the last assessor to score' },
+    await auditProject(trx, meta, 'project.move', input.projectId, {
+      from: 'assessment',
+      to: 'review',
+      by: 'the last assessor to score',
     });
     return { outcome: 'completed', assigned: assessors.length };
   });
@@ -822,14 +805,13 @@ export async function proposeTierRows(
           .execute();
       written++;
     }
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: input.replaceAdjusted ? 'project.tier_adjust' : 'project.tier_propose',
-      subjectType: 'project',
-      subjectId: input.entries.length === 1 ? input.entries[0]!.projectId : null,
-      details: { entries: input.entries, written },
-    });
+    await auditProject(
+      trx,
+      meta,
+      input.replaceAdjusted ? 'project.tier_adjust' : 'project.tier_propose',
+      input.entries.length === 1 ? input.entries[0]!.projectId : null,
+      { entries: input.entries, written },
+    );
     return { written };
   });
 }
@@ -886,12 +868,11 @@ export async function confirmAwards(
       .executeTakeFirstOrThrow();
     for (const p of inReview) {
       const { nextSeq } = await stageAndSeq(trx, p.id);
-      await insertEvent(
+      await insertStage(
         trx,
         {
           projectId: p.id,
           seq: nextSeq,
-          kind: 'stage',
           from: 'review',
           to: 'award',
           comment: null,

@@ -6,6 +6,7 @@ import type { LocalDate } from '../domain/types.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
 import { stateLabel } from '../ui/rankings.js';
 import { campaignTables } from './workbook-campaign.js';
+import { minuteFormat } from '../ui/minute-format.js';
 
 export type Cell = string | number | null;
 
@@ -25,15 +26,7 @@ export interface Table {
  * export formats tens of thousands of times, and the Swedish locale writes `2011-05-12 11:00`.
  */
 function localTimeFormatter(timezone: string): (iso: string | null) => string | null {
-  const format = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
+  const format = minuteFormat(timezone);
   return (iso) => (iso === null ? null : format.format(new Date(iso)));
 }
 

@@ -1,9 +1,11 @@
 import { listNominations, openObjections } from '../../db/queries/commendations.js';
 import type { PlanToday } from '../../db/queries/plans.js';
 import type { AppContext } from '../context.js';
-import { roundAppliesTo, roundPhase } from '../domain/commendations.js';
+import { roundAppliesTo, roundPhase, type CommendationRules } from '../domain/commendations.js';
 import type { Branch, Person } from '../domain/types.js';
+import type { Caller } from '../slack/caller.js';
 import type { CommendationsHome } from '../ui/commendations.js';
+import { sectionToday, type SectionToday } from './plan-section.js';
 import { findPublicity } from '../../db/queries/commendations.js';
 
 /** The Home's commendations part: the rounds a secretary's branches nominate in now, an admin's objections. */
@@ -36,4 +38,11 @@ export async function commendationsHome(
     );
   }
   return { rounds, objections };
+}
+
+export type CommendToday = SectionToday<CommendationRules>;
+
+/** The plan in force with its commendations section; the caller is told when there is none. */
+export function commendToday(caller: Caller): Promise<CommendToday | null> {
+  return sectionToday(caller, 'commendations', 'commend.no_section');
 }

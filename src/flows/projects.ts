@@ -1,5 +1,5 @@
 import type { BlockAction, RespondFn } from '@slack/bolt';
-import type { View } from '@slack/types';
+import type { KnownBlock, View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { approvedExtensions } from '../../db/queries/extensions.js';
 import { listBranches } from '../../db/queries/people.js';
@@ -14,6 +14,7 @@ import {
   reviewSheets,
 } from '../../db/queries/projects.js';
 import type { AppContext } from '../context.js';
+import type { MessagePayload } from '../delivery/outbox.js';
 import {
   earlierStages,
   proposeTiers,
@@ -26,28 +27,16 @@ import type { Branch, LocalDate, Person } from '../domain/types.js';
 import { t, type Locale, type MessageKey } from '../i18n/index.js';
 import type { Answer, Caller } from '../slack/caller.js';
 import { messageModal } from '../ui/limits.js';
+import { sectionToday, type SectionToday } from './plan-section.js';
 import type { BranchProjects, CardActions, ProjectCard, ProjectsHome, ReviewRow } from '../ui/projects.js';
 
 /** What the project listeners and the App Home share: the rules in force, a branch's dates, the card, the review list. */
 
-export interface ProjectsToday {
-  found: PlanToday;
-  rules: ProjectRules;
-}
+export type ProjectsToday = SectionToday<ProjectRules>;
 
 /** The plan in force with its projects section; the caller is told when there is none. */
-export async function projectsToday(caller: Caller): Promise<ProjectsToday | null> {
-  const found = await caller.today();
-  if (!found) {
-    await caller.say(caller.t('common.no_plan'));
-    return null;
-  }
-  const rules = found.plan.settings.projects;
-  if (!rules) {
-    await caller.say(caller.t('project.no_section', { year: found.plan.year }));
-    return null;
-  }
-  return { found, rules };
+export function projectsToday(caller: Caller): Promise<ProjectsToday | null> {
+  return sectionToday(caller, 'projects', 'project.no_section');
 }
 
 /** The plan's obligation that a stage reports, by code, and the branch's due date for it (an approved extension wins). */
@@ -241,4 +230,28 @@ export function modalReply(client: WebClient, body: BlockAction, close: MessageK
 /** A command's or a message button's answer, only to the caller. */
 export function ephemeralReply(respond: RespondFn): Answer {
   return (text) => respond({ response_type: 'ephemeral', replace_original: false, text });
+}
+
+/** A summary and its thread, as a Block Kit builder renders a long post (the award list, the publicity). */
+export interface ThreadedPosts {
+  main: { text: string; blocks: KnownBlock[] };
+  thread: { text: string; blocks: KnownBlock[] }[];
+}
+
+/** The rows that post a summary and its thread once (a key each, the replies after their parent). */
+export function postRows(key: string, channel: string, posts: ThreadedPosts) {
+  return [
+    {
+      job: 'projects',
+      key,
+      recipient: channel,
+      payload: { kind: 'message', text: posts.main.text, blocks: posts.main.blocks } satisfies MessagePayload,
+    },
+    ...posts.thread.map((m, i) => ({
+      job: 'projects',
+      key: `${key}:thread:${i + 1}`,
+      recipient: channel,
+      payload: { kind: 'message', text: m.text, blocks: m.blocks, threadOf: key } satisfies MessagePayload,
+    })),
+  ];
 }

@@ -10,6 +10,7 @@ import type { FakeFile, FakeMessage } from './fake-slack.js';
 import { mrkdwnToHtml } from './mrkdwn.js';
 import { renderHome, renderMessageContent, renderModal, type RenderContext } from './render.js';
 import { dmChannelOf, mimeOf, type SlashCommand, type Workspace } from './workspace.js';
+import { minuteFormat } from '../ui/minute-format.js';
 
 export const JOBS = ['reminders', 'escalations', 'digest'] as const;
 export type JobName = (typeof JOBS)[number];
@@ -374,15 +375,7 @@ export function jobLogHtml(
       .slice()
       .reverse()
       .map((e) => {
-        const at = new Intl.DateTimeFormat('en-CA', {
-          timeZone: timezone,
-          year: 'numeric',
-          month: '2-digit',
-          day: '2-digit',
-          hour: '2-digit',
-          minute: '2-digit',
-          hourCycle: 'h23',
-        }).format(new Date(e.at));
+        const at = minuteFormat(timezone, 'en-CA').format(new Date(e.at));
         return html`<div class="job-entry">
           <div class="job-head"><b>${jobLabel(locale, e.job)}</b> <time>${at}</time></div>
           <pre>${e.lines.join('\n')}</pre>

@@ -9,6 +9,7 @@ import { t, type Locale, type MessageKey } from '../i18n/index.js';
 import { escapeHtml, html, htmlUrl, trustedHtml, type Html } from '../ui/html.js';
 import { actionIdOf, blockIdOf, isRecord } from './block-ids.js';
 import { decodeSlackEntities, mrkdwnToHtml, plainToHtml, type MentionNames } from './mrkdwn.js';
+import { minuteFormat } from '../ui/minute-format.js';
 
 type Json = Record<string, unknown>;
 
@@ -196,15 +197,7 @@ function choiceList(el: Json, type: 'checkboxes' | 'radio_buttons', ids: Element
 /** A time Slack gives in epoch seconds, as `YYYY-MM-DDTHH:mm` in the workspace's timezone. */
 export function localInputTime(seconds: number, timezone: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
+    minuteFormat(timezone, 'en-CA')
       .formatToParts(new Date(seconds * 1000))
       .map((p) => [p.type, p.value]),
   );

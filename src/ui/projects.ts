@@ -20,6 +20,7 @@ import {
 import type { GroupedMessage } from '../delivery/outbox.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
 import { LIMITS, clip, escape, link, modal, mrkdwn, plain } from './limits.js';
+import { minuteFormat } from './minute-format.js';
 
 /** Innovation projects in Slack: the modals, the lists, the project's card, the announcement and the Home part. */
 
@@ -121,15 +122,7 @@ export interface ProjectCard {
 }
 
 function localTime(iso: string, timezone: string): string {
-  return new Intl.DateTimeFormat('sv-SE', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(iso));
+  return minuteFormat(timezone).format(new Date(iso));
 }
 
 const HISTORY_SHOWN = 15;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
 import { branchAwards } from '../../db/queries/commendations.js';
-import { applyProject, moveProject, registerProject } from '../../db/queries/projects.js';
+import { registerProject } from '../../db/queries/projects.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { loadPlan, PLAN_2011, tempDir } from '../helpers/db.js';
 import { putReport } from '../helpers/leaders.js';
@@ -25,6 +25,7 @@ import {
   openBy,
   P,
   personIdOf,
+  seedProject,
   press,
   radio,
   select,
@@ -68,49 +69,15 @@ async function appliedProject(): Promise<number> {
   const person = await personIdOf(bot, P.secZx1);
   const branch = await branchIdOf(bot, 'YQ-ZX1');
   const meta = { actor: 'test', now: new Date('2011-05-10T02:00:00Z') };
-  const reg = await registerProject(
-    db,
-    {
-      title: '党员先锋岗',
-      aims: 'a',
-      approach: 'b',
-      expected: 'c',
-      planId: 1,
-      branchId: branch,
-      personId: person,
-      perBranch: 1,
-      submissionKey: 'VSETUP1',
-      report: null,
-    },
+  return seedProject(db, {
+    branchId: branch,
+    secretaryId: person,
     meta,
-  );
-  if (reg.outcome !== 'registered') throw new Error(reg.outcome);
-  const id = reg.project.id;
-  await moveProject(
-    db,
-    {
-      projectId: id,
-      from: 'registration',
-      to: 'implementation',
-      comment: null,
-      personId: person,
-      submissionKey: 'VSETUP2',
-    },
-    meta,
-  );
-  await applyProject(
-    db,
-    {
-      projectId: id,
-      results: 'r',
-      links: ['https://example.org/r'],
-      personId: person,
-      submissionKey: 'VSETUP3',
-      report: null,
-    },
-    meta,
-  );
-  return id;
+    until: 'application',
+    title: '党员先锋岗',
+    links: ['https://example.org/r'],
+    keys: 'VSETUP',
+  });
 }
 
 async function review(leader: string, nominationId: number, decision: string, comment: string | null = null) {

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import { expect } from 'vitest';
+import type { DB } from '../../db/index.js';
+import { applyProject, assignAssessors, moveProject, registerProject } from '../../db/queries/projects.js';
 import type { TestBot } from './bot.js';
 import { EXAMPLE_ROSTER, loadRoster } from './db.js';
 import { shownView, submitView, type ShownView } from './reporting.js';
@@ -146,3 +148,74 @@ export function dmsTo(bot: TestBot, userId: string): string[] {
 }
 
 export type { ShownView };
+
+/**
+ * A project registered straight through the repository and walked on to `until`: implemented,
+ * applied (with `links`), assessors assigned. The submission keys are `keys` + 1…4.
+ */
+export async function seedProject(
+  db: DB,
+  o: {
+    branchId: number;
+    secretaryId: number;
+    meta: { actor: string; now: Date };
+    until: 'implementation' | 'application' | 'assessment';
+    title?: string;
+    links?: string[];
+    keys?: string;
+    assessment?: { assessorIds: number[]; adminId: number };
+  },
+): Promise<number> {
+  const keys = o.keys ?? 'V';
+  const reg = await registerProject(
+    db,
+    {
+      title: o.title ?? 't',
+      aims: 'a',
+      approach: 'b',
+      expected: 'c',
+      planId: 1,
+      branchId: o.branchId,
+      personId: o.secretaryId,
+      perBranch: 1,
+      submissionKey: `${keys}1`,
+      report: null,
+    },
+    o.meta,
+  );
+  if (reg.outcome !== 'registered') throw new Error(reg.outcome);
+  const id = reg.project.id;
+  const sec = o.secretaryId;
+  await moveProject(
+    db,
+    {
+      projectId: id,
+      from: 'registration',
+      to: 'implementation',
+      comment: null,
+      personId: sec,
+      submissionKey: `${keys}2`,
+    },
+    o.meta,
+  );
+  if (o.until === 'implementation') return id;
+  await applyProject(
+    db,
+    { projectId: id, results: 'r', links: o.links ?? [], personId: sec, submissionKey: `${keys}3`, report: null },
+    o.meta,
+  );
+  if (o.until === 'application') return id;
+  if (!o.assessment) throw new Error('an assessment needs its assessors');
+  await assignAssessors(
+    db,
+    {
+      projectId: id,
+      assessorIds: o.assessment.assessorIds,
+      personId: o.assessment.adminId,
+      comment: null,
+      submissionKey: `${keys}4`,
+    },
+    o.meta,
+  );
+  return id;
+}

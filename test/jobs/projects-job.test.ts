@@ -1,16 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listOutbox } from '../../db/queries/outbox.js';
-import {
-  applyProject,
-  assignAssessors,
-  moveProject,
-  registerProject,
-  submitScores,
-} from '../../db/queries/projects.js';
+import { submitScores } from '../../db/queries/projects.js';
 import { findJob } from '../../jobs/index.js';
 import { runJob } from '../../src/delivery/scheduler.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
-import { addLeaders, branchIdOf, P, personIdOf } from '../helpers/projects.js';
+import { addLeaders, branchIdOf, P, personIdOf, seedProject } from '../helpers/projects.js';
 
 let bot: TestBot;
 beforeEach(async () => {
@@ -28,47 +22,15 @@ async function run(at: string) {
 async function assessing(): Promise<number> {
   const db = bot.ctx.db;
   const meta = { actor: 'test', now: new Date('2011-10-20T02:00:00Z') };
-  const sec = await personIdOf(bot, P.secZx1);
-  const reg = await registerProject(
-    db,
-    {
-      title: '党员先锋岗',
-      aims: 'a',
-      approach: 'b',
-      expected: 'c',
-      planId: 1,
-      branchId: await branchIdOf(bot, 'YQ-ZX1'),
-      personId: sec,
-      perBranch: 1,
-      submissionKey: 'V1',
-      report: null,
-    },
-    meta,
-  );
-  if (reg.outcome !== 'registered') throw new Error(reg.outcome);
-  const id = reg.project.id;
-  await moveProject(
-    db,
-    { projectId: id, from: 'registration', to: 'implementation', comment: null, personId: sec, submissionKey: 'V2' },
-    meta,
-  );
-  await applyProject(
-    db,
-    { projectId: id, results: 'r', links: [], personId: sec, submissionKey: 'V3', report: null },
-    meta,
-  );
   const assessors = await Promise.all([P.leader2, P.leader3, P.leader4].map((u) => personIdOf(bot, u)));
-  await assignAssessors(
-    db,
-    {
-      projectId: id,
-      assessorIds: assessors,
-      personId: await personIdOf(bot, P.admin),
-      comment: null,
-      submissionKey: 'V4',
-    },
+  const id = await seedProject(db, {
+    branchId: await branchIdOf(bot, 'YQ-ZX1'),
+    secretaryId: await personIdOf(bot, P.secZx1),
     meta,
-  );
+    until: 'assessment',
+    title: '党员先锋岗',
+    assessment: { assessorIds: assessors, adminId: await personIdOf(bot, P.admin) },
+  });
   await submitScores(
     db,
     {

@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DB } from '../../db/index.js';
 import {
-  applyProject,
   assessorSheets,
-  assignAssessors,
   findProject,
   moveProject,
   registerProject,
@@ -11,6 +9,7 @@ import {
   submitScores,
 } from '../../db/queries/projects.js';
 import { branchId, freshDb, loadPlan, loadRoster, personId } from '../helpers/db.js';
+import { seedProject } from '../helpers/projects.js';
 
 let db: DB;
 const meta = { actor: 'test', now: new Date('2011-05-10T02:00:00Z') };
@@ -26,42 +25,14 @@ afterEach(async () => {
 });
 
 async function projectInAssessment(): Promise<{ id: number; assessors: number[] }> {
-  const sec = await personId(db, 'U0SEC00001');
-  const reg = await registerProject(
-    db,
-    {
-      title: 't',
-      aims: 'a',
-      approach: 'b',
-      expected: 'c',
-      planId: 1,
-      branchId: await branchId(db, 'YQ-ZX1'),
-      personId: sec,
-      perBranch: 1,
-      submissionKey: 'V1',
-      report: null,
-    },
-    meta,
-  );
-  if (reg.outcome !== 'registered') throw new Error(reg.outcome);
-  const id = reg.project.id;
-  await moveProject(
-    db,
-    { projectId: id, from: 'registration', to: 'implementation', comment: null, personId: sec, submissionKey: 'V2' },
-    meta,
-  );
-  await applyProject(
-    db,
-    { projectId: id, results: 'r', links: [], personId: sec, submissionKey: 'V3', report: null },
-    meta,
-  );
   const assessors = await Promise.all(['U0LDR00001', 'U0LDR00002'].map((u) => personId(db, u)));
-  const admin = await personId(db, 'U0ADM00001');
-  await assignAssessors(
-    db,
-    { projectId: id, assessorIds: assessors, personId: admin, comment: null, submissionKey: 'V4' },
+  const id = await seedProject(db, {
+    branchId: await branchId(db, 'YQ-ZX1'),
+    secretaryId: await personId(db, 'U0SEC00001'),
     meta,
-  );
+    until: 'assessment',
+    assessment: { assessorIds: assessors, adminId: await personId(db, 'U0ADM00001') },
+  });
   return { id, assessors };
 }
 
