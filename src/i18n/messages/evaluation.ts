@@ -30,6 +30,8 @@ export const en = {
   'evaluation.error.twice': 'You have already rated {branch} in this evaluation, and a ballot is final once submitted.',
   'evaluation.error.not_eligible':
     'You may not rate {branch} in this evaluation: members and secretaries rate their own branch, leaders every branch.',
+  'evaluation.error.no_vote':
+    'You are not among the voters of this evaluation: members and secretaries rate their own branch, leaders every branch.',
   'evaluation.error.nothing_left': 'You have rated every branch you may rate in this evaluation. Thank you.',
   'evaluation.error.no_branch': 'No branch has the code {code}.',
   'evaluation.dm.invite':
@@ -141,6 +143,7 @@ export const zh: Record<keyof typeof en, string> = {
   'evaluation.error.branch': '请选择要评议的基层党组织。',
   'evaluation.error.twice': '您在本次评议中已评议过{branch}，评议票一经提交即为最终结果。',
   'evaluation.error.not_eligible': '您在本次评议中不能评议{branch}：党员和书记评议本组织，领导评议每个基层党组织。',
+  'evaluation.error.no_vote': '您不在本次评议的评议人之列：党员和书记评议本组织，领导评议每个基层党组织。',
   'evaluation.error.nothing_left': '您已评议完本次评议中所有可评议的组织，谢谢。',
   'evaluation.error.no_branch': '没有代码为 {code} 的基层党组织。',
   'evaluation.dm.invite': '*年终评议*：请于 {closes} 前评议{branches}的创先争优活动开展情况。评议票为无记名，提交后不能修改。',
