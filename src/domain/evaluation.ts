@@ -1,4 +1,6 @@
+import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
+import type { MessageKey, Params } from '../i18n/index.js';
 import { daysBetween, type WorkCalendar } from './calendar.js';
 import { count, planCode, planDate, planLocalized, uniqueCodes } from './projects.js';
 import type { FieldErrors, ViewState } from './report-form.js';
@@ -362,4 +364,60 @@ export function planEvaluationMessages(input: {
       out.push({ kind: 'remind', key: `evaluation:remind:${round.id}:${v.personId}:${today}`, ...base });
   }
   return out;
+}
+
+// Hand-counted tallies (`cli evaluation tally --file tallies.csv`).
+
+export interface TallyProblem {
+  line: number;
+  key: MessageKey;
+  params?: Params;
+}
+
+/**
+ * The tallies file: a header `branch,grade,count` (and optionally `question`, else the first
+ * question), one line per branch and grade. Every line is checked before anything is kept: a
+ * branch of the roster, a question and a grade of the round, a whole count, no line twice.
+ */
+export function parseTallies(
+  text: string,
+  settings: Pick<RoundSettings, 'questions' | 'grades'>,
+  branchIds: ReadonlyMap<string, number>,
+): { ok: true; lines: { branchId: number; question: string; grade: string; count: number }[] } | { ok: false; problems: TallyProblem[] } {
+  let records: string[][];
+  try {
+    records = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][];
+  } catch {
+    return { ok: false, problems: [{ line: 1, key: 'evaluation.tally.csv' }] };
+  }
+  const header = (records[0] ?? []).map((h) => h.toLowerCase());
+  const col = (name: string) => header.indexOf(name);
+  if (col('branch') < 0 || col('grade') < 0 || col('count') < 0)
+    return { ok: false, problems: [{ line: 1, key: 'evaluation.tally.header' }] };
+  const questions = new Set(settings.questions.map((q) => q.code));
+  const grades = new Set(settings.grades.map((g) => g.code));
+  const problems: TallyProblem[] = [];
+  const seen = new Set<string>();
+  const lines: { branchId: number; question: string; grade: string; count: number }[] = [];
+  records.slice(1).forEach((r, i) => {
+    const line = i + 2;
+    const branchCode = (r[col('branch')] ?? '').toUpperCase();
+    const question = col('question') >= 0 && r[col('question')] ? r[col('question')]! : settings.questions[0]!.code;
+    const grade = r[col('grade')] ?? '';
+    const countText = r[col('count')] ?? '';
+    const branchId = branchIds.get(branchCode);
+    if (branchId === undefined) return problems.push({ line, key: 'evaluation.tally.branch', params: { code: branchCode } });
+    if (!questions.has(question))
+      return problems.push({ line, key: 'evaluation.tally.question', params: { code: question, codes: [...questions].join(', ') } });
+    if (!grades.has(grade))
+      return problems.push({ line, key: 'evaluation.tally.grade', params: { code: grade, codes: [...grades].join(', ') } });
+    if (!/^\d{1,6}$/.test(countText)) return problems.push({ line, key: 'evaluation.tally.count', params: { count: countText } });
+    const key = `${branchId}|${question}|${grade}`;
+    if (seen.has(key)) return problems.push({ line, key: 'evaluation.tally.twice' });
+    seen.add(key);
+    lines.push({ branchId, question, grade, count: Number(countText) });
+  });
+  if (problems.length > 0) return { ok: false, problems };
+  if (lines.length === 0) return { ok: false, problems: [{ line: 2, key: 'evaluation.tally.empty' }] };
+  return { ok: true, lines };
 }
