@@ -1,7 +1,12 @@
 import type { BlockAction } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { auditRefusedBallot, castSlackBallot, findRound, findRoundById, voterBranches } from '../db/queries/evaluation.js';
+import {
+  auditRefusedBallot,
+  castSlackBallot,
+  findRound,
+  findRoundById,
+  voterBranches,
+} from '../db/queries/evaluation.js';
 import type { AppContext } from '../src/context.js';
 import { parseBallotForm, questionBlock, roundState, type Round } from '../src/domain/evaluation.js';
 import { ViewStateSchema, fieldOf } from '../src/domain/report-form.js';
@@ -46,7 +51,9 @@ const CommandText = z
     z.union([
       z.tuple([]).transform(() => ({ kind: 'mine' as const })),
       z.tuple([z.literal('help')]).transform(() => ({ kind: 'help' as const })),
-      z.tuple([z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,23}$/)]).transform(([code]) => ({ kind: 'branch' as const, code })),
+      z
+        .tuple([z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,23}$/)])
+        .transform(([code]) => ({ kind: 'branch' as const, code })),
     ]),
   );
 
@@ -88,13 +95,22 @@ async function openBallot(
   const left = mine.filter((m) => !m.voted).map((m) => m.branch);
   let branch: Branch | null = null;
   if (which) {
-    const entry = mine.find((m) => ('id' in which ? m.branch.id === which.id : m.branch.code === which.code.toUpperCase()));
+    const entry = mine.find((m) =>
+      'id' in which ? m.branch.id === which.id : m.branch.code === which.code.toUpperCase(),
+    );
     if (!entry) {
       const name = await branchName(ctx, which);
-      if (name === null) return caller.say(caller.t('evaluation.error.no_branch', { code: 'code' in which ? which.code : String(which.id) }));
-      return caller.refuse('may not rate this branch', caller.t('evaluation.error.not_eligible', { branch: escape(name) }), {
-        round: round.id,
-      });
+      if (name === null)
+        return caller.say(
+          caller.t('evaluation.error.no_branch', { code: 'code' in which ? which.code : String(which.id) }),
+        );
+      return caller.refuse(
+        'may not rate this branch',
+        caller.t('evaluation.error.not_eligible', { branch: escape(name) }),
+        {
+          round: round.id,
+        },
+      );
     }
     if (entry.voted)
       return caller.refuse('rated already', caller.t('evaluation.error.twice', { branch: escape(entry.branch.name) }), {
@@ -125,7 +141,12 @@ async function branchName(ctx: AppContext, which: { id: number } | { code: strin
   return (await q.executeTakeFirst())?.name ?? null;
 }
 
-function ballotButton(router: Router, ctx: AppContext, actionId: string, parse: (value: string) => { id: number } | null | 'bad') {
+function ballotButton(
+  router: Router,
+  ctx: AppContext,
+  actionId: string,
+  parse: (value: string) => { id: number } | null | 'bad',
+) {
   router.action<BlockAction>(actionId, async ({ ack, body, action, client, respond }) => {
     await ack();
     const value = actionValue(action);
@@ -180,13 +201,16 @@ export function register(router: Router, ctx: AppContext): void {
     });
     const person = await caller.require();
     if (!person) return;
-    if (!meta.success || !state.success || !round) return person.refuse('malformed payload', person.t('common.forbidden'));
+    if (!meta.success || !state.success || !round)
+      return person.refuse('malformed payload', person.t('common.forbidden'));
     const found = await person.today();
-    if (!found || found.plan.id !== round.planId) return person.refuse('round of another plan', person.t('evaluation.no_round'));
+    if (!found || found.plan.id !== round.planId)
+      return person.refuse('round of another plan', person.t('evaluation.no_round'));
     let branchId = meta.data.b ?? null;
     if (branchId === null) {
       const chosen = IdValue.safeParse(fieldOf(state.data, BRANCH_BLOCK)?.selected_option?.value ?? '');
-      if (!chosen.success) return ack(formErrors(person.locale, { [BRANCH_BLOCK]: { key: 'evaluation.error.branch' } }));
+      if (!chosen.success)
+        return ack(formErrors(person.locale, { [BRANCH_BLOCK]: { key: 'evaluation.error.branch' } }));
       branchId = chosen.data;
     }
     const form = parseBallotForm(round.settings, state.data);
@@ -211,12 +235,20 @@ export function register(router: Router, ctx: AppContext): void {
       actor: person.slackUserId,
       now: ctx.clock.now(),
     });
-    if (outcome === 'twice') return person.refuse('rated already', person.t('evaluation.error.twice', { branch: escape(name) }));
+    if (outcome === 'twice')
+      return person.refuse('rated already', person.t('evaluation.error.twice', { branch: escape(name) }));
     if (outcome === 'not_eligible')
-      return person.refuse('may not rate this branch', person.t('evaluation.error.not_eligible', { branch: escape(name) }));
-    if (outcome === 'closed') return person.refuse('round closed', person.t('evaluation.closed', { closes: round.closes }));
+      return person.refuse(
+        'may not rate this branch',
+        person.t('evaluation.error.not_eligible', { branch: escape(name) }),
+      );
+    if (outcome === 'closed')
+      return person.refuse('round closed', person.t('evaluation.closed', { closes: round.closes }));
     if (outcome === 'not_open')
-      return person.refuse('round not open', person.t('evaluation.not_open', { opens: round.opens, closes: round.closes }));
+      return person.refuse(
+        'round not open',
+        person.t('evaluation.not_open', { opens: round.opens, closes: round.closes }),
+      );
     await ack();
     const left = (await voterBranches(ctx.db, round.id, person.person.id)).filter((m) => !m.voted).length;
     await notifyPerson(ctx, client, person.person, (l) => ({

@@ -138,7 +138,9 @@ export function createApp(ctx: AppContext, opts: CreateAppOptions = {}): App {
   const customRoutes = [
     { path: '/healthz', method: ['GET'], handler: healthHandler(ctx) },
     // The evaluation's public ballot page, only where the office gave the bot a public address.
-    ...(ctx.config.publicUrl && !slack.appToken ? ballotRoutes(ctx).map((r) => ({ ...r, handler: guarded(ctx, r.handler) })) : []),
+    ...(ctx.config.publicUrl && !slack.appToken
+      ? ballotRoutes(ctx).map((r) => ({ ...r, handler: guarded(ctx, r.handler) }))
+      : []),
   ];
   const common = {
     // Without a watched health (tests, benchmarks), one that asks Slack at the first request.

@@ -46,7 +46,9 @@ const EnvSchema = z.object({
     .default('mon 09:00'),
   PUBLIC_URL: z
     .url({ message: 'expected an http(s) address like https://pacesetter.example.org' })
-    .refine((u) => /^https?:\/\//i.test(u), { message: 'expected an http(s) address like https://pacesetter.example.org' })
+    .refine((u) => /^https?:\/\//i.test(u), {
+      message: 'expected an http(s) address like https://pacesetter.example.org',
+    })
     .optional(),
   CATCH_UP_HOURS: z.coerce
     .number()

@@ -89,11 +89,20 @@ export async function openRound(
     const people = await trx
       .selectFrom('people')
       .leftJoin('branch_secretaries', 'branch_secretaries.person_id', 'people.id')
-      .select(['people.id', 'people.branch_id', 'people.is_member', 'people.is_leader', 'branch_secretaries.branch_id as sec'])
+      .select([
+        'people.id',
+        'people.branch_id',
+        'people.is_member',
+        'people.is_leader',
+        'branch_secretaries.branch_id as sec',
+      ])
       .where('people.active', '=', 1)
       .orderBy('people.id')
       .execute();
-    const byPerson = new Map<number, { id: number; branchId: number | null; isMember: boolean; isLeader: boolean; secretaryOf: number[] }>();
+    const byPerson = new Map<
+      number,
+      { id: number; branchId: number | null; isMember: boolean; isLeader: boolean; secretaryOf: number[] }
+    >();
     for (const p of people) {
       const entry = byPerson.get(p.id) ?? {
         id: p.id,
@@ -114,24 +123,45 @@ export async function openRound(
     for (let i = 0; i < pairs.length; i += 2000)
       await trx
         .insertInto('evaluation_voters')
-        .values(pairs.slice(i, i + 2000).map((p) => ({ round_id: roundId, person_id: p.personId, branch_id: p.branchId, voted: 0 as const })))
+        .values(
+          pairs
+            .slice(i, i + 2000)
+            .map((p) => ({ round_id: roundId, person_id: p.personId, branch_id: p.branchId, voted: 0 as const })),
+        )
         .execute();
     const counts = branches.flatMap((b) =>
       BALLOT_SOURCES.flatMap((source) =>
         settings.questions.flatMap((q) =>
-          settings.grades.map((g) => ({ round_id: roundId, branch_id: b.id, source, question: q.code, grade: g.code, count: 0 })),
+          settings.grades.map((g) => ({
+            round_id: roundId,
+            branch_id: b.id,
+            source,
+            question: q.code,
+            grade: g.code,
+            count: 0,
+          })),
         ),
       ),
     );
     for (let i = 0; i < counts.length; i += 4000)
-      await trx.insertInto('evaluation_counts').values(counts.slice(i, i + 4000)).execute();
+      await trx
+        .insertInto('evaluation_counts')
+        .values(counts.slice(i, i + 4000))
+        .execute();
     await audit(trx, {
       at: input.now,
       actor: input.actor,
       action: 'evaluation.opened',
       subjectType: 'evaluation',
       subjectId: roundId,
-      details: { planId: input.planId, opens, closes, voters: pairs.length, branches: branches.length, weight: settings.weight },
+      details: {
+        planId: input.planId,
+        opens,
+        closes,
+        voters: pairs.length,
+        branches: branches.length,
+        weight: settings.weight,
+      },
     });
     const round = (await findRoundById(trx, roundId))!;
     return { opened: true, round, voters: pairs.length, branches: branches.length };
@@ -348,7 +378,11 @@ export async function recordMiss(db: Kysely<Database>, address: string, now: Dat
     await trx
       .insertInto('evaluation_code_misses')
       .values({ address, window: missWindow(now), misses: 1 })
-      .onConflict((oc) => oc.columns(['address', 'window']).doUpdateSet((eb) => ({ misses: eb('evaluation_code_misses.misses', '+', 1) })))
+      .onConflict((oc) =>
+        oc
+          .columns(['address', 'window'])
+          .doUpdateSet((eb) => ({ misses: eb('evaluation_code_misses.misses', '+', 1) })),
+      )
       .execute();
     await trx
       .deleteFrom('evaluation_code_misses')
@@ -385,7 +419,14 @@ export async function recordTallies(
         .executeTakeFirst();
       await trx
         .insertInto('evaluation_counts')
-        .values({ round_id: input.roundId, branch_id: l.branchId, source: 'paper', question: l.question, grade: l.grade, count: l.count })
+        .values({
+          round_id: input.roundId,
+          branch_id: l.branchId,
+          source: 'paper',
+          question: l.question,
+          grade: l.grade,
+          count: l.count,
+        })
         .onConflict((oc) =>
           oc.columns(['round_id', 'branch_id', 'source', 'question', 'grade']).doUpdateSet({ count: l.count }),
         )
@@ -438,13 +479,21 @@ export async function turnoutByBranch(db: Kysely<Database>, roundId: number): Pr
   const [voters, codes] = await Promise.all([
     db
       .selectFrom('evaluation_voters')
-      .select(['branch_id', (eb) => eb.fn.countAll<number>().as('eligible'), (eb) => eb.fn.sum<number>('voted').as('voted')])
+      .select([
+        'branch_id',
+        (eb) => eb.fn.countAll<number>().as('eligible'),
+        (eb) => eb.fn.sum<number>('voted').as('voted'),
+      ])
       .where('round_id', '=', roundId)
       .groupBy('branch_id')
       .execute(),
     db
       .selectFrom('evaluation_codes')
-      .select(['branch_id', (eb) => eb.fn.countAll<number>().as('eligible'), (eb) => eb.fn.sum<number>('used').as('voted')])
+      .select([
+        'branch_id',
+        (eb) => eb.fn.countAll<number>().as('eligible'),
+        (eb) => eb.fn.sum<number>('used').as('voted'),
+      ])
       .where('round_id', '=', roundId)
       .groupBy('branch_id')
       .execute(),

@@ -8,7 +8,12 @@ import type { Clock } from '../clock.js';
 import type { Locale } from '../i18n/index.js';
 
 export interface EvaluationCliDeps {
-  io: { out: (line: string) => void; err: (line: string) => void; env: Record<string, string | undefined>; clock: Clock };
+  io: {
+    out: (line: string) => void;
+    err: (line: string) => void;
+    env: Record<string, string | undefined>;
+    clock: Clock;
+  };
   openDb: () => Promise<DB>;
   /** Throws the command line's user error (printed without a stack, exit code 1). */
   fail: (message: string) => never;
@@ -33,7 +38,9 @@ function cliLocale(lang: 'zh' | 'en' | undefined, env: Record<string, string | u
  * (docs/evaluation.md). Every text through the catalogue, in --lang or LANG's language.
  */
 export function registerEvaluationCommands(program: Command, deps: EvaluationCliDeps): void {
-  const evaluation = program.command('evaluation').description('the year-end evaluation (评议): open, ballot codes, hand tallies, close');
+  const evaluation = program
+    .command('evaluation')
+    .description('the year-end evaluation (评议): open, ballot codes, hand tallies, close');
 
   /** The plan (the one in force, or --year's), the locale, the text function, the database. */
   const context = async (raw: Record<string, unknown>) => {
@@ -46,24 +53,39 @@ export function registerEvaluationCommands(program: Command, deps: EvaluationCli
     const db = await deps.openDb();
     const now = deps.io.clock.now();
     const plan =
-      parsed.data.year === undefined ? (await findPlanToday(db, now))?.plan : await findPlanByYear(db, parsed.data.year);
+      parsed.data.year === undefined
+        ? (await findPlanToday(db, now))?.plan
+        : await findPlanByYear(db, parsed.data.year);
     if (!plan)
-      return deps.fail(parsed.data.year === undefined ? 'No plan has been imported yet.' : `No plan for ${parsed.data.year}.`);
+      return deps.fail(
+        parsed.data.year === undefined ? 'No plan has been imported yet.' : `No plan for ${parsed.data.year}.`,
+      );
     const locale = cliLocale(parsed.data.lang, deps.io.env);
-    return { db, now, plan, locale, say: (key: Parameters<typeof t>[1], params?: Parameters<typeof t>[2]) => t(locale, key, params) };
+    return {
+      db,
+      now,
+      plan,
+      locale,
+      say: (key: Parameters<typeof t>[1], params?: Parameters<typeof t>[2]) => t(locale, key, params),
+    };
   };
 
   const roundOf = async (c: Awaited<ReturnType<typeof context>>) => {
     const { findRound } = await import('../../db/queries/evaluation.js');
     const round = await findRound(c.db, c.plan.id);
     if (!round) return deps.fail(c.say('evaluation.cli.no_round', { year: c.plan.year }));
-    if (round.closedAt) return deps.fail(c.say('evaluation.cli.closed_already', { year: c.plan.year, closed: round.closedAt.slice(0, 10) }));
+    if (round.closedAt)
+      return deps.fail(
+        c.say('evaluation.cli.closed_already', { year: c.plan.year, closed: round.closedAt.slice(0, 10) }),
+      );
     return round;
   };
 
   evaluation
     .command('open')
-    .description("open the plan's evaluation: its electorate from the roster as it stands, the plan's questions and grades")
+    .description(
+      "open the plan's evaluation: its electorate from the roster as it stands, the plan's questions and grades",
+    )
     .option('--opens <date>', "first day of ballots (default: the plan's evaluation.opens)")
     .option('--closes <date>', "last day of ballots (default: the plan's evaluation.closes)")
     .option('--year <year>', 'the plan year (default: the plan in force)')
@@ -79,7 +101,8 @@ export function registerEvaluationCommands(program: Command, deps: EvaluationCli
       const closes = dates.data.closes ?? section?.closes;
       if (!opens || !closes) return deps.fail(c.say('evaluation.cli.no_dates', { year: c.plan.year }));
       const rules = EvaluationSchema.safeParse({ ...(section ?? {}), opens, closes });
-      if (!rules.success) return deps.fail(rules.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
+      if (!rules.success)
+        return deps.fail(rules.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
       const result = await openRound(c.db, { planId: c.plan.id, rules: rules.data, actor: 'cli', now: c.now });
       const r = result.round;
       deps.io.out(
@@ -109,10 +132,16 @@ export function registerEvaluationCommands(program: Command, deps: EvaluationCli
       const count = z.coerce.number().int().min(1).max(1000).safeParse(raw.count);
       if (!count.success) return deps.fail(c.say('evaluation.cli.count'));
       const publicUrl = z.url().safeParse(deps.io.env.PUBLIC_URL ?? '');
-      if (!publicUrl.success || !/^https?:\/\//.test(publicUrl.data)) return deps.fail(c.say('evaluation.cli.no_public_url'));
+      if (!publicUrl.success || !/^https?:\/\//.test(publicUrl.data))
+        return deps.fail(c.say('evaluation.cli.no_public_url'));
       const round = await roundOf(c);
       const code = String(raw.branch ?? '').toUpperCase();
-      const branch = await c.db.selectFrom('branches').select(['id', 'name']).where('code', '=', code).where('active', '=', 1).executeTakeFirst();
+      const branch = await c.db
+        .selectFrom('branches')
+        .select(['id', 'name'])
+        .where('code', '=', code)
+        .where('active', '=', 1)
+        .executeTakeFirst();
       if (!branch) return deps.fail(c.say('evaluation.cli.no_branch', { code }));
       const [{ createCodes }, { encodeCode }, { codeHash }, { slipsPage }, QRCode] = await Promise.all([
         import('../../db/queries/evaluation.js'),
@@ -126,7 +155,11 @@ export function registerEvaluationCommands(program: Command, deps: EvaluationCli
       const slips = await Promise.all(
         codes.map(async (ballotCode) => {
           const url = `${base}/ballot/${ballotCode}`;
-          return { code: ballotCode, url, qrSvg: await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }) };
+          return {
+            code: ballotCode,
+            url,
+            qrSvg: await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }),
+          };
         }),
       );
       // The page is written before the hashes are stored: codes that reach the database are on paper.
@@ -146,7 +179,9 @@ export function registerEvaluationCommands(program: Command, deps: EvaluationCli
 
   evaluation
     .command('tally')
-    .description('hand-counted tallies from the meetings (CSV: branch,grade,count[,question]); each line replaces its earlier tally')
+    .description(
+      'hand-counted tallies from the meetings (CSV: branch,grade,count[,question]); each line replaces its earlier tally',
+    )
     .requiredOption('--file <file>', 'the tallies, e.g. tallies.csv (UTF-8 or GB18030)')
     .option('--year <year>', 'the plan year (default: the plan in force)')
     .option('--lang <lang>', 'zh or en (default: from LANG)')
@@ -177,13 +212,18 @@ export function registerEvaluationCommands(program: Command, deps: EvaluationCli
       }
       await recordTallies(c.db, { roundId: round.id, lines: parsed.lines, actor: 'cli', now: c.now });
       deps.io.out(
-        c.say('evaluation.cli.tally', { branches: new Set(parsed.lines.map((l) => l.branchId)).size, rows: parsed.lines.length }),
+        c.say('evaluation.cli.tally', {
+          branches: new Set(parsed.lines.map((l) => l.branchId)).size,
+          rows: parsed.lines.length,
+        }),
       );
     });
 
   evaluation
     .command('close')
-    .description('close the evaluation: no more ballots; the results are shown in /rankings evaluation, the Home tab and the export')
+    .description(
+      'close the evaluation: no more ballots; the results are shown in /rankings evaluation, the Home tab and the export',
+    )
     .option('--year <year>', 'the plan year (default: the plan in force)')
     .option('--lang <lang>', 'zh or en (default: from LANG)')
     .action(async (raw: Record<string, unknown>) => {

@@ -6,7 +6,7 @@ import { count, planCode, planDate, planLocalized, uniqueCodes } from './project
 import type { FieldErrors, ViewState } from './report-form.js';
 import { fieldOf } from './report-form.js';
 import { isValidLocalDate } from './time.js';
-import type { Branch, Category, LocalDate, LocalizedText } from './types.js';
+import type { Branch, Category, LocalDate } from './types.js';
 
 /**
  * The year-end evaluation (评议, work requirement 5 of the 2011 plan): the plan file's `evaluation`
@@ -208,11 +208,7 @@ export function encodeCode(bytes: Uint8Array): string {
 
 /** A code as typed or scanned: case, spaces and dashes ignored, the look-alikes read as Crockford does; null when it cannot be one. */
 export function normaliseCode(text: string): string | null {
-  const code = text
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/[IL]/g, '1')
-    .replace(/O/g, '0');
+  const code = text.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
   return /^[0-9A-HJKMNP-TV-Z]{26}$/.test(code) ? code : null;
 }
 
@@ -308,6 +304,12 @@ export function roundResults(
   return results;
 }
 
+/** The closed evaluation's results, as the export reads them. */
+export interface EvaluationExport {
+  settings: RoundSettings;
+  results: BranchResult[];
+}
+
 /** A rate as a whole percentage, the way the office writes it. */
 export function percent(rate: number | null): string {
   return rate === null ? '—' : `${Math.round(rate * 1000) / 10}%`;
@@ -383,7 +385,9 @@ export function parseTallies(
   text: string,
   settings: Pick<RoundSettings, 'questions' | 'grades'>,
   branchIds: ReadonlyMap<string, number>,
-): { ok: true; lines: { branchId: number; question: string; grade: string; count: number }[] } | { ok: false; problems: TallyProblem[] } {
+):
+  | { ok: true; lines: { branchId: number; question: string; grade: string; count: number }[] }
+  | { ok: false; problems: TallyProblem[] } {
   let records: string[][];
   try {
     records = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][];
@@ -406,12 +410,22 @@ export function parseTallies(
     const grade = r[col('grade')] ?? '';
     const countText = r[col('count')] ?? '';
     const branchId = branchIds.get(branchCode);
-    if (branchId === undefined) return problems.push({ line, key: 'evaluation.tally.branch', params: { code: branchCode } });
+    if (branchId === undefined)
+      return problems.push({ line, key: 'evaluation.tally.branch', params: { code: branchCode } });
     if (!questions.has(question))
-      return problems.push({ line, key: 'evaluation.tally.question', params: { code: question, codes: [...questions].join(', ') } });
+      return problems.push({
+        line,
+        key: 'evaluation.tally.question',
+        params: { code: question, codes: [...questions].join(', ') },
+      });
     if (!grades.has(grade))
-      return problems.push({ line, key: 'evaluation.tally.grade', params: { code: grade, codes: [...grades].join(', ') } });
-    if (!/^\d{1,6}$/.test(countText)) return problems.push({ line, key: 'evaluation.tally.count', params: { count: countText } });
+      return problems.push({
+        line,
+        key: 'evaluation.tally.grade',
+        params: { code: grade, codes: [...grades].join(', ') },
+      });
+    if (!/^\d{1,6}$/.test(countText))
+      return problems.push({ line, key: 'evaluation.tally.count', params: { count: countText } });
     const key = `${branchId}|${question}|${grade}`;
     if (seen.has(key)) return problems.push({ line, key: 'evaluation.tally.twice' });
     seen.add(key);

@@ -73,8 +73,14 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams | null> {
 
 /** The handlers of `/ballot` and `/ballot/:code`, for Bolt's custom routes. */
 export function ballotRoutes(ctx: AppContext) {
-  const notice = (res: ServerResponse, status: number, locale: Locale, path: string, n: BallotNotice, dates: { opens?: string; closes?: string } = {}) =>
-    send(res, status, noticePage({ locale, path, notice: n, ...dates }));
+  const notice = (
+    res: ServerResponse,
+    status: number,
+    locale: Locale,
+    path: string,
+    n: BallotNotice,
+    dates: { opens?: string; closes?: string } = {},
+  ) => send(res, status, noticePage({ locale, path, notice: n, ...dates }));
 
   /** `/ballot?code=…` (the code typed into the form) goes to the code's own page; `/ballot` alone shows the form. */
   const entry = async (req: IncomingMessage, res: ServerResponse) => {
@@ -84,14 +90,30 @@ export function ballotRoutes(ctx: AppContext) {
     if (typed === null) return send(res, 200, codeEntryPage(locale));
     const code = normaliseCode(typed);
     if (code === null) return miss(req, res, locale, '/ballot', null);
-    res.writeHead(303, { location: `/ballot/${code}?lang=${locale === 'zh-CN' ? 'zh' : 'en'}`, 'cache-control': 'no-store' });
+    res.writeHead(303, {
+      location: `/ballot/${code}?lang=${locale === 'zh-CN' ? 'zh' : 'en'}`,
+      'cache-control': 'no-store',
+    });
     res.end();
   };
 
-  const miss = async (req: IncomingMessage, res: ServerResponse, locale: Locale, path: string, roundId: number | null) => {
+  const miss = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    locale: Locale,
+    path: string,
+    roundId: number | null,
+  ) => {
     const now = ctx.clock.now();
     await recordMiss(ctx.db, addressKey(req), now);
-    await auditRefusedBallot(ctx.db, { roundId, branchId: null, reason: 'unknown code', source: 'public', actor: 'public', now });
+    await auditRefusedBallot(ctx.db, {
+      roundId,
+      branchId: null,
+      reason: 'unknown code',
+      source: 'public',
+      actor: 'public',
+      now,
+    });
     notice(res, 404, locale, path, 'unknown');
   };
 
@@ -102,8 +124,7 @@ export function ballotRoutes(ctx: AppContext) {
     const locale = localeOf(req, url, ctx.config.defaultLocale, form ?? undefined);
     const now = ctx.clock.now();
     const address = addressKey(req);
-    if ((await missesOf(ctx.db, address, now)) >= MAX_MISSES)
-      return notice(res, 429, locale, '/ballot', 'limited', {});
+    if ((await missesOf(ctx.db, address, now)) >= MAX_MISSES) return notice(res, 429, locale, '/ballot', 'limited', {});
     const code = normaliseCode(req.params?.code ?? '');
     const path = code ? `/ballot/${code}` : '/ballot';
     if (code === null) return miss(req, res, locale, path, null);
@@ -117,7 +138,14 @@ export function ballotRoutes(ctx: AppContext) {
       .executeTakeFirstOrThrow();
     const today = localDateOf(now, plan.timezone);
     const refused = async (reason: string, status: number, n: BallotNotice) => {
-      await auditRefusedBallot(ctx.db, { roundId: found.round.id, branchId: found.branch.id, reason, source: 'public', actor: 'public', now });
+      await auditRefusedBallot(ctx.db, {
+        roundId: found.round.id,
+        branchId: found.branch.id,
+        reason,
+        source: 'public',
+        actor: 'public',
+        now,
+      });
       notice(res, status, locale, path, n, { opens: found.round.opens, closes: found.round.closes });
     };
     const state = roundState(found.round, today);

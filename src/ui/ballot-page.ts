@@ -35,19 +35,28 @@ export const BALLOT_CSP = `default-src 'none'; style-src 'sha256-${createHash('s
 function page(locale: Locale, title: string, otherLanguageHref: string, body: Html): string {
   const lang = locale === 'zh-CN' ? 'zh-CN' : 'en';
   return html`<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${title}</title>
-<style>${trustedHtml(STYLE)}</style>
-</head>
-<body><main>
-<header><h1>${title}</h1><a class="lang" href="${otherLanguageHref}" hreflang="${locale === 'zh-CN' ? 'en' : 'zh-CN'}">${t(locale, 'ballot.page.other_language')}</a></header>
-${body}
-</main></body>
-</html>`.value;
+    <html lang="${lang}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>${title}</title>
+        <style>
+          ${trustedHtml(STYLE)}
+        </style>
+      </head>
+      <body>
+        <main>
+          <header>
+            <h1>${title}</h1>
+            <a class="lang" href="${otherLanguageHref}" hreflang="${locale === 'zh-CN' ? 'en' : 'zh-CN'}"
+              >${t(locale, 'ballot.page.other_language')}</a
+            >
+          </header>
+          ${body}
+        </main>
+      </body>
+    </html>`.value;
 }
 
 /** The other language's address of the same page (a query string only: never an input echoed back). */
@@ -72,38 +81,56 @@ export interface BallotPageInput {
 export function ballotPage(v: BallotPageInput): string {
   const { locale } = v;
   const questions = v.settings.questions.map(
-    (q) => html`<fieldset>
-<legend>${pick(q.title, locale)}</legend>
-${v.settings.grades.map(
-  (g) =>
-    html`<label class="grade"><input type="radio" name="${questionBlock(q.code)}" value="${g.code}" required${v.chosen?.[q.code] === g.code ? trustedHtml(' checked') : ''}> ${pick(g.title, locale)}</label>
-`,
-)}</fieldset>
-`,
+    (q) =>
+      html`<fieldset>
+        <legend>${pick(q.title, locale)}</legend>
+        ${v.settings.grades.map(
+          (g) =>
+            html`<label class="grade"
+              ><input
+                type="radio"
+                name="${questionBlock(q.code)}"
+                value="${g.code}"
+                required${v.chosen?.[q.code] === g.code ? trustedHtml(' checked') : ''}
+              />
+              ${pick(g.title, locale)}</label
+            > `,
+        )}
+      </fieldset> `,
   );
   const body = html`<section class="card">
-<h2>${t(locale, 'ballot.page.heading', { branch: v.branchName })}</h2>
-<p>${t(locale, 'ballot.page.intro', { year: v.year })}</p>
-<p class="note">${t(locale, 'ballot.slip.until', { closes: v.closes })}</p>
-${v.missing ? html`<p class="error" role="alert">${t(locale, 'ballot.page.missing')}</p>` : ''}
-<form method="post" action="${v.path}">
-<input type="hidden" name="lang" value="${locale === 'zh-CN' ? 'zh' : 'en'}">
-${questions}<p class="final">${t(locale, 'evaluation.final')}</p>
-<button type="submit">${t(locale, 'ballot.page.submit')}</button>
-</form>
-</section>
-${anonymity(locale)}`;
+      <h2>${t(locale, 'ballot.page.heading', { branch: v.branchName })}</h2>
+      <p>${t(locale, 'ballot.page.intro', { year: v.year })}</p>
+      <p class="note">${t(locale, 'ballot.slip.until', { closes: v.closes })}</p>
+      ${v.missing ? html`<p class="error" role="alert">${t(locale, 'ballot.page.missing')}</p>` : ''}
+      <form method="post" action="${v.path}">
+        <input type="hidden" name="lang" value="${locale === 'zh-CN' ? 'zh' : 'en'}" />
+        ${questions}
+        <p class="final">${t(locale, 'evaluation.final')}</p>
+        <button type="submit">${t(locale, 'ballot.page.submit')}</button>
+      </form>
+    </section>
+    ${anonymity(locale)}`;
   return page(locale, t(locale, 'ballot.page.title'), otherLanguage(locale, v.path), body);
 }
 
 function anonymity(locale: Locale): Html {
-  return html`<section class="card note"><h2>${t(locale, 'ballot.page.who_sees')}</h2><p>${t(locale, 'ballot.page.anonymity')}</p></section>`;
+  return html`<section class="card note">
+    <h2>${t(locale, 'ballot.page.who_sees')}</h2>
+    <p>${t(locale, 'ballot.page.anonymity')}</p>
+  </section>`;
 }
 
 export type BallotNotice = 'thanks' | 'used' | 'unknown' | 'closed' | 'not_open' | 'limited';
 
 /** Every answer other than the ballot: thanks, a used or unknown code, a round not open, too many wrong codes. */
-export function noticePage(v: { locale: Locale; path: string; notice: BallotNotice; opens?: string; closes?: string }): string {
+export function noticePage(v: {
+  locale: Locale;
+  path: string;
+  notice: BallotNotice;
+  opens?: string;
+  closes?: string;
+}): string {
   const { locale } = v;
   const text = {
     thanks: t(locale, 'ballot.page.thanks'),
@@ -121,17 +148,33 @@ ${v.notice === 'unknown' ? codeForm(locale) : ''}${anonymity(locale)}`;
 }
 
 function codeForm(locale: Locale): Html {
-  return html`<section class="card"><form method="get" action="/ballot">
-<label for="code">${t(locale, 'ballot.page.enter_code')}</label>
-<input type="hidden" name="lang" value="${locale === 'zh-CN' ? 'zh' : 'en'}">
-<input type="text" id="code" name="code" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="40" required>
-<p><button type="submit">${t(locale, 'ballot.page.go')}</button></p>
-</form></section>`;
+  return html`<section class="card">
+    <form method="get" action="/ballot">
+      <label for="code">${t(locale, 'ballot.page.enter_code')}</label>
+      <input type="hidden" name="lang" value="${locale === 'zh-CN' ? 'zh' : 'en'}" />
+      <input
+        type="text"
+        id="code"
+        name="code"
+        autocomplete="off"
+        autocapitalize="characters"
+        spellcheck="false"
+        maxlength="40"
+        required
+      />
+      <p><button type="submit">${t(locale, 'ballot.page.go')}</button></p>
+    </form>
+  </section>`;
 }
 
 /** `/ballot` without a code: where a typed code is entered. */
 export function codeEntryPage(locale: Locale): string {
-  return page(locale, t(locale, 'ballot.page.title'), otherLanguage(locale, '/ballot'), html`${codeForm(locale)}${anonymity(locale)}`);
+  return page(
+    locale,
+    t(locale, 'ballot.page.title'),
+    otherLanguage(locale, '/ballot'),
+    html`${codeForm(locale)}${anonymity(locale)}`,
+  );
 }
 
 // The printed slips (cli evaluation codes).
@@ -162,23 +205,32 @@ export interface Slip {
 export function slipsPage(v: { branchName: string; year: number; closes: string; slips: Slip[] }): string {
   const both = (f: (l: Locale) => string) => `${f('zh-CN')} · ${f('en')}`;
   const slips = v.slips.map(
-    (s) => html`<div class="slip">${trustedHtml(s.qrSvg)}<div>
-<h2>${both((l) => t(l, 'ballot.slip.title'))}</h2>
-<p class="branch">${v.branchName}</p>
-<p>${both((l) => t(l, 'ballot.slip.code'))}:</p>
-<p class="code">${groupedCode(s.code)}</p>
-<p class="url"><a href="${htmlUrl(s.url)}">${s.url}</a></p>
-<p>${t('zh-CN', 'ballot.slip.how')}</p>
-<p>${t('en', 'ballot.slip.how')}</p>
-<p>${both((l) => t(l, 'ballot.slip.until', { closes: v.closes }))}</p>
-</div></div>
-`,
+    (s) =>
+      html`<div class="slip">
+        ${trustedHtml(s.qrSvg)}
+        <div>
+          <h2>${both((l) => t(l, 'ballot.slip.title'))}</h2>
+          <p class="branch">${v.branchName}</p>
+          <p>${both((l) => t(l, 'ballot.slip.code'))}:</p>
+          <p class="code">${groupedCode(s.code)}</p>
+          <p class="url"><a href="${htmlUrl(s.url)}">${s.url}</a></p>
+          <p>${t('zh-CN', 'ballot.slip.how')}</p>
+          <p>${t('en', 'ballot.slip.how')}</p>
+          <p>${both((l) => t(l, 'ballot.slip.until', { closes: v.closes }))}</p>
+        </div>
+      </div> `,
   );
   return html`<!doctype html>
-<html lang="zh-CN">
-<head><meta charset="utf-8"><title>${both((l) => t(l, 'ballot.slip.title'))} · ${v.branchName} · ${v.year}</title>
-<style>${trustedHtml(SLIP_STYLE)}</style></head>
-<body><div class="sheet">
-${slips}</div></body>
-</html>`.value;
+    <html lang="zh-CN">
+      <head>
+        <meta charset="utf-8" />
+        <title>${both((l) => t(l, 'ballot.slip.title'))} · ${v.branchName} · ${v.year}</title>
+        <style>
+          ${trustedHtml(SLIP_STYLE)}
+        </style>
+      </head>
+      <body>
+        <div class="sheet">${slips}</div>
+      </body>
+    </html>`.value;
 }

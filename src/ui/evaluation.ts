@@ -1,6 +1,12 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { GroupedMessage } from '../delivery/outbox.js';
-import { percent, questionBlock, type BranchResult, type EvaluationMessage, type RoundSettings } from '../domain/evaluation.js';
+import {
+  percent,
+  questionBlock,
+  type BranchResult,
+  type EvaluationMessage,
+  type RoundSettings,
+} from '../domain/evaluation.js';
 import type { Branch } from '../domain/types.js';
 import { pick, t, type Locale } from '../i18n/index.js';
 import { clip, escape, escapeWithin, LIMITS, modal, mrkdwn, plain } from './limits.js';
@@ -42,7 +48,8 @@ export function ballotModal(v: {
 }): View {
   const { locale } = v;
   const blocks: KnownBlock[] = [];
-  if (v.branch) blocks.push(section(t(locale, 'evaluation.modal.rating', { branch: escape(v.branch.name), closes: v.closes })));
+  if (v.branch)
+    blocks.push(section(t(locale, 'evaluation.modal.rating', { branch: escape(v.branch.name), closes: v.closes })));
   else {
     const shown = v.choices.slice(0, LIMITS.selectOptions);
     blocks.push({
@@ -67,7 +74,10 @@ export function ballotModal(v: {
       element: {
         type: 'radio_buttons',
         action_id: 'value',
-        options: v.settings.grades.map((g) => ({ text: plain(pick(g.title, locale), LIMITS.optionText), value: g.code })),
+        options: v.settings.grades.map((g) => ({
+          text: plain(pick(g.title, locale), LIMITS.optionText),
+          value: g.code,
+        })),
       },
     });
   blocks.push(context(t(locale, 'evaluation.final')), context(t(locale, 'evaluation.anonymity')));
@@ -107,7 +117,12 @@ export function evaluationMessages(locale: Locale, items: EvaluationItem[]): Gro
   const buttons =
     branches.length <= BUTTONS_PER_DM
       ? branches.map((b, i) =>
-          button(EVALUATION_ACTIONS.vote, String(b.id), t(locale, 'evaluation.button.vote', { branch: b.name }), i === 0 ? 'primary' : undefined),
+          button(
+            EVALUATION_ACTIONS.vote,
+            String(b.id),
+            t(locale, 'evaluation.button.vote', { branch: b.name }),
+            i === 0 ? 'primary' : undefined,
+          ),
         )
       : [button(EVALUATION_ACTIONS.open, 'open', t(locale, 'evaluation.button.open'), 'primary')];
   return [
@@ -219,7 +234,12 @@ export function evaluationHomeBlocks(locale: Locale, v: EvaluationHome): KnownBl
   if (v.state === 'closed')
     blocks.push(
       section(
-        t(locale, 'evaluation.home.closed', { closed: v.closed, rated: v.rated, low: percent(v.low), high: percent(v.high) }),
+        t(locale, 'evaluation.home.closed', {
+          closed: v.closed,
+          rated: v.rated,
+          low: percent(v.low),
+          high: percent(v.high),
+        }),
       ),
     );
   if ((v.state === 'running' || v.state === 'voter') && v.toRate > 0)

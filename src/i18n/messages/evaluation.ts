@@ -53,7 +53,8 @@ export const en = {
   'evaluation.results.more': 'And {count} more branches: see the workbook (`/pacesetter export`).',
   'evaluation.results.forbidden': 'The evaluation’s turnout and results are for leaders and admins.',
   'evaluation.home.title': 'Year-end evaluation',
-  'evaluation.home.running': 'Open until {closes}: {voted} of {eligible} ballots in Slack and with ballot codes ({turnout}).',
+  'evaluation.home.running':
+    'Open until {closes}: {voted} of {eligible} ballots in Slack and with ballot codes ({turnout}).',
   'evaluation.home.closed':
     'Closed on {closed}: {rated} branches rated; satisfaction rate from {low} to {high}. `/rankings evaluation` shows every branch.',
   'evaluation.home.to_rate': 'You have {count} branches to rate by {closes}.',
@@ -87,7 +88,8 @@ export const en = {
   'ballot.page.anonymity':
     'This ballot is anonymous. Your ballot code is kept only as a one-way hash, and your ballot only adds one to a count per branch, question and grade: no ballot code, no address, no time, nothing in the order ballots came in. The campaign office knows only which ballot codes have been used, never how they voted. The results are shown to leaders after the evaluation closes.',
   'ballot.slip.title': 'Year-end evaluation ballot slip',
-  'ballot.slip.how': 'Scan the square with a phone, or open the address and type the ballot code. Each ballot code votes once; the ballot is anonymous.',
+  'ballot.slip.how':
+    'Scan the square with a phone, or open the address and type the ballot code. Each ballot code votes once; the ballot is anonymous.',
   'ballot.slip.code': 'Ballot code',
   'ballot.slip.until': 'Ballots until {closes}',
   'evaluation.cli.opened':
@@ -141,7 +143,8 @@ export const zh: Record<keyof typeof en, string> = {
   'evaluation.modal.branch': '评议的基层党组织',
   'evaluation.modal.branch_placeholder': '选择基层党组织',
   'evaluation.modal.rating': '您正在评议 *{branch}*，截止 {closes}。',
-  'evaluation.modal.more': '列表显示您尚未评议的 {count} 个组织中的前 {shown} 个；评议其他组织请输入 `/evaluate 代码`。',
+  'evaluation.modal.more':
+    '列表显示您尚未评议的 {count} 个组织中的前 {shown} 个；评议其他组织请输入 `/evaluate 代码`。',
   'evaluation.button.vote': '评议{branch}',
   'evaluation.button.open': '打开评议票',
   'evaluation.voted': '谢谢，您对{branch}的评议票已计入。尚待评议的组织：{left} 个。',
@@ -154,7 +157,8 @@ export const zh: Record<keyof typeof en, string> = {
   'evaluation.error.no_vote': '您不在本次评议的评议人之列：党员和书记评议本组织，领导评议每个基层党组织。',
   'evaluation.error.nothing_left': '您已评议完本次评议中所有可评议的组织，谢谢。',
   'evaluation.error.no_branch': '没有代码为 {code} 的基层党组织。',
-  'evaluation.dm.invite': '*年终评议*：请于 {closes} 前评议{branches}的创先争优活动开展情况。评议票为无记名，提交后不能修改。',
+  'evaluation.dm.invite':
+    '*年终评议*：请于 {closes} 前评议{branches}的创先争优活动开展情况。评议票为无记名，提交后不能修改。',
   'evaluation.dm.remind': '提醒：年终评议将于 {closes} 结束，您尚未评议{branches}。评议票为无记名。',
   'evaluation.dm.many': '{count} 个基层党组织',
   'evaluation.results.title': '*{year}年年终评议结果*',
@@ -162,15 +166,18 @@ export const zh: Record<keyof typeof en, string> = {
   'evaluation.results.turnout_title': '*年终评议进行中，截止 {closes}*：各基层党组织参评率。评议结束后公布结果。',
   'evaluation.results.turnout_line': '{branch}：{voted} / {eligible}（{turnout}）',
   'evaluation.results.category': '*{category}*',
-  'evaluation.results.line': '{rank}. {branch}：满意率 *{satisfaction}* · {counts} · 评议票 {ballots} · 参评率 {turnout}',
+  'evaluation.results.line':
+    '{rank}. {branch}：满意率 *{satisfaction}* · {counts} · 评议票 {ballots} · 参评率 {turnout}',
   'evaluation.results.no_ballots': '–. {branch}：无评议票',
   'evaluation.results.formula':
     '满意率：“{question}”中{satisfied}的评议票占全部评议票的比例，在各类别内排名。参评率：Slack 中和凭评议码投出的评议票占 Slack 中可评议人数与已印评议码数之和的比例（人工统计的票数计入评议票，不计入参评率）。在年终考核中的分值：{weight} 分。',
   'evaluation.results.more': '另有 {count} 个基层党组织：见工作簿（`/pacesetter export`）。',
   'evaluation.results.forbidden': '评议的参评率和结果仅供领导和管理员查看。',
   'evaluation.home.title': '年终评议',
-  'evaluation.home.running': '截止 {closes}：Slack 中和凭评议码已投 {voted} 张评议票，共 {eligible}（参评率 {turnout}）。',
-  'evaluation.home.closed': '已于 {closed} 结束：{rated} 个基层党组织获评，满意率 {low} 至 {high}。`/rankings evaluation` 列出全部组织。',
+  'evaluation.home.running':
+    '截止 {closes}：Slack 中和凭评议码已投 {voted} 张评议票，共 {eligible}（参评率 {turnout}）。',
+  'evaluation.home.closed':
+    '已于 {closed} 结束：{rated} 个基层党组织获评，满意率 {low} 至 {high}。`/rankings evaluation` 列出全部组织。',
   'evaluation.home.to_rate': '您有 {count} 个基层党组织待评议，截止 {closes}。',
   'evaluation.sheet.title': '评议',
   'evaluation.sheet.branch': '基层党组织',
@@ -208,14 +215,16 @@ export const zh: Record<keyof typeof en, string> = {
   'evaluation.cli.opened':
     '{year}年工作安排的评议已开始：{opens} 至 {closes}，{branches} 个基层党组织，Slack 中可评议 {voters} 人次，分值 {weight}。',
   'evaluation.cli.already': '{year}年工作安排的评议已经开始（{opens} 至 {closes}），未做更改。',
-  'evaluation.cli.no_dates': '{year}年工作安排没有 `evaluation` 部分：请用 --opens 2011-12-12 --closes 2011-12-23 给出日期。',
+  'evaluation.cli.no_dates':
+    '{year}年工作安排没有 `evaluation` 部分：请用 --opens 2011-12-12 --closes 2011-12-23 给出日期。',
   'evaluation.cli.no_round': '{year}年工作安排的评议尚未开始：请先运行 `evaluation open`。',
   'evaluation.cli.closed_already': '{year}年工作安排的评议已于 {closed} 结束。',
   'evaluation.cli.codes': '{branch}的 {count} 个评议码已写入 {file}。请打印后分发；评议码不在别处保存。',
   'evaluation.cli.no_public_url': '未设置 PUBLIC_URL：印制评议票需要公开评议票页面的网址。',
   'evaluation.cli.no_branch': '没有代码为 {code} 的基层党组织。',
   'evaluation.cli.count': '--count 须为 1 至 1000 的整数。',
-  'evaluation.cli.tally': '已记录 {branches} 个基层党组织的人工统计票数（{rows} 行）；每行替换该组织该评议内容此前的统计。',
+  'evaluation.cli.tally':
+    '已记录 {branches} 个基层党组织的人工统计票数（{rows} 行）；每行替换该组织该评议内容此前的统计。',
   'evaluation.cli.tally_problem': '第 {line} 行：{problem}',
   'evaluation.cli.tally_none': '未记录任何数据：请改正以上各行后重新运行。',
   'evaluation.cli.closed':
