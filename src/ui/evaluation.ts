@@ -114,21 +114,30 @@ export function evaluationMessages(locale: Locale, items: EvaluationItem[]): Gro
     branches: names,
     closes: message.closes,
   });
-  const buttons =
+  // One button a branch, each in its own block (an action id is unique within a block); a leader's many go to the choice.
+  const buttons: KnownBlock[] =
     branches.length <= BUTTONS_PER_DM
-      ? branches.map((b, i) =>
-          button(
-            EVALUATION_ACTIONS.vote,
-            String(b.id),
-            t(locale, 'evaluation.button.vote', { branch: b.name }),
-            i === 0 ? 'primary' : undefined,
-          ),
-        )
-      : [button(EVALUATION_ACTIONS.open, 'open', t(locale, 'evaluation.button.open'), 'primary')];
+      ? branches.map((b, i) => ({
+          type: 'actions',
+          elements: [
+            button(
+              EVALUATION_ACTIONS.vote,
+              String(b.id),
+              t(locale, 'evaluation.button.vote', { branch: b.name }),
+              i === 0 ? 'primary' : undefined,
+            ),
+          ],
+        }))
+      : [
+          {
+            type: 'actions',
+            elements: [button(EVALUATION_ACTIONS.open, 'open', t(locale, 'evaluation.button.open'), 'primary')],
+          },
+        ];
   return [
     {
       text,
-      blocks: [section(text), { type: 'actions', elements: buttons }, context(t(locale, 'evaluation.final'))],
+      blocks: [section(text), ...buttons, context(t(locale, 'evaluation.final'))],
       indexes: items.map((_, i) => i),
     },
   ];
