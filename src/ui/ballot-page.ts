@@ -29,6 +29,9 @@ input[type=text]{border:1px solid #999;padding:.5rem;letter-spacing:.05em}
 .final{font-weight:600}
 `;
 
+/** The style as one piece of markup, so that no formatting of the templates can change what the hash covers. */
+const STYLE_ELEMENT = trustedHtml(`<style>${STYLE}</style>`);
+
 /** The page's Content-Security-Policy: nothing but its own inline style and a form posting back to itself. */
 export const BALLOT_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; img-src 'none'`;
 
@@ -41,9 +44,7 @@ function page(locale: Locale, title: string, otherLanguageHref: string, body: Ht
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <title>${title}</title>
-        <style>
-          ${trustedHtml(STYLE)}
-        </style>
+        ${STYLE_ELEMENT}
       </head>
       <body>
         <main>
@@ -225,9 +226,7 @@ export function slipsPage(v: { branchName: string; year: number; closes: string;
       <head>
         <meta charset="utf-8" />
         <title>${both((l) => t(l, 'ballot.slip.title'))} · ${v.branchName} · ${v.year}</title>
-        <style>
-          ${trustedHtml(SLIP_STYLE)}
-        </style>
+        ${trustedHtml(`<style>${SLIP_STYLE}</style>`)}
       </head>
       <body>
         <div class="sheet">${slips}</div>
