@@ -281,7 +281,7 @@ function payloads(locale: Locale): [string, { type?: string; blocks?: unknown; t
 }
 
 /** The evaluation's builders (src/ui/evaluation.ts): the ballot both ways, the DMs, turnout, results, the Home part. */
-function evaluationPayloads(locale: Locale): [string, unknown][] {
+function evaluationPayloads(locale: Locale): [string, { type?: string; blocks?: unknown; text?: string }][] {
   const settings = { questions: DEFAULT_QUESTIONS, grades: DEFAULT_GRADES, weight: 20 };
   const evil: Branch = { ...branch, name: `延庆一中${HOSTILE}` };
   const message = (kind: 'invite' | 'remind', pending: number[]) => ({
