@@ -113,7 +113,7 @@ export const en = {
   'evaluation.cli.status':
     'The {year} plan’s evaluation: {opens} to {closes}, {state}; {voted} of {eligible} ballots in Slack and with ballot codes.',
   'evaluation.tally.csv': 'The file is not CSV text that can be read.',
-  'evaluation.tally.header': 'The first line must name the columns branch, grade and count (and optionally question).',
+  'evaluation.tally.header': 'The first line must name the columns `branch`, `grade` and `count` (and optionally `question`).',
   'evaluation.tally.branch': 'no active branch has the code "{code}".',
   'evaluation.tally.question': '"{code}" is not a question of this evaluation ({codes}).',
   'evaluation.tally.grade': '"{code}" is not a grade of this evaluation ({codes}).',
@@ -232,7 +232,7 @@ export const zh: Record<keyof typeof en, string> = {
   'evaluation.cli.status':
     '{year}年工作安排的评议：{opens} 至 {closes}，{state}；Slack 中和凭评议码已投 {voted} 张评议票，共 {eligible}。',
   'evaluation.tally.csv': '该文件不是可读取的 CSV 文本。',
-  'evaluation.tally.header': '第一行须列出 branch、grade 和 count 三列（question 列可选）。',
+  'evaluation.tally.header': '第一行须列出 `branch`、`grade` 和 `count` 三列（`question` 列可选）。',
   'evaluation.tally.branch': '没有代码为“{code}”的基层党组织。',
   'evaluation.tally.question': '“{code}”不是本次评议的评议内容（{codes}）。',
   'evaluation.tally.grade': '“{code}”不是本次评议的评价等次（{codes}）。',
