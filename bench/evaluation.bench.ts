@@ -39,8 +39,8 @@ function stats(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
   return {
     n: sorted.length,
-    p50: percentile(sorted, 0.5),
-    p99: percentile(sorted, 0.99),
+    p50: sorted.length ? percentile(sorted, 0.5) : NaN,
+    p99: sorted.length ? percentile(sorted, 0.99) : NaN,
     max: sorted.at(-1) ?? NaN,
   };
 }
@@ -66,9 +66,15 @@ async function startChild(script: string, args: string[]): Promise<{ child: Chil
 
 async function timedFetch(url: string, init?: RequestInit): Promise<{ status: number; ms: number; body: string }> {
   const t0 = performance.now();
-  const res = await fetch(url, { redirect: 'manual', ...init });
-  const body = await res.text();
-  return { status: res.status, ms: performance.now() - t0, body };
+  try {
+    const res = await fetch(url, { redirect: 'manual', ...init });
+    const body = await res.text();
+    return { status: res.status, ms: performance.now() - t0, body };
+  } catch (err) {
+    // Reported as a problem (status 0) rather than stopping the run.
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    return { status: 0, ms: performance.now() - t0, body: cause?.code ?? cause?.message ?? String(err) };
+  }
 }
 
 const form = (fields: Record<string, string>): RequestInit => ({
@@ -205,8 +211,8 @@ async function meeting(): Promise<string[]> {
       const fields = { lang: 'zh', q_overall: grade(), q_commitments: grade() };
       const pair = async (base: string, get: number[], post: number[], who: string) => {
         const g = await timedFetch(`${base}/ballot/${c.code}?lang=zh`);
-        get.push(g.ms);
-        if (g.status !== 200) problems.push(`${who} GET ${g.status}`);
+        if (g.status !== 0) get.push(g.ms);
+        if (g.status !== 200) problems.push(`${who} GET ${g.status} ${g.status === 0 ? g.body : ''}`);
         return fields;
       };
       const order = bareFirst
@@ -222,13 +228,20 @@ async function meeting(): Promise<string[]> {
       await sleep(wait);
       for (const [base, , post, who] of order) {
         const p = await timedFetch(`${base}/ballot/${c.code}`, form(fields));
-        post.push(p.ms);
-        if (p.status !== 200) problems.push(`${who} POST ${p.status}`);
+        if (p.status !== 0) post.push(p.ms);
+        if (p.status !== 200) problems.push(`${who} POST ${p.status} ${p.status === 0 ? p.body : ''}`);
         if (who === 'bot') lastBallotAt = Math.max(lastBallotAt, performance.now() - t0);
       }
     };
     const runs: Promise<void>[] = [];
-    store.members.forEach((m) => runs.push(slackVoter(m, rnd() * ARRIVALS_MS, think())));
+    store.members.forEach((m) =>
+      runs.push(
+        slackVoter(m, rnd() * ARRIVALS_MS, think()).catch((err: unknown) => {
+          const cause = (err as { cause?: { code?: string } }).cause;
+          problems.push(`${m.user}: ${cause?.code ?? String(err)}`);
+        }),
+      ),
+    );
     store.codes.forEach((c, i) => runs.push(representative(c, rnd() * ARRIVALS_MS, think(), i % 2 === 0)));
     await Promise.all(runs);
     const meetingMs = performance.now() - t0;
