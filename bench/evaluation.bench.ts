@@ -351,7 +351,7 @@ async function tally(): Promise<string[]> {
   return [
     '### (b) Tallying a round of 1,000 branches and 50,000 ballots',
     '',
-    `Store: ${branches} branches of a secretary and ${TALLY_MEMBERS} members, five leaders rating every branch (${seeded.voters} voter pairs), ${seeded.codes} ballot codes; the closed round holds ${seeded.ballots} ballots (${headline} counted on the headline question), as counts per branch, source, question and grade. Database work = the branches and every non-zero count with each branch's turnout (\`listBranches\`, \`branchCounts\`: what \`roundResultsOf\` reads); ranking = \`roundResults\` (pure: satisfaction rates, ranks within categories). Median and worst of ${TALLY_RUNS} runs after one warm-up.`,
+    `Store: ${branches} branches of a secretary and ${TALLY_MEMBERS + 1} members, five leaders rating every branch (${seeded.voters} voter pairs), ${seeded.codes} ballot codes; the closed round holds ${seeded.ballots} ballots (${headline} counted on the headline question), as counts per branch, source, question and grade. Database work = the branches and every non-zero count with each branch's turnout (\`listBranches\`, \`branchCounts\`: what \`roundResultsOf\` reads); ranking = \`roundResults\` (pure: satisfaction rates, ranks within categories). Median and worst of ${TALLY_RUNS} runs after one warm-up.`,
     '',
     '| step | median | worst | target | median ÷ target |',
     '| --- | --- | --- | --- | --- |',

@@ -153,8 +153,8 @@ export async function seedMeeting(file: string): Promise<MeetingStore> {
   return { people: Number(people.n), voters: opened.voters, reports: reports.length, members, codes };
 }
 
-/** The tally store's branches: a secretary and 44 members each, ten codes printed, half of them used. */
-export const TALLY_MEMBERS = 44;
+/** The tally store's branches: a secretary and 44 members each (one in the base roster, 43 more), ten codes printed, half of them used. */
+export const TALLY_MEMBERS = 43;
 export const TALLY_CODES = 10;
 const TALLY_CODES_USED = 5;
 
