@@ -15,6 +15,7 @@ import {
 import { modeOn } from '../src/domain/scoring.js';
 import { CATEGORIES, type Category } from '../src/domain/types.js';
 import { catalogues, t, type Locale, type MessageKey } from '../src/i18n/index.js';
+import { evaluationOverview } from '../src/flows/evaluation.js';
 import { callerOf, ephemeral } from '../src/slack/caller.js';
 import type { Router } from '../src/slack/router.js';
 import { explainBlocks, rankingBlocks } from '../src/ui/rankings.js';
@@ -53,6 +54,14 @@ export function register(router: Router, ctx: AppContext): void {
     const viewer = await caller.require({ may: leaderAccess.viewRankings, refusal: 'leaders.forbidden.rankings' });
     if (!viewer) return;
     const { locale } = viewer;
+    // `/rankings evaluation` (评议): the year-end evaluation's turnout while it is open, its results once closed.
+    if (/^(evaluation|评议)$/i.test((command.text ?? '').trim())) {
+      const found = await viewer.today();
+      if (!found) return viewer.say(viewer.t('common.no_plan'));
+      const blocks = await evaluationOverview(ctx, found.plan, found.today, locale);
+      await respond({ response_type: 'ephemeral', text: viewer.t('evaluation.title'), blocks });
+      return;
+    }
     const request = parseRankingsText(command.text, categoryAliases());
     if (request.kind === 'invalid') return viewer.say(usage(locale));
     if (request.kind === 'list' && request.public) {

@@ -395,6 +395,57 @@ export interface ObjectionTable {
   submission_key: string | null;
 }
 
+/** The year-end evaluation (评议): one round per plan (docs/decisions/014-evaluation-anonymity.md). */
+export interface EvaluationRoundTable {
+  id: Generated<number>;
+  plan_id: number;
+  opens: string;
+  closes: string;
+  /** JSON: questions, grades, who votes, weight; fixed when the round opens. */
+  settings: string;
+  opened_by: string;
+  opened_at: string;
+  closed_by: string | null;
+  closed_at: string | null;
+}
+
+/** The electorate, written in full at the opening; `voted` is all that a ballot changes here. */
+export interface EvaluationVoterTable {
+  round_id: number;
+  person_id: number;
+  branch_id: number;
+  voted: Bool;
+}
+
+export type EvaluationSource = 'slack' | 'public' | 'paper';
+
+/** The ballots, as counts: no voter, no time, no row created by a vote. */
+export interface EvaluationCountTable {
+  round_id: number;
+  branch_id: number;
+  source: EvaluationSource;
+  question: string;
+  grade: string;
+  count: number;
+}
+
+/** The public's one-time codes, as SHA-256 hashes; the code itself is only on the printed slip. */
+export interface EvaluationCodeTable {
+  hash: string;
+  round_id: number;
+  branch_id: number;
+  /** Which `cli evaluation codes` run made it (its audit row says when and for how many). */
+  batch: string;
+  used: Bool;
+}
+
+/** Wrong codes per hashed address and 15-minute window, for the public page's limiter. */
+export interface EvaluationCodeMissTable {
+  address: string;
+  window: string;
+  misses: number;
+}
+
 export interface Database {
   plans: PlanTable;
   activities: ActivityTable;
@@ -421,4 +472,9 @@ export interface Database {
   nominations: NominationTable;
   commendation_publicity: CommendationPublicityTable;
   objections: ObjectionTable;
+  evaluation_rounds: EvaluationRoundTable;
+  evaluation_voters: EvaluationVoterTable;
+  evaluation_counts: EvaluationCountTable;
+  evaluation_codes: EvaluationCodeTable;
+  evaluation_code_misses: EvaluationCodeMissTable;
 }

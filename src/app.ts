@@ -13,6 +13,7 @@ import { checkWritable } from '../db/queries/health.js';
 import { findPersonBySlackId } from '../db/queries/people.js';
 import type { AppContext } from './context.js';
 import { t } from './i18n/index.js';
+import { ballotRoutes } from './public/ballot.js';
 import type { Logger } from './logger.js';
 import { slackHealth, type SlackHealth } from './slack/health.js';
 import { localeFor } from './slack/locale.js';
@@ -110,6 +111,22 @@ function requesterOf(body: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
+/** A public route that fails answers a plain 500 (never the error) and logs it. */
+function guarded(
+  ctx: AppContext,
+  handler: (req: IncomingMessage & { params?: Record<string, string> }, res: ServerResponse) => Promise<void>,
+) {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      await handler(req, res);
+    } catch (err) {
+      ctx.logger.error({ err, path: req.url?.split('/').slice(0, 2).join('/') }, 'the public ballot page failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('500');
+    }
+  };
+}
+
 export interface CreateAppOptions {
   /** Tests only: run the listener before answering, so a test sees its effects when the request returns. */
   processBeforeResponse?: boolean;
@@ -118,7 +135,13 @@ export interface CreateAppOptions {
 /** The Bolt app: HTTP (`/slack/events`) unless SLACK_APP_TOKEN asks for Socket Mode. */
 export function createApp(ctx: AppContext, opts: CreateAppOptions = {}): App {
   const { slack } = ctx.config;
-  const customRoutes = [{ path: '/healthz', method: ['GET'], handler: healthHandler(ctx) }];
+  const customRoutes = [
+    { path: '/healthz', method: ['GET'], handler: healthHandler(ctx) },
+    // The evaluation's public ballot page, only where the office gave the bot a public address.
+    ...(ctx.config.publicUrl && !slack.appToken
+      ? ballotRoutes(ctx).map((r) => ({ ...r, handler: guarded(ctx, r.handler) }))
+      : []),
+  ];
   const common = {
     // Without a watched health (tests, benchmarks), one that asks Slack at the first request.
     authorize: authorizeThrough(ctx.slack ?? slackHealth(slack, ctx.logger)),

@@ -44,6 +44,12 @@ const EnvSchema = z.object({
       'expected a weekday and local time like "mon 09:00"',
     )
     .default('mon 09:00'),
+  PUBLIC_URL: z
+    .url({ message: 'expected an http(s) address like https://pacesetter.example.org' })
+    .refine((u) => /^https?:\/\//i.test(u), {
+      message: 'expected an http(s) address like https://pacesetter.example.org',
+    })
+    .optional(),
   CATCH_UP_HOURS: z.coerce
     .number()
     .int()
@@ -71,6 +77,8 @@ export type Config = {
   escalationTime: string;
   digestSchedule: string;
   catchUpHours: number;
+  /** Where the public reaches the bot (the ballot page, `PUBLIC_URL/ballot/<code>`); no public page when unset. */
+  publicUrl: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -143,5 +151,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     escalationTime: e.ESCALATION_TIME,
     digestSchedule: e.DIGEST_SCHEDULE,
     catchUpHours: e.CATCH_UP_HOURS,
+    publicUrl: e.PUBLIC_URL === undefined ? undefined : new URL(e.PUBLIC_URL).href.replace(/\/+$/, ''),
   };
 }

@@ -10,6 +10,8 @@ import { listObligations, type Plan } from './plans.js';
 import { approvedExtensions } from './extensions.js';
 import { listPlanReports, rankingInput } from './rankings.js';
 import { loadCampaignExport, type CampaignExport } from './campaign-export.js';
+import { findRound, roundResultsOf } from './evaluation.js';
+import type { EvaluationExport } from '../../src/domain/evaluation.js';
 
 export interface ExportPaper {
   authorName: string;
@@ -49,12 +51,17 @@ export interface ExportData {
   people: Map<number, string>;
   /** Innovation projects and commendations (db/queries/campaign-export.ts). */
   campaign: CampaignExport;
+  /** The year-end evaluation's results, once its round has closed (db/queries/evaluation.ts). */
+  evaluation?: EvaluationExport | null;
 }
 
 export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date): Promise<ExportData> {
   const today = localDateOf(now, plan.timezone);
   const mode = modeOn(today, plan.ends);
   const campaign = await loadCampaignExport(db, plan);
+  const round = await findRound(db, plan.id);
+  const results = round ? await roundResultsOf(db, round) : null;
+  const evaluation = round && results ? { settings: round.settings, results } : null;
   const [branches, obligations, reports, active, approved, papers, exemptions, extensions, people] = await Promise.all([
     listBranches(db),
     listObligations(db, plan.id),
@@ -138,5 +145,6 @@ export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date
     })),
     people: new Map(people.map((p) => [p.id, p.name])),
     campaign,
+    evaluation,
   };
 }

@@ -145,6 +145,7 @@ export async function importPlan(
         calendar: plan.calendar,
         projects: plan.projects ?? null,
         commendations: plan.commendations ?? null,
+        evaluation: plan.evaluation ?? null,
       });
       const existing = await trx
         .selectFrom('plans')

@@ -3,6 +3,7 @@ import { Command, CommanderError, Help } from 'commander';
 import { z } from 'zod';
 import type { DB } from '../../db/index.js';
 import type { RosterChanges } from '../../db/queries/roster.js';
+import { registerEvaluationCommands } from './evaluation.js';
 import { registerExportCommand } from './export.js';
 import { registerJobsCommands } from './jobs.js';
 import { registerPlanDraftCommand } from './plan-draft.js';
@@ -255,6 +256,14 @@ export function buildCli(io: CliIO): Command {
   });
 
   registerJobsCommands(program, {
+    io,
+    openDb,
+    fail: (message) => {
+      throw new UserError(message);
+    },
+  });
+
+  registerEvaluationCommands(program, {
     io,
     openDb,
     fail: (message) => {

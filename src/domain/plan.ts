@@ -6,6 +6,7 @@ import { CalendarSchema, localDate, ReminderSettingsSchema, ScoringSchema } from
 import { formatIssues, type Parsed } from './validation.js';
 import { checkProjectsAgainstPlan, planFacts, ProjectsSchema } from './projects.js';
 import { checkCommendationsAgainstPlan, CommendationsSchema } from './commendations.js';
+import { checkEvaluationAgainstPlan, EvaluationSchema } from './evaluation.js';
 
 export { PlanSettingsSchema, type PlanSettings } from './plan-settings.js';
 
@@ -132,11 +133,13 @@ export const PlanFileSchema = z
     activities: z.array(ActivitySchema).min(1, 'a plan needs at least one activity'),
     projects: ProjectsSchema.optional(),
     commendations: CommendationsSchema.optional(),
+    evaluation: EvaluationSchema.optional(),
   })
   .strict()
   .superRefine((plan, ctx) => {
     checkProjectsAgainstPlan(plan.projects, planFacts(plan), ctx);
     checkCommendationsAgainstPlan(plan.commendations, plan.projects, planFacts(plan), ctx);
+    checkEvaluationAgainstPlan(plan.evaluation, plan, ctx);
     // A date already reported as not a date is not compared again: one mistake, one message.
     const periodKnown = isValidLocalDate(plan.starts) && isValidLocalDate(plan.ends);
     if (periodKnown && plan.ends < plan.starts)

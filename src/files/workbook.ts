@@ -7,13 +7,23 @@ import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
 import { stateLabel } from '../ui/rankings.js';
 import { campaignTables } from './workbook-campaign.js';
 import { minuteFormat } from '../ui/minute-format.js';
+import { evaluationTable } from './workbook-evaluation.js';
 
 export type Cell = string | number | null;
 
 /** One sheet of the workbook, or one CSV file. */
 export interface Table {
   /** A file-safe name for the CSV variant. */
-  key: 'branches' | 'matrix' | 'reports' | 'papers' | 'exemptions' | 'extensions' | 'projects' | 'commendations';
+  key:
+    | 'branches'
+    | 'matrix'
+    | 'reports'
+    | 'papers'
+    | 'exemptions'
+    | 'extensions'
+    | 'projects'
+    | 'commendations'
+    | 'evaluation';
   name: string;
   headers: string[];
   rows: Cell[][];
@@ -231,7 +241,9 @@ export function exportTables(data: ExportData, locale: Locale): Table[] {
   };
 
   const campaign = campaignTables(data.campaign, data.plan.settings, locale, localTime);
-  return [branches, matrix, reports, papers, exemptions, extensions, ...campaign];
+  // The evaluation's sheet once its round has closed (its counts are not shown before).
+  const evaluation = data.evaluation ? [evaluationTable(data.evaluation, locale)] : [];
+  return [branches, matrix, reports, papers, exemptions, extensions, ...campaign, ...evaluation];
 }
 
 /** Characters as wide as a spreadsheet column counts them: a Chinese character takes two. */

@@ -14,6 +14,7 @@ import { homeView, REVIEW_LIST_MAX, type HomeInput } from '../ui/home.js';
 import { leadersOverview } from './overview.js';
 import { projectsHome } from './projects.js';
 import { commendationsHome } from './commendations.js';
+import { evaluationHome } from './evaluation.js';
 
 /** Gathers what the person's Home shows, by role. */
 export async function homeInput(
@@ -66,11 +67,20 @@ export async function homeInput(
       },
     };
   }
-  const [projects, commendations] = await Promise.all([
+  const [projects, commendations, evaluation] = await Promise.all([
     projectsHome(ctx, planToday, person, branches),
     commendationsHome(ctx, planToday, person, branches),
+    evaluationHome(ctx, planToday.plan, today, person),
   ]);
-  return { ...base, branches: branchStatuses(branches, { ...inputs, today }), paper, leader, projects, commendations };
+  return {
+    ...base,
+    branches: branchStatuses(branches, { ...inputs, today }),
+    paper,
+    leader,
+    projects,
+    commendations,
+    evaluation,
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import { PAPER_ACTIONS, paperKindLabel, paperStatusBlocks } from './paper.js';
 import { branchHeader, checklistLine, overviewBlocks, REVIEW_REPORT_ACTION } from './progress.js';
 import { projectsHomeBlocks, type ProjectsHome } from './projects.js';
 import { commendationsHomeBlocks, type CommendationsHome } from './commendations.js';
+import { evaluationHomeBlocks, type EvaluationHome } from './evaluation.js';
 
 export const HOME_ACTIONS = {
   /** Opens the report modal for one open task; value `{"o":obligationId,"b":branchId}`. */
@@ -53,6 +54,8 @@ export interface HomeInput {
   /** Innovation projects and commendations (src/ui/projects.ts, src/ui/commendations.ts); absent without them. */
   projects?: ProjectsHome | null;
   commendations?: CommendationsHome | null;
+  /** The year-end evaluation (src/ui/evaluation.ts): turnout or results for leaders, branches left to rate for a voter. */
+  evaluation?: EvaluationHome | null;
 }
 
 function reportButton(value: string, locale: Locale) {
@@ -187,6 +190,7 @@ export function homeView(input: HomeInput): View {
   const campaign = [
     ...projectsHomeBlocks(locale, input.projects),
     ...commendationsHomeBlocks(locale, input.commendations),
+    ...(input.evaluation ? evaluationHomeBlocks(locale, input.evaluation) : []),
   ];
   // Blocks left for the branches once the other parts (and their dividers) are placed.
   let budget = LIMITS.viewBlocks - top.length - paper.length - leader.length - campaign.length - 4;

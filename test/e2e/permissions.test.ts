@@ -10,7 +10,9 @@
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
+import { openRound } from '../../db/queries/evaluation.js';
 import { applyProject, assignAssessors, moveProject, registerProject } from '../../db/queries/projects.js';
+import { defaultRules } from '../../src/domain/evaluation.js';
 import { addLeaders } from '../helpers/projects.js';
 import { startBot, type TestBot } from '../helpers/bot.js';
 import { discoverListeners } from '../helpers/listeners.js';
@@ -434,6 +436,13 @@ beforeAll(async () => {
     shortlisted,
     objection: objection.id,
   };
+  // An evaluation open today, so that the ballot's buttons and modal are swept with a round to vote in.
+  await openRound(bot.ctx.db, {
+    planId: 1,
+    rules: defaultRules('2011-06-01', '2011-06-30'),
+    actor: 'test',
+    now: new Date('2011-06-01T00:00:00Z'),
+  });
   await bot.setLocale(ACTORS.stranger, 'en-US');
 });
 afterEach(() => {
@@ -483,6 +492,9 @@ const COMMAND_REFUSALS: { command: string; text: string; refused: Role[] }[] = [
   { command: '/project', text: 'register', refused: ['admin', 'leader', 'member'] },
   { command: '/project', text: 'P-0001', refused: ['secretary', 'member'] },
   { command: '/commend', text: 'review', refused: ['admin', 'secretary', 'member'] },
+  { command: '/evaluate', text: 'YQ-ZX2', refused: ['admin', 'secretary', 'member'] },
+  { command: '/evaluate', text: '', refused: ['admin'] },
+  { command: '/rankings', text: 'evaluation', refused: ['secretary', 'member'] },
 ];
 
 describe('every role × every slash command', () => {
@@ -567,6 +579,14 @@ const ACTION_CASES: { action: string; value: (f: Fixtures) => string; entitled: 
     what: 'a leader-only decision',
   },
   { action: 'project_register', value: (x) => String(x.zx2), entitled: [], what: "another branch's registration" },
+  // Members and secretaries rate their own branch, leaders every branch; the admin (宋明) is no voter.
+  { action: 'evaluation_vote', value: (x) => String(x.zx2), entitled: ['leader'], what: "another branch's ballot" },
+  {
+    action: 'evaluation_open',
+    value: () => 'open',
+    entitled: ['leader', 'secretary', 'member'],
+    what: 'a ballot of one who is no voter',
+  },
   {
     action: 'project_open',
     value: (x) => String(x.implementing),
@@ -705,6 +725,18 @@ const VIEW_CASES: { callback: string; open: () => Promise<OpenedView>; entitled:
       await bot.driver.blockAction({
         user_id: ACTORS.leader,
         actions: [{ action_id: 'report_review_open', value: String(f.report) }],
+      });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'evaluation_ballot',
+    what: "another branch's ballot",
+    entitled: ['leader'],
+    open: async () => {
+      await bot.driver.blockAction({
+        user_id: ZX2_SECRETARY,
+        actions: [{ action_id: 'evaluation_vote', value: String(f.zx2) }],
       });
       return lastView(bot.fake);
     },

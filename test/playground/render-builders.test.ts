@@ -33,6 +33,14 @@ import {
   reviewModal,
   type ReportCardInput,
 } from '../../src/ui/review.js';
+import { DEFAULT_GRADES, DEFAULT_QUESTIONS, roundResults } from '../../src/domain/evaluation.js';
+import {
+  ballotModal,
+  evaluationHomeBlocks,
+  evaluationMessages,
+  resultsBlocks,
+  turnoutBlocks,
+} from '../../src/ui/evaluation.js';
 import { EVIL_LINK, HOSTILE } from '../helpers/mrkdwn.js';
 import { expectDrawn, markupProblems, rendered } from '../helpers/rendered.js';
 
@@ -268,6 +276,34 @@ function payloads(locale: Locale): [string, { type?: string; blocks?: unknown; t
     ...messages('digest thread', digest.thread),
     ...messages('deadReportMessages', deadReportMessages(locale, dead)),
     ...messages('blockedReportMessages', blockedReportMessages(locale, dead)),
+    ...evaluationPayloads(locale),
+  ]; // prettier-ignore
+}
+
+/** The evaluation's builders (src/ui/evaluation.ts): the ballot both ways, the DMs, turnout, results, the Home part. */
+function evaluationPayloads(locale: Locale): [string, { type?: string; blocks?: unknown; text?: string }][] {
+  const settings = { questions: DEFAULT_QUESTIONS, grades: DEFAULT_GRADES, weight: 20 };
+  const evil: Branch = { ...branch, name: `延庆一中${HOSTILE}` };
+  const message = (kind: 'invite' | 'remind', pending: number[]) => ({
+    message: { kind, key: 'k', recipient: 'U1', locale: null, pending, closes: '2011-12-23' },
+    branches: pending.map((id) => ({ id, name: `组织${id}${HOSTILE}` })),
+  });
+  const messages = (name: string, list: { text: string; blocks: unknown[] }[]) =>
+    list.map((m, i): [string, { blocks: unknown; text: string }] => [`${name} ${i}`, m]);
+  const results = roundResults(
+    settings,
+    [evil],
+    [{ branchId: evil.id, counts: { slack: { overall: { satisfied: 3, basic: 1 } } }, eligible: 5, counted: 4 }],
+  );
+  return [
+    ['ballotModal one branch', ballotModal({ locale, settings, closes: '2011-12-23', branch: evil, choices: [], privateMetadata: '{}' })],
+    ['ballotModal choice', ballotModal({ locale, settings, closes: '2011-12-23', branch: null, choices: [evil, { ...evil, id: 2, code: 'YQ-ZX2' }], privateMetadata: '{}' })],
+    ...messages('evaluationMessages invite', evaluationMessages(locale, [message('invite', [1, 2])])),
+    ...messages('evaluationMessages remind many', evaluationMessages(locale, [message('remind', [1, 2, 3, 4, 5, 6])])),
+    ['turnoutBlocks', { blocks: turnoutBlocks(locale, { closes: '2011-12-23', rows: [{ branch: evil, voted: 2, eligible: 5 }] }) }],
+    ['resultsBlocks', { blocks: resultsBlocks(locale, { year: 2011, settings, results }) }],
+    ['evaluationHomeBlocks running', { blocks: evaluationHomeBlocks(locale, { state: 'running', closes: '2011-12-23', voted: 3, eligible: 9, toRate: 2 }) }],
+    ['evaluationHomeBlocks closed', { blocks: evaluationHomeBlocks(locale, { state: 'closed', closed: '2011-12-24', rated: 3, low: 0.5, high: 1 }) }],
   ]; // prettier-ignore
 }
 
