@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { computedCommitmentItems, loadCommitmentsExport, type CommitmentsExport } from './commitments.js';
 import { rankBranches, type RankedBranch } from '../../src/domain/ranking.js';
 import { modeOn, type ScoringMode } from '../../src/domain/scoring.js';
 import { localDateOf } from '../../src/domain/time.js';
@@ -49,12 +50,18 @@ export interface ExportData {
   people: Map<number, string>;
   /** Innovation projects and commendations (db/queries/campaign-export.ts). */
   campaign: CampaignExport;
+  /** Members' public commitments: rates per branch and a row per commitment. */
+  commitments: CommitmentsExport;
 }
 
 export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date): Promise<ExportData> {
   const today = localDateOf(now, plan.timezone);
   const mode = modeOn(today, plan.ends);
   const campaign = await loadCampaignExport(db, plan);
+  const [computed, commitments] = await Promise.all([
+    computedCommitmentItems(db, plan.id),
+    loadCommitmentsExport(db, plan.id),
+  ]);
   const [branches, obligations, reports, active, approved, papers, exemptions, extensions, people] = await Promise.all([
     listBranches(db),
     listObligations(db, plan.id),
@@ -108,7 +115,7 @@ export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date
     reports,
     ranked: rankBranches(
       rankingInput(
-        { branches, obligations, reports, exemptions: active, extensions: approved },
+        { branches, obligations, reports, exemptions: active, extensions: approved, computed },
         plan,
         today,
         'year',
@@ -138,5 +145,6 @@ export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date
     })),
     people: new Map(people.map((p) => [p.id, p.name])),
     campaign,
+    commitments,
   };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isValidLocalDate } from './time.js';
 import { ProjectsSchema } from './projects.js';
 import { CommendationsSchema } from './commendations.js';
+import { CommitmentsSchema } from './commitments.js';
 
 /**
  * The plan's settings, as the plan file gives them and as the database keeps them (plans.settings).
@@ -46,6 +47,7 @@ export const PlanSettingsSchema = z.object({
   calendar: CalendarSchema,
   projects: ProjectsSchema.nullable().default(null),
   commendations: CommendationsSchema.nullable().default(null),
+  commitments: CommitmentsSchema.nullable().default(null),
 });
 
 export type PlanSettings = z.infer<typeof PlanSettingsSchema>;

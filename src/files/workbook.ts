@@ -112,7 +112,8 @@ export function exportTables(data: ExportData, locale: Locale): Table[] {
   };
 
   const reportOf = new Map(data.reports.map((r) => [`${r.branchId}:${r.obligationId}`, r]));
-  const reportObligations = data.obligations.filter((o) => o.kind === 'report');
+  // The branches' tasks: reported, and computed from data (kind: commitments).
+  const reportObligations = data.obligations.filter((o) => o.kind !== 'paper');
   // A plan exported after its end (a 2011 plan read in 2026) counts overdue days to its last day, not to the export.
   const countTo = data.today < data.plan.ends ? data.today : data.plan.ends;
   const matrix: Table = {

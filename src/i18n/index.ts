@@ -10,6 +10,7 @@ import * as leaders from './messages/leaders.js';
 import * as projects from './messages/projects.js';
 import * as commendations from './messages/commendations.js';
 import * as playground from './messages/playground.js';
+import * as commitments from './messages/commitments.js';
 
 // One module per area, each with both languages; the compiler checks that zh has every en key.
 const en = {
@@ -23,6 +24,7 @@ const en = {
   ...jobs.en,
   ...projects.en,
   ...commendations.en,
+  ...commitments.en,
   ...playground.en,
 };
 const zh: Record<keyof typeof en, string> = {
@@ -36,6 +38,7 @@ const zh: Record<keyof typeof en, string> = {
   ...jobs.zh,
   ...projects.zh,
   ...commendations.zh,
+  ...commitments.zh,
   ...playground.zh,
 };
 
