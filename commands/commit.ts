@@ -214,9 +214,15 @@ export function register(router: Router, ctx: AppContext): void {
     };
 
     if (parsed.mode === 'mine') {
-      if (!mustCommit(r.rules, member.person) && (await commitmentsOfPerson(ctx.db, r.found.plan.id, member.person.id)).length === 0)
+      if (
+        !mustCommit(r.rules, member.person) &&
+        (await commitmentsOfPerson(ctx.db, r.found.plan.id, member.person.id)).length === 0
+      )
         return member.say(member.t('commitments.not_required'));
-      return reply(await mineView(ctx, member, r), member.t('commitments.mine.header', { count: '', max: r.rules.per_person.max }));
+      return reply(
+        await mineView(ctx, member, r),
+        member.t('commitments.mine.header', { count: '', max: r.rules.per_person.max }),
+      );
     }
 
     if (parsed.mode === 'list') {
@@ -230,7 +236,9 @@ export function register(router: Router, ctx: AppContext): void {
             : null;
       if (!branch) {
         if (word) return member.say(member.t('commitments.error.unknown_branch', { code: escape(word) }));
-        return member.say(member.t('commitments.list.choose', { codes: member.branches.map((b) => b.code).join(', ') || '—' }));
+        return member.say(
+          member.t('commitments.list.choose', { codes: member.branches.map((b) => b.code).join(', ') || '—' }),
+        );
       }
       if (!maySeeBranch(member.person, branch.id))
         return member.refuse('not of the branch and not a leader', member.t('commitments.error.list_forbidden'), {
@@ -271,7 +279,9 @@ export function register(router: Router, ctx: AppContext): void {
     const dateWord = parsed.args[1];
     const until = dateWord ?? addDays(r.found.today, 7);
     if (!isValidLocalDate(until) || until <= r.found.today || until > r.found.plan.ends)
-      return leader.refuse('bad reopening date', leader.t('commitments.error.reopen_date'), { until: until.slice(0, 20) });
+      return leader.refuse('bad reopening date', leader.t('commitments.error.reopen_date'), {
+        until: until.slice(0, 20),
+      });
     const person = await findPersonBySlackId(ctx.db, who.data);
     if (!person || !mustCommit(r.rules, person))
       return leader.refuse(
@@ -292,7 +302,12 @@ export function register(router: Router, ctx: AppContext): void {
   });
 
   /** Opens the commitment modal, new or editing, once the window allows it. */
-  async function openCommitment(client: WebClient, member: Caller<Person>, triggerId: string, editing: Commitment | null) {
+  async function openCommitment(
+    client: WebClient,
+    member: Caller<Person>,
+    triggerId: string,
+    editing: Commitment | null,
+  ) {
     const r = await rulesOf(member);
     if (!r) return;
     if (member.person.branchId === null) return member.say(member.t('commitments.error.no_branch'));
@@ -331,7 +346,12 @@ export function register(router: Router, ctx: AppContext): void {
   });
 
   /** A button naming one of the caller's own active commitments. */
-  async function ownCommitment(actionId: string, body: { user: { id: string }; trigger_id: string }, action: unknown, client: WebClient) {
+  async function ownCommitment(
+    actionId: string,
+    body: { user: { id: string }; trigger_id: string },
+    action: unknown,
+    client: WebClient,
+  ) {
     const value = actionValue(action);
     const caller = await callerOf(ctx, client, body.user.id, {
       action: `action.${actionId}`,
@@ -365,7 +385,10 @@ export function register(router: Router, ctx: AppContext): void {
     if (!r) return;
     const w = await windowOf(ctx, r, author.person);
     if (!canEditCommitments(w.state))
-      return author.refuse(`window ${w.state}`, author.t('commitments.error.window_closed', { closes: r.rules.closes }));
+      return author.refuse(
+        `window ${w.state}`,
+        author.t('commitments.error.window_closed', { closes: r.rules.closes }),
+      );
     const result = await withdrawCommitment(
       ctx.db,
       { id: own.commitment.id, personId: author.person.id },
@@ -385,7 +408,10 @@ export function register(router: Router, ctx: AppContext): void {
     const r = await rulesOf(author);
     if (!r) return;
     if (!fulfilmentOpen(r.rules, r.found.today))
-      return author.refuse('fulfilment not open', author.t('commitments.error.fulfilment_before', { opens: r.rules.fulfilment.opens }));
+      return author.refuse(
+        'fulfilment not open',
+        author.t('commitments.error.fulfilment_before', { opens: r.rules.fulfilment.opens }),
+      );
     if (!canReportFulfilment(commitment)) return author.say(author.t('commitments.error.confirmed'));
     await client.views.open({
       trigger_id: body.trigger_id,
@@ -524,7 +550,10 @@ export function register(router: Router, ctx: AppContext): void {
       return ack(formErrors(member.locale, form.errors));
     }
     if (!fulfilmentOpen(r.rules, r.found.today))
-      return member.refuse('fulfilment not open', member.t('commitments.error.fulfilment_before', { opens: r.rules.fulfilment.opens }));
+      return member.refuse(
+        'fulfilment not open',
+        member.t('commitments.error.fulfilment_before', { opens: r.rules.fulfilment.opens }),
+      );
     const result = await reportFulfilment(
       ctx.db,
       { id: meta.data.commitmentId, personId: member.person.id, ...form.value },
@@ -591,7 +620,10 @@ export function register(router: Router, ctx: AppContext): void {
         channel: person.slackUserId,
         text:
           form.value.decision === 'confirmed'
-            ? t(locale, 'commitments.confirmed_dm', { name: escape(confirmer.person.name), text: escape(commitment.text) })
+            ? t(locale, 'commitments.confirmed_dm', {
+                name: escape(confirmer.person.name),
+                text: escape(commitment.text),
+              })
             : t(locale, 'commitments.returned_dm', {
                 name: escape(confirmer.person.name),
                 text: escape(commitment.text),

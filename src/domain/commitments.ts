@@ -83,7 +83,7 @@ export function checkCommitmentsAgainstPlan(
           ctx.addIssue({
             code: 'custom',
             path: ['activities', ai, 'obligations', oi, 'kind'],
-            message: 'a commitments obligation needs the plan\'s commitments section (who, window, fulfilment)',
+            message: "a commitments obligation needs the plan's commitments section (who, window, fulfilment)",
           });
       }),
     );
@@ -98,7 +98,11 @@ export function checkCommitmentsAgainstPlan(
   ];
   for (const [path, date] of dates)
     if (isValidLocalDate(date) && (date < plan.starts || date > plan.ends))
-      ctx.addIssue({ code: 'custom', path, message: `must be within the plan's period ${plan.starts} to ${plan.ends}` });
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `must be within the plan's period ${plan.starts} to ${plan.ends}`,
+      });
 }
 
 // Who, and when.
@@ -111,7 +115,9 @@ export interface CommitterFacts {
 
 /** Whether the plan asks this person to commit: in a branch, of a listed rank. */
 export function mustCommit(rules: Pick<CommitmentRules, 'ranks'>, person: CommitterFacts): boolean {
-  return person.active !== false && person.branchId !== null && person.rank !== null && rules.ranks.includes(person.rank);
+  return (
+    person.active !== false && person.branchId !== null && person.rank !== null && rules.ranks.includes(person.rank)
+  );
 }
 
 export type WindowState = 'before' | 'open' | 'reopened' | 'closed';
@@ -209,7 +215,10 @@ export interface FulfilmentForm {
   link: string | null;
 }
 
-const LinkSchema = z.string().url().refine((u) => /^https?:\/\//i.test(u));
+const LinkSchema = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u));
 
 /** The fulfilment modal: fulfilled / partly / not, a short note (required), an optional http(s) link. */
 export function parseFulfilmentForm(values: {
@@ -379,7 +388,13 @@ export function planCommitmentReminders(input: CommitmentReminderInput): Commitm
     if (left !== null)
       for (const p of input.people)
         if (p.unreported > 0)
-          out.push({ kind: 'fulfil', personId: p.id, due: rules.fulfilment.due, daysLeft: left, unreported: p.unreported });
+          out.push({
+            kind: 'fulfil',
+            personId: p.id,
+            due: rules.fulfilment.due,
+            daysLeft: left,
+            unreported: p.unreported,
+          });
     for (const s of input.secretaries)
       if (s.waiting > 0) out.push({ kind: 'confirm', personId: s.id, waiting: s.waiting });
   }

@@ -1,6 +1,14 @@
 import { daysBetween } from './calendar.js';
 import { appliesToBranch, appliesToPerson } from './types.js';
-import { isComputed, type Branch, type Category, type LocalDate, type Obligation, type Rank, type Report } from './types.js';
+import {
+  isComputed,
+  type Branch,
+  type Category,
+  type LocalDate,
+  type Obligation,
+  type Rank,
+  type Report,
+} from './types.js';
 
 /*
  * What is owed under the plan, decided here and nowhere else: which items a branch or a person owes,
@@ -41,7 +49,12 @@ export function isDone(state: ItemState): boolean {
 }
 
 /** A computed item's state: done (on time or late) from its data, else open or overdue. */
-export function computedState(done: ComputedDone | undefined, due: LocalDate, today: LocalDate, exempt: boolean): ItemState {
+export function computedState(
+  done: ComputedDone | undefined,
+  due: LocalDate,
+  today: LocalDate,
+  exempt: boolean,
+): ItemState {
   if (exempt) return 'exempt';
   if (done) return done.onTime ? 'done_on_time' : 'done_late';
   return today > due ? 'overdue' : 'open';

@@ -186,7 +186,12 @@ export function parseRoster(source: string): Parsed<Roster> {
   return {
     ok: true,
     value: {
-      branches: [...branches.values()].map(({ code, name, category, channelId }) => ({ code, name, category, channelId })),
+      branches: [...branches.values()].map(({ code, name, category, channelId }) => ({
+        code,
+        name,
+        category,
+        channelId,
+      })),
       people: [...people.values()].map(({ slackUserId, name, branchCode, rank, roles, secretaryOf }) => ({
         slackUserId,
         name,

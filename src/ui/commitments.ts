@@ -305,14 +305,20 @@ export function branchListBlocks(locale: Locale, list: BranchList): KnownBlock[]
       }),
     ),
     context(
-      t(locale, 'commitments.list.rates', { confirmed: rate.confirmed, fulfilled: rate.fulfilled, partly: rate.partly }),
+      t(locale, 'commitments.list.rates', {
+        confirmed: rate.confirmed,
+        fulfilled: rate.fulfilled,
+        partly: rate.partly,
+      }),
     ),
   ];
-  if (list.people.length === 0) return [...blocks, section(t(locale, 'commitments.list.empty', { branch: escape(list.branchName) }))];
+  if (list.people.length === 0)
+    return [...blocks, section(t(locale, 'commitments.list.empty', { branch: escape(list.branchName) }))];
   const room = LIMITS.messageBlocks - blocks.length - 1;
   const sections = personSections(locale, list.people);
   blocks.push(...sections.slice(0, room));
-  if (sections.length > room) blocks.push(context(t(locale, 'commitments.list.more', { count: sections.length - room })));
+  if (sections.length > room)
+    blocks.push(context(t(locale, 'commitments.list.more', { count: sections.length - room })));
   return blocks;
 }
 
@@ -364,7 +370,10 @@ export function branchPosts(
   const sections = personSections(locale, v.people);
   const text = t(locale, 'commitments.post.text', { branch: v.branchName });
   const head: KnownBlock[] = [
-    { type: 'header', text: plain(t(locale, 'commitments.post.header', { branch: v.branchName, count: v.count }), LIMITS.headerText) },
+    {
+      type: 'header',
+      text: plain(t(locale, 'commitments.post.header', { branch: v.branchName, count: v.count }), LIMITS.headerText),
+    },
     context(t(locale, 'commitments.post.intro', { branch: escape(v.branchName), closes: v.closes })),
   ];
   const first = sections.slice(0, per);
@@ -375,7 +384,9 @@ export function branchPosts(
       text,
       blocks: [
         ...head,
-        ...(first.length > 0 ? first : [section(t(locale, 'commitments.list.empty', { branch: escape(v.branchName) }))]),
+        ...(first.length > 0
+          ? first
+          : [section(t(locale, 'commitments.list.empty', { branch: escape(v.branchName) }))]),
         ...(rest.length > 0 ? [context(t(locale, 'commitments.post.more'))] : []),
       ],
     },
@@ -414,7 +425,9 @@ export function commitmentsHomeBlocks(
   v: { mine: MineInput | null; waiting: number | null },
 ): KnownBlock[] {
   if (!v.mine && v.waiting === null) return [];
-  const blocks: KnownBlock[] = [{ type: 'header', text: plain(t(locale, 'commitments.home.header'), LIMITS.headerText) }];
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain(t(locale, 'commitments.home.header'), LIMITS.headerText) },
+  ];
   if (v.mine) blocks.push(...mineBlocks(v.mine));
   if (v.waiting !== null && v.waiting > 0) {
     blocks.push({

@@ -13,7 +13,8 @@ export const en = {
   'commitments.mine.none': 'You have no public commitments yet.',
   'commitments.mine.window_open': 'Make, edit or withdraw them until {closes}.',
   'commitments.mine.window_before': 'Public commitments are made from {opens} to {closes}.',
-  'commitments.mine.window_closed': 'The window closed on {closes}: your public commitments are locked. A leader can reopen them for you.',
+  'commitments.mine.window_closed':
+    'The window closed on {closes}: your public commitments are locked. A leader can reopen them for you.',
   'commitments.mine.window_reopened': 'A leader reopened your public commitments until {until}.',
   'commitments.mine.fulfilment': 'Report the fulfilment of each by {due}.',
   'commitments.line': '{n}. {area}{text}',
@@ -64,7 +65,8 @@ export const en = {
   'commitments.error.decision': 'Choose confirm or return.',
   'commitments.error.comment_required': 'Write a commentary: the member reads it when the fulfilment is returned.',
   'commitments.error.comment_long': 'At most {max} characters.',
-  'commitments.error.full': 'You have {max} public commitments already, the most the plan allows. Withdraw one to add another.',
+  'commitments.error.full':
+    'You have {max} public commitments already, the most the plan allows. Withdraw one to add another.',
   'commitments.error.window_before': 'Public commitments open on {opens}.',
   'commitments.error.window_closed':
     'The window for public commitments closed on {closes}: nothing was stored. A leader can reopen your public commitments.',
@@ -72,7 +74,8 @@ export const en = {
   'commitments.error.fulfilment_before': 'Fulfilment is reported from {opens}.',
   'commitments.error.confirmed': 'This fulfilment was confirmed: it is final.',
   'commitments.error.not_found': 'That public commitment does not exist (any more), or it is not yours.',
-  'commitments.error.stale': 'The member changed this fulfilment, or it was confirmed meanwhile: nothing was stored. Open the queue again.',
+  'commitments.error.stale':
+    'The member changed this fulfilment, or it was confirmed meanwhile: nothing was stored. Open the queue again.',
   'commitments.error.own': 'Nobody confirms their own fulfilment: another secretary of the branch or a leader does.',
   'commitments.error.not_secretary': 'Only the branch’s secretary (or a leader) confirms fulfilment.',
   'commitments.error.list_forbidden': 'A branch’s public commitments are listed for its own people and for leaders.',
@@ -102,15 +105,19 @@ export const en = {
   'commitments.queue.line': '*{name}* · {branch}: “{text}” — *{outcome}*: {note}',
   'commitments.post.text': 'Public commitments of {branch}',
   'commitments.post.header': 'Public commitments of {branch} ({count})',
-  'commitments.post.intro': 'The window closed on {closes}. These are the public commitments of the members and activists of {branch}.',
+  'commitments.post.intro':
+    'The window closed on {closes}. These are the public commitments of the members and activists of {branch}.',
   'commitments.post.more': 'Continued in the thread.',
   'commitments.reminder.text': 'Public commitments: {count} to do',
   'commitments.reminder.header': '*Public commitments (公开承诺)*',
-  'commitments.reminder.commit': 'You have no public commitment yet: the window closes on {closes} ({days} days left). Make one with `/commit`.',
-  'commitments.reminder.commit_today': 'You have no public commitment yet: the window closes today ({closes}). Make one with `/commit`.',
+  'commitments.reminder.commit':
+    'You have no public commitment yet: the window closes on {closes} ({days} days left). Make one with `/commit`.',
+  'commitments.reminder.commit_today':
+    'You have no public commitment yet: the window closes today ({closes}). Make one with `/commit`.',
   'commitments.reminder.fulfil':
     '{count} of your public commitments have no fulfilment reported: report it by {due} with `/commit`.',
-  'commitments.reminder.confirm': 'As secretary, {count} fulfilment reports wait for your confirmation: `/commit queue`.',
+  'commitments.reminder.confirm':
+    'As secretary, {count} fulfilment reports wait for your confirmation: `/commit queue`.',
   'commitments.report.computed':
     '{code} is not reported with /report: it is done when at least {threshold} % of the members and activists who must commit have made a public commitment (`/commit`). See it in `/progress`.',
   'commitments.home.header': 'Public commitments',
