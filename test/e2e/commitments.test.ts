@@ -209,7 +209,7 @@ describe('public commitments', () => {
 
     // The secretary's reminder and queue.
     await run('2011-12-06T09:00:00+08:00');
-    expect(lastDm(P.secZx1)).toContain('有1项兑现情况待你确认');
+    expect(lastDm(P.secZx1)).toContain('有1项报送的兑现情况待你确认');
     await slash(bot, P.secZx1, '/commit', 'queue');
     const confirm = buttonsIn(lastEphemeral(bot).blocks).find((b) => b.action_id === 'commit_confirm')!;
     expect(textOf(lastEphemeral(bot).blocks)).not.toContain('带头讲党课');
@@ -286,6 +286,6 @@ describe('public commitments', () => {
     });
     // Year-end reminder: the member without a report (none now) and the secretary with an own one waiting.
     await run('2011-12-19T09:00:00+08:00');
-    expect(lastDm(P.secZx1)).not.toContain('有1项兑现情况待你确认');
+    expect(lastDm(P.secZx1)).not.toContain('有1项报送的兑现情况待你确认');
   });
 });

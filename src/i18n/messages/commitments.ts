@@ -187,7 +187,7 @@ export const zh: Record<keyof typeof en, string> = {
   'commitments.error.note_long': '最多{max}个字。',
   'commitments.error.link': '不是网址（http:// 或 https://）。',
   'commitments.error.decision': '请选择确认或退回。',
-  'commitments.error.comment_required': '请填写点评：退回时党员会看到。',
+  'commitments.error.comment_required': '请填写点评：兑现情况退回时党员会看到。',
   'commitments.error.comment_long': '最多{max}个字。',
   'commitments.error.full': '你已有{max}项公开承诺，达到工作安排规定的上限。撤回一项后才能再添加。',
   'commitments.error.window_before': '公开承诺从{opens}开始。',
@@ -232,7 +232,7 @@ export const zh: Record<keyof typeof en, string> = {
   'commitments.reminder.commit': '你还没有公开承诺：{closes}截止（还有{days}天）。请用 `/commit` 作出承诺。',
   'commitments.reminder.commit_today': '你还没有公开承诺：今天（{closes}）截止。请用 `/commit` 作出承诺。',
   'commitments.reminder.fulfil': '你有{count}项公开承诺未报送兑现情况：请在{due}前用 `/commit` 报送。',
-  'commitments.reminder.confirm': '作为书记，有{count}项兑现情况待你确认：`/commit queue`。',
+  'commitments.reminder.confirm': '作为书记，有{count}项报送的兑现情况待你确认：`/commit queue`。',
   'commitments.report.computed':
     '{code}不用 /report 报送：应承诺的党员和入党积极分子中至少{threshold}%作出公开承诺（`/commit`）即为完成。请在 `/progress` 中查看。',
   'commitments.home.header': '公开承诺',
