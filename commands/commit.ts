@@ -11,9 +11,7 @@ import {
   makeCommitment,
   ratesFor,
   reopenCommitments,
-  reopenedUntil,
   reportFulfilment,
-  waitingForConfirmation,
   withdrawCommitment,
   type Commitment,
   type ListedCommitment,
@@ -32,12 +30,12 @@ import {
   parseCommitmentForm,
   parseConfirmForm,
   parseFulfilmentForm,
-  windowState,
   type CommitmentRules,
 } from '../src/domain/commitments.js';
 import { fieldOf, ViewStateSchema } from '../src/domain/report-form.js';
 import { isValidLocalDate } from '../src/domain/time.js';
 import type { Person } from '../src/domain/types.js';
+import { commitmentWindow, confirmationQueue, mineInput } from '../src/flows/commitments.js';
 import { publishHome } from '../src/flows/home.js';
 import type { FieldErrors } from '../src/domain/report-form.js';
 import {
@@ -123,41 +121,13 @@ async function rulesOf(caller: Caller<Person>): Promise<Rules | null> {
   return { found, rules };
 }
 
-async function windowOf(ctx: AppContext, r: Rules, person: Person) {
-  const until = await reopenedUntil(ctx.db, r.found.plan.id, person.id);
-  return { state: windowState(r.rules, r.found.today, until), until };
-}
-
-/** The window's line for the member's own list, in words. */
-function windowLine(caller: Caller, r: Rules, w: { state: string; until: string | null }): string {
-  const { rules } = r;
-  const line =
-    w.state === 'before'
-      ? caller.t('commitments.mine.window_before', { opens: rules.opens, closes: rules.closes })
-      : w.state === 'open'
-        ? caller.t('commitments.mine.window_open', { closes: rules.closes })
-        : w.state === 'reopened'
-          ? caller.t('commitments.mine.window_reopened', { until: w.until ?? '' })
-          : caller.t('commitments.mine.window_closed', { closes: rules.closes });
-  return fulfilmentOpen(rules, r.found.today)
-    ? `${line} ${caller.t('commitments.mine.fulfilment', { due: rules.fulfilment.due })}`
-    : line;
+function windowOf(ctx: AppContext, r: Rules, person: Person) {
+  return commitmentWindow(ctx, r.found.plan.id, r.rules, r.found.today, person);
 }
 
 /** The member's list, as `/commit` and the App Home show it. */
 export async function mineView(ctx: AppContext, caller: Caller<Person>, r: Rules) {
-  const [commitments, w] = await Promise.all([
-    commitmentsOfPerson(ctx.db, r.found.plan.id, caller.person.id),
-    windowOf(ctx, r, caller.person),
-  ]);
-  return mineBlocks({
-    locale: caller.locale,
-    commitments,
-    max: r.rules.per_person.max,
-    windowLine: windowLine(caller, r, w),
-    canEdit: canEditCommitments(w.state),
-    canFulfil: fulfilmentOpen(r.rules, r.found.today),
-  });
+  return mineBlocks(await mineInput(ctx, r.found, r.rules, caller.person, caller.locale));
 }
 
 /** Groups a branch's listed commitments by person, in the order read. */
@@ -638,17 +608,5 @@ export function register(router: Router, ctx: AppContext): void {
 
 /** The confirmer's queue: their branches' waiting fulfilment (every branch for a leader), not their own. */
 async function queueView(ctx: AppContext, confirmer: Caller<Person>, r: Rules) {
-  const branchIds = confirmer.person.roles.includes('leader')
-    ? (await ctx.db.selectFrom('branches').select('id').where('active', '=', 1).execute()).map((b) => b.id)
-    : confirmer.person.secretaryOf;
-  const waiting = (await waitingForConfirmation(ctx.db, r.found.plan.id, branchIds)).filter(
-    (c) => c.personId !== confirmer.person.id,
-  );
-  const names = new Map(
-    (await ctx.db.selectFrom('branches').select(['id', 'name']).execute()).map((b) => [b.id, b.name]),
-  );
-  return queueBlocks(
-    confirmer.locale,
-    waiting.map((c) => ({ commitment: c, personName: c.personName, branchName: names.get(c.branchId) ?? '' })),
-  );
+  return queueBlocks(confirmer.locale, await confirmationQueue(ctx, r.found.plan.id, confirmer.person));
 }

@@ -14,6 +14,7 @@ import { homeView, REVIEW_LIST_MAX, type HomeInput } from '../ui/home.js';
 import { leadersOverview } from './overview.js';
 import { projectsHome } from './projects.js';
 import { commendationsHome } from './commendations.js';
+import { commitmentsHome } from './commitments.js';
 
 /** Gathers what the person's Home shows, by role. */
 export async function homeInput(
@@ -66,11 +67,20 @@ export async function homeInput(
       },
     };
   }
-  const [projects, commendations] = await Promise.all([
+  const [projects, commendations, commitments] = await Promise.all([
     projectsHome(ctx, planToday, person, branches),
     commendationsHome(ctx, planToday, person, branches),
+    commitmentsHome(ctx, planToday, person, locale),
   ]);
-  return { ...base, branches: branchStatuses(branches, { ...inputs, today }), paper, leader, projects, commendations };
+  return {
+    ...base,
+    branches: branchStatuses(branches, { ...inputs, today }),
+    paper,
+    leader,
+    projects,
+    commendations,
+    commitments,
+  };
 }
 
 /**

@@ -328,33 +328,36 @@ export interface QueueLine {
   branchName: string;
 }
 
-/** `/commit queue`: fulfilment waiting for the secretary, a button each (the first 45). */
+/** One line of the queue with its Confirm button (value `id:version`, so a changed fulfilment is not confirmed unseen). */
+function queueLine(locale: Locale, l: QueueLine): KnownBlock {
+  const c = l.commitment;
+  return {
+    type: 'section',
+    text: mrkdwn(
+      clip(
+        t(locale, 'commitments.queue.line', {
+          name: escape(l.personName),
+          branch: escape(l.branchName),
+          text: escape(c.text),
+          outcome: c.outcome ? outcomeLabel(locale, c.outcome) : '',
+          note: [c.outcomeNote ? escape(c.outcomeNote) : '', c.outcomeLink ? link(c.outcomeLink) : '']
+            .filter((s) => s !== '')
+            .join(' '),
+        }),
+        LIMITS.sectionText,
+      ),
+    ),
+    accessory: button(COMMITMENT_ACTIONS.confirm, `${c.id}:${c.version}`, t(locale, 'commitments.button.confirm')),
+  };
+}
+
+/** `/commit queue`: fulfilment waiting for the secretary, a button each (the first 48). */
 export function queueBlocks(locale: Locale, lines: readonly QueueLine[]): KnownBlock[] {
   if (lines.length === 0) return [section(t(locale, 'commitments.queue.none'))];
   const blocks: KnownBlock[] = [section(t(locale, 'commitments.queue.header', { count: lines.length }))];
-  for (const l of lines.slice(0, LIMITS.messageBlocks - 2)) {
-    const c = l.commitment;
-    blocks.push({
-      type: 'section',
-      text: mrkdwn(
-        clip(
-          t(locale, 'commitments.queue.line', {
-            name: escape(l.personName),
-            branch: escape(l.branchName),
-            text: escape(c.text),
-            outcome: c.outcome ? outcomeLabel(locale, c.outcome) : '',
-            note: [c.outcomeNote ? escape(c.outcomeNote) : '', c.outcomeLink ? link(c.outcomeLink) : '']
-              .filter((s) => s !== '')
-              .join(' '),
-          }),
-          LIMITS.sectionText,
-        ),
-      ),
-      accessory: button(COMMITMENT_ACTIONS.confirm, `${c.id}:${c.version}`, t(locale, 'commitments.button.confirm')),
-    });
-  }
+  for (const l of lines.slice(0, LIMITS.messageBlocks - 2)) blocks.push(queueLine(locale, l));
   if (lines.length > LIMITS.messageBlocks - 2)
-    blocks.push(context(t(locale, 'commitments.list.more', { count: lines.length - (LIMITS.messageBlocks - 2) })));
+    blocks.push(context(t(locale, 'commitments.queue.more', { count: lines.length - (LIMITS.messageBlocks - 2) })));
   return blocks;
 }
 
@@ -419,21 +422,31 @@ export function commitmentReminderMessages(locale: Locale, items: CommitmentRemi
   ];
 }
 
-/** The App Home's part: the member's commitments, and the secretary's queue count. */
-export function commitmentsHomeBlocks(
-  locale: Locale,
-  v: { mine: MineInput | null; waiting: number | null },
-): KnownBlock[] {
-  if (!v.mine && v.waiting === null) return [];
+/** Queue lines the App Home shows with their buttons before pointing to `/commit queue`. */
+export const HOME_QUEUE_MAX = 5;
+
+export interface CommitmentsHome {
+  /** The member's own list; null when the plan asks nothing of them and they have none. */
+  mine: MineInput | null;
+  /** The fulfilment waiting for this secretary; null for someone who is no secretary. */
+  queue: readonly QueueLine[] | null;
+}
+
+/**
+ * The App Home's part: the member's commitments with their buttons, and the secretary's queue (the
+ * first five with a Confirm button each). At most 2 + 16 + 1 + 5 + 1 blocks.
+ */
+export function commitmentsHomeBlocks(locale: Locale, home: CommitmentsHome | null | undefined): KnownBlock[] {
+  if (!home || (!home.mine && (home.queue === null || home.queue.length === 0))) return [];
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(t(locale, 'commitments.home.header'), LIMITS.headerText) },
   ];
-  if (v.mine) blocks.push(...mineBlocks(v.mine));
-  if (v.waiting !== null && v.waiting > 0) {
-    blocks.push({
-      type: 'section',
-      text: mrkdwn(t(locale, 'commitments.home.queue', { count: v.waiting })),
-    });
+  if (home.mine) blocks.push(...mineBlocks(home.mine));
+  if (home.queue && home.queue.length > 0) {
+    blocks.push(section(t(locale, 'commitments.home.queue', { count: home.queue.length })));
+    for (const l of home.queue.slice(0, HOME_QUEUE_MAX)) blocks.push(queueLine(locale, l));
+    if (home.queue.length > HOME_QUEUE_MAX)
+      blocks.push(context(t(locale, 'commitments.home.queue_more', { count: home.queue.length - HOME_QUEUE_MAX })));
   }
   return blocks;
 }

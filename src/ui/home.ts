@@ -9,6 +9,7 @@ import { PAPER_ACTIONS, paperKindLabel, paperStatusBlocks } from './paper.js';
 import { branchHeader, checklistLine, overviewBlocks, REVIEW_REPORT_ACTION } from './progress.js';
 import { projectsHomeBlocks, type ProjectsHome } from './projects.js';
 import { commendationsHomeBlocks, type CommendationsHome } from './commendations.js';
+import { commitmentsHomeBlocks, type CommitmentsHome } from './commitments.js';
 
 export const HOME_ACTIONS = {
   /** Opens the report modal for one open task; value `{"o":obligationId,"b":branchId}`. */
@@ -53,6 +54,8 @@ export interface HomeInput {
   /** Innovation projects and commendations (src/ui/projects.ts, src/ui/commendations.ts); absent without them. */
   projects?: ProjectsHome | null;
   commendations?: CommendationsHome | null;
+  /** Public commitments (src/ui/commitments.ts): the member's own, the secretary's queue; absent without them. */
+  commitments?: CommitmentsHome | null;
 }
 
 function reportButton(value: string, locale: Locale) {
@@ -185,6 +188,7 @@ export function homeView(input: HomeInput): View {
       ]
     : [];
   const campaign = [
+    ...commitmentsHomeBlocks(locale, input.commitments),
     ...projectsHomeBlocks(locale, input.projects),
     ...commendationsHomeBlocks(locale, input.commendations),
   ];

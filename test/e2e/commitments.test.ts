@@ -16,10 +16,12 @@ import { runJob } from '../../src/delivery/scheduler.js';
 import { itemsByBranch } from '../../src/domain/owed.js';
 import { listBranches } from '../../db/queries/people.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
+import { shownView } from '../helpers/reporting.js';
 import { EXAMPLE_ROSTER, loadPlan, loadRoster, PLAN_2011, tempDir } from '../helpers/db.js';
 import {
   branchIdOf,
   buttonsIn,
+  type Block,
   channelPosts,
   denied,
   dmsTo,
@@ -27,6 +29,7 @@ import {
   lastEphemeral,
   openBy,
   P,
+  personIdOf,
   select,
   slash,
   submit,
@@ -287,5 +290,118 @@ describe('public commitments', () => {
     // Year-end reminder: the member without a report (none now) and the secretary with an own one waiting.
     await run('2011-12-19T09:00:00+08:00');
     expect(lastDm(P.secZx1)).not.toContain('有1项报送的兑现情况待你确认');
+  });
+});
+
+describe('public commitments on the App Home', () => {
+  async function openHome(user: string) {
+    const res = await bot.driver.event({ type: 'app_home_opened', user, channel: `D${user}`, tab: 'home' });
+    expect(res.status).toBe(200);
+    return homeNow(user);
+  }
+  /** The Home last published for a person: its text and buttons. */
+  function homeNow(user: string) {
+    const blocks = (bot.fake.homeOf(user)?.view.blocks ?? []) as Block[];
+    return { blocks, text: textOf(blocks), buttons: buttonsIn(blocks) };
+  }
+  /** Presses a button of the App Home (no response_url: answers come as a DM or a modal). */
+  async function pressOnHome(user: string, actionId: string, value: string) {
+    const res = await bot.driver.blockAction({
+      user_id: user,
+      actions: [{ action_id: actionId, value }],
+      view: { id: `VHOME${user}`, type: 'home', callback_id: '', private_metadata: '' },
+    });
+    expect(res.status).toBe(200);
+    return shownView(bot);
+  }
+
+  it('when a member opens the Home tab in the window, then it offers to commit; the commitment made from there shows on the refreshed Home, escaped, with edit and withdraw', async () => {
+    let home = await openHome(P.member);
+    expect(home.text).toContain('公开承诺');
+    expect(home.text).toContain('你还没有公开承诺');
+    const add = home.buttons.find((b) => b.action_id === 'commit_add');
+    expect(add).toBeDefined();
+
+    const view = await pressOnHome(P.member, 'commit_add', add!.value);
+    expect(view.callback_id).toBe('commit_submit');
+    expect(
+      errorsOf(await submit(bot, P.member, view, { text: text('上好示范课 <b>'), area: select('duties') })),
+    ).toBeNull();
+
+    home = homeNow(P.member);
+    expect(home.text).toContain('上好示范课 &lt;b&gt;');
+    expect(home.text).toContain('2011-05-31前可以作出、修改或撤回承诺');
+    const id = String((await bot.ctx.db.selectFrom('commitments').select('id').executeTakeFirstOrThrow()).id);
+    expect(home.buttons).toEqual(
+      expect.arrayContaining([
+        { action_id: 'commit_edit', value: id },
+        { action_id: 'commit_withdraw', value: id },
+        { action_id: 'commit_add', value: 'new' },
+      ]),
+    );
+
+    // Withdrawn from the Home: the answer comes as a DM and the Home offers to commit again.
+    await bot.driver.blockAction({
+      user_id: P.member,
+      actions: [{ action_id: 'commit_withdraw', value: id }],
+      view: { id: `VHOME${P.member}`, type: 'home', callback_id: '', private_metadata: '' },
+    });
+    expect(dmsTo(bot, P.member).at(-1)).toContain('撤回');
+    expect(homeNow(P.member).text).toContain('你还没有公开承诺');
+  });
+
+  it('when the window has closed, then a member without commitments sees no commitments part, and one with commitments sees them locked', async () => {
+    expect(errorsOf(await commit(P.member, '每月上好一节党员示范课'))).toBeNull();
+    bot.clock.set('2011-06-20T10:00:00+08:00');
+    const without = await openHome(P.member2);
+    expect(without.text).not.toContain('你的公开承诺');
+    expect(without.buttons.map((b) => b.action_id)).not.toContain('commit_add');
+    const locked = await openHome(P.member);
+    expect(locked.text).toContain('每月上好一节党员示范课');
+    expect(locked.text).toContain('你的公开承诺已锁定');
+    expect(locked.buttons.map((b) => b.action_id).filter((a) => a.startsWith('commit_'))).toEqual([]);
+  });
+
+  it("when fulfilment is reported, then the member reports it from the Home, the secretary's Home lists it to confirm (not their own), and confirming from there clears it", async () => {
+    expect(errorsOf(await commit(P.member, '每月上好一节党员示范课', 'duties'))).toBeNull();
+    expect(errorsOf(await commit(P.secZx1, '带头讲党课'))).toBeNull();
+    bot.clock.set('2011-12-05T10:00:00+08:00');
+
+    for (const [user, note] of [
+      [P.member, '上了12节'],
+      [P.secZx1, '讲了3次'],
+    ] as const) {
+      const home = await openHome(user);
+      expect(home.text).toContain('请在2011-12-20前逐项报送兑现承诺情况');
+      const fulfil = home.buttons.find((b) => b.action_id === 'commit_fulfil')!;
+      const view = await pressOnHome(user, 'commit_fulfil', fulfil.value);
+      expect(view.callback_id).toBe('commit_fulfil_submit');
+      expect(
+        errorsOf(await submit(bot, user, view, { outcome: select('fulfilled'), note: text(note), link: text(null) })),
+      ).toBeNull();
+    }
+    expect(homeNow(P.member).text).toContain('待书记确认');
+
+    const secretary = await openHome(P.secZx1);
+    expect(secretary.text).toContain('待你确认的兑现情况：1项');
+    expect(secretary.text).toContain('李晓梅');
+    // The queue holds the member's, not the secretary's own (which their own list shows).
+    const memberOwn = await bot.ctx.db
+      .selectFrom('commitments')
+      .select(['id', 'version'])
+      .where('person_id', '=', await personIdOf(bot, P.member))
+      .executeTakeFirstOrThrow();
+    const confirms = secretary.buttons.filter((b) => b.action_id === 'commit_confirm');
+    expect(confirms).toEqual([{ action_id: 'commit_confirm', value: `${memberOwn.id}:${memberOwn.version}` }]);
+    // A member of the branch is no secretary: no queue on their Home.
+    expect((await openHome(P.member2)).text).not.toContain('待你确认');
+
+    const view = await pressOnHome(P.secZx1, 'commit_confirm', confirms[0]!.value);
+    expect(view.callback_id).toBe('commit_confirm_submit');
+    expect(
+      errorsOf(await submit(bot, P.secZx1, view, { decision: select('confirmed'), comment: text(null) })),
+    ).toBeNull();
+    expect(homeNow(P.secZx1).text).not.toContain('待你确认的兑现情况');
+    expect(homeNow(P.member).text).toContain('已确认');
   });
 });

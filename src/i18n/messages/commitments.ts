@@ -103,6 +103,7 @@ export const en = {
   'commitments.queue.header': '*Fulfilment waiting for your confirmation* ({count})',
   'commitments.queue.none': 'No fulfilment is waiting for your confirmation.',
   'commitments.queue.line': '*{name}* · {branch}: “{text}” — *{outcome}*: {note}',
+  'commitments.queue.more': '{count} more wait: confirm these, then type `/commit queue` again.',
   'commitments.post.text': 'Public commitments of {branch}',
   'commitments.post.header': 'Public commitments of {branch} ({count})',
   'commitments.post.intro':
@@ -122,6 +123,7 @@ export const en = {
     '{code} is not reported with /report: it is done when at least {threshold} % of the members and activists who must commit have made a public commitment (`/commit`). See it in `/progress`.',
   'commitments.home.header': 'Public commitments',
   'commitments.home.queue': 'Fulfilment waiting for your confirmation: {count}.',
+  'commitments.home.queue_more': '{count} more: `/commit queue`.',
   'commitments.sheet.rates': 'Commitment rates',
   'commitments.sheet.people': 'Public commitments',
 } as const;
@@ -223,6 +225,7 @@ export const zh: Record<keyof typeof en, string> = {
   'commitments.queue.header': '*待你确认的兑现情况*（{count}项）',
   'commitments.queue.none': '没有待你确认的兑现情况。',
   'commitments.queue.line': '*{name}* · {branch}：“{text}”——*{outcome}*：{note}',
+  'commitments.queue.more': '另有{count}项待确认：确认以上各项后，再输入 `/commit queue`。',
   'commitments.post.text': '{branch}的公开承诺',
   'commitments.post.header': '{branch}的公开承诺（{count}项）',
   'commitments.post.intro': '公开承诺已于{closes}截止。以下是{branch}党员和入党积极分子的公开承诺。',
@@ -237,6 +240,7 @@ export const zh: Record<keyof typeof en, string> = {
     '{code}不用 /report 报送：应承诺的党员和入党积极分子中至少{threshold}%作出公开承诺（`/commit`）即为完成。请在 `/progress` 中查看。',
   'commitments.home.header': '公开承诺',
   'commitments.home.queue': '待你确认的兑现情况：{count}项。',
+  'commitments.home.queue_more': '另有{count}项：`/commit queue`。',
   'commitments.sheet.rates': '承诺情况',
   'commitments.sheet.people': '公开承诺',
 };
