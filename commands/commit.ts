@@ -163,6 +163,24 @@ async function auditFormRefusal(ctx: AppContext, actor: string, action: string, 
   });
 }
 
+/**
+ * Who may confirm or return a commitment's fulfilment: nobody their own (told who may instead),
+ * then the branch's secretaries and the leaders.
+ */
+async function confirmerOf(caller: Caller, commitment: Commitment | null): Promise<Caller<Person> | null> {
+  const notOwn = await caller.require({
+    may: (p) => commitment !== null && commitment.personId !== p.id,
+    refusal: commitment === null ? 'commitments.error.not_found' : 'commitments.error.own',
+    reason: commitment === null ? 'no such commitment' : 'own commitment',
+  });
+  if (!notOwn || !commitment) return null;
+  return notOwn.require({
+    may: (p) => mayConfirm({ id: p.id, secretaryOf: p.secretaryOf, leader: p.roles.includes('leader') }, commitment),
+    refusal: 'commitments.error.not_secretary',
+    reason: 'not a secretary of the branch nor a leader',
+  });
+}
+
 export function register(router: Router, ctx: AppContext): void {
   router.command('/commit', async ({ command, ack, client, respond }) => {
     await ack();
@@ -280,7 +298,7 @@ export function register(router: Router, ctx: AppContext): void {
   ) {
     const r = await rulesOf(member);
     if (!r) return;
-    if (member.person.branchId === null) return member.say(member.t('commitments.error.no_branch'));
+    if (member.person.branchId === null) return member.refuse('in no branch', member.t('commitments.error.no_branch'));
     const w = await windowOf(ctx, r, member.person);
     if (!canEditCommitments(w.state))
       return member.refuse(
@@ -404,13 +422,7 @@ export function register(router: Router, ctx: AppContext): void {
     });
     const parsed = IdVersionSchema.safeParse(value);
     const commitment = parsed.success ? await findCommitment(ctx.db, parsed.data[0]) : null;
-    const confirmer = await caller.require({
-      may: (p) =>
-        commitment !== null &&
-        mayConfirm({ id: p.id, secretaryOf: p.secretaryOf, leader: p.roles.includes('leader') }, commitment),
-      refusal: commitment?.personId === undefined ? 'commitments.error.not_found' : 'commitments.error.not_secretary',
-      reason: 'not a secretary of the branch (or own commitment) or no such commitment',
-    });
+    const confirmer = await confirmerOf(caller, commitment);
     if (!confirmer || !commitment || !parsed.success) return;
     if (!canConfirm(commitment) || commitment.version !== parsed.data[1])
       return confirmer.say(confirmer.t('commitments.error.stale'));
@@ -448,7 +460,7 @@ export function register(router: Router, ctx: AppContext): void {
       await auditFormRefusal(ctx, member.slackUserId, `view.${COMMITMENT_VIEWS.commitment}`, form.errors);
       return ack(formErrors(member.locale, form.errors));
     }
-    if (member.person.branchId === null) return member.say(member.t('commitments.error.no_branch'));
+    if (member.person.branchId === null) return member.refuse('in no branch', member.t('commitments.error.no_branch'));
     // The window is judged at submission: a modal opened on May 31 and sent on June 1 stores nothing.
     const w = await windowOf(ctx, r, member.person);
     if (!canEditCommitments(w.state))
@@ -554,13 +566,7 @@ export function register(router: Router, ctx: AppContext): void {
       details: { metadata: view.private_metadata.slice(0, 200) },
     });
     const commitment = meta.success ? await findCommitment(ctx.db, meta.data.commitmentId) : null;
-    const confirmer = await caller.require({
-      may: (p) =>
-        commitment !== null &&
-        mayConfirm({ id: p.id, secretaryOf: p.secretaryOf, leader: p.roles.includes('leader') }, commitment),
-      refusal: 'commitments.error.not_secretary',
-      reason: 'not a secretary of the branch (or own commitment) or no such commitment',
-    });
+    const confirmer = await confirmerOf(caller, commitment);
     if (!confirmer || !commitment || !meta.success) return;
     if (!state.success) return confirmer.refuse('malformed payload', confirmer.t('common.forbidden'));
     const form = parseConfirmForm({
