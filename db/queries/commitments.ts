@@ -654,16 +654,32 @@ export async function claimBranchPost(
   });
 }
 
-/** The export's commitments: each branch's rates, and each active commitment with its person. */
+/** The export's commitments: each branch's rates, each active commitment with its person, and who has none. */
 export interface CommitmentsExport {
   rates: Map<string, CommitmentRate>;
   rows: ListedCommitment[];
+  /** People the plan asks to commit who have no active commitment, by branch then name. */
+  missing: { personId: number; name: string; branchId: number }[];
 }
 
+/** Three reads (the plan's people, the counts' facts, the listed commitments); empty without a commitments section. */
 export async function loadCommitmentsExport(db: Kysely<Database>, planId: number): Promise<CommitmentsExport> {
-  const [rates, rows] = await Promise.all([
+  const found = await rulesOf(db, planId);
+  if (!found) return { rates: new Map(), rows: [], missing: [] };
+  const [rates, rows, people] = await Promise.all([
     commitmentRates(db, planId),
-    listed(db, planId).orderBy('commitments.branch_id').orderBy('people.name').orderBy('commitments.id').execute(),
+    listed(db, planId)
+      .orderBy('commitments.branch_id')
+      .orderBy('people.name')
+      .orderBy('commitments.person_id')
+      .orderBy('commitments.id')
+      .execute(),
+    branchPeople(db, found.rules),
   ]);
-  return { rates, rows: rows.map(rowToListed) };
+  const committed = new Set(rows.map((r) => r.person_id));
+  const missing = people
+    .filter((p) => p.required && !committed.has(p.id))
+    .map((p) => ({ personId: p.id, name: p.name, branchId: p.branchId }))
+    .sort((a, b) => a.branchId - b.branchId || a.name.localeCompare(b.name, 'zh-CN') || a.personId - b.personId);
+  return { rates, rows: rows.map(rowToListed), missing };
 }

@@ -6,13 +6,24 @@ import type { LocalDate } from '../domain/types.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
 import { stateLabel } from '../ui/rankings.js';
 import { campaignTables } from './workbook-campaign.js';
+import { commitmentTables } from './workbook-commitments.js';
 
 export type Cell = string | number | null;
 
 /** One sheet of the workbook, or one CSV file. */
 export interface Table {
   /** A file-safe name for the CSV variant. */
-  key: 'branches' | 'matrix' | 'reports' | 'papers' | 'exemptions' | 'extensions' | 'projects' | 'commendations';
+  key:
+    | 'branches'
+    | 'matrix'
+    | 'reports'
+    | 'papers'
+    | 'exemptions'
+    | 'extensions'
+    | 'projects'
+    | 'commendations'
+    | 'commitment-rates'
+    | 'commitments';
   name: string;
   headers: string[];
   rows: Cell[][];
@@ -239,7 +250,10 @@ export function exportTables(data: ExportData, locale: Locale): Table[] {
   };
 
   const campaign = campaignTables(data.campaign, data.plan.settings, locale, localTime);
-  return [branches, matrix, reports, papers, exemptions, extensions, ...campaign];
+  const commitments = data.plan.settings.commitments
+    ? commitmentTables(data.commitments, data.branches, locale, localTime)
+    : [];
+  return [branches, matrix, reports, papers, exemptions, extensions, ...campaign, ...commitments];
 }
 
 /** Characters as wide as a spreadsheet column counts them: a Chinese character takes two. */
