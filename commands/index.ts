@@ -11,6 +11,7 @@ import * as pacesetter from './pacesetter.js';
 import * as project from './project.js';
 import * as commend from './commend.js';
 import * as evaluation from './evaluation.js';
+import * as commit from './commit.js';
 
 /** Every slash command with its modals and buttons; one module each. */
 export function registerCommands(router: Router, ctx: AppContext): void {
@@ -25,4 +26,5 @@ export function registerCommands(router: Router, ctx: AppContext): void {
   project.register(router, ctx);
   commend.register(router, ctx);
   evaluation.register(router, ctx);
+  commit.register(router, ctx);
 }

@@ -7,7 +7,7 @@ import type { AppContext } from '../src/context.js';
 import { evidenceOf, parseReportForm, ViewStateSchema } from '../src/domain/report-form.js';
 import { canChangeReport, canWithdrawReport, IdValueSchema } from '../src/domain/reporting.js';
 import { isOnTime } from '../src/domain/time.js';
-import type { Branch, Person, Report } from '../src/domain/types.js';
+import { isComputed, type Branch, type Person, type Report } from '../src/domain/types.js';
 import { publishHome } from '../src/flows/home.js';
 import { loadBranchItems, personName, showReportModal } from '../src/flows/report-modal.js';
 import { pick, t } from '../src/i18n/index.js';
@@ -128,6 +128,13 @@ export function register(router: Router, ctx: AppContext): void {
     if (parsed.code) {
       const found = await secretary.today();
       const ob = found ? (await planObligations(ctx.db, found.plan)).find((o) => o.code === parsed.code) : undefined;
+      // A computed task (kind: commitments) is done when its data say so: nobody reports it.
+      if (ob && isComputed(ob))
+        return secretary.refuse(
+          'computed task',
+          secretary.t('commitments.report.computed', { code: ob.code, threshold: ob.threshold ?? 0 }),
+          { code: ob.code },
+        );
       if (ob) obligationId = ob.id;
       else await say(secretary.t('report.unknown_code', { code: parsed.code }), secretary.locale);
     }

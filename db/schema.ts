@@ -42,9 +42,11 @@ export interface ObligationTable {
   title_en: string;
   description_zh: string | null;
   description_en: string | null;
-  kind: 'report' | 'paper';
+  kind: 'report' | 'paper' | 'commitments';
   /** JSON array of paper kinds; '[]' for reports. */
   paper_kinds: string;
+  /** For `commitments`: the percent of those who must commit; null otherwise. */
+  threshold: number | null;
   applies_to: 'all' | 'categories' | 'ranks';
   /** JSON array of categories or ranks; '[]' when applies_to is 'all'. */
   targets: string;
@@ -60,6 +62,8 @@ export interface BranchTable {
   code: string;
   name: string;
   category: string;
+  /** The branch's Slack channel (roster column branch_channel): its commitments are posted there. */
+  channel_id: string | null;
   active: Bool;
   created_at: string;
   updated_at: string;
@@ -446,6 +450,53 @@ export interface EvaluationCodeMissTable {
   misses: number;
 }
 
+export type CommitmentOutcome = 'fulfilled' | 'partly' | 'not';
+
+export interface CommitmentTable {
+  id: Generated<number>;
+  plan_id: number;
+  person_id: number;
+  /** The person's branch when the commitment was made: the branch that lists and confirms it. */
+  branch_id: number;
+  text: string;
+  /** study | duties | service | integrity, or null. */
+  area: string | null;
+  status: 'active' | 'withdrawn';
+  created_at: string;
+  updated_at: string;
+  /** 1 when made, +1 on every edit: a confirmation applies to what the secretary read. */
+  version: number;
+  /** 兑现承诺, as the member reports it. */
+  outcome: CommitmentOutcome | null;
+  outcome_note: string | null;
+  outcome_link: string | null;
+  reported_at: string | null;
+  /** The secretary's 点评: confirmed, or returned with a comment (the member reports again). */
+  confirmation: 'confirmed' | 'returned' | null;
+  confirmed_by: number | null;
+  confirmed_at: string | null;
+  confirm_comment: string | null;
+  /** Slack's view id of the submission that made it, so a retried delivery stores nothing twice. */
+  submission_key: string | null;
+}
+
+export interface CommitmentReopeningTable {
+  plan_id: number;
+  person_id: number;
+  /** The local date until which the person may edit again. */
+  until_date: string;
+  reopened_by: number;
+  reopened_at: string;
+}
+
+export interface CommitmentPostTable {
+  plan_id: number;
+  branch_id: number;
+  channel_id: string;
+  /** The claim: one row per branch and plan, taken in the transaction that queues the post. */
+  claimed_at: string;
+}
+
 export interface Database {
   plans: PlanTable;
   activities: ActivityTable;
@@ -477,4 +528,7 @@ export interface Database {
   evaluation_counts: EvaluationCountTable;
   evaluation_codes: EvaluationCodeTable;
   evaluation_code_misses: EvaluationCodeMissTable;
+  commitments: CommitmentTable;
+  commitment_reopenings: CommitmentReopeningTable;
+  commitment_posts: CommitmentPostTable;
 }

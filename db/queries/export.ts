@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { computedCommitmentItems, loadCommitmentsExport, type CommitmentsExport } from './commitments.js';
 import { rankBranches, type RankedBranch } from '../../src/domain/ranking.js';
 import { modeOn, type ScoringMode } from '../../src/domain/scoring.js';
 import { localDateOf } from '../../src/domain/time.js';
@@ -53,6 +54,8 @@ export interface ExportData {
   campaign: CampaignExport;
   /** The year-end evaluation's results, once its round has closed (db/queries/evaluation.ts). */
   evaluation?: EvaluationExport | null;
+  /** Members' public commitments: rates per branch and a row per commitment. */
+  commitments: CommitmentsExport;
 }
 
 export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date): Promise<ExportData> {
@@ -62,6 +65,10 @@ export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date
   const round = await findRound(db, plan.id);
   const results = round ? await roundResultsOf(db, round) : null;
   const evaluation = round && results ? { settings: round.settings, results } : null;
+  const [computed, commitments] = await Promise.all([
+    computedCommitmentItems(db, plan.id),
+    loadCommitmentsExport(db, plan.id),
+  ]);
   const [branches, obligations, reports, active, approved, papers, exemptions, extensions, people] = await Promise.all([
     listBranches(db),
     listObligations(db, plan.id),
@@ -115,7 +122,7 @@ export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date
     reports,
     ranked: rankBranches(
       rankingInput(
-        { branches, obligations, reports, exemptions: active, extensions: approved },
+        { branches, obligations, reports, exemptions: active, extensions: approved, computed },
         plan,
         today,
         'year',
@@ -146,5 +153,6 @@ export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date
     people: new Map(people.map((p) => [p.id, p.name])),
     campaign,
     evaluation,
+    commitments,
   };
 }

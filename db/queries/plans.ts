@@ -102,6 +102,7 @@ export function obligationRowToObligation(row: Selectable<ObligationTable> & { a
         : null,
     kind: row.kind,
     paperKinds: JSON.parse(row.paper_kinds) as Obligation['paperKinds'],
+    threshold: row.threshold,
     appliesTo,
     due: row.due,
     weight: row.weight,
@@ -146,6 +147,7 @@ export async function importPlan(
         projects: plan.projects ?? null,
         commendations: plan.commendations ?? null,
         evaluation: plan.evaluation ?? null,
+        commitments: plan.commitments ?? null,
       });
       const existing = await trx
         .selectFrom('plans')
@@ -241,6 +243,7 @@ export async function importPlan(
             description_en: ob.description?.en ?? null,
             kind: ob.kind,
             paper_kinds: JSON.stringify(ob.paper_kinds ?? []),
+            threshold: ob.threshold ?? null,
             ...appliesToColumns(ob.applies_to),
             due: ob.due,
             weight: ob.weight,

@@ -5,19 +5,22 @@ import type { Database } from '../schema.js';
 import { activeExemptions } from './exemptions.js';
 import { approvedExtensions } from './extensions.js';
 import { planObligations, type Plan } from './plans.js';
+import { computedCommitmentItems } from './commitments.js';
 import { listReportStates, listReportsForBranches } from './reports.js';
 
 /**
  * What decides the items of every branch of a plan besides the plan itself (owed.ts): the reports'
- * states, the approved extensions (the latest decided) and the active exemptions, one query each.
+ * states, the approved extensions (the latest decided), the active exemptions, one query each, and
+ * the computed tasks done by their data (db/queries/commitments.ts).
  */
 export async function loadBranchFacts(db: Kysely<Database>, planId: number): Promise<BranchFacts> {
-  const [reports, extensions, exemptions] = await Promise.all([
+  const [reports, extensions, exemptions, computed] = await Promise.all([
     listReportStates(db, planId),
     approvedExtensions(db, planId),
     activeExemptions(db, planId),
+    computedCommitmentItems(db, planId),
   ]);
-  return { reports, extensions, exemptions };
+  return { reports, extensions, exemptions, computed };
 }
 
 /** One branch's checklist adjustments, in the per-branch shape `branchChecklist` takes. */
@@ -106,13 +109,14 @@ export async function listRankedPeople(db: Kysely<Database>): Promise<{ id: numb
 
 /** Everything a set of branch checklists needs, in at most four reads (never one query per branch). */
 export async function loadChecklistInputs(db: Kysely<Database>, plan: Plan, branchIds: number[]) {
-  const [obligations, reports, extensions, exemptions] = await Promise.all([
+  const [obligations, reports, extensions, exemptions, computed] = await Promise.all([
     planObligations(db, plan),
     listReportsForBranches(db, branchIds, plan.id),
     approvedExtensions(db, plan.id, branchIds),
     activeExemptions(db, plan.id),
+    computedCommitmentItems(db, plan.id),
   ]);
-  return { obligations, reports, extensions, exemptions };
+  return { obligations, reports, extensions, exemptions, computed };
 }
 
 /** What the leaders' overview needs, for every branch of the plan. */

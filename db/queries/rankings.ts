@@ -17,6 +17,7 @@ import { activeExemptions } from './exemptions.js';
 import { approvedExtensions } from './extensions.js';
 import { listBranches } from './people.js';
 import { listObligations, type Plan } from './plans.js';
+import { computedCommitmentItems } from './commitments.js';
 import { listTimedReportStates, reportRowToReport } from './reports.js';
 
 /** What /rankings, the notices and the digest's chart read: with when each report came in, for the chart. */
@@ -37,14 +38,15 @@ export async function listPlanReports(db: Kysely<Database>, planId: number): Pro
 }
 
 export async function loadRankingData(db: Kysely<Database>, plan: Plan): Promise<RankingData> {
-  const [branches, obligations, reports, extensions, exemptions] = await Promise.all([
+  const [branches, obligations, reports, extensions, exemptions, computed] = await Promise.all([
     listBranches(db),
     listObligations(db, plan.id),
     listTimedReportStates(db, plan.id),
     approvedExtensions(db, plan.id),
     activeExemptions(db, plan.id),
+    computedCommitmentItems(db, plan.id),
   ]);
-  return { branches, obligations, reports, extensions, exemptions };
+  return { branches, obligations, reports, extensions, exemptions, computed };
 }
 
 export function rankingInput(

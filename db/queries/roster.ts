@@ -82,10 +82,15 @@ export async function importRoster(
         if (old) {
           branchIds.set(b.code, old.id);
           oldBranches.delete(b.code);
-          if (old.name !== b.name || old.category !== b.category || old.active !== 1) {
+          if (
+            old.name !== b.name ||
+            old.category !== b.category ||
+            old.channel_id !== b.channelId ||
+            old.active !== 1
+          ) {
             await trx
               .updateTable('branches')
-              .set({ name: b.name, category: b.category, active: 1, updated_at: now })
+              .set({ name: b.name, category: b.category, channel_id: b.channelId, active: 1, updated_at: now })
               .where('id', '=', old.id)
               .execute();
             changes.branches.updated.push(b.code);
@@ -93,7 +98,15 @@ export async function importRoster(
         } else {
           const row = await trx
             .insertInto('branches')
-            .values({ code: b.code, name: b.name, category: b.category, active: 1, created_at: now, updated_at: now })
+            .values({
+              code: b.code,
+              name: b.name,
+              category: b.category,
+              channel_id: b.channelId,
+              active: 1,
+              created_at: now,
+              updated_at: now,
+            })
             .returning('id')
             .executeTakeFirstOrThrow();
           branchIds.set(b.code, row.id);

@@ -1,5 +1,5 @@
-import { isDone, itemsOfBranch, type BranchItem } from './owed.js';
-import type { Category, LocalDate, Obligation, Report } from './types.js';
+import { isDone, itemsOfBranch, type BranchItem, type ComputedDone } from './owed.js';
+import { isComputed, type Category, type LocalDate, type Obligation, type Report } from './types.js';
 
 // The views that show a checklist read its states from here.
 export { isDone, type ItemState } from './owed.js';
@@ -15,6 +15,8 @@ export interface ChecklistInput {
   exemptObligationIds?: ReadonlySet<number>;
   /** Approved extensions: obligation id → new due date. */
   extendedDue?: ReadonlyMap<number, LocalDate>;
+  /** Computed tasks done by their data: obligation id → when. */
+  computed?: ReadonlyMap<number, ComputedDone> | undefined;
 }
 
 /** Open items first by the next deadline, then what is done or exempt; within each, by due date and plan order. */
@@ -37,11 +39,12 @@ export function branchChecklist(input: ChecklistInput): ChecklistItem[] {
       today: input.today,
       exempt: input.exemptObligationIds,
       extendedDue: input.extendedDue,
+      computed: input.computed,
     }),
   );
 }
 
-/** Obligations a secretary can report now: everything applicable that is not exempt. */
+/** Obligations a secretary can report now: everything applicable that is not exempt and not computed from data. */
 export function reportableItems(items: ChecklistItem[]): ChecklistItem[] {
-  return items.filter((i) => i.state !== 'exempt');
+  return items.filter((i) => i.state !== 'exempt' && !isComputed(i.obligation));
 }

@@ -32,9 +32,10 @@ export function completionByWeek(input: ChartInput): CompletionSeries {
   const ends = weekEnds(input.starts, input.today);
   const items = new Map<Category, { due: LocalDate; done: LocalDate | null }[]>();
   for (const b of input.branches) if (!items.has(b.category)) items.set(b.category, []);
-  forEachBranchItem(input, (_ob, branch, due, state, report) => {
+  forEachBranchItem(input, (_ob, branch, due, state, report, computedDoneAt) => {
     if (state === 'exempt') return;
-    const done = report !== null && isDone(state) ? localDateOf(new Date(report.submittedAt), input.timezone) : null;
+    const doneAt = report?.submittedAt ?? computedDoneAt ?? null;
+    const done = doneAt !== null && isDone(state) ? localDateOf(new Date(doneAt), input.timezone) : null;
     items.get(branch.category)!.push({ due, done });
   });
   const lines = CATEGORIES.filter((c) => items.has(c)).map((category) => {

@@ -1,6 +1,14 @@
 import { daysBetween } from './calendar.js';
 import { appliesToBranch, appliesToPerson } from './types.js';
-import type { Branch, Category, LocalDate, Obligation, Rank, Report } from './types.js';
+import {
+  isComputed,
+  type Branch,
+  type Category,
+  type LocalDate,
+  type Obligation,
+  type Rank,
+  type Report,
+} from './types.js';
 
 /*
  * What is owed under the plan, decided here and nowhere else: which items a branch or a person owes,
@@ -16,8 +24,11 @@ import type { Branch, Category, LocalDate, Obligation, Rank, Report } from './ty
  *   a returned report does not, and a withdrawn one is as good as none.
  * - A paper item is done once the person has a submitted or accepted paper of a kind it allows.
  *
- * A new kind of owed item (a commitment counted from data, a rectification task set by an
- * inspection) is one more visit here, called from `forEachOwed`, so that every view sees it.
+ * - A computed item (`kind: commitments`) is done when its data say so (`BranchFacts.computed`, from
+ *   db/queries/commitments.ts), never by a report: on time when the data made it done by its due date.
+ *
+ * A new kind of owed item (a rectification task set by an inspection) is one more visit here,
+ * called from `forEachOwed`, so that every view sees it.
  */
 
 /** What deciding an item needs of a report (db/queries/reports.ts `listReportStates`); a full `Report` is one too. */
@@ -35,6 +46,25 @@ export function countsAsDone(status: string): boolean {
 
 export function isDone(state: ItemState): boolean {
   return state === 'done_on_time' || state === 'done_late';
+}
+
+/** A computed item's state: done (on time or late) from its data, else open or overdue. */
+export function computedState(
+  done: ComputedDone | undefined,
+  due: LocalDate,
+  today: LocalDate,
+  exempt: boolean,
+): ItemState {
+  if (exempt) return 'exempt';
+  if (done) return done.onTime ? 'done_on_time' : 'done_late';
+  return today > due ? 'overdue' : 'open';
+}
+
+/** A computed item made done by its data (src/domain/commitments.ts `computedCommitmentsDone`). */
+export interface ComputedDone {
+  onTime: boolean;
+  /** When the data made it done (ISO), for the chart. */
+  doneAt: string;
 }
 
 export function itemState(
@@ -60,6 +90,8 @@ export interface BranchFacts<R extends ReportState = ReportState> {
   exemptions: ReadonlyMap<number, ReadonlySet<number>>;
   /** Approved extensions, the latest decided: branch id → (obligation id → new due date). */
   extensions: ReadonlyMap<number, ReadonlyMap<number, LocalDate>>;
+  /** Computed items done by their data: branch id → (obligation id → when). Absent: none is done. */
+  computed?: ReadonlyMap<number, ReadonlyMap<number, ComputedDone>> | undefined;
 }
 
 export interface BranchesInput<R extends ReportState = ReportState> extends BranchFacts<R> {
@@ -88,6 +120,8 @@ export type BranchItemVisitor<R, B = Branch> = (
   due: LocalDate,
   state: ItemState,
   report: R | null,
+  /** A computed item's done time (its data's), null otherwise. */
+  computedDoneAt?: string | null,
 ) => void;
 
 /** The item a visit describes, with its days left counted by `daysUntil`. */
@@ -111,9 +145,15 @@ function visitBranch<R extends ReportState, B>(
   extendedDue: ReadonlyMap<number, LocalDate> | undefined,
   today: LocalDate,
   visit: BranchItemVisitor<R, B>,
+  computed?: ReadonlyMap<number, ComputedDone> | undefined,
 ): void {
   for (const ob of applicable) {
     const due = extendedDue?.get(ob.id) ?? ob.due;
+    if (isComputed(ob)) {
+      const done = computed?.get(ob.id);
+      visit(ob, branch, due, computedState(done, due, today, exempt?.has(ob.id) ?? false), null, done?.doneAt ?? null);
+      continue;
+    }
     const report = reports.get(ob.id) ?? null;
     visit(ob, branch, due, itemState(report, due, today, exempt?.has(ob.id) ?? false), report);
   }
@@ -166,6 +206,7 @@ export function forEachBranchItem<R extends ReportState>(input: BranchesInput<R>
       input.extensions.get(branch.id),
       input.today,
       visit,
+      input.computed?.get(branch.id),
     );
   }
 }
@@ -195,6 +236,8 @@ export function itemsOfBranch<R extends ReportState>(
     exempt?: ReadonlySet<number> | undefined;
     /** The branch's approved extensions: obligation id → new due date. */
     extendedDue?: ReadonlyMap<number, LocalDate> | undefined;
+    /** The branch's computed items done by their data: obligation id → when. */
+    computed?: ReadonlyMap<number, ComputedDone> | undefined;
   },
 ): BranchItem<R>[] {
   const daysUntil = daysUntilFrom(input.today);
@@ -207,6 +250,7 @@ export function itemsOfBranch<R extends ReportState>(
     input.extendedDue,
     input.today,
     (obligation, _category, due, state, report) => items.push(branchItem(obligation, due, state, report, daysUntil)),
+    input.computed,
   );
   return items;
 }

@@ -3,6 +3,7 @@ import { isValidLocalDate } from './time.js';
 import { ProjectsSchema } from './projects.js';
 import { CommendationsSchema } from './commendations.js';
 import { EvaluationSchema } from './evaluation.js';
+import { CommitmentsSchema } from './commitments.js';
 
 /**
  * The plan's settings, as the plan file gives them and as the database keeps them (plans.settings).
@@ -48,6 +49,7 @@ export const PlanSettingsSchema = z.object({
   projects: ProjectsSchema.nullable().default(null),
   commendations: CommendationsSchema.nullable().default(null),
   evaluation: EvaluationSchema.nullable().default(null),
+  commitments: CommitmentsSchema.nullable().default(null),
 });
 
 export type PlanSettings = z.infer<typeof PlanSettingsSchema>;

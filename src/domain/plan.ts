@@ -7,6 +7,7 @@ import { formatIssues, type Parsed } from './validation.js';
 import { checkProjectsAgainstPlan, planFacts, ProjectsSchema } from './projects.js';
 import { checkCommendationsAgainstPlan, CommendationsSchema } from './commendations.js';
 import { checkEvaluationAgainstPlan, EvaluationSchema } from './evaluation.js';
+import { checkCommitmentsAgainstPlan, CommitmentsSchema } from './commitments.js';
 
 export { PlanSettingsSchema, type PlanSettings } from './plan-settings.js';
 
@@ -73,14 +74,29 @@ export const ObligationSchema = z
     code: code(24),
     title: localized(150),
     description: localized(2000).optional(),
-    kind: oneOf(['report', 'paper'], 'a kind of obligation'),
+    kind: oneOf(['report', 'paper', 'commitments'], 'a kind of obligation'),
     paper_kinds: z.array(oneOf(PAPER_KINDS, 'a paper kind')).min(1).optional(),
+    /** For `kind: commitments`: the percent (1–100) of those who must commit who have. */
+    threshold: z
+      .number({ message: 'expected a percent from 1 to 100' })
+      .min(1, 'expected a percent from 1 to 100')
+      .max(100, 'expected a percent from 1 to 100')
+      .optional(),
     applies_to: appliesTo,
     due: localDate,
     weight: z.number({ message: 'expected a number' }).positive('must be positive').max(100).default(1),
   })
   .strict()
   .superRefine((ob, ctx) => {
+    if (ob.kind === 'commitments') {
+      if (ob.threshold === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['threshold'],
+          message: 'required for a commitments obligation: the percent of those who must commit, like 90',
+        });
+    } else if (ob.threshold !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'only a commitments obligation has a threshold' });
     if (ob.kind === 'paper') {
       if (!ob.paper_kinds)
         ctx.addIssue({
@@ -102,7 +118,7 @@ export const ObligationSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['applies_to'],
-          message: 'a report obligation applies to all branches or to branch categories',
+          message: `a ${ob.kind} obligation applies to all branches or to branch categories`,
         });
       }
     }
@@ -134,9 +150,11 @@ export const PlanFileSchema = z
     projects: ProjectsSchema.optional(),
     commendations: CommendationsSchema.optional(),
     evaluation: EvaluationSchema.optional(),
+    commitments: CommitmentsSchema.optional(),
   })
   .strict()
   .superRefine((plan, ctx) => {
+    checkCommitmentsAgainstPlan(plan.commitments, plan, ctx);
     checkProjectsAgainstPlan(plan.projects, planFacts(plan), ctx);
     checkCommendationsAgainstPlan(plan.commendations, plan.projects, planFacts(plan), ctx);
     checkEvaluationAgainstPlan(plan.evaluation, plan, ctx);

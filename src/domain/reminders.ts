@@ -45,7 +45,7 @@ export interface ReminderItem {
   obligationId: number;
   code: string;
   title: LocalizedText;
-  kind: 'report' | 'paper';
+  kind: Obligation['kind'];
   branchId: number | null;
   branchCode: string | null;
   branchName: string | null;

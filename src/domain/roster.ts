@@ -15,6 +15,12 @@ export const ROSTER_COLUMNS = [
 
 export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
+/** Optional columns: a file without them is read as before. */
+export const OPTIONAL_ROSTER_COLUMNS = ['branch_channel'] as const;
+
+/** A Slack channel id: public (C…) or private (G…), as Slack shows it in a channel's details. */
+export const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
+
 const RowSchema = z.object({
   branch_code: z
     .string()
@@ -40,12 +46,19 @@ const RowSchema = z.object({
         .min(1, 'at least one role'),
     ),
   rank: z.union([z.literal(''), z.enum(RANKS)], { message: `expected empty or one of ${RANKS.join(', ')}` }),
+  branch_channel: z
+    .string()
+    .trim()
+    .regex(/^$|^[CG][A-Z0-9]{2,}$/, 'expected empty or a Slack channel id like C0123ABCD')
+    .default(''),
 });
 
 export interface RosterBranch {
   code: string;
   name: string;
   category: Category;
+  /** Where the branch's commitments are posted at the window's close; null when the roster names none. */
+  channelId: string | null;
 }
 
 export interface RosterPerson {
@@ -111,18 +124,29 @@ export function parseRoster(source: string): Parsed<Roster> {
         problems.push(
           `row ${row}, branch_code: a ${r.role.includes('secretary') ? 'secretary' : 'member'} needs a branch`,
         );
-      if (r.branch_name !== '' || r.category !== '')
-        problems.push(`row ${row}, branch_code: empty, but branch_name or category is set`);
+      if (r.branch_name !== '' || r.category !== '' || r.branch_channel !== '')
+        problems.push(`row ${row}, branch_code: empty, but branch_name, category or branch_channel is set`);
     } else {
       if (r.branch_name === '') problems.push(`row ${row}, branch_name: must not be empty when branch_code is set`);
       if (r.category === '') problems.push(`row ${row}, category: expected one of ${CATEGORIES.join(', ')}`);
       const known = branches.get(r.branch_code);
+      if (r.branch_channel !== '' && known && known.channelId !== null && known.channelId !== r.branch_channel)
+        problems.push(
+          `row ${row}, branch_channel: branch ${r.branch_code} has channel ${known.channelId} on row ${known.row}`,
+        );
+      else if (r.branch_channel !== '' && known) known.channelId = r.branch_channel;
       if (known && (known.name !== r.branch_name || known.category !== r.category)) {
         problems.push(
           `row ${row}, branch_name/category: branch ${r.branch_code} is "${known.name}" (${known.category}) on row ${known.row}`,
         );
       } else if (!known && r.branch_name !== '' && r.category !== '') {
-        branches.set(r.branch_code, { code: r.branch_code, name: r.branch_name, category: r.category, row });
+        branches.set(r.branch_code, {
+          code: r.branch_code,
+          name: r.branch_name,
+          category: r.category,
+          channelId: r.branch_channel === '' ? null : r.branch_channel,
+          row,
+        });
       }
     }
     const rank = r.rank === '' ? null : r.rank;
@@ -162,7 +186,12 @@ export function parseRoster(source: string): Parsed<Roster> {
   return {
     ok: true,
     value: {
-      branches: [...branches.values()].map(({ code, name, category }) => ({ code, name, category })),
+      branches: [...branches.values()].map(({ code, name, category, channelId }) => ({
+        code,
+        name,
+        category,
+        channelId,
+      })),
       people: [...people.values()].map(({ slackUserId, name, branchCode, rank, roles, secretaryOf }) => ({
         slackUserId,
         name,

@@ -2,7 +2,8 @@
 export const CATEGORIES = ['primary', 'secondary', 'kindergarten', 'vocational', 'adult', 'unit', 'office'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-export const RANKS = ['division_leader', 'school_cadre', 'member'] as const;
+/** Ranks of the roster; `activist` is an applicant for membership (入党积极分子), who commits like a member. */
+export const RANKS = ['division_leader', 'school_cadre', 'member', 'activist'] as const;
 export type Rank = (typeof RANKS)[number];
 
 export const ROLES = ['secretary', 'member', 'leader', 'admin'] as const;
@@ -26,8 +27,11 @@ export interface Obligation {
   code: string;
   title: LocalizedText;
   description: LocalizedText | null;
-  kind: 'report' | 'paper';
+  /** `commitments`: a branch task done when the commitments' data say so (src/domain/commitments.ts), never reported. */
+  kind: 'report' | 'paper' | 'commitments';
   paperKinds: PaperKind[];
+  /** For `commitments`: the percent of those who must commit who must have committed; null otherwise. */
+  threshold?: number | null | undefined;
   appliesTo: AppliesTo;
   due: LocalDate;
   weight: number;
@@ -39,6 +43,11 @@ export interface Branch {
   code: string;
   name: string;
   category: Category;
+}
+
+/** Whether a branch task is computed from data (not reported with /report). */
+export function isComputed(ob: Pick<Obligation, 'kind'>): boolean {
+  return ob.kind === 'commitments';
 }
 
 export interface Person {
@@ -57,7 +66,7 @@ export interface Person {
 }
 
 export function appliesToBranch(ob: Pick<Obligation, 'kind' | 'appliesTo'>, category: Category): boolean {
-  if (ob.kind !== 'report') return false;
+  if (ob.kind === 'paper') return false;
   if (ob.appliesTo.kind === 'all') return true;
   return ob.appliesTo.kind === 'categories' && ob.appliesTo.categories.includes(category);
 }

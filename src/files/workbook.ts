@@ -8,6 +8,7 @@ import { stateLabel } from '../ui/rankings.js';
 import { campaignTables } from './workbook-campaign.js';
 import { minuteFormat } from '../ui/minute-format.js';
 import { evaluationTable } from './workbook-evaluation.js';
+import { commitmentTables } from './workbook-commitments.js';
 
 export type Cell = string | number | null;
 
@@ -23,7 +24,9 @@ export interface Table {
     | 'extensions'
     | 'projects'
     | 'commendations'
-    | 'evaluation';
+    | 'evaluation'
+    | 'commitment-rates'
+    | 'commitments';
   name: string;
   headers: string[];
   rows: Cell[][];
@@ -115,7 +118,8 @@ export function exportTables(data: ExportData, locale: Locale): Table[] {
   };
 
   const reportOf = new Map(data.reports.map((r) => [`${r.branchId}:${r.obligationId}`, r]));
-  const reportObligations = data.obligations.filter((o) => o.kind === 'report');
+  // The branches' tasks: reported, and computed from data (kind: commitments).
+  const reportObligations = data.obligations.filter((o) => o.kind !== 'paper');
   // A plan exported after its end (a 2011 plan read in 2026) counts overdue days to its last day, not to the export.
   const countTo = data.today < data.plan.ends ? data.today : data.plan.ends;
   const matrix: Table = {
@@ -243,7 +247,10 @@ export function exportTables(data: ExportData, locale: Locale): Table[] {
   const campaign = campaignTables(data.campaign, data.plan.settings, locale, localTime);
   // The evaluation's sheet once its round has closed (its counts are not shown before).
   const evaluation = data.evaluation ? [evaluationTable(data.evaluation, locale)] : [];
-  return [branches, matrix, reports, papers, exemptions, extensions, ...campaign, ...evaluation];
+  const commitments = data.plan.settings.commitments
+    ? commitmentTables(data.commitments, data.branches, locale, localTime)
+    : [];
+  return [branches, matrix, reports, papers, exemptions, extensions, ...campaign, ...commitments, ...evaluation];
 }
 
 /** Characters as wide as a spreadsheet column counts them: a Chinese character takes two. */

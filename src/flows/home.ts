@@ -15,6 +15,7 @@ import { leadersOverview } from './overview.js';
 import { projectsHome } from './projects.js';
 import { commendationsHome } from './commendations.js';
 import { evaluationHome } from './evaluation.js';
+import { commitmentsHome } from './commitments.js';
 
 /** Gathers what the person's Home shows, by role. */
 export async function homeInput(
@@ -67,9 +68,10 @@ export async function homeInput(
       },
     };
   }
-  const [projects, commendations, evaluation] = await Promise.all([
+  const [projects, commendations, commitments, evaluation] = await Promise.all([
     projectsHome(ctx, planToday, person, branches),
     commendationsHome(ctx, planToday, person, branches),
+    commitmentsHome(ctx, planToday, person, locale),
     evaluationHome(ctx, planToday.plan, today, person),
   ]);
   return {
@@ -80,6 +82,7 @@ export async function homeInput(
     projects,
     commendations,
     evaluation,
+    commitments,
   };
 }
 

@@ -5,7 +5,7 @@ import { branchSecretaryIds, listReportsForBranches } from '../../db/queries/rep
 import type { AppContext } from '../context.js';
 import { branchChecklist, reportableItems, type ChecklistItem } from '../domain/checklist.js';
 import { canChangeReport } from '../domain/reporting.js';
-import type { Branch, Person, Report } from '../domain/types.js';
+import { isComputed, type Branch, type Person, type Report } from '../domain/types.js';
 import { shownIn, type Answer, type Caller } from '../slack/caller.js';
 import type { ViewSink } from '../slack/modal-opener.js';
 import { escape } from '../ui/limits.js';
@@ -75,6 +75,14 @@ export async function showReportModal(ctx: AppContext, caller: Caller<Person>, a
     ? (branches.find((b) => b.id === branchId) ?? (await findBranchById(ctx.db, branchId)))
     : null;
   if (!branch) return void (await message(caller.t('common.forbidden')));
+  if (args.obligationId !== null) {
+    const chosen = (await planObligations(ctx.db, plan)).find((o) => o.id === args.obligationId);
+    // A reminder's Report now on a computed task (kind: commitments): nobody reports it.
+    if (chosen && isComputed(chosen))
+      return void (await message(
+        caller.t('commitments.report.computed', { code: chosen.code, threshold: chosen.threshold ?? 0 }),
+      ));
+  }
   const items = await loadBranchItems(ctx, plan, branch, today);
   if (items.length === 0) return void (await message(caller.t('report.nothing_open', { branch: escape(branch.name) })));
   // A select with no options is refused by Slack: when everything is accepted there is nothing to pick.

@@ -11,6 +11,7 @@ import * as projects from './messages/projects.js';
 import * as commendations from './messages/commendations.js';
 import * as playground from './messages/playground.js';
 import * as evaluation from './messages/evaluation.js';
+import * as commitments from './messages/commitments.js';
 
 // One module per area, each with both languages; the compiler checks that zh has every en key.
 const en = {
@@ -25,6 +26,7 @@ const en = {
   ...projects.en,
   ...commendations.en,
   ...evaluation.en,
+  ...commitments.en,
   ...playground.en,
 };
 const zh: Record<keyof typeof en, string> = {
@@ -39,6 +41,7 @@ const zh: Record<keyof typeof en, string> = {
   ...projects.zh,
   ...commendations.zh,
   ...evaluation.zh,
+  ...commitments.zh,
   ...playground.zh,
 };
 

@@ -10,6 +10,7 @@ import { branchHeader, checklistLine, overviewBlocks, REVIEW_REPORT_ACTION } fro
 import { projectsHomeBlocks, type ProjectsHome } from './projects.js';
 import { commendationsHomeBlocks, type CommendationsHome } from './commendations.js';
 import { evaluationHomeBlocks, type EvaluationHome } from './evaluation.js';
+import { commitmentsHomeBlocks, type CommitmentsHome } from './commitments.js';
 
 export const HOME_ACTIONS = {
   /** Opens the report modal for one open task; value `{"o":obligationId,"b":branchId}`. */
@@ -56,6 +57,8 @@ export interface HomeInput {
   commendations?: CommendationsHome | null;
   /** The year-end evaluation (src/ui/evaluation.ts): turnout or results for leaders, branches left to rate for a voter. */
   evaluation?: EvaluationHome | null;
+  /** Public commitments (src/ui/commitments.ts): the member's own, the secretary's queue; absent without them. */
+  commitments?: CommitmentsHome | null;
 }
 
 function reportButton(value: string, locale: Locale) {
@@ -188,6 +191,7 @@ export function homeView(input: HomeInput): View {
       ]
     : [];
   const campaign = [
+    ...commitmentsHomeBlocks(locale, input.commitments),
     ...projectsHomeBlocks(locale, input.projects),
     ...commendationsHomeBlocks(locale, input.commendations),
     ...(input.evaluation ? evaluationHomeBlocks(locale, input.evaluation) : []),

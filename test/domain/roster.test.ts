@@ -104,7 +104,7 @@ describe('the removal guard', () => {
   });
   const ids = (n: number) => Array.from({ length: n }, (_, i) => `U0P${String(i).padStart(5, '0')}`);
   const file = (people: Roster['people']): Roster => ({
-    branches: [{ code: 'B1', name: '一中', category: 'secondary' }],
+    branches: [{ code: 'B1', name: '一中', category: 'secondary', channelId: null }],
     people,
   });
 

@@ -1,4 +1,4 @@
-/** The export's projects and commendations sheets, read back cell by cell from the XLSX a leader receives. */
+/** The export's projects, commendations and public commitments sheets, read back cell by cell from the XLSX a leader receives. */
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -10,6 +10,7 @@ import {
   registerProject,
   submitScores,
 } from '../../db/queries/projects.js';
+import { confirmFulfilment, findCommitment, makeCommitment, reportFulfilment } from '../../db/queries/commitments.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { addLeaders, branchIdOf, P, personIdOf } from '../helpers/projects.js';
 
@@ -223,5 +224,84 @@ describe('the export’s innovation projects and commendations', () => {
         '2011-06-10 10:00',
       ],
     ]);
+  });
+});
+
+describe('the export’s public commitments', () => {
+  /** 李晓梅: one confirmed fulfilled, one partly and waiting; 王建国: one unreported; 赵志强 (YQ-ZX1) none. */
+  async function seedCommitments() {
+    const db = bot.ctx.db;
+    const zx1 = await branchIdOf(bot, 'YQ-ZX1');
+    const meta = (iso: string) => ({ actor: 'test', now: new Date(iso) });
+    const make = async (slack: string, text: string, area: 'duties' | 'study' | null, key: string) => {
+      const r = await makeCommitment(
+        db,
+        { planId: 1, personId: await personIdOf(bot, slack), branchId: zx1, text, area, max: 5, submissionKey: key },
+        meta('2011-05-10T02:00:00Z'),
+      );
+      if (r.outcome !== 'made') throw new Error(r.outcome);
+      return r.commitment.id;
+    };
+    const a = await make(P.member, '每月上好一节党员示范课', 'duties', 'VC1');
+    const b = await make(P.member, '结对帮扶两名学困生 =SUM(A1)', null, 'VC2');
+    await make(P.secZx1, '带头讲党课', 'study', 'VC3');
+    const member = await personIdOf(bot, P.member);
+    await reportFulfilment(
+      db,
+      { id: a, personId: member, outcome: 'fulfilled', note: '上了12节', link: 'https://example.org/kb' },
+      meta('2011-12-05T02:00:00Z'),
+    );
+    await reportFulfilment(
+      db,
+      { id: b, personId: member, outcome: 'partly', note: '帮扶1名', link: null },
+      meta('2011-12-05T02:00:00Z'),
+    );
+    const version = (await findCommitment(db, a))!.version;
+    const done = await confirmFulfilment(
+      db,
+      { id: a, version, confirmerId: await personIdOf(bot, P.secZx1), decision: 'confirmed', comment: '很好' },
+      meta('2011-12-06T02:00:00Z'),
+    );
+    expect(done.outcome).toBe('done');
+  }
+
+  it('when a leader exports, then the rates sheet has a row per branch and the commitments sheet a row per commitment, then one per person asked who made none', async () => {
+    await seedCommitments();
+    await bot.driver.command({ command: '/pacesetter', text: 'export', user_id: P.leader2 });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bot.fake.uploads[0]!.bytes as unknown as ArrayBuffer);
+
+    const rates = rows(wb.getWorksheet('承诺情况')!);
+    expect(rates[0]).toEqual([
+      '组织代码',
+      '基层党组织',
+      '类别',
+      '应承诺人数',
+      '已承诺人数',
+      '承诺率（%）',
+      '兑现情况已确认（项）',
+      '已兑现',
+      '部分兑现',
+    ]);
+    const branches = await bot.ctx.db.selectFrom('branches').select('code').where('active', '=', 1).execute();
+    expect(rates).toHaveLength(branches.length + 1);
+    expect(rates.find((r) => r[0] === 'YQ-ZX1')).toEqual(['YQ-ZX1', '延庆一中党总支', '中学', 3, 2, 66.7, 1, 1, 0]);
+    expect(rates.find((r) => r[0] === 'YQ-ZX2')).toEqual(['YQ-ZX2', '延庆二中党支部', '中学', 2, 0, 0, 0, 0, 0]);
+
+    const people = rows(wb.getWorksheet('公开承诺')!);
+    const zx1 = ['YQ-ZX1', '延庆一中党总支'];
+    expect(people.slice(0, 5)).toEqual([
+      ['组织代码', '基层党组织', '姓名', '序号', '方面', '公开承诺', '承诺时间', '兑现情况', '说明', '链接', '确认', '点评'],
+      [...zx1, '李晓梅', 1, '岗位职责', '每月上好一节党员示范课', '2011-05-10 10:00', '已兑现', '上了12节', 'https://example.org/kb', '已确认', '很好'],
+      // A formula-like text stays text (the workbook writes strings, not formulas).
+      [...zx1, '李晓梅', 2, null, '结对帮扶两名学困生 =SUM(A1)', '2011-05-10 10:00', '部分兑现', '帮扶1名', null, '待书记确认', null],
+      [...zx1, '王建国', 1, '学习', '带头讲党课', '2011-05-10 10:00', null, null, null, '未报送', null],
+      [...zx1, '赵志强', null, null, '（未作出公开承诺）', null, null, null, null, null, null],
+    ]); // prettier-ignore
+    // One row for each person asked who made none: as many as the rates say are missing.
+    const missing = people.slice(1).filter((r) => r[5] === '（未作出公开承诺）').length;
+    const owed = rates.slice(1).reduce((n, r) => n + Number(r[3]) - Number(r[4]), 0);
+    expect(missing).toBe(owed);
+    expect(people).toHaveLength(1 + 3 + owed);
   });
 });

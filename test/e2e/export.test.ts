@@ -105,6 +105,8 @@ describe('/pacesetter export', () => {
       '延期',
       '创新项目',
       '表彰',
+      '承诺情况',
+      '公开承诺',
     ]);
 
     const sheet = wb.getWorksheet('基层党组织')!;
@@ -266,6 +268,8 @@ describe('/pacesetter export', () => {
       'Extensions',
       'Innovation projects',
       'Commendations',
+      'Commitment rates',
+      'Public commitments',
     ]);
     expect(rows(wb.getWorksheet('Branches')!)[3]).toEqual([
       3,
@@ -402,6 +406,8 @@ describe('npm run cli -- export', () => {
       'assessment-extensions.csv',
       'assessment-projects.csv',
       'assessment-commendations.csv',
+      'assessment-commitment-rates.csv',
+      'assessment-commitments.csv',
     ]);
     const lines = fs.readFileSync(file, 'utf8').split('\r\n');
     expect(lines[0]).toBe(

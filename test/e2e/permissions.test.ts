@@ -32,6 +32,9 @@ const ZX2_SECRETARY = 'U0SEC00002'; // 刘芳: owns the fixtures below, and is i
 const PAPER_AUTHOR = 'U0MEM00001'; // 李晓梅
 /** 黄卫东, leader: made a secretary of YQ-ZX2 below, the author of YQ-XX1's report and extension, and a paper's co-author. */
 const LEADER_SECRETARY = 'U0LDR00001';
+const ZX2_MEMBER = 'U0MEM00003'; // 陈刚, member of YQ-ZX2: the author of a commitment below
+/** Fulfilment is reported from December 1: the modals that need it move the clock, reset after each test. */
+const MATRIX_NOW = '2011-06-20T10:00:00+08:00';
 
 interface Fixtures {
   zx2: number;
@@ -54,6 +57,9 @@ interface Fixtures {
   nomination: number;
   shortlisted: number;
   objection: number;
+  /** 陈刚's public commitment (YQ-ZX2) with its fulfilment waiting; and one of LEADER_SECRETARY's (YQ-JG1), waiting too. */
+  commitment: number;
+  ownCommitment: number;
 }
 
 /** A project of a branch, moved through the repositories to `stage` (the fixtures' way, not Slack's). */
@@ -144,6 +150,35 @@ async function nominationOf(v: {
   return row.id;
 }
 
+/** A public commitment of the 2011 plan with its fulfilment reported and waiting for confirmation. */
+async function waitingCommitment(slack: string, branch: string): Promise<number> {
+  const row = await bot.ctx.db
+    .insertInto('commitments')
+    .values({
+      plan_id: 1,
+      person_id: await personId(slack),
+      branch_id: await idOf('branches', branch),
+      text: '承诺',
+      area: 'duties',
+      status: 'active',
+      created_at: '2011-05-10T02:00:00.000Z',
+      updated_at: '2011-05-10T02:00:00.000Z',
+      version: 1,
+      outcome: 'fulfilled',
+      outcome_note: '已做到',
+      outcome_link: 'https://example.org/k',
+      reported_at: '2011-06-19T02:00:00.000Z',
+      confirmation: null,
+      confirmed_by: null,
+      confirmed_at: null,
+      confirm_comment: null,
+      submission_key: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 /**
  * The whole store, table by table, but the audit log, the cached Slack locale (a lookup, not a
  * change) and the ranking snapshots (a derived cache that viewing the rankings fills in).
@@ -211,7 +246,7 @@ async function personId(slack: string) {
 }
 
 beforeAll(async () => {
-  bot = await startBot({ now: '2011-06-20T10:00:00+08:00' });
+  bot = await startBot({ now: MATRIX_NOW });
   unhandled = vi.fn();
   // app.error writes through ctx.logger.error: a listener that throws shows up here.
   bot.ctx.logger.error = unhandled as unknown as typeof bot.ctx.logger.error;
@@ -418,6 +453,21 @@ beforeAll(async () => {
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  const commitment = await waitingCommitment(ZX2_MEMBER, 'YQ-ZX2');
+  const ownCommitment = await waitingCommitment(LEADER_SECRETARY, 'YQ-JG1');
+  // A leader reopened the commitments of 陈刚 (so that his modals open) and of the matrix's member
+  // (so that a forged edit is refused for being someone else's, not for the window).
+  for (const slack of [ZX2_MEMBER, ACTORS.member])
+    await bot.ctx.db
+      .insertInto('commitment_reopenings')
+      .values({
+        plan_id: 1,
+        person_id: await personId(slack),
+        until_date: '2011-06-30',
+        reopened_by: await personId(ACTORS.leader),
+        reopened_at: '2011-06-19T02:00:00.000Z',
+      })
+      .execute();
   f = {
     zx2,
     event,
@@ -435,6 +485,8 @@ beforeAll(async () => {
     nomination,
     shortlisted,
     objection: objection.id,
+    commitment,
+    ownCommitment,
   };
   // An evaluation open today, so that the ballot's buttons and modal are swept with a round to vote in.
   await openRound(bot.ctx.db, {
@@ -446,6 +498,7 @@ beforeAll(async () => {
   await bot.setLocale(ACTORS.stranger, 'en-US');
 });
 afterEach(() => {
+  bot.clock.set(MATRIX_NOW);
   expect(bot.fake.violations).toEqual([]);
   expect(unhandled).not.toHaveBeenCalled();
 });
@@ -495,6 +548,9 @@ const COMMAND_REFUSALS: { command: string; text: string; refused: Role[] }[] = [
   { command: '/evaluate', text: 'YQ-ZX2', refused: ['admin', 'secretary', 'member'] },
   { command: '/evaluate', text: '', refused: ['admin'] },
   { command: '/rankings', text: 'evaluation', refused: ['secretary', 'member'] },
+  { command: '/commit', text: 'list YQ-ZX2', refused: ['secretary', 'member'] },
+  { command: '/commit', text: 'queue', refused: ['admin', 'member'] },
+  { command: '/commit', text: `reopen <@${ZX2_MEMBER}> 2011-06-30`, refused: ['admin', 'secretary', 'member'] },
 ];
 
 describe('every role × every slash command', () => {
@@ -627,6 +683,21 @@ const ACTION_CASES: { action: string; value: (f: Fixtures) => string; entitled: 
   { action: 'commend_publicity', value: () => 'ETHICS', entitled: ['admin'], what: "the admin's publicity" },
   { action: 'commend_announce', value: () => 'JULY1', entitled: ['admin'], what: "the admin's announcement" },
   { action: 'commend_objection', value: (x) => String(x.objection), entitled: ['admin'], what: "the admin's decision" },
+  {
+    action: 'commit_add',
+    value: () => 'new',
+    entitled: ['member'],
+    what: 'a commitment after the window (reopened for the member only)',
+  },
+  { action: 'commit_edit', value: (x) => String(x.commitment), entitled: [], what: "someone else's commitment" },
+  { action: 'commit_withdraw', value: (x) => String(x.commitment), entitled: [], what: "someone else's commitment" },
+  { action: 'commit_fulfil', value: (x) => String(x.commitment), entitled: [], what: "someone else's commitment" },
+  {
+    action: 'commit_confirm',
+    value: (x) => `${x.commitment}:1`,
+    entitled: ['leader'],
+    what: "another branch's fulfilment",
+  },
 ];
 
 /** Values that are nobody's: malformed, negative, or ids that do not exist. */
@@ -904,6 +975,43 @@ const VIEW_CASES: { callback: string; open: () => Promise<OpenedView>; entitled:
     },
   },
   {
+    callback: 'commit_submit',
+    what: "an edit of someone else's commitment",
+    entitled: [],
+    open: async () => {
+      await bot.driver.blockAction({
+        user_id: ZX2_MEMBER,
+        actions: [{ action_id: 'commit_edit', value: String(f.commitment) }],
+      });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'commit_fulfil_submit',
+    what: "someone else's fulfilment",
+    entitled: [],
+    open: async () => {
+      bot.clock.set('2011-12-05T10:00:00+08:00');
+      await bot.driver.blockAction({
+        user_id: ZX2_MEMBER,
+        actions: [{ action_id: 'commit_fulfil', value: String(f.commitment) }],
+      });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'commit_confirm_submit',
+    what: "a confirmation of another branch's fulfilment",
+    entitled: ['leader'],
+    open: async () => {
+      await bot.driver.blockAction({
+        user_id: ACTORS.leader,
+        actions: [{ action_id: 'commit_confirm', value: `${f.commitment}:1` }],
+      });
+      return lastView(bot.fake);
+    },
+  },
+  {
     callback: 'extension_request',
     what: "another branch's extension request",
     entitled: [],
@@ -1092,6 +1200,31 @@ const SELF_CASES: { what: string; send: (x: Fixtures) => Promise<{ status: numbe
           callback_id: 'paper_review_submit',
           private_metadata: JSON.stringify({ paperId: x.coPaper, v: 1 }),
           state: { values: ACCEPT_REPORT },
+        },
+      }),
+  },
+  {
+    what: "presses Confirm on their own commitment's fulfilment",
+    send: (x) =>
+      bot.driver.blockAction({
+        user_id: LEADER_SECRETARY,
+        actions: [{ action_id: 'commit_confirm', value: `${x.ownCommitment}:1` }],
+      }),
+  },
+  {
+    what: "submits a confirmation of their own commitment's fulfilment",
+    send: (x) =>
+      bot.driver.viewSubmission({
+        user_id: LEADER_SECRETARY,
+        view: {
+          callback_id: 'commit_confirm_submit',
+          private_metadata: JSON.stringify({ commitmentId: x.ownCommitment, v: 1 }),
+          state: {
+            values: {
+              decision: { value: { type: 'static_select', selected_option: { value: 'confirmed' } } },
+              comment: { value: { type: 'plain_text_input', value: null } },
+            },
+          },
         },
       }),
   },

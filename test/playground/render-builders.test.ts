@@ -8,6 +8,20 @@ import type { ReminderItem } from '../../src/domain/reminders.js';
 import type { Branch, Obligation, Report } from '../../src/domain/types.js';
 import type { Locale } from '../../src/i18n/index.js';
 import { blockedReportMessages, deadReportMessages } from '../../src/ui/admin-notice.js';
+import {
+  branchListBlocks,
+  branchPosts,
+  commitmentModal,
+  commitmentReminderMessages,
+  commitmentsHomeBlocks,
+  confirmationModal,
+  fulfilmentModal,
+  mineBlocks,
+  queueBlocks,
+  type CommitmentsHome,
+  type MineInput,
+  type ShownCommitment,
+} from '../../src/ui/commitments.js';
 import { digestMessages } from '../../src/ui/digest.js';
 import { escalationMessages } from '../../src/ui/escalation.js';
 import { homeView } from '../../src/ui/home.js';
@@ -190,6 +204,35 @@ const escalation: EscalationItem = {
   afterDays: 7,
 };
 
+const commitment: ShownCommitment = {
+  id: 5,
+  text: `每月上好一节示范课${INJECTION}`,
+  area: 'duties',
+  outcome: 'partly',
+  outcomeNote: `上了9节${HOSTILE}`,
+  outcomeLink: EVIL_LINK,
+  confirmation: 'returned',
+  confirmComment: `请补充课表${HOSTILE}`,
+};
+const commitmentPeople = [
+  { name: `李晓梅${HOSTILE}`, commitments: [commitment, { ...commitment, id: 6, area: null, outcome: null }] },
+];
+const commitmentRate = { required: 4, committed: 3, fulfilled: 1, partly: 1, confirmed: 2 };
+const mine = (locale: Locale): MineInput => ({
+  locale,
+  commitments: [commitment, { ...commitment, id: 6, outcome: null, confirmation: null }],
+  max: 5,
+  windowLine: `2011-05-31 ${HOSTILE}`,
+  canEdit: true,
+  canFulfil: true,
+});
+const queueLines = Array.from({ length: 7 }, (_, i) => ({
+  commitment: { ...commitment, id: 10 + i, confirmation: null, version: 2 },
+  personName: `赵志强${HOSTILE}`,
+  branchName: branch.name,
+}));
+const commitmentsHome = (locale: Locale): CommitmentsHome => ({ mine: mine(locale), queue: queueLines });
+
 /** Every payload every builder of src/ui makes, in one language: messages, modals, the Home. */
 function payloads(locale: Locale): [string, { type?: string; blocks?: unknown; text?: string }][] {
   const rules = { onTime: 1, late: 0.5 };
@@ -219,6 +262,13 @@ function payloads(locale: Locale): [string, { type?: string; blocks?: unknown; t
         papersTotal: 1,
       },
     },
+    commitments: commitmentsHome(locale),
+  });
+  const posts = branchPosts(locale, {
+    branchName: branch.name,
+    closes: '2011-05-31',
+    people: Array.from({ length: 50 }, () => commitmentPeople[0]!),
+    count: 100,
   });
   const digest = digestMessages(locale, {
     weekStart: '2011-06-13',
@@ -276,6 +326,19 @@ function payloads(locale: Locale): [string, { type?: string; blocks?: unknown; t
     ...messages('digest thread', digest.thread),
     ...messages('deadReportMessages', deadReportMessages(locale, dead)),
     ...messages('blockedReportMessages', blockedReportMessages(locale, dead)),
+    ['commitments mineBlocks', { blocks: mineBlocks(mine(locale)) }],
+    ['commitmentModal', commitmentModal({ locale, branchName: branch.name, closes: '2011-05-31', max: 5, editing: commitment, privateMetadata: '{}' })],
+    ['commitmentModal new', commitmentModal({ locale, branchName: branch.name, closes: '2011-05-31', max: 5, editing: null, privateMetadata: '{}' })],
+    ['fulfilmentModal', fulfilmentModal({ locale, commitment, privateMetadata: '{}' })],
+    ['confirmationModal', confirmationModal({ locale, personName: `李晓梅${HOSTILE}`, commitment: { ...commitment, confirmation: null }, privateMetadata: '{}' })],
+    ['commitments branchListBlocks', { blocks: branchListBlocks(locale, { branchName: branch.name, rate: commitmentRate, people: commitmentPeople }) }],
+    ['commitments branchListBlocks empty', { blocks: branchListBlocks(locale, { branchName: branch.name, rate: { ...commitmentRate, committed: 0 }, people: [] }) }],
+    ['commitments queueBlocks', { blocks: queueBlocks(locale, queueLines) }],
+    ['commitments queueBlocks none', { blocks: queueBlocks(locale, []) }],
+    ['commitments post main', posts.main],
+    ...messages('commitments post thread', posts.thread),
+    ...messages('commitmentReminderMessages', commitmentReminderMessages(locale, [{ kind: 'commit', closes: '2011-05-31', daysLeft: 3 }, { kind: 'commit', closes: '2011-05-31', daysLeft: 0 }, { kind: 'fulfil', due: '2011-12-20', unreported: 2 }, { kind: 'confirm', waiting: 4 }])),
+    ['commitmentsHomeBlocks', { type: 'home', blocks: commitmentsHomeBlocks(locale, commitmentsHome(locale)) }],
     ...evaluationPayloads(locale),
   ]; // prettier-ignore
 }
