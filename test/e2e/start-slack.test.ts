@@ -206,7 +206,7 @@ describe('Slack coming up after the bot', () => {
         runs = jobRuns(bot.db);
       }
       const started = runs.filter((r) => r.last_started_at !== null);
-      expect(started.map((r) => r.job).sort()).toEqual(['digest', 'escalations', 'projects', 'reminders']);
+      expect(started.map((r) => r.job).sort()).toEqual(['commitments', 'digest', 'escalations', 'evaluation', 'projects', 'reminders']);
       for (const run of started) expect(new Date(run.last_started_at!).getTime()).toBeGreaterThanOrEqual(answeredAt);
       expect(runs.some((r) => r.last_slot !== null)).toBe(true);
       expect(bot.stdout()).toContain('Slack answers again');
