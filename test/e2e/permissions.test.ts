@@ -7,7 +7,7 @@
  * added anywhere is swept by the generic cases at once; the tables below add what is known of
  * each one (who may use it, and a realistic forged value).
  */
-import { sql } from 'kysely';
+import { listTables } from '../../db/copy.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
 import { applyProject, assignAssessors, moveProject, registerProject } from '../../db/queries/projects.js';
@@ -147,18 +147,15 @@ async function nominationOf(v: {
  * change) and the ranking snapshots (a derived cache that viewing the rankings fills in).
  */
 async function snapshot(bot: TestBot): Promise<Record<string, string>> {
-  const tables = await sql<{
-    name: string;
-  }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' and name not in ('audit_log', 'ranking_snapshots') order by name`.execute(
-    bot.ctx.db,
-  );
+  const skipped = ['audit_log', 'ranking_snapshots'];
+  const tables = (await listTables(bot.ctx.db)).filter((t) => !skipped.includes(t.name));
   const out: Record<string, string> = {};
-  for (const { name } of tables.rows) {
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)} order by rowid`.execute(
-      bot.ctx.db,
-    );
-    out[name] = JSON.stringify(
-      rows.rows.map((r) => (name === 'people' ? { ...r, locale: undefined, locale_checked_at: undefined } : r)),
+  for (const t of tables) {
+    let q = bot.ctx.db.selectFrom(t.name as 'people').selectAll();
+    for (const c of t.orderBy) q = q.orderBy(c as 'id');
+    const rows = (await q.execute()) as Record<string, unknown>[];
+    out[t.name] = JSON.stringify(
+      rows.map((r) => (t.name === 'people' ? { ...r, locale: undefined, locale_checked_at: undefined } : r)),
     );
   }
   return out;
