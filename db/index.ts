@@ -197,8 +197,12 @@ function openPostgres(url: string, opts: OpenOptions): DB {
     application_name: 'pacesetter',
     types: { getTypeParser: typeParser as never },
   });
-  // An idle client whose server went away emits 'error'; unhandled, it would end the process.
-  pool.on('error', (err) => opts.onPoolError?.(err));
+  // A client whose server went away (restarted, a cut connection) emits 'error', idle or checked
+  // out (a job's lock connection is held for its run); unhandled, that would end the process. The
+  // query in flight fails on its own, and the pool replaces the client.
+  const lost = (err: Error) => opts.onPoolError?.(err);
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
   return new Kysely<Database>({ dialect: new PortablePostgresDialect({ pool }) });
 }
 
