@@ -27,7 +27,7 @@ export type ReplicaAnswer =
 const config = loadConfig({ ...process.env, SCHEDULER: 'off', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' });
 // Errors go to stderr as JSON lines: the parent holds each to what the test expected.
 const logger = createLogger(config.logLevel);
-const clock = fixedClock('2011-04-08T09:00:00+08:00');
+const clock = fixedClock(process.env.REPLICA_NOW ?? '2011-04-08T09:00:00+08:00');
 const ctx: AppContext = {
   db: openDatabase(config.databaseUrl, {
     onPoolError: (err) => logger.warn({ err: err.message }, 'database connection lost'),
@@ -36,13 +36,14 @@ const ctx: AppContext = {
   clock,
   logger,
   outbox: createOutbox({
-    sender: slackSender(config.slack, logger, { timeoutMs: 2_000 }),
+    sender: slackSender(config.slack, logger, { timeoutMs: Number(process.env.REPLICA_SEND_TIMEOUT_MS ?? 2_000) }),
     jobs,
-    drain: { perChannelIntervalMs: 0, backoffBaseMs: 10 },
+    drain: process.env.REPLICA_DRAIN === 'defaults' ? {} : { perChannelIntervalMs: 0, backoffBaseMs: 10 },
   }),
 };
 const run = scheduledRunner();
-const app = createApp(ctx, { processBeforeResponse: true });
+// The tests wait for each listener (HTTP answers after it ran); the benchmark runs as production (answer at ack()).
+const app = createApp(ctx, { processBeforeResponse: process.env.PROCESS_BEFORE_RESPONSE !== 'false' });
 const server = (await app.start(0)) as Server;
 const send = (answer: ReplicaAnswer) => process.send?.(answer);
 
