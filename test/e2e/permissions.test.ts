@@ -7,7 +7,7 @@
  * added anywhere is swept by the generic cases at once; the tables below add what is known of
  * each one (who may use it, and a realistic forged value).
  */
-import { listTables } from '../../db/copy.js';
+import { listTables, type TableInfo } from '../../db/copy.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
 import { applyProject, assignAssessors, moveProject, registerProject } from '../../db/queries/projects.js';
@@ -146,9 +146,12 @@ async function nominationOf(v: {
  * The whole store, table by table, but the audit log, the cached Slack locale (a lookup, not a
  * change) and the ranking snapshots (a derived cache that viewing the rankings fills in).
  */
+let schemaTables: TableInfo[] | undefined;
 async function snapshot(bot: TestBot): Promise<Record<string, string>> {
   const skipped = ['audit_log', 'ranking_snapshots'];
-  const tables = (await listTables(bot.ctx.db)).filter((t) => !skipped.includes(t.name));
+  // The schema does not change during the file: read it once.
+  schemaTables ??= await listTables(bot.ctx.db);
+  const tables = schemaTables.filter((t) => !skipped.includes(t.name));
   const out: Record<string, string> = {};
   for (const t of tables) {
     let q = bot.ctx.db.selectFrom(t.name as 'people').selectAll();
