@@ -36,7 +36,8 @@ import { loadPlan, loadRoster } from './seed-common.js';
 const SERVER = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const PRESSES = 1000;
 const SPACING_MS = 10;
-const BIG = 10_000;
+// BENCH_BRANCHES lowers it for a quick run (the figures then say so).
+const BIG = Number(process.env.BENCH_BRANCHES ?? 10_000);
 const BIG_NOW = '2011-06-20T09:00:00+08:00';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const prefix = `pacesetter_bench_${process.pid}`;
@@ -405,7 +406,7 @@ async function partSend(): Promise<string[]> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return [
-    '## Replicas: reminders for 10,000 branches by 3 replicas',
+    `## Replicas: reminders for ${BIG.toLocaleString('en')} branches by 3 replicas`,
     '',
     `${BIG.toLocaleString('en')} branches with a secretary each, the 2011 plan, nothing reported; every replica is ticked for the reminders slot of ${BIG_NOW} at once, on PostgreSQL, against the fake Slack with its rate limits on (about one chat.postMessage a second per channel, Slack's tiers for other methods) in its own process. Time from the ticks to the last replica's answer (planning, queueing and sending); one replica alone beside it.`,
     '',

@@ -195,6 +195,9 @@ function openPostgres(url: string, opts: OpenOptions): DB {
     // A server that does not answer (restarting, unreachable) fails a request rather than hanging it.
     connectionTimeoutMillis: 10_000,
     application_name: 'pacesetter',
+    // SQLite's busy timeout: a writer waits at most 5 s for the writer lock (or a row), then fails
+    // (55P03), so a stuck writer shows in /healthz instead of hanging every request behind it.
+    options: `-c lock_timeout=${LOCK_TIMEOUT_MS}`,
     types: { getTypeParser: typeParser as never },
   });
   // A client whose server went away (restarted, a cut connection) emits 'error', idle or checked
@@ -215,12 +218,20 @@ function openPostgres(url: string, opts: OpenOptions): DB {
  * A `read only` transaction takes none either.
  */
 export const WRITER_LOCK = 0x70616365; // 'pace'
+export const LOCK_TIMEOUT_MS = 5000;
 
 class SerialWriterDriver extends PostgresDriver {
   override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     await super.beginTransaction(connection, settings);
     if (settings.accessMode === 'read only') return;
-    await connection.executeQuery(CompiledQuery.raw(`select pg_advisory_xact_lock(${WRITER_LOCK})`));
+    try {
+      await connection.executeQuery(CompiledQuery.raw(`select pg_advisory_xact_lock(${WRITER_LOCK})`));
+    } catch (err) {
+      // Kysely rolls back only a transaction that began: a lock wait that timed out must not leave
+      // the connection in an aborted transaction for the pool's next user.
+      await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined);
+      throw err;
+    }
   }
 }
 

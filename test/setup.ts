@@ -37,8 +37,9 @@ afterEach(() => {
     throw new Error(`Unexpected error logged (take it with takeLoggedErrors()):\n${logged.join('\n')}`);
 });
 
-// Each test file's PostgreSQL databases (the `pg` project) are dropped when it ends.
-afterAll(dropTestDatabases);
+// Each test file's PostgreSQL databases (the `pg` project) are dropped when it ends: a drop writes
+// the catalogue and the WAL, a second or more each on a loaded machine, so the hook gets its time.
+afterAll(dropTestDatabases, 600_000);
 
 // The same for a line logged outside any test (a beforeAll, an afterAll, a listener still running).
 afterAll(() => {

@@ -17,7 +17,15 @@ const JOB_LOCKS = 0x6a6f6273; // 'jobs'
 export async function withJobLock<T>(db: Kysely<Database>, job: string, fn: () => Promise<T>): Promise<T> {
   if (dialectOf(db) !== 'postgres') return fn();
   return db.connection().execute(async (conn) => {
-    await sql`select pg_advisory_lock(${JOB_LOCKS}, hashtext(${job}))`.execute(conn);
+    // Polled rather than waited on: the connections' lock_timeout (5 s) is for writers, and a run
+    // of another replica may take minutes.
+    for (;;) {
+      const { rows } = await sql<{
+        got: boolean | number;
+      }>`select pg_try_advisory_lock(${JOB_LOCKS}, hashtext(${job})) as got`.execute(conn);
+      if (rows[0]?.got) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     try {
       return await fn();
     } finally {
