@@ -1,4 +1,44 @@
-import { configDefaults, defineConfig } from 'vitest/config';
+import net from 'node:net';
+import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+const DEFAULT_TEST_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Whether a PostgreSQL server answers at TEST_DATABASE_URL (or the machines' 127.0.0.1:5432). */
+async function postgresReachable(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname || '127.0.0.1', port: Number(port || 5432) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+const testServer = process.env.TEST_DATABASE_URL || DEFAULT_TEST_SERVER;
+const postgres = await postgresReachable(testServer);
+if (!postgres) {
+  // Said where everyone sees it: the suite then runs on SQLite only (.ci/run refuses this).
+  console.warn(
+    `No PostgreSQL server at ${testServer.replace(/\/\/[^@/]*@/, '//')}: the pg project (the suite on PostgreSQL) does not run. Set TEST_DATABASE_URL or start one.`,
+  );
+}
+
+// The whole suite again on PostgreSQL, each test its own database (test/helpers/pg.ts), except
+// the pure layers (src/domain and src/ui have no database by the architecture's rule).
+const pgProject: TestProjectInlineConfiguration = {
+  extends: true,
+  test: {
+    name: 'pg',
+    include: ['test/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, 'test/domain/**', 'test/ui/**'],
+    globalSetup: ['test/pg-global-setup.ts'],
+    env: { TEST_DATABASE: 'pg', TEST_DATABASE_URL: testServer },
+  },
+};
 
 export default defineConfig({
   test: {
@@ -29,6 +69,7 @@ export default defineConfig({
           env: { E2E_PROCESS_BEFORE_RESPONSE: 'false' },
         },
       },
+      ...(postgres ? [pgProject] : []),
     ],
   },
 });

@@ -34,7 +34,10 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: reason }, 'unhandled promise rejection (a bug; the bot carries on)');
   });
-  const db = openDatabase(config.databaseUrl);
+  const db = openDatabase(config.databaseUrl, {
+    // PostgreSQL restarted or a connection was cut: the pool drops that connection and opens another.
+    onPoolError: (err) => logger.warn({ err }, 'database connection lost; the next query reconnects'),
+  });
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   const slack = slackHealth(config.slack, logger);

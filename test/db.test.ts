@@ -3,8 +3,10 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/index.js';
 import { tempDir } from './helpers/db.js';
+import { onPostgres } from './helpers/pg.js';
 
-describe('the SQLite store', () => {
+// The SQLite file's own settings (WAL, pragmas, its statement cache); PostgreSQL's are in db-postgres.test.ts.
+describe.skipIf(onPostgres())('the SQLite store', () => {
   it('when a query runs again after the schema changed, then the reused statement sees the new schema', async () => {
     const db = openDatabase(path.join(tempDir(), 'x.db'));
     await sql`create table t (a integer)`.execute(db);

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { afterAll, afterEach, beforeEach, vi } from 'vitest';
 import { unexpectedLoggedErrors } from './helpers/logs.js';
+import { dropTestDatabases } from './helpers/pg.js';
 
 // The network is closed in tests: only loopback may be reached (the fake Slack, the bot itself).
 const LOOPBACK = /^(127\.|::1$|localhost$|::ffff:127\.)/;
@@ -35,6 +36,10 @@ afterEach(() => {
   if (logged.length > 0)
     throw new Error(`Unexpected error logged (take it with takeLoggedErrors()):\n${logged.join('\n')}`);
 });
+
+// Each test file's PostgreSQL databases (the `pg` project) are dropped when it ends: a drop writes
+// the catalogue and the WAL, a second or more each on a loaded machine, so the hook gets its time.
+afterAll(dropTestDatabases, 600_000);
 
 // The same for a line logged outside any test (a beforeAll, an afterAll, a listener still running).
 afterAll(() => {

@@ -1,5 +1,39 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { dialectOf } from '../index.js';
 import type { Database } from '../schema.js';
+
+// The advisory locks' first key: this application's jobs (the second is the job's name, hashed).
+const JOB_LOCKS = 0x6a6f6273; // 'jobs'
+
+/**
+ * Runs `fn` holding the job's lock, so that one process at a time runs a given job across every
+ * replica on the database (docs/decisions/015-postgres-replicas.md). On PostgreSQL it is a
+ * session advisory lock on a connection held for the run: a replica that comes second waits, then
+ * finds the slot recorded and skips it; a holder that dies (SIGKILL, a lost machine) loses its
+ * connection and with it the lock, and the next in line runs what was left. SQLite's file is on
+ * one machine and its processes already share the outbox's claims (decision 001): there the
+ * in-process `oneAtATime` is the lock, and `fn` simply runs.
+ */
+export async function withJobLock<T>(db: Kysely<Database>, job: string, fn: () => Promise<T>): Promise<T> {
+  if (dialectOf(db) !== 'postgres') return fn();
+  return db.connection().execute(async (conn) => {
+    // Polled rather than waited on: the connections' lock_timeout (5 s) is for writers, and a run
+    // of another replica may take minutes.
+    for (;;) {
+      const { rows } = await sql<{
+        got: boolean | number;
+      }>`select pg_try_advisory_lock(${JOB_LOCKS}, hashtext(${job})) as got`.execute(conn);
+      if (rows[0]?.got) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    try {
+      return await fn();
+    } finally {
+      // A connection lost meanwhile (the server restarted) took its lock with it: nothing to give back.
+      await sql`select pg_advisory_unlock(${JOB_LOCKS}, hashtext(${job}))`.execute(conn).catch(() => undefined);
+    }
+  });
+}
 
 export interface JobRun {
   job: string;

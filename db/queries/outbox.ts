@@ -1,4 +1,5 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import { dialectOf } from '../index.js';
 import type { Database, OutboxState, OutboxTable } from '../schema.js';
 import { audit } from './audit.js';
 
@@ -127,6 +128,11 @@ export async function claimableRecipients(
  * Claims every claimable row of one recipient in a single UPDATE, so two senders never both hold
  * a row: the database decides, and no transaction stays open while Slack is called. A row left
  * 'sending' by a process that died is claimable again once its claim is older than the expiry.
+ *
+ * On PostgreSQL the rows are picked with `FOR UPDATE SKIP LOCKED`, so replicas draining at once
+ * pass over a recipient another is claiming instead of queueing behind its row locks. The claim
+ * itself is still the UPDATE's own condition, checked again on the locked rows: SKIP LOCKED only
+ * chooses which rows to try (docs/decisions/015-postgres-replicas.md).
  */
 export async function claimRecipient(
   db: Kysely<Database>,
@@ -135,7 +141,15 @@ export async function claimRecipient(
   now: Date,
   claimExpiredBefore: Date,
 ): Promise<OutboxRow[]> {
-  const rows = await db
+  const claimable = (eb: ExpressionBuilder<Database, 'outbox'>) =>
+    eb.and([
+      eb('recipient', '=', recipient),
+      eb.or([
+        eb.and([eb('state', 'in', ['pending', 'failed']), eb('not_before', '<=', now.toISOString())]),
+        eb.and([eb('state', '=', 'sending'), eb('claimed_at', '<', claimExpiredBefore.toISOString())]),
+      ]),
+    ]);
+  let update = db
     .updateTable('outbox')
     .set((eb) => ({
       state: 'sending' as const,
@@ -143,15 +157,12 @@ export async function claimRecipient(
       claimed_at: now.toISOString(),
       attempts: eb('attempts', '+', 1),
     }))
-    .where('recipient', '=', recipient)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('state', 'in', ['pending', 'failed']), eb('not_before', '<=', now.toISOString())]),
-        eb.and([eb('state', '=', 'sending'), eb('claimed_at', '<', claimExpiredBefore.toISOString())]),
-      ]),
-    )
-    .returningAll()
-    .execute();
+    .where(claimable);
+  if (dialectOf(db) === 'postgres')
+    update = update.where('id', 'in', (eb) =>
+      eb.selectFrom('outbox').select('id').where(claimable).forUpdate().skipLocked(),
+    );
+  const rows = await update.returningAll().execute();
   return rows.map(rowToOutbox).sort((a, b) => a.id - b.id);
 }
 

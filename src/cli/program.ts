@@ -73,6 +73,17 @@ function refusalText(refusals: RemovalRefusal[], removals: RosterRemovals | null
 
 const defaultHelp = new Help();
 
+/** A database URL as shown: without its password. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.href;
+  } catch {
+    return url;
+  }
+}
+
 export function buildCli(io: CliIO): Command {
   let db: DB | null = null;
   const openDb = async () => {
@@ -117,6 +128,42 @@ export function buildCli(io: CliIO): Command {
       db = openDatabase(env.DATABASE_URL);
       const applied = await migrateToLatest(db);
       io.out(applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.join(', ')}`);
+    });
+
+  dbCmd
+    .command('copy')
+    .description('copy this database (DATABASE_URL) into an empty PostgreSQL database, every table, in one transaction')
+    .requiredOption('--to <url>', 'the target, e.g. postgres://pacesetter@db.example/pacesetter')
+    .action(async (opts: { to: string }) => {
+      const [{ openDatabase, isPostgresUrl }, { migrateToLatest }, { copyDatabase, CopyRefused }] = await Promise.all([
+        import('../../db/index.js'),
+        import('../../db/migrate.js'),
+        import('../../db/copy.js'),
+      ]);
+      if (!isPostgresUrl(opts.to))
+        throw new UserError(`--to must be a PostgreSQL URL like postgres://user@host/database, got "${opts.to}".`);
+      const target = openDatabase(opts.to);
+      try {
+        const source = await openDb();
+        try {
+          await migrateToLatest(target);
+        } catch (err) {
+          throw new UserError(`Cannot prepare ${redactUrl(opts.to)}: ${(err as Error).message}. Nothing was copied.`);
+        }
+        const copied = await copyDatabase(source, target).catch((err: unknown) => {
+          if (err instanceof CopyRefused) throw new UserError(err.message);
+          throw err;
+        });
+        const width = Math.max(...copied.map((c) => c.table.length));
+        for (const c of copied)
+          io.out(`${c.table.padEnd(width)}  ${String(c.rows).padStart(7)} rows  sha256 ${c.checksum.slice(0, 16)}`);
+        const total = copied.reduce((n, c) => n + c.rows, 0);
+        io.out(
+          `Copied ${copied.length} tables, ${total} rows, to ${redactUrl(opts.to)}; every table read back with the same count and checksum. Set DATABASE_URL to it to run there.`,
+        );
+      } finally {
+        await target.destroy();
+      }
     });
 
   const plan = program.command('plan').description("the year's plan (YAML)");

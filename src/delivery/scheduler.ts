@@ -1,5 +1,5 @@
 import cron from 'node-cron';
-import { getJobRun, markJobCompleted, markJobFailed, markJobStarted } from '../../db/queries/jobs.js';
+import { getJobRun, markJobCompleted, markJobFailed, markJobStarted, withJobLock } from '../../db/queries/jobs.js';
 import { jobs as registry } from '../../jobs/index.js';
 import { cronExpression, latestSlot } from '../../jobs/slots.js';
 import type { Job, JobResult } from '../../jobs/types.js';
@@ -14,6 +14,12 @@ export interface RunJobOptions {
   now: Date;
   dryRun?: boolean;
   late?: boolean;
+  /**
+   * A scheduled run (a tick, catch-up): it holds the job's lock across replicas and skips a slot
+   * that is already recorded as completed, so each slot runs once however many processes tick.
+   * A run from the command line is not: rerunning a slot by hand is always allowed (decision 001).
+   */
+  once?: boolean;
 }
 
 export interface RunJobOutcome extends JobResult {
@@ -45,11 +51,22 @@ export function oneAtATime(run: JobRunner = runJob): JobRunner {
 
 /** Runs a job for the latest slot at or before `opts.now`, and records it unless a dry run. */
 export async function runJob(ctx: AppContext, job: Job, opts: RunJobOptions): Promise<RunJobOutcome> {
+  if (opts.once !== true || opts.dryRun === true) return runSlot(ctx, job, opts);
+  return withJobLock(ctx.db, job.name, () => runSlot(ctx, job, opts));
+}
+
+/** What a scheduled run answers when another replica (or an earlier run here) already completed the slot. */
+export const SLOT_ALREADY_RUN = 'slot already run';
+
+async function runSlot(ctx: AppContext, job: Job, opts: RunJobOptions): Promise<RunJobOutcome> {
   const dryRun = opts.dryRun === true;
   const schedule = await job.schedule(ctx);
   const slot = latestSlot(schedule, opts.now);
   const record = await getJobRun(ctx.db, job.name);
   const recorded = record.lastSlot ? new Date(record.lastSlot) : null;
+  // Read under the job's lock: whoever held it before has recorded its slot or has let go of it.
+  if (opts.once === true && recorded !== null && recorded.getTime() >= slot.getTime())
+    return { job: job.name, slot, summary: [SLOT_ALREADY_RUN], completed: true };
   // A preview of a slot at or before the last one run shows that slot as its own run would have
   // been (after the slot before it), not "already ran".
   const lastSlot =
@@ -71,6 +88,14 @@ export async function runJob(ctx: AppContext, job: Job, opts: RunJobOptions): Pr
     if (!dryRun) await markJobFailed(ctx.db, job.name, err instanceof Error ? err.message : String(err));
     throw err;
   }
+}
+
+/**
+ * The runner of ticks and catch-up: one run of a job at a time in this process, each slot once
+ * across processes (`once`).
+ */
+export function scheduledRunner(): JobRunner {
+  return oneAtATime((ctx, job, opts) => runJob(ctx, job, { ...opts, once: true }));
 }
 
 /**
@@ -121,7 +146,7 @@ export async function startScheduler(
   ctx: AppContext,
   jobs: Job[] = registry,
 ): Promise<{ stop(): void; caughtUp: Promise<RunJobOutcome[]> }> {
-  const run = oneAtATime();
+  const run = scheduledRunner();
   const tasks: { stop(): void }[] = [];
   let stopped = false;
   const slackAnswers = () => ctx.slack === undefined || ctx.slack.status().state === 'ok';

@@ -7,7 +7,7 @@
  * added anywhere is swept by the generic cases at once; the tables below add what is known of
  * each one (who may use it, and a realistic forged value).
  */
-import { sql } from 'kysely';
+import { listTables, type TableInfo } from '../../db/copy.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
 import { openRound } from '../../db/queries/evaluation.js';
@@ -183,19 +183,19 @@ async function waitingCommitment(slack: string, branch: string): Promise<number>
  * The whole store, table by table, but the audit log, the cached Slack locale (a lookup, not a
  * change) and the ranking snapshots (a derived cache that viewing the rankings fills in).
  */
+let schemaTables: TableInfo[] | undefined;
 async function snapshot(bot: TestBot): Promise<Record<string, string>> {
-  const tables = await sql<{
-    name: string;
-  }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' and name not in ('audit_log', 'ranking_snapshots') order by name`.execute(
-    bot.ctx.db,
-  );
+  const skipped = ['audit_log', 'ranking_snapshots'];
+  // The schema does not change during the file: read it once.
+  schemaTables ??= await listTables(bot.ctx.db);
+  const tables = schemaTables.filter((t) => !skipped.includes(t.name));
   const out: Record<string, string> = {};
-  for (const { name } of tables.rows) {
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)} order by rowid`.execute(
-      bot.ctx.db,
-    );
-    out[name] = JSON.stringify(
-      rows.rows.map((r) => (name === 'people' ? { ...r, locale: undefined, locale_checked_at: undefined } : r)),
+  for (const t of tables) {
+    let q = bot.ctx.db.selectFrom(t.name as 'people').selectAll();
+    for (const c of t.orderBy) q = q.orderBy(c as 'id');
+    const rows = (await q.execute()) as Record<string, unknown>[];
+    out[t.name] = JSON.stringify(
+      rows.map((r) => (t.name === 'people' ? { ...r, locale: undefined, locale_checked_at: undefined } : r)),
     );
   }
   return out;

@@ -433,7 +433,14 @@ describe('catch-up after downtime', () => {
     const scheduler = await startScheduler(bot.ctx);
     const outcomes = await scheduler.caughtUp;
     scheduler.stop();
-    expect(outcomes.map((o) => o.job)).toEqual(['reminders', 'escalations', 'digest', 'projects', 'commitments', 'evaluation']);
+    expect(outcomes.map((o) => o.job)).toEqual([
+      'reminders',
+      'escalations',
+      'digest',
+      'projects',
+      'commitments',
+      'evaluation',
+    ]);
     const counts = dmCounts();
     expect([...counts.entries()].filter(([k]) => k.startsWith('U')).every(([, n]) => n === 1)).toBe(true);
     // 06-16 is 14 days before 06-30: the stage missed in the lost days is in today's DM.

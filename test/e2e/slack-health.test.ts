@@ -1,4 +1,7 @@
 import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { WRITER_LOCK } from '../../db/index.js';
+import { onPostgres } from '../helpers/pg.js';
 import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getJobRun } from '../../db/queries/jobs.js';
@@ -16,19 +19,30 @@ describe('/healthz', () => {
   it('when another writer holds the database past the busy timeout, then /healthz is 503 and names the database', async () => {
     bot = await startBot();
     expect((await fetch(`${bot.baseUrl}/healthz`)).status).toBe(200);
-    // `select 1` still answers now; every write would wait 5 s and fail.
-    const other = new SQLite(bot.ctx.config.databaseUrl);
-    other.exec('begin immediate');
+    // `select 1` still answers now; every write would wait 5 s and fail. On PostgreSQL the other
+    // writer holds the writer lock (db/index.ts), and the wait ends with lock_not_available.
+    const busy = onPostgres() ? '55P03' : 'SQLITE_BUSY';
+    const other = onPostgres() ? new pg.Client({ connectionString: bot.ctx.config.databaseUrl }) : null;
+    const file = other ? null : new SQLite(bot.ctx.config.databaseUrl);
+    if (other) {
+      await other.connect();
+      await other.query(`begin; select pg_advisory_xact_lock(${WRITER_LOCK})`);
+    } else file!.exec('begin immediate');
     try {
       const res = await fetch(`${bot.baseUrl}/healthz`);
       expect(res.status).toBe(503);
-      expect(await res.json()).toEqual({ status: 'unavailable', database: 'error', databaseError: 'SQLITE_BUSY' });
+      expect(await res.json()).toEqual({ status: 'unavailable', database: 'error', databaseError: busy });
       expect(takeLoggedErrors()).toMatchObject([
-        { msg: 'health check: the database does not take a write', err: { code: 'SQLITE_BUSY' } },
+        { msg: 'health check: the database does not take a write', err: { code: busy } },
       ]);
     } finally {
-      other.exec('rollback');
-      other.close();
+      if (other) {
+        await other.query('rollback');
+        await other.end();
+      } else {
+        file!.exec('rollback');
+        file!.close();
+      }
     }
     expect((await fetch(`${bot.baseUrl}/healthz`)).status).toBe(200);
     // The check's own write was rolled back.

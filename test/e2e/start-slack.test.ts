@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import dns from 'node:dns';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/index.js';
 import { freshDb, loadPlan, loadRoster, ROOT, tempDir } from '../helpers/db.js';
 import { startFakeSlack, type FakeSlack } from '../../src/playground/fake-slack.js';
 
@@ -91,16 +91,15 @@ async function healthUntil(bot: Bot, done: (h: { status: number; body: Record<st
   return health(bot);
 }
 
-function jobRuns(file: string): { job: string; last_slot: string | null; last_started_at: string | null }[] {
-  const db = new SQLite(file, { readonly: true });
+/** The bot's job_runs, read through its own database (a SQLite file, or its PostgreSQL database in the pg project). */
+async function jobRuns(
+  url: string,
+): Promise<{ job: string; last_slot: string | null; last_started_at: string | null }[]> {
+  const db = openDatabase(url);
   try {
-    return db.prepare('select job, last_slot, last_started_at from job_runs order by job').all() as {
-      job: string;
-      last_slot: string | null;
-      last_started_at: string | null;
-    }[];
+    return await db.selectFrom('job_runs').select(['job', 'last_slot', 'last_started_at']).orderBy('job').execute();
   } finally {
-    db.close();
+    await db.destroy();
   }
 }
 
@@ -126,7 +125,7 @@ describe('starting while Slack cannot be reached', () => {
           body: { status: 'unavailable', database: 'ok', slack: 'unreachable', slackError: 'ECONNREFUSED' },
         });
       }
-      expect(jobRuns(bot.db).filter((r) => r.last_slot !== null || r.last_started_at !== null)).toEqual([]);
+      expect((await jobRuns(bot.db)).filter((r) => r.last_slot !== null || r.last_started_at !== null)).toEqual([]);
       expect(bot.stdout()).toContain('catch-up waits until Slack answers');
       expect(bot.stderr()).toBe('');
     },
@@ -194,19 +193,26 @@ describe('Slack coming up after the bot', () => {
       const down = await healthUntil(bot, checked);
       expect(down?.body.slack).toBe('unreachable');
       await sleep(2000);
-      expect(jobRuns(bot.db).filter((r) => r.last_started_at !== null)).toEqual([]);
+      expect((await jobRuns(bot.db)).filter((r) => r.last_started_at !== null)).toEqual([]);
 
       fake = await startFakeSlack({ port: slackPort });
       const up = await healthUntil(bot, (h) => h.status === 200);
       expect(up).toEqual({ status: 200, body: { status: 'ok', database: 'ok', slack: 'ok' } });
       const answeredAt = fake.succeeded('auth.test')[0]!.at;
-      let runs = jobRuns(bot.db);
+      let runs = await jobRuns(bot.db);
       for (let i = 0; i < 100 && !runs.some((r) => r.last_slot !== null); i++) {
         await sleep(200);
-        runs = jobRuns(bot.db);
+        runs = await jobRuns(bot.db);
       }
       const started = runs.filter((r) => r.last_started_at !== null);
-      expect(started.map((r) => r.job).sort()).toEqual(['commitments', 'digest', 'escalations', 'evaluation', 'projects', 'reminders']);
+      expect(started.map((r) => r.job).sort()).toEqual([
+        'commitments',
+        'digest',
+        'escalations',
+        'evaluation',
+        'projects',
+        'reminders',
+      ]);
       for (const run of started) expect(new Date(run.last_started_at!).getTime()).toBeGreaterThanOrEqual(answeredAt);
       expect(runs.some((r) => r.last_slot !== null)).toBe(true);
       expect(bot.stdout()).toContain('Slack answers again');

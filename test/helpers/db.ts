@@ -7,6 +7,7 @@ import { importPlan } from '../../db/queries/plans.js';
 import { importRoster } from '../../db/queries/roster.js';
 import { parsePlan } from '../../src/domain/plan.js';
 import { parseRoster } from '../../src/domain/roster.js';
+import { createTestDatabase, onPostgres } from './pg.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const PLAN_2011 = path.join(ROOT, 'plans/2011-education.yaml');
@@ -16,9 +17,12 @@ export function tempDir(prefix = 'pacesetter-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** A fresh migrated SQLite file for one test. */
+/**
+ * A fresh migrated database for one test: a SQLite file, or in the `pg` project a database of its
+ * own on the PostgreSQL server (`file` is then its URL, which DATABASE_URL takes as well).
+ */
 export async function freshDb(): Promise<{ db: DB; file: string }> {
-  const file = path.join(tempDir(), 'test.db');
+  const file = onPostgres() ? await createTestDatabase() : path.join(tempDir(), 'test.db');
   const db = openDatabase(file);
   await migrateToLatest(db);
   return { db, file };
