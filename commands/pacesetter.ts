@@ -203,7 +203,7 @@ async function exemptCommand(
     );
     return t(locale, result === 'revoked' ? 'leaders.unexempt.done' : 'leaders.unexempt.not_exempt', params);
   }
-  if (!appliesToBranch(obligation, branch.category)) return t(locale, 'leaders.exempt.not_applicable', params);
+  if (!appliesToBranch(obligation, branch)) return t(locale, 'leaders.exempt.not_applicable', params);
   if (person.secretaryOf.includes(branch.id)) {
     await leader.refuse(
       'exempting a branch they are secretary of',

@@ -5,6 +5,7 @@ import * as m005 from './2026-11-27-005-leaders.js';
 import * as m006 from './2026-12-01-006-outbox-fate.js';
 import * as m007 from './2026-12-01-007-claims-and-versions.js';
 import * as m013 from './2026-12-01-013-projects.js';
+import * as m016 from './2026-12-02-016-inspections.js';
 
 /** Listed in code, not read from a folder, so migrations run the same under tsx, vitest and a build. */
 export const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-006-outbox-fate': m006,
   '2026-12-01-007-claims-and-versions': m007,
   '2026-12-01-013-projects': m013,
+  '2026-12-02-016-inspections': m016,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -16,8 +16,11 @@ import type { Branch, Category, LocalDate, Obligation, Rank, Report } from './ty
  *   a returned report does not, and a withdrawn one is as good as none.
  * - A paper item is done once the person has a submitted or accepted paper of a kind it allows.
  *
- * A new kind of owed item (a commitment counted from data, a rectification task set by an
- * inspection) is one more visit here, called from `forEachOwed`, so that every view sees it.
+ * - A rectification task (整改任务) set by an inspection is an obligation of one branch
+ *   (`appliesTo.kind === 'branch'`): that branch owes it by its due date, as any report obligation.
+ *
+ * A new kind of owed item (a commitment counted from data) is one more visit here, called from
+ * `forEachOwed`, so that every view sees it.
  */
 
 /** What deciding an item needs of a report (db/queries/reports.ts `listReportStates`); a full `Report` is one too. */
@@ -119,13 +122,28 @@ function visitBranch<R extends ReportState, B>(
   }
 }
 
-/** The obligations that apply to a category, filtered once per category: many branches share few categories. */
-function applicableTo(obligations: readonly Obligation[]): (category: Category) => readonly Obligation[] {
+/**
+ * The obligations that apply to a branch: its category's, filtered once per category (many branches
+ * share few categories), then its own rectification tasks, kept in plan order.
+ */
+function applicableTo(obligations: readonly Obligation[]): (branch: Pick<Branch, 'id' | 'category'>) => readonly Obligation[] {
   const memo = new Map<Category, Obligation[]>();
-  return (category) => {
-    let list = memo.get(category);
-    if (!list) memo.set(category, (list = obligations.filter((ob) => appliesToBranch(ob, category))));
-    return list;
+  const own = new Map<number, Obligation[]>();
+  for (const ob of obligations) {
+    if (ob.kind !== 'report' || ob.appliesTo.kind !== 'branch') continue;
+    const list = own.get(ob.appliesTo.branchId);
+    if (list) list.push(ob);
+    else own.set(ob.appliesTo.branchId, [ob]);
+  }
+  return (branch) => {
+    let list = memo.get(branch.category);
+    if (!list)
+      memo.set(
+        branch.category,
+        (list = obligations.filter((ob) => ob.appliesTo.kind !== 'branch' && appliesToBranch(ob, branch))),
+      );
+    const tasks = own.get(branch.id);
+    return tasks ? [...list, ...tasks].sort((a, b) => a.position - b.position) : list;
   };
 }
 
@@ -160,7 +178,7 @@ export function forEachBranchItem<R extends ReportState>(input: BranchesInput<R>
     if (reports) for (const r of reports) own.set(r.obligationId, r);
     visitBranch(
       branch,
-      applicable(branch.category),
+      applicable(branch),
       own,
       input.exemptions.get(branch.id),
       input.extensions.get(branch.id),
@@ -186,7 +204,8 @@ export function itemsByBranch<R extends ReportState>(input: BranchesInput<R>): M
 
 /** One branch's items from its own share of the facts (a secretary's checklist), in plan order. */
 export function itemsOfBranch<R extends ReportState>(
-  category: Category,
+  /** The branch, or its category alone (then no rectification task of it is seen). */
+  branch: Category | Pick<Branch, 'id' | 'category'>,
   input: {
     obligations: readonly Obligation[];
     /** The branch's reports. */
@@ -200,13 +219,13 @@ export function itemsOfBranch<R extends ReportState>(
   const daysUntil = daysUntilFrom(input.today);
   const items: BranchItem<R>[] = [];
   visitBranch(
-    category,
-    input.obligations.filter((ob) => appliesToBranch(ob, category)),
+    branch,
+    input.obligations.filter((ob) => appliesToBranch(ob, branch)),
     new Map(input.reports.map((r) => [r.obligationId, r])),
     input.exempt,
     input.extendedDue,
     input.today,
-    (obligation, _category, due, state, report) => items.push(branchItem(obligation, due, state, report, daysUntil)),
+    (obligation, _branch, due, state, report) => items.push(branchItem(obligation, due, state, report, daysUntil)),
   );
   return items;
 }

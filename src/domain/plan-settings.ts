@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { isValidLocalDate } from './time.js';
 import { ProjectsSchema } from './projects.js';
 import { CommendationsSchema } from './commendations.js';
+import { InspectionsSchema } from './inspections.js';
+import { AssessmentSchema } from './assessment.js';
 
 /**
  * The plan's settings, as the plan file gives them and as the database keeps them (plans.settings).
@@ -46,6 +48,9 @@ export const PlanSettingsSchema = z.object({
   calendar: CalendarSchema,
   projects: ProjectsSchema.nullable().default(null),
   commendations: CommendationsSchema.nullable().default(null),
+  inspections: InspectionsSchema.default(() => InspectionsSchema.parse({})),
+  /** Null when the plan has no section: the assessment then uses the defaults, final on the plan's last day. */
+  assessment: AssessmentSchema.nullable().default(null),
 });
 
 export type PlanSettings = z.infer<typeof PlanSettingsSchema>;

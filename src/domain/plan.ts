@@ -6,6 +6,8 @@ import { CalendarSchema, localDate, ReminderSettingsSchema, ScoringSchema } from
 import { formatIssues, type Parsed } from './validation.js';
 import { checkProjectsAgainstPlan, planFacts, ProjectsSchema } from './projects.js';
 import { checkCommendationsAgainstPlan, CommendationsSchema } from './commendations.js';
+import { InspectionsSchema, RECTIFICATION_ACTIVITY } from './inspections.js';
+import { AssessmentSchema, checkAssessmentAgainstPlan } from './assessment.js';
 
 export { PlanSettingsSchema, type PlanSettings } from './plan-settings.js';
 
@@ -132,9 +134,20 @@ export const PlanFileSchema = z
     activities: z.array(ActivitySchema).min(1, 'a plan needs at least one activity'),
     projects: ProjectsSchema.optional(),
     commendations: CommendationsSchema.optional(),
+    inspections: InspectionsSchema.default(() => InspectionsSchema.parse({})),
+    assessment: AssessmentSchema.optional(),
   })
   .strict()
   .superRefine((plan, ctx) => {
+    checkAssessmentAgainstPlan(
+      plan.assessment,
+      {
+        starts: plan.starts,
+        tiers: plan.projects?.tiers.map((t) => t.code) ?? [],
+        commendationCategories: plan.commendations?.rounds.flatMap((r) => r.categories.map((c) => c.code)) ?? [],
+      },
+      ctx,
+    );
     checkProjectsAgainstPlan(plan.projects, planFacts(plan), ctx);
     checkCommendationsAgainstPlan(plan.commendations, plan.projects, planFacts(plan), ctx);
     // A date already reported as not a date is not compared again: one mistake, one message.
@@ -146,6 +159,12 @@ export const PlanFileSchema = z
     const activityCodes = new Map<string, number>();
     const obligationCodes = new Map<string, string>();
     plan.activities.forEach((activity, ai) => {
+      if (activity.code === RECTIFICATION_ACTIVITY)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['activities', ai, 'code'],
+          message: `${RECTIFICATION_ACTIVITY} is kept for the rectification tasks inspections set`,
+        });
       const seen = activityCodes.get(activity.code);
       if (seen !== undefined)
         ctx.addIssue({
