@@ -10,6 +10,8 @@ import * as leaders from './messages/leaders.js';
 import * as projects from './messages/projects.js';
 import * as commendations from './messages/commendations.js';
 import * as playground from './messages/playground.js';
+import * as inspections from './messages/inspections.js';
+import * as assessment from './messages/assessment.js';
 
 // One module per area, each with both languages; the compiler checks that zh has every en key.
 const en = {
@@ -24,6 +26,8 @@ const en = {
   ...projects.en,
   ...commendations.en,
   ...playground.en,
+  ...inspections.en,
+  ...assessment.en,
 };
 const zh: Record<keyof typeof en, string> = {
   ...common.zh,
@@ -37,6 +41,8 @@ const zh: Record<keyof typeof en, string> = {
   ...projects.zh,
   ...commendations.zh,
   ...playground.zh,
+  ...inspections.zh,
+  ...assessment.zh,
 };
 
 export type MessageKey = keyof typeof en;
