@@ -10,6 +10,7 @@ import * as rankings from './rankings.js';
 import * as pacesetter from './pacesetter.js';
 import * as project from './project.js';
 import * as commend from './commend.js';
+import * as inspect from './inspect.js';
 
 /** Every slash command with its modals and buttons; one module each. */
 export function registerCommands(router: Router, ctx: AppContext): void {
@@ -23,4 +24,5 @@ export function registerCommands(router: Router, ctx: AppContext): void {
   pacesetter.register(router, ctx);
   project.register(router, ctx);
   commend.register(router, ctx);
+  inspect.register(router, ctx);
 }

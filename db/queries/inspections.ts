@@ -248,3 +248,20 @@ export async function listRectificationItems(
     reportStatus: r.report_status ?? null,
   }));
 }
+
+/** The secretaries of these branches, with their stored language, for the inspection's DMs. */
+export async function secretariesOf(
+  db: Kysely<Database>,
+  branchIds: readonly number[],
+): Promise<{ branchId: number; slackUserId: string; locale: string | null }[]> {
+  if (branchIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('branch_secretaries')
+    .innerJoin('people', 'people.id', 'branch_secretaries.person_id')
+    .select(['branch_secretaries.branch_id', 'people.slack_user_id', 'people.locale'])
+    .where('branch_secretaries.branch_id', 'in', [...branchIds])
+    .where('people.active', '=', 1)
+    .orderBy('people.id')
+    .execute();
+  return rows.map((r) => ({ branchId: r.branch_id, slackUserId: r.slack_user_id, locale: r.locale }));
+}
