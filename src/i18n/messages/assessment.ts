@@ -151,6 +151,6 @@ export const zh: Record<keyof typeof en, string> = {
   'assess.notice.advanced': '{category}先进：{names}。',
   'assess.notice.lagging': '{category}落后：{names}。',
   'assess.notice.none': '尚无基层党组织参加考核。',
-  'assess.notice.closing': '对先进基层党组织予以表扬；落后的基层党组织要认真查找问题，制定整改任务，两周内报活动办公室。',
+  'assess.notice.closing': '对先进基层党组织予以表扬；落后的基层党组织要认真查找问题，制定整改任务，两周内报送活动办公室。',
   'assess.notice.provisional': '本考核结果在 {date} 前为暂定。',
 };
