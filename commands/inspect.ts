@@ -16,7 +16,16 @@ import { findBranch } from '../src/domain/ranking.js';
 import { ViewStateSchema, type FieldErrors } from '../src/domain/report-form.js';
 import type { Branch, Person } from '../src/domain/types.js';
 import { toLocale } from '../src/i18n/index.js';
-import { callerOf, ephemeral, errorUnder, formErrors, noAnswer, parseJson, shownIn, type Caller } from '../src/slack/caller.js';
+import {
+  callerOf,
+  ephemeral,
+  errorUnder,
+  formErrors,
+  noAnswer,
+  parseJson,
+  shownIn,
+  type Caller,
+} from '../src/slack/caller.js';
 import { modalOpener } from '../src/slack/modal-opener.js';
 import type { Router } from '../src/slack/router.js';
 import { INSPECTION_VIEWS, inspectionDm, inspectionModal } from '../src/ui/inspections.js';
@@ -161,7 +170,8 @@ export function register(router: Router, ctx: AppContext): void {
       const branchId: number | null = meta.data.b;
       if (branchId !== null) {
         const branch = byId.get(branchId);
-        if (!branch) return person.refuse('no such branch', person.t('inspect.unknown_branch', { text: String(branchId) }));
+        if (!branch)
+          return person.refuse('no such branch', person.t('inspect.unknown_branch', { text: String(branchId) }));
         if (person.person.secretaryOf.includes(branchId))
           return person.refuse(
             'inspecting a branch they are secretary of',

@@ -96,7 +96,8 @@ export function register(router: Router, ctx: AppContext): void {
         assessment,
         rules,
         ratings: plan.settings.inspections.ratings,
-        totalInCategory: assessment.rows.filter((r) => r.branch.category === branch.category && r.cents !== null).length,
+        totalInCategory: assessment.rows.filter((r) => r.branch.category === branch.category && r.cents !== null)
+          .length,
       });
       const exemptReasons = new Map(
         (await listExemptions(ctx.db, plan.id))

@@ -30,7 +30,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('submission_key', 'text')
     .execute();
   await db.schema.createIndex('inspections_plan_branch').on('inspections').columns(['plan_id', 'branch_id']).execute();
-  await db.schema.createIndex('inspections_submission_key').on('inspections').column('submission_key').unique().execute();
+  await db.schema
+    .createIndex('inspections_submission_key')
+    .on('inspections')
+    .column('submission_key')
+    .unique()
+    .execute();
 
   await db.schema
     .createTable('rectification_items')

@@ -58,7 +58,11 @@ export async function awardInputs(db: Kysely<Database>, planId: number): Promise
       id,
       {
         projects: a.projects.map((p) => ({ title: p.title, tier: p.tier })),
-        commendations: a.commendations.map((c) => ({ round: c.round, category: c.category, nomineeName: c.nomineeName })),
+        commendations: a.commendations.map((c) => ({
+          round: c.round,
+          category: c.category,
+          nomineeName: c.nomineeName,
+        })),
       },
     ]),
   );

@@ -30,8 +30,7 @@ export interface RecordInspection {
 }
 
 export type RecordOutcome =
-  | { outcome: 'done'; inspection: Inspection; items: RectificationItem[] }
-  | { outcome: 'duplicate' };
+  { outcome: 'done'; inspection: Inspection; items: RectificationItem[] } | { outcome: 'duplicate' };
 
 /** The activity the plan's rectification tasks hang under, made at the first one (a plan file cannot name it). */
 async function rectificationActivity(trx: Kysely<Database>, planId: number): Promise<number> {

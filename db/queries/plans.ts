@@ -215,10 +215,7 @@ export async function importPlan(
             // Rectification tasks are not the file's: a re-import neither sees nor retires them.
             .where('code', '<>', RECTIFICATION_ACTIVITY)
             .execute()
-        ).map((a) => [
-          a.code,
-          a,
-        ]),
+        ).map((a) => [a.code, a]),
       );
       const oldObligations = new Map(
         (
@@ -228,10 +225,7 @@ export async function importPlan(
             .where('plan_id', '=', planId)
             .where('branch_id', 'is', null)
             .execute()
-        ).map((o) => [
-          o.code,
-          o,
-        ]),
+        ).map((o) => [o.code, o]),
       );
       let obligationPosition = 0;
 

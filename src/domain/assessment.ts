@@ -87,7 +87,11 @@ export const AssessmentSchema = z
     const g = a.grades;
     if (g.by === 'thresholds') {
       if (!g.thresholds)
-        ctx.addIssue({ code: 'custom', path: ['grades', 'thresholds'], message: 'required when grades are by thresholds' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['grades', 'thresholds'],
+          message: 'required when grades are by thresholds',
+        });
       else if (!(g.thresholds.advanced >= g.thresholds.good && g.thresholds.good >= g.thresholds.average))
         ctx.addIssue({
           code: 'custom',
@@ -121,7 +125,11 @@ export function checkAssessmentAgainstPlan(
 ): void {
   if (!a) return;
   if (a.final_on < plan.starts)
-    ctx.addIssue({ code: 'custom', path: ['assessment', 'final_on'], message: `must not be before starts ${plan.starts}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['assessment', 'final_on'],
+      message: `must not be before starts ${plan.starts}`,
+    });
   for (const tier of Object.keys(a.bonus.project_tiers))
     if (!plan.tiers.includes(tier))
       ctx.addIssue({
@@ -258,12 +266,13 @@ function componentValue(
 }
 
 /** One branch's parts and score, before ranks and grades. */
-export function assessBranch(
-  branch: Branch,
-  input: AssessmentInput,
-): Omit<AssessedBranch, 'rankInCategory' | 'grade'> {
+export function assessBranch(branch: Branch, input: AssessmentInput): Omit<AssessedBranch, 'rankInCategory' | 'grade'> {
   const { rules } = input;
-  const raw = COMPONENTS.map((component) => ({ component, weight: rules.weights[component], ...componentValue(component, input, branch.id) }));
+  const raw = COMPONENTS.map((component) => ({
+    component,
+    weight: rules.weights[component],
+    ...componentValue(component, input, branch.id),
+  }));
   const divisor = raw.reduce((s, r) => s + (r.value10 !== null && r.weight > 0 ? r.weight : 0), 0);
   const parts: ComponentPart[] = raw.map((r) => ({
     ...r,
@@ -313,7 +322,7 @@ export function gradesOf(sortedCents: readonly number[], grades: AssessmentRules
   const out: Grade[] = new Array<Grade>(n).fill('average');
   // Tied groups: [start, end) of equal scores.
   const groups: [number, number][] = [];
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i + 1;
     while (j < n && sortedCents[j] === sortedCents[i]) j++;
     groups.push([i, j]);
@@ -388,5 +397,8 @@ export function tenthsText(value10: number): string {
 
 /** The default section, for a plan that has none: the weights above, grades by shares 20 / 30 / 10. */
 export function defaultAssessment(finalOn: LocalDate): AssessmentRules {
-  return AssessmentSchema.parse({ final_on: finalOn, grades: { by: 'shares', shares: { advanced: 20, good: 30, lagging: 10 } } });
+  return AssessmentSchema.parse({
+    final_on: finalOn,
+    grades: { by: 'shares', shares: { advanced: 20, good: 30, lagging: 10 } },
+  });
 }

@@ -30,7 +30,10 @@ const ratingCode = z
   .max(24, 'at most 24 characters');
 
 const title = z
-  .object({ zh: z.string().trim().min(1).max(24), en: z.string().trim().min(1).max(24) }, { message: 'expected { zh: "…", en: "…" }' })
+  .object(
+    { zh: z.string().trim().min(1).max(24), en: z.string().trim().min(1).max(24) },
+    { message: 'expected { zh: "…", en: "…" }' },
+  )
   .strict();
 
 export const RatingSchema = z
@@ -71,7 +74,11 @@ export const InspectionsSchema = z
     s.ratings.forEach((r, i) => {
       const at = seen.get(r.code);
       if (at !== undefined)
-        ctx.addIssue({ code: 'custom', path: ['ratings', i, 'code'], message: `${r.code} is also used by ratings[${at}]` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ratings', i, 'code'],
+          message: `${r.code} is also used by ratings[${at}]`,
+        });
       seen.set(r.code, i);
       const prev = s.ratings[i - 1];
       if (prev && r.score > prev.score)
@@ -178,7 +185,12 @@ function textField(state: ViewState, block: string, max: number, errors: FieldEr
  */
 export function parseItems(
   text: string,
-  opts: { heldOn: LocalDate | null; county: boolean; branches: readonly Pick<Branch, 'id' | 'code'>[]; planEnds: LocalDate },
+  opts: {
+    heldOn: LocalDate | null;
+    county: boolean;
+    branches: readonly Pick<Branch, 'id' | 'code'>[];
+    planEnds: LocalDate;
+  },
 ): { ok: true; items: ItemDraft[] } | { ok: false; error: FieldErrors[string] } {
   const lines = text
     .split(/\r?\n/)
@@ -191,12 +203,17 @@ export function parseItems(
   for (const [i, line] of lines.entries()) {
     const n = i + 1;
     const m = opts.county ? /^(\S+)\s+(\S+)\s+(.+)$/.exec(line) : /^()(\S+)\s+(.+)$/.exec(line);
-    if (!m) return { ok: false, error: { key: opts.county ? 'inspect.error.item_county_line' : 'inspect.error.item_line', params: { n } } };
+    if (!m)
+      return {
+        ok: false,
+        error: { key: opts.county ? 'inspect.error.item_county_line' : 'inspect.error.item_line', params: { n } },
+      };
     const [, code, due, what] = m as unknown as [string, string, string, string];
     let branchId: number | null = null;
     if (opts.county) {
       branchId = byCode.get(code.toUpperCase()) ?? null;
-      if (branchId === null) return { ok: false, error: { key: 'inspect.error.item_branch', params: { n, code: code.slice(0, 30) } } };
+      if (branchId === null)
+        return { ok: false, error: { key: 'inspect.error.item_branch', params: { n, code: code.slice(0, 30) } } };
     }
     if (!isValidLocalDate(due)) return { ok: false, error: { key: 'inspect.error.item_due', params: { n } } };
     if (opts.heldOn !== null && due < opts.heldOn)
@@ -255,15 +272,13 @@ export function parseInspectionForm(
     planEnds: opts.planEnds,
   });
   if (!items.ok) errors[INSPECTION_BLOCKS.items] = items.error;
-  else if (opts.county && items.items.length === 0) errors[INSPECTION_BLOCKS.items] = { key: 'inspect.error.county_items' };
+  else if (opts.county && items.items.length === 0)
+    errors[INSPECTION_BLOCKS.items] = { key: 'inspect.error.county_items' };
   if (Object.keys(errors).length > 0 || !kind || !held || !items.ok) return { ok: false, errors };
   return { ok: true, value: { heldOn: held, kind, rating, twoSkins, checked, findings, items: items.items } };
 }
 
-export type InspectRequest =
-  | { kind: 'help' }
-  | { kind: 'county' }
-  | { kind: 'branch'; branch: string };
+export type InspectRequest = { kind: 'help' } | { kind: 'county' } | { kind: 'branch'; branch: string };
 
 const InspectTextSchema = z.string().max(200);
 

@@ -126,7 +126,9 @@ function visitBranch<R extends ReportState, B>(
  * The obligations that apply to a branch: its category's, filtered once per category (many branches
  * share few categories), then its own rectification tasks, kept in plan order.
  */
-function applicableTo(obligations: readonly Obligation[]): (branch: Pick<Branch, 'id' | 'category'>) => readonly Obligation[] {
+function applicableTo(
+  obligations: readonly Obligation[],
+): (branch: Pick<Branch, 'id' | 'category'>) => readonly Obligation[] {
   const memo = new Map<Category, Obligation[]>();
   const own = new Map<number, Obligation[]>();
   for (const ob of obligations) {

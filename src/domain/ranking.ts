@@ -195,6 +195,7 @@ export function parseRankingsText(text: unknown, aliases: ReadonlyMap<string, Ca
     else return { kind: 'invalid' };
   }
   // `year` (全年, 考核) asks for the year-end assessment, with its grades; without it, the running ranking.
-  if (words.some((w) => keyword(w) === 'year') && !request.public) return { kind: 'assessment', category: request.category };
+  if (words.some((w) => keyword(w) === 'year') && !request.public)
+    return { kind: 'assessment', category: request.category };
   return request;
 }

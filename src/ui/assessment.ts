@@ -52,7 +52,10 @@ export function assessmentBlocks(v: {
     if (v.category && category !== v.category) continue;
     const rows = assessment.rows.filter((r) => r.branch.category === category);
     if (rows.length === 0) continue;
-    lines.push('', t(locale, 'assess.category', { category: t(locale, `common.category.${category}`), count: rows.length }));
+    lines.push(
+      '',
+      t(locale, 'assess.category', { category: t(locale, `common.category.${category}`), count: rows.length }),
+    );
     for (const r of rows.slice(0, ASSESSMENT_TOP_N))
       lines.push(
         r.cents === null
@@ -67,7 +70,9 @@ export function assessmentBlocks(v: {
       );
     if (rows.length > ASSESSMENT_TOP_N) lines.push(t(locale, 'assess.more', { count: rows.length - ASSESSMENT_TOP_N }));
   }
-  const weights = COMPONENTS.map((c) => `${componentLabel(locale, c)} ${v.rules.weights[c]}`).join(locale === 'zh-CN' ? '、' : ', ');
+  const weights = COMPONENTS.map((c) => `${componentLabel(locale, c)} ${v.rules.weights[c]}`).join(
+    locale === 'zh-CN' ? '、' : ', ',
+  );
   const blocks = sectionsOf(lines).slice(0, 47);
   blocks.push({
     type: 'context',
@@ -133,14 +138,17 @@ export function assessmentExplainLines(v: {
     t(locale, 'assess.explain.title', {
       branch: escape(row.branch.name),
       code: row.branch.code,
-      provisional: v.assessment.provisional ? t(locale, 'assess.explain.provisional', { date: v.assessment.finalOn }) : '',
+      provisional: v.assessment.provisional
+        ? t(locale, 'assess.explain.provisional', { date: v.assessment.finalOn })
+        : '',
     }),
   ];
   if (row.cents === null) return [...lines, t(locale, 'assess.explain.no_score')];
   for (const part of row.parts) {
     const component = componentLabel(locale, part.component);
     if (part.weight === 0) lines.push(t(locale, 'assess.explain.unweighted', { component }));
-    else if (part.value10 === null) lines.push(t(locale, 'assess.explain.left_out', { component, weight: part.weight }));
+    else if (part.value10 === null)
+      lines.push(t(locale, 'assess.explain.left_out', { component, weight: part.weight }));
     else
       lines.push(
         t(locale, 'assess.explain.part', {
@@ -166,7 +174,10 @@ export function assessmentExplainLines(v: {
         cap: v.rules.bonus.cap,
       }),
     );
-  const terms = [...row.parts.filter((p) => p.value10 !== null && p.weight > 0).map((p) => centsText(p.cents)), centsText(row.bonusCents)];
+  const terms = [
+    ...row.parts.filter((p) => p.value10 !== null && p.weight > 0).map((p) => centsText(p.cents)),
+    centsText(row.bonusCents),
+  ];
   lines.push(
     t(locale, 'assess.explain.total', {
       sum: terms.join(' + '),

@@ -22,7 +22,13 @@ function kindOptions(locale: Locale) {
   return INSPECTION_KINDS.map((k) => ({ text: plain(t(locale, `inspect.kind.${k}`), LIMITS.optionText), value: k }));
 }
 
-function textBlock(locale: Locale, block: string, label: Parameters<typeof t>[1], max: number, opts: { optional?: boolean; hint?: string } = {}): KnownBlock {
+function textBlock(
+  locale: Locale,
+  block: string,
+  label: Parameters<typeof t>[1],
+  max: number,
+  opts: { optional?: boolean; hint?: string } = {},
+): KnownBlock {
   return {
     type: 'input',
     block_id: block,
@@ -160,7 +166,9 @@ export function inspectionDm(v: {
   const items = itemLines(locale, v.items);
   blocks.push({
     type: 'section',
-    text: mrkdwn(items.length === 0 ? t(locale, 'inspect.dm.no_items') : [t(locale, 'inspect.dm.items'), ...items].join('\n')),
+    text: mrkdwn(
+      items.length === 0 ? t(locale, 'inspect.dm.no_items') : [t(locale, 'inspect.dm.items'), ...items].join('\n'),
+    ),
   });
   return { text: title, blocks };
 }
@@ -180,8 +188,14 @@ export function inspectionHistoryLines(v: {
       t(locale, 'inspect.history.line', {
         date: i.heldOn,
         kind: kindLabel(locale, i.kind),
-        inspector: i.branchId === null ? `${escape(i.inspectorName)} (${t(locale, 'inspect.history.county')})` : escape(i.inspectorName),
-        rating: i.rating === null ? '' : t(locale, 'inspect.history.rating', { rating: ratingLabel(locale, v.ratings, i.rating) }),
+        inspector:
+          i.branchId === null
+            ? `${escape(i.inspectorName)} (${t(locale, 'inspect.history.county')})`
+            : escape(i.inspectorName),
+        rating:
+          i.rating === null
+            ? ''
+            : t(locale, 'inspect.history.rating', { rating: ratingLabel(locale, v.ratings, i.rating) }),
         twoSkins: i.twoSkins ? t(locale, 'inspect.history.two_skins') : '',
         findings: escape(clip(i.findings, 200)),
       }),

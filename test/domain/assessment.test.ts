@@ -55,9 +55,21 @@ function randomCase(seed: number): AssessmentInput {
     rules,
     today: r() < 0.5 ? '2011-12-01' : '2012-01-05',
     obligations: pick(() => ({ score: r() < 0.1 ? null : score(), earned: 1, possible: 1 })),
-    evaluation: pick(() => ({ ballots: 1 + int(50), eligible: null, turnout: null, counts: {}, satisfaction: int(101) / 100 })),
+    evaluation: pick(() => ({
+      ballots: 1 + int(50),
+      eligible: null,
+      turnout: null,
+      counts: {},
+      satisfaction: int(101) / 100,
+    })),
     inspections: pick(() => ({
-      scores: Array.from({ length: int(3) }, (_, k) => ({ id: k, heldOn: '2011-06-01', rating: 'good', twoSkins: false, score: score() })),
+      scores: Array.from({ length: int(3) }, (_, k) => ({
+        id: k,
+        heldOn: '2011-06-01',
+        rating: 'good',
+        twoSkins: false,
+        score: score(),
+      })),
     })),
     commitments: pick(() => {
       const required = int(20);
@@ -95,14 +107,19 @@ describe('the year-end assessment, for random plans and data', () => {
         for (const x of scored)
           for (const y of scored)
             if (x.cents! > y.cents!)
-              expect(GRADES.indexOf(x.grade!), `seed ${seed}: ${x.branch.code} over ${y.branch.code}`).toBeLessThanOrEqual(
-                GRADES.indexOf(y.grade!),
-              );
+              expect(
+                GRADES.indexOf(x.grade!),
+                `seed ${seed}: ${x.branch.code} over ${y.branch.code}`,
+              ).toBeLessThanOrEqual(GRADES.indexOf(y.grade!));
         if (input.rules.grades.by === 'shares') {
           const sh = input.rules.grades.shares!;
           const n = scored.length;
-          expect(scored.filter((r) => r.grade === 'advanced').length).toBeLessThanOrEqual(Math.floor((n * sh.advanced) / 100));
-          expect(scored.filter((r) => r.grade === 'lagging').length).toBeLessThanOrEqual(Math.floor((n * sh.lagging) / 100));
+          expect(scored.filter((r) => r.grade === 'advanced').length).toBeLessThanOrEqual(
+            Math.floor((n * sh.advanced) / 100),
+          );
+          expect(scored.filter((r) => r.grade === 'lagging').length).toBeLessThanOrEqual(
+            Math.floor((n * sh.lagging) / 100),
+          );
         }
       }
     }
@@ -122,7 +139,9 @@ describe('the assessment section of a plan file', () => {
 
   it('when the weights do not add up to 100, then the import is refused naming the path', () => {
     const parsed = parsePlan(
-      withSection('assessment:\n  final_on: 2011-12-31\n  weights: { obligations: 60, evaluation: 20, inspections: 10, commitments: 5 }\n  grades: { by: shares, shares: { advanced: 20, good: 30, lagging: 10 } }'),
+      withSection(
+        'assessment:\n  final_on: 2011-12-31\n  weights: { obligations: 60, evaluation: 20, inspections: 10, commitments: 5 }\n  grades: { by: shares, shares: { advanced: 20, good: 30, lagging: 10 } }',
+      ),
     );
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
@@ -132,7 +151,9 @@ describe('the assessment section of a plan file', () => {
 
   it('when the grade shares exceed 100 %, then the import is refused naming the path', () => {
     const parsed = parsePlan(
-      withSection('assessment:\n  final_on: 2011-12-31\n  grades: { by: shares, shares: { advanced: 50, good: 40, lagging: 20 } }'),
+      withSection(
+        'assessment:\n  final_on: 2011-12-31\n  grades: { by: shares, shares: { advanced: 50, good: 40, lagging: 20 } }',
+      ),
     );
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
@@ -141,7 +162,9 @@ describe('the assessment section of a plan file', () => {
 
   it('when a bonus names a tier the projects section does not have, then the path names it', () => {
     const parsed = parsePlan(
-      withSection('assessment:\n  final_on: 2011-12-31\n  bonus: { project_tiers: { gold: 3 } }\n  grades: { by: thresholds, thresholds: { advanced: 90, good: 80, average: 60 } }'),
+      withSection(
+        'assessment:\n  final_on: 2011-12-31\n  bonus: { project_tiers: { gold: 3 } }\n  grades: { by: thresholds, thresholds: { advanced: 90, good: 80, average: 60 } }',
+      ),
     );
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;

@@ -127,12 +127,19 @@ describe('an inspection with rectification tasks', () => {
     bot.clock.set('2011-07-14T10:00:00+08:00');
     await runJob(bot.ctx, findJob('reminders')!, { now: bot.clock.now() });
     await bot.settled();
-    const reminders = bot.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === P.secZx1).slice(-1);
+    const reminders = bot.fake
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.channel === P.secZx1)
+      .slice(-1);
     expect(JSON.stringify(reminders.map((c) => c.args.blocks))).toContain(`R${inspection!.id}-2`);
     bot.clock.set('2011-07-25T10:00:00+08:00');
     await runJob(bot.ctx, findJob('escalations')!, { now: bot.clock.now() });
     await bot.settled();
-    const outbox = await bot.ctx.db.selectFrom('outbox').select(['job', 'payload']).where('job', '=', 'escalations').execute();
+    const outbox = await bot.ctx.db
+      .selectFrom('outbox')
+      .select(['job', 'payload'])
+      .where('job', '=', 'escalations')
+      .execute();
     expect(outbox.map((o) => o.payload).join('\n')).toContain(`R${inspection!.id}-2`);
   });
 
@@ -142,7 +149,14 @@ describe('an inspection with rectification tasks', () => {
     await bot.settled();
     expect(await inspectionCount()).toBe(1);
     expect(await itemCount()).toBe(0);
-    expect(JSON.stringify(bot.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === P.secZx2).map((c) => c.args.blocks))).toContain('未下达整改任务');
+    expect(
+      JSON.stringify(
+        bot.fake
+          .callsTo('chat.postMessage')
+          .filter((c) => c.args.channel === P.secZx2)
+          .map((c) => c.args.blocks),
+      ),
+    ).toContain('未下达整改任务');
   });
 });
 
@@ -152,7 +166,9 @@ describe('the county inspection of the whole system', () => {
     expect(view.callback_id).toBe('inspect_county');
     const res = await submit(bot, P.admin, view, {
       ...inspectionValues({}),
-      items: text('YQ-ZX1 2011-07-10 公开党务公开目录\nyq-zx2 2011-07-10 补齐活动照片\nYQ-JG1 2011-07-20 完成效能自查报告'),
+      items: text(
+        'YQ-ZX1 2011-07-10 公开党务公开目录\nyq-zx2 2011-07-10 补齐活动照片\nYQ-JG1 2011-07-20 完成效能自查报告',
+      ),
     });
     expect(errorsOf(res)).toBeNull();
     await bot.settled();
@@ -161,7 +177,12 @@ describe('the county inspection of the whole system', () => {
     const [inspection] = await listInspections(bot.ctx.db, 1);
     expect(inspection!.branchId).toBeNull();
     expect(inspection!.rating).toBeNull();
-    const zx1 = JSON.stringify(bot.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === P.secZx1).map((c) => c.args.blocks));
+    const zx1 = JSON.stringify(
+      bot.fake
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.channel === P.secZx1)
+        .map((c) => c.args.blocks),
+    );
     expect(zx1).toContain('公开党务公开目录');
     expect(zx1).not.toContain('补齐活动照片');
     expect((await listAudit(bot.ctx.db, { action: 'inspection.county' })).length).toBe(1);
@@ -207,7 +228,9 @@ describe('bad input stores nothing and is audited', () => {
     expect(errorsOf(await submit(bot, P.leader2, view, inspectionValues({ rating: 'excellent' })))).toEqual({
       rating: '请选择工作安排规定的评定。',
     });
-    expect(errorsOf(await submit(bot, P.leader2, view, inspectionValues({ items: '2011-06-10 早于督查日期' })))).toEqual({
+    expect(
+      errorsOf(await submit(bot, P.leader2, view, inspectionValues({ items: '2011-06-10 早于督查日期' }))),
+    ).toEqual({
       items: '第 1 行：完成期限不能早于督查日期（2011-06-17）。',
     });
     expect(errorsOf(await submit(bot, P.leader2, view, inspectionValues({ heldOn: null, findings: '' })))).toEqual({
@@ -222,7 +245,14 @@ describe('bad input stores nothing and is audited', () => {
 
   it('when a county task names a branch that does not exist, then the line is named and nothing is stored', async () => {
     const view = await openInspect(P.admin, 'all');
-    expect(errorsOf(await submit(bot, P.admin, view, { ...inspectionValues({}), items: text('YQ-ZX1 2011-07-10 好\nNOPE 2011-07-10 坏') }))).toEqual({
+    expect(
+      errorsOf(
+        await submit(bot, P.admin, view, {
+          ...inspectionValues({}),
+          items: text('YQ-ZX1 2011-07-10 好\nNOPE 2011-07-10 坏'),
+        }),
+      ),
+    ).toEqual({
       items: '第 2 行：没有代码为“NOPE”的基层党组织。',
     });
     expect(await inspectionCount()).toBe(0);

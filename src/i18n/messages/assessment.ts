@@ -2,7 +2,8 @@
 // (grade: 先进 / 良好 / 一般 / 落后), 暂定 (provisional), 满意率 (satisfaction), 参评率 (turnout).
 export const en = {
   'assess.title.final': '*Year-end assessment {year}*',
-  'assess.title.provisional': '*Year-end assessment {year}, provisional* (final on {date}; until then it moves with every report)',
+  'assess.title.provisional':
+    '*Year-end assessment {year}, provisional* (final on {date}; until then it moves with every report)',
   'assess.component.obligations': 'Task score',
   'assess.component.evaluation': 'Evaluation satisfaction',
   'assess.component.inspections': 'Inspection ratings',
@@ -16,9 +17,12 @@ export const en = {
   'assess.row': '{rank}. {branch} ({code}) · {score} · {grade}',
   'assess.row.none': '–. {branch} ({code}) · no component has data yet',
   'assess.more': '… {count} more in this category: see the export.',
-  'assess.weights': 'Weights: {weights}; bonus for awards at most {cap}. A component a branch has no data for is left out and its weight spread over the others.',
-  'assess.grades.shares': 'Grades within each category: advanced at most {advanced} %, good at most {good} %, lagging at most {lagging} %, the rest average; equal scores share a grade.',
-  'assess.grades.thresholds': 'Grades: advanced from {advanced}, good from {good}, average from {average}, below that lagging.',
+  'assess.weights':
+    'Weights: {weights}; bonus for awards at most {cap}. A component a branch has no data for is left out and its weight spread over the others.',
+  'assess.grades.shares':
+    'Grades within each category: advanced at most {advanced} %, good at most {good} %, lagging at most {lagging} %, the rest average; equal scores share a grade.',
+  'assess.grades.thresholds':
+    'Grades: advanced from {advanced}, good from {good}, average from {average}, below that lagging.',
   'assess.hint': '`/rankings explain CODE`: the arithmetic of one branch’s score.',
   'assess.explain.title': '*Year-end assessment of {branch} ({code})*{provisional}',
   'assess.explain.provisional': ', provisional until {date}',
@@ -30,13 +34,15 @@ export const en = {
   'assess.explain.inputs.inspections': '   {count} inspections: {list}',
   'assess.explain.inputs.inspection': '{date} {rating}{twoSkins} = {score}',
   'assess.explain.inputs.two_skins': ' − two skins',
-  'assess.explain.inputs.commitments': '   {fulfilled} fulfilled and {partly} partly (half each) of {required} required',
+  'assess.explain.inputs.commitments':
+    '   {fulfilled} fulfilled and {partly} partly (half each) of {required} required',
   'assess.explain.bonus': '• Bonus: {lines} = {raw}, counted *{bonus}* (at most {cap})',
   'assess.explain.bonus_none': '• Bonus: no awards',
   'assess.explain.bonus_line': '{name} ({code}) +{points}',
   'assess.explain.total': '*Score*: {sum} = *{score}*; rank {rank} of {total} in {category}; grade: *{grade}*',
   'assess.explain.no_score': 'No component has data yet for this branch: no score, no grade.',
-  'assess.explain.formula': 'Each part = value × weight ÷ the sum of the weights of the components with data ({divisor}), to two decimals; score = the parts + the bonus.',
+  'assess.explain.formula':
+    'Each part = value × weight ÷ the sum of the weights of the components with data ({divisor}), to two decimals; score = the parts + the bonus.',
   'assess.col.category': 'Category',
   'assess.col.code': 'Branch code',
   'assess.col.branch': 'Branch',
@@ -94,9 +100,12 @@ export const zh: Record<keyof typeof en, string> = {
   'assess.row': '{rank}. {branch}（{code}）· {score} · {grade}',
   'assess.row.none': '–. {branch}（{code}）· 暂无考核项数据',
   'assess.more': '…… 本类别另有 {count} 个，详见导出。',
-  'assess.weights': '权重：{weights}；表彰和创新项目加分最多 {cap}。某基层党组织没有数据的考核项不计，其权重按比例分给其他考核项。',
-  'assess.grades.shares': '各类别内的考核等级：先进不超过 {advanced}%，良好不超过 {good}%，落后不超过 {lagging}%，其余为一般；得分相同者等级相同。',
-  'assess.grades.thresholds': '考核等级：{advanced} 分及以上先进，{good} 分及以上良好，{average} 分及以上一般，以下为落后。',
+  'assess.weights':
+    '权重：{weights}；表彰和创新项目加分最多 {cap}。某基层党组织没有数据的考核项不计，其权重按比例分给其他考核项。',
+  'assess.grades.shares':
+    '各类别内的考核等级：先进不超过 {advanced}%，良好不超过 {good}%，落后不超过 {lagging}%，其余为一般；得分相同者等级相同。',
+  'assess.grades.thresholds':
+    '考核等级：{advanced} 分及以上先进，{good} 分及以上良好，{average} 分及以上一般，以下为落后。',
   'assess.hint': '`/rankings explain 代码`：查看某基层党组织得分的计算过程。',
   'assess.explain.title': '*{branch}（{code}）年终考核*{provisional}',
   'assess.explain.provisional': '（暂定，{date} 起为最终结果）',
@@ -108,13 +117,15 @@ export const zh: Record<keyof typeof en, string> = {
   'assess.explain.inputs.inspections': '   督查 {count} 次：{list}',
   'assess.explain.inputs.inspection': '{date} {rating}{twoSkins} = {score}',
   'assess.explain.inputs.two_skins': ' − 两张皮',
-  'assess.explain.inputs.commitments': '   应作公开承诺 {required} 项，兑现 {fulfilled} 项，部分兑现 {partly} 项（各计一半）',
+  'assess.explain.inputs.commitments':
+    '   应作公开承诺 {required} 项，兑现 {fulfilled} 项，部分兑现 {partly} 项（各计一半）',
   'assess.explain.bonus': '• 加分：{lines} = {raw}，计入 *{bonus}*（最多 {cap}）',
   'assess.explain.bonus_none': '• 加分：无表彰和创新项目奖励',
   'assess.explain.bonus_line': '{name}（{code}）+{points}',
   'assess.explain.total': '*得分*：{sum} = *{score}*；在{category}中排名 {rank}/{total}；考核等级：*{grade}*',
   'assess.explain.no_score': '该基层党组织暂无考核项数据：无得分，无考核等级。',
-  'assess.explain.formula': '每项 = 数值 × 权重 ÷ 有数据的考核项权重之和（{divisor}），保留两位小数；得分 = 各项之和 + 加分。',
+  'assess.explain.formula':
+    '每项 = 数值 × 权重 ÷ 有数据的考核项权重之和（{divisor}），保留两位小数；得分 = 各项之和 + 加分。',
   'assess.col.category': '类别',
   'assess.col.code': '组织代码',
   'assess.col.branch': '基层党组织',
@@ -151,6 +162,7 @@ export const zh: Record<keyof typeof en, string> = {
   'assess.notice.advanced': '{category}先进：{names}。',
   'assess.notice.lagging': '{category}落后：{names}。',
   'assess.notice.none': '尚无基层党组织参加考核。',
-  'assess.notice.closing': '对先进基层党组织予以表扬；落后的基层党组织要认真查找问题，制定整改任务，两周内报送活动办公室。',
+  'assess.notice.closing':
+    '对先进基层党组织予以表扬；落后的基层党组织要认真查找问题，制定整改任务，两周内报送活动办公室。',
   'assess.notice.provisional': '本考核结果在 {date} 前为暂定。',
 };

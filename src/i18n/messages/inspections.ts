@@ -4,8 +4,10 @@ export const en = {
   'inspect.help':
     '*Inspections (督查)*: a leader records a regular, roving or special inspection of a branch, its findings, a rating, and rectification tasks with their due dates. The branch reports each rectification task with `/report`, as any task.\n• `/inspect CODE`: record an inspection of a branch (leaders)\n• `/inspect all`: the county’s inspection of the whole system, with rectification tasks for many branches at once (admins)\n• `/progress CODE`: the branch’s inspections and rectification tasks',
   'inspect.forbidden.leader': 'Only leaders record an inspection of a branch. The attempt was logged.',
-  'inspect.forbidden.admin': 'Only admins (the campaign office) record the county’s inspection of the whole system. The attempt was logged.',
-  'inspect.forbidden.own_branch': 'You are the secretary of {branch}: another leader records its inspection. The attempt was logged.',
+  'inspect.forbidden.admin':
+    'Only admins (the campaign office) record the county’s inspection of the whole system. The attempt was logged.',
+  'inspect.forbidden.own_branch':
+    'You are the secretary of {branch}: another leader records its inspection. The attempt was logged.',
   'inspect.unknown_branch': 'No branch has the code or name “{text}”. Nothing was recorded.',
   'inspect.gone': 'The plan changed while the form was open. Nothing was recorded; please start again.',
   'inspect.modal.title': 'Inspection',
@@ -14,7 +16,8 @@ export const en = {
   'inspect.modal.cancel': 'Cancel',
   'inspect.modal.close': 'Close',
   'inspect.modal.branch': 'Inspection of *{branch}* ({code}).',
-  'inspect.modal.county': 'The county’s inspection of the whole system: rectification tasks can go to many branches at once.',
+  'inspect.modal.county':
+    'The county’s inspection of the whole system: rectification tasks can go to many branches at once.',
   'inspect.field.held_on': 'Date of the inspection',
   'inspect.field.kind': 'Kind',
   'inspect.field.rating': 'Rating',
@@ -24,7 +27,8 @@ export const en = {
   'inspect.field.findings': 'Findings',
   'inspect.field.items': 'Rectification tasks (optional)',
   'inspect.field.items_county': 'Rectification tasks',
-  'inspect.field.items_hint': 'One rectification task a line: the due date, then what to put right, e.g. 2011-07-15 Hold the postponed members’ meeting.',
+  'inspect.field.items_hint':
+    'One rectification task a line: the due date, then what to put right, e.g. 2011-07-15 Hold the postponed members’ meeting.',
   'inspect.field.items_county_hint':
     'One rectification task a line: the branch code, the due date, then what to put right, e.g. YQ-ZX1 2011-07-15 Publish the openness list.',
   'inspect.kind.regular': 'Regular inspection',
@@ -39,19 +43,23 @@ export const en = {
   'inspect.error.rating': 'Please choose a rating of the plan’s scale.',
   'inspect.error.items_too_many': 'At most {max} rectification tasks.',
   'inspect.error.item_line': 'Line {n}: write the due date, then what to put right (2011-07-15 …).',
-  'inspect.error.item_county_line': 'Line {n}: write the branch code, the due date, then what to put right (YQ-ZX1 2011-07-15 …).',
+  'inspect.error.item_county_line':
+    'Line {n}: write the branch code, the due date, then what to put right (YQ-ZX1 2011-07-15 …).',
   'inspect.error.item_branch': 'Line {n}: no branch has the code “{code}”.',
   'inspect.error.item_due': 'Line {n}: the due date must be a date like 2011-07-15.',
   'inspect.error.item_before': 'Line {n}: the due date cannot be before the inspection ({date}).',
   'inspect.error.item_after_plan': 'Line {n}: the due date cannot be after the plan ends ({date}).',
   'inspect.error.item_too_long': 'Line {n}: at most {max} characters.',
   'inspect.error.county_items': 'The county’s inspection sets at least one rectification task.',
-  'inspect.recorded': 'The inspection of {branch} on {date} was recorded, with {count} rectification tasks. The secretary was told.',
-  'inspect.recorded.county': 'The county’s inspection on {date} was recorded, with {count} rectification tasks for {branches} branches. The secretaries were told.',
+  'inspect.recorded':
+    'The inspection of {branch} on {date} was recorded, with {count} rectification tasks. The secretary was told.',
+  'inspect.recorded.county':
+    'The county’s inspection on {date} was recorded, with {count} rectification tasks for {branches} branches. The secretaries were told.',
   'inspect.dm.title': '{kind} of {branch} on {date}',
   'inspect.dm.county_title': 'The county’s {kind} on {date}: rectification tasks for {branch}',
   'inspect.dm.rating': 'Rating: *{rating}*',
-  'inspect.dm.two_skins': 'Activities were found “two skins” with the real work or cut off from the masses: please put this right.',
+  'inspect.dm.two_skins':
+    'Activities were found “two skins” with the real work or cut off from the masses: please put this right.',
   'inspect.dm.findings': '*Findings*\n{findings}',
   'inspect.dm.items': '*Rectification tasks*: report each with `/report` by its due date.',
   'inspect.dm.no_items': 'No rectification task was set.',
@@ -91,7 +99,8 @@ export const zh: Record<keyof typeof en, string> = {
   'inspect.field.items': '整改任务（可选）',
   'inspect.field.items_county': '整改任务',
   'inspect.field.items_hint': '每行一项整改任务：先写完成期限，再写整改内容，如 2011-07-15 补开推迟的党员大会。',
-  'inspect.field.items_county_hint': '每行一项整改任务：组织代码、完成期限、整改内容，如 YQ-ZX1 2011-07-15 公开党务公开目录。',
+  'inspect.field.items_county_hint':
+    '每行一项整改任务：组织代码、完成期限、整改内容，如 YQ-ZX1 2011-07-15 公开党务公开目录。',
   'inspect.kind.regular': '定期检查',
   'inspect.kind.roving': '巡回检查',
   'inspect.kind.special': '专项督查',
@@ -112,7 +121,8 @@ export const zh: Record<keyof typeof en, string> = {
   'inspect.error.item_too_long': '第 {n} 行：最多 {max} 个字符。',
   'inspect.error.county_items': '县督查至少下达一项整改任务。',
   'inspect.recorded': '已记录 {date} 对{branch}的督查，整改任务 {count} 项，已通知书记。',
-  'inspect.recorded.county': '已记录 {date} 的县督查，向 {branches} 个基层党组织下达整改任务 {count} 项，已通知各书记。',
+  'inspect.recorded.county':
+    '已记录 {date} 的县督查，向 {branches} 个基层党组织下达整改任务 {count} 项，已通知各书记。',
   'inspect.dm.title': '{date} 对{branch}的{kind}',
   'inspect.dm.county_title': '{date} 县{kind}：{branch}的整改任务',
   'inspect.dm.rating': '评定：*{rating}*',
