@@ -130,15 +130,17 @@ export function checkAssessmentAgainstPlan(
       path: ['assessment', 'final_on'],
       message: `must not be before starts ${plan.starts}`,
     });
+  // A plan without a projects (or commendations) section has its bonus codes unchecked: the
+  // section's absence is the one mistake, named where it matters (a project nominee, a tier).
   for (const tier of Object.keys(a.bonus.project_tiers))
-    if (!plan.tiers.includes(tier))
+    if (plan.tiers.length > 0 && !plan.tiers.includes(tier))
       ctx.addIssue({
         code: 'custom',
         path: ['assessment', 'bonus', 'project_tiers', tier],
         message: `${tier} is not a tier of projects.tiers${plan.tiers.length ? ` (${plan.tiers.join(', ')})` : ''}`,
       });
   for (const category of Object.keys(a.bonus.commendations))
-    if (!plan.commendationCategories.includes(category))
+    if (plan.commendationCategories.length > 0 && !plan.commendationCategories.includes(category))
       ctx.addIssue({
         code: 'custom',
         path: ['assessment', 'bonus', 'commendations', category],
