@@ -156,7 +156,7 @@ describe('a commendation round from nomination to the final list', () => {
       errorsOf(await submit(bot, P.secZx1, projectView, citation({ project: select(String(project)) }))),
     ).toBeNull();
     const zx2 = await openNominate(P.secZx2, 'ADVANCED-BRANCH');
-    expect(textOf(zx2.blocks)).toContain('本支部今天有 0 项任务逾期');
+    expect(textOf(zx2.blocks)).toContain('本组织今天有 0 项任务逾期');
     expect(errorsOf(await submit(bot, P.secZx2, zx2, citation({}, '党建工作连续三年全县第一。')))).toBeNull();
     const zx2m = await openNominate(P.secZx2, 'EXCELLENT-MEMBER');
     expect(errorsOf(await submit(bot, P.secZx2, zx2m, citation({ person: user(P.memberZx2) })))).toBeNull();
@@ -172,7 +172,7 @@ describe('a commendation round from nomination to the final list', () => {
     // Review: a return needs a comment; the secretary revises; the others are accepted and shortlisted.
     const ret = await openBy(bot, P.leader2, 'commend_review', String(zhao!.id));
     expect(errorsOf(await submit(bot, P.leader2, ret, { decision: radio('return'), comment: text(null) }))).toEqual({
-      comment: '退回时请说明理由，以便支部修改。',
+      comment: '退回时请说明理由，以便该组织修改。',
     });
     expect(
       errorsOf(await submit(bot, P.leader2, ret, { decision: radio('return'), comment: text('请补充具体事迹') })),
@@ -314,7 +314,7 @@ describe('bad input about nominations: a clear message, nothing stored, the atte
     });
     // Outside the branch (by the roster).
     expect(await tryNominate('EXCELLENT-MEMBER', citation({ person: user(P.memberZx2) }))).toEqual({
-      errors: { person: '按名单，此人不属于本支部。未保存任何内容；本次尝试已记录。' },
+      errors: { person: '按名单，此人不属于本组织。未保存任何内容；本次尝试已记录。' },
       audited: 1,
     });
     // Not in the roster at all.
@@ -325,10 +325,10 @@ describe('bad input about nominations: a clear message, nothing stored, the atte
     expect((await tryNominate('EXCELLENT-MEMBER', citation({ person: user(P.member2) }))).errors).toBeNull();
     const quota = await openNominate(P.secZx1, 'EXCELLENT-MEMBER').catch(() => null);
     expect(quota).not.toBeNull();
-    expect(textOf(quota!.blocks)).toContain('本支部在该类别的推荐名额已满：最多 2 名');
+    expect(textOf(quota!.blocks)).toContain('本组织在该类别的推荐名额已满：最多 2 名');
     // Ineligible: a branch with overdue tasks cannot be an advanced branch.
     const branch = await tryNominate('ADVANCED-BRANCH', citation());
-    expect(branch.errors?.citation).toMatch(/^不符合条件：本支部有 \d+ 项任务逾期，该类别最多允许 0 项。$/);
+    expect(branch.errors?.citation).toMatch(/^不符合条件：本组织有 \d+ 项任务逾期，该类别最多允许 0 项。$/);
     expect(branch.audited).toBe(1);
     // Ineligible: a project must have reached the application.
     const person = await personIdOf(bot, P.secZx1);

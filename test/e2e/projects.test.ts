@@ -325,7 +325,7 @@ describe('bad input about projects: a clear message, nothing stored, the attempt
     expect(textOf(view.blocks)).not.toContain('黄卫东');
     const own = await Promise.all([P.leader1, P.leader2, P.leader3].map((a) => personIdOf(bot, a)));
     const res = await submit(bot, P.admin, view, { assessors: multi(own.map(String)), comment: text(null) });
-    expect(errorsOf(res)).toEqual({ assessors: expect.stringContaining('不属于该项目所在支部') });
+    expect(errorsOf(res)).toEqual({ assessors: expect.stringContaining('不属于该项目所在组织') });
     expect(await stageOf(id)).toBe('application');
     // Assigned before the roster moved 黄卫东 (simulated): his score is refused all the same.
     expect(errorsOf(await assign(id))).toBeNull();
@@ -343,7 +343,7 @@ describe('bad input about projects: a clear message, nothing stored, the attempt
     const scoreView = await openBy(bot, P.leader2, 'project_score', String(id));
     const before = await denied(bot, P.leader1);
     const forged = await submit(bot, P.leader1, { ...scoreView, id: 'VOWN' }, scoreValues(scoreView, NINES));
-    expect(errorsOf(forged)).toEqual({ comment: '不能评估本支部的项目。未保存任何内容；本次尝试已记录。' });
+    expect(errorsOf(forged)).toEqual({ comment: '不能评估本组织的项目。未保存任何内容；本次尝试已记录。' });
     expect(await denied(bot, P.leader1)).toBe(before + 1);
     expect(
       await bot.ctx.db.selectFrom('project_scores').selectAll().where('assessor_id', '=', own[0]!).execute(),

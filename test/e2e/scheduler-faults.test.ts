@@ -323,14 +323,16 @@ describe('answers lost after Slack posted: the DM history decides', () => {
   it('when the answer comes only after the client gave up, then the next run finds the DM: no second one', async () => {
     await start();
     const expected = await expectedRecipients(at);
+    // The client gives up after 1.5 s (room for the other calls on a loaded machine); the one late
+    // answer comes after 4 s.
     const impatient = slackSender({ botToken: 'xoxb-test-token', apiUrl: bot.fake.apiUrl }, testLogger(), {
-      timeoutMs: 100,
+      timeoutMs: 1500,
     });
     const a = otherProcess(at, { sender: impatient });
-    bot.fake.failNext('chat.postMessage', { answerLost: 'late', timeoutMs: 400 });
+    bot.fake.failNext('chat.postMessage', { answerLost: 'late', timeoutMs: 4000 });
     await runJob(a.ctx, findJob('reminders')!, { now: new Date(at) });
     expect((await listOutbox(bot.ctx.db, { state: 'failed' })).map((r) => r.lastError)).toContain('network_timeout');
-    await bot.fake.waitFor('chat.postMessage', expected.length, 5000); // the late answer, ignored
+    await bot.fake.waitFor('chat.postMessage', expected.length, 10_000); // the late answer, ignored
 
     a.clock.advance(6 * 60_000);
     await drainOutbox(a.ctx);

@@ -46,7 +46,7 @@ describe('the playground as npm start runs it without Slack', () => {
     expect(t.pg.fake.messages('C0DIGEST').length).toBeGreaterThan(0);
     expect(t.pg.fake.uploads.map((u) => u.filename)).toEqual(['completion-2011-06-20.png']);
     const log = await t.get('/playground/api/joblog', { lang: 'en' });
-    for (const job of ['Reminders', 'Escalations', 'Weekly digest']) expect(log.text).toContain(job);
+    for (const job of ['Reminders', 'Escalations', 'Weekly progress']) expect(log.text).toContain(job);
   });
 
   it('when the page is asked for with no person, then it sends the browser to the first secretary’s DM, and the page it serves allows scripts from itself only', async () => {
