@@ -9,6 +9,7 @@ import { listBranches } from './people.js';
 import { listObligations, type Plan } from './plans.js';
 import { approvedExtensions } from './extensions.js';
 import { listPlanReports, rankingInput } from './rankings.js';
+import { loadAssessmentExport, type AssessmentExport } from './assessment-export.js';
 import { loadCampaignExport, type CampaignExport } from './campaign-export.js';
 
 export interface ExportPaper {
@@ -49,12 +50,15 @@ export interface ExportData {
   people: Map<number, string>;
   /** Innovation projects and commendations (db/queries/campaign-export.ts). */
   campaign: CampaignExport;
+  /** The year-end assessment, inspections and rectification tasks (db/queries/assessment-export.ts). */
+  assessment: AssessmentExport;
 }
 
 export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date): Promise<ExportData> {
   const today = localDateOf(now, plan.timezone);
   const mode = modeOn(today, plan.ends);
   const campaign = await loadCampaignExport(db, plan);
+  const assessment = await loadAssessmentExport(db, plan, today);
   const [branches, obligations, reports, active, approved, papers, exemptions, extensions, people] = await Promise.all([
     listBranches(db),
     listObligations(db, plan.id),
@@ -138,5 +142,6 @@ export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date
     })),
     people: new Map(people.map((p) => [p.id, p.name])),
     campaign,
+    assessment,
   };
 }

@@ -5,6 +5,7 @@ import type { ScoreLine } from '../domain/scoring.js';
 import type { LocalDate } from '../domain/types.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
 import { stateLabel } from '../ui/rankings.js';
+import { assessmentTables } from './workbook-assessment.js';
 import { campaignTables } from './workbook-campaign.js';
 
 export type Cell = string | number | null;
@@ -12,7 +13,18 @@ export type Cell = string | number | null;
 /** One sheet of the workbook, or one CSV file. */
 export interface Table {
   /** A file-safe name for the CSV variant. */
-  key: 'branches' | 'matrix' | 'reports' | 'papers' | 'exemptions' | 'extensions' | 'projects' | 'commendations';
+  key:
+    | 'branches'
+    | 'matrix'
+    | 'reports'
+    | 'papers'
+    | 'exemptions'
+    | 'extensions'
+    | 'projects'
+    | 'commendations'
+    | 'assessment'
+    | 'summary'
+    | 'inspections';
   name: string;
   headers: string[];
   rows: Cell[][];
@@ -238,7 +250,7 @@ export function exportTables(data: ExportData, locale: Locale): Table[] {
   };
 
   const campaign = campaignTables(data.campaign, data.plan.settings, locale, localTime);
-  return [branches, matrix, reports, papers, exemptions, extensions, ...campaign];
+  return [branches, matrix, reports, papers, exemptions, extensions, ...campaign, ...assessmentTables(data, locale)];
 }
 
 /** Characters as wide as a spreadsheet column counts them: a Chinese character takes two. */

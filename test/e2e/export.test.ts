@@ -105,6 +105,9 @@ describe('/pacesetter export', () => {
       '延期',
       '创新项目',
       '表彰',
+      '年终考核',
+      '汇总',
+      '督查',
     ]);
 
     const sheet = wb.getWorksheet('基层党组织')!;
@@ -266,6 +269,9 @@ describe('/pacesetter export', () => {
       'Extensions',
       'Innovation projects',
       'Commendations',
+      'Assessment',
+      'Summary',
+      'Inspections',
     ]);
     expect(rows(wb.getWorksheet('Branches')!)[3]).toEqual([
       3,
@@ -402,6 +408,9 @@ describe('npm run cli -- export', () => {
       'assessment-extensions.csv',
       'assessment-projects.csv',
       'assessment-commendations.csv',
+      'assessment-assessment.csv',
+      'assessment-summary.csv',
+      'assessment-inspections.csv',
     ]);
     const lines = fs.readFileSync(file, 'utf8').split('\r\n');
     expect(lines[0]).toBe(
