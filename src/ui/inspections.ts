@@ -190,7 +190,7 @@ export function inspectionHistoryLines(v: {
         kind: kindLabel(locale, i.kind),
         inspector:
           i.branchId === null
-            ? `${escape(i.inspectorName)} (${t(locale, 'inspect.history.county')})`
+            ? t(locale, 'inspect.history.county', { inspector: escape(i.inspectorName) })
             : escape(i.inspectorName),
         rating:
           i.rating === null
