@@ -82,6 +82,9 @@ export const en = {
   'assess.notice.closing':
     'The advanced branches are commended; the lagging branches are to examine their work, draw up rectification tasks and report them to the campaign office within two weeks.',
   'assess.notice.provisional': 'The assessment is provisional until {date}.',
+  'assess.notice.redraft': 'Redraft',
+  'assess.notice.hint':
+    'Drafted from the year-end assessment: {count} branches named, the advanced and the lagging of each category. Edit it before publishing; *{button}* drafts it again from the assessment as it is now.',
 };
 
 export const zh: Record<keyof typeof en, string> = {
@@ -165,4 +168,7 @@ export const zh: Record<keyof typeof en, string> = {
   'assess.notice.closing':
     '对先进基层党组织予以表扬；落后的基层党组织要认真查找问题，制定整改任务，两周内报送活动办公室。',
   'assess.notice.provisional': '本考核结果在 {date} 前为暂定。',
+  'assess.notice.redraft': '重新起草',
+  'assess.notice.hint':
+    '根据年终考核起草：点名 {count} 个基层党组织，即各类别的先进和落后。发布前可修改；*{button}* 按当前考核结果重新起草。',
 };
