@@ -483,6 +483,9 @@ const COMMAND_REFUSALS: { command: string; text: string; refused: Role[] }[] = [
   { command: '/project', text: 'register', refused: ['admin', 'leader', 'member'] },
   { command: '/project', text: 'P-0001', refused: ['secretary', 'member'] },
   { command: '/commend', text: 'review', refused: ['admin', 'secretary', 'member'] },
+  { command: '/inspect', text: 'YQ-ZX2', refused: ['admin', 'secretary', 'member'] },
+  { command: '/inspect', text: 'all', refused: ['leader', 'secretary', 'member'] },
+  { command: '/pacesetter', text: 'notice assessment', refused: ['secretary', 'member'] },
 ];
 
 describe('every role × every slash command', () => {
@@ -868,6 +871,24 @@ const VIEW_CASES: { callback: string; open: () => Promise<OpenedView>; entitled:
         user_id: PAPER_AUTHOR,
         actions: [{ action_id: 'commend_object', value: JSON.stringify({ r: 'JULY1', p: 1 }) }],
       });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'inspect_record',
+    what: "a leader's inspection of a branch",
+    entitled: ['leader'],
+    open: async () => {
+      await bot.driver.command({ command: '/inspect', text: 'YQ-XX1', user_id: ACTORS.leader });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'inspect_county',
+    what: "the admin's county inspection",
+    entitled: ['admin'],
+    open: async () => {
+      await bot.driver.command({ command: '/inspect', text: 'all', user_id: ACTORS.admin });
       return lastView(bot.fake);
     },
   },
