@@ -163,9 +163,15 @@ export function assessmentTables(data: ExportData, locale: Locale): Table[] {
   };
 
   // ---- the inspections: each branch's history, the county's inspections once per branch they concern ----
+  const itemsOf = new Map<number, typeof items>();
+  for (const x of items) {
+    const list = itemsOf.get(x.inspectionId);
+    if (list) list.push(x);
+    else itemsOf.set(x.inspectionId, [x]);
+  }
   const inspectionRows: Cell[][] = [];
   for (const i of inspections) {
-    const own = items.filter((x) => x.inspectionId === i.id);
+    const own = itemsOf.get(i.id) ?? [];
     const branchIds = i.branchId !== null ? [i.branchId] : [...new Set(own.map((x) => x.branchId))];
     for (const id of branchIds) {
       const b = branchById.get(id);

@@ -124,7 +124,9 @@ export function exportTables(data: ExportData, locale: Locale): Table[] {
   };
 
   const reportOf = new Map(data.reports.map((r) => [`${r.branchId}:${r.obligationId}`, r]));
-  const reportObligations = data.obligations.filter((o) => o.kind === 'report');
+  // A rectification task is one branch's: a column each would widen the matrix by every inspection's
+  // tasks (a thousand columns, nearly all empty); they are in the reports and inspections sheets.
+  const reportObligations = data.obligations.filter((o) => o.kind === 'report' && o.appliesTo.kind !== 'branch');
   // A plan exported after its end (a 2011 plan read in 2026) counts overdue days to its last day, not to the export.
   const countTo = data.today < data.plan.ends ? data.today : data.plan.ends;
   const matrix: Table = {
