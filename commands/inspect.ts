@@ -193,6 +193,18 @@ export function register(router: Router, ctx: AppContext): void {
       // stored, and queued with it: a crash leaves both or neither, a retry finds the submission.
       const concerned = branchId !== null ? [branchId] : [...new Set(form.value.items.map((i) => i.branchId!))];
       const secretaries = await secretariesOf(ctx.db, concerned);
+      const recordedText = (inspection: Inspection, own: readonly RectificationItem[]) =>
+        county
+          ? person.t('inspect.recorded.county', {
+              date: inspection.heldOn,
+              count: own.length,
+              branches: new Set(own.map((i) => i.branchId)).size,
+            })
+          : person.t('inspect.recorded', {
+              date: inspection.heldOn,
+              branch: escape(byId.get(branchId!)?.name ?? '—'),
+              count: own.length,
+            });
       const result = await recordInspection(
         ctx.db,
         {
@@ -202,28 +214,23 @@ export function register(router: Router, ctx: AppContext): void {
           inspectorId: person.person.id,
           weight: rules.rectification_weight,
           submissionKey: view.id,
-          render: (inspection, items) => dmRows(ctx, inspection, items, byId, rules.ratings, secretaries),
+          // The leader's confirmation is queued with the secretaries' DMs: sent once, even when the
+          // process stops between the commit and the post, and never twice on a Slack retry.
+          render: (inspection, items) => [
+            ...dmRows(ctx, inspection, items, byId, rules.ratings, secretaries),
+            {
+              job: 'reminders',
+              key: `inspection:${inspection.id}:recorded:${person.slackUserId}`,
+              recipient: person.slackUserId,
+              payload: { kind: 'message', text: recordedText(inspection, items) } satisfies MessagePayload,
+            },
+          ],
         },
         { actor: person.slackUserId, now },
       );
       await ack();
       if (result.outcome === 'duplicate') return;
       if (ctx.outbox) await drainOutbox(ctx);
-      const own = result.items;
-      const answer = person.answering((text) => client.chat.postMessage({ channel: person.slackUserId, text }));
-      await answer.say(
-        county
-          ? person.t('inspect.recorded.county', {
-              date: result.inspection.heldOn,
-              count: own.length,
-              branches: new Set(own.map((i) => i.branchId)).size,
-            })
-          : person.t('inspect.recorded', {
-              date: result.inspection.heldOn,
-              branch: escape(byId.get(branchId!)?.name ?? '—'),
-              count: own.length,
-            }),
-      );
     });
   }
 }

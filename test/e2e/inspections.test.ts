@@ -75,6 +75,16 @@ describe('an inspection with rectification tasks', () => {
     expect(dmText).toContain('补开推迟的党员大会');
     expect(dmText).toContain('两张皮');
     expect((await listAudit(bot.ctx.db, { action: 'inspection.record' })).length).toBe(1);
+    // The leader is told through the outbox too, once, and a second delivery of the submission sends nothing.
+    const told = () => bot.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === P.leader2);
+    expect(told().map((c) => c.args.text)).toEqual([
+      '已记录 2011-06-17 对延庆一中党总支的督查，整改任务 2 项，已通知书记。',
+    ]);
+    const queued = await bot.ctx.db.selectFrom('outbox').select('dedupe_key').execute();
+    expect(queued.map((r) => r.dedupe_key)).toContain(`inspection:${inspection!.id}:recorded:${P.leader2}`);
+    await submit(bot, P.leader2, view, inspectionValues({ twoSkins: true }));
+    await bot.settled();
+    expect(told()).toHaveLength(1);
 
     // On the checklist: /report offers the tasks like any other.
     await command(bot, P.secZx1, '');
