@@ -12,6 +12,7 @@ import * as project from './project.js';
 import * as commend from './commend.js';
 import * as evaluation from './evaluation.js';
 import * as commit from './commit.js';
+import * as inspect from './inspect.js';
 
 /** Every slash command with its modals and buttons; one module each. */
 export function registerCommands(router: Router, ctx: AppContext): void {
@@ -27,4 +28,5 @@ export function registerCommands(router: Router, ctx: AppContext): void {
   commend.register(router, ctx);
   evaluation.register(router, ctx);
   commit.register(router, ctx);
+  inspect.register(router, ctx);
 }

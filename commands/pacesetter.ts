@@ -20,7 +20,16 @@ import type { AppContext } from '../src/context.js';
 import { escape, messageModal } from '../src/ui/limits.js';
 import { localDateTime } from '../src/ui/time.js';
 import { exportTables, toXlsx, workbookFilename } from '../src/files/workbook.js';
-import { EscalationValueSchema, NOTICE_DAYS_DEFAULT, NoticeDaysSchema, overdueBranches } from '../src/domain/notice.js';
+import type { NoticeSource } from '../src/domain/leader-requests.js';
+import {
+  assessmentNames,
+  EscalationValueSchema,
+  NOTICE_DAYS_DEFAULT,
+  NOTICE_DAYS_MIN,
+  NoticeDaysSchema,
+  overdueBranches,
+} from '../src/domain/notice.js';
+import { loadAssessment } from '../db/queries/assessment.js';
 import { parsePacesetterText, type PacesetterRequest } from '../src/domain/leader-requests.js';
 import { findBranch, leaderAccess } from '../src/domain/ranking.js';
 import { fieldOf, ViewStateSchema, type FieldErrors } from '../src/domain/report-form.js';
@@ -48,6 +57,7 @@ import {
   NOTICE_CALLBACK_ID,
   NOTICE_REDRAFT_ACTION,
   NOTICE_TITLE_MAX,
+  draftAssessmentNotice,
   noticeListBlocks,
   noticeMessage,
   noticeModal,
@@ -57,6 +67,7 @@ import {
 const NoticeMetadataSchema = z.object({
   planId: z.number().int().positive(),
   rev: z.number().int().min(0).max(10_000),
+  source: z.enum(['overdue', 'assessment']).default('overdue'),
 });
 const TitleSchema = z.string().trim().min(1).max(NOTICE_TITLE_MAX);
 const BodySchema = z.string().trim().min(1).max(NOTICE_BODY_MAX);
@@ -134,25 +145,49 @@ function noticeNote(leader: Caller<Person>, text: string) {
   return messageModal(leader.t('leaders.notice.modal.title'), text, leader.t('leaders.notice.modal.done'));
 }
 
-/** The notice modal, drafted from the branches overdue by at least `days` days as of now. */
+/**
+ * What a notice names and its draft, as of now: the branches overdue by at least `days` days, or
+ * the year-end assessment's advanced and lagging. A notice is published to everyone: it is drafted
+ * in the workspace's language, whatever the leader reads.
+ */
+async function noticeDraftOf(ctx: AppContext, { plan, today }: PlanToday, source: NoticeSource, days: number) {
+  const draftLocale = ctx.config.defaultLocale;
+  if (source === 'assessment') {
+    const { assessment } = await loadAssessment(ctx.db, plan, today);
+    const names = assessmentNames(assessment.rows);
+    return {
+      named: names.flatMap((n) => [...n.advanced, ...n.lagging].map((b) => b.code)),
+      draft: draftAssessmentNotice(draftLocale, {
+        year: plan.year,
+        today,
+        provisional: assessment.provisional,
+        finalOn: assessment.finalOn,
+        names,
+      }),
+    };
+  }
+  const data = await loadRankingData(ctx.db, plan);
+  const overdue = overdueBranches({ ...data, today }, days);
+  return { named: overdue.map((o) => o.branch.code), draft: draftNotice(draftLocale, overdue, today, days) };
+}
+
+/** The notice modal, drafted as of now. */
 async function noticeView(
   ctx: AppContext,
-  { plan, today }: PlanToday,
+  found: PlanToday,
   locale: Locale,
-  opts: { days: number; rev: number; channelId: string | null },
+  opts: { days: number; rev: number; channelId: string | null; source: NoticeSource },
 ) {
-  const data = await loadRankingData(ctx.db, plan);
-  const overdue = overdueBranches({ ...data, today }, opts.days);
-  // A notice is published to everyone: it is drafted in the workspace's language, whatever the leader reads.
-  const draft = draftNotice(ctx.config.defaultLocale, overdue, today, opts.days);
+  const { named, draft } = await noticeDraftOf(ctx, found, opts.source, opts.days);
   return noticeModal({
     locale,
     days: opts.days,
-    count: overdue.length,
+    count: named.length,
     draft,
     rev: opts.rev,
     channelId: opts.channelId,
-    privateMetadata: JSON.stringify({ planId: plan.id, rev: opts.rev }),
+    source: opts.source,
+    privateMetadata: JSON.stringify({ planId: found.plan.id, rev: opts.rev, source: opts.source }),
   });
 }
 
@@ -160,7 +195,7 @@ async function openNoticeModal(
   ctx: AppContext,
   client: WebClient,
   leader: Caller<Person>,
-  opts: { triggerId: string; days: number; channelId: string | null },
+  opts: { triggerId: string; days: number; channelId: string | null; source?: NoticeSource },
 ) {
   const opener = modalOpener(client, opts.triggerId);
   const found = await leader.today();
@@ -169,7 +204,12 @@ async function openNoticeModal(
     return void (await tell(leader.t('common.no_plan'), leader.locale));
   }
   await opener.show(
-    await noticeView(ctx, found, leader.locale, { days: opts.days, rev: 0, channelId: opts.channelId }),
+    await noticeView(ctx, found, leader.locale, {
+      days: opts.days,
+      rev: 0,
+      channelId: opts.channelId,
+      source: opts.source ?? 'overdue',
+    }),
   );
 }
 
@@ -203,7 +243,7 @@ async function exemptCommand(
     );
     return t(locale, result === 'revoked' ? 'leaders.unexempt.done' : 'leaders.unexempt.not_exempt', params);
   }
-  if (!appliesToBranch(obligation, branch.category)) return t(locale, 'leaders.exempt.not_applicable', params);
+  if (!appliesToBranch(obligation, branch)) return t(locale, 'leaders.exempt.not_applicable', params);
   if (person.secretaryOf.includes(branch.id)) {
     await leader.refuse(
       'exempting a branch they are secretary of',
@@ -300,6 +340,7 @@ export function register(router: Router, ctx: AppContext): void {
           triggerId: command.trigger_id,
           days: NOTICE_DAYS_DEFAULT,
           channelId: command.channel_id.startsWith('D') ? null : command.channel_id,
+          source: request.source,
         });
       case 'notices': {
         const found = await leader.today();
@@ -362,6 +403,7 @@ export function register(router: Router, ctx: AppContext): void {
       days: days.success ? days.data : NOTICE_DAYS_DEFAULT,
       rev: meta.data.rev + 1,
       channelId: channel.success ? channel.data : null,
+      source: meta.data.source,
     });
     try {
       await client.views.update({ view_id: view.id, hash: view.hash, view: next });
@@ -386,7 +428,11 @@ export function register(router: Router, ctx: AppContext): void {
         metadata: view.private_metadata.slice(0, 200),
       });
     const bodyBlock = `${NOTICE_BLOCKS.bodyPrefix}${meta.data.rev}`;
-    const days = NoticeDaysSchema.safeParse(fieldOf(state.data, NOTICE_BLOCKS.days)?.value);
+    const { source } = meta.data;
+    // A notice on the assessment has no days field: it names the advanced and the lagging, none overdue.
+    const days = NoticeDaysSchema.safeParse(
+      source === 'assessment' ? NOTICE_DAYS_MIN : fieldOf(state.data, NOTICE_BLOCKS.days)?.value,
+    );
     const channel = ChannelSchema.safeParse(fieldOf(state.data, NOTICE_BLOCKS.channel)?.selected_conversation);
     const title = TitleSchema.safeParse(fieldOf(state.data, NOTICE_BLOCKS.title)?.value);
     const text = BodySchema.safeParse(fieldOf(state.data, bodyBlock)?.value);
@@ -399,16 +445,15 @@ export function register(router: Router, ctx: AppContext): void {
     if (!days.success || !channel.success || !title.success || !text.success) return ack(formErrors(locale, errors));
     const found = await leader.today();
     if (!found || found.plan.id !== meta.data.planId) return leader.say(leader.t('common.no_plan'));
-    const { plan, today } = found;
-    const data = await loadRankingData(ctx.db, plan);
-    const named = overdueBranches({ ...data, today }, days.data).map((o) => o.branch.code);
+    const { plan } = found;
+    const { named } = await noticeDraftOf(ctx, found, source, days.data);
     const claim = await claimNotice(
       ctx.db,
       {
         planId: plan.id,
         title: title.data,
         body: text.data,
-        minOverdueDays: days.data,
+        minOverdueDays: source === 'assessment' ? 0 : days.data,
         branchCodes: named,
         channelId: channel.data,
         publishedBy: person.id,
@@ -438,7 +483,8 @@ export function register(router: Router, ctx: AppContext): void {
             draft: { title: title.data, body: text.data },
             rev: meta.data.rev + 1,
             channelId: channel.data,
-            privateMetadata: JSON.stringify({ planId: plan.id, rev: meta.data.rev + 1 }),
+            source,
+            privateMetadata: JSON.stringify({ planId: plan.id, rev: meta.data.rev + 1, source }),
             error: said,
           })
         : noticeNote(leader, said);

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { listInspections, listRectificationItems } from '../db/queries/inspections.js';
 import { listPapersByAuthor } from '../db/queries/papers.js';
 import { listBranches } from '../db/queries/people.js';
 import type { Plan } from '../db/queries/plans.js';
@@ -14,7 +15,9 @@ import { callerOf, ephemeral } from '../src/slack/caller.js';
 import type { Router } from '../src/slack/router.js';
 import { LIMITS, escape } from '../src/ui/limits.js';
 import { paperStatusBlocks } from '../src/ui/paper.js';
+import { inspectionHistoryLines } from '../src/ui/inspections.js';
 import { branchesBlocks, overviewBlocks, textBlocks } from '../src/ui/progress.js';
+import { sectionsOf } from '../src/ui/rankings.js';
 
 /** Leaders see every branch and the summary; nobody else does (admins change the plan, they do not inspect). */
 function canSeeAllBranches(person: Person): boolean {
@@ -34,6 +37,21 @@ async function statusesFor(db: DB, plan: Plan, branches: Branch[], today: LocalD
 async function overviewFor(db: DB, plan: Plan, today: LocalDate, locale: Locale): Promise<KnownBlock[]> {
   const { overview, papers } = await leadersOverview(db, plan, today);
   return overviewBlocks({ locale, overview, today, papers });
+}
+
+/**
+ * One branch's inspections and their rectification tasks, for a leader who asked for that branch:
+ * the county's inspections that set it tasks included. Findings are the inspectors' words, escaped.
+ */
+async function historyFor(db: DB, plan: Plan, branch: Branch, locale: Locale): Promise<KnownBlock[]> {
+  const [inspections, items] = await Promise.all([
+    listInspections(db, plan.id, { branchId: branch.id }),
+    listRectificationItems(db, plan.id, { branchId: branch.id }),
+  ]);
+  // At most 20 sections (some 200 inspections), so the checklist keeps its room; the export has them all.
+  return sectionsOf(
+    inspectionHistoryLines({ locale, inspections, items, ratings: plan.settings.inspections.ratings }),
+  ).slice(0, 20);
 }
 
 /** The notification text of a blocks answer: its first heading. */
@@ -85,10 +103,15 @@ export function register(router: Router, ctx: AppContext): void {
           branches: matches.map((b) => b.code).slice(0, 10),
         });
       const statuses = await statusesFor(ctx.db, plan, allowed, today);
-      await reply(
-        branchesBlocks(statuses, locale, LIMITS.messageBlocks, { reviewButtons: leader }),
-        escape(allowed.map((b) => b.name).join(', ')),
-      );
+      // A leader asking for one branch also sees its inspections; a search matching several shows checklists only.
+      const history = leader && allowed.length === 1 ? await historyFor(ctx.db, plan, allowed[0]!, locale) : [];
+      const budget = LIMITS.messageBlocks - (history.length > 0 ? history.length + 1 : 0);
+      const blocks = branchesBlocks(statuses, locale, budget, { reviewButtons: leader });
+      if (history.length > 0) {
+        if (blocks.at(-1)?.type !== 'divider') blocks.push({ type: 'divider' });
+        blocks.push(...history);
+      }
+      await reply(blocks, escape(allowed.map((b) => b.name).join(', ')));
       return;
     }
 

@@ -18,7 +18,9 @@ import { catalogues, t, type Locale, type MessageKey } from '../src/i18n/index.j
 import { evaluationOverview } from '../src/flows/evaluation.js';
 import { callerOf, ephemeral } from '../src/slack/caller.js';
 import type { Router } from '../src/slack/router.js';
-import { explainBlocks, rankingBlocks } from '../src/ui/rankings.js';
+import { explainBlocks, rankingBlocks, sectionsOf } from '../src/ui/rankings.js';
+import { loadAssessment } from '../db/queries/assessment.js';
+import { assessmentBlocks, assessmentExplainLines } from '../src/ui/assessment.js';
 
 /** Category names in both languages, so `/rankings 中学` works as well as `/rankings secondary`. */
 function categoryAliases(): Map<string, Category> {
@@ -78,28 +80,58 @@ export function register(router: Router, ctx: AppContext): void {
     const { plan, today } = found;
     const { data, year } = await rankNow(ctx, found);
     const mode = modeOn(today, plan.ends);
-    const rules = { onTime: plan.settings.scoring.on_time, late: plan.settings.scoring.late };
+    const scoring = { onTime: plan.settings.scoring.on_time, late: plan.settings.scoring.late };
+
+    if (request.kind === 'assessment') {
+      const { rules, assessment } = await loadAssessment(ctx.db, plan, today, data);
+      await respond({
+        response_type: 'ephemeral',
+        ...assessmentBlocks({ locale, year: plan.year, assessment, rules, category: request.category }),
+      });
+      return;
+    }
 
     if (request.kind === 'explain') {
       const branch = findBranch(data.branches, request.branch);
       const row = branch ? year.find((r) => r.branch.id === branch.id) : undefined;
       if (!branch || !row)
         return viewer.say(viewer.t('leaders.unknown_branch', { text: escape(request.branch.slice(0, 60)) }));
+      // The year-end assessment's arithmetic first, then the task score's, which is its first component.
+      const { rules, assessment } = await loadAssessment(ctx.db, plan, today, data);
+      const assessed = assessment.rows.find((r) => r.branch.id === branch.id)!;
+      const assessedLines = assessmentExplainLines({
+        locale,
+        row: assessed,
+        assessment,
+        rules,
+        ratings: plan.settings.inspections.ratings,
+        totalInCategory: assessment.rows.filter((r) => r.branch.category === branch.category && r.cents !== null)
+          .length,
+      });
       const exemptReasons = new Map(
         (await listExemptions(ctx.db, plan.id))
           .filter((e) => e.branchId === branch.id && e.revokedAt === null)
           .map((e) => [e.obligationId, e.reason]),
       );
       const totalInCategory = year.filter((r) => r.branch.category === branch.category).length;
-      const message = explainBlocks({ locale, row, total: year.length, totalInCategory, mode, rules, exemptReasons });
-      await respond({ response_type: 'ephemeral', ...message });
+      const message = explainBlocks({
+        locale,
+        row,
+        total: year.length,
+        totalInCategory,
+        mode,
+        rules: scoring,
+        exemptReasons,
+      });
+      const blocks = [...sectionsOf(assessedLines), { type: 'divider' as const }, ...message.blocks].slice(0, 50);
+      await respond({ response_type: 'ephemeral', text: message.text, blocks });
       return;
     }
 
     const ranked = request.period === 'year' ? year : rankBranches(rankingInput(data, plan, today, 'month'));
     const rows = request.category ? categoryRanking(ranked, request.category) : ranked;
     const previous = await previousSnapshot(ctx.db, plan.id, monthOf(today));
-    const view = { rows, category: request.category, period: request.period, mode, today, rules, previous };
+    const view = { rows, category: request.category, period: request.period, mode, today, rules: scoring, previous };
     if (!request.public) {
       await respond({ response_type: 'ephemeral', ...rankingBlocks({ ...view, locale }) });
       return;

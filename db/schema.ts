@@ -47,7 +47,8 @@ export interface ObligationTable {
   paper_kinds: string;
   /** For `commitments`: the percent of those who must commit; null otherwise. */
   threshold: number | null;
-  applies_to: 'all' | 'categories' | 'ranks';
+  /** 'branch': a rectification task of one branch (`branch_id`), set by an inspection. */
+  applies_to: 'all' | 'categories' | 'ranks' | 'branch';
   /** JSON array of categories or ranks; '[]' when applies_to is 'all'. */
   targets: string;
   due: string;
@@ -55,6 +56,8 @@ export interface ObligationTable {
   position: number;
   /** Removed from the plan file on a later import: kept because reports point at it. */
   retired: Bool;
+  /** Set for a rectification task: the one branch that owes it; null for the plan file's obligations. */
+  branch_id: number | null;
 }
 
 export interface BranchTable {
@@ -497,6 +500,35 @@ export interface CommitmentPostTable {
   claimed_at: string;
 }
 
+export interface InspectionTable {
+  id: Generated<number>;
+  plan_id: number;
+  /** Null for the county's inspection of the whole system. */
+  branch_id: number | null;
+  held_on: string;
+  kind: 'regular' | 'roving' | 'special';
+  checked: string;
+  findings: string;
+  /** A rating code of the plan's scale; null for the county's inspection. */
+  rating: string | null;
+  /** Activities found "two skins" with the real work or cut off from the masses. */
+  two_skins: Bool;
+  inspector_id: number;
+  inspector: string;
+  created_at: string;
+  submission_key: string | null;
+}
+
+export interface RectificationItemTable {
+  id: Generated<number>;
+  inspection_id: number;
+  branch_id: number;
+  /** The branch's task for it (obligations.branch_id), reported and reviewed as any task. */
+  obligation_id: number;
+  text: string;
+  due: string;
+}
+
 export interface Database {
   plans: PlanTable;
   activities: ActivityTable;
@@ -531,4 +563,6 @@ export interface Database {
   commitments: CommitmentTable;
   commitment_reopenings: CommitmentReopeningTable;
   commitment_posts: CommitmentPostTable;
+  inspections: InspectionTable;
+  rectification_items: RectificationItemTable;
 }

@@ -7,6 +7,7 @@ import * as m007 from './2026-12-01-007-claims-and-versions.js';
 import * as m013 from './2026-12-01-013-projects.js';
 import * as m015 from './2026-12-02-015-evaluation.js';
 import * as m014 from './2026-12-02-014-commitments.js';
+import * as m016 from './2026-12-02-016-inspections.js';
 
 /** Listed in code, not read from a folder, so migrations run the same under tsx, vitest and a build. */
 export const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-013-projects': m013,
   '2026-12-02-015-evaluation': m015,
   '2026-12-02-014-commitments': m014,
+  '2026-12-02-016-inspections': m016,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -10,6 +10,7 @@ import { listBranches } from './people.js';
 import { listObligations, type Plan } from './plans.js';
 import { approvedExtensions } from './extensions.js';
 import { listPlanReports, rankingInput } from './rankings.js';
+import { loadAssessmentExport, type AssessmentExport } from './assessment-export.js';
 import { loadCampaignExport, type CampaignExport } from './campaign-export.js';
 import { findRound, roundResultsOf } from './evaluation.js';
 import type { EvaluationExport } from '../../src/domain/evaluation.js';
@@ -56,6 +57,8 @@ export interface ExportData {
   evaluation?: EvaluationExport | null;
   /** Members' public commitments: rates per branch and a row per commitment. */
   commitments: CommitmentsExport;
+  /** The year-end assessment, inspections and rectification tasks (db/queries/assessment-export.ts). */
+  assessment: AssessmentExport;
 }
 
 export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date): Promise<ExportData> {
@@ -69,6 +72,7 @@ export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date
     computedCommitmentItems(db, plan.id),
     loadCommitmentsExport(db, plan.id),
   ]);
+  const assessment = await loadAssessmentExport(db, plan, today);
   const [branches, obligations, reports, active, approved, papers, exemptions, extensions, people] = await Promise.all([
     listBranches(db),
     listObligations(db, plan.id),
@@ -154,5 +158,6 @@ export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date
     campaign,
     evaluation,
     commitments,
+    assessment,
   };
 }

@@ -11,6 +11,7 @@ import {
 } from '../../src/domain/active-plan.js';
 import { preparedRead } from './prepared.js';
 import { audit } from './audit.js';
+import { RECTIFICATION_ACTIVITY } from '../../src/domain/inspections.js';
 
 export interface Plan {
   id: number;
@@ -88,7 +89,9 @@ export function obligationRowToObligation(row: Selectable<ObligationTable> & { a
       ? { kind: 'all' }
       : row.applies_to === 'categories'
         ? { kind: 'categories', categories: targets }
-        : { kind: 'ranks', ranks: targets }
+        : row.applies_to === 'branch'
+          ? { kind: 'branch', branchId: row.branch_id }
+          : { kind: 'ranks', ranks: targets }
   ) as AppliesTo;
   return {
     id: row.id,
@@ -126,6 +129,19 @@ function laterThan(now: string, previous: string): string {
   return Number.isNaN(prev) || Date.parse(now) > prev ? now : new Date(prev + 1).toISOString();
 }
 
+/**
+ * Moves a plan's `updated_at` forward inside a transaction that changed its obligations (an
+ * inspection's rectification tasks), so that the cached list of obligations is read again.
+ */
+export async function touchPlan(db: Kysely<Database>, planId: number, now: Date): Promise<void> {
+  const row = await db.selectFrom('plans').select('updated_at').where('id', '=', planId).executeTakeFirstOrThrow();
+  await db
+    .updateTable('plans')
+    .set({ updated_at: laterThan(now.toISOString(), row.updated_at) })
+    .where('id', '=', planId)
+    .execute();
+}
+
 const emptyCounts = (): ImportCounts => ({ added: [], updated: [], retired: [], unchanged: 0 });
 
 /**
@@ -148,6 +164,8 @@ export async function importPlan(
         commendations: plan.commendations ?? null,
         evaluation: plan.evaluation ?? null,
         commitments: plan.commitments ?? null,
+        inspections: plan.inspections,
+        assessment: plan.assessment ?? null,
       });
       const existing = await trx
         .selectFrom('plans')
@@ -192,16 +210,25 @@ export async function importPlan(
       const activities = emptyCounts();
       const obligations = emptyCounts();
       const oldActivities = new Map(
-        (await trx.selectFrom('activities').selectAll().where('plan_id', '=', planId).execute()).map((a) => [
-          a.code,
-          a,
-        ]),
+        (
+          await trx
+            .selectFrom('activities')
+            .selectAll()
+            .where('plan_id', '=', planId)
+            // Rectification tasks are not the file's: a re-import neither sees nor retires them.
+            .where('code', '<>', RECTIFICATION_ACTIVITY)
+            .execute()
+        ).map((a) => [a.code, a]),
       );
       const oldObligations = new Map(
-        (await trx.selectFrom('obligations').selectAll().where('plan_id', '=', planId).execute()).map((o) => [
-          o.code,
-          o,
-        ]),
+        (
+          await trx
+            .selectFrom('obligations')
+            .selectAll()
+            .where('plan_id', '=', planId)
+            .where('branch_id', 'is', null)
+            .execute()
+        ).map((o) => [o.code, o]),
       );
       let obligationPosition = 0;
 

@@ -227,7 +227,9 @@ export function buildCli(io: CliIO): Command {
               ? 'all branches'
               : o.appliesTo.kind === 'categories'
                 ? o.appliesTo.categories.join(',')
-                : `ranks ${o.appliesTo.ranks.join(',')}`;
+                : o.appliesTo.kind === 'branch'
+                  ? `branch ${o.appliesTo.branchId}`
+                  : `ranks ${o.appliesTo.ranks.join(',')}`;
           io.out(
             `  ${o.code.padEnd(16)} due ${o.due}  w${o.weight}  ${o.kind.padEnd(6)} ${scope}\n    ${o.title.zh} / ${o.title.en}`,
           );

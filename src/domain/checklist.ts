@@ -10,6 +10,8 @@ export type ChecklistItem = BranchItem<Report>;
 export interface ChecklistInput {
   obligations: Obligation[];
   category: Category;
+  /** The branch's id, so that its rectification tasks are on its checklist. */
+  branchId?: number;
   reports: Report[];
   today: LocalDate;
   exemptObligationIds?: ReadonlySet<number>;
@@ -33,7 +35,7 @@ export function checklistOrder<T extends Pick<ChecklistItem, 'obligation' | 'due
  */
 export function branchChecklist(input: ChecklistInput): ChecklistItem[] {
   return checklistOrder(
-    itemsOfBranch(input.category, {
+    itemsOfBranch(input.branchId === undefined ? input.category : { id: input.branchId, category: input.category }, {
       obligations: input.obligations,
       reports: input.reports,
       today: input.today,

@@ -3,12 +3,15 @@ import { z } from 'zod';
 /** What `/pacesetter …` asks for. Every word comes from the client, so each is checked here. */
 export type PacesetterRequest =
   | { kind: 'help' }
-  | { kind: 'notice' }
+  | { kind: 'notice'; source: NoticeSource }
   | { kind: 'notices' }
   | { kind: 'exempt'; branch: string; obligation: string; reason: string }
   | { kind: 'unexempt'; branch: string; obligation: string; reason: string | null }
   | { kind: 'export'; year: number | null }
   | { kind: 'invalid'; usage: 'exempt' | 'unexempt' | 'export' | 'help' };
+
+/** What a notice is drafted from: the branches overdue (the default), or the year-end assessment. */
+export type NoticeSource = 'overdue' | 'assessment';
 
 export const EXEMPT_REASON_MAX = 500;
 
@@ -27,7 +30,9 @@ export function parsePacesetterText(text: unknown): PacesetterRequest {
   const [head = '', ...rest] = trimmed.split(/\s+/);
   const sub = head.toLowerCase();
   if (sub === '' || sub === 'help') return { kind: 'help' };
-  if (sub === 'notice' && rest.length === 0) return { kind: 'notice' };
+  if (sub === 'notice' && rest.length === 0) return { kind: 'notice', source: 'overdue' };
+  if (sub === 'notice' && rest.length === 1 && ['assessment', '考核', '年终考核'].includes(rest[0]!.toLowerCase()))
+    return { kind: 'notice', source: 'assessment' };
   if (sub === 'notices' && rest.length === 0) return { kind: 'notices' };
   if (sub === 'exempt' || sub === 'unexempt') {
     const [branch, code, ...reasonWords] = rest;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { itemsByBranch } from './owed.js';
 import type { RankingInput } from './ranking.js';
-import type { Branch } from './types.js';
+import type { AssessedBranch } from './assessment.js';
+import { CATEGORIES, type Branch, type Category } from './types.js';
 
 export interface OverdueTask {
   code: string;
@@ -46,4 +47,23 @@ export function overdueBranches(
       b.tasks.length - a.tasks.length ||
       a.branch.code.localeCompare(b.branch.code),
   );
+}
+
+/** The branches a notice on the year-end assessment names: per category, the advanced and the lagging. */
+export interface AssessmentNames {
+  category: Category;
+  advanced: Branch[];
+  lagging: Branch[];
+}
+
+/** Categories in the order of CATEGORIES; within each, branches by their rank (the assessment's order). */
+export function assessmentNames(rows: readonly Pick<AssessedBranch, 'branch' | 'grade'>[]): AssessmentNames[] {
+  return CATEGORIES.map((category) => {
+    const mine = rows.filter((r) => r.branch.category === category);
+    return {
+      category,
+      advanced: mine.filter((r) => r.grade === 'advanced').map((r) => r.branch),
+      lagging: mine.filter((r) => r.grade === 'lagging').map((r) => r.branch),
+    };
+  }).filter((n) => n.advanced.length > 0 || n.lagging.length > 0);
 }

@@ -27,8 +27,11 @@ import {
  * - A computed item (`kind: commitments`) is done when its data say so (`BranchFacts.computed`, from
  *   db/queries/commitments.ts), never by a report: on time when the data made it done by its due date.
  *
- * A new kind of owed item (a rectification task set by an inspection) is one more visit here,
- * called from `forEachOwed`, so that every view sees it.
+ * - A rectification task (整改任务) set by an inspection is an obligation of one branch
+ *   (`appliesTo.kind === 'branch'`): that branch owes it by its due date, as any report obligation.
+ *
+ * A new kind of owed item (another kind of task) is one more visit here, called from
+ * `forEachOwed`, so that every view sees it.
  */
 
 /** What deciding an item needs of a report (db/queries/reports.ts `listReportStates`); a full `Report` is one too. */
@@ -159,13 +162,30 @@ function visitBranch<R extends ReportState, B>(
   }
 }
 
-/** The obligations that apply to a category, filtered once per category: many branches share few categories. */
-function applicableTo(obligations: readonly Obligation[]): (category: Category) => readonly Obligation[] {
+/**
+ * The obligations that apply to a branch: its category's, filtered once per category (many branches
+ * share few categories), then its own rectification tasks, kept in plan order.
+ */
+function applicableTo(
+  obligations: readonly Obligation[],
+): (branch: Pick<Branch, 'id' | 'category'>) => readonly Obligation[] {
   const memo = new Map<Category, Obligation[]>();
-  return (category) => {
-    let list = memo.get(category);
-    if (!list) memo.set(category, (list = obligations.filter((ob) => appliesToBranch(ob, category))));
-    return list;
+  const own = new Map<number, Obligation[]>();
+  for (const ob of obligations) {
+    if (ob.kind !== 'report' || ob.appliesTo.kind !== 'branch') continue;
+    const list = own.get(ob.appliesTo.branchId);
+    if (list) list.push(ob);
+    else own.set(ob.appliesTo.branchId, [ob]);
+  }
+  return (branch) => {
+    let list = memo.get(branch.category);
+    if (!list)
+      memo.set(
+        branch.category,
+        (list = obligations.filter((ob) => ob.appliesTo.kind !== 'branch' && appliesToBranch(ob, branch))),
+      );
+    const tasks = own.get(branch.id);
+    return tasks ? [...list, ...tasks].sort((a, b) => a.position - b.position) : list;
   };
 }
 
@@ -200,7 +220,7 @@ export function forEachBranchItem<R extends ReportState>(input: BranchesInput<R>
     if (reports) for (const r of reports) own.set(r.obligationId, r);
     visitBranch(
       branch,
-      applicable(branch.category),
+      applicable(branch),
       own,
       input.exemptions.get(branch.id),
       input.extensions.get(branch.id),
@@ -227,7 +247,8 @@ export function itemsByBranch<R extends ReportState>(input: BranchesInput<R>): M
 
 /** One branch's items from its own share of the facts (a secretary's checklist), in plan order. */
 export function itemsOfBranch<R extends ReportState>(
-  category: Category,
+  /** The branch, or its category alone (then no rectification task of it is seen). */
+  branch: Category | Pick<Branch, 'id' | 'category'>,
   input: {
     obligations: readonly Obligation[];
     /** The branch's reports. */
@@ -243,13 +264,13 @@ export function itemsOfBranch<R extends ReportState>(
   const daysUntil = daysUntilFrom(input.today);
   const items: BranchItem<R>[] = [];
   visitBranch(
-    category,
-    input.obligations.filter((ob) => appliesToBranch(ob, category)),
+    branch,
+    input.obligations.filter((ob) => appliesToBranch(ob, branch)),
     new Map(input.reports.map((r) => [r.obligationId, r])),
     input.exempt,
     input.extendedDue,
     input.today,
-    (obligation, _category, due, state, report) => items.push(branchItem(obligation, due, state, report, daysUntil)),
+    (obligation, _branch, due, state, report) => items.push(branchItem(obligation, due, state, report, daysUntil)),
     input.computed,
   );
   return items;

@@ -4,6 +4,8 @@ import { ProjectsSchema } from './projects.js';
 import { CommendationsSchema } from './commendations.js';
 import { EvaluationSchema } from './evaluation.js';
 import { CommitmentsSchema } from './commitments.js';
+import { InspectionsSchema } from './inspections.js';
+import { AssessmentSchema } from './assessment.js';
 
 /**
  * The plan's settings, as the plan file gives them and as the database keeps them (plans.settings).
@@ -50,6 +52,9 @@ export const PlanSettingsSchema = z.object({
   commendations: CommendationsSchema.nullable().default(null),
   evaluation: EvaluationSchema.nullable().default(null),
   commitments: CommitmentsSchema.nullable().default(null),
+  inspections: InspectionsSchema.default(() => InspectionsSchema.parse({})),
+  /** Null when the plan has no section: the assessment then uses the defaults, final on the plan's last day. */
+  assessment: AssessmentSchema.nullable().default(null),
 });
 
 export type PlanSettings = z.infer<typeof PlanSettingsSchema>;

@@ -8,6 +8,8 @@ import { checkProjectsAgainstPlan, planFacts, ProjectsSchema } from './projects.
 import { checkCommendationsAgainstPlan, CommendationsSchema } from './commendations.js';
 import { checkEvaluationAgainstPlan, EvaluationSchema } from './evaluation.js';
 import { checkCommitmentsAgainstPlan, CommitmentsSchema } from './commitments.js';
+import { InspectionsSchema, RECTIFICATION_ACTIVITY } from './inspections.js';
+import { AssessmentSchema, checkAssessmentAgainstPlan } from './assessment.js';
 
 export { PlanSettingsSchema, type PlanSettings } from './plan-settings.js';
 
@@ -151,10 +153,21 @@ export const PlanFileSchema = z
     commendations: CommendationsSchema.optional(),
     evaluation: EvaluationSchema.optional(),
     commitments: CommitmentsSchema.optional(),
+    inspections: InspectionsSchema.default(() => InspectionsSchema.parse({})),
+    assessment: AssessmentSchema.optional(),
   })
   .strict()
   .superRefine((plan, ctx) => {
     checkCommitmentsAgainstPlan(plan.commitments, plan, ctx);
+    checkAssessmentAgainstPlan(
+      plan.assessment,
+      {
+        starts: plan.starts,
+        tiers: plan.projects?.tiers.map((t) => t.code) ?? [],
+        commendationCategories: plan.commendations?.rounds.flatMap((r) => r.categories.map((c) => c.code)) ?? [],
+      },
+      ctx,
+    );
     checkProjectsAgainstPlan(plan.projects, planFacts(plan), ctx);
     checkCommendationsAgainstPlan(plan.commendations, plan.projects, planFacts(plan), ctx);
     checkEvaluationAgainstPlan(plan.evaluation, plan, ctx);
@@ -167,6 +180,12 @@ export const PlanFileSchema = z
     const activityCodes = new Map<string, number>();
     const obligationCodes = new Map<string, string>();
     plan.activities.forEach((activity, ai) => {
+      if (activity.code === RECTIFICATION_ACTIVITY)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['activities', ai, 'code'],
+          message: `${RECTIFICATION_ACTIVITY} is kept for the rectification tasks inspections set`,
+        });
       const seen = activityCodes.get(activity.code);
       if (seen !== undefined)
         ctx.addIssue({

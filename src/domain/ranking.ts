@@ -139,12 +139,15 @@ export function findBranch(branches: readonly Branch[], text: string): Branch | 
 export type RankingsRequest =
   | { kind: 'list'; category: Category | null; period: RankingPeriod; public: boolean }
   | { kind: 'explain'; branch: string }
+  | { kind: 'assessment'; category: Category | null }
   | { kind: 'invalid' };
 
 const RankingsTextSchema = z.string().max(300);
 
 /** The command's words in both languages: the Chinese usage text teaches the Chinese ones. */
 const RANKINGS_KEYWORDS: ReadonlyMap<string, 'all' | 'month' | 'year' | 'public' | 'explain'> = new Map([
+  ['assessment', 'year'],
+  ['考核', 'year'],
   ['all', 'all'],
   ['全部', 'all'],
   ['month', 'month'],
@@ -191,5 +194,8 @@ export function parseRankingsText(text: unknown, aliases: ReadonlyMap<string, Ca
     else if (aliases.has(word)) request.category = aliases.get(word)!;
     else return { kind: 'invalid' };
   }
+  // `year` (全年, 考核) asks for the year-end assessment, with its grades; without it, the running ranking.
+  if (words.some((w) => keyword(w) === 'year') && !request.public)
+    return { kind: 'assessment', category: request.category };
   return request;
 }

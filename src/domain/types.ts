@@ -17,8 +17,12 @@ export type LocalDate = string;
 
 export type LocalizedText = { zh: string; en: string };
 
+/** `branch`: a rectification task (整改任务) an inspection set for one branch; never from the plan file. */
 export type AppliesTo =
-  { kind: 'all' } | { kind: 'categories'; categories: Category[] } | { kind: 'ranks'; ranks: Rank[] };
+  | { kind: 'all' }
+  | { kind: 'categories'; categories: Category[] }
+  | { kind: 'ranks'; ranks: Rank[] }
+  | { kind: 'branch'; branchId: number };
 
 export interface Obligation {
   id: number;
@@ -65,10 +69,24 @@ export interface Person {
   active: boolean;
 }
 
-export function appliesToBranch(ob: Pick<Obligation, 'kind' | 'appliesTo'>, category: Category): boolean {
+/**
+ * Whether a branch owes a branch obligation (reported, or computed from data): by its category, or, for a rectification task, by its
+ * id (given a category alone, no rectification task applies).
+ */
+export function appliesToBranch(
+  ob: Pick<Obligation, 'kind' | 'appliesTo'>,
+  branch: Category | Pick<Branch, 'id' | 'category'>,
+): boolean {
   if (ob.kind === 'paper') return false;
   if (ob.appliesTo.kind === 'all') return true;
+  if (ob.appliesTo.kind === 'branch') return typeof branch !== 'string' && ob.appliesTo.branchId === branch.id;
+  const category = typeof branch === 'string' ? branch : branch.category;
   return ob.appliesTo.kind === 'categories' && ob.appliesTo.categories.includes(category);
+}
+
+/** Whether an obligation is a rectification task of one branch rather than one of the plan file's. */
+export function isBranchTask(ob: Pick<Obligation, 'appliesTo'>): boolean {
+  return ob.appliesTo.kind === 'branch';
 }
 
 export function appliesToPerson(ob: Pick<Obligation, 'kind' | 'appliesTo'>, rank: Rank | null): boolean {

@@ -5,6 +5,7 @@ import type { ScoreLine } from '../domain/scoring.js';
 import type { LocalDate } from '../domain/types.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
 import { stateLabel } from '../ui/rankings.js';
+import { assessmentTables } from './workbook-assessment.js';
 import { campaignTables } from './workbook-campaign.js';
 import { minuteFormat } from '../ui/minute-format.js';
 import { evaluationTable } from './workbook-evaluation.js';
@@ -26,7 +27,10 @@ export interface Table {
     | 'commendations'
     | 'evaluation'
     | 'commitment-rates'
-    | 'commitments';
+    | 'commitments'
+    | 'assessment'
+    | 'summary'
+    | 'inspections';
   name: string;
   headers: string[];
   rows: Cell[][];
@@ -118,8 +122,10 @@ export function exportTables(data: ExportData, locale: Locale): Table[] {
   };
 
   const reportOf = new Map(data.reports.map((r) => [`${r.branchId}:${r.obligationId}`, r]));
-  // The branches' tasks: reported, and computed from data (kind: commitments).
-  const reportObligations = data.obligations.filter((o) => o.kind !== 'paper');
+  // The branches' tasks: reported, and computed from data (kind: commitments). A rectification task
+  // is one branch's: a column each would widen the matrix by every inspection's tasks (a thousand
+  // columns, nearly all empty); they are in the reports and inspections sheets.
+  const reportObligations = data.obligations.filter((o) => o.kind !== 'paper' && o.appliesTo.kind !== 'branch');
   // A plan exported after its end (a 2011 plan read in 2026) counts overdue days to its last day, not to the export.
   const countTo = data.today < data.plan.ends ? data.today : data.plan.ends;
   const matrix: Table = {
@@ -250,7 +256,18 @@ export function exportTables(data: ExportData, locale: Locale): Table[] {
   const commitments = data.plan.settings.commitments
     ? commitmentTables(data.commitments, data.branches, locale, localTime)
     : [];
-  return [branches, matrix, reports, papers, exemptions, extensions, ...campaign, ...commitments, ...evaluation];
+  return [
+    branches,
+    matrix,
+    reports,
+    papers,
+    exemptions,
+    extensions,
+    ...campaign,
+    ...commitments,
+    ...evaluation,
+    ...assessmentTables(data, locale),
+  ];
 }
 
 /** Characters as wide as a spreadsheet column counts them: a Chinese character takes two. */

@@ -29,6 +29,7 @@ export async function loadBranchItems(
     branchChecklist({
       obligations,
       category: branch.category,
+      branchId: branch.id,
       reports,
       today,
       extendedDue: adjustments.extendedDue.get(branch.id),

@@ -12,6 +12,8 @@ import * as commendations from './messages/commendations.js';
 import * as playground from './messages/playground.js';
 import * as evaluation from './messages/evaluation.js';
 import * as commitments from './messages/commitments.js';
+import * as inspections from './messages/inspections.js';
+import * as assessment from './messages/assessment.js';
 
 // One module per area, each with both languages; the compiler checks that zh has every en key.
 const en = {
@@ -28,6 +30,8 @@ const en = {
   ...evaluation.en,
   ...commitments.en,
   ...playground.en,
+  ...inspections.en,
+  ...assessment.en,
 };
 const zh: Record<keyof typeof en, string> = {
   ...common.zh,
@@ -43,6 +47,8 @@ const zh: Record<keyof typeof en, string> = {
   ...evaluation.zh,
   ...commitments.zh,
   ...playground.zh,
+  ...inspections.zh,
+  ...assessment.zh,
 };
 
 export type MessageKey = keyof typeof en;

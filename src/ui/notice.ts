@@ -1,8 +1,9 @@
 import type { KnownBlock, View } from '@slack/types';
-import type { OverdueBranch } from '../domain/notice.js';
+import type { NoticeSource } from '../domain/leader-requests.js';
+import type { AssessmentNames, OverdueBranch } from '../domain/notice.js';
 import { NOTICE_DAYS_MAX, NOTICE_DAYS_MIN } from '../domain/notice.js';
 import type { LocalDate } from '../domain/types.js';
-import { t, type Locale } from '../i18n/index.js';
+import { t, type Locale, type MessageKey } from '../i18n/index.js';
 import { LIMITS, clip, escape, modal, mrkdwn, plain } from './limits.js';
 import { sectionsOf } from './rankings.js';
 
@@ -63,6 +64,50 @@ export function draftNotice(
   return { title, body: body + closing };
 }
 
+/**
+ * The draft of a notice on the year-end assessment, in the workspace language: by category, the
+ * advanced commended and the lagging named, then the office's closing; provisional said so.
+ */
+export function draftAssessmentNotice(
+  locale: Locale,
+  v: { year: number; today: LocalDate; provisional: boolean; finalOn: LocalDate; names: readonly AssessmentNames[] },
+): NoticeDraft {
+  const title = t(locale, 'assess.notice.title', { year: v.year });
+  const sep = locale === 'zh-CN' ? '、' : ', ';
+  const category = (c: string) => t(locale, `common.category.${c}` as MessageKey);
+  const lines: string[] = [];
+  for (const n of v.names) {
+    if (n.advanced.length > 0)
+      lines.push(
+        t(locale, 'assess.notice.advanced', {
+          category: category(n.category),
+          names: n.advanced.map((b) => b.name).join(sep),
+        }),
+      );
+    if (n.lagging.length > 0)
+      lines.push(
+        t(locale, 'assess.notice.lagging', {
+          category: category(n.category),
+          names: n.lagging.map((b) => b.name).join(sep),
+        }),
+      );
+  }
+  const head = [
+    t(locale, 'assess.notice.intro', { year: v.year, date: v.today }),
+    ...(v.provisional ? [t(locale, 'assess.notice.provisional', { date: v.finalOn })] : []),
+  ].join('\n');
+  const closing = `\n\n${t(locale, 'assess.notice.closing')}\n${v.today}`;
+  if (lines.length === 0) return { title, body: `${head}\n${t(locale, 'assess.notice.none')}${closing}` };
+  let body = head;
+  for (const line of lines) {
+    // A category's line longer than what is left is cut: the leader edits the draft before publishing anyway.
+    const room = NOTICE_BODY_MAX - body.length - 1 - closing.length;
+    if (room <= 1) break;
+    body += `\n${clip(line, room)}`;
+  }
+  return { title, body: body + closing };
+}
+
 export interface NoticeModalInput {
   locale: Locale;
   days: number;
@@ -74,26 +119,33 @@ export interface NoticeModalInput {
   privateMetadata: string;
   /** Why the last attempt to publish failed; the form comes back with the leader's text. */
   error?: string;
+  /** Drafted from the assessment: no overdue-days field, and the hint says what the draft holds. */
+  source?: NoticeSource;
 }
 
 export function noticeModal(v: NoticeModalInput): View {
   const { locale } = v;
   // The hint names the button by its own label, so the two cannot drift apart.
-  const redraft = t(locale, 'leaders.notice.redraft');
+  const fromAssessment = v.source === 'assessment';
+  const redraft = t(locale, fromAssessment ? 'assess.notice.redraft' : 'leaders.notice.redraft');
   const blocks: KnownBlock[] = [
-    {
-      type: 'input',
-      block_id: NOTICE_BLOCKS.days,
-      label: plain(t(locale, 'leaders.notice.field.days'), 2000),
-      element: {
-        type: 'number_input',
-        action_id: NOTICE_VALUE_ACTION,
-        is_decimal_allowed: false,
-        min_value: String(NOTICE_DAYS_MIN),
-        max_value: String(NOTICE_DAYS_MAX),
-        initial_value: String(v.days),
-      },
-    },
+    ...(fromAssessment
+      ? []
+      : [
+          {
+            type: 'input' as const,
+            block_id: NOTICE_BLOCKS.days,
+            label: plain(t(locale, 'leaders.notice.field.days'), 2000),
+            element: {
+              type: 'number_input' as const,
+              action_id: NOTICE_VALUE_ACTION,
+              is_decimal_allowed: false,
+              min_value: String(NOTICE_DAYS_MIN),
+              max_value: String(NOTICE_DAYS_MAX),
+              initial_value: String(v.days),
+            },
+          },
+        ]),
     {
       type: 'actions',
       block_id: NOTICE_BLOCKS.redraft,
@@ -108,7 +160,13 @@ export function noticeModal(v: NoticeModalInput): View {
     },
     {
       type: 'context',
-      elements: [mrkdwn(t(locale, 'leaders.notice.hint', { count: v.count, days: v.days, button: redraft }))],
+      elements: [
+        mrkdwn(
+          fromAssessment
+            ? t(locale, 'assess.notice.hint', { count: v.count, button: redraft })
+            : t(locale, 'leaders.notice.hint', { count: v.count, days: v.days, button: redraft }),
+        ),
+      ],
     },
     ...(v.error ? [{ type: 'section' as const, text: mrkdwn(v.error) }] : []),
     {

@@ -5,7 +5,10 @@ import { catalogues } from '../../src/i18n/index.js';
 describe('/rankings in Chinese', () => {
   it('when the words are typed in Chinese, then they mean what the English ones mean', () => {
     expect(parseRankingsText('全部 本月 公开')).toEqual(parseRankingsText('all month public'));
-    expect(parseRankingsText('全年')).toEqual({ kind: 'list', category: null, period: 'year', public: false });
+    expect(parseRankingsText('全年')).toEqual({ kind: 'assessment', category: null });
+    expect(parseRankingsText('考核 中学', new Map([['中学', 'secondary' as const]]))).toEqual(
+      parseRankingsText('year secondary'),
+    );
     expect(parseRankingsText('本月', new Map([['中学', 'secondary' as const]]))).toMatchObject({ period: 'month' });
     expect(parseRankingsText('中学 本月', new Map([['中学', 'secondary' as const]]))).toEqual({
       kind: 'list',

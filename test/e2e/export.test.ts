@@ -107,6 +107,9 @@ describe('/pacesetter export', () => {
       '表彰',
       '承诺情况',
       '公开承诺',
+      '年终考核',
+      '汇总',
+      '督查',
     ]);
 
     const sheet = wb.getWorksheet('基层党组织')!;
@@ -270,6 +273,9 @@ describe('/pacesetter export', () => {
       'Commendations',
       'Commitment rates',
       'Public commitments',
+      'Assessment',
+      'Summary',
+      'Inspections',
     ]);
     expect(rows(wb.getWorksheet('Branches')!)[3]).toEqual([
       3,
@@ -408,6 +414,9 @@ describe('npm run cli -- export', () => {
       'assessment-commendations.csv',
       'assessment-commitment-rates.csv',
       'assessment-commitments.csv',
+      'assessment-assessment.csv',
+      'assessment-summary.csv',
+      'assessment-inspections.csv',
     ]);
     const lines = fs.readFileSync(file, 'utf8').split('\r\n');
     expect(lines[0]).toBe(

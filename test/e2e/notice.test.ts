@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
-import { claimNotice, NOTICE_CLAIM_TTL_MS } from '../../db/queries/notices.js';
+import { claimNotice, listNotices, NOTICE_CLAIM_TTL_MS } from '../../db/queries/notices.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
-import { ADMIN, LEADER, SECRETARY, seedJune } from '../helpers/leaders.js';
+import { ADMIN, LEADER, putReport, SECRETARY, seedJune } from '../helpers/leaders.js';
 
 let bot: TestBot;
 beforeEach(async () => {
@@ -371,5 +371,81 @@ describe('/pacesetter notice', () => {
     expect((await listAudit(bot.ctx.db, { action: 'access.denied' })).map((d) => d.subject_type)).toEqual([
       'action.escalation_draft_notice',
     ]);
+  });
+});
+
+describe('/pacesetter notice assessment', () => {
+  /** Seven more primary schools, each with A07-COBUILD only (25): 第一小学 first, 永宁小学 alone last. */
+  async function tenPrimarySchools(): Promise<void> {
+    for (let i = 0; i < 7; i++) {
+      const code = `P-${i}`;
+      await bot.ctx.db
+        .insertInto('branches')
+        .values({
+          code,
+          name: `小学支部${i}`,
+          category: 'primary',
+          active: 1,
+          created_at: '2011-04-10T00:00:00.000Z',
+          updated_at: '2011-04-10T00:00:00.000Z',
+        })
+        .execute();
+      await putReport(bot.ctx.db, { branch: code, obligation: 'A07-COBUILD' });
+    }
+  }
+
+  async function openAssessmentNotice(user = LEADER) {
+    const res = await bot.driver.command({
+      command: '/pacesetter',
+      text: 'notice assessment',
+      user_id: user,
+      channel_id: 'C0LEADERS',
+    });
+    expect(res.status).toBe(200);
+  }
+
+  it('when a leader asks after the assessment is final, then the draft commends the advanced and names the lagging by category, and the edited text is published once', async () => {
+    await tenPrimarySchools();
+    bot.clock.set('2012-01-03T10:00:00+08:00');
+    await openAssessmentNotice();
+    const view = currentModal();
+    expect(view.callback_id).toBe('notice_submit');
+    expect(view.blocks.find((b) => b.block_id === 'days')).toBeUndefined();
+    expect(view.blocks.find((b) => b.block_id === 'title')!.element!.initial_value).toBe(
+      '关于 2011 年年终考核情况的通报',
+    );
+    const body = bodyBlock(view).element!.initial_value!;
+    expect(body.split('\n').slice(0, 3)).toEqual([
+      '2011 年创先争优年终考核（2012-01-03）已完成。分类通报如下：',
+      '小学先进：第一小学党支部。',
+      '小学落后：永宁小学党支部。',
+    ]);
+    expect(body).not.toContain('暂定');
+    expect(body).toContain('两周内报送活动办公室');
+
+    const values = { ...state(view, { title: '关于 2011 年年终考核情况的通报', body: `${body}\n特此通报。` }) };
+    delete (values as Record<string, unknown>).days;
+    const res = await submit(view, values);
+    expect(res.status).toBe(200);
+    await bot.settled();
+    const posts = bot.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0NOTICES');
+    expect(posts).toHaveLength(1);
+    expect(JSON.stringify(posts[0]!.args.blocks)).toContain('特此通报。');
+    const [notice] = await listNotices(bot.ctx.db, 1, 5);
+    expect(notice!.branchCodes).toEqual(['YQ-XX1', 'YQ-XX3']);
+    expect(notice!.minOverdueDays).toBe(0);
+    // A second delivery of the same submission publishes nothing more.
+    await submit(view, values);
+    await bot.settled();
+    expect(bot.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0NOTICES')).toHaveLength(1);
+  });
+
+  it('when asked before the plan’s final date, then the draft says the assessment is provisional; a secretary is refused', async () => {
+    await openAssessmentNotice();
+    expect(bodyBlock(currentModal()).element!.initial_value!).toContain('本考核结果在 2011-12-31 前为暂定。');
+    const opened = bot.fake.callsTo('views.open').length;
+    await openAssessmentNotice(SECRETARY);
+    expect(bot.fake.callsTo('views.open').length).toBe(opened);
+    expect((await listAudit(bot.ctx.db, { action: 'access.denied' })).length).toBeGreaterThan(0);
   });
 });

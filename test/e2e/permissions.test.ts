@@ -551,6 +551,9 @@ const COMMAND_REFUSALS: { command: string; text: string; refused: Role[] }[] = [
   { command: '/commit', text: 'list YQ-ZX2', refused: ['secretary', 'member'] },
   { command: '/commit', text: 'queue', refused: ['admin', 'member'] },
   { command: '/commit', text: `reopen <@${ZX2_MEMBER}> 2011-06-30`, refused: ['admin', 'secretary', 'member'] },
+  { command: '/inspect', text: 'YQ-ZX2', refused: ['admin', 'secretary', 'member'] },
+  { command: '/inspect', text: 'all', refused: ['leader', 'secretary', 'member'] },
+  { command: '/pacesetter', text: 'notice assessment', refused: ['secretary', 'member'] },
 ];
 
 describe('every role × every slash command', () => {
@@ -1008,6 +1011,24 @@ const VIEW_CASES: { callback: string; open: () => Promise<OpenedView>; entitled:
         user_id: ACTORS.leader,
         actions: [{ action_id: 'commit_confirm', value: `${f.commitment}:1` }],
       });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'inspect_record',
+    what: "a leader's inspection of a branch",
+    entitled: ['leader'],
+    open: async () => {
+      await bot.driver.command({ command: '/inspect', text: 'YQ-XX1', user_id: ACTORS.leader });
+      return lastView(bot.fake);
+    },
+  },
+  {
+    callback: 'inspect_county',
+    what: "the admin's county inspection",
+    entitled: ['admin'],
+    open: async () => {
+      await bot.driver.command({ command: '/inspect', text: 'all', user_id: ACTORS.admin });
       return lastView(bot.fake);
     },
   },

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { branchId, obligationId, personId as personIdIn } from '../helpers/db.js';
+import { recordInspection } from '../helpers/inspections.js';
 import { putReport } from '../helpers/leaders.js';
 
 const SECRETARY = 'U0SEC00001'; // 王建国, secretary of YQ-ZX1 (secondary), school cadre
@@ -258,5 +259,40 @@ describe('/progress for leaders, members and strangers', () => {
     await bot.setLocale('U0STRANGER', 'en-US');
     const { text } = await progress('U0STRANGER', 'all');
     expect(text).toContain('campaign office');
+  });
+});
+
+describe('/progress BRANCH: the inspection history (leaders)', () => {
+  it('when a leader asks for an inspected branch, then its inspections follow the checklist, the county’s included, findings escaped, with the tasks accepted', async () => {
+    await recordInspection(bot, LEADER, 'YQ-ZX1', {
+      rating: 'fairly_good',
+      twoSkins: true,
+      findings: '台账不全 <!channel>',
+      items: '2011-06-30 补开推迟的党员大会\n2011-07-15 完善三会一课台账',
+    });
+    await recordInspection(bot, ADMIN, 'all', { heldOn: '2011-06-18', items: 'YQ-ZX1 2011-07-10 公开党务公开目录' });
+    const first = await bot.ctx.db
+      .selectFrom('obligations')
+      .select('code')
+      .where('code', '=', 'R1-1')
+      .executeTakeFirstOrThrow();
+    await putReport(bot.ctx.db, { branch: 'YQ-ZX1', obligation: first.code, status: 'accepted' });
+    const { text, blocks } = await progress(LEADER, 'YQ-ZX1');
+    expect(blocks.length).toBeLessThanOrEqual(50);
+    expect(text).toContain('*督查（2 次）*');
+    expect(text).toContain('• 2011-06-17 巡回检查，林淑珍，评定：较好，两张皮：台账不全 &lt;!channel&gt;');
+    expect(text).toContain('  整改任务：2 项中已通过 1 项');
+    expect(text).toContain('• 2011-06-18 巡回检查，宋明（县）');
+    expect(text).toContain('  整改任务：1 项中已通过 0 项');
+    // After the checklist, not instead of it.
+    expect(text.indexOf('*督查（2 次）*')).toBeGreaterThan(text.indexOf('R1-1'));
+  });
+
+  it('when a leader asks for a branch never inspected, then it says so; when its secretary asks, the history is not shown', async () => {
+    expect((await progress(LEADER, 'YQ-ZX2')).text).toContain('尚无督查记录。');
+    await recordInspection(bot, LEADER, 'YQ-ZX1', { findings: '台账不全' });
+    const own = await progress(SECRETARY, 'YQ-ZX1');
+    expect(own.text).toContain('延庆一中党总支');
+    expect(own.text).not.toContain('督查');
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { assess, defaultAssessment } from '../../src/domain/assessment.js';
 import { branchChecklist } from '../../src/domain/checklist.js';
+import { DEFAULT_RATINGS, type Inspection, type RectificationItem } from '../../src/domain/inspections.js';
+import { assessmentNames } from '../../src/domain/notice.js';
 import type { EscalationItem } from '../../src/domain/escalations.js';
 import { paperChecklist, type Paper } from '../../src/domain/papers.js';
 import { branchStatuses } from '../../src/domain/progress.js';
@@ -26,7 +29,15 @@ import { digestMessages } from '../../src/ui/digest.js';
 import { escalationMessages } from '../../src/ui/escalation.js';
 import { homeView } from '../../src/ui/home.js';
 import { messageModal } from '../../src/ui/limits.js';
-import { draftNotice, noticeListBlocks, noticeMessage, noticeModal } from '../../src/ui/notice.js';
+import { assessmentBlocks, assessmentExplainLines } from '../../src/ui/assessment.js';
+import { inspectionDm, inspectionHistoryLines, inspectionModal } from '../../src/ui/inspections.js';
+import {
+  draftAssessmentNotice,
+  draftNotice,
+  noticeListBlocks,
+  noticeMessage,
+  noticeModal,
+} from '../../src/ui/notice.js';
 import { paperModal, paperReviewedMessage, paperReviewModal, paperStatusBlocks } from '../../src/ui/paper.js';
 import { branchChecklistBlocks, branchesBlocks, overviewBlocks, textBlocks } from '../../src/ui/progress.js';
 import {
@@ -35,7 +46,7 @@ import {
   extensionRequestBlocks,
   promptButtons,
 } from '../../src/ui/prompt-buttons.js';
-import { explainBlocks, rankingBlocks } from '../../src/ui/rankings.js';
+import { explainBlocks, rankingBlocks, sectionsOf } from '../../src/ui/rankings.js';
 import { reminderMessages } from '../../src/ui/reminder.js';
 import { branchPickerModal, loadingModal, reportModal, reportSavedBlocks } from '../../src/ui/report-modal.js';
 import {
@@ -232,6 +243,36 @@ const queueLines = Array.from({ length: 7 }, (_, i) => ({
   branchName: branch.name,
 }));
 const commitmentsHome = (locale: Locale): CommitmentsHome => ({ mine: mine(locale), queue: queueLines });
+const inspection: Inspection = {
+  id: 4,
+  planId: 1,
+  branchId: 1,
+  heldOn: '2011-06-17',
+  kind: 'roving',
+  checked: `台账${HOSTILE}`,
+  findings: `发现的问题 ${INJECTION} ${HOSTILE}`,
+  rating: 'average',
+  twoSkins: true,
+  inspectorId: 2,
+  inspectorName: `林淑珍${HOSTILE}`,
+  createdAt: '2011-06-17T02:00:00.000Z',
+};
+const rectification: RectificationItem[] = [
+  { id: 1, inspectionId: 4, branchId: 1, obligationId: 9, code: 'R4-1', text: `补开${HOSTILE}`, due: '2011-06-30', reportStatus: 'accepted' },
+  { id: 2, inspectionId: 4, branchId: 1, obligationId: 10, code: 'R4-2', text: `完善${INJECTION}`, due: '2011-07-15', reportStatus: null },
+]; // prettier-ignore
+const assessmentRules = defaultAssessment('2011-12-31');
+const branches = [branch, { ...branch, id: 2, code: 'YQ-ZX2' }, { ...branch, id: 3, code: 'YQ-ZX3' }];
+const assessment = assess({
+  branches,
+  rules: { ...assessmentRules, grades: { by: 'thresholds', thresholds: { advanced: 90, good: 80, average: 60 } } },
+  obligations: new Map(branches.map((b, i) => [b.id, { score: 95 - 30 * i, earned: 3, possible: 4 }])),
+  evaluation: new Map([[1, { ballots: 40, eligible: 50, turnout: 0.8, counts: { satisfied: 30 }, satisfaction: 0.9 }]]),
+  inspections: new Map([[1, { scores: [{ id: 4, heldOn: '2011-06-17', rating: 'average', twoSkins: true, score: 50 }] }]]),
+  commitments: new Map([[1, { required: 10, committed: 10, fulfilled: 8, partly: 2, confirmed: 10 }]]),
+  awards: new Map([[1, { projects: [{ title: `项目${HOSTILE}`, tier: 'first' }], commendations: [] }]]),
+  today: '2011-12-20',
+}); // prettier-ignore
 
 /** Every payload every builder of src/ui makes, in one language: messages, modals, the Home. */
 function payloads(locale: Locale): [string, { type?: string; blocks?: unknown; text?: string }][] {
@@ -320,6 +361,15 @@ function payloads(locale: Locale): [string, { type?: string; blocks?: unknown; t
     ['noticeMessage', noticeMessage(`通报${HOSTILE}`, `请各支部抓紧报送。${HOSTILE}`)],
     ['noticeListBlocks', noticeListBlocks(locale, [{ publishedAt: '2011-06-20', channelId: 'C0NOTICES', title: `通报${HOSTILE}`, branchCount: 3, minOverdueDays: 7 }])],
     ['messageModal', messageModal('Pacesetter', `*note* ${HOSTILE}`, 'Close')],
+    ['inspectionModal', inspectionModal({ locale, county: false, branch, ratings: DEFAULT_RATINGS, today: '2011-06-20', privateMetadata: '{}' })],
+    ['inspectionModal county', inspectionModal({ locale, county: true, branch: null, ratings: DEFAULT_RATINGS, today: '2011-06-20', privateMetadata: '{}' })],
+    ['inspectionDm', inspectionDm({ locale, inspection, branchName: branch.name, ratings: DEFAULT_RATINGS, items: rectification })],
+    ['inspectionDm county', inspectionDm({ locale, inspection: { ...inspection, branchId: null, rating: null, twoSkins: false }, branchName: branch.name, ratings: DEFAULT_RATINGS, items: [] })],
+    ['inspectionHistoryLines', { blocks: sectionsOf(inspectionHistoryLines({ locale, inspections: [inspection, { ...inspection, id: 5, branchId: null, rating: null }], items: rectification, ratings: DEFAULT_RATINGS })) }],
+    ['inspectionHistoryLines none', { blocks: sectionsOf(inspectionHistoryLines({ locale, inspections: [], items: [], ratings: DEFAULT_RATINGS })) }],
+    ['assessmentBlocks', assessmentBlocks({ locale, year: 2011, assessment, rules: assessmentRules, category: null })],
+    ['assessmentExplainLines', { blocks: sectionsOf(assessmentExplainLines({ locale, row: assessment.rows[0]!, assessment, rules: assessmentRules, ratings: DEFAULT_RATINGS, totalInCategory: 3 })) }],
+    ['noticeModal assessment', noticeModal({ locale, days: 7, count: 2, draft: draftAssessmentNotice(locale, { year: 2011, today: '2011-12-20', provisional: true, finalOn: '2011-12-31', names: assessmentNames(assessment.rows) }), rev: 0, channelId: null, privateMetadata: '{}', source: 'assessment' })],
     ...messages('reminderMessages', reminderMessages(locale, [reminder])),
     ...messages('escalationMessages', escalationMessages(locale, [escalation])),
     ['digest main', digest.main],

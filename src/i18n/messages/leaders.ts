@@ -35,7 +35,7 @@ export const en = {
   'leaders.unknown_branch': 'No branch "{text}". Use a branch code like YQ-ZX1 or its full name.',
 
   'leaders.help.leader':
-    '*Leaders*\n• `/rankings [category|all] [month|year] [public]`: branches ranked by score\n• `/rankings explain BRANCH`: how a score was made, task by task\n• `/pacesetter notice`: draft and publish a notice (通报) of overdue branches\n• `/pacesetter notices`: notices published\n• `/pacesetter exempt BRANCH TASK REASON` / `unexempt BRANCH TASK`: exempt a branch from a task (免报)\n• `/pacesetter export [year]`: the workbook for the year-end assessment, in a direct message',
+    '*Leaders*\n• `/rankings [category|all] [month|year] [public]`: branches ranked by score\n• `/rankings explain BRANCH`: how a score was made, task by task\n• `/pacesetter notice`: draft and publish a notice (通报) of overdue branches\n• `/pacesetter notice assessment`: a notice drafted from the year-end assessment, the advanced commended and the lagging named\n• `/pacesetter notices`: notices published\n• `/pacesetter exempt BRANCH TASK REASON` / `unexempt BRANCH TASK`: exempt a branch from a task (免报)\n• `/pacesetter export [year]`: the workbook for the year-end assessment, in a direct message',
   'leaders.help.admin':
     '*Campaign office*\n• `/rankings [category|all] [month|year]`: branches ranked by score\n• `/rankings explain BRANCH`: how a score was made, task by task\nNotices, exemptions and the export are for leaders.',
   'leaders.help.other':
@@ -188,7 +188,7 @@ export const zh: Record<keyof typeof en, string> = {
   'leaders.unknown_branch': '没有找到基层党组织“{text}”。请使用代码（如 YQ-ZX1）或全称。',
 
   'leaders.help.leader':
-    '*领导*\n• `/rankings [类别|全部] [本月|全年] [公开]`：基层党组织得分排名\n• `/rankings 说明 组织`：按任务逐项说明得分\n• `/pacesetter notice`：起草并发布逾期通报\n• `/pacesetter notices`：已发布的通报\n• `/pacesetter exempt 组织 任务 理由` / `unexempt 组织 任务`：免报\n• `/pacesetter export [年份]`：年终考核工作簿，以私信发送',
+    '*领导*\n• `/rankings [类别|全部] [本月|全年] [公开]`：基层党组织得分排名\n• `/rankings 说明 组织`：按任务逐项说明得分\n• `/pacesetter notice`：起草并发布逾期通报\n• `/pacesetter notice assessment`：根据年终考核起草通报，表扬先进、点名落后\n• `/pacesetter notices`：已发布的通报\n• `/pacesetter exempt 组织 任务 理由` / `unexempt 组织 任务`：免报\n• `/pacesetter export [年份]`：年终考核工作簿，以私信发送',
   'leaders.help.admin':
     '*活动办公室*\n• `/rankings [类别|全部] [本月|全年]`：基层党组织得分排名\n• `/rankings 说明 组织`：按任务逐项说明得分\n通报、免报和导出仅限领导。',
   'leaders.help.other': '`/pacesetter` 和 `/rankings` 命令供领导使用。书记请用 `/report` 报送。',

@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import { commitmentRates } from './commitments.js';
+import { evaluationResults } from './evaluation.js';
+
+/*
+ * The two components whose data come from members' commitments (db/queries/commitments.ts) and the
+ * year-end evaluation (db/queries/evaluation.ts), keyed by branch id. A branch with no data for a
+ * component (no round closed, nobody asked to commit) has it left out of its assessment, its weight
+ * spread over the others.
+ */
+
+export interface CommitmentRate {
+  required: number;
+  committed: number;
+  fulfilled: number;
+  partly: number;
+  confirmed: number;
+}
+
+export interface EvaluationResult {
+  ballots: number;
+  eligible: number | null;
+  turnout: number | null;
+  counts: Record<string, number>;
+  /** A rate 0–1. */
+  satisfaction: number | null;
+}
+
+export async function commitmentInputs(db: Kysely<Database>, planId: number): Promise<Map<number, CommitmentRate>> {
+  const rates = await commitmentRates(db, planId);
+  return new Map([...rates].map(([id, rate]) => [Number(id), rate]));
+}
+
+export async function evaluationInputs(db: Kysely<Database>, planId: number): Promise<Map<number, EvaluationResult>> {
+  const results = await evaluationResults(db, planId);
+  return new Map([...results].map(([id, result]) => [Number(id), result]));
+}
