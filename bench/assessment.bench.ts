@@ -177,7 +177,7 @@ for (let i = 0; i <= RUNS; i++) {
     loadRankingData(db, plan),
     inspectionInputs(db, plan),
     awardInputs(db, plan.id),
-    commitmentInputs(db, plan.id),
+    commitmentInputs(db, plan, today),
     evaluationInputs(db, plan.id),
   ]);
   const t1 = performance.now();

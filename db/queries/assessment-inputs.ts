@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { LocalDate } from '../../src/domain/types.js';
 import type { Database } from '../schema.js';
 import { commitmentRates } from './commitments.js';
 import { evaluationResults } from './evaluation.js';
+import type { Plan } from './plans.js';
 
 /*
  * The two components whose data come from members' commitments (db/queries/commitments.ts) and the
@@ -27,8 +29,18 @@ export interface EvaluationResult {
   satisfaction: number | null;
 }
 
-export async function commitmentInputs(db: Kysely<Database>, planId: number): Promise<Map<number, CommitmentRate>> {
-  const rates = await commitmentRates(db, planId);
+/**
+ * Fulfilment is assessed at the year end: before the plan's `commitments.fulfilment.opens` nobody
+ * has been asked to report it yet, so the component holds no data and is left out.
+ */
+export async function commitmentInputs(
+  db: Kysely<Database>,
+  plan: Pick<Plan, 'id' | 'settings'>,
+  today: LocalDate,
+): Promise<Map<number, CommitmentRate>> {
+  const opens = plan.settings.commitments?.fulfilment.opens;
+  if (opens === undefined || today < opens) return new Map();
+  const rates = await commitmentRates(db, plan.id);
   return new Map([...rates].map(([id, rate]) => [Number(id), rate]));
 }
 

@@ -85,7 +85,7 @@ export async function loadAssessment(
   const [inspections, awards, commitments, evaluation] = await Promise.all([
     inspectionInputs(db, plan),
     awardInputs(db, plan.id),
-    commitmentInputs(db, plan.id),
+    commitmentInputs(db, plan, today),
     evaluationInputs(db, plan.id),
   ]);
   const rules = assessmentRules(plan);
