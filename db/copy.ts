@@ -4,7 +4,7 @@ import { dialectOf } from './index.js';
 
 /**
  * `pacesetter db copy --to postgres://…`: a county's SQLite year moved to PostgreSQL
- * (docs/decisions/015-postgres-replicas.md). Every table of the schema, the audit log included,
+ * (docs/decisions/012-postgres-replicas.md). Every table of the schema, the audit log included,
  * is copied in one transaction on the target, which must be migrated to the same version and
  * empty; each table is then read back and compared with the source by row count and checksum
  * before the transaction commits. Anything that differs rolls everything back.

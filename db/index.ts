@@ -52,7 +52,7 @@ export interface OpenOptions {
 
 /**
  * Opens the store named by DATABASE_URL: a PostgreSQL server for `postgres://…`
- * (docs/decisions/015-postgres-replicas.md), else the SQLite file.
+ * (docs/decisions/012-postgres-replicas.md), else the SQLite file.
  */
 export function openDatabase(url: string, opts: OpenOptions = {}): DB {
   return isPostgresUrl(url) ? openPostgres(url, opts) : openSqlite(url);
@@ -152,7 +152,7 @@ function cachePreparedStatements(sqlite: SQLite.Database): void {
 }
 
 // ---------------------------------------------------------------------------
-// PostgreSQL (docs/decisions/015-postgres-replicas.md)
+// PostgreSQL (docs/decisions/012-postgres-replicas.md)
 
 // pg's type ids (pg_type.oid) of what a query here can return.
 const INT8 = 20;

@@ -402,7 +402,7 @@ export interface ObjectionTable {
   submission_key: string | null;
 }
 
-/** The year-end evaluation (评议): one round per plan (docs/decisions/014-evaluation-anonymity.md). */
+/** The year-end evaluation (评议): one round per plan (docs/decisions/011-evaluation-anonymity.md). */
 export interface EvaluationRoundTable {
   id: Generated<number>;
   plan_id: number;

@@ -10,7 +10,7 @@ import { planContext, planTimezone } from './common.js';
 import type { Job, JobResult } from './types.js';
 
 /**
- * Public commitments (docs/decisions/012-commitments.md), on working days at the reminder time:
+ * Public commitments (docs/decisions/009-commitments.md), on working days at the reminder time:
  * members who must commit and have not, before the window closes; members with unreported
  * fulfilment, before the year-end date; secretaries with fulfilment waiting. And once, on the first
  * run after the window closes, each branch's list posted to the branch's channel, claimed per branch.

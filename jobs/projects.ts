@@ -12,7 +12,7 @@ import type { Job, JobResult } from './types.js';
 /**
  * The committee's dates of the innovation projects (assessment, review), reminded and escalated on
  * working days at the reminder time, like the branches' tasks; the branches' own dates are their
- * obligations' and go out with the reminders job (docs/decisions/011-projects-commendations.md).
+ * obligations' and go out with the reminders job (docs/decisions/008-projects-commendations.md).
  */
 export const projectDutyMessage = messageKind<DutyItem>('project-duty', dutyMessages);
 

@@ -8,7 +8,7 @@ import { startBot, type TestBot } from './helpers/bot.js';
 import { freshDb } from './helpers/db.js';
 import { onPostgres } from './helpers/pg.js';
 
-/** What PostgreSQL adds (docs/decisions/015-postgres-replicas.md): values as SQLite gives them, the writer lock, the job lock, the claims. */
+/** What PostgreSQL adds (docs/decisions/012-postgres-replicas.md): values as SQLite gives them, the writer lock, the job lock, the claims. */
 const open: DB[] = [];
 const bots: TestBot[] = [];
 afterEach(async () => {

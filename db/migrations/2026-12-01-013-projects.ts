@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 // Frozen: never import app code here (kysely's advice). Types are `Kysely<any>` on purpose.
-// Innovation projects and commendation rounds (docs/decisions/011-projects-commendations.md). A
+// Innovation projects and commendation rounds (docs/decisions/008-projects-commendations.md). A
 // project's stage is not a column: it is the `to_stage` of its latest stage event, and each event
 // takes the next `seq` of its project, so two movers racing from the same stage cannot both win.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 // Frozen: never import app code here (kysely's advice). Types are `Kysely<any>` on purpose.
-// Members' public commitments (docs/decisions/012-commitments.md): the commitments themselves with
+// Members' public commitments (docs/decisions/009-commitments.md): the commitments themselves with
 // their fulfilment and the secretary's confirmation on the same row, one person's reopening after
 // the window, and the claim of each branch's post at the window's close. A computed obligation's
 // threshold is a column of obligations; a branch's channel (roster branch_channel) one of branches.

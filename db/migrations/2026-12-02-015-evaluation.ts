@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 // Frozen: never import app code here (kysely's advice). Types are `Kysely<any>` on purpose.
-// The year-end evaluation (评议, docs/decisions/014-evaluation-anonymity.md). A ballot is not a
+// The year-end evaluation (评议, docs/decisions/011-evaluation-anonymity.md). A ballot is not a
 // row: it adds one to a count (round × branch × source × question × grade) created, with every
 // other count of the round, when the round opens, so no row's existence, position or time follows
 // a vote. Who has voted is a flag on the electorate, also written in full at the opening. Codes are

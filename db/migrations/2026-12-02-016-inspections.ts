@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 // Frozen: never import app code here (kysely's advice). Types are `Kysely<any>` on purpose.
-// Inspections and their rectification tasks (docs/decisions/016-inspections-assessment.md). A
+// Inspections and their rectification tasks (docs/decisions/013-inspections-assessment.md). A
 // rectification task is an obligation of one branch (`obligations.branch_id`, applies_to 'branch'),
 // so that reports, reminders, escalations, reviews, rankings and the export see it as any task;
 // `rectification_items` ties it to the inspection that set it.

@@ -20,7 +20,7 @@ import { planRowToPlan } from './plans.js';
 /*
  * Members' public commitments (公开承诺) and their fulfilment (兑现承诺): every write in one
  * transaction with its audit row, every state move conditioned on the state read, so a double
- * click or a retried delivery changes nothing twice (docs/decisions/012-commitments.md).
+ * click or a retried delivery changes nothing twice (docs/decisions/009-commitments.md).
  */
 
 export interface Commitment {

@@ -19,7 +19,7 @@ import { listBranches } from './people.js';
  * The year-end evaluation. A ballot is never a row: it marks its voter as having voted (or its code
  * as used) and adds one to the counts of its branch, question and grade, counts that the opening
  * created for every branch, source, question and grade, so nothing a ballot writes has a position,
- * a time or a creation that follows the vote (docs/decisions/014-evaluation-anonymity.md). No
+ * a time or a creation that follows the vote (docs/decisions/011-evaluation-anonymity.md). No
  * function here takes a voter and a grade into the same row, the audit log included.
  */
 

@@ -7,7 +7,7 @@ const JOB_LOCKS = 0x6a6f6273; // 'jobs'
 
 /**
  * Runs `fn` holding the job's lock, so that one process at a time runs a given job across every
- * replica on the database (docs/decisions/015-postgres-replicas.md). On PostgreSQL it is a
+ * replica on the database (docs/decisions/012-postgres-replicas.md). On PostgreSQL it is a
  * session advisory lock on a connection held for the run: a replica that comes second waits, then
  * finds the slot recorded and skips it; a holder that dies (SIGKILL, a lost machine) loses its
  * connection and with it the lock, and the next in line runs what was left. SQLite's file is on

@@ -132,7 +132,7 @@ export async function claimableRecipients(
  * On PostgreSQL the rows are picked with `FOR UPDATE SKIP LOCKED`, so replicas draining at once
  * pass over a recipient another is claiming instead of queueing behind its row locks. The claim
  * itself is still the UPDATE's own condition, checked again on the locked rows: SKIP LOCKED only
- * chooses which rows to try (docs/decisions/015-postgres-replicas.md).
+ * chooses which rows to try (docs/decisions/012-postgres-replicas.md).
  */
 export async function claimRecipient(
   db: Kysely<Database>,

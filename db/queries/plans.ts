@@ -46,7 +46,7 @@ class DryRunRollback extends Error {
 }
 
 /**
- * Read caches (docs/decisions/006-read-caches.md). A plan and its obligations change only through
+ * Read caches (docs/decisions/003-read-caches.md). A plan and its obligations change only through
  * `importPlan`, which moves the plan's `updated_at` forward every time. Every request reads the plan
  * row anyway; while its `updated_at` is the one cached, the parsed plan and its obligations are
  * reused instead of parsing the settings again and reading every obligation. Per database handle,

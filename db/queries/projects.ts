@@ -19,7 +19,7 @@ import { enqueue, type NewOutboxRow } from './outbox.js';
  * `to_stage`); every move is one event with the next `seq`, in the transaction that checks the
  * stage it leaves, with its audit row. Scores are read through `assessorSheets` and
  * `reviewSheets` only: neither gives an assessor's sheet to anyone else before every assessor
- * assigned to the project has scored (docs/decisions/011-projects-commendations.md).
+ * assigned to the project has scored (docs/decisions/008-projects-commendations.md).
  */
 
 type Meta = { actor: string; now: Date };

@@ -20,7 +20,7 @@ import { CATEGORIES, RANKS, type Category, type LocalDate, type Rank } from './t
 /**
  * Commendation rounds (表彰: the July 1 commendation of activity 1, the teachers' ethics models of
  * activity 10): the plan file's `commendations` section, nomination quotas and eligibility, the
- * shortlist's quotas, and the publicity period (公示). Pure (docs/decisions/011-projects-commendations.md).
+ * shortlist's quotas, and the publicity period (公示). Pure (docs/decisions/008-projects-commendations.md).
  */
 
 export const NOMINEE_KINDS = ['branch', 'person', 'project'] as const;

@@ -9,7 +9,7 @@ import { RANKS, type LocalDate, type Rank } from './types.js';
  * `commitments` section, who must commit, when a commitment may be made, edited or withdrawn, the
  * fulfilment (兑现承诺) each member reports and the branch secretary confirms or returns (点评), and
  * the rates per branch that make the computed obligation (`kind: commitments`). Pure: plain data
- * and `today` in, decisions out (docs/decisions/012-commitments.md).
+ * and `today` in, decisions out (docs/decisions/009-commitments.md).
  */
 
 /** The areas a commitment may name (optional): study, post duties, serving the public, integrity. */

@@ -11,7 +11,7 @@ import type { Branch, Category, LocalDate } from './types.js';
 /**
  * The year-end evaluation (评议, work requirement 5 of the 2011 plan): the plan file's `evaluation`
  * section, who rates which branch, a ballot's checks, and the results of a closed round. Pure:
- * plain data in, decisions out (docs/decisions/014-evaluation-anonymity.md).
+ * plain data in, decisions out (docs/decisions/011-evaluation-anonymity.md).
  */
 
 /** The seed: "around the theme, the core work and members' commitments". */

@@ -7,7 +7,7 @@ import type { LocalDate } from './types.js';
 /**
  * Innovation projects (创新项目, activity 8 of the 2011 plan): the plan file's `projects` section,
  * the six stages and who moves a project between them, the assessors' scores, and the tiers the
- * committee gives. Pure: plain data in, decisions out (docs/decisions/011-projects-commendations.md).
+ * committee gives. Pure: plain data in, decisions out (docs/decisions/008-projects-commendations.md).
  */
 
 // The plan file's small pieces, as plan.ts writes them (kept here: plan-settings.ts imports this module).

@@ -11,7 +11,7 @@ import { BALLOT_CSP, ballotPage, codeEntryPage, noticePage, type BallotNotice } 
  * The public ballot page (群众代表 vote with a one-time code): GET shows the ballot, POST counts
  * it. Mounted by src/app.ts only when PUBLIC_URL is set. No cookie, no script; wrong codes are
  * counted per hashed address in the database and refused for 15 minutes after `MAX_MISSES`
- * (docs/decisions/014-evaluation-anonymity.md).
+ * (docs/decisions/011-evaluation-anonymity.md).
  */
 
 export const MAX_MISSES = 10;

@@ -1,5 +1,5 @@
 /**
- * The anonymity claim of docs/decisions/014-evaluation-anonymity.md, checked on the stored rows
+ * The anonymity claim of docs/decisions/011-evaluation-anonymity.md, checked on the stored rows
  * after a round: no column of a ballot names a voter or a time, no row is created or moved by a
  * vote, and the audit log says who voted for which branch, never how. Also: the public page is off
  * without PUBLIC_URL.

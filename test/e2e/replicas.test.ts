@@ -15,7 +15,7 @@ import { lastView } from '../helpers/views.js';
 import type { ReplicaAnswer, ReplicaCommand, ReplicaRequest } from '../helpers/replica-process.js';
 
 /**
- * Three bot processes on one PostgreSQL database (docs/decisions/015-postgres-replicas.md),
+ * Three bot processes on one PostgreSQL database (docs/decisions/012-postgres-replicas.md),
  * driven over signed HTTP spread across them, ticking every reminder slot of the 2011 plan at
  * once; one of them SIGKILLed while Slack holds the answer to a message it posted, and the
  * database "restarted" once in the middle of a run (a TCP proxy between the replicas and the

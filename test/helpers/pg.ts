@@ -2,7 +2,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 
 /**
- * The PostgreSQL side of the suite (docs/decisions/015-postgres-replicas.md): the vitest project
+ * The PostgreSQL side of the suite (docs/decisions/012-postgres-replicas.md): the vitest project
  * `pg` sets TEST_DATABASE=pg, and every fresh database of a test is then a database of its own on
  * the server, copied from a template migrated once per run (test/pg-global-setup.ts), and dropped
  * when its test file ends.

@@ -14,7 +14,7 @@ function editedPlan(edit: (yaml: string) => string) {
   return parsed.value;
 }
 
-describe('the plan read cache (decision 006)', () => {
+describe('the plan read cache (decision 003)', () => {
   const open: DB[] = [];
   afterEach(async () => {
     for (const db of open.splice(0)) await db.destroy();

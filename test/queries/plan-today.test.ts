@@ -41,7 +41,7 @@ describe('findPlanToday: the plan in force and its date, from the plan timezone'
     expect((await findActivePlan(db, '2013-02-01'))?.year).toBe(2014);
   });
 
-  it('when it is asked again without a new import, then the cached plan is returned (decision 006)', async () => {
+  it('when it is asked again without a new import, then the cached plan is returned (decision 003)', async () => {
     const db = await store();
     const at = new Date('2011-06-20T02:00:00Z');
     const first = await findPlanToday(db, at);

@@ -23,7 +23,7 @@ const branchesIn = (d: DB, ids: number[], active: 0 | 1) =>
     .where('code', '!=', 'NONE')
     .orderBy('id');
 
-describe('reads compiled once per shape (decision 007)', () => {
+describe('reads compiled once per shape (decision 004)', () => {
   it('when run with new values and list lengths, then it answers as the same query built each time', async () => {
     const read = preparedRead((d, ids: number[], active: 0 | 1) => branchesIn(d, ids, active));
     const all = await db.selectFrom('branches').select('id').orderBy('id').execute();
