@@ -170,7 +170,7 @@ export const zh: Record<keyof typeof en, string> = {
     '{rank}. {branch}：满意率 *{satisfaction}* · {counts} · 评议票 {ballots} · 参评率 {turnout}',
   'evaluation.results.no_ballots': '–. {branch}：无评议票',
   'evaluation.results.formula':
-    '满意率：“{question}”中{satisfied}的评议票占全部评议票的比例，在各类别内排名。参评率：Slack 中和凭评议码投出的评议票占 Slack 中可评议人数与已印评议码数之和的比例（人工统计的票数计入评议票，不计入参评率）。在年终考核中的分值：{weight} 分。',
+    '满意率：“{question}”中评价等次为{satisfied}的评议票占全部评议票的比例，在各类别内排名。参评率：Slack 中和凭评议码投出的评议票占 Slack 中可评议人数与已印评议码数之和的比例（人工统计的票数计入评议票，不计入参评率）。在年终考核中的分值：{weight} 分。',
   'evaluation.results.more': '另有 {count} 个基层党组织：见工作簿（`/pacesetter export`）。',
   'evaluation.results.forbidden': '评议的参评率和结果仅供领导和管理员查看。',
   'evaluation.home.title': '年终评议',
