@@ -113,7 +113,8 @@ export const en = {
   'evaluation.cli.status':
     'The {year} plan’s evaluation: {opens} to {closes}, {state}; {voted} of {eligible} ballots in Slack and with ballot codes.',
   'evaluation.tally.csv': 'The file is not CSV text that can be read.',
-  'evaluation.tally.header': 'The first line must name the columns `branch`, `grade` and `count` (and optionally `question`).',
+  'evaluation.tally.header':
+    'The first line must name the columns `branch`, `grade` and `count` (and optionally `question`).',
   'evaluation.tally.branch': 'no active branch has the code "{code}".',
   'evaluation.tally.question': '"{code}" is not a question of this evaluation ({codes}).',
   'evaluation.tally.grade': '"{code}" is not a grade of this evaluation ({codes}).',
