@@ -32,23 +32,14 @@ import {
   parseFulfilmentForm,
   type CommitmentRules,
 } from '../src/domain/commitments.js';
-import { fieldOf, ViewStateSchema } from '../src/domain/report-form.js';
+import { fieldOf } from '../src/domain/report-form.js';
 import { isValidLocalDate } from '../src/domain/time.js';
 import type { Person } from '../src/domain/types.js';
 import { commitmentWindow, confirmationQueue, mineInput } from '../src/flows/commitments.js';
 import { publishHome } from '../src/flows/home.js';
+import { pressOf, submissionOf } from '../src/slack/openings.js';
 import type { FieldErrors } from '../src/domain/report-form.js';
-import {
-  actionValue,
-  buttonReply,
-  callerOf,
-  ephemeral,
-  errorUnder,
-  formErrors,
-  modalAnswer,
-  parseJson,
-  type Caller,
-} from '../src/slack/caller.js';
+import { buttonReply, callerOf, ephemeral, formErrors, modalAnswer, type Caller } from '../src/slack/caller.js';
 import { localeFor } from '../src/slack/locale.js';
 import type { Router } from '../src/slack/router.js';
 import {
@@ -340,12 +331,12 @@ export function register(router: Router, ctx: AppContext): void {
     action: unknown,
     client: WebClient,
   ) {
-    const value = actionValue(action);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `action.${actionId}`,
-      answer: modalAnswer(client, body.trigger_id, 'commitments.modal.close'),
-      details: { value: value.slice(0, 40) },
-    });
+    const { value, caller } = await pressOf(
+      ctx,
+      client,
+      { body, action, actionId },
+      modalAnswer(client, body.trigger_id, 'commitments.modal.close'),
+    );
     const id = IdSchema.safeParse(value);
     const commitment = id.success ? await findCommitment(ctx.db, id.data) : null;
     const author = await caller.require({
@@ -414,12 +405,12 @@ export function register(router: Router, ctx: AppContext): void {
   router.action(COMMITMENT_ACTIONS.confirm, async ({ ack, body, client, action }) => {
     await ack();
     if (body.type !== 'block_actions') return;
-    const value = actionValue(action);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `action.${COMMITMENT_ACTIONS.confirm}`,
-      answer: modalAnswer(client, body.trigger_id, 'commitments.modal.close'),
-      details: { value: value.slice(0, 40) },
-    });
+    const { value, caller } = await pressOf(
+      ctx,
+      client,
+      { body, action, actionId: COMMITMENT_ACTIONS.confirm },
+      modalAnswer(client, body.trigger_id, 'commitments.modal.close'),
+    );
     const parsed = IdVersionSchema.safeParse(value);
     const commitment = parsed.success ? await findCommitment(ctx.db, parsed.data[0]) : null;
     const confirmer = await confirmerOf(caller, commitment);
@@ -438,23 +429,18 @@ export function register(router: Router, ctx: AppContext): void {
     });
   });
 
-  router.view(COMMITMENT_VIEWS.commitment, async ({ ack, body, view, client }) => {
-    const meta = CommitmentMetaSchema.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${COMMITMENT_VIEWS.commitment}`,
-      answer: errorUnder(ack, 'text'),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
+  router.view(COMMITMENT_VIEWS.commitment, async (args) => {
+    const { ack, client, view } = args;
+    const { caller, meta, state } = await submissionOf(ctx, args, CommitmentMetaSchema, 'text');
     const member = await caller.require();
     if (!member) return;
-    if (!meta.success || !state.success) return member.refuse('malformed payload', member.t('common.forbidden'));
+    if (!meta || !state) return member.refuse('malformed payload', member.t('common.forbidden'));
     const r = await rulesOf(member);
     if (!r) return;
-    if (r.found.plan.id !== meta.data.planId) return member.say(member.t('common.no_plan'));
+    if (r.found.plan.id !== meta.planId) return member.say(member.t('common.no_plan'));
     const form = parseCommitmentForm({
-      text: fieldOf(state.data, 'text')?.value ?? null,
-      area: fieldOf(state.data, 'area')?.selected_option?.value ?? null,
+      text: fieldOf(state, 'text')?.value ?? null,
+      area: fieldOf(state, 'area')?.selected_option?.value ?? null,
     });
     if (!form.ok) {
       await auditFormRefusal(ctx, member.slackUserId, `view.${COMMITMENT_VIEWS.commitment}`, form.errors);
@@ -472,10 +458,10 @@ export function register(router: Router, ctx: AppContext): void {
       );
     const metaArgs = { actor: member.slackUserId, now: ctx.clock.now() };
     let key: MessageKey;
-    if (meta.data.commitmentId !== undefined) {
+    if (meta.commitmentId !== undefined) {
       const result = await editCommitment(
         ctx.db,
-        { id: meta.data.commitmentId, personId: member.person.id, ...form.value },
+        { id: meta.commitmentId, personId: member.person.id, ...form.value },
         metaArgs,
       );
       if (result.outcome === 'not_found')
@@ -509,23 +495,18 @@ export function register(router: Router, ctx: AppContext): void {
     await publishHome(ctx, client, member.slackUserId);
   });
 
-  router.view(COMMITMENT_VIEWS.fulfilment, async ({ ack, body, view, client }) => {
-    const meta = FulfilMetaSchema.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${COMMITMENT_VIEWS.fulfilment}`,
-      answer: errorUnder(ack, 'outcome'),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
+  router.view(COMMITMENT_VIEWS.fulfilment, async (args) => {
+    const { ack, client } = args;
+    const { caller, meta, state } = await submissionOf(ctx, args, FulfilMetaSchema, 'outcome');
     const member = await caller.require();
     if (!member) return;
-    if (!meta.success || !state.success) return member.refuse('malformed payload', member.t('common.forbidden'));
+    if (!meta || !state) return member.refuse('malformed payload', member.t('common.forbidden'));
     const r = await rulesOf(member);
     if (!r) return;
     const form = parseFulfilmentForm({
-      outcome: fieldOf(state.data, 'outcome')?.selected_option?.value ?? null,
-      note: fieldOf(state.data, 'note')?.value ?? null,
-      link: fieldOf(state.data, 'link')?.value ?? null,
+      outcome: fieldOf(state, 'outcome')?.selected_option?.value ?? null,
+      note: fieldOf(state, 'note')?.value ?? null,
+      link: fieldOf(state, 'link')?.value ?? null,
     });
     if (!form.ok) {
       await auditFormRefusal(ctx, member.slackUserId, `view.${COMMITMENT_VIEWS.fulfilment}`, form.errors);
@@ -538,7 +519,7 @@ export function register(router: Router, ctx: AppContext): void {
       );
     const result = await reportFulfilment(
       ctx.db,
-      { id: meta.data.commitmentId, personId: member.person.id, ...form.value },
+      { id: meta.commitmentId, personId: member.person.id, ...form.value },
       { actor: member.slackUserId, now: ctx.clock.now() },
     );
     if (result.outcome === 'not_found')
@@ -557,21 +538,16 @@ export function register(router: Router, ctx: AppContext): void {
     await publishHome(ctx, client, member.slackUserId);
   });
 
-  router.view(COMMITMENT_VIEWS.confirmation, async ({ ack, body, view, client }) => {
-    const meta = ConfirmMetaSchema.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${COMMITMENT_VIEWS.confirmation}`,
-      answer: errorUnder(ack, 'decision'),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
-    const commitment = meta.success ? await findCommitment(ctx.db, meta.data.commitmentId) : null;
+  router.view(COMMITMENT_VIEWS.confirmation, async (args) => {
+    const { ack, client } = args;
+    const { caller, meta, state } = await submissionOf(ctx, args, ConfirmMetaSchema, 'decision');
+    const commitment = meta ? await findCommitment(ctx.db, meta.commitmentId) : null;
     const confirmer = await confirmerOf(caller, commitment);
-    if (!confirmer || !commitment || !meta.success) return;
-    if (!state.success) return confirmer.refuse('malformed payload', confirmer.t('common.forbidden'));
+    if (!confirmer || !commitment || !meta) return;
+    if (!state) return confirmer.refuse('malformed payload', confirmer.t('common.forbidden'));
     const form = parseConfirmForm({
-      decision: fieldOf(state.data, 'decision')?.selected_option?.value ?? null,
-      comment: fieldOf(state.data, 'comment')?.value ?? null,
+      decision: fieldOf(state, 'decision')?.selected_option?.value ?? null,
+      comment: fieldOf(state, 'comment')?.value ?? null,
     });
     if (!form.ok) {
       await auditFormRefusal(ctx, confirmer.slackUserId, `view.${COMMITMENT_VIEWS.confirmation}`, form.errors);
@@ -579,13 +555,13 @@ export function register(router: Router, ctx: AppContext): void {
     }
     const result = await confirmFulfilment(
       ctx.db,
-      { id: commitment.id, version: meta.data.v, confirmerId: confirmer.person.id, ...form.value },
+      { id: commitment.id, version: meta.v, confirmerId: confirmer.person.id, ...form.value },
       { actor: confirmer.slackUserId, now: ctx.clock.now() },
     );
     if (result.outcome !== 'done') {
       // A second submission of the same modal finds it already done by this confirmer: nothing to say.
       const now = await findCommitment(ctx.db, commitment.id);
-      if (now && now.confirmedBy === confirmer.person.id && now.version === meta.data.v) return ack();
+      if (now && now.confirmedBy === confirmer.person.id && now.version === meta.v) return ack();
       return confirmer.say(confirmer.t('commitments.error.stale'));
     }
     await ack();

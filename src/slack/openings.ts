@@ -1,4 +1,4 @@
-import type { BlockAction, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { z } from 'zod';
 import type { AppContext } from '../context.js';
@@ -23,7 +23,7 @@ import {
 export async function pressOf(
   ctx: AppContext,
   client: WebClient,
-  press: { body: BlockAction; action: unknown; actionId: string },
+  press: { body: { user: { id: string } }; action: unknown; actionId: string },
   answer: Answer,
   keep = 40,
 ): Promise<{ value: string; caller: Caller }> {
