@@ -3,6 +3,9 @@ import { createWorkCalendar, type WorkCalendar } from '../src/domain/calendar.js
 import type { StageConfig } from '../src/domain/stages.js';
 import type { LocalDate } from '../src/domain/types.js';
 import type { AppContext } from '../src/context.js';
+import { enqueue, type NewOutboxRow } from '../db/queries/outbox.js';
+import { drainOutbox } from '../src/delivery/outbox.js';
+import type { JobResult } from './types.js';
 
 /**
  * The zone the scheduler ticks in before any plan is imported. Nothing is sent without a plan, so
@@ -35,4 +38,27 @@ export async function planContext(ctx: AppContext, at: Date): Promise<PlanContex
 export async function planTimezone(ctx: AppContext): Promise<{ timezone: string; reminderTime: string }> {
   const plan = (await findPlanToday(ctx.db, ctx.clock.now()))?.plan;
   return { timezone: plan?.timezone ?? NO_PLAN_TIMEZONE, reminderTime: plan?.settings.reminders.time ?? '09:00' };
+}
+
+/**
+ * A job's last step: its rows into the outbox (a key already there is skipped), the outbox
+ * drained, and the run's summary: `head`, then what was queued and sent (in how many messages, for
+ * the jobs whose rows group per recipient).
+ */
+export async function queueAndSend(
+  ctx: AppContext,
+  rows: NewOutboxRow[],
+  head: string,
+  opts: { grouped?: boolean } = {},
+): Promise<JobResult> {
+  const added = await enqueue(ctx.db, rows, ctx.clock.now());
+  const sent = await drainOutbox(ctx);
+  const messages = opts.grouped ? ` in ${sent.messages} message(s)` : '';
+  return {
+    summary: [
+      head,
+      `  queued ${added.length} new, sent ${sent.sent} row(s)${messages}, ${sent.failed} to retry, ${sent.dead} undeliverable`,
+    ],
+    completed: true,
+  };
 }

@@ -1,4 +1,4 @@
-import { enqueue, existingKeys, type NewOutboxRow } from '../db/queries/outbox.js';
+import { existingKeys, type NewOutboxRow } from '../db/queries/outbox.js';
 import { countReceived, loadScheduleData } from '../db/queries/schedule-data.js';
 import { projectStageCounts } from '../db/queries/projects.js';
 import { buildDigest, type DigestData } from '../src/domain/digest.js';
@@ -8,7 +8,7 @@ import type { AppContext } from '../src/context.js';
 import { drainOutbox, type FilePayload, type MessagePayload } from '../src/delivery/outbox.js';
 import { digestChart } from '../src/files/chart.js';
 import { digestMessages } from '../src/ui/digest.js';
-import { planContext, planTimezone } from './common.js';
+import { planContext, planTimezone, queueAndSend } from './common.js';
 import { nextSlot } from './slots.js';
 import type { Job, JobResult } from './types.js';
 
@@ -155,15 +155,7 @@ export function createDigestJob(attachments: readonly DigestAttachmentProducer[]
           ctx.logger.warn({ err }, 'digest: an attachment failed; the digest goes out without it');
         }
       }
-      const added = await enqueue(ctx.db, rows, ctx.clock.now());
-      const sent = await drainOutbox(ctx);
-      return {
-        summary: [
-          head,
-          `  queued ${added.length} new, sent ${sent.sent} row(s), ${sent.failed} to retry, ${sent.dead} undeliverable`,
-        ],
-        completed: true,
-      };
+      return queueAndSend(ctx, rows, head);
     },
   };
 }

@@ -1,11 +1,11 @@
-import { enqueue, existingKeys } from '../db/queries/outbox.js';
+import { existingKeys } from '../db/queries/outbox.js';
 import { loadScheduleData } from '../db/queries/schedule-data.js';
 import { planEscalations, type EscalationItem, type EscalationRecipient } from '../src/domain/escalations.js';
 import { localDateOf } from '../src/domain/time.js';
 import { toLocale } from '../src/i18n/index.js';
-import { drainOutbox, messageKind } from '../src/delivery/outbox.js';
+import { messageKind } from '../src/delivery/outbox.js';
 import { escalationMessages } from '../src/ui/escalation.js';
-import { planContext, planTimezone } from './common.js';
+import { planContext, planTimezone, queueAndSend } from './common.js';
 import type { Job, JobResult } from './types.js';
 
 /** The items escalated to one recipient in a run go out together, grouped by branch. */
@@ -61,14 +61,6 @@ export const escalationsJob: Job = {
       }
       return { summary: lines, completed: false };
     }
-    const added = await enqueue(ctx.db, rows, ctx.clock.now());
-    const sent = await drainOutbox(ctx);
-    return {
-      summary: [
-        head,
-        `  queued ${added.length} new, sent ${sent.sent} row(s) in ${sent.messages} message(s), ${sent.failed} to retry, ${sent.dead} undeliverable`,
-      ],
-      completed: true,
-    };
+    return queueAndSend(ctx, rows, head, { grouped: true });
   },
 };

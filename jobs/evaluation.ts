@@ -1,12 +1,12 @@
 import { closeRound, findRound, openRound, pendingVoters } from '../db/queries/evaluation.js';
-import { enqueue, existingKeys } from '../db/queries/outbox.js';
+import { existingKeys } from '../db/queries/outbox.js';
 import { listBranches } from '../db/queries/people.js';
-import { drainOutbox, messageKind } from '../src/delivery/outbox.js';
+import { messageKind } from '../src/delivery/outbox.js';
 import { planEvaluationMessages, roundState } from '../src/domain/evaluation.js';
 import { localDateOf } from '../src/domain/time.js';
 import { toLocale } from '../src/i18n/index.js';
 import { evaluationMessages, type EvaluationItem } from '../src/ui/evaluation.js';
-import { planContext, planTimezone } from './common.js';
+import { planContext, planTimezone, queueAndSend } from './common.js';
 import type { Job, JobResult } from './types.js';
 
 /**
@@ -88,14 +88,6 @@ export const evaluationJob: Job = {
         completed: false,
       };
     }
-    const added = await enqueue(ctx.db, rows, ctx.clock.now());
-    const sent = await drainOutbox(ctx);
-    return {
-      summary: [
-        head,
-        `  queued ${added.length} new, sent ${sent.sent} row(s), ${sent.failed} to retry, ${sent.dead} undeliverable`,
-      ],
-      completed: true,
-    };
+    return queueAndSend(ctx, rows, head);
   },
 };

@@ -1,12 +1,12 @@
-import { enqueue, existingKeys } from '../db/queries/outbox.js';
+import { existingKeys } from '../db/queries/outbox.js';
 import { listAdmins } from '../db/queries/people.js';
 import { dutyProjects } from '../db/queries/projects.js';
 import { planProjectDuties } from '../src/domain/projects.js';
 import { localDateOf } from '../src/domain/time.js';
 import { toLocale } from '../src/i18n/index.js';
-import { drainOutbox, messageKind } from '../src/delivery/outbox.js';
+import { messageKind } from '../src/delivery/outbox.js';
 import { dutyMessages, type DutyItem } from '../src/ui/projects.js';
-import { planContext, planTimezone } from './common.js';
+import { planContext, planTimezone, queueAndSend } from './common.js';
 import type { Job, JobResult } from './types.js';
 
 /**
@@ -78,14 +78,6 @@ export const projectsJob: Job = {
         completed: false,
       };
     }
-    const added = await enqueue(ctx.db, rows, ctx.clock.now());
-    const sent = await drainOutbox(ctx);
-    return {
-      summary: [
-        head,
-        `  queued ${added.length} new, sent ${sent.sent} row(s), ${sent.failed} to retry, ${sent.dead} undeliverable`,
-      ],
-      completed: true,
-    };
+    return queueAndSend(ctx, rows, head);
   },
 };

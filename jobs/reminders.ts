@@ -7,7 +7,7 @@ import type { AppContext } from '../src/context.js';
 import { t, toLocale } from '../src/i18n/index.js';
 import { drainOutbox, messageKind, type MessagePayload } from '../src/delivery/outbox.js';
 import { reminderMessages, stageText } from '../src/ui/reminder.js';
-import { planContext, planTimezone } from './common.js';
+import { planContext, planTimezone, queueAndSend } from './common.js';
 import type { Job, JobResult } from './types.js';
 
 /** A person's reminders of one run go out as one DM (or as few as Slack's block limit allows). */
@@ -101,14 +101,6 @@ export const remindersJob: Job = {
       }
       return { summary: lines, completed: false };
     }
-    const added = await enqueue(ctx.db, rows, ctx.clock.now());
-    const sent = await drainOutbox(ctx);
-    return {
-      summary: [
-        head,
-        `  queued ${added.length} new, sent ${sent.sent} row(s) in ${sent.messages} message(s), ${sent.failed} to retry, ${sent.dead} undeliverable`,
-      ],
-      completed: true,
-    };
+    return queueAndSend(ctx, rows, head, { grouped: true });
   },
 };
