@@ -9,7 +9,7 @@ import { activeExemptions, listExemptions, type Exemption } from './exemptions.j
 import { listBranches } from './people.js';
 import { listObligations, type Plan } from './plans.js';
 import { approvedExtensions } from './extensions.js';
-import { listPlanReports, rankingInput } from './rankings.js';
+import { listPlanReports, rankingInput, type RankingData } from './rankings.js';
 import { loadAssessmentExport, type AssessmentExport } from './assessment-export.js';
 import { loadCampaignExport, type CampaignExport } from './campaign-export.js';
 import { findRound, roundResultsOf } from './evaluation.js';
@@ -72,7 +72,6 @@ export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date
     computedCommitmentItems(db, plan.id),
     loadCommitmentsExport(db, plan.id),
   ]);
-  const assessment = await loadAssessmentExport(db, plan, today);
   const [branches, obligations, reports, active, approved, papers, exemptions, extensions, people] = await Promise.all([
     listBranches(db),
     listObligations(db, plan.id),
@@ -117,6 +116,9 @@ export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date
       .execute(),
     db.selectFrom('people').select(['id', 'name']).execute(),
   ]);
+  // The ranking's facts, read once: the reports in full serve the ranking and the assessment too.
+  const data: RankingData = { branches, obligations, reports, extensions: approved, exemptions: active, computed };
+  const assessment = await loadAssessmentExport(db, plan, today, data);
   return {
     plan,
     today,
@@ -124,15 +126,7 @@ export async function loadExportData(db: Kysely<Database>, plan: Plan, now: Date
     branches,
     obligations,
     reports,
-    ranked: rankBranches(
-      rankingInput(
-        { branches, obligations, reports, exemptions: active, extensions: approved, computed },
-        plan,
-        today,
-        'year',
-        mode,
-      ),
-    ),
+    ranked: rankBranches(rankingInput(data, plan, today, 'year', mode)),
     papers: papers.map((p) => ({
       authorName: p.author_name,
       branchCode: p.branch_code,
