@@ -199,20 +199,17 @@ describe('Slack coming up after the bot', () => {
       const up = await healthUntil(bot, (h) => h.status === 200);
       expect(up).toEqual({ status: 200, body: { status: 'ok', database: 'ok', slack: 'ok' } });
       const answeredAt = fake.succeeded('auth.test')[0]!.at;
+      // Catch-up runs the jobs one after another: wait for the last to start and one to finish (or 20 s).
+      const jobs = ['commitments', 'digest', 'escalations', 'evaluation', 'projects', 'reminders'];
+      const settled = (rs: typeof runs) =>
+        rs.filter((r) => r.last_started_at !== null).length === jobs.length && rs.some((r) => r.last_slot !== null);
       let runs = await jobRuns(bot.db);
-      for (let i = 0; i < 100 && !runs.some((r) => r.last_slot !== null); i++) {
+      for (let i = 0; i < 100 && !settled(runs); i++) {
         await sleep(200);
         runs = await jobRuns(bot.db);
       }
       const started = runs.filter((r) => r.last_started_at !== null);
-      expect(started.map((r) => r.job).sort()).toEqual([
-        'commitments',
-        'digest',
-        'escalations',
-        'evaluation',
-        'projects',
-        'reminders',
-      ]);
+      expect(started.map((r) => r.job).sort()).toEqual(jobs);
       for (const run of started) expect(new Date(run.last_started_at!).getTime()).toBeGreaterThanOrEqual(answeredAt);
       expect(runs.some((r) => r.last_slot !== null)).toBe(true);
       expect(bot.stdout()).toContain('Slack answers again');
