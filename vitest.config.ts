@@ -18,17 +18,22 @@ async function postgresReachable(url: string): Promise<boolean> {
   });
 }
 
-// The suite on PostgreSQL is asked for (npm run test:pg, or TEST_DATABASE_URL): it does not pass
-// everywhere yet (BENCHMARKS.md and docs/postgres-replicas.md say where it stands), so npm test and CI
-// run SQLite alone and say so.
+// The suite runs on PostgreSQL too wherever a server answers (TEST_DATABASE_URL, else the project's
+// machines' 127.0.0.1:5432). TEST_PG=on requires it (CI: a missing server fails the run rather than
+// passing on SQLite alone); TEST_PG=off leaves it out.
 const testServer = process.env.TEST_DATABASE_URL || DEFAULT_TEST_SERVER;
-const wanted = process.env.TEST_PG === 'on' || Boolean(process.env.TEST_DATABASE_URL);
-const postgres = wanted && (await postgresReachable(testServer));
-if (!wanted) {
-  console.warn('The suite runs on SQLite only: `npm run test:pg` runs it on PostgreSQL (not yet passing everywhere).');
+const choice = process.env.TEST_PG ?? 'auto';
+if (!['on', 'off', 'auto'].includes(choice)) throw new Error(`TEST_PG must be on, off or auto, not ${choice}`);
+const postgres = choice !== 'off' && (await postgresReachable(testServer));
+const shown = testServer.replace(/\/\/[^@/]*@/, '//');
+if (choice === 'on' && !postgres) {
+  throw new Error(`TEST_PG=on but no PostgreSQL server answers at ${shown}: start one or set TEST_DATABASE_URL.`);
+}
+if (choice === 'off') {
+  console.warn('TEST_PG=off: the suite runs on SQLite only, not on PostgreSQL.');
 } else if (!postgres) {
   console.warn(
-    `No PostgreSQL server at ${testServer.replace(/\/\/[^@/]*@/, '//')}: the pg project (the suite on PostgreSQL) does not run. Set TEST_DATABASE_URL or start one.`,
+    `No PostgreSQL server at ${shown}: the suite runs on SQLite only (the pg project does not run). Set TEST_DATABASE_URL or start one.`,
   );
 }
 
