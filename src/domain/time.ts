@@ -11,6 +11,7 @@ export function isValidLocalDate(d: string): boolean {
   return DATE_RE.test(d) && DateTime.fromISO(d, { zone: 'utc' }).isValid;
 }
 
+// A cache: one formatter per timezone (a handful), built on first use and never changed after.
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
 /**
