@@ -9,6 +9,7 @@ import {
 import type { Category } from '../../src/domain/types.js';
 import type { Database, NominationTable } from '../schema.js';
 import { audit } from './audit.js';
+import { updateIfStill } from './guarded-update.js';
 import { reportLinkedObligation, type LinkedReport } from './linked-reports.js';
 import { enqueue, type NewOutboxRow } from './outbox.js';
 
@@ -593,18 +594,26 @@ export async function decideObjection(
   meta: Meta,
 ): Promise<{ outcome: 'done'; nominationId: number } | { outcome: 'stale' }> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('objections')
-      .set({
-        status: input.decision === 'uphold' ? 'upheld' : 'dismissed',
-        decided_by: input.personId,
-        decided_at: meta.now.toISOString(),
-        reason: input.reason,
-      })
-      .where('id', '=', input.objectionId)
-      .where('status', '=', 'open')
-      .returning(['nomination_id'])
-      .executeTakeFirst();
+    const row = await updateIfStill(
+      trx,
+      {
+        table: 'objections',
+        where: { id: input.objectionId, status: 'open' },
+        set: {
+          status: input.decision === 'uphold' ? 'upheld' : 'dismissed',
+          decided_by: input.personId,
+          decided_at: meta.now.toISOString(),
+          reason: input.reason,
+        },
+        audit: (row) => ({
+          action: `objection.${input.decision}`,
+          subjectType: 'nomination',
+          subjectId: row.nomination_id,
+          details: { objectionId: input.objectionId, reason: input.reason },
+        }),
+      },
+      meta,
+    );
     if (!row) return { outcome: 'stale' as const };
     if (input.decision === 'uphold')
       await trx
@@ -613,14 +622,6 @@ export async function decideObjection(
         .where('id', '=', row.nomination_id)
         .where('status', '=', 'shortlisted')
         .execute();
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: `objection.${input.decision}`,
-      subjectType: 'nomination',
-      subjectId: row.nomination_id,
-      details: { objectionId: input.objectionId, reason: input.reason },
-    });
     return { outcome: 'done' as const, nominationId: row.nomination_id };
   });
 }

@@ -4,6 +4,7 @@ import type { Evidence, LocalDate, Report, ReportStatus } from '../../src/domain
 import type { Database, ReportTable } from '../schema.js';
 import { preparedRead } from './prepared.js';
 import { audit } from './audit.js';
+import { updateIfStill } from './guarded-update.js';
 
 export function reportRowToReport(row: Selectable<ReportTable>): Report {
   return {
@@ -149,28 +150,27 @@ export async function withdrawReport(
       .where('status', '=', input.expectedStatus)
       .executeTakeFirst();
     if (!old || old.status === 'withdrawn' || old.status === 'accepted') return null;
-    const row = await trx
-      .updateTable('reports')
-      .set({ status: 'withdrawn', version: old.version + 1, submission_key: null })
-      .where('id', '=', old.id)
-      .where('version', '=', old.version)
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) return null;
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: 'report.withdraw',
-      subjectType: 'report',
-      subjectId: row.id,
-      details: {
-        obligationId: row.obligation_id,
-        branchId: row.branch_id,
-        version: row.version,
-        previous: reportRowToReport(old),
+    const row = await updateIfStill(
+      trx,
+      {
+        table: 'reports',
+        where: { id: old.id, version: old.version },
+        set: { status: 'withdrawn', version: old.version + 1, submission_key: null },
+        audit: (row) => ({
+          action: 'report.withdraw',
+          subjectType: 'report',
+          subjectId: row.id,
+          details: {
+            obligationId: row.obligation_id,
+            branchId: row.branch_id,
+            version: row.version,
+            previous: reportRowToReport(old),
+          },
+        }),
       },
-    });
-    return reportRowToReport(row);
+      meta,
+    );
+    return row && reportRowToReport(row);
   });
 }
 
@@ -184,34 +184,32 @@ export async function reviewReport(
   meta: { actor: string; now: Date },
 ): Promise<Report | null> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('reports')
-      .set({
-        status: input.decision === 'accept' ? 'accepted' : 'returned',
-        reviewed_by: input.leaderId,
-        reviewed_at: meta.now.toISOString(),
-        review_comment: input.comment,
-      })
-      .where('id', '=', input.reportId)
-      .where('version', '=', input.version)
-      .where('status', '=', 'submitted')
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) return null;
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: input.decision === 'accept' ? 'report.accept' : 'report.return',
-      subjectType: 'report',
-      subjectId: row.id,
-      details: {
-        obligationId: row.obligation_id,
-        branchId: row.branch_id,
-        version: row.version,
-        comment: input.comment,
+    const row = await updateIfStill(
+      trx,
+      {
+        table: 'reports',
+        where: { id: input.reportId, version: input.version, status: 'submitted' },
+        set: {
+          status: input.decision === 'accept' ? 'accepted' : 'returned',
+          reviewed_by: input.leaderId,
+          reviewed_at: meta.now.toISOString(),
+          review_comment: input.comment,
+        },
+        audit: (row) => ({
+          action: input.decision === 'accept' ? 'report.accept' : 'report.return',
+          subjectType: 'report',
+          subjectId: row.id,
+          details: {
+            obligationId: row.obligation_id,
+            branchId: row.branch_id,
+            version: row.version,
+            comment: input.comment,
+          },
+        }),
       },
-    });
-    return reportRowToReport(row);
+      meta,
+    );
+    return row && reportRowToReport(row);
   });
 }
 

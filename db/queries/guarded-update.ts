@@ -1,0 +1,42 @@
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { Database } from '../schema.js';
+import { audit, type AuditEntry } from './audit.js';
+
+/** Every table whose rows are named by a numeric `id`. */
+type TableWithId = {
+  [T in keyof Database]: Selectable<Database[T]> extends { id: number } ? T : never;
+}[keyof Database];
+
+/** The row as the table types it once read. */
+export type RowOf<T extends keyof Database> = Selectable<Database[T]>;
+
+/** Kysely cannot check a column name against a table chosen by a type parameter; the signature does. */
+type AnyTables = Record<string, Record<string, unknown>>;
+
+/**
+ * Changes one row only while it is still as the caller read it (its status, its version, its
+ * claim): the update itself carries the condition, so of two clicks, two replicas or a retried
+ * delivery one changes the row and the others find nothing. The audit record, built from the row as
+ * changed, is written in the same transaction; null, and no record, when nothing changed. Call it
+ * inside the caller's transaction.
+ */
+export async function updateIfStill<T extends TableWithId>(
+  trx: Kysely<Database>,
+  change: {
+    table: T;
+    /** The row's id and the values it must still have. */
+    where: { id: number } & Partial<RowOf<T>>;
+    set: Updateable<Database[T]>;
+    audit: (row: RowOf<T>) => Omit<AuditEntry, 'at' | 'actor'>;
+  },
+  meta: { actor: string; now: Date },
+): Promise<RowOf<T> | null> {
+  let update = (trx as unknown as Kysely<AnyTables>)
+    .updateTable(change.table as string)
+    .set(change.set as Record<string, unknown>);
+  for (const [column, value] of Object.entries(change.where)) update = update.where(column, '=', value);
+  const row = (await update.returningAll().executeTakeFirst()) as RowOf<T> | undefined;
+  if (!row) return null;
+  await audit(trx, { at: meta.now, actor: meta.actor, ...change.audit(row) });
+  return row;
+}
