@@ -9,7 +9,7 @@ import {
 import type { Category } from '../../src/domain/types.js';
 import type { Database, NominationTable } from '../schema.js';
 import { audit } from './audit.js';
-import { updateIfStill } from './guarded-update.js';
+import { sameSubmission, updateIfStill } from './once.js';
 import { reportLinkedObligation, type LinkedReport } from './linked-reports.js';
 import { enqueue, type NewOutboxRow } from './outbox.js';
 
@@ -223,11 +223,7 @@ export async function nominate(
   meta: Meta,
 ): Promise<NominateOutcome> {
   return db.transaction().execute(async (trx): Promise<NominateOutcome> => {
-    const same = await trx
-      .selectFrom('nominations')
-      .selectAll()
-      .where('submission_key', '=', input.submissionKey)
-      .executeTakeFirst();
+    const same = await sameSubmission(trx, 'nominations', input.submissionKey);
     if (same) return { outcome: 'duplicate_submission', nomination: rowToNomination(same) };
     const publicity = await trx
       .selectFrom('commendation_publicity')
@@ -492,11 +488,7 @@ export async function raiseObjection(
   meta: Meta,
 ): Promise<ObjectionOutcome> {
   return db.transaction().execute(async (trx): Promise<ObjectionOutcome> => {
-    const same = await trx
-      .selectFrom('objections')
-      .select('id')
-      .where('submission_key', '=', input.submissionKey)
-      .executeTakeFirst();
+    const same = await sameSubmission(trx, 'objections', input.submissionKey);
     if (same) return { outcome: 'duplicate' };
     const n = await trx.selectFrom('nominations').selectAll().where('id', '=', input.nominationId).executeTakeFirst();
     if (!n || n.status !== 'shortlisted') return { outcome: 'not_shortlisted' };

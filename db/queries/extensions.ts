@@ -3,7 +3,7 @@ import type { LocalDate } from '../../src/domain/types.js';
 import type { Database, ExtensionTable } from '../schema.js';
 import { preparedRead } from './prepared.js';
 import { audit } from './audit.js';
-import { updateIfStill } from './guarded-update.js';
+import { sameSubmission, updateIfStill } from './once.js';
 
 export type ExtensionStatus = ExtensionTable['status'];
 
@@ -55,14 +55,8 @@ export async function requestExtension(
   meta: { actor: string; now: Date },
 ): Promise<RequestOutcome> {
   return db.transaction().execute(async (trx): Promise<RequestOutcome> => {
-    if (input.submissionKey) {
-      const same = await trx
-        .selectFrom('extensions')
-        .selectAll()
-        .where('submission_key', '=', input.submissionKey)
-        .executeTakeFirst();
-      if (same) return { outcome: 'duplicate', extension: extensionRowToExtension(same) };
-    }
+    const same = await sameSubmission(trx, 'extensions', input.submissionKey);
+    if (same) return { outcome: 'duplicate', extension: extensionRowToExtension(same) };
     const pending = await trx
       .selectFrom('extensions')
       .selectAll()

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, NoticeState, NoticeTable } from '../schema.js';
 import { audit } from './audit.js';
-import { updateIfStill } from './guarded-update.js';
+import { updateIfStill } from './once.js';
 
 export interface Notice {
   id: number;

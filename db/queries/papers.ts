@@ -4,7 +4,7 @@ import type { PaperKind } from '../../src/domain/types.js';
 import type { Database, PaperTable } from '../schema.js';
 import { preparedRead } from './prepared.js';
 import { audit } from './audit.js';
-import { updateIfStill } from './guarded-update.js';
+import { sameSubmission, updateIfStill } from './once.js';
 
 export function paperRowToPaper(row: Selectable<PaperTable>): Paper {
   return {
@@ -62,11 +62,7 @@ export async function submitPaper(
   meta: { actor: string; now: Date },
 ): Promise<{ paper: Paper; created: boolean }> {
   return db.transaction().execute(async (trx) => {
-    const existing = await trx
-      .selectFrom('papers')
-      .selectAll()
-      .where('submission_key', '=', input.submissionKey)
-      .executeTakeFirst();
+    const existing = await sameSubmission(trx, 'papers', input.submissionKey);
     if (existing) return { paper: paperRowToPaper(existing), created: false };
     const row = await trx
       .insertInto('papers')

@@ -11,6 +11,7 @@ import {
 import type { Category } from '../../src/domain/types.js';
 import type { Database, ProjectTable } from '../schema.js';
 import { audit } from './audit.js';
+import { sameSubmission } from './once.js';
 import { reportLinkedObligation, type LinkedReport } from './linked-reports.js';
 import { enqueue, type NewOutboxRow } from './outbox.js';
 
@@ -839,11 +840,7 @@ export async function confirmAwards(
   meta: Meta,
 ): Promise<ConfirmOutcome> {
   return db.transaction().execute(async (trx): Promise<ConfirmOutcome> => {
-    const seen = await trx
-      .selectFrom('project_announcements')
-      .select('id')
-      .where('submission_key', '=', input.submissionKey)
-      .executeTakeFirst();
+    const seen = await sameSubmission(trx, 'project_announcements', input.submissionKey);
     if (seen) return { outcome: 'duplicate' };
     const inReview = await trx
       .selectFrom(projectsWithStage(trx).where('projects.plan_id', '=', input.planId).as('p'))

@@ -4,7 +4,7 @@ import type { Evidence, LocalDate, Report, ReportStatus } from '../../src/domain
 import type { Database, ReportTable } from '../schema.js';
 import { preparedRead } from './prepared.js';
 import { audit } from './audit.js';
-import { updateIfStill } from './guarded-update.js';
+import { sameSubmission, updateIfStill } from './once.js';
 
 export function reportRowToReport(row: Selectable<ReportTable>): Report {
   return {
@@ -56,14 +56,8 @@ export async function submitReport(
   meta: { actor: string; now: Date; guard?: (current: Report) => string | null },
 ): Promise<SubmitOutcome> {
   return db.transaction().execute(async (trx): Promise<SubmitOutcome> => {
-    if (input.submissionKey) {
-      const same = await trx
-        .selectFrom('reports')
-        .selectAll()
-        .where('submission_key', '=', input.submissionKey)
-        .executeTakeFirst();
-      if (same) return { outcome: 'duplicate', report: reportRowToReport(same) };
-    }
+    const same = await sameSubmission(trx, 'reports', input.submissionKey);
+    if (same) return { outcome: 'duplicate', report: reportRowToReport(same) };
     const values = {
       status: 'submitted' as const,
       held_on: input.heldOn,

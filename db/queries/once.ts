@@ -7,6 +7,11 @@ type TableWithId = {
   [T in keyof Database]: Selectable<Database[T]> extends { id: number } ? T : never;
 }[keyof Database];
 
+/** Every table that keeps the key of the Slack delivery (the view id) that stored a row. */
+type TableWithSubmissionKey = {
+  [T in keyof Database]: Selectable<Database[T]> extends { submission_key: string | null } ? T : never;
+}[keyof Database];
+
 /** The row as the table types it once read. */
 export type RowOf<T extends keyof Database> = Selectable<Database[T]>;
 
@@ -39,4 +44,21 @@ export async function updateIfStill<T extends TableWithId>(
   if (!row) return null;
   await audit(trx, { at: meta.now, actor: meta.actor, ...change.audit(row) });
   return row;
+}
+
+/**
+ * The row the same delivery stored before (Slack retries, Bolt does not de-duplicate), so that the
+ * second one stores nothing; undefined when there is none, or no key to match by.
+ */
+export async function sameSubmission<T extends TableWithSubmissionKey>(
+  trx: Kysely<Database>,
+  table: T,
+  submissionKey: string | null | undefined,
+): Promise<RowOf<T> | undefined> {
+  if (!submissionKey) return undefined;
+  return (await (trx as unknown as Kysely<AnyTables>)
+    .selectFrom(table as string)
+    .selectAll()
+    .where('submission_key', '=', submissionKey)
+    .executeTakeFirst()) as RowOf<T> | undefined;
 }
