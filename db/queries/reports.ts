@@ -39,6 +39,71 @@ export interface NewReport {
   submissionKey?: string | null;
 }
 
+/** The report of an obligation for a branch, whatever its status; undefined before the first. */
+export async function reportOf(trx: Kysely<Database>, obligationId: number, branchId: number) {
+  return trx
+    .selectFrom('reports')
+    .selectAll()
+    .where('obligation_id', '=', obligationId)
+    .where('branch_id', '=', branchId)
+    .executeTakeFirst();
+}
+
+/**
+ * Writes a branch's report of an obligation, waiting for review, inside the caller's transaction:
+ * over the report there (`old`: its version goes up, its review is cleared) or as the first, with
+ * its audit record (`report.replace` or `report.submit`, `details` added to the report's facts).
+ */
+export async function storeReport(
+  trx: Kysely<Database>,
+  old: Selectable<ReportTable> | undefined,
+  input: NewReport,
+  details: Record<string, unknown>,
+  meta: { actor: string; now: Date },
+): Promise<Selectable<ReportTable>> {
+  const values = {
+    status: 'submitted' as const,
+    held_on: input.heldOn,
+    participants: input.participants,
+    summary: input.summary,
+    evidence: JSON.stringify(input.evidence),
+    submitted_by: input.submittedBy,
+    submitted_at: meta.now.toISOString(),
+    on_time: input.onTime ? (1 as const) : (0 as const),
+    reviewed_by: null,
+    reviewed_at: null,
+    review_comment: null,
+    submission_key: input.submissionKey ?? null,
+  };
+  const row = old
+    ? await trx
+        .updateTable('reports')
+        .set({ ...values, version: old.version + 1 })
+        .where('id', '=', old.id)
+        .returningAll()
+        .executeTakeFirstOrThrow()
+    : await trx
+        .insertInto('reports')
+        .values({ obligation_id: input.obligationId, branch_id: input.branchId, ...values, version: 1 })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+  await audit(trx, {
+    at: meta.now,
+    actor: meta.actor,
+    action: old ? 'report.replace' : 'report.submit',
+    subjectType: 'report',
+    subjectId: row.id,
+    details: {
+      obligationId: input.obligationId,
+      branchId: input.branchId,
+      onTime: input.onTime,
+      version: row.version,
+      ...details,
+    },
+  });
+  return row;
+}
+
 export type SubmitOutcome =
   | { outcome: 'stored'; report: Report; previous: Report | null; replaced: boolean }
   | { outcome: 'duplicate'; report: Report }
@@ -58,60 +123,13 @@ export async function submitReport(
   return db.transaction().execute(async (trx): Promise<SubmitOutcome> => {
     const same = await sameSubmission(trx, 'reports', input.submissionKey);
     if (same) return { outcome: 'duplicate', report: reportRowToReport(same) };
-    const values = {
-      status: 'submitted' as const,
-      held_on: input.heldOn,
-      participants: input.participants,
-      summary: input.summary,
-      evidence: JSON.stringify(input.evidence),
-      submitted_by: input.submittedBy,
-      submitted_at: meta.now.toISOString(),
-      on_time: input.onTime ? (1 as const) : (0 as const),
-      reviewed_by: null,
-      reviewed_at: null,
-      review_comment: null,
-      submission_key: input.submissionKey ?? null,
-    };
-    const old = await trx
-      .selectFrom('reports')
-      .selectAll()
-      .where('obligation_id', '=', input.obligationId)
-      .where('branch_id', '=', input.branchId)
-      .executeTakeFirst();
+    const old = await reportOf(trx, input.obligationId, input.branchId);
     const previous = old ? reportRowToReport(old) : null;
     if (previous && meta.guard) {
       const reason = meta.guard(previous);
       if (reason) return { outcome: 'refused', reason, previous };
     }
-    let row: Selectable<ReportTable>;
-    if (old) {
-      row = await trx
-        .updateTable('reports')
-        .set({ ...values, version: old.version + 1 })
-        .where('id', '=', old.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-    } else {
-      row = await trx
-        .insertInto('reports')
-        .values({ obligation_id: input.obligationId, branch_id: input.branchId, ...values, version: 1 })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-    }
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: old ? 'report.replace' : 'report.submit',
-      subjectType: 'report',
-      subjectId: row.id,
-      details: {
-        obligationId: input.obligationId,
-        branchId: input.branchId,
-        onTime: input.onTime,
-        version: row.version,
-        previous,
-      },
-    });
+    const row = await storeReport(trx, old, input, { previous }, meta);
     // A withdrawn report that comes back is a new report, not a replacement, for the person.
     return {
       outcome: 'stored',
