@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import {
   nomineeKey,
   type NominationStatus,
@@ -319,26 +319,43 @@ export async function changeOwnNomination(
     if (await publicityBegun(trx, old)) return { outcome: 'publicity_started' };
     const allowed = input.kind === 'revise' ? ['returned'] : ['submitted', 'returned'];
     if (!allowed.includes(old.status)) return { outcome: 'stale', status: old.status };
-    const row = await trx
-      .updateTable('nominations')
-      .set(
-        input.kind === 'revise'
-          ? { status: 'submitted', citation: input.citation, evidence_link: input.evidenceLink }
-          : { status: 'withdrawn' },
-      )
-      .where('id', '=', input.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: `nomination.${input.kind}`,
-      subjectType: 'nomination',
-      subjectId: input.id,
-      details: { previous: { status: old.status, citation: old.citation, evidenceLink: old.evidence_link } },
-    });
-    return { outcome: 'done', nomination: rowToNomination(row) };
+    return changeNomination(
+      trx,
+      input.id,
+      input.kind === 'revise'
+        ? { status: 'submitted', citation: input.citation, evidence_link: input.evidenceLink }
+        : { status: 'withdrawn' },
+      input.kind,
+      () => ({ previous: { status: old.status, citation: old.citation, evidenceLink: old.evidence_link } }),
+      meta,
+    );
   });
+}
+
+/** Writes the change to a nomination the caller has read and checked, with its audit record `nomination.<what>`. */
+async function changeNomination(
+  trx: Kysely<Database>,
+  id: number,
+  set: Updateable<NominationTable>,
+  what: string,
+  details: (row: Selectable<NominationTable>) => Record<string, unknown>,
+  meta: Meta,
+): Promise<ChangeOutcome> {
+  const row = await trx
+    .updateTable('nominations')
+    .set(set)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await audit(trx, {
+    at: meta.now,
+    actor: meta.actor,
+    action: `nomination.${what}`,
+    subjectType: 'nomination',
+    subjectId: id,
+    details: details(row),
+  });
+  return { outcome: 'done', nomination: rowToNomination(row) };
 }
 
 const DECIDED: Record<ReviewDecision, NominationStatus> = {
@@ -392,26 +409,19 @@ export async function reviewNomination(
       );
       if (refusal) return { outcome: 'shortlist', refusal };
     }
-    const row = await trx
-      .updateTable('nominations')
-      .set({
+    return changeNomination(
+      trx,
+      input.id,
+      {
         status: DECIDED[input.decision],
         reviewed_by: input.personId,
         reviewed_at: meta.now.toISOString(),
         review_comment: input.comment,
-      })
-      .where('id', '=', input.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: `nomination.${input.decision}`,
-      subjectType: 'nomination',
-      subjectId: input.id,
-      details: { from: old.status, to: row.status, comment: input.comment },
-    });
-    return { outcome: 'done', nomination: rowToNomination(row) };
+      },
+      input.decision,
+      (row) => ({ from: old.status, to: row.status, comment: input.comment }),
+      meta,
+    );
   });
 }
 
