@@ -145,6 +145,16 @@ export async function findReportById(db: Kysely<Database>, id: number): Promise<
   return row ? reportRowToReport(row) : null;
 }
 
+/** The audit record of a change to a report: its task, branch and version, then `details`. */
+function reportRecord(action: string, row: Selectable<ReportTable>, details: Record<string, unknown>) {
+  return {
+    action,
+    subjectType: 'report',
+    subjectId: row.id,
+    details: { obligationId: row.obligation_id, branchId: row.branch_id, version: row.version, ...details },
+  };
+}
+
 /**
  * Withdraws a report that no leader has accepted. The update is conditional on the status read by
  * the caller, so a review that lands in between wins and the withdrawal changes nothing.
@@ -168,17 +178,7 @@ export async function withdrawReport(
         table: 'reports',
         where: { id: old.id, version: old.version },
         set: { status: 'withdrawn', version: old.version + 1, submission_key: null },
-        audit: (row) => ({
-          action: 'report.withdraw',
-          subjectType: 'report',
-          subjectId: row.id,
-          details: {
-            obligationId: row.obligation_id,
-            branchId: row.branch_id,
-            version: row.version,
-            previous: reportRowToReport(old),
-          },
-        }),
+        audit: (row) => reportRecord('report.withdraw', row, { previous: reportRowToReport(old) }),
       },
       meta,
     );
@@ -207,17 +207,10 @@ export async function reviewReport(
           reviewed_at: meta.now.toISOString(),
           review_comment: input.comment,
         },
-        audit: (row) => ({
-          action: input.decision === 'accept' ? 'report.accept' : 'report.return',
-          subjectType: 'report',
-          subjectId: row.id,
-          details: {
-            obligationId: row.obligation_id,
-            branchId: row.branch_id,
-            version: row.version,
+        audit: (row) =>
+          reportRecord(input.decision === 'accept' ? 'report.accept' : 'report.return', row, {
             comment: input.comment,
-          },
-        }),
+          }),
       },
       meta,
     );
