@@ -2,6 +2,9 @@ import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Database } from '../schema.js';
 import { audit, type AuditEntry } from './audit.js';
 
+// Writes that must happen once although a click can come twice: Slack retries deliveries, people
+// press again, and several replicas may take the same request.
+
 /** Every table whose rows are named by a numeric `id`. */
 type TableWithId = {
   [T in keyof Database]: Selectable<Database[T]> extends { id: number } ? T : never;
@@ -12,7 +15,7 @@ type TableWithSubmissionKey = {
   [T in keyof Database]: Selectable<Database[T]> extends { submission_key: string | null } ? T : never;
 }[keyof Database];
 
-/** The row as the table types it once read. */
+/** A row of the table, as a select returns it. */
 export type RowOf<T extends keyof Database> = Selectable<Database[T]>;
 
 /** Kysely cannot check a column name against a table chosen by a type parameter; the signature does. */
