@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import {
   nomineeKey,
   type NominationStatus,
@@ -9,6 +9,7 @@ import {
 import type { Category } from '../../src/domain/types.js';
 import type { Database, NominationTable } from '../schema.js';
 import { audit } from './audit.js';
+import { sameSubmission, updateIfStill } from './once.js';
 import { reportLinkedObligation, type LinkedReport } from './linked-reports.js';
 import { enqueue, type NewOutboxRow } from './outbox.js';
 
@@ -222,11 +223,7 @@ export async function nominate(
   meta: Meta,
 ): Promise<NominateOutcome> {
   return db.transaction().execute(async (trx): Promise<NominateOutcome> => {
-    const same = await trx
-      .selectFrom('nominations')
-      .selectAll()
-      .where('submission_key', '=', input.submissionKey)
-      .executeTakeFirst();
+    const same = await sameSubmission(trx, 'nominations', input.submissionKey);
     if (same) return { outcome: 'duplicate_submission', nomination: rowToNomination(same) };
     const publicity = await trx
       .selectFrom('commendation_publicity')
@@ -322,26 +319,43 @@ export async function changeOwnNomination(
     if (await publicityBegun(trx, old)) return { outcome: 'publicity_started' };
     const allowed = input.kind === 'revise' ? ['returned'] : ['submitted', 'returned'];
     if (!allowed.includes(old.status)) return { outcome: 'stale', status: old.status };
-    const row = await trx
-      .updateTable('nominations')
-      .set(
-        input.kind === 'revise'
-          ? { status: 'submitted', citation: input.citation, evidence_link: input.evidenceLink }
-          : { status: 'withdrawn' },
-      )
-      .where('id', '=', input.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: `nomination.${input.kind}`,
-      subjectType: 'nomination',
-      subjectId: input.id,
-      details: { previous: { status: old.status, citation: old.citation, evidenceLink: old.evidence_link } },
-    });
-    return { outcome: 'done', nomination: rowToNomination(row) };
+    return changeNomination(
+      trx,
+      input.id,
+      input.kind === 'revise'
+        ? { status: 'submitted', citation: input.citation, evidence_link: input.evidenceLink }
+        : { status: 'withdrawn' },
+      input.kind,
+      () => ({ previous: { status: old.status, citation: old.citation, evidenceLink: old.evidence_link } }),
+      meta,
+    );
   });
+}
+
+/** Writes the change to a nomination the caller has read and checked, with its audit record `nomination.<what>`. */
+async function changeNomination(
+  trx: Kysely<Database>,
+  id: number,
+  set: Updateable<NominationTable>,
+  what: string,
+  details: (row: Selectable<NominationTable>) => Record<string, unknown>,
+  meta: Meta,
+): Promise<ChangeOutcome> {
+  const row = await trx
+    .updateTable('nominations')
+    .set(set)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await audit(trx, {
+    at: meta.now,
+    actor: meta.actor,
+    action: `nomination.${what}`,
+    subjectType: 'nomination',
+    subjectId: id,
+    details: details(row),
+  });
+  return { outcome: 'done', nomination: rowToNomination(row) };
 }
 
 const DECIDED: Record<ReviewDecision, NominationStatus> = {
@@ -395,26 +409,19 @@ export async function reviewNomination(
       );
       if (refusal) return { outcome: 'shortlist', refusal };
     }
-    const row = await trx
-      .updateTable('nominations')
-      .set({
+    return changeNomination(
+      trx,
+      input.id,
+      {
         status: DECIDED[input.decision],
         reviewed_by: input.personId,
         reviewed_at: meta.now.toISOString(),
         review_comment: input.comment,
-      })
-      .where('id', '=', input.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: `nomination.${input.decision}`,
-      subjectType: 'nomination',
-      subjectId: input.id,
-      details: { from: old.status, to: row.status, comment: input.comment },
-    });
-    return { outcome: 'done', nomination: rowToNomination(row) };
+      },
+      input.decision,
+      (row) => ({ from: old.status, to: row.status, comment: input.comment }),
+      meta,
+    );
   });
 }
 
@@ -491,11 +498,7 @@ export async function raiseObjection(
   meta: Meta,
 ): Promise<ObjectionOutcome> {
   return db.transaction().execute(async (trx): Promise<ObjectionOutcome> => {
-    const same = await trx
-      .selectFrom('objections')
-      .select('id')
-      .where('submission_key', '=', input.submissionKey)
-      .executeTakeFirst();
+    const same = await sameSubmission(trx, 'objections', input.submissionKey);
     if (same) return { outcome: 'duplicate' };
     const n = await trx.selectFrom('nominations').selectAll().where('id', '=', input.nominationId).executeTakeFirst();
     if (!n || n.status !== 'shortlisted') return { outcome: 'not_shortlisted' };
@@ -593,18 +596,26 @@ export async function decideObjection(
   meta: Meta,
 ): Promise<{ outcome: 'done'; nominationId: number } | { outcome: 'stale' }> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('objections')
-      .set({
-        status: input.decision === 'uphold' ? 'upheld' : 'dismissed',
-        decided_by: input.personId,
-        decided_at: meta.now.toISOString(),
-        reason: input.reason,
-      })
-      .where('id', '=', input.objectionId)
-      .where('status', '=', 'open')
-      .returning(['nomination_id'])
-      .executeTakeFirst();
+    const row = await updateIfStill(
+      trx,
+      {
+        table: 'objections',
+        where: { id: input.objectionId, status: 'open' },
+        set: {
+          status: input.decision === 'uphold' ? 'upheld' : 'dismissed',
+          decided_by: input.personId,
+          decided_at: meta.now.toISOString(),
+          reason: input.reason,
+        },
+        audit: (row) => ({
+          action: `objection.${input.decision}`,
+          subjectType: 'nomination',
+          subjectId: row.nomination_id,
+          details: { objectionId: input.objectionId, reason: input.reason },
+        }),
+      },
+      meta,
+    );
     if (!row) return { outcome: 'stale' as const };
     if (input.decision === 'uphold')
       await trx
@@ -613,14 +624,6 @@ export async function decideObjection(
         .where('id', '=', row.nomination_id)
         .where('status', '=', 'shortlisted')
         .execute();
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: `objection.${input.decision}`,
-      subjectType: 'nomination',
-      subjectId: row.nomination_id,
-      details: { objectionId: input.objectionId, reason: input.reason },
-    });
     return { outcome: 'done' as const, nominationId: row.nomination_id };
   });
 }

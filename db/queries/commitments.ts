@@ -14,6 +14,7 @@ import { localDateOf } from '../../src/domain/time.js';
 import type { Rank } from '../../src/domain/types.js';
 import type { CommitmentTable, Database } from '../schema.js';
 import { audit } from './audit.js';
+import { sameSubmission } from './once.js';
 import { enqueue, type NewOutboxRow } from './outbox.js';
 import { planRowToPlan } from './plans.js';
 
@@ -184,11 +185,7 @@ export async function makeCommitment(
 ): Promise<MakeOutcome> {
   const at = meta.now.toISOString();
   return db.transaction().execute(async (trx): Promise<MakeOutcome> => {
-    const seen = await trx
-      .selectFrom('commitments')
-      .selectAll()
-      .where('submission_key', '=', input.submissionKey)
-      .executeTakeFirst();
+    const seen = await sameSubmission(trx, 'commitments', input.submissionKey);
     if (seen) return { outcome: 'duplicate', commitment: rowToCommitment(seen) };
     const count = await trx
       .selectFrom('commitments')

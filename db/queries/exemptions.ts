@@ -58,6 +58,16 @@ export async function listExemptions(db: Kysely<Database>, planId: number): Prom
   }));
 }
 
+/** The one row of an obligation and a branch, granted or revoked; undefined when never granted. */
+function exemptionOf(trx: Kysely<Database>, obligationId: number, branchId: number) {
+  return trx
+    .selectFrom('exemptions')
+    .selectAll()
+    .where('obligation_id', '=', obligationId)
+    .where('branch_id', '=', branchId)
+    .executeTakeFirst();
+}
+
 /**
  * Exempts a branch from an obligation (免报), audited. One row per pair: granting again after a
  * revocation reuses it, and the audit log keeps the history. Granting twice changes nothing.
@@ -68,12 +78,7 @@ export async function grantExemption(
   meta: { actor: string; now: Date },
 ): Promise<ExemptResult> {
   return db.transaction().execute(async (trx) => {
-    const old = await trx
-      .selectFrom('exemptions')
-      .selectAll()
-      .where('obligation_id', '=', input.obligationId)
-      .where('branch_id', '=', input.branchId)
-      .executeTakeFirst();
+    const old = await exemptionOf(trx, input.obligationId, input.branchId);
     if (old && old.revoked_at === null) return 'already';
     const values = {
       reason: input.reason,
@@ -116,12 +121,7 @@ export async function revokeExemption(
   meta: { actor: string; now: Date },
 ): Promise<UnexemptResult> {
   return db.transaction().execute(async (trx) => {
-    const old = await trx
-      .selectFrom('exemptions')
-      .selectAll()
-      .where('obligation_id', '=', input.obligationId)
-      .where('branch_id', '=', input.branchId)
-      .executeTakeFirst();
+    const old = await exemptionOf(trx, input.obligationId, input.branchId);
     if (!old || old.revoked_at !== null) return 'not_exempt';
     await trx.updateTable('exemptions').set({ revoked_at: meta.now.toISOString() }).where('id', '=', old.id).execute();
     await audit(trx, {

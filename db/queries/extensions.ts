@@ -3,6 +3,7 @@ import type { LocalDate } from '../../src/domain/types.js';
 import type { Database, ExtensionTable } from '../schema.js';
 import { preparedRead } from './prepared.js';
 import { audit } from './audit.js';
+import { sameSubmission, updateIfStill } from './once.js';
 
 export type ExtensionStatus = ExtensionTable['status'];
 
@@ -54,14 +55,8 @@ export async function requestExtension(
   meta: { actor: string; now: Date },
 ): Promise<RequestOutcome> {
   return db.transaction().execute(async (trx): Promise<RequestOutcome> => {
-    if (input.submissionKey) {
-      const same = await trx
-        .selectFrom('extensions')
-        .selectAll()
-        .where('submission_key', '=', input.submissionKey)
-        .executeTakeFirst();
-      if (same) return { outcome: 'duplicate', extension: extensionRowToExtension(same) };
-    }
+    const same = await sameSubmission(trx, 'extensions', input.submissionKey);
+    if (same) return { outcome: 'duplicate', extension: extensionRowToExtension(same) };
     const pending = await trx
       .selectFrom('extensions')
       .selectAll()
@@ -111,27 +106,26 @@ export async function decideExtension(
   meta: { actor: string; now: Date },
 ): Promise<Extension | null> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('extensions')
-      .set({
-        status: input.approve ? 'approved' : 'refused',
-        decided_by: input.leaderId,
-        decided_at: meta.now.toISOString(),
-      })
-      .where('id', '=', input.id)
-      .where('status', '=', 'pending')
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) return null;
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: input.approve ? 'extension.approve' : 'extension.refuse',
-      subjectType: 'extension',
-      subjectId: row.id,
-      details: { obligationId: row.obligation_id, branchId: row.branch_id, newDue: row.new_due },
-    });
-    return extensionRowToExtension(row);
+    const row = await updateIfStill(
+      trx,
+      {
+        table: 'extensions',
+        where: { id: input.id, status: 'pending' },
+        set: {
+          status: input.approve ? 'approved' : 'refused',
+          decided_by: input.leaderId,
+          decided_at: meta.now.toISOString(),
+        },
+        audit: (row) => ({
+          action: input.approve ? 'extension.approve' : 'extension.refuse',
+          subjectType: 'extension',
+          subjectId: row.id,
+          details: { obligationId: row.obligation_id, branchId: row.branch_id, newDue: row.new_due },
+        }),
+      },
+      meta,
+    );
+    return row && extensionRowToExtension(row);
   });
 }
 

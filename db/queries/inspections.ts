@@ -9,6 +9,7 @@ import {
 } from '../../src/domain/inspections.js';
 import type { Database } from '../schema.js';
 import { audit } from './audit.js';
+import { sameSubmission } from './once.js';
 import { enqueue, type NewOutboxRow } from './outbox.js';
 import { touchPlan } from './plans.js';
 
@@ -70,11 +71,7 @@ export async function recordInspection(
   meta: { actor: string; now: Date },
 ): Promise<RecordOutcome> {
   return db.transaction().execute(async (trx): Promise<RecordOutcome> => {
-    const dup = await trx
-      .selectFrom('inspections')
-      .select('id')
-      .where('submission_key', '=', input.submissionKey)
-      .executeTakeFirst();
+    const dup = await sameSubmission(trx, 'inspections', input.submissionKey);
     if (dup) return { outcome: 'duplicate' };
     const d = input.draft;
     const at = meta.now.toISOString();

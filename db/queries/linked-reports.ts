@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import { audit } from './audit.js';
+import { reportOf, storeReport } from './reports.js';
 
 /** The report a project stage or a nomination makes of the plan obligation it fulfils. */
 export interface LinkedReport {
@@ -27,52 +27,23 @@ export async function reportLinkedObligation(
   input: LinkedReport,
   meta: { actor: string; now: Date },
 ): Promise<void> {
-  const old = await trx
-    .selectFrom('reports')
-    .selectAll()
-    .where('obligation_id', '=', input.obligationId)
-    .where('branch_id', '=', input.branchId)
-    .executeTakeFirst();
+  const old = await reportOf(trx, input.obligationId, input.branchId);
   if (old && (old.status === 'submitted' || old.status === 'accepted')) return;
-  const values = {
-    status: 'submitted' as const,
-    held_on: input.heldOn,
-    participants: 0,
-    summary: input.summary,
-    evidence: JSON.stringify(input.links.map((url) => ({ type: 'link', url }))),
-    submitted_by: input.personId,
-    submitted_at: meta.now.toISOString(),
-    on_time: input.onTime ? (1 as const) : (0 as const),
-    reviewed_by: null,
-    reviewed_at: null,
-    review_comment: null,
-    submission_key: null,
-  };
-  const row = old
-    ? await trx
-        .updateTable('reports')
-        .set({ ...values, version: old.version + 1 })
-        .where('id', '=', old.id)
-        .returning(['id', 'version'])
-        .executeTakeFirstOrThrow()
-    : await trx
-        .insertInto('reports')
-        .values({ obligation_id: input.obligationId, branch_id: input.branchId, ...values, version: 1 })
-        .returning(['id', 'version'])
-        .executeTakeFirstOrThrow();
-  await audit(trx, {
-    at: meta.now,
-    actor: meta.actor,
-    action: old ? 'report.replace' : 'report.submit',
-    subjectType: 'report',
-    subjectId: row.id,
-    details: {
+  await storeReport(
+    trx,
+    old,
+    {
       obligationId: input.obligationId,
       branchId: input.branchId,
+      heldOn: input.heldOn,
+      participants: 0,
+      summary: input.summary,
+      evidence: input.links.map((url) => ({ type: 'link', url })),
+      submittedBy: input.personId,
       onTime: input.onTime,
-      version: row.version,
-      via: input.via,
-      subject: input.subjectId,
+      submissionKey: null,
     },
-  });
+    { via: input.via, subject: input.subjectId },
+    meta,
+  );
 }

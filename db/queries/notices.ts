@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, NoticeState, NoticeTable } from '../schema.js';
 import { audit } from './audit.js';
+import { updateIfStill } from './once.js';
 
 export interface Notice {
   id: number;
@@ -148,32 +149,27 @@ export async function publishNotice(
   meta: { actor: string; now: Date },
 ): Promise<Notice | null> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('notices')
-      .set({
-        state: 'published',
-        message_ts: input.messageTs,
-        published_at: meta.now.toISOString(),
-      })
-      .where('id', '=', input.id)
-      .where('state', '=', 'publishing')
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) return null;
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: 'notice.publish',
-      subjectType: 'notice',
-      subjectId: row.id,
-      details: {
-        channelId: row.channel_id,
-        minOverdueDays: row.min_overdue_days,
-        branchCodes: JSON.parse(row.branch_codes) as string[],
-        title: row.title,
+    const row = await updateIfStill(
+      trx,
+      {
+        table: 'notices',
+        where: { id: input.id, state: 'publishing' },
+        set: { state: 'published', message_ts: input.messageTs, published_at: meta.now.toISOString() },
+        audit: (row) => ({
+          action: 'notice.publish',
+          subjectType: 'notice',
+          subjectId: row.id,
+          details: {
+            channelId: row.channel_id,
+            minOverdueDays: row.min_overdue_days,
+            branchCodes: JSON.parse(row.branch_codes) as string[],
+            title: row.title,
+          },
+        }),
       },
-    });
-    return rowToNotice(row);
+      meta,
+    );
+    return row && rowToNotice(row);
   });
 }
 

@@ -4,6 +4,7 @@ import type { PaperKind } from '../../src/domain/types.js';
 import type { Database, PaperTable } from '../schema.js';
 import { preparedRead } from './prepared.js';
 import { audit } from './audit.js';
+import { sameSubmission, updateIfStill } from './once.js';
 
 export function paperRowToPaper(row: Selectable<PaperTable>): Paper {
   return {
@@ -61,11 +62,7 @@ export async function submitPaper(
   meta: { actor: string; now: Date },
 ): Promise<{ paper: Paper; created: boolean }> {
   return db.transaction().execute(async (trx) => {
-    const existing = await trx
-      .selectFrom('papers')
-      .selectAll()
-      .where('submission_key', '=', input.submissionKey)
-      .executeTakeFirst();
+    const existing = await sameSubmission(trx, 'papers', input.submissionKey);
     if (existing) return { paper: paperRowToPaper(existing), created: false };
     const row = await trx
       .insertInto('papers')
@@ -151,30 +148,28 @@ export async function reviewPaper(
   meta: { actor: string; now: Date },
 ): Promise<Paper | null> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('papers')
-      .set({
-        status: input.decision === 'return' ? 'returned' : 'accepted',
-        excellent: input.decision === 'excellent' ? 1 : 0,
-        reviewed_by: input.reviewerId,
-        reviewed_at: meta.now.toISOString(),
-        review_comment: input.comment,
-      })
-      .where('id', '=', input.paperId)
-      .where('version', '=', input.version)
-      .where('status', '=', 'submitted')
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) return null;
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: `paper.review.${input.decision}`,
-      subjectType: 'paper',
-      subjectId: row.id,
-      details: { comment: input.comment, version: row.version },
-    });
-    return paperRowToPaper(row);
+    const row = await updateIfStill(
+      trx,
+      {
+        table: 'papers',
+        where: { id: input.paperId, version: input.version, status: 'submitted' },
+        set: {
+          status: input.decision === 'return' ? 'returned' : 'accepted',
+          excellent: input.decision === 'excellent' ? 1 : 0,
+          reviewed_by: input.reviewerId,
+          reviewed_at: meta.now.toISOString(),
+          review_comment: input.comment,
+        },
+        audit: (row) => ({
+          action: `paper.review.${input.decision}`,
+          subjectType: 'paper',
+          subjectId: row.id,
+          details: { comment: input.comment, version: row.version },
+        }),
+      },
+      meta,
+    );
+    return row && paperRowToPaper(row);
   });
 }
 

@@ -11,6 +11,7 @@ import {
 import type { Category } from '../../src/domain/types.js';
 import type { Database, ProjectTable } from '../schema.js';
 import { audit } from './audit.js';
+import { sameSubmission } from './once.js';
 import { reportLinkedObligation, type LinkedReport } from './linked-reports.js';
 import { enqueue, type NewOutboxRow } from './outbox.js';
 
@@ -175,6 +176,18 @@ function insertStage(trx: Kysely<Database>, e: Omit<Parameters<typeof insertEven
   return insertEvent(trx, { ...e, kind: 'stage' }, meta);
 }
 
+/** A move from one stage to another: the event in the project's history and the audit record `action` of the move. */
+async function recordMove(
+  trx: Kysely<Database>,
+  e: Omit<Parameters<typeof insertEvent>[1], 'kind'>,
+  action: string,
+  details: Record<string, unknown>,
+  meta: Meta,
+) {
+  await insertStage(trx, e, meta);
+  await auditProject(trx, meta, action, e.projectId, { from: e.from, to: e.to, ...details });
+}
+
 /** The audit record of a change to one project. */
 function auditProject(
   trx: Kysely<Database>,
@@ -192,9 +205,7 @@ async function reloadProject(trx: Kysely<Database>, projectId: number): Promise<
 }
 
 async function eventBySubmission(trx: Kysely<Database>, key: string | null | undefined): Promise<boolean> {
-  if (!key) return false;
-  const row = await trx.selectFrom('project_events').select('id').where('submission_key', '=', key).executeTakeFirst();
-  return row !== undefined;
+  return (await sameSubmission(trx, 'project_events', key)) !== undefined;
 }
 
 export type RegisterOutcome =
@@ -369,7 +380,7 @@ export async function moveProject(
     const { stage, nextSeq } = await stageAndSeq(trx, input.projectId);
     if (stage !== input.from) return { outcome: 'stale', stage };
     const dropped = await dropLaterWork(trx, input.projectId, input.to);
-    await insertStage(
+    await recordMove(
       trx,
       {
         projectId: input.projectId,
@@ -380,14 +391,10 @@ export async function moveProject(
         actorId: input.personId,
         submissionKey: input.submissionKey,
       },
+      'project.move',
+      { comment: input.comment, ...dropped },
       meta,
     );
-    await auditProject(trx, meta, 'project.move', input.projectId, {
-      from: input.from,
-      to: input.to,
-      comment: input.comment,
-      ...dropped,
-    });
     return { outcome: 'done', project: await reloadProject(trx, input.projectId) };
   });
 }
@@ -445,7 +452,14 @@ export async function applyProject(
       .set({ results: input.results, evidence: JSON.stringify(input.links), applied_at: meta.now.toISOString() })
       .where('id', '=', input.projectId)
       .execute();
-    await insertStage(
+    // Before the move, so that the audit log keeps its order: the report's record, then the project's.
+    if (input.report)
+      await reportLinkedObligation(
+        trx,
+        { ...input.report, personId: input.personId, via: 'project.apply', subjectId: input.projectId },
+        meta,
+      );
+    await recordMove(
       trx,
       {
         projectId: input.projectId,
@@ -457,19 +471,10 @@ export async function applyProject(
         actorId: input.personId,
         submissionKey: input.submissionKey,
       },
+      'project.apply',
+      { links: input.links.length },
       meta,
     );
-    if (input.report)
-      await reportLinkedObligation(
-        trx,
-        { ...input.report, personId: input.personId, via: 'project.apply', subjectId: input.projectId },
-        meta,
-      );
-    await auditProject(trx, meta, 'project.apply', input.projectId, {
-      from: 'implementation',
-      to: 'application',
-      links: input.links.length,
-    });
     return { outcome: 'done', project: await reloadProject(trx, input.projectId) };
   });
 }
@@ -497,7 +502,7 @@ export async function assignAssessors(
         })),
       )
       .execute();
-    await insertStage(
+    await recordMove(
       trx,
       {
         projectId: input.projectId,
@@ -508,13 +513,10 @@ export async function assignAssessors(
         actorId: input.personId,
         submissionKey: input.submissionKey,
       },
+      'project.assign',
+      { assessors: input.assessorIds },
       meta,
     );
-    await auditProject(trx, meta, 'project.assign', input.projectId, {
-      from: 'application',
-      to: 'assessment',
-      assessors: input.assessorIds,
-    });
     return { outcome: 'done', project: await reloadProject(trx, input.projectId) };
   });
 }
@@ -576,7 +578,7 @@ export async function submitScores(
       assigned: assessors.length,
     });
     if (scored < assessors.length) return { outcome: 'scored', scored, assigned: assessors.length };
-    await insertStage(
+    await recordMove(
       trx,
       {
         projectId: input.projectId,
@@ -586,13 +588,10 @@ export async function submitScores(
         comment: null,
         actorId: input.assessorId,
       },
+      'project.move',
+      { by: 'the last assessor to score' },
       meta,
     );
-    await auditProject(trx, meta, 'project.move', input.projectId, {
-      from: 'assessment',
-      to: 'review',
-      by: 'the last assessor to score',
-    });
     return { outcome: 'completed', assigned: assessors.length };
   });
 }
@@ -839,11 +838,7 @@ export async function confirmAwards(
   meta: Meta,
 ): Promise<ConfirmOutcome> {
   return db.transaction().execute(async (trx): Promise<ConfirmOutcome> => {
-    const seen = await trx
-      .selectFrom('project_announcements')
-      .select('id')
-      .where('submission_key', '=', input.submissionKey)
-      .executeTakeFirst();
+    const seen = await sameSubmission(trx, 'project_announcements', input.submissionKey);
     if (seen) return { outcome: 'duplicate' };
     const inReview = await trx
       .selectFrom(projectsWithStage(trx).where('projects.plan_id', '=', input.planId).as('p'))

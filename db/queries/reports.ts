@@ -4,6 +4,7 @@ import type { Evidence, LocalDate, Report, ReportStatus } from '../../src/domain
 import type { Database, ReportTable } from '../schema.js';
 import { preparedRead } from './prepared.js';
 import { audit } from './audit.js';
+import { sameSubmission, updateIfStill } from './once.js';
 
 export function reportRowToReport(row: Selectable<ReportTable>): Report {
   return {
@@ -38,6 +39,71 @@ export interface NewReport {
   submissionKey?: string | null;
 }
 
+/** The report of an obligation for a branch, whatever its status; undefined before the first. */
+export async function reportOf(trx: Kysely<Database>, obligationId: number, branchId: number) {
+  return trx
+    .selectFrom('reports')
+    .selectAll()
+    .where('obligation_id', '=', obligationId)
+    .where('branch_id', '=', branchId)
+    .executeTakeFirst();
+}
+
+/**
+ * Writes a branch's report of an obligation, waiting for review, inside the caller's transaction:
+ * over the report there (`old`: its version goes up, its review is cleared) or as the first, with
+ * its audit record (`report.replace` or `report.submit`, `details` added to the report's facts).
+ */
+export async function storeReport(
+  trx: Kysely<Database>,
+  old: Selectable<ReportTable> | undefined,
+  input: NewReport,
+  details: Record<string, unknown>,
+  meta: { actor: string; now: Date },
+): Promise<Selectable<ReportTable>> {
+  const values = {
+    status: 'submitted' as const,
+    held_on: input.heldOn,
+    participants: input.participants,
+    summary: input.summary,
+    evidence: JSON.stringify(input.evidence),
+    submitted_by: input.submittedBy,
+    submitted_at: meta.now.toISOString(),
+    on_time: input.onTime ? (1 as const) : (0 as const),
+    reviewed_by: null,
+    reviewed_at: null,
+    review_comment: null,
+    submission_key: input.submissionKey ?? null,
+  };
+  const row = old
+    ? await trx
+        .updateTable('reports')
+        .set({ ...values, version: old.version + 1 })
+        .where('id', '=', old.id)
+        .returningAll()
+        .executeTakeFirstOrThrow()
+    : await trx
+        .insertInto('reports')
+        .values({ obligation_id: input.obligationId, branch_id: input.branchId, ...values, version: 1 })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+  await audit(trx, {
+    at: meta.now,
+    actor: meta.actor,
+    action: old ? 'report.replace' : 'report.submit',
+    subjectType: 'report',
+    subjectId: row.id,
+    details: {
+      obligationId: input.obligationId,
+      branchId: input.branchId,
+      onTime: input.onTime,
+      version: row.version,
+      ...details,
+    },
+  });
+  return row;
+}
+
 export type SubmitOutcome =
   | { outcome: 'stored'; report: Report; previous: Report | null; replaced: boolean }
   | { outcome: 'duplicate'; report: Report }
@@ -55,68 +121,15 @@ export async function submitReport(
   meta: { actor: string; now: Date; guard?: (current: Report) => string | null },
 ): Promise<SubmitOutcome> {
   return db.transaction().execute(async (trx): Promise<SubmitOutcome> => {
-    if (input.submissionKey) {
-      const same = await trx
-        .selectFrom('reports')
-        .selectAll()
-        .where('submission_key', '=', input.submissionKey)
-        .executeTakeFirst();
-      if (same) return { outcome: 'duplicate', report: reportRowToReport(same) };
-    }
-    const values = {
-      status: 'submitted' as const,
-      held_on: input.heldOn,
-      participants: input.participants,
-      summary: input.summary,
-      evidence: JSON.stringify(input.evidence),
-      submitted_by: input.submittedBy,
-      submitted_at: meta.now.toISOString(),
-      on_time: input.onTime ? (1 as const) : (0 as const),
-      reviewed_by: null,
-      reviewed_at: null,
-      review_comment: null,
-      submission_key: input.submissionKey ?? null,
-    };
-    const old = await trx
-      .selectFrom('reports')
-      .selectAll()
-      .where('obligation_id', '=', input.obligationId)
-      .where('branch_id', '=', input.branchId)
-      .executeTakeFirst();
+    const same = await sameSubmission(trx, 'reports', input.submissionKey);
+    if (same) return { outcome: 'duplicate', report: reportRowToReport(same) };
+    const old = await reportOf(trx, input.obligationId, input.branchId);
     const previous = old ? reportRowToReport(old) : null;
     if (previous && meta.guard) {
       const reason = meta.guard(previous);
       if (reason) return { outcome: 'refused', reason, previous };
     }
-    let row: Selectable<ReportTable>;
-    if (old) {
-      row = await trx
-        .updateTable('reports')
-        .set({ ...values, version: old.version + 1 })
-        .where('id', '=', old.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-    } else {
-      row = await trx
-        .insertInto('reports')
-        .values({ obligation_id: input.obligationId, branch_id: input.branchId, ...values, version: 1 })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-    }
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: old ? 'report.replace' : 'report.submit',
-      subjectType: 'report',
-      subjectId: row.id,
-      details: {
-        obligationId: input.obligationId,
-        branchId: input.branchId,
-        onTime: input.onTime,
-        version: row.version,
-        previous,
-      },
-    });
+    const row = await storeReport(trx, old, input, { previous }, meta);
     // A withdrawn report that comes back is a new report, not a replacement, for the person.
     return {
       outcome: 'stored',
@@ -130,6 +143,16 @@ export async function submitReport(
 export async function findReportById(db: Kysely<Database>, id: number): Promise<Report | null> {
   const row = await db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? reportRowToReport(row) : null;
+}
+
+/** The audit record of a change to a report: its task, branch and version, then `details`. */
+function reportRecord(action: string, row: Selectable<ReportTable>, details: Record<string, unknown>) {
+  return {
+    action,
+    subjectType: 'report',
+    subjectId: row.id,
+    details: { obligationId: row.obligation_id, branchId: row.branch_id, version: row.version, ...details },
+  };
 }
 
 /**
@@ -149,28 +172,17 @@ export async function withdrawReport(
       .where('status', '=', input.expectedStatus)
       .executeTakeFirst();
     if (!old || old.status === 'withdrawn' || old.status === 'accepted') return null;
-    const row = await trx
-      .updateTable('reports')
-      .set({ status: 'withdrawn', version: old.version + 1, submission_key: null })
-      .where('id', '=', old.id)
-      .where('version', '=', old.version)
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) return null;
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: 'report.withdraw',
-      subjectType: 'report',
-      subjectId: row.id,
-      details: {
-        obligationId: row.obligation_id,
-        branchId: row.branch_id,
-        version: row.version,
-        previous: reportRowToReport(old),
+    const row = await updateIfStill(
+      trx,
+      {
+        table: 'reports',
+        where: { id: old.id, version: old.version },
+        set: { status: 'withdrawn', version: old.version + 1, submission_key: null },
+        audit: (row) => reportRecord('report.withdraw', row, { previous: reportRowToReport(old) }),
       },
-    });
-    return reportRowToReport(row);
+      meta,
+    );
+    return row && reportRowToReport(row);
   });
 }
 
@@ -184,34 +196,25 @@ export async function reviewReport(
   meta: { actor: string; now: Date },
 ): Promise<Report | null> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('reports')
-      .set({
-        status: input.decision === 'accept' ? 'accepted' : 'returned',
-        reviewed_by: input.leaderId,
-        reviewed_at: meta.now.toISOString(),
-        review_comment: input.comment,
-      })
-      .where('id', '=', input.reportId)
-      .where('version', '=', input.version)
-      .where('status', '=', 'submitted')
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) return null;
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: input.decision === 'accept' ? 'report.accept' : 'report.return',
-      subjectType: 'report',
-      subjectId: row.id,
-      details: {
-        obligationId: row.obligation_id,
-        branchId: row.branch_id,
-        version: row.version,
-        comment: input.comment,
+    const row = await updateIfStill(
+      trx,
+      {
+        table: 'reports',
+        where: { id: input.reportId, version: input.version, status: 'submitted' },
+        set: {
+          status: input.decision === 'accept' ? 'accepted' : 'returned',
+          reviewed_by: input.leaderId,
+          reviewed_at: meta.now.toISOString(),
+          review_comment: input.comment,
+        },
+        audit: (row) =>
+          reportRecord(input.decision === 'accept' ? 'report.accept' : 'report.return', row, {
+            comment: input.comment,
+          }),
       },
-    });
-    return reportRowToReport(row);
+      meta,
+    );
+    return row && reportRowToReport(row);
   });
 }
 
