@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
 import {
   CompiledQuery,
   DataTypeNode,
@@ -24,7 +25,13 @@ import {
 } from 'kysely';
 import type { Database } from './schema.js';
 
-const pgTypes = pg.types;
+/**
+ * pg, loaded the first time a PostgreSQL database is opened: a county on SQLite never loads it
+ * (about 15 MB and its start-up time). Synchronous, as `openDatabase` is; pg is a CommonJS package.
+ */
+function loadPg(): typeof pg {
+  return createRequire(import.meta.url)('pg') as typeof pg;
+}
 
 export type DB = Kysely<Database>;
 
@@ -169,7 +176,7 @@ const TIMESTAMPTZ = 1184;
  * only arise from an expression). Set per pool, never on pg's global `types`, so a host process's
  * own pg use is left alone.
  */
-function typeParser(oid: number, format?: string): (value: string) => unknown {
+function typeParser(pgTypes: typeof pg.types, oid: number, format?: string): (value: string) => unknown {
   if (format === 'binary') return pgTypes.getTypeParser(oid, 'binary') as (value: string) => unknown;
   switch (oid) {
     case INT8:
@@ -189,6 +196,7 @@ function typeParser(oid: number, format?: string): (value: string) => unknown {
 }
 
 function openPostgres(url: string, opts: OpenOptions): DB {
+  const pg = loadPg();
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
@@ -198,7 +206,7 @@ function openPostgres(url: string, opts: OpenOptions): DB {
     // SQLite's busy timeout: a writer waits at most 5 s for the writer lock (or a row), then fails
     // (55P03), so a stuck writer shows in /healthz instead of hanging every request behind it.
     options: `-c lock_timeout=${LOCK_TIMEOUT_MS}`,
-    types: { getTypeParser: typeParser as never },
+    types: { getTypeParser: ((oid: number, format?: string) => typeParser(pg.types, oid, format)) as never },
   });
   // A client whose server went away (restarted, a cut connection) emits 'error', idle or checked
   // out (a job's lock connection is held for its run); unhandled, that would end the process. The
