@@ -56,6 +56,17 @@ async function createDatabase(name: string, template = 'template0'): Promise<str
   return urlOf(name);
 }
 
+/** Creates the PostgreSQL database `name`, migrated and holding a copy of the SQLite store `file`, to clone runs from. */
+async function templateFrom(file: string, name: string): Promise<void> {
+  const template = await createDatabase(name);
+  const source = openDatabase(file);
+  const target = openDatabase(template);
+  await migrateToLatest(target);
+  await copyDatabase(source, target);
+  await source.destroy();
+  await target.destroy();
+}
+
 // ---------------------------------------------------------------------------
 // Processes
 
@@ -261,15 +272,7 @@ async function partBurst(): Promise<string[]> {
   const file = path.join(dir, 'store.db');
   const seeded = await seed(file);
   const list = await presses(file, seeded.withOpenTasks);
-  const template = await createDatabase(`${prefix}_burst`);
-  {
-    const source = openDatabase(file);
-    const target = openDatabase(template);
-    await migrateToLatest(target);
-    await copyDatabase(source, target);
-    await source.destroy();
-    await target.destroy();
-  }
+  await templateFrom(file, `${prefix}_burst`);
   const fake = await startFakeSlack({ triggerTtlMs: 0 });
   const results: BurstResult[] = [];
   let n = 0;
@@ -376,15 +379,7 @@ async function partSend(): Promise<string[]> {
     );
   await loadRoster(db, lines.join('\n'), at);
   await db.destroy();
-  const template = await createDatabase(`${prefix}_big`);
-  {
-    const source = openDatabase(file);
-    const target = openDatabase(template);
-    await migrateToLatest(target);
-    await copyDatabase(source, target);
-    await source.destroy();
-    await target.destroy();
-  }
+  await templateFrom(file, `${prefix}_big`);
   const rows: string[] = [];
   try {
     for (const count of [1, 3]) {

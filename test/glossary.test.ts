@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { View } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import type { ReminderItem } from '../src/domain/reminders.js';
 import { catalogues, type Locale } from '../src/i18n/index.js';
 import { PACKAGE_ROOT } from '../src/package-root.js';
 import { noticeModal } from '../src/ui/notice.js';
 import { reminderMessages } from '../src/ui/reminder.js';
+import { aReminderItem } from './helpers/fixtures.js';
 
 /** One row of docs/glossary.md. */
 interface Concept {
@@ -191,22 +191,11 @@ describe('hints that name a button', () => {
   });
 
   it('when a reminder’s footer names its buttons, then each is the label of a button in the same message, also with only a paper', () => {
-    const item = (over: Partial<ReminderItem> = {}): ReminderItem => ({
-      key: 'k',
-      obligationId: 1,
-      code: 'A01-EVENT',
-      title: { zh: '任务', en: 'Task' },
-      kind: 'report',
-      branchId: 1,
-      branchCode: 'YQ-ZX1',
-      branchName: '延庆一中党总支',
-      due: '2011-06-30',
-      stage: { key: 'before:7', kind: 'before', nominal: '2011-06-23', sendOn: '2011-06-23' },
-      daysLeft: 7,
-      ...over,
-    });
     for (const locale of LOCALES) {
-      for (const items of [[item()], [item({ kind: 'paper', branchId: null, branchCode: null, branchName: null })]]) {
+      for (const items of [
+        [aReminderItem()],
+        [aReminderItem({ kind: 'paper', branchId: null, branchCode: null, branchName: null })],
+      ]) {
         const [message] = reminderMessages(locale, items);
         // The footer is the message's last block.
         const { hint, buttons } = hintAndButtons(message!.blocks, message!.blocks.at(-1));

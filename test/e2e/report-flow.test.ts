@@ -32,6 +32,26 @@ beforeEach(async () => {
 });
 afterEach(() => closeChecked(bot));
 
+/** Chooses a branch in the picker modal's menu, as Slack sends the choice (the label is what the menu showed). */
+async function pickBranch(
+  user: string,
+  picker: { id: string; hash: string; private_metadata: string },
+  branch: number,
+  label: string,
+) {
+  await bot.driver.blockAction({
+    user_id: user,
+    view: { id: picker.id, hash: picker.hash, callback_id: 'report_pick', private_metadata: picker.private_metadata },
+    actions: [
+      {
+        action_id: 'report_branch_pick',
+        type: 'static_select',
+        selected_option: { text: { type: 'plain_text', text: label }, value: String(branch) },
+      },
+    ],
+  });
+}
+
 async function reportOnce(user = SEC, code = 'A01-EVENT', extra: Parameters<typeof reportValues>[0] = {}) {
   await command(bot, user, code);
   const view = shownView(bot);
@@ -83,17 +103,7 @@ describe('a secretary of two branches', () => {
     expect(menu.options.map((o) => o.text.text)).toEqual(['YQ-XX2 第二小学党支部', 'YQ-XX3 永宁小学党支部']);
 
     const xx3 = await branchId(bot, 'YQ-XX3');
-    await bot.driver.blockAction({
-      user_id: TWO,
-      view: { id: picker.id, hash: picker.hash, callback_id: 'report_pick', private_metadata: picker.private_metadata },
-      actions: [
-        {
-          action_id: 'report_branch_pick',
-          type: 'static_select',
-          selected_option: { text: { type: 'plain_text', text: 'YQ-XX3' }, value: String(xx3) },
-        },
-      ],
-    });
+    await pickBranch(TWO, picker, xx3, 'YQ-XX3');
     const form = shownView(bot);
     expect(bot.fake.callsTo('views.update')).toHaveLength(1);
     expect(form.id).toBe(picker.id);
@@ -142,17 +152,7 @@ describe('a secretary of two branches', () => {
     await command(bot, TWO);
     const picker = shownView(bot);
     const zx1 = await branchId(bot, 'YQ-ZX1');
-    await bot.driver.blockAction({
-      user_id: TWO,
-      view: { id: picker.id, hash: picker.hash, callback_id: 'report_pick', private_metadata: picker.private_metadata },
-      actions: [
-        {
-          action_id: 'report_branch_pick',
-          type: 'static_select',
-          selected_option: { text: { type: 'plain_text', text: 'x' }, value: String(zx1) },
-        },
-      ],
-    });
+    await pickBranch(TWO, picker, zx1, 'x');
     const view = shownView(bot);
     expect(allText(view)).toContain('无权');
     expect(allText(view)).not.toContain('延庆一中');

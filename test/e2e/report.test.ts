@@ -30,6 +30,19 @@ async function submit(view: { private_metadata: string }, state: ReturnType<type
   });
 }
 
+/** Submits the smallest valid report (3 people, one word) of the task with this code. */
+async function submitMinimalReport(view: { private_metadata: string }, code: string) {
+  return submit(
+    view,
+    reportState({
+      obligationId: String(await obligationId(code)),
+      heldOn: '2011-06-18',
+      participants: '3',
+      summary: 'x',
+    }),
+  );
+}
+
 describe('/report, end to end over signed HTTP', () => {
   it('when a secretary types /report, then a modal lists the tasks of their branch category only', async () => {
     const view = await openModal();
@@ -127,15 +140,7 @@ describe('/report, end to end over signed HTTP', () => {
 
   it('when the task does not apply to the branch, then the submission is refused and logged', async () => {
     const view = await openModal();
-    const res = await submit(
-      view,
-      reportState({
-        obligationId: String(await obligationId('A02-SELFCHECK')),
-        heldOn: '2011-06-18',
-        participants: '3',
-        summary: 'x',
-      }),
-    );
+    const res = await submitMinimalReport(view, 'A02-SELFCHECK');
     expect((res.json() as { errors: Record<string, string> }).errors.obligation).toBeDefined();
     expect(await bot.ctx.db.selectFrom('reports').selectAll().execute()).toEqual([]);
     expect(await listAudit(bot.ctx.db, { action: 'access.denied' })).toHaveLength(1);
@@ -157,15 +162,7 @@ describe('/report, end to end over signed HTTP', () => {
     const codes = selectOptions(view, 'obligation').map((o) => o.text.text.split(' ')[0]);
     expect(codes).toContain('A04-OPENNESS');
     expect(codes).not.toContain('A01-EVENT');
-    const res = await submit(
-      view,
-      reportState({
-        obligationId: String(await obligationId('A01-EVENT')),
-        heldOn: '2011-06-18',
-        participants: '3',
-        summary: 'x',
-      }),
-    );
+    const res = await submitMinimalReport(view, 'A01-EVENT');
     expect((res.json() as { errors: Record<string, string> }).errors.obligation).toBeDefined();
     expect(await bot.ctx.db.selectFrom('reports').selectAll().execute()).toEqual([]);
   });
@@ -173,15 +170,7 @@ describe('/report, end to end over signed HTTP', () => {
   it('when the metadata is forged to name another branch, then nothing is stored and the attempt is logged', async () => {
     await openModal();
     const forged = { private_metadata: JSON.stringify({ planId: 1, branchId: await branchId('YQ-ZX2') }) };
-    const res = await submit(
-      forged,
-      reportState({
-        obligationId: String(await obligationId('A01-EVENT')),
-        heldOn: '2011-06-18',
-        participants: '3',
-        summary: 'x',
-      }),
-    );
+    const res = await submitMinimalReport(forged, 'A01-EVENT');
     expect((res.json() as { response_action: string }).response_action).toBe('errors');
     expect(await bot.ctx.db.selectFrom('reports').selectAll().execute()).toEqual([]);
     const denied = await listAudit(bot.ctx.db, { action: 'access.denied' });

@@ -1,3 +1,4 @@
+import type { ReminderItem } from '../../src/domain/reminders.js';
 import type { LocalDate, Obligation } from '../../src/domain/types.js';
 
 /**
@@ -18,6 +19,27 @@ export function anObligation(id: number, code: string, due: LocalDate, over: Par
     due,
     weight: 1,
     position: id,
+    ...over,
+  };
+}
+
+/**
+ * A reminder item for unit tests: task A01-EVENT of 延庆一中党总支 (YQ-ZX1), due 2011-06-30, in its
+ * seven-days-before stage; `over` changes the rest.
+ */
+export function aReminderItem(over: Partial<ReminderItem> = {}): ReminderItem {
+  return {
+    key: 'k',
+    obligationId: 1,
+    code: 'A01-EVENT',
+    title: { zh: '任务', en: 'Task' },
+    kind: 'report',
+    branchId: 1,
+    branchCode: 'YQ-ZX1',
+    branchName: '延庆一中党总支',
+    due: '2011-06-30',
+    stage: { key: 'before:7', kind: 'before', nominal: '2011-06-23', sendOn: '2011-06-23' },
+    daysLeft: 7,
     ...over,
   };
 }

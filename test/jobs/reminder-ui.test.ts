@@ -2,22 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { ReminderItem } from '../../src/domain/reminders.js';
 import { reminderMessages } from '../../src/ui/reminder.js';
 import { validateBlockKit } from '../../src/playground/block-kit-limits.js';
+import { aReminderItem } from '../helpers/fixtures.js';
 
 function item(i: number, over: Partial<ReminderItem> = {}): ReminderItem {
-  return {
+  return aReminderItem({
     key: `k${i}`,
     obligationId: i,
     code: `A${String(i).padStart(2, '0')}-X`,
     title: { zh: `任务${i}`, en: `Task ${i}` },
-    kind: 'report',
-    branchId: 1,
-    branchCode: 'YQ-ZX1',
-    branchName: '延庆一中党总支',
-    due: '2011-06-30',
-    stage: { key: 'before:7', kind: 'before', nominal: '2011-06-23', sendOn: '2011-06-23' },
-    daysLeft: 7,
     ...over,
-  };
+  });
 }
 
 describe('the reminder DM', () => {

@@ -7,7 +7,6 @@ import type { EscalationItem } from '../../src/domain/escalations.js';
 import { paperChecklist, type Paper } from '../../src/domain/papers.js';
 import { branchStatuses } from '../../src/domain/progress.js';
 import { rankBranches } from '../../src/domain/ranking.js';
-import type { ReminderItem } from '../../src/domain/reminders.js';
 import type { Branch, Obligation, Report } from '../../src/domain/types.js';
 import type { Locale } from '../../src/i18n/index.js';
 import { blockedReportMessages, deadReportMessages } from '../../src/ui/admin-notice.js';
@@ -66,6 +65,7 @@ import {
   resultsBlocks,
   turnoutBlocks,
 } from '../../src/ui/evaluation.js';
+import { aReminderItem } from '../helpers/fixtures.js';
 import { EVIL_LINK, HOSTILE } from '../helpers/mrkdwn.js';
 import { expectDrawn, markupProblems, rendered } from '../helpers/rendered.js';
 
@@ -186,19 +186,12 @@ const ranked = rankBranches({
   mode: 'running',
   period: 'year',
 });
-const reminder: ReminderItem = {
-  key: 'k',
-  obligationId: 1,
-  code: 'A01-EVENT',
+const reminder = aReminderItem({
   title,
-  kind: 'report',
-  branchId: 1,
-  branchCode: 'YQ-ZX1',
   branchName: branch.name,
-  due: '2011-06-30',
   stage: { key: 'before:3', kind: 'before', nominal: '2011-06-27', sendOn: '2011-06-27' },
   daysLeft: 3,
-};
+});
 const escalation: EscalationItem = {
   key: 'e',
   recipient: 'U0LDR00001',

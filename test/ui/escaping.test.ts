@@ -4,7 +4,6 @@ import type { EscalationItem } from '../../src/domain/escalations.js';
 import { paperChecklist, type Paper } from '../../src/domain/papers.js';
 import { branchStatuses } from '../../src/domain/progress.js';
 import { rankBranches } from '../../src/domain/ranking.js';
-import type { ReminderItem } from '../../src/domain/reminders.js';
 import type { Branch, Evidence, Obligation, Report } from '../../src/domain/types.js';
 import type { Locale } from '../../src/i18n/index.js';
 import { deadReportMessages } from '../../src/ui/admin-notice.js';
@@ -19,6 +18,7 @@ import { explainBlocks, rankingBlocks } from '../../src/ui/rankings.js';
 import { reminderMessages } from '../../src/ui/reminder.js';
 import { reportModal } from '../../src/ui/report-modal.js';
 import { reviewedBlocks, reviewedModal, reviewModal, type ReportCardInput } from '../../src/ui/review.js';
+import { aReminderItem } from '../helpers/fixtures.js';
 import { EVIL_LINK, HOSTILE, messageTexts, mrkdwnTexts, payloadProblems, shown } from '../helpers/mrkdwn.js';
 import { validateBlockKit } from '../../src/playground/block-kit-limits.js';
 
@@ -324,19 +324,12 @@ describe('a person’s text in every builder of src/ui', () => {
       mode: 'running',
       period: 'year',
     });
-    const reminder: ReminderItem = {
-      key: 'k',
-      obligationId: 1,
-      code: 'A01-EVENT',
+    const reminder = aReminderItem({
       title,
-      kind: 'report',
-      branchId: 1,
-      branchCode: 'YQ-ZX1',
       branchName: branch.name,
-      due: '2011-06-30',
       stage: { key: 'before:3', kind: 'before', nominal: '2011-06-27', sendOn: '2011-06-27' },
       daysLeft: 3,
-    };
+    });
     const escalation: EscalationItem = {
       key: 'e',
       recipient: 'U0LDR00001',
