@@ -1,4 +1,3 @@
-import type { SlackViewMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { recordInspection, secretariesOf } from '../db/queries/inspections.js';
 import type { NewOutboxRow } from '../db/queries/outbox.js';
@@ -13,20 +12,11 @@ import {
   type RectificationItem,
 } from '../src/domain/inspections.js';
 import { findBranch } from '../src/domain/ranking.js';
-import { ViewStateSchema, type FieldErrors } from '../src/domain/report-form.js';
 import type { Branch, Person } from '../src/domain/types.js';
 import { toLocale } from '../src/i18n/index.js';
-import {
-  callerOf,
-  ephemeral,
-  errorUnder,
-  formErrors,
-  noAnswer,
-  parseJson,
-  shownIn,
-  type Caller,
-} from '../src/slack/caller.js';
+import { callerOf, ephemeral, shownIn } from '../src/slack/caller.js';
 import { modalOpener } from '../src/slack/modal-opener.js';
+import { refuseForm, submissionOf } from '../src/slack/openings.js';
 import type { Router } from '../src/slack/router.js';
 import { INSPECTION_VIEWS, inspectionDm, inspectionModal } from '../src/ui/inspections.js';
 import { escape } from '../src/ui/limits.js';
@@ -38,16 +28,6 @@ const CountyMeta = z.object({ p: Id }).strict();
 
 const isLeader = (p: Person) => p.roles.includes('leader');
 const isAdmin = (p: Person) => p.roles.includes('admin');
-
-async function refuseForm(
-  caller: Caller,
-  ack: SlackViewMiddlewareArgs['ack'],
-  errors: FieldErrors,
-  reason: string,
-): Promise<void> {
-  await caller.answering(noAnswer).refuse(reason, '', { fields: Object.keys(errors) });
-  await ack(formErrors(caller.locale, errors));
-}
 
 /**
  * The secretaries' DMs for an inspection, one per secretary of each branch concerned (the
@@ -143,31 +123,26 @@ export function register(router: Router, ctx: AppContext): void {
 
   for (const county of [false, true]) {
     const callbackId = county ? INSPECTION_VIEWS.county : INSPECTION_VIEWS.record;
-    router.view(callbackId, async ({ ack, body, view, client }) => {
-      const raw = parseJson(view.private_metadata);
-      const meta = county
-        ? CountyMeta.transform((m) => ({ p: m.p, b: null as number | null })).safeParse(raw)
-        : RecordMeta.safeParse(raw);
-      const state = ViewStateSchema.safeParse(view.state.values);
-      const caller = await callerOf(ctx, client, body.user.id, {
-        action: `view.${callbackId}`,
-        answer: errorUnder(ack, INSPECTION_BLOCKS.findings),
-        details: { metadata: view.private_metadata.slice(0, 200) },
-      });
+    router.view(callbackId, async (args) => {
+      const { ack } = args;
+      const Meta: z.ZodType<{ p: number; b: number | null }> = county
+        ? CountyMeta.transform((m) => ({ p: m.p, b: null }))
+        : RecordMeta;
+      const { caller, meta, state } = await submissionOf(ctx, args, Meta, INSPECTION_BLOCKS.findings);
       const person = await caller.require(
         county
           ? { may: isAdmin, refusal: 'inspect.forbidden.admin' }
           : { may: isLeader, refusal: 'inspect.forbidden.leader' },
       );
       if (!person) return;
-      if (!meta.success || !state.success) return person.refuse('malformed payload', person.t('common.forbidden'));
+      if (!meta || !state) return person.refuse('malformed payload', person.t('common.forbidden'));
       const found = await person.today();
       if (!found) return person.say(person.t('common.no_plan'));
       const { plan, today } = found;
-      if (plan.id !== meta.data.p) return person.refuse('plan changed', person.t('inspect.gone'));
+      if (plan.id !== meta.p) return person.refuse('plan changed', person.t('inspect.gone'));
       const branches = await listBranches(ctx.db);
       const byId = new Map(branches.map((b) => [b.id, b]));
-      const branchId: number | null = meta.data.b;
+      const branchId: number | null = meta.b;
       if (branchId !== null) {
         const branch = byId.get(branchId);
         if (!branch)
@@ -179,7 +154,7 @@ export function register(router: Router, ctx: AppContext): void {
           );
       }
       const rules = plan.settings.inspections;
-      const form = parseInspectionForm(state.data, {
+      const form = parseInspectionForm(state, {
         today,
         planStarts: plan.starts,
         planEnds: plan.ends,
@@ -213,7 +188,7 @@ export function register(router: Router, ctx: AppContext): void {
           draft: form.value,
           inspectorId: person.person.id,
           weight: rules.rectification_weight,
-          submissionKey: view.id,
+          submissionKey: args.view.id,
           // The leader's confirmation is queued with the secretaries' DMs: sent once, even when the
           // process stops between the commit and the post, and never twice on a Slack retry.
           render: (inspection, items) => [
