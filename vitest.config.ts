@@ -1,39 +1,48 @@
-import net from 'node:net';
+import pg from 'pg';
 import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 const DEFAULT_TEST_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** Whether a PostgreSQL server answers at TEST_DATABASE_URL (or the machines' 127.0.0.1:5432). */
-async function postgresReachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname || '127.0.0.1', port: Number(port || 5432) });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
+/**
+ * Why the suite cannot run on the PostgreSQL server at `url`, or null when it can: the server
+ * answers, lets the test user in, and lets it create the tests' databases (test/helpers/pg.ts). A
+ * developer's own server that wants a password or gives no such right is then not mistaken for
+ * one the suite can use.
+ */
+async function postgresUnusable(url: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ may: boolean }>(
+      'select rolcreatedb or rolsuper as may from pg_roles where rolname = current_user',
+    );
+    return rows[0]?.may ? null : 'its user may not create databases';
+  } catch (err) {
+    return err instanceof Error ? err.message || 'no answer' : String(err);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
-// The suite runs on PostgreSQL too wherever a server answers (TEST_DATABASE_URL, else the project's
-// machines' 127.0.0.1:5432). TEST_PG=on requires it (CI: a missing server fails the run rather than
+// The suite runs on PostgreSQL too wherever a usable server answers (TEST_DATABASE_URL, else the
+// project's machines' 127.0.0.1:5432). TEST_PG=on requires it (CI: a missing server fails the run rather than
 // passing on SQLite alone); TEST_PG=off leaves it out.
 const testServer = process.env.TEST_DATABASE_URL || DEFAULT_TEST_SERVER;
 const choice = process.env.TEST_PG ?? 'auto';
 if (!['on', 'off', 'auto'].includes(choice)) throw new Error(`TEST_PG must be on, off or auto, not ${choice}`);
-const postgres = choice !== 'off' && (await postgresReachable(testServer));
+const unusable = choice === 'off' ? 'TEST_PG=off' : await postgresUnusable(testServer);
+const postgres = unusable === null;
 const shown = testServer.replace(/\/\/[^@/]*@/, '//');
 if (choice === 'on' && !postgres) {
-  throw new Error(`TEST_PG=on but no PostgreSQL server answers at ${shown}: start one or set TEST_DATABASE_URL.`);
+  throw new Error(
+    `TEST_PG=on but the suite cannot use the PostgreSQL server at ${shown} (${unusable}): start one or set TEST_DATABASE_URL.`,
+  );
 }
 if (choice === 'off') {
   console.warn('TEST_PG=off: the suite runs on SQLite only, not on PostgreSQL.');
 } else if (!postgres) {
   console.warn(
-    `No PostgreSQL server at ${shown}: the suite runs on SQLite only (the pg project does not run). Set TEST_DATABASE_URL or start one.`,
+    `No usable PostgreSQL server at ${shown} (${unusable}): the suite runs on SQLite only (the pg project does not run). Set TEST_DATABASE_URL or start one.`,
   );
 }
 
