@@ -42,7 +42,11 @@ export async function updateIfStill<T extends TableWithId>(
   let update = (trx as unknown as Kysely<AnyTables>)
     .updateTable(change.table as string)
     .set(change.set as Record<string, unknown>);
-  for (const [column, value] of Object.entries(change.where)) update = update.where(column, '=', value);
+  for (const [column, value] of Object.entries(change.where)) {
+    // `= null` matches no row in SQL: a caller that means "still null" must say so another way.
+    if (value === null || value === undefined) throw new Error(`updateIfStill: ${column} has no value to match`);
+    update = update.where(column, '=', value);
+  }
   const row = (await update.returningAll().executeTakeFirst()) as RowOf<T> | undefined;
   if (!row) return null;
   await audit(trx, { at: meta.now, actor: meta.actor, ...change.audit(row) });
