@@ -16,6 +16,7 @@ import { defaultRules } from '../../src/domain/evaluation.js';
 import { addLeaders } from '../helpers/projects.js';
 import { startBot, type TestBot } from '../helpers/bot.js';
 import { discoverListeners } from '../helpers/listeners.js';
+import { press, slash, submit } from '../helpers/requests.js';
 import { lastView, type OpenedView } from '../helpers/views.js';
 
 type Role = 'admin' | 'leader' | 'secretary' | 'member' | 'stranger';
@@ -515,6 +516,18 @@ async function unchangedBy(send: () => Promise<{ status: number }>): Promise<voi
   expect(Object.keys(after).filter((table) => after[table] !== before[table])).toEqual([]);
 }
 
+/** The refusal's invariant: `user`'s request changes nothing, and one more refusal of theirs is logged. */
+async function refusedAndUnchanged(user: string, send: (user: string) => Promise<{ status: number }>): Promise<void> {
+  const denied = await deniedCount(bot, user);
+  await unchangedBy(() => send(user));
+  expect(await deniedCount(bot, user)).toBeGreaterThan(denied);
+}
+
+/** Each case with each role of the roster it does not entitle. */
+function withRefusedRoles<C extends { entitled: Role[] }>(cases: C[]): (C & { role: Role })[] {
+  return cases.flatMap((c) => ROSTER_ROLES.filter((r) => !c.entitled.includes(r)).map((role) => ({ ...c, role })));
+}
+
 describe('the listeners the matrix covers', () => {
   it('when the app is registered, then the matrix finds the slash commands, buttons and modals', () => {
     expect(listeners.commands).toEqual(expect.arrayContaining(['/report', '/paper', '/progress']));
@@ -563,7 +576,7 @@ describe('every role × every slash command', () => {
       for (const command of listeners.commands) {
         for (const text of COMMAND_TEXTS) {
           const before = bot.fake.calls.length;
-          await unchangedBy(() => bot.driver.command({ command, text, user_id: ACTORS[role] }));
+          await unchangedBy(() => slash(bot, ACTORS[role], command, text));
           const answered = bot.fake.calls
             .slice(before)
             .some((c) => c.method === 'response_url' || c.method === 'views.open');
@@ -586,60 +599,34 @@ describe('every role × every slash command', () => {
     'when a $role sends $command "$text", then it is refused, logged and nothing changes',
     async ({ command, text, role }) => {
       if (!listeners.commands.includes(command)) return expect(listeners.commands).not.toContain(command);
-      const denied = await deniedCount(bot, ACTORS[role]);
-      await unchangedBy(() => bot.driver.command({ command, text, user_id: ACTORS[role] }));
-      expect(await deniedCount(bot, ACTORS[role])).toBeGreaterThan(denied);
+      await refusedAndUnchanged(ACTORS[role], (user) => slash(bot, user, command, text));
     },
   );
 });
 
+/** A button's value naming one of the fixtures by its id. */
+const fixtureId = (key: keyof Fixtures) => (x: Fixtures) => String(x[key]);
+/** The value of the buttons of a task of YQ-ZX2 (the Home tab's and the reminders'). */
+const zx2Task = (x: Fixtures) => JSON.stringify({ o: x.event, b: x.zx2 });
+const ETHICS_MODEL = JSON.stringify({ r: 'ETHICS', c: 'ETHICS-MODEL' });
+
 /** Buttons as the app renders them for someone else (or for leaders), and who may press them. */
 const ACTION_CASES: { action: string; value: (f: Fixtures) => string; entitled: Role[]; what: string }[] = [
-  {
-    action: 'home_report',
-    value: (x) => JSON.stringify({ o: x.event, b: x.zx2 }),
-    entitled: [],
-    what: "another branch's task",
-  },
-  {
-    action: 'prompt_report_now',
-    value: (x) => JSON.stringify({ o: x.event, b: x.zx2 }),
-    entitled: [],
-    what: "another branch's reminder",
-  },
-  {
-    action: 'prompt_snooze',
-    value: (x) => JSON.stringify({ o: x.event, b: x.zx2 }),
-    entitled: [],
-    what: "another branch's reminder",
-  },
-  {
-    action: 'prompt_extension',
-    value: (x) => JSON.stringify({ o: x.event, b: x.zx2 }),
-    entitled: [],
-    what: "another branch's reminder",
-  },
-  { action: 'report_edit', value: (x) => String(x.report), entitled: [], what: "another branch's report" },
-  { action: 'report_withdraw', value: (x) => String(x.report), entitled: [], what: "another branch's report" },
-  { action: 'report_revise', value: (x) => String(x.report), entitled: [], what: "another branch's report" },
-  { action: 'report_review_open', value: (x) => String(x.report), entitled: ['leader'], what: 'a leader-only review' },
-  { action: 'paper_review_open', value: (x) => String(x.paper), entitled: ['leader'], what: 'a leader-only review' },
-  { action: 'paper_revise', value: (x) => String(x.paper), entitled: [], what: "someone else's paper" },
-  {
-    action: 'extension_approve',
-    value: (x) => String(x.extension),
-    entitled: ['leader'],
-    what: 'a leader-only decision',
-  },
-  {
-    action: 'extension_refuse',
-    value: (x) => String(x.extension),
-    entitled: ['leader'],
-    what: 'a leader-only decision',
-  },
-  { action: 'project_register', value: (x) => String(x.zx2), entitled: [], what: "another branch's registration" },
+  { action: 'home_report', value: zx2Task, entitled: [], what: "another branch's task" },
+  { action: 'prompt_report_now', value: zx2Task, entitled: [], what: "another branch's reminder" },
+  { action: 'prompt_snooze', value: zx2Task, entitled: [], what: "another branch's reminder" },
+  { action: 'prompt_extension', value: zx2Task, entitled: [], what: "another branch's reminder" },
+  { action: 'report_edit', value: fixtureId('report'), entitled: [], what: "another branch's report" },
+  { action: 'report_withdraw', value: fixtureId('report'), entitled: [], what: "another branch's report" },
+  { action: 'report_revise', value: fixtureId('report'), entitled: [], what: "another branch's report" },
+  { action: 'report_review_open', value: fixtureId('report'), entitled: ['leader'], what: 'a leader-only review' },
+  { action: 'paper_review_open', value: fixtureId('paper'), entitled: ['leader'], what: 'a leader-only review' },
+  { action: 'paper_revise', value: fixtureId('paper'), entitled: [], what: "someone else's paper" },
+  { action: 'extension_approve', value: fixtureId('extension'), entitled: ['leader'], what: 'a leader-only decision' },
+  { action: 'extension_refuse', value: fixtureId('extension'), entitled: ['leader'], what: 'a leader-only decision' },
+  { action: 'project_register', value: fixtureId('zx2'), entitled: [], what: "another branch's registration" },
   // Members and secretaries rate their own branch, leaders every branch; the admin (宋明) is no voter.
-  { action: 'evaluation_vote', value: (x) => String(x.zx2), entitled: ['leader'], what: "another branch's ballot" },
+  { action: 'evaluation_vote', value: fixtureId('zx2'), entitled: ['leader'], what: "another branch's ballot" },
   {
     action: 'evaluation_open',
     value: () => 'open',
@@ -648,53 +635,38 @@ const ACTION_CASES: { action: string; value: (f: Fixtures) => string; entitled: 
   },
   {
     action: 'project_open',
-    value: (x) => String(x.implementing),
+    value: fixtureId('implementing'),
     entitled: ['leader', 'admin'],
     what: "another branch's project",
   },
-  { action: 'project_edit', value: (x) => String(x.registered), entitled: [], what: "another branch's project" },
-  { action: 'project_progress', value: (x) => String(x.implementing), entitled: [], what: "another branch's project" },
-  { action: 'project_apply', value: (x) => String(x.implementing), entitled: [], what: "another branch's project" },
-  {
-    action: 'project_guidance',
-    value: (x) => String(x.implementing),
-    entitled: ['leader'],
-    what: "a leader's guidance",
-  },
-  {
-    action: 'project_accept',
-    value: (x) => String(x.registered),
-    entitled: ['leader'],
-    what: "a leader's confirmation",
-  },
-  { action: 'project_back', value: (x) => String(x.implementing), entitled: ['leader', 'admin'], what: 'a move back' },
-  { action: 'project_assign', value: (x) => String(x.applied), entitled: ['admin'], what: "the admin's assignment" },
-  { action: 'project_score', value: (x) => String(x.assessed), entitled: ['leader'], what: "an assessor's sheet" },
+  { action: 'project_edit', value: fixtureId('registered'), entitled: [], what: "another branch's project" },
+  { action: 'project_progress', value: fixtureId('implementing'), entitled: [], what: "another branch's project" },
+  { action: 'project_apply', value: fixtureId('implementing'), entitled: [], what: "another branch's project" },
+  { action: 'project_guidance', value: fixtureId('implementing'), entitled: ['leader'], what: "a leader's guidance" },
+  { action: 'project_accept', value: fixtureId('registered'), entitled: ['leader'], what: "a leader's confirmation" },
+  { action: 'project_back', value: fixtureId('implementing'), entitled: ['leader', 'admin'], what: 'a move back' },
+  { action: 'project_assign', value: fixtureId('applied'), entitled: ['admin'], what: "the admin's assignment" },
+  { action: 'project_score', value: fixtureId('assessed'), entitled: ['leader'], what: "an assessor's sheet" },
   { action: 'project_propose', value: () => '1', entitled: ['leader'], what: "the committee's proposal" },
   { action: 'project_adjust', value: () => '1', entitled: ['leader'], what: "the committee's adjustment" },
   { action: 'project_confirm', value: () => '1', entitled: ['admin'], what: "the admin's confirmation" },
-  {
-    action: 'commend_nominate',
-    value: () => JSON.stringify({ r: 'ETHICS', c: 'ETHICS-MODEL' }),
-    entitled: ['secretary'],
-    what: "a secretary's nomination",
-  },
-  { action: 'commend_revise', value: (x) => String(x.nomination), entitled: [], what: "another branch's nomination" },
-  { action: 'commend_withdraw', value: (x) => String(x.nomination), entitled: [], what: "another branch's nomination" },
-  { action: 'commend_review', value: (x) => String(x.nomination), entitled: ['leader'], what: "a leader's review" },
+  { action: 'commend_nominate', value: () => ETHICS_MODEL, entitled: ['secretary'], what: "a secretary's nomination" },
+  { action: 'commend_revise', value: fixtureId('nomination'), entitled: [], what: "another branch's nomination" },
+  { action: 'commend_withdraw', value: fixtureId('nomination'), entitled: [], what: "another branch's nomination" },
+  { action: 'commend_review', value: fixtureId('nomination'), entitled: ['leader'], what: "a leader's review" },
   { action: 'commend_list', value: () => 'ETHICS', entitled: ['leader'], what: "the leaders' list" },
   { action: 'commend_publicity', value: () => 'ETHICS', entitled: ['admin'], what: "the admin's publicity" },
   { action: 'commend_announce', value: () => 'JULY1', entitled: ['admin'], what: "the admin's announcement" },
-  { action: 'commend_objection', value: (x) => String(x.objection), entitled: ['admin'], what: "the admin's decision" },
+  { action: 'commend_objection', value: fixtureId('objection'), entitled: ['admin'], what: "the admin's decision" },
   {
     action: 'commit_add',
     value: () => 'new',
     entitled: ['member'],
     what: 'a commitment after the window (reopened for the member only)',
   },
-  { action: 'commit_edit', value: (x) => String(x.commitment), entitled: [], what: "someone else's commitment" },
-  { action: 'commit_withdraw', value: (x) => String(x.commitment), entitled: [], what: "someone else's commitment" },
-  { action: 'commit_fulfil', value: (x) => String(x.commitment), entitled: [], what: "someone else's commitment" },
+  { action: 'commit_edit', value: fixtureId('commitment'), entitled: [], what: "someone else's commitment" },
+  { action: 'commit_withdraw', value: fixtureId('commitment'), entitled: [], what: "someone else's commitment" },
+  { action: 'commit_fulfil', value: fixtureId('commitment'), entitled: [], what: "someone else's commitment" },
   {
     action: 'commit_confirm',
     value: (x) => `${x.commitment}:1`,
@@ -716,17 +688,10 @@ const GARBAGE_VALUES = [
 ];
 
 describe('every role × every button', () => {
-  const forged = ACTION_CASES.flatMap((c) =>
-    ROSTER_ROLES.filter((r) => !c.entitled.includes(r)).map((role) => ({ ...c, role })),
-  );
-  it.each(forged)(
+  it.each(withRefusedRoles(ACTION_CASES))(
     'when a $role presses $action with $what, then it is refused, logged and nothing changes',
     async ({ action, value, role }) => {
-      const denied = await deniedCount(bot, ACTORS[role]);
-      await unchangedBy(() =>
-        bot.driver.blockAction({ user_id: ACTORS[role], actions: [{ action_id: action, value: value(f) }] }),
-      );
-      expect(await deniedCount(bot, ACTORS[role])).toBeGreaterThan(denied);
+      await refusedAndUnchanged(ACTORS[role], (user) => press(bot, user, action, value(f)));
     },
   );
 
@@ -734,9 +699,7 @@ describe('every role × every button', () => {
     'when someone not in the roster presses %s, then nothing changes',
     async (action) => {
       const c = ACTION_CASES.find((x) => x.action === action)!;
-      await unchangedBy(() =>
-        bot.driver.blockAction({ user_id: ACTORS.stranger, actions: [{ action_id: action, value: c.value(f) }] }),
-      );
+      await unchangedBy(() => press(bot, ACTORS.stranger, action, c.value(f)));
     },
   );
 
@@ -747,304 +710,183 @@ describe('every role × every button', () => {
         for (const [i, value] of GARBAGE_VALUES.entries()) {
           // From a message (with a response_url) and from a view such as the Home tab (without one).
           const from = i % 2 === 0 ? {} : { view: { id: 'VHOME', callback_id: '', private_metadata: value } };
-          await unchangedBy(() =>
-            bot.driver.blockAction({ user_id: ACTORS[role], actions: [{ action_id: action, value }], ...from }),
-          );
+          await unchangedBy(() => press(bot, ACTORS[role], action, value, from));
         }
       }
     },
   );
 });
 
-/** Modals opened by their rightful user, then submitted by everyone else. */
-const VIEW_CASES: { callback: string; open: () => Promise<OpenedView>; entitled: Role[]; what: string }[] = [
+/**
+ * Modals opened by their rightful user (`open` sends the request that opens it), then submitted
+ * by everyone else.
+ */
+const VIEW_CASES: { callback: string; open: () => Promise<unknown>; entitled: Role[]; what: string }[] = [
   {
     callback: 'report_submit',
     what: "another branch's report",
     entitled: [],
-    open: async () => {
-      await bot.driver.command({ command: '/report', user_id: ZX2_SECRETARY });
-      return lastView(bot.fake);
-    },
+    open: () => slash(bot, ZX2_SECRETARY, '/report'),
   },
   {
     callback: 'paper_submit',
     what: "a revision of someone else's paper",
     entitled: [],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: PAPER_AUTHOR,
-        actions: [{ action_id: 'paper_revise', value: String(f.paper) }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, PAPER_AUTHOR, 'paper_revise', String(f.paper)),
   },
   {
     callback: 'paper_review_submit',
     what: 'a leader-only paper review',
     entitled: ['leader'],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: ACTORS.leader,
-        actions: [{ action_id: 'paper_review_open', value: String(f.paper) }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, ACTORS.leader, 'paper_review_open', String(f.paper)),
   },
   {
     callback: 'report_review',
     what: 'a leader-only report review',
     entitled: ['leader'],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: ACTORS.leader,
-        actions: [{ action_id: 'report_review_open', value: String(f.report) }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, ACTORS.leader, 'report_review_open', String(f.report)),
   },
   {
     callback: 'evaluation_ballot',
     what: "another branch's ballot",
     entitled: ['leader'],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: ZX2_SECRETARY,
-        actions: [{ action_id: 'evaluation_vote', value: String(f.zx2) }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, ZX2_SECRETARY, 'evaluation_vote', String(f.zx2)),
   },
   {
     callback: 'project_register_submit',
     what: "another branch's registration",
     entitled: [],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: ZX2_SECRETARY,
-        actions: [{ action_id: 'project_register', value: String(f.zx2) }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, ZX2_SECRETARY, 'project_register', String(f.zx2)),
   },
   {
     callback: 'project_note_submit',
     what: "another branch's progress",
     entitled: [],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: 'U0SEC00003',
-        actions: [{ action_id: 'project_progress', value: String(f.implementing) }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, 'U0SEC00003', 'project_progress', String(f.implementing)),
   },
   {
     callback: 'project_apply_submit',
     what: "another branch's application",
     entitled: [],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: 'U0SEC00003',
-        actions: [{ action_id: 'project_apply', value: String(f.implementing) }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, 'U0SEC00003', 'project_apply', String(f.implementing)),
   },
   {
     callback: 'project_move_submit',
     what: "a leader's confirmation of a registration",
     entitled: ['leader'],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: ACTORS.leader,
-        actions: [{ action_id: 'project_accept', value: String(f.registered) }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, ACTORS.leader, 'project_accept', String(f.registered)),
   },
   {
     callback: 'project_assign_submit',
     what: "the admin's assignment of assessors",
     entitled: ['admin'],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: ACTORS.admin,
-        actions: [{ action_id: 'project_assign', value: String(f.applied) }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, ACTORS.admin, 'project_assign', String(f.applied)),
   },
   {
     callback: 'project_score_submit',
     what: "an assessor's sheet",
     entitled: ['leader'],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: ACTORS.leader,
-        actions: [{ action_id: 'project_score', value: String(f.assessed) }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, ACTORS.leader, 'project_score', String(f.assessed)),
   },
   {
     callback: 'project_adjust_submit',
     what: "the committee's adjustment",
     entitled: ['leader'],
-    open: async () => {
-      await bot.driver.blockAction({ user_id: ACTORS.leader, actions: [{ action_id: 'project_adjust', value: '1' }] });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, ACTORS.leader, 'project_adjust', '1'),
   },
   {
     callback: 'project_confirm_submit',
     what: "the admin's confirmation of the awards",
     entitled: ['admin'],
-    open: async () => {
-      await bot.driver.blockAction({ user_id: ACTORS.admin, actions: [{ action_id: 'project_confirm', value: '1' }] });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, ACTORS.admin, 'project_confirm', '1'),
   },
   {
     callback: 'commend_nominate_submit',
     what: "another branch's nomination",
     entitled: [],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: ZX2_SECRETARY,
-        actions: [{ action_id: 'commend_nominate', value: JSON.stringify({ r: 'ETHICS', c: 'ETHICS-MODEL' }) }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, ZX2_SECRETARY, 'commend_nominate', ETHICS_MODEL),
   },
   {
     callback: 'commend_review_submit',
     what: "a leader's review of a nomination",
     entitled: ['leader'],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: ACTORS.leader,
-        actions: [{ action_id: 'commend_review', value: String(f.nomination) }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, ACTORS.leader, 'commend_review', String(f.nomination)),
   },
   {
     callback: 'commend_publicity_submit',
     what: "the admin's publicity",
     entitled: ['admin'],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: ACTORS.admin,
-        actions: [{ action_id: 'commend_publicity', value: 'ETHICS' }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, ACTORS.admin, 'commend_publicity', 'ETHICS'),
   },
   {
     callback: 'commend_announce_submit',
     what: "the admin's announcement",
     entitled: ['admin'],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: ACTORS.admin,
-        actions: [{ action_id: 'commend_announce', value: 'JULY1' }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, ACTORS.admin, 'commend_announce', 'JULY1'),
   },
   {
     callback: 'commend_objection_submit',
     what: "the admin's decision on an objection",
     entitled: ['admin'],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: ACTORS.admin,
-        actions: [{ action_id: 'commend_objection', value: String(f.objection) }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, ACTORS.admin, 'commend_objection', String(f.objection)),
   },
   {
     callback: 'commend_object_submit',
     what: 'an objection, by someone not in the roster only',
     entitled: ['admin', 'leader', 'secretary', 'member'],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: PAPER_AUTHOR,
-        actions: [{ action_id: 'commend_object', value: JSON.stringify({ r: 'JULY1', p: 1 }) }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, PAPER_AUTHOR, 'commend_object', JSON.stringify({ r: 'JULY1', p: 1 })),
   },
   {
     callback: 'commit_submit',
     what: "an edit of someone else's commitment",
     entitled: [],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: ZX2_MEMBER,
-        actions: [{ action_id: 'commit_edit', value: String(f.commitment) }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, ZX2_MEMBER, 'commit_edit', String(f.commitment)),
   },
   {
     callback: 'commit_fulfil_submit',
     what: "someone else's fulfilment",
     entitled: [],
-    open: async () => {
+    open: () => {
       bot.clock.set('2011-12-05T10:00:00+08:00');
-      await bot.driver.blockAction({
-        user_id: ZX2_MEMBER,
-        actions: [{ action_id: 'commit_fulfil', value: String(f.commitment) }],
-      });
-      return lastView(bot.fake);
+      return press(bot, ZX2_MEMBER, 'commit_fulfil', String(f.commitment));
     },
   },
   {
     callback: 'commit_confirm_submit',
     what: "a confirmation of another branch's fulfilment",
     entitled: ['leader'],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: ACTORS.leader,
-        actions: [{ action_id: 'commit_confirm', value: `${f.commitment}:1` }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, ACTORS.leader, 'commit_confirm', `${f.commitment}:1`),
   },
   {
     callback: 'inspect_record',
     what: "a leader's inspection of a branch",
     entitled: ['leader'],
-    open: async () => {
-      await bot.driver.command({ command: '/inspect', text: 'YQ-XX1', user_id: ACTORS.leader });
-      return lastView(bot.fake);
-    },
+    open: () => slash(bot, ACTORS.leader, '/inspect', 'YQ-XX1'),
   },
   {
     callback: 'inspect_county',
     what: "the admin's county inspection",
     entitled: ['admin'],
-    open: async () => {
-      await bot.driver.command({ command: '/inspect', text: 'all', user_id: ACTORS.admin });
-      return lastView(bot.fake);
-    },
+    open: () => slash(bot, ACTORS.admin, '/inspect', 'all'),
   },
   {
     callback: 'extension_request',
     what: "another branch's extension request",
     entitled: [],
-    open: async () => {
-      await bot.driver.blockAction({
-        user_id: ZX2_SECRETARY,
-        actions: [{ action_id: 'prompt_extension', value: JSON.stringify({ o: f.event, b: f.zx2 }) }],
-      });
-      return lastView(bot.fake);
-    },
+    open: () => press(bot, ZX2_SECRETARY, 'prompt_extension', zx2Task(f)),
   },
 ];
+
+/** Opens the case's modal as its rightful user, and returns it. */
+async function openedView(c: { open: () => Promise<unknown> }): Promise<OpenedView> {
+  await c.open();
+  return lastView(bot.fake);
+}
+
+/** `user` submits the modal `view` as `callback`, with every input filled in. */
+function submitFilled(user: string, callback: string, view: OpenedView, viewId: string) {
+  return submit(bot, user, callback, view.private_metadata, filledState(view), viewId);
+}
 
 const GARBAGE_METADATA = [
   '',
@@ -1059,46 +901,22 @@ const GARBAGE_METADATA = [
 ];
 
 describe('every role × every modal', () => {
-  const forged = VIEW_CASES.flatMap((c) =>
-    ROSTER_ROLES.filter((r) => !c.entitled.includes(r)).map((role) => ({ ...c, role })),
-  );
-  it.each(forged)(
+  it.each(withRefusedRoles(VIEW_CASES))(
     'when a $role submits $what, then it is refused, logged and nothing changes',
-    async ({ open, callback, role }) => {
-      const view = await open();
-      expect(view.callback_id).toBe(callback);
-      const denied = await deniedCount(bot, ACTORS[role]);
-      await unchangedBy(() =>
-        bot.driver.viewSubmission({
-          user_id: ACTORS[role],
-          view: {
-            id: `VFORGED-${callback}-${role}`,
-            callback_id: callback,
-            private_metadata: view.private_metadata,
-            state: { values: filledState(view) },
-          },
-        }),
+    async (c) => {
+      const view = await openedView(c);
+      expect(view.callback_id).toBe(c.callback);
+      await refusedAndUnchanged(ACTORS[c.role], (user) =>
+        submitFilled(user, c.callback, view, `VFORGED-${c.callback}-${c.role}`),
       );
-      expect(await deniedCount(bot, ACTORS[role])).toBeGreaterThan(denied);
     },
   );
 
   it.each(VIEW_CASES.map((c) => c.callback))(
     'when someone not in the roster submits %s, then nothing changes',
     async (callback) => {
-      const c = VIEW_CASES.find((x) => x.callback === callback)!;
-      const view = await c.open();
-      await unchangedBy(() =>
-        bot.driver.viewSubmission({
-          user_id: ACTORS.stranger,
-          view: {
-            id: `VSTRANGER-${callback}`,
-            callback_id: callback,
-            private_metadata: view.private_metadata,
-            state: { values: filledState(view) },
-          },
-        }),
-      );
+      const view = await openedView(VIEW_CASES.find((x) => x.callback === callback)!);
+      await unchangedBy(() => submitFilled(ACTORS.stranger, callback, view, `VSTRANGER-${callback}`));
     },
   );
 
@@ -1107,12 +925,7 @@ describe('every role × every modal', () => {
     async (role) => {
       for (const callback of listeners.views) {
         for (const metadata of GARBAGE_METADATA) {
-          await unchangedBy(() =>
-            bot.driver.viewSubmission({
-              user_id: ACTORS[role],
-              view: { callback_id: callback, private_metadata: metadata, state: { values: {} } },
-            }),
-          );
+          await unchangedBy(() => submit(bot, ACTORS[role], callback, metadata, {}));
         }
       }
     },
@@ -1124,6 +937,16 @@ const ACCEPT_REPORT = {
   decision: { value: { type: 'radio_buttons', selected_option: { value: 'accept' } } },
   comment: { value: { type: 'plain_text_input', value: null } },
 };
+/** The fulfilment's confirmation form, confirming. */
+const CONFIRM_FULFILMENT = {
+  decision: { value: { type: 'static_select', selected_option: { value: 'confirmed' } } },
+  comment: { value: { type: 'plain_text_input', value: null } },
+};
+
+/** A button, or a modal's submission (metadata and values), sent by LEADER_SECRETARY. */
+const pressBySelf = (actionId: string, value: string) => press(bot, LEADER_SECRETARY, actionId, value);
+const submitBySelf = (callbackId: string, metadata: Record<string, unknown>, values = ACCEPT_REPORT) =>
+  submit(bot, LEADER_SECRETARY, callbackId, metadata, values);
 
 /**
  * Self-review: a leader deciding on what they submitted or asked for, on a branch they are a
@@ -1133,133 +956,55 @@ const ACCEPT_REPORT = {
 const SELF_CASES: { what: string; send: (x: Fixtures) => Promise<{ status: number; body: string }> }[] = [
   {
     what: 'opens the review of a report of a branch they are a secretary of',
-    send: (x) =>
-      bot.driver.blockAction({
-        user_id: LEADER_SECRETARY,
-        actions: [{ action_id: 'report_review_open', value: String(x.report) }],
-      }),
+    send: (x) => pressBySelf('report_review_open', String(x.report)),
   },
   {
     what: 'submits a review of a report of a branch they are a secretary of',
-    send: (x) =>
-      bot.driver.viewSubmission({
-        user_id: LEADER_SECRETARY,
-        view: {
-          callback_id: 'report_review',
-          private_metadata: JSON.stringify({ r: x.report, v: 1 }),
-          state: { values: ACCEPT_REPORT },
-        },
-      }),
+    send: (x) => submitBySelf('report_review', { r: x.report, v: 1 }),
   },
   {
     what: 'approves an extension of a branch they are a secretary of',
-    send: (x) =>
-      bot.driver.blockAction({
-        user_id: LEADER_SECRETARY,
-        actions: [{ action_id: 'extension_approve', value: String(x.extension) }],
-      }),
+    send: (x) => pressBySelf('extension_approve', String(x.extension)),
   },
   {
     what: 'refuses an extension of a branch they are a secretary of',
-    send: (x) =>
-      bot.driver.blockAction({
-        user_id: LEADER_SECRETARY,
-        actions: [{ action_id: 'extension_refuse', value: String(x.extension) }],
-      }),
+    send: (x) => pressBySelf('extension_refuse', String(x.extension)),
   },
   {
     what: 'exempts a branch they are a secretary of from a task',
-    send: () =>
-      bot.driver.command({
-        command: '/pacesetter',
-        text: 'exempt YQ-ZX2 A01-EVENT 自己免报',
-        user_id: LEADER_SECRETARY,
-      }),
+    send: () => slash(bot, LEADER_SECRETARY, '/pacesetter', 'exempt YQ-ZX2 A01-EVENT 自己免报'),
   },
   {
     what: 'opens the review of a report they submitted for another branch',
-    send: (x) =>
-      bot.driver.blockAction({
-        user_id: LEADER_SECRETARY,
-        actions: [{ action_id: 'report_review_open', value: String(x.ownReport) }],
-      }),
+    send: (x) => pressBySelf('report_review_open', String(x.ownReport)),
   },
   {
     what: 'submits a review of a report they submitted',
-    send: (x) =>
-      bot.driver.viewSubmission({
-        user_id: LEADER_SECRETARY,
-        view: {
-          callback_id: 'report_review',
-          private_metadata: JSON.stringify({ r: x.ownReport, v: 1 }),
-          state: { values: ACCEPT_REPORT },
-        },
-      }),
+    send: (x) => submitBySelf('report_review', { r: x.ownReport, v: 1 }),
   },
   {
     what: 'approves an extension they asked for',
-    send: (x) =>
-      bot.driver.blockAction({
-        user_id: LEADER_SECRETARY,
-        actions: [{ action_id: 'extension_approve', value: String(x.ownExtension) }],
-      }),
+    send: (x) => pressBySelf('extension_approve', String(x.ownExtension)),
   },
   {
     what: 'opens the review of a paper they co-wrote',
-    send: (x) =>
-      bot.driver.blockAction({
-        user_id: LEADER_SECRETARY,
-        actions: [{ action_id: 'paper_review_open', value: String(x.coPaper) }],
-      }),
+    send: (x) => pressBySelf('paper_review_open', String(x.coPaper)),
   },
   {
     what: 'submits a review of a paper they co-wrote',
-    send: (x) =>
-      bot.driver.viewSubmission({
-        user_id: LEADER_SECRETARY,
-        view: {
-          callback_id: 'paper_review_submit',
-          private_metadata: JSON.stringify({ paperId: x.coPaper, v: 1 }),
-          state: { values: ACCEPT_REPORT },
-        },
-      }),
+    send: (x) => submitBySelf('paper_review_submit', { paperId: x.coPaper, v: 1 }),
   },
   {
     what: "presses Confirm on their own commitment's fulfilment",
-    send: (x) =>
-      bot.driver.blockAction({
-        user_id: LEADER_SECRETARY,
-        actions: [{ action_id: 'commit_confirm', value: `${x.ownCommitment}:1` }],
-      }),
+    send: (x) => pressBySelf('commit_confirm', `${x.ownCommitment}:1`),
   },
   {
     what: "submits a confirmation of their own commitment's fulfilment",
-    send: (x) =>
-      bot.driver.viewSubmission({
-        user_id: LEADER_SECRETARY,
-        view: {
-          callback_id: 'commit_confirm_submit',
-          private_metadata: JSON.stringify({ commitmentId: x.ownCommitment, v: 1 }),
-          state: {
-            values: {
-              decision: { value: { type: 'static_select', selected_option: { value: 'confirmed' } } },
-              comment: { value: { type: 'plain_text_input', value: null } },
-            },
-          },
-        },
-      }),
+    send: (x) => submitBySelf('commit_confirm_submit', { commitmentId: x.ownCommitment, v: 1 }, CONFIRM_FULFILMENT),
   },
   {
     what: 'submits a review of their own paper',
-    send: (x) =>
-      bot.driver.viewSubmission({
-        user_id: LEADER_SECRETARY,
-        view: {
-          callback_id: 'paper_review_submit',
-          private_metadata: JSON.stringify({ paperId: x.ownPaper, v: 1 }),
-          state: { values: ACCEPT_REPORT },
-        },
-      }),
+    send: (x) => submitBySelf('paper_review_submit', { paperId: x.ownPaper, v: 1 }),
   },
 ];
 
@@ -1282,15 +1027,9 @@ describe('no leader decides on their own', () => {
   );
 
   it('when a leader who is no secretary of the branch and did not write it reviews, then the form opens', async () => {
-    await bot.driver.blockAction({
-      user_id: ACTORS.leader,
-      actions: [{ action_id: 'report_review_open', value: String(f.report) }],
-    });
+    await press(bot, ACTORS.leader, 'report_review_open', String(f.report));
     expect(lastView(bot.fake).callback_id).toBe('report_review');
-    await bot.driver.blockAction({
-      user_id: LEADER_SECRETARY,
-      actions: [{ action_id: 'paper_review_open', value: String(f.paper) }],
-    });
+    await press(bot, LEADER_SECRETARY, 'paper_review_open', String(f.paper));
     expect(lastView(bot.fake).callback_id).toBe('paper_review_submit');
   });
 });
