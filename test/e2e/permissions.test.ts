@@ -180,6 +180,94 @@ async function waitingCommitment(slack: string, branch: string): Promise<number>
   return row.id;
 }
 
+/** A report of `branch` on A07-COBUILD by `by`, submitted and waiting for review. */
+async function submittedReport(branch: number, by: number): Promise<number> {
+  const row = await bot.ctx.db
+    .insertInto('reports')
+    .values({
+      obligation_id: await idOf('obligations', 'A07-COBUILD'),
+      branch_id: branch,
+      status: 'submitted',
+      held_on: '2011-05-04',
+      participants: 9,
+      summary: 's',
+      evidence: '[]',
+      submitted_by: by,
+      submitted_at: '2011-05-05T02:00:00.000Z',
+      on_time: 1,
+      reviewed_by: null,
+      reviewed_at: null,
+      review_comment: null,
+      version: 1,
+      submission_key: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** A party-building paper by `author`, submitted and waiting for review. */
+async function submittedPaper(author: number, coauthors: string[], key: string): Promise<number> {
+  const row = await bot.ctx.db
+    .insertInto('papers')
+    .values({
+      plan_id: 1,
+      author_id: author,
+      kind: 'party_paper',
+      title: 't',
+      abstract: 'a',
+      link: 'https://example.org/p',
+      file_id: null,
+      file_permalink: null,
+      coauthors: JSON.stringify(coauthors),
+      status: 'submitted',
+      excellent: 0,
+      submitted_at: '2011-06-19T02:00:00.000Z',
+      on_time: 1,
+      reviewed_by: null,
+      reviewed_at: null,
+      review_comment: null,
+      submission_key: key,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** An extension of A01-EVENT to July 10 that `by` asked for `branch`, pending unless `over` says otherwise. */
+async function extensionOf(
+  branch: number,
+  by: number,
+  over: Partial<{
+    obligation_id: number;
+    requested_at: string;
+    reason: string;
+    status: 'approved';
+    decided_by: number;
+    decided_at: string;
+  }> = {},
+): Promise<number> {
+  const row = await bot.ctx.db
+    .insertInto('extensions')
+    .values({
+      obligation_id: await idOf('obligations', 'A01-EVENT'),
+      branch_id: branch,
+      requested_by: by,
+      requested_at: '2011-06-19T02:00:00.000Z',
+      new_due: '2011-07-10',
+      reason: 'exams',
+      status: 'pending',
+      decided_by: null,
+      decided_at: null,
+      decision_comment: null,
+      submission_key: null,
+      ...over,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 /**
  * The whole store, table by table, but the audit log, the cached Slack locale (a lookup, not a
  * change) and the ranking snapshots (a derived cache that viewing the rankings fills in).
@@ -255,156 +343,27 @@ beforeAll(async () => {
   const zx2 = await idOf('branches', 'YQ-ZX2');
   const event = await idOf('obligations', 'A01-EVENT');
   const sec2 = await personId(ZX2_SECRETARY);
-  const report = await bot.ctx.db
-    .insertInto('reports')
-    .values({
-      obligation_id: await idOf('obligations', 'A07-COBUILD'),
-      branch_id: zx2,
-      status: 'submitted',
-      held_on: '2011-05-04',
-      participants: 9,
-      summary: 's',
-      evidence: '[]',
-      submitted_by: sec2,
-      submitted_at: '2011-05-05T02:00:00.000Z',
-      on_time: 1,
-      reviewed_by: null,
-      reviewed_at: null,
-      review_comment: null,
-      version: 1,
-      submission_key: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const paper = await bot.ctx.db
-    .insertInto('papers')
-    .values({
-      plan_id: 1,
-      author_id: await personId(PAPER_AUTHOR),
-      kind: 'party_paper',
-      title: 't',
-      abstract: 'a',
-      link: 'https://example.org/p',
-      file_id: null,
-      file_permalink: null,
-      coauthors: '[]',
-      status: 'submitted',
-      excellent: 0,
-      submitted_at: '2011-06-19T02:00:00.000Z',
-      on_time: 1,
-      reviewed_by: null,
-      reviewed_at: null,
-      review_comment: null,
-      submission_key: 'VFIXTURE',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const extension = await bot.ctx.db
-    .insertInto('extensions')
-    .values({
-      obligation_id: event,
-      branch_id: zx2,
-      requested_by: sec2,
-      requested_at: '2011-06-19T02:00:00.000Z',
-      new_due: '2011-07-10',
-      reason: 'exams',
-      status: 'pending',
-      decided_by: null,
-      decided_at: null,
-      decision_comment: null,
-      submission_key: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const report = await submittedReport(zx2, sec2);
+  const paper = await submittedPaper(await personId(PAPER_AUTHOR), [], 'VFIXTURE');
+  const extension = await extensionOf(zx2, sec2);
   const xx1 = await idOf('branches', 'YQ-XX1');
   const leaderSecretary = await personId(LEADER_SECRETARY);
-  const ownReport = await bot.ctx.db
-    .insertInto('reports')
-    .values({
-      obligation_id: await idOf('obligations', 'A07-COBUILD'),
-      branch_id: xx1,
-      status: 'submitted',
-      held_on: '2011-05-04',
-      participants: 9,
-      summary: 's',
-      evidence: '[]',
-      submitted_by: leaderSecretary,
-      submitted_at: '2011-05-05T02:00:00.000Z',
-      on_time: 1,
-      reviewed_by: null,
-      reviewed_at: null,
-      review_comment: null,
-      version: 1,
-      submission_key: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const ownExtension = await bot.ctx.db
-    .insertInto('extensions')
-    .values({
-      obligation_id: event,
-      branch_id: xx1,
-      requested_by: leaderSecretary,
-      requested_at: '2011-06-19T02:00:00.000Z',
-      new_due: '2011-07-10',
-      reason: 'exams',
-      status: 'pending',
-      decided_by: null,
-      decided_at: null,
-      decision_comment: null,
-      submission_key: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const paperRow = (author: number, coauthors: string[], key: string) => ({
-    plan_id: 1,
-    author_id: author,
-    kind: 'party_paper',
-    title: 't',
-    abstract: 'a',
-    link: 'https://example.org/p',
-    file_id: null,
-    file_permalink: null,
-    coauthors: JSON.stringify(coauthors),
-    status: 'submitted' as const,
-    excellent: 0 as const,
-    submitted_at: '2011-06-19T02:00:00.000Z',
-    on_time: 1 as const,
-    reviewed_by: null,
-    reviewed_at: null,
-    review_comment: null,
-    submission_key: key,
-  });
-  const coPaper = await bot.ctx.db
-    .insertInto('papers')
-    .values(paperRow(await personId(PAPER_AUTHOR), [LEADER_SECRETARY], 'VCOPAPER'))
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const ownPaper = await bot.ctx.db
-    .insertInto('papers')
-    .values(paperRow(leaderSecretary, [], 'VOWNPAPER'))
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const ownReport = await submittedReport(xx1, leaderSecretary);
+  const ownExtension = await extensionOf(xx1, leaderSecretary);
+  const coPaper = await submittedPaper(await personId(PAPER_AUTHOR), [LEADER_SECRETARY], 'VCOPAPER');
+  const ownPaper = await submittedPaper(leaderSecretary, [], 'VOWNPAPER');
   await addLeaders(bot);
   // After the roster import of addLeaders, which would take it back: the leader is also ZX2's secretary.
   await bot.ctx.db.insertInto('branch_secretaries').values({ branch_id: zx2, person_id: leaderSecretary }).execute();
   // YQ-ZX2 may still register (an extension of A08-REGISTER), so that its registration modal opens.
-  await bot.ctx.db
-    .insertInto('extensions')
-    .values({
-      obligation_id: await idOf('obligations', 'A08-REGISTER'),
-      branch_id: zx2,
-      requested_by: sec2,
-      requested_at: '2011-05-30T02:00:00.000Z',
-      new_due: '2011-07-10',
-      reason: 'late start',
-      status: 'approved',
-      decided_by: await personId(ACTORS.leader),
-      decided_at: '2011-05-30T03:00:00.000Z',
-      decision_comment: null,
-      submission_key: null,
-    })
-    .execute();
+  await extensionOf(zx2, sec2, {
+    obligation_id: await idOf('obligations', 'A08-REGISTER'),
+    requested_at: '2011-05-30T02:00:00.000Z',
+    reason: 'late start',
+    status: 'approved',
+    decided_by: await personId(ACTORS.leader),
+    decided_at: '2011-05-30T03:00:00.000Z',
+  });
   const implementing = await projectAt('YQ-XX1', 'U0SEC00003', 'implementation');
   const registered = await projectAt('YQ-XX2', 'U0SEC00004', 'registration');
   const applied = await projectAt('YQ-YEY1', 'U0SEC00005', 'application');
@@ -472,13 +431,13 @@ beforeAll(async () => {
   f = {
     zx2,
     event,
-    report: report.id,
-    paper: paper.id,
-    extension: extension.id,
-    ownReport: ownReport.id,
-    ownExtension: ownExtension.id,
-    coPaper: coPaper.id,
-    ownPaper: ownPaper.id,
+    report,
+    paper,
+    extension,
+    ownReport,
+    ownExtension,
+    coPaper,
+    ownPaper,
     implementing,
     registered,
     applied,
