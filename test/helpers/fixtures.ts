@@ -1,5 +1,7 @@
 import type { ReminderItem } from '../../src/domain/reminders.js';
-import type { LocalDate, Obligation } from '../../src/domain/types.js';
+import type { LocalDate, Obligation, Report } from '../../src/domain/types.js';
+import type { Locale } from '../../src/i18n/index.js';
+import type { ReportModalInput } from '../../src/ui/report-modal.js';
 
 /**
  * An obligation for unit tests: a report task of plan 1 that applies to every branch, weight 1,
@@ -41,5 +43,25 @@ export function aReminderItem(over: Partial<ReminderItem> = {}): ReminderItem {
     stage: { key: 'before:7', kind: 'before', nominal: '2011-06-23', sendOn: '2011-06-23' },
     daysLeft: 7,
     ...over,
+  };
+}
+
+/**
+ * What the report modal is given when a secretary of `branches` opens `report` again on 2011-06-20,
+ * task 1 chosen, the report reviewed by `reviewerName`.
+ */
+export function reportModalEditing(
+  locale: Locale,
+  shown: Pick<ReportModalInput, 'branch' | 'items' | 'branches'>,
+  report: Report,
+  reviewerName: string,
+): ReportModalInput {
+  return {
+    locale,
+    ...shown,
+    today: '2011-06-20',
+    selectedObligationId: 1,
+    privateMetadata: '{}',
+    editing: { report, submittedLocal: '2011-06-20 10:00', reviewerName },
   };
 }

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { assess, defaultAssessment } from '../../src/domain/assessment.js';
-import { branchChecklist } from '../../src/domain/checklist.js';
 import { DEFAULT_RATINGS, type Inspection, type RectificationItem } from '../../src/domain/inspections.js';
 import { assessmentNames } from '../../src/domain/notice.js';
-import type { EscalationItem } from '../../src/domain/escalations.js';
-import { paperChecklist, type Paper } from '../../src/domain/papers.js';
-import { branchStatuses } from '../../src/domain/progress.js';
-import { rankBranches } from '../../src/domain/ranking.js';
-import type { Branch, Obligation, Report } from '../../src/domain/types.js';
+import type { Branch } from '../../src/domain/types.js';
 import type { Locale } from '../../src/i18n/index.js';
 import { blockedReportMessages, deadReportMessages } from '../../src/ui/admin-notice.js';
 import {
@@ -55,7 +50,6 @@ import {
   reviewedBlocks,
   reviewedModal,
   reviewModal,
-  type ReportCardInput,
 } from '../../src/ui/review.js';
 import { DEFAULT_GRADES, DEFAULT_QUESTIONS, roundResults } from '../../src/domain/evaluation.js';
 import {
@@ -65,7 +59,7 @@ import {
   resultsBlocks,
   turnoutBlocks,
 } from '../../src/ui/evaluation.js';
-import { aReminderItem } from '../helpers/fixtures.js';
+import * as hostile from '../helpers/hostile.js';
 import { EVIL_LINK, HOSTILE } from '../helpers/mrkdwn.js';
 import { expectDrawn, markupProblems, rendered } from '../helpers/rendered.js';
 
@@ -75,138 +69,22 @@ import { expectDrawn, markupProblems, rendered } from '../helpers/rendered.js';
 
 /** A report summary that would run script if any page put it into HTML as it is. */
 const INJECTION = `<img src=x onerror="globalThis.pwned=1"><script>globalThis.pwned=1</script>"'&`;
-const LOCALES: Locale[] = ['zh-CN', 'en'];
-const title = { zh: `任务${HOSTILE}`, en: `Task ${HOSTILE}` };
-const obligation: Obligation = {
-  id: 1,
-  planId: 1,
-  activityCode: 'A01',
-  code: 'A01-EVENT',
-  title,
-  description: null,
-  kind: 'report',
-  paperKinds: [],
-  appliesTo: { kind: 'all' },
-  due: '2011-06-30',
-  weight: 1,
-  position: 1,
-};
-const paperObligation: Obligation = {
-  ...obligation,
-  id: 2,
-  code: 'A09-PAPER',
-  kind: 'paper',
-  paperKinds: ['party_paper'],
-  appliesTo: { kind: 'ranks', ranks: ['school_cadre'] },
-  position: 2,
-};
-const branch: Branch = { id: 1, code: 'YQ-ZX1', name: `第一中学${HOSTILE}`, category: 'secondary' };
-const report: Report = {
-  id: 7,
-  obligationId: 1,
-  branchId: 1,
-  status: 'returned',
-  heldOn: '2011-06-18',
-  participants: 42,
+const { branch, LOCALES, obligation, overview, reminder } = hostile;
+const report = hostile.aReport({
   summary: `摘要 ${INJECTION} ${HOSTILE}`,
   evidence: [
     { type: 'link', url: EVIL_LINK },
     { type: 'file', fileId: 'F0PHOTO001', permalink: 'https://acme.slack.com/files/U0/F0PHOTO001/x', name: INJECTION },
   ],
-  submittedBy: 1,
-  submittedAt: '2011-06-20T02:00:00.000Z',
-  onTime: true,
-  reviewedBy: 2,
-  reviewedAt: '2011-06-21T02:00:00.000Z',
   reviewComment: `点评 ${INJECTION}`,
-  version: 2,
-};
-const card: ReportCardInput = {
-  report: { ...report, status: 'submitted' },
-  obligation,
-  branchName: branch.name,
-  authorName: `王建国${INJECTION}`,
-  due: '2011-07-15',
-  originalDue: '2011-06-30',
-  submittedLocal: '2011-06-20 10:00',
-};
-const paper: Paper = {
-  id: 3,
-  version: 1,
-  planId: 1,
-  authorId: 1,
-  kind: 'party_paper',
-  title: `论文${INJECTION}`,
-  abstract: `摘要${HOSTILE}`,
-  link: EVIL_LINK,
-  fileId: 'F0PAPER001',
-  filePermalink: 'https://acme.slack.com/files/U0/F0PAPER001/paper.docx',
-  coauthors: ['U0MEM00002'],
-  status: 'returned',
-  excellent: false,
-  submittedAt: '2011-06-01T00:00:00.000Z',
-  onTime: true,
-  reviewedBy: 2,
-  reviewedAt: '2011-06-02T00:00:00.000Z',
-  reviewComment: `点评${HOSTILE}`,
-};
-const items = branchChecklist({
-  obligations: [obligation],
-  category: 'secondary',
-  reports: [report],
-  today: '2011-06-20',
 });
-const paperItems = paperChecklist({
-  obligations: [paperObligation],
-  rank: 'school_cadre',
-  papers: [paper],
-  today: '2011-06-20',
-});
-const statuses = branchStatuses([branch], {
-  obligations: [obligation],
-  reports: [{ ...report, status: 'submitted' }],
-  today: '2011-06-20',
-  extensions: new Map(),
-  exemptions: new Map(),
-});
-const line = { branches: 1, total: 1, done: 0, overdue: 1, overdueBranches: 1, pct: 0 };
-const overview = {
-  all: line,
-  categories: [{ ...line, category: 'secondary' as const }],
-  laggards: [{ branch, total: 1, done: 0, overdue: 1, returned: 0 }],
-};
-const ranked = rankBranches({
-  branches: [branch],
-  obligations: [obligation],
-  reports: [{ ...report, status: 'accepted' }],
-  exemptions: new Map(),
-  extensions: new Map(),
-  today: '2011-07-20',
-  rules: { onTime: 1, late: 0.5 },
-  mode: 'running',
-  period: 'year',
-});
-const reminder = aReminderItem({
-  title,
-  branchName: branch.name,
-  stage: { key: 'before:3', kind: 'before', nominal: '2011-06-27', sendOn: '2011-06-27' },
-  daysLeft: 3,
-});
-const escalation: EscalationItem = {
-  key: 'e',
-  recipient: 'U0LDR00001',
-  locale: null,
-  obligationId: 1,
-  code: 'A01-EVENT',
-  title,
-  branchId: 1,
-  branchCode: 'YQ-ZX1',
-  branchName: branch.name,
-  personName: `李晓梅${HOSTILE}`,
-  due: '2011-06-30',
-  overdueDays: 9,
-  afterDays: 7,
-};
+const card = hostile.aCard(report, `王建国${INJECTION}`);
+const paper = hostile.aPaper({ title: `论文${INJECTION}` });
+const items = hostile.itemsWith(report);
+const paperItems = hostile.paperItemsWith([paper]);
+const statuses = hostile.statusesWith(report);
+const ranked = hostile.rankedWith(report, [obligation], new Map());
+const escalation = hostile.anEscalation(1, 'A01-EVENT');
 
 const commitment: ShownCommitment = {
   id: 5,
@@ -272,30 +150,7 @@ function payloads(locale: Locale): [string, { type?: string; blocks?: unknown; t
   const rules = { onTime: 1, late: 0.5 };
   const draft = draftNotice(locale, [{ branch, tasks: [{ code: 'A01-EVENT', daysOverdue: 9 }] }], '2011-06-20', 7);
   const home = homeView({
-    locale,
-    planTitle: `2011 ${HOSTILE}`,
-    updatedAt: '2011-06-20 10:00',
-    branches: statuses,
-    paper: { items: paperItems, papers: [paper] },
-    leader: {
-      overview,
-      today: '2011-06-20',
-      papers: { owed: 1, done: 0, waiting: 1 },
-      queue: {
-        reports: [
-          {
-            reportId: 7,
-            obligationCode: 'A01-EVENT',
-            title,
-            branchName: branch.name,
-            submittedAt: '2011-06-20T02:00:00Z',
-          },
-        ],
-        reportsTotal: 1,
-        papers: [{ paper, authorName: `李晓梅${HOSTILE}` }],
-        papersTotal: 1,
-      },
-    },
+    ...hostile.aLeaderHome(locale, statuses, { items: paperItems, papers: [paper] }),
     commitments: commitmentsHome(locale),
   });
   const posts = branchPosts(locale, {
@@ -304,21 +159,10 @@ function payloads(locale: Locale): [string, { type?: string; blocks?: unknown; t
     people: Array.from({ length: 50 }, () => commitmentPeople[0]!),
     count: 100,
   });
-  const digest = digestMessages(locale, {
-    weekStart: '2011-06-13',
-    weekEnd: '2011-06-19',
-    today: '2011-06-20',
-    late: false,
-    overall: { total: 1, done: 0, due: 1, doneOfDue: 0 },
-    byCategory: [],
-    reportsThisWeek: 1,
-    papersThisWeek: 1,
-    dueSoon: [{ code: 'A01-EVENT', title, due: '2011-06-30', open: 1 }],
-    overdueBranches: [{ code: 'YQ-ZX1', name: branch.name, category: 'secondary', codes: ['A01-EVENT'] }],
-    overduePapers: 0,
-    excellent: [{ title: `论文${HOSTILE}`, author: `李晓梅${HOSTILE}`, kind: 'party_paper' }],
-    projects: { registration: 1, implementation: 2, application: 0, assessment: 0, review: 0, award: 0 },
-  });
+  const digest = digestMessages(
+    locale,
+    hostile.aDigest({ registration: 1, implementation: 2, application: 0, assessment: 0, review: 0, award: 0 }),
+  );
   const dead = [{ key: 'k', job: 'reminders', recipient: 'U0SEC00001', error: `channel_not_found ${HOSTILE}` }];
   const messages = (name: string, list: { text: string; blocks: unknown[] }[]) =>
     list.map((m, i): [string, { blocks: unknown; text: string }] => [`${name} ${i}`, m]);

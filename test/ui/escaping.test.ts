@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { branchChecklist } from '../../src/domain/checklist.js';
-import type { EscalationItem } from '../../src/domain/escalations.js';
-import { paperChecklist, type Paper } from '../../src/domain/papers.js';
 import { branchStatuses } from '../../src/domain/progress.js';
-import { rankBranches } from '../../src/domain/ranking.js';
-import type { Branch, Evidence, Obligation, Report } from '../../src/domain/types.js';
-import type { Locale } from '../../src/i18n/index.js';
+import type { Evidence } from '../../src/domain/types.js';
 import { deadReportMessages } from '../../src/ui/admin-notice.js';
 import { digestMessages } from '../../src/ui/digest.js';
 import { escalationMessages } from '../../src/ui/escalation.js';
@@ -17,90 +12,39 @@ import { extensionDecidedBlocks, extensionModal } from '../../src/ui/prompt-butt
 import { explainBlocks, rankingBlocks } from '../../src/ui/rankings.js';
 import { reminderMessages } from '../../src/ui/reminder.js';
 import { reportModal } from '../../src/ui/report-modal.js';
-import { reviewedBlocks, reviewedModal, reviewModal, type ReportCardInput } from '../../src/ui/review.js';
-import { aReminderItem } from '../helpers/fixtures.js';
+import { reviewedBlocks, reviewedModal, reviewModal } from '../../src/ui/review.js';
+import { reportModalEditing } from '../helpers/fixtures.js';
+import {
+  aCard,
+  aDigest,
+  aLeaderHome,
+  anEscalation,
+  aPaper,
+  aReport,
+  branch,
+  itemsWith,
+  LOCALES,
+  obligation,
+  overview,
+  paperItemsWith,
+  rankedWith,
+  reminder,
+  statusesWith,
+  titleIn,
+} from '../helpers/hostile.js';
 import { EVIL_LINK, HOSTILE, messageTexts, mrkdwnTexts, payloadProblems, shown } from '../helpers/mrkdwn.js';
 import { validateBlockKit } from '../../src/playground/block-kit-limits.js';
 
 // Every builder of src/ui is given people's text (and names and titles from the roster and the
 // plan) that tries every piece of Slack markup; what it renders must show that text, inert.
-const LOCALES: Locale[] = ['zh-CN', 'en'];
-const title = { zh: `任务${HOSTILE}`, en: `Task ${HOSTILE}` };
-const obligation: Obligation = {
-  id: 1,
-  planId: 1,
-  activityCode: 'A01',
-  code: 'A01-EVENT',
-  title,
-  description: null,
-  kind: 'report',
-  paperKinds: [],
-  appliesTo: { kind: 'all' },
-  due: '2011-06-30',
-  weight: 1,
-  position: 1,
-};
-const paperObligation: Obligation = {
-  ...obligation,
-  id: 2,
-  code: 'A09-PAPER',
-  kind: 'paper',
-  paperKinds: ['party_paper'],
-  appliesTo: { kind: 'ranks', ranks: ['school_cadre'] },
-  position: 2,
-};
-const branch: Branch = { id: 1, code: 'YQ-ZX1', name: `第一中学${HOSTILE}`, category: 'secondary' };
 const evidence: Evidence[] = [
   { type: 'link', url: EVIL_LINK },
   { type: 'link', url: 'https://www.gov.cn/notice?a=1&b=<2>' },
   { type: 'file', fileId: 'F0PHOTO001', permalink: 'https://acme.slack.com/files/U0/F0PHOTO001/x|y', name: HOSTILE },
 ];
-const report: Report = {
-  id: 7,
-  obligationId: 1,
-  branchId: 1,
-  status: 'returned',
-  heldOn: '2011-06-18',
-  participants: 42,
-  summary: `摘要 ${HOSTILE}`,
-  evidence,
-  submittedBy: 1,
-  submittedAt: '2011-06-20T02:00:00.000Z',
-  onTime: true,
-  reviewedBy: 2,
-  reviewedAt: '2011-06-21T02:00:00.000Z',
-  reviewComment: `点评 ${HOSTILE}`,
-  version: 2,
-};
-const card: ReportCardInput = {
-  report: { ...report, status: 'submitted' },
-  obligation,
-  branchName: branch.name,
-  authorName: `王建国${HOSTILE}`,
-  due: '2011-07-15',
-  originalDue: '2011-06-30',
-  submittedLocal: '2011-06-20 10:00',
-};
-const paper: Paper = {
-  id: 3,
-  version: 1,
-  planId: 1,
-  authorId: 1,
-  kind: 'party_paper',
-  title: `论文${HOSTILE}`,
-  abstract: `摘要${HOSTILE}`,
-  link: EVIL_LINK,
-  fileId: 'F0PAPER001',
-  filePermalink: 'https://acme.slack.com/files/U0/F0PAPER001/paper.docx',
-  coauthors: ['U0MEM00002', '<!channel>'],
-  status: 'returned',
-  excellent: false,
-  submittedAt: '2011-06-01T00:00:00.000Z',
-  onTime: true,
-  reviewedBy: 2,
-  reviewedAt: '2011-06-02T00:00:00.000Z',
-  reviewComment: `点评${HOSTILE}`,
-};
+const report = aReport({ evidence });
+const card = aCard(report, `王建国${HOSTILE}`);
+const paper = aPaper({ coauthors: ['U0MEM00002', '<!channel>'] });
 
 /** The mrkdwn of a payload has no live markup but the mentions named, and shows the hostile text. */
 function expectInert(texts: string[], opts: { allowed?: string[]; shows?: string[] } = {}) {
@@ -128,22 +72,14 @@ describe('a person’s text in every builder of src/ui', () => {
     for (const locale of LOCALES) {
       const dm = reviewedBlocks(locale, { text: 'x', comment: `点评 ${HOSTILE}`, decision: 'return', reportId: 7 });
       expectInert(mrkdwnTexts(dm), { shows: [`点评 ${HOSTILE}`] });
-      const items = branchChecklist({
-        obligations: [obligation],
-        category: 'secondary',
-        reports: [report],
-        today: '2011-06-20',
-      });
-      const view = reportModal({
-        locale,
-        branch,
-        items,
-        today: '2011-06-20',
-        selectedObligationId: 1,
-        privateMetadata: '{}',
-        branches: [branch, { ...branch, id: 2 }],
-        editing: { report, submittedLocal: '2011-06-20 10:00', reviewerName: `黄卫东${HOSTILE}` },
-      });
+      const view = reportModal(
+        reportModalEditing(
+          locale,
+          { branch, items: itemsWith(report), branches: [branch, { ...branch, id: 2 }] },
+          report,
+          `黄卫东${HOSTILE}`,
+        ),
+      );
       expectInert(mrkdwnTexts(view.blocks), { shows: [`点评 ${HOSTILE}`, `黄卫东${HOSTILE}`, `第一中学${HOSTILE}`] });
     }
   });
@@ -169,18 +105,13 @@ describe('a person’s text in every builder of src/ui', () => {
       const dm = paperReviewedMessage({ locale, paper, leaderName: `林淑珍${HOSTILE}` });
       expectInert(messageTexts(dm), { shows: [`论文${HOSTILE}`, `林淑珍${HOSTILE}`, `点评${HOSTILE}`] });
 
-      const items = paperChecklist({
-        obligations: [paperObligation],
-        rank: 'school_cadre',
-        papers: [],
-        today: '2011-06-20',
-      });
+      const items = paperItemsWith([]);
       const status = paperStatusBlocks({ locale, items, papers: [paper], withButtons: true });
-      expectInert(mrkdwnTexts(status), { shows: [`论文${HOSTILE}`, title[locale === 'zh-CN' ? 'zh' : 'en']] });
+      expectInert(mrkdwnTexts(status), { shows: [`论文${HOSTILE}`, titleIn(locale)] });
       const form = paperModal({ locale, items, privateMetadata: '{}', revising: paper });
       expectInert(mrkdwnTexts(form.blocks), { shows: [`论文${HOSTILE}`, `点评${HOSTILE}`] });
       expectInert(mrkdwnTexts(paperModal({ locale, items, privateMetadata: '{}' }).blocks), {
-        shows: [title[locale === 'zh-CN' ? 'zh' : 'en']],
+        shows: [titleIn(locale)],
       });
     }
   });
@@ -219,28 +150,11 @@ describe('a person’s text in every builder of src/ui', () => {
   });
 
   it('when names and titles carry markup, then /progress, the overview and the App Home show them as text', () => {
-    const statuses = branchStatuses([branch], {
-      obligations: [obligation],
-      reports: [{ ...report, status: 'submitted' }],
-      today: '2011-06-20',
-      extensions: new Map(),
-      exemptions: new Map(),
-    });
-    const items = paperChecklist({
-      obligations: [paperObligation],
-      rank: 'school_cadre',
-      papers: [paper],
-      today: '2011-06-20',
-    });
+    const statuses = statusesWith(report);
+    const items = paperItemsWith([paper]);
     for (const locale of LOCALES) {
-      const t = title[locale === 'zh-CN' ? 'zh' : 'en'];
+      const t = titleIn(locale);
       expectInert(mrkdwnTexts(branchesBlocks(statuses, locale, 50, { reviewButtons: true })), { shows: [t] });
-      const line = { branches: 1, total: 1, done: 0, overdue: 1, overdueBranches: 1, pct: 0 };
-      const overview = {
-        all: line,
-        categories: [{ ...line, category: 'secondary' as const }],
-        laggards: [{ branch, total: 1, done: 0, overdue: 1, returned: 0 }],
-      };
       expect(
         payloadProblems(
           mrkdwnTexts(
@@ -248,32 +162,7 @@ describe('a person’s text in every builder of src/ui', () => {
           ),
         ),
       ).toEqual([]);
-      const home = homeView({
-        locale,
-        planTitle: `2011 ${HOSTILE}`,
-        updatedAt: '2011-06-20 10:00',
-        branches: statuses,
-        paper: { items, papers: [paper] },
-        leader: {
-          overview,
-          today: '2011-06-20',
-          papers: { owed: 1, done: 0, waiting: 1 },
-          queue: {
-            reports: [
-              {
-                reportId: 7,
-                obligationCode: 'A01-EVENT',
-                title,
-                branchName: branch.name,
-                submittedAt: '2011-06-20T02:00:00Z',
-              },
-            ],
-            reportsTotal: 1,
-            papers: [{ paper, authorName: `李晓梅${HOSTILE}` }],
-            papersTotal: 1,
-          },
-        },
-      });
+      const home = homeView(aLeaderHome(locale, statuses, { items, papers: [paper] }));
       expect(validateBlockKit('home', home)).toEqual([]);
       expectInert(mrkdwnTexts(home.blocks), { shows: [t, `第一中学${HOSTILE}`, `论文${HOSTILE}`, `李晓梅${HOSTILE}`] });
       const allDone = homeView({
@@ -305,7 +194,7 @@ describe('a person’s text in every builder of src/ui', () => {
         privateMetadata: '{}',
       });
       expectInert(mrkdwnTexts(modal.blocks), {
-        shows: [`第一中学${HOSTILE}`, title[locale === 'zh-CN' ? 'zh' : 'en']],
+        shows: [`第一中学${HOSTILE}`, titleIn(locale)],
       });
       // The request's text is written by the command (escaped there); the builder places it as given.
       expect(payloadProblems(mrkdwnTexts(extensionDecidedBlocks('延期 &lt;!channel&gt;', '已批准')))).toEqual([]);
@@ -313,40 +202,14 @@ describe('a person’s text in every builder of src/ui', () => {
   });
 
   it('when branch names, titles, exemption reasons and people carry markup, then rankings, explanations, reminders, escalations, the digest and the dead-letter report show them as text', () => {
-    const ranked = rankBranches({
-      branches: [branch],
-      obligations: [obligation, { ...obligation, id: 3, code: 'A03-COMMIT', position: 3 }],
-      reports: [{ ...report, status: 'accepted' }],
-      exemptions: new Map([[1, new Set([3])]]),
-      extensions: new Map(),
-      today: '2011-07-20',
-      rules: { onTime: 1, late: 0.5 },
-      mode: 'running',
-      period: 'year',
-    });
-    const reminder = aReminderItem({
-      title,
-      branchName: branch.name,
-      stage: { key: 'before:3', kind: 'before', nominal: '2011-06-27', sendOn: '2011-06-27' },
-      daysLeft: 3,
-    });
-    const escalation: EscalationItem = {
-      key: 'e',
-      recipient: 'U0LDR00001',
-      locale: null,
-      obligationId: 2,
-      code: 'A09-PAPER',
-      title,
-      branchId: 1,
-      branchCode: 'YQ-ZX1',
-      branchName: branch.name,
-      personName: `李晓梅${HOSTILE}`,
-      due: '2011-06-30',
-      overdueDays: 9,
-      afterDays: 7,
-    };
+    const ranked = rankedWith(
+      report,
+      [obligation, { ...obligation, id: 3, code: 'A03-COMMIT', position: 3 }],
+      new Map([[1, new Set([3])]]),
+    );
+    const escalation = anEscalation(2, 'A09-PAPER');
     for (const locale of LOCALES) {
-      const t = title[locale === 'zh-CN' ? 'zh' : 'en'];
+      const t = titleIn(locale);
       const ranking = rankingBlocks({
         locale,
         rows: ranked,
@@ -372,21 +235,7 @@ describe('a person’s text in every builder of src/ui', () => {
         expectInert(messageTexts(m), { shows: [t, `第一中学${HOSTILE}`] });
       for (const m of escalationMessages(locale, [escalation]))
         expectInert(messageTexts(m), { shows: [t, `第一中学${HOSTILE}`, `李晓梅${HOSTILE}`] });
-      const digest = digestMessages(locale, {
-        weekStart: '2011-06-13',
-        weekEnd: '2011-06-19',
-        today: '2011-06-20',
-        late: false,
-        overall: { total: 1, done: 0, due: 1, doneOfDue: 0 },
-        byCategory: [],
-        reportsThisWeek: 1,
-        papersThisWeek: 1,
-        dueSoon: [{ code: 'A01-EVENT', title, due: '2011-06-30', open: 1 }],
-        overdueBranches: [{ code: 'YQ-ZX1', name: branch.name, category: 'secondary', codes: ['A01-EVENT'] }],
-        overduePapers: 0,
-        excellent: [{ title: `论文${HOSTILE}`, author: `李晓梅${HOSTILE}`, kind: 'party_paper' }],
-        projects: null,
-      });
+      const digest = digestMessages(locale, aDigest(null));
       expectInert([...messageTexts(digest.main), ...digest.thread.flatMap(messageTexts)], {
         shows: [t, `第一中学${HOSTILE}`, `论文${HOSTILE}`, `李晓梅${HOSTILE}`],
       });

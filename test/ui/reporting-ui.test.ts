@@ -7,6 +7,7 @@ import { extensionModal, extensionRequestBlocks, promptButtons } from '../../src
 import { branchPickerModal, reportModal, reportSavedBlocks } from '../../src/ui/report-modal.js';
 import { reportArrivedBlocks, reviewedBlocks, reviewModal } from '../../src/ui/review.js';
 import { validateBlockKit } from '../../src/playground/block-kit-limits.js';
+import { anObligation, reportModalEditing } from '../helpers/fixtures.js';
 
 describe('the buttons of a reminder', () => {
   it('when built for a branch task, then three buttons carry the task and the branch; for a paper, two', () => {
@@ -45,20 +46,12 @@ describe('a due date', () => {
 
 describe('the reporting views at their limits', () => {
   const long = (n: number, c = '长') => c.repeat(n);
-  const obligation = (i: number): Obligation => ({
-    id: i + 1,
-    planId: 1,
-    activityCode: 'A01',
-    code: `A${String(i).padStart(2, '0')}-${'X'.repeat(18)}`,
-    title: { zh: long(150), en: long(150, 'w') },
-    description: null,
-    kind: 'report',
-    paperKinds: [],
-    appliesTo: { kind: 'all' },
-    due: '2011-06-30',
-    weight: 1,
-    position: i,
-  });
+  const obligation = (i: number): Obligation =>
+    anObligation(i + 1, `A${String(i).padStart(2, '0')}-${'X'.repeat(18)}`, '2011-06-30', {
+      activityCode: 'A01',
+      title: { zh: long(150), en: long(150, 'w') },
+      position: i,
+    });
   const files = Array.from({ length: 5 }, (_, i): Evidence => ({
     type: 'file',
     fileId: `F${i}AAAA`,
@@ -97,27 +90,10 @@ describe('the reporting views at their limits', () => {
 
   it('when a branch has many long tasks, a long returned report and every file, then the report modal is valid Block Kit', () => {
     for (const locale of ['zh-CN', 'en'] as const) {
-      const view = reportModal({
-        locale,
-        branch,
-        items,
-        today: '2011-06-20',
-        selectedObligationId: 1,
-        privateMetadata: '{}',
-        branches: Array.from({ length: 120 }, (_, i) => ({ ...branch, id: i + 1 })),
-        editing: { report, submittedLocal: '2011-06-20 10:00', reviewerName: long(100) },
-      });
+      const branches = Array.from({ length: 120 }, (_, i) => ({ ...branch, id: i + 1 }));
+      const view = reportModal(reportModalEditing(locale, { branch, items, branches }, report, long(100)));
       expect(validateBlockKit('modal', view)).toEqual([]);
-      expect(
-        validateBlockKit(
-          'modal',
-          branchPickerModal({
-            locale,
-            branches: Array.from({ length: 120 }, (_, i) => ({ ...branch, id: i + 1 })),
-            privateMetadata: '{}',
-          }),
-        ),
-      ).toEqual([]);
+      expect(validateBlockKit('modal', branchPickerModal({ locale, branches, privateMetadata: '{}' }))).toEqual([]);
     }
   });
 
