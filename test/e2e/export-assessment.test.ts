@@ -2,9 +2,10 @@
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
+import { rows } from '../helpers/sheets.js';
 import { listRectificationItems } from '../../db/queries/inspections.js';
 import { recordInspection } from '../helpers/inspections.js';
-import { personId, putReport, seedJune } from '../helpers/leaders.js';
+import { personId, putNomination, putPaper, putReport, seedJune } from '../helpers/leaders.js';
 import { branchIdOf, P } from '../helpers/projects.js';
 
 let bot: TestBot;
@@ -17,61 +18,15 @@ beforeEach(async () => {
 async function seedCampaign(): Promise<void> {
   const db = bot.ctx.db;
   const member = await personId(db, P.member);
-  await db
-    .insertInto('papers')
-    .values({
-      plan_id: 1,
-      author_id: member,
-      kind: 'party_paper',
-      title: '新时期学校党建工作的思考',
-      abstract: '摘要',
-      link: null,
-      file_id: null,
-      file_permalink: null,
-      coauthors: '[]',
-      status: 'accepted',
-      excellent: 0,
-      submitted_at: '2011-06-01T08:00:00.000Z',
-      on_time: 1,
-      reviewed_by: null,
-      reviewed_at: null,
-      review_comment: null,
-      submission_key: null,
-    })
-    .execute();
-  await db
-    .insertInto('nominations')
-    .values({
-      plan_id: 1,
-      round: 'JULY1',
-      category: 'EXCELLENT-MEMBER',
-      branch_id: await branchIdOf(bot, 'YQ-ZX1'),
-      nominee_kind: 'person',
-      nominee_branch_id: null,
-      nominee_person_id: member,
-      nominee_project_id: null,
-      nominee_key: `p:${member}`,
-      citation: 'c',
-      evidence_link: null,
-      status: 'awarded',
-      nominated_by: await personId(db, P.secZx1),
-      nominated_at: '2011-06-10T02:00:00.000Z',
-      reviewed_by: null,
-      reviewed_at: null,
-      review_comment: null,
-      submission_key: null,
-    })
-    .execute();
+  await putPaper(db, member);
+  await putNomination(db, {
+    branchId: await branchIdOf(bot, 'YQ-ZX1'),
+    nominee: member,
+    nominatedBy: await personId(db, P.secZx1),
+    status: 'awarded',
+  });
 }
 afterEach(() => closeChecked(bot));
-
-function rows(ws: ExcelJS.Worksheet): unknown[][] {
-  const out: unknown[][] = [];
-  ws.eachRow({ includeEmpty: true }, (row) => {
-    out.push(Array.from({ length: ws.columnCount }, (_, i) => row.getCell(i + 1).value ?? null));
-  });
-  return out;
-}
 
 async function exported(): Promise<ExcelJS.Workbook> {
   await bot.driver.command({ command: '/pacesetter', text: 'export', user_id: P.leader2 });
@@ -199,6 +154,23 @@ describe('the export’s year-end sheets', () => {
       line('机关', [1, 0, 0, 0, 0, 0, ...zero(6), 0, 0, 0], [1, 1, 0]),
       line('合计', [10, 14, 280, 13, 1, 1, ...zero(6), 0, 1, 0], [2, 3, 1]),
     ]);
+    // The county's inspection by 宋明, unrated: one line for each branch it set a task for, not yet passed.
+    const inspected = ['党员活动记录、三会一课台账', '组织生活记录不全'];
+    const countyLine = (code: string, name: string, category: string, task: string) => [
+      '2011-06-17',
+      '巡回检查',
+      code,
+      name,
+      category,
+      '宋明',
+      '是',
+      null,
+      '否',
+      ...inspected,
+      task,
+      1,
+      0,
+    ];
     // The inspections sheet: the branch's own, then the county's once for each branch it set tasks for.
     expect(rows(wb.getWorksheet('督查')!)).toEqual([
       [
@@ -233,38 +205,8 @@ describe('the export’s year-end sheets', () => {
         1,
         1,
       ],
-      [
-        '2011-06-17',
-        '巡回检查',
-        'YQ-ZX1',
-        '延庆一中党总支',
-        '中学',
-        '宋明',
-        '是',
-        null,
-        '否',
-        '党员活动记录、三会一课台账',
-        '组织生活记录不全',
-        'R2-1 2011-07-10 公开党务公开目录',
-        1,
-        0,
-      ],
-      [
-        '2011-06-17',
-        '巡回检查',
-        'YQ-JG1',
-        '教工委机关党支部',
-        '机关',
-        '宋明',
-        '是',
-        null,
-        '否',
-        '党员活动记录、三会一课台账',
-        '组织生活记录不全',
-        'R2-2 2011-07-20 完成效能自查报告',
-        1,
-        0,
-      ],
+      countyLine('YQ-ZX1', '延庆一中党总支', '中学', 'R2-1 2011-07-10 公开党务公开目录'),
+      countyLine('YQ-JG1', '教工委机关党支部', '机关', 'R2-2 2011-07-20 完成效能自查报告'),
     ]);
   });
 });

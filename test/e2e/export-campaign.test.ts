@@ -1,18 +1,12 @@
 /** The export's projects, commendations and public commitments sheets, read back cell by cell from the XLSX a leader receives. */
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  confirmAwards,
-  applyProject,
-  assignAssessors,
-  moveProject,
-  proposeTierRows,
-  registerProject,
-  submitScores,
-} from '../../db/queries/projects.js';
+import { confirmAwards, proposeTierRows, submitScores } from '../../db/queries/projects.js';
 import { confirmFulfilment, findCommitment, makeCommitment, reportFulfilment } from '../../db/queries/commitments.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
-import { addLeaders, branchIdOf, P, personIdOf } from '../helpers/projects.js';
+import { rows } from '../helpers/sheets.js';
+import { putNomination } from '../helpers/leaders.js';
+import { addLeaders, branchIdOf, P, personIdOf, seedProject } from '../helpers/projects.js';
 
 let bot: TestBot;
 beforeEach(async () => {
@@ -20,14 +14,6 @@ beforeEach(async () => {
   await addLeaders(bot);
 });
 afterEach(() => closeChecked(bot));
-
-function rows(ws: ExcelJS.Worksheet): unknown[][] {
-  const out: unknown[][] = [];
-  ws.eachRow({ includeEmpty: true }, (row) => {
-    out.push(Array.from({ length: ws.columnCount }, (_, i) => row.getCell(i + 1).value ?? null));
-  });
-  return out;
-}
 
 /** Two projects: YQ-ZX1's awarded (three sheets), YQ-ZX2's at the assessment with one sheet of three. */
 async function seed(): Promise<void> {
@@ -40,48 +26,17 @@ async function seed(): Promise<void> {
     [P.secZx1, 'YQ-ZX1'],
     [P.secZx2, 'YQ-ZX2'],
   ] as const) {
-    const by = await personIdOf(bot, sec);
-    const reg = await registerProject(
-      db,
-      {
-        title: `${branch} 党员先锋岗`,
-        aims: 'a',
-        approach: 'b',
-        expected: 'c',
-        planId: 1,
-        branchId: await branchIdOf(bot, branch),
-        personId: by,
-        perBranch: 1,
-        submissionKey: `V${branch}1`,
-        report: null,
-      },
-      at('2011-05-10T02:00:00Z'),
-    );
-    if (reg.outcome !== 'registered') throw new Error(reg.outcome);
-    const id = reg.project.id;
+    const id = await seedProject(db, {
+      branchId: await branchIdOf(bot, branch),
+      secretaryId: await personIdOf(bot, sec),
+      meta: at('2011-05-10T02:00:00Z'),
+      times: ['2011-05-10T02:00:00Z', '2011-05-12T02:00:00Z', '2011-10-20T02:00:00Z', '2011-11-01T02:00:00Z'],
+      until: 'assessment',
+      title: `${branch} 党员先锋岗`,
+      keys: `V${branch}`,
+      assessment: { assessorIds: assessors, adminId: admin },
+    });
     ids.push(id);
-    await moveProject(
-      db,
-      {
-        projectId: id,
-        from: 'registration',
-        to: 'implementation',
-        comment: null,
-        personId: by,
-        submissionKey: `V${branch}2`,
-      },
-      at('2011-05-12T02:00:00Z'),
-    );
-    await applyProject(
-      db,
-      { projectId: id, results: 'r', links: [], personId: by, submissionKey: `V${branch}3`, report: null },
-      at('2011-10-20T02:00:00Z'),
-    );
-    await assignAssessors(
-      db,
-      { projectId: id, assessorIds: assessors, personId: admin, comment: null, submissionKey: `V${branch}4` },
-      at('2011-11-01T02:00:00Z'),
-    );
   }
   const sheets = [
     { innovation: 9, practicability: 9, effect: 9, spread: 9 },
@@ -114,36 +69,17 @@ async function seed(): Promise<void> {
     [P.member, 'awarded'],
     [P.member2, 'struck'],
   ] as const) {
-    const person = await personIdOf(bot, n);
-    const row = await db
-      .insertInto('nominations')
-      .values({
-        plan_id: 1,
-        round: 'JULY1',
-        category: 'EXCELLENT-MEMBER',
-        branch_id: await branchIdOf(bot, 'YQ-ZX1'),
-        nominee_kind: 'person',
-        nominee_branch_id: null,
-        nominee_person_id: person,
-        nominee_project_id: null,
-        nominee_key: `p:${person}`,
-        citation: 'c',
-        evidence_link: null,
-        status,
-        nominated_by: await personIdOf(bot, P.secZx1),
-        nominated_at: '2011-06-10T02:00:00.000Z',
-        reviewed_by: null,
-        reviewed_at: null,
-        review_comment: null,
-        submission_key: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const nomination = await putNomination(db, {
+      branchId: await branchIdOf(bot, 'YQ-ZX1'),
+      nominee: await personIdOf(bot, n),
+      nominatedBy: await personIdOf(bot, P.secZx1),
+      status,
+    });
     if (status === 'struck')
       await db
         .insertInto('objections')
         .values({
-          nomination_id: row.id,
+          nomination_id: nomination,
           raised_by: admin,
           raised_at: '2011-06-21T02:00:00.000Z',
           text: 't',

@@ -6,8 +6,9 @@ import { listAudit } from '../../db/queries/audit.js';
 import { fixedClock } from '../../src/clock.js';
 import { runCli } from '../../src/cli/program.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
+import { rows } from '../helpers/sheets.js';
 import { tempDir } from '../helpers/db.js';
-import { branchId, LEADER, obligationId, personId, SECRETARY, seedJune } from '../helpers/leaders.js';
+import { branchId, LEADER, obligationId, personId, putPaper, SECRETARY, seedJune } from '../helpers/leaders.js';
 
 let bot: TestBot;
 beforeEach(async () => {
@@ -30,39 +31,10 @@ beforeEach(async () => {
       submission_key: null,
     })
     .execute();
-  await db
-    .insertInto('papers')
-    .values({
-      plan_id: 1,
-      author_id: await personId(db, 'U0MEM00001'),
-      kind: 'party_paper',
-      title: '新时期学校党建工作的思考',
-      abstract: '摘要',
-      link: 'https://example.org/paper.pdf',
-      file_id: null,
-      file_permalink: null,
-      coauthors: '[]',
-      status: 'accepted',
-      excellent: 1,
-      submitted_at: '2011-06-01T08:00:00.000Z',
-      on_time: 1,
-      reviewed_by: null,
-      reviewed_at: null,
-      review_comment: null,
-      submission_key: null,
-    })
-    .execute();
+  await putPaper(db, await personId(db, 'U0MEM00001'), { link: 'https://example.org/paper.pdf', excellent: 1 });
   await bot.driver.command({ command: '/pacesetter', text: 'exempt YQ-CJ1 A03-COMMIT 学校搬迁', user_id: LEADER });
 });
 afterEach(() => closeChecked(bot));
-
-function rows(ws: ExcelJS.Worksheet): unknown[][] {
-  const out: unknown[][] = [];
-  ws.eachRow({ includeEmpty: true }, (row) => {
-    out.push(Array.from({ length: ws.columnCount }, (_, i) => row.getCell(i + 1).value ?? null));
-  });
-  return out;
-}
 
 async function exportFor(user: string, text = 'export') {
   await bot.driver.command({ command: '/pacesetter', text, user_id: user });

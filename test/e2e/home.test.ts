@@ -3,7 +3,7 @@ import { listAudit } from '../../db/queries/audit.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { branchId, obligationId, personId as personIdIn } from '../helpers/db.js';
 import { lastView } from '../helpers/views.js';
-import { putReport } from '../helpers/leaders.js';
+import { putPaper, putReport } from '../helpers/leaders.js';
 
 const SECRETARY = 'U0SEC00001'; // 王建国, secretary of YQ-ZX1, school cadre
 const OTHER_SECRETARY = 'U0SEC00002'; // 刘芳, YQ-ZX2
@@ -108,28 +108,15 @@ describe('the App Home by role', () => {
 
   it('when a leader opens the Home tab, then it shows the overall picture and what waits for review, with Review buttons', async () => {
     await addReport('YQ-ZX2', 'A01-EVENT', 'submitted');
-    await bot.ctx.db
-      .insertInto('papers')
-      .values({
-        plan_id: 1,
-        author_id: await personId(CADRE),
-        kind: 'typical_case',
-        title: '家校共建的案例',
-        abstract: 'a',
-        link: 'https://example.org/p',
-        file_id: null,
-        file_permalink: null,
-        coauthors: '[]',
-        status: 'submitted',
-        excellent: 0,
-        submitted_at: '2011-06-19T02:00:00.000Z',
-        on_time: 1,
-        reviewed_by: null,
-        reviewed_at: null,
-        review_comment: null,
-        submission_key: 'V1',
-      })
-      .execute();
+    await putPaper(bot.ctx.db, await personId(CADRE), {
+      kind: 'typical_case',
+      title: '家校共建的案例',
+      abstract: 'a',
+      link: 'https://example.org/p',
+      status: 'submitted',
+      submitted_at: '2011-06-19T02:00:00.000Z',
+      submission_key: 'V1',
+    });
     const { text, buttons } = await openHome(LEADER);
     expect(text).toContain('总体进展');
     expect(text).toContain('*全部基层党组织*：10 个');

@@ -1,4 +1,6 @@
+import type { Insertable } from 'kysely';
 import type { DB } from '../../db/index.js';
+import type { NominationTable, PaperTable } from '../../db/schema.js';
 import { branchId, obligationId, personId } from './db.js';
 
 export const LEADER = 'U0LDR00002'; // 林淑珍, leader only
@@ -40,6 +42,73 @@ export async function putReport(
       submission_key: null,
     })
     .execute();
+}
+
+/**
+ * A paper stored as /paper would store it, without going through Slack: a party paper of plan 1 by
+ * `authorId`, submitted on time on 2011-06-01 and accepted; `over` changes the rest.
+ */
+export async function putPaper(db: DB, authorId: number, over: Partial<Insertable<PaperTable>> = {}): Promise<number> {
+  const row = await db
+    .insertInto('papers')
+    .values({
+      plan_id: 1,
+      author_id: authorId,
+      kind: 'party_paper',
+      title: '新时期学校党建工作的思考',
+      abstract: '摘要',
+      link: null,
+      file_id: null,
+      file_permalink: null,
+      coauthors: '[]',
+      status: 'accepted',
+      excellent: 0,
+      submitted_at: '2011-06-01T08:00:00.000Z',
+      on_time: 1,
+      reviewed_by: null,
+      reviewed_at: null,
+      review_comment: null,
+      submission_key: null,
+      ...over,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/**
+ * A nomination stored as /commend would store it, without going through Slack: `nominee` named an
+ * excellent member in the 七一 round by `nominatedBy` of `branchId` on 2011-06-10, now `status`.
+ */
+export async function putNomination(
+  db: DB,
+  n: { branchId: number; nominee: number; nominatedBy: number; status: NominationTable['status'] },
+): Promise<number> {
+  const row = await db
+    .insertInto('nominations')
+    .values({
+      plan_id: 1,
+      round: 'JULY1',
+      category: 'EXCELLENT-MEMBER',
+      branch_id: n.branchId,
+      nominee_kind: 'person',
+      nominee_branch_id: null,
+      nominee_person_id: n.nominee,
+      nominee_project_id: null,
+      nominee_key: `p:${n.nominee}`,
+      citation: 'c',
+      evidence_link: null,
+      status: n.status,
+      nominated_by: n.nominatedBy,
+      nominated_at: '2011-06-10T02:00:00.000Z',
+      reviewed_by: null,
+      reviewed_at: null,
+      review_comment: null,
+      submission_key: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }
 
 /** The four tasks due by 2011-06-20, for every branch: A07-COBUILD, A03-COMMIT, A08-REGISTER, A01-NOMINATE. */

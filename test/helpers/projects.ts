@@ -151,7 +151,8 @@ export type { ShownView };
 
 /**
  * A project registered straight through the repository and walked on to `until`: implemented,
- * applied (with `links`), assessors assigned. The submission keys are `keys` + 1…4.
+ * applied (with `links`), assessors assigned. The submission keys are `keys` + 1…4; the steps happen
+ * at `meta.now`, or at the four ISO `times` where a test reads when each happened.
  */
 export async function seedProject(
   db: DB,
@@ -159,6 +160,7 @@ export async function seedProject(
     branchId: number;
     secretaryId: number;
     meta: { actor: string; now: Date };
+    times?: [string, string, string, string];
     until: 'implementation' | 'application' | 'assessment';
     title?: string;
     links?: string[];
@@ -167,6 +169,7 @@ export async function seedProject(
   },
 ): Promise<number> {
   const keys = o.keys ?? 'V';
+  const at = (step: 1 | 2 | 3 | 4) => (o.times ? { ...o.meta, now: new Date(o.times[step - 1]!) } : o.meta);
   const reg = await registerProject(
     db,
     {
@@ -181,7 +184,7 @@ export async function seedProject(
       submissionKey: `${keys}1`,
       report: null,
     },
-    o.meta,
+    at(1),
   );
   if (reg.outcome !== 'registered') throw new Error(reg.outcome);
   const id = reg.project.id;
@@ -196,13 +199,13 @@ export async function seedProject(
       personId: sec,
       submissionKey: `${keys}2`,
     },
-    o.meta,
+    at(2),
   );
   if (o.until === 'implementation') return id;
   await applyProject(
     db,
     { projectId: id, results: 'r', links: o.links ?? [], personId: sec, submissionKey: `${keys}3`, report: null },
-    o.meta,
+    at(3),
   );
   if (o.until === 'application') return id;
   if (!o.assessment) throw new Error('an assessment needs its assessors');
@@ -215,7 +218,7 @@ export async function seedProject(
       comment: null,
       submissionKey: `${keys}4`,
     },
-    o.meta,
+    at(4),
   );
   return id;
 }
