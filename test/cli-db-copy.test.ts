@@ -4,10 +4,9 @@ import { listTables, tableChecksum } from '../db/copy.js';
 import { openDatabase, type DB } from '../db/index.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { submitReport } from '../db/queries/reports.js';
-import { fixedClock } from '../src/clock.js';
-import { runCli } from '../src/cli/program.js';
 import { branchId, loadPlan, loadRoster, obligationId, personId, tempDir } from './helpers/db.js';
 import { createTestDatabase, onPostgres } from './helpers/pg.js';
+import { runCliLines } from './helpers/cli.js';
 
 /**
  * `db copy --to postgres://…`: a county's SQLite year moved to PostgreSQL. Needs a server, so it
@@ -18,14 +17,9 @@ let err: string[] = [];
 const open: DB[] = [];
 
 async function cli(source: string, ...argv: string[]): Promise<number> {
-  out = [];
-  err = [];
-  return runCli(argv, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    env: { DATABASE_URL: source },
-    clock: fixedClock('2011-06-20T10:00:00+08:00'),
-  });
+  const run = await runCliLines(argv, { DATABASE_URL: source }, '2011-06-20T10:00:00+08:00');
+  ({ out, err } = run);
+  return run.code;
 }
 
 async function countyYear(): Promise<string> {

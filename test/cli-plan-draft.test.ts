@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '../src/clock.js';
-import { runCli } from '../src/cli/program.js';
 import { parsePlan } from '../src/domain/plan.js';
 import { tempDir, ROOT } from './helpers/db.js';
+import { runCliLines } from './helpers/cli.js';
 import { buildDocx } from './helpers/docx.js';
 
 const SEED = path.join(ROOT, 'plans/2011-education-cxzy-plan.zh.txt');
@@ -15,14 +14,10 @@ let out: string[];
 let err: string[];
 
 async function cli(...argv: string[]): Promise<number> {
-  out = [];
-  err = [];
-  return runCli(argv, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    env: { DATABASE_URL: path.join(dir, 'db', 'pacesetter.db') },
-    clock: fixedClock('2011-04-10T09:00:00+08:00'),
-  });
+  const env = { DATABASE_URL: path.join(dir, 'db', 'pacesetter.db') };
+  const run = await runCliLines(argv, env, '2011-04-10T09:00:00+08:00');
+  ({ out, err } = run);
+  return run.code;
 }
 
 /** The plan file without its first comment line, which names the document it was drafted from. */

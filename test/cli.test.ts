@@ -3,9 +3,8 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type DB } from '../db/index.js';
 import { submitReport } from '../db/queries/reports.js';
-import { fixedClock } from '../src/clock.js';
-import { runCli } from '../src/cli/program.js';
 import { EXAMPLE_ROSTER, PLAN_2011, tempDir } from './helpers/db.js';
+import { runCliLines } from './helpers/cli.js';
 import { encodeGbk } from './helpers/gbk.js';
 
 let dir: string;
@@ -14,14 +13,9 @@ let out: string[];
 let err: string[];
 
 async function cli(...argv: string[]): Promise<number> {
-  out = [];
-  err = [];
-  return runCli(argv, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    env: { DATABASE_URL: dbFile },
-    clock: fixedClock('2011-04-10T09:00:00+08:00'),
-  });
+  const run = await runCliLines(argv, { DATABASE_URL: dbFile }, '2011-04-10T09:00:00+08:00');
+  ({ out, err } = run);
+  return run.code;
 }
 
 /** Every row of every table, to show a refused import left the database exactly as it was. */

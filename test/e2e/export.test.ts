@@ -3,34 +3,42 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
-import { fixedClock } from '../../src/clock.js';
-import { runCli } from '../../src/cli/program.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
+import { runCliLines } from '../helpers/cli.js';
 import { rows } from '../helpers/sheets.js';
 import { tempDir } from '../helpers/db.js';
-import { branchId, LEADER, obligationId, personId, putPaper, SECRETARY, seedJune } from '../helpers/leaders.js';
+import {
+  branchId,
+  LEADER,
+  obligationId,
+  personId,
+  putExtension,
+  putPaper,
+  SECRETARY,
+  seedJune,
+} from '../helpers/leaders.js';
 
 let bot: TestBot;
 beforeEach(async () => {
   bot = await startBot();
   await seedJune(bot.ctx.db);
   const db = bot.ctx.db;
-  await db
-    .insertInto('extensions')
-    .values({
-      obligation_id: await obligationId(db, 'A08-REGISTER'),
-      branch_id: await branchId(db, 'YQ-XX2'),
-      requested_by: await personId(db, 'U0SEC00004'),
+  await putExtension(
+    db,
+    {
+      obligationId: await obligationId(db, 'A08-REGISTER'),
+      branchId: await branchId(db, 'YQ-XX2'),
+      requestedBy: await personId(db, 'U0SEC00004'),
+    },
+    {
       requested_at: '2011-05-25T01:00:00.000Z',
       new_due: '2011-06-30',
       reason: '校长外出学习',
       status: 'approved',
       decided_by: await personId(db, LEADER),
       decided_at: '2011-05-26T02:30:00.000Z',
-      decision_comment: null,
-      submission_key: null,
-    })
-    .execute();
+    },
+  );
   await putPaper(db, await personId(db, 'U0MEM00001'), { link: 'https://example.org/paper.pdf', excellent: 1 });
   await bot.driver.command({ command: '/pacesetter', text: 'exempt YQ-CJ1 A03-COMMIT 学校搬迁', user_id: LEADER });
 });
@@ -302,15 +310,7 @@ describe('npm run cli -- export', () => {
     return cliAt('2011-06-20T10:00:00+08:00', ...argv);
   }
   async function cliAt(now: string, ...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(argv, {
-      out: (l) => out.push(l),
-      err: (l) => err.push(l),
-      env: { DATABASE_URL: bot.ctx.config.databaseUrl },
-      clock: fixedClock(now),
-    });
-    return { code, out, err };
+    return runCliLines(argv, { DATABASE_URL: bot.ctx.config.databaseUrl }, now);
   }
 
   it('when a plan is exported years after its end, then overdue days are counted to the plan’s last day, not to the export', async () => {

@@ -20,6 +20,7 @@ import {
 import { catchUp, runJob, startScheduler } from '../../src/delivery/scheduler.js';
 import { runCli } from '../../src/cli/program.js';
 import { startBot, type TestBot } from '../helpers/bot.js';
+import { operatorCli } from '../helpers/cli.js';
 import { ROOT } from '../helpers/db.js';
 import type { FakeSlackOptions } from '../../src/playground/fake-slack.js';
 import { testLogger } from '../helpers/logs.js';
@@ -393,19 +394,7 @@ describe('answers lost after Slack posted: the DM history decides', () => {
     expect(toAdmins.length).toBeGreaterThan(0);
 
     bot.fake.setScopes(MANIFEST_SCOPES);
-    const out: string[] = [];
-    const io = {
-      out: (l: string) => out.push(l),
-      err: (l: string) => out.push(`ERR ${l}`),
-      env: {
-        DATABASE_URL: bot.ctx.config.databaseUrl,
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: 's',
-        SLACK_API_URL: bot.fake.apiUrl,
-        LOG_LEVEL: 'silent',
-      },
-      clock: bot.clock,
-    };
+    const { out, io } = operatorCli(bot);
     expect(await runCli(['jobs', 'requeue', '--error', 'missing_scope'], io)).toBe(0);
     expect(out.join('\n')).toMatch(/found already posted/);
     const dms = [...seen().entries()].filter(([c]) => expected.includes(c.slice(1)));

@@ -10,6 +10,7 @@ import type { AppContext } from '../../src/context.js';
 import { createOutbox, drainOutbox, OutboxStopped, slackSender, type DrainOptions } from '../../src/delivery/outbox.js';
 import { runJob } from '../../src/delivery/scheduler.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
+import { operatorCli } from '../helpers/cli.js';
 import { takeLoggedErrors, testLogger } from '../helpers/logs.js';
 import { PEOPLE } from '../helpers/reporting.js';
 
@@ -29,21 +30,10 @@ async function start(env: Record<string, string> = {}, now = '2011-06-16T09:00:0
 
 /** The command line against the bot's database and the fake Slack; its clock is the real one (the bot's). */
 function cli() {
-  const out: string[] = [];
-  const io = {
-    out: (l: string) => out.push(l),
-    err: (l: string) => out.push(`ERR ${l}`),
-    env: {
-      DATABASE_URL: bot.ctx.config.databaseUrl,
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: 's',
-      SLACK_API_URL: bot.fake.apiUrl,
-      DIGEST_CHANNEL: bot.ctx.config.digestChannel ?? '',
-      LEADERS_CHANNEL: bot.ctx.config.leadersChannel ?? '',
-      LOG_LEVEL: 'silent',
-    },
-    clock: bot.clock,
-  };
+  const { out, io } = operatorCli(bot, {
+    DIGEST_CHANNEL: bot.ctx.config.digestChannel ?? '',
+    LEADERS_CHANNEL: bot.ctx.config.leadersChannel ?? '',
+  });
   return {
     out,
     run: async (...argv: string[]) => {

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
-import { fixedClock } from '../../src/clock.js';
 import type { TestBot } from './bot.js';
 import { tempDir } from './db.js';
+import { runCliLines } from './cli.js';
 import { openBy, radio, select, submit, type ShownView } from './projects.js';
 import { shownView } from './reporting.js';
 
@@ -13,15 +12,9 @@ export const DURING = '2011-12-13T10:00:00+08:00';
 
 /** Runs the admin command line against the bot's database, at the bot's clock. */
 export async function cli(bot: TestBot, args: string[], env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    env: { DATABASE_URL: bot.ctx.config.databaseUrl, LANG: 'en_US.UTF-8', ...env },
-    clock: fixedClock(bot.clock.now().toISOString()),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  const withDb = { DATABASE_URL: bot.ctx.config.databaseUrl, LANG: 'en_US.UTF-8', ...env };
+  const run = await runCliLines(args, withDb, bot.clock.now().toISOString());
+  return { code: run.code, out: run.out.join('\n'), err: run.err.join('\n') };
 }
 
 /** The grades of a ballot, as Slack sends radio buttons, one a question. */

@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { DB } from '../../db/index.js';
-import type { NominationTable, PaperTable } from '../../db/schema.js';
+import type { ExtensionTable, NominationTable, PaperTable } from '../../db/schema.js';
 import { branchId, obligationId, personId } from './db.js';
 
 export const LEADER = 'U0LDR00002'; // 林淑珍, leader only
@@ -68,6 +68,37 @@ export async function putPaper(db: DB, authorId: number, over: Partial<Insertabl
       reviewed_by: null,
       reviewed_at: null,
       review_comment: null,
+      submission_key: null,
+      ...over,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/**
+ * An extension request stored as the Request-extension button would store it, without going through
+ * Slack: `requestedBy` asks on 2011-05-01 for more time for `obligationId` of `branchId`, still
+ * pending; `over` changes the rest.
+ */
+export async function putExtension(
+  db: DB,
+  e: { obligationId: number; branchId: number; requestedBy: number },
+  over: Partial<Insertable<ExtensionTable>> = {},
+): Promise<number> {
+  const row = await db
+    .insertInto('extensions')
+    .values({
+      obligation_id: e.obligationId,
+      branch_id: e.branchId,
+      requested_by: e.requestedBy,
+      requested_at: '2011-05-01T02:00:00.000Z',
+      new_due: '2011-05-20',
+      reason: 'exams',
+      status: 'pending',
+      decided_by: null,
+      decided_at: null,
+      decision_comment: null,
       submission_key: null,
       ...over,
     })

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DB } from '../../db/index.js';
 import { updateIfStill } from '../../db/queries/once.js';
 import { branchId, freshDb, loadPlan, loadRoster, obligationId, personId } from '../helpers/db.js';
+import { putExtension } from '../helpers/leaders.js';
 
 let db: DB;
 let extensionId: number;
@@ -16,24 +17,11 @@ beforeAll(async () => {
   db = (await freshDb()).db;
   await loadPlan(db);
   await loadRoster(db);
-  const row = await db
-    .insertInto('extensions')
-    .values({
-      obligation_id: await obligationId(db, 'A01-EVENT'),
-      branch_id: await branchId(db, 'YQ-ZX1'),
-      requested_by: await personId(db, 'U0SEC00001'),
-      requested_at: '2011-05-01T02:00:00.000Z',
-      new_due: '2011-05-20',
-      reason: 'exams',
-      status: 'pending',
-      decided_by: null,
-      decided_at: null,
-      decision_comment: null,
-      submission_key: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  extensionId = row.id;
+  extensionId = await putExtension(db, {
+    obligationId: await obligationId(db, 'A01-EVENT'),
+    branchId: await branchId(db, 'YQ-ZX1'),
+    requestedBy: await personId(db, 'U0SEC00001'),
+  });
 });
 
 const decide = (status: 'approved' | 'refused') =>
