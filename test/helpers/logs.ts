@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { LogLevel, type Logger as SlackLogger } from '@slack/web-api';
 import { pino } from 'pino';
 import type { Logger } from '../../src/logger.js';
 
@@ -69,3 +70,14 @@ export function unexpectedLoggedErrors(): string[] {
     return `[${e.level}] ${e.msg}${where}${err}`;
   });
 }
+
+/** A logger for a Slack client or a Bolt app of a test that says nothing (a test's fake Slack is the witness). */
+export const silentSlackLogger: SlackLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  setLevel: () => undefined,
+  getLevel: () => LogLevel.ERROR,
+  setName: () => undefined,
+};

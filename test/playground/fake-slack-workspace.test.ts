@@ -1,20 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LogLevel, WebClient, type Logger } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import { startFakeSlack, type FakeSlack, type FakeSlackEvent } from '../../src/playground/fake-slack.js';
+import { silentSlackLogger } from '../helpers/logs.js';
 
 // What the playground needs of the fake Slack beyond the tests' needs: it draws a workspace from
 // what the fake did, so the fake says what it did, answers response_urls where they belong, keeps
 // people's files, and survives a restart.
 
-const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const modal = (title: string) => ({
   type: 'modal',
@@ -26,7 +18,7 @@ let fake: FakeSlack;
 
 async function start(): Promise<WebClient> {
   fake = await startFakeSlack();
-  return new WebClient(undefined, { slackApiUrl: fake.apiUrl, logger: silentLogger, retryConfig: { retries: 0 } });
+  return new WebClient(undefined, { slackApiUrl: fake.apiUrl, logger: silentSlackLogger, retryConfig: { retries: 0 } });
 }
 
 afterEach(async () => {

@@ -1,17 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LogLevel, WebClient, type Logger, type View, type WebClientOptions } from '@slack/web-api';
+import { WebClient, type View, type WebClientOptions } from '@slack/web-api';
 import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from '../../src/playground/fake-slack.js';
 import { validateBlockKit } from '../../src/playground/block-kit-limits.js';
-
-const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
+import { silentSlackLogger } from '../helpers/logs.js';
 
 const section = (text: string, blockId?: string) => ({
   type: 'section',
@@ -27,7 +18,7 @@ async function start(opts: FakeSlackOptions = {}, clientOpts: WebClientOptions =
   fake = await startFakeSlack(opts);
   return new WebClient(undefined, {
     slackApiUrl: fake.apiUrl,
-    logger: silentLogger,
+    logger: silentSlackLogger,
     retryConfig: { retries: 0 },
     ...clientOpts,
   });
@@ -170,12 +161,12 @@ describe('fake Slack: users, DMs and auth', () => {
     fake = await startFakeSlack({ token: 'xoxb-right' });
     const wrong = new WebClient('xoxb-wrong', {
       slackApiUrl: fake.apiUrl,
-      logger: silentLogger,
+      logger: silentSlackLogger,
       retryConfig: { retries: 0 },
     });
     const right = new WebClient('xoxb-right', {
       slackApiUrl: fake.apiUrl,
-      logger: silentLogger,
+      logger: silentSlackLogger,
       retryConfig: { retries: 0 },
     });
 

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { App, LogLevel, type Logger } from '@slack/bolt';
+import { App } from '@slack/bolt';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { signSlackRequest, SlackDriver } from '../../src/playground/signed-request.js';
 import { startFakeSlack, type FakeSlack } from '../../src/playground/fake-slack.js';
+import { silentSlackLogger } from '../helpers/logs.js';
 
 // Slack's published example from "Verifying requests from Slack", also used by bolt-js's receiver tests.
 const SLACK_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
@@ -22,16 +23,6 @@ describe('signSlackRequest', () => {
   });
 });
 
-const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
-
 describe('SlackDriver against a real Bolt HTTPReceiver', () => {
   const signingSecret = 'test-signing-secret';
   let fake: FakeSlack;
@@ -46,7 +37,7 @@ describe('SlackDriver against a real Bolt HTTPReceiver', () => {
     app = new App({
       token: 'xoxb-test',
       signingSecret,
-      logger: silentLogger,
+      logger: silentSlackLogger,
       clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
     });
     app.command('/pace', async ({ ack, command, respond }) => {
