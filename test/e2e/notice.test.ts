@@ -64,10 +64,11 @@ function state(
   };
 }
 
-async function openNotice(user = LEADER) {
+/** `/pacesetter notice` (or `text`) in the leaders' channel. */
+async function openNotice(user = LEADER, text = 'notice') {
   const res = await bot.driver.command({
     command: '/pacesetter',
-    text: 'notice',
+    text,
     user_id: user,
     channel_id: 'C0LEADERS',
   });
@@ -394,15 +395,7 @@ describe('/pacesetter notice assessment', () => {
     }
   }
 
-  async function openAssessmentNotice(user = LEADER) {
-    const res = await bot.driver.command({
-      command: '/pacesetter',
-      text: 'notice assessment',
-      user_id: user,
-      channel_id: 'C0LEADERS',
-    });
-    expect(res.status).toBe(200);
-  }
+  const openAssessmentNotice = (user = LEADER) => openNotice(user, 'notice assessment');
 
   it('when a leader asks after the assessment is final, then the draft commends the advanced and names the lagging by category, and the edited text is published once', async () => {
     await tenPrimarySchools();

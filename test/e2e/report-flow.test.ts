@@ -18,6 +18,7 @@ import {
   postsTo,
   reportsRows,
   reportValues,
+  type ReportValues,
   shownView,
   slackFile,
   submitView,
@@ -208,32 +209,17 @@ describe('evidence', () => {
     const view = shownView(bot);
     const links = Array.from({ length: 11 }, (_, i) => `https://example.org/${i}`).join('\n');
     const files = Array.from({ length: 6 }, (_, i) => slackFile(`F0FILE000${i}`, `${i}.jpg`));
-    const res = await submitView(
-      bot,
-      SEC,
-      view,
-      reportValues({
-        obligationId: await obligationId(bot, 'A01-EVENT'),
-        heldOn: '2011-06-18',
-        participants: '3',
-        summary: 'ok',
-        evidence: links,
-        files,
-      }),
-    );
+    const event = await obligationId(bot, 'A01-EVENT');
+    const submitEvidence = async (evidence: Pick<ReportValues, 'evidence' | 'files'>) =>
+      submitView(
+        bot,
+        SEC,
+        view,
+        reportValues({ obligationId: event, heldOn: '2011-06-18', participants: '3', summary: 'ok', ...evidence }),
+      );
+    const res = await submitEvidence({ evidence: links, files });
     expect(errorsOf(res)).toEqual({ evidence: 'At most 10 links.', files: 'At most 5 files, shared from Slack.' });
-    const bad = await submitView(
-      bot,
-      SEC,
-      view,
-      reportValues({
-        obligationId: await obligationId(bot, 'A01-EVENT'),
-        heldOn: '2011-06-18',
-        participants: '3',
-        summary: 'ok',
-        files: [{ id: '../../etc' }],
-      }),
-    );
+    const bad = await submitEvidence({ files: [{ id: '../../etc' }] });
     expect(Object.keys(errorsOf(bad))).toEqual(['files']);
     expect(await reportsRows(bot)).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { takeLoggedErrors } from '../helpers/logs.js';
 import { branchId as branchIdIn, obligationId as obligationIdIn } from '../helpers/db.js';
 import { lastView, reportState, selectOptions } from '../helpers/views.js';
+import { putReport } from '../helpers/leaders.js';
 
 const SECRETARY = 'U0SEC00001'; // 王建国, secretary of YQ-ZX1 (secondary)
 const MEMBER = 'U0MEM00001';
@@ -30,17 +31,18 @@ async function submit(view: { private_metadata: string }, state: ReturnType<type
   });
 }
 
+/** Submits the report modal for the task with this code, its other fields as given. */
+async function submitTask(
+  view: { private_metadata: string },
+  code: string,
+  fields: Omit<Parameters<typeof reportState>[0], 'obligationId'>,
+) {
+  return submit(view, reportState({ obligationId: String(await obligationId(code)), ...fields }));
+}
+
 /** Submits the smallest valid report (3 people, one word) of the task with this code. */
 async function submitMinimalReport(view: { private_metadata: string }, code: string) {
-  return submit(
-    view,
-    reportState({
-      obligationId: String(await obligationId(code)),
-      heldOn: '2011-06-18',
-      participants: '3',
-      summary: 'x',
-    }),
-  );
+  return submitTask(view, code, { heldOn: '2011-06-18', participants: '3', summary: 'x' });
 }
 
 describe('/report, end to end over signed HTTP', () => {
@@ -94,15 +96,7 @@ describe('/report, end to end over signed HTTP', () => {
     // 2011-05-10 is A07's due date; 2011-05-11 00:30 in Shanghai is still 05-10 in UTC.
     bot.clock.set('2011-05-11T00:30:00+08:00');
     const view = await openModal();
-    await submit(
-      view,
-      reportState({
-        obligationId: String(await obligationId('A07-COBUILD')),
-        heldOn: '2011-05-04',
-        participants: '30',
-        summary: '五四青年节活动',
-      }),
-    );
+    await submitTask(view, 'A07-COBUILD', { heldOn: '2011-05-04', participants: '30', summary: '五四青年节活动' });
     const row = await bot.ctx.db.selectFrom('reports').selectAll().executeTakeFirstOrThrow();
     expect(row.on_time).toBe(0);
     expect(String(bot.fake.callsTo('chat.postMessage').find((c) => c.args.channel === SECRETARY)!.args.text)).toContain(
@@ -112,16 +106,12 @@ describe('/report, end to end over signed HTTP', () => {
 
   it('when a field is bad, then the modal shows inline errors and nothing is stored', async () => {
     const view = await openModal();
-    const res = await submit(
-      view,
-      reportState({
-        obligationId: String(await obligationId('A01-EVENT')),
-        heldOn: '2011-06-21',
-        participants: '-3',
-        summary: '   ',
-        evidence: 'not a url',
-      }),
-    );
+    const res = await submitTask(view, 'A01-EVENT', {
+      heldOn: '2011-06-21',
+      participants: '-3',
+      summary: '   ',
+      evidence: 'not a url',
+    });
     expect(res.status).toBe(200);
     const body = res.json() as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe('errors');
@@ -199,41 +189,16 @@ describe('/report, end to end over signed HTTP', () => {
   });
 
   it('when every task of the branch has been accepted, then /report says so instead of opening an empty list', async () => {
-    const branch = await branchId('YQ-CJ1'); // 县成人学校党支部 (adult)
-    const secretary = await bot.ctx.db
-      .selectFrom('people')
-      .select('id')
-      .where('slack_user_id', '=', 'U0SEC00007')
-      .executeTakeFirstOrThrow();
+    // YQ-CJ1 is 县成人学校党支部 (adult), its secretary U0SEC00007.
     const obligations = await bot.ctx.db
       .selectFrom('obligations')
-      .select(['id', 'targets', 'applies_to'])
+      .select(['code', 'targets', 'applies_to'])
       .where('kind', '=', 'report')
       .execute();
     for (const ob of obligations.filter(
       (o) => o.applies_to === 'all' || (JSON.parse(o.targets) as string[]).includes('adult'),
-    )) {
-      await bot.ctx.db
-        .insertInto('reports')
-        .values({
-          obligation_id: ob.id,
-          branch_id: branch,
-          status: 'accepted',
-          held_on: '2011-05-01',
-          participants: 5,
-          summary: 's',
-          evidence: '[]',
-          submitted_by: secretary.id,
-          submitted_at: '2011-05-02T00:00:00.000Z',
-          on_time: 1,
-          reviewed_by: null,
-          reviewed_at: null,
-          review_comment: null,
-          version: 1,
-          submission_key: null,
-        })
-        .execute();
-    }
+    ))
+      await putReport(bot.ctx.db, { branch: 'YQ-CJ1', obligation: ob.code, status: 'accepted', by: 'U0SEC00007' });
     await bot.driver.command({ command: '/report', user_id: 'U0SEC00007' });
     expect(bot.fake.callsTo('views.open')).toEqual([]);
     expect(String(bot.fake.callsTo('response_url').at(-1)!.args.text)).toContain('均已报送并经领导审核通过');
@@ -259,15 +224,7 @@ describe('/report, end to end over signed HTTP', () => {
     await bot.setLocale(SECRETARY, 'en-US');
     const view = await openModal();
     expect(view.title.text).toBe('Report completion');
-    const res = await submit(
-      view,
-      reportState({
-        obligationId: String(await obligationId('A01-EVENT')),
-        heldOn: '2011-06-18',
-        participants: 'x',
-        summary: 'ok',
-      }),
-    );
+    const res = await submitTask(view, 'A01-EVENT', { heldOn: '2011-06-18', participants: 'x', summary: 'ok' });
     expect((res.json() as { errors: Record<string, string> }).errors.participants).toBe(
       'Enter a whole number from 0 to 100000.',
     );
