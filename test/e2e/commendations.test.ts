@@ -9,11 +9,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
 import { branchAwards } from '../../db/queries/commendations.js';
 import { registerProject } from '../../db/queries/projects.js';
-import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
+import { closeChecked, type TestBot } from '../helpers/bot.js';
 import { loadPlan, PLAN_2011, tempDir } from '../helpers/db.js';
 import { putReport } from '../helpers/leaders.js';
 import {
-  addLeaders,
+  aRegistration,
   branchIdOf,
   buttonsIn,
   channel,
@@ -35,14 +35,14 @@ import {
   textOf,
   url,
   user,
+  shownView,
+  startWithLeaders,
   type ShownView,
 } from '../helpers/projects.js';
-import { shownView } from '../helpers/reporting.js';
 
 let bot: TestBot;
 beforeEach(async () => {
-  bot = await startBot({ now: '2011-06-10T10:00:00+08:00', drain: { perChannelIntervalMs: 0 } });
-  await addLeaders(bot);
+  bot = await startWithLeaders('2011-06-10T10:00:00+08:00');
 });
 afterEach(() => closeChecked(bot));
 
@@ -301,18 +301,12 @@ describe('bad input about nominations: a clear message, nothing stored, the atte
     const person = await personIdOf(bot, P.secZx1);
     const reg = await registerProject(
       bot.ctx.db,
-      {
+      aRegistration({
         title: '刚备案的项目',
-        aims: 'a',
-        approach: 'b',
-        expected: 'c',
-        planId: 1,
         branchId: await branchIdOf(bot, 'YQ-ZX1'),
         personId: person,
-        perBranch: 1,
         submissionKey: 'VNEW',
-        report: null,
-      },
+      }),
       { actor: 'test', now: new Date('2011-05-10T02:00:00Z') },
     );
     if (reg.outcome !== 'registered') throw new Error(reg.outcome);

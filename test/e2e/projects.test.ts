@@ -7,9 +7,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
 import { assessorSheets } from '../../db/queries/projects.js';
-import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
+import { closeChecked, type TestBot } from '../helpers/bot.js';
 import {
-  addLeaders,
   branchIdOf,
   buttonsIn,
   channel,
@@ -29,14 +28,14 @@ import {
   submit,
   text,
   textOf,
+  shownView,
+  startWithLeaders,
   type ShownView,
 } from '../helpers/projects.js';
-import { shownView } from '../helpers/reporting.js';
 
 let bot: TestBot;
 beforeEach(async () => {
-  bot = await startBot({ now: '2011-05-20T10:00:00+08:00', drain: { perChannelIntervalMs: 0 } });
-  await addLeaders(bot);
+  bot = await startWithLeaders('2011-05-20T10:00:00+08:00');
 });
 afterEach(() => closeChecked(bot));
 
@@ -57,6 +56,12 @@ async function stageOf(projectId: number): Promise<string | null> {
     .executeTakeFirst();
   return row?.to_stage ?? null;
 }
+
+/** The application form of YQ-ZX1's project, its results and one link filled in. */
+const application = () => ({
+  results: text('全校设立先锋岗12个，党员示范课40节'),
+  links: text('https://example.org/xfg/summary.docx'),
+});
 
 async function register(user: string = P.secZx1, branch = 'YQ-ZX1'): Promise<number> {
   const view = await openBy(bot, user, 'project_register', String(await branchIdOf(bot, branch)));
@@ -80,14 +85,7 @@ async function toApplication(id: number) {
   const accept = await openBy(bot, P.leader2, 'project_accept', String(id));
   expect(errorsOf(await submit(bot, P.leader2, accept, { comment: text(null) }))).toBeNull();
   const apply = await openBy(bot, P.secZx1, 'project_apply', String(id));
-  expect(
-    errorsOf(
-      await submit(bot, P.secZx1, apply, {
-        results: text('全校设立先锋岗12个，党员示范课40节'),
-        links: text('https://example.org/xfg/summary.docx'),
-      }),
-    ),
-  ).toBeNull();
+  expect(errorsOf(await submit(bot, P.secZx1, apply, application()))).toBeNull();
 }
 
 async function assign(id: number, assessors: string[] = ASSESSORS) {
@@ -144,14 +142,7 @@ describe('an innovation project through its six stages', () => {
       links: '请至少提供一个佐证材料链接。',
     });
     expect(await stageOf(id)).toBe('implementation');
-    expect(
-      errorsOf(
-        await submit(bot, P.secZx1, apply, {
-          results: text('全校设立先锋岗12个，党员示范课40节'),
-          links: text('https://example.org/xfg/summary.docx'),
-        }),
-      ),
-    ).toBeNull();
+    expect(errorsOf(await submit(bot, P.secZx1, apply, application()))).toBeNull();
     expect(await stageOf(id)).toBe('application');
 
     // Back once: an admin returns it to guided implementation, which needs a comment.

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { expect } from 'vitest';
 import type { DB } from '../../db/index.js';
 import { applyProject, assignAssessors, moveProject, registerProject } from '../../db/queries/projects.js';
-import type { TestBot } from './bot.js';
+import { startBot, type TestBot } from './bot.js';
 import { EXAMPLE_ROSTER, loadRoster } from './db.js';
 import { shownView, submitView, type ShownView } from './reporting.js';
 
@@ -24,6 +24,13 @@ export const P = {
 export async function addLeaders(bot: TestBot): Promise<void> {
   const csv = `${fs.readFileSync(EXAMPLE_ROSTER, 'utf8').trimEnd()}\n,,,U0LDR00003,周建华,leader,division_leader\n,,,U0LDR00004,钱宏,leader,division_leader\n`;
   await loadRoster(bot.ctx.db, csv);
+}
+
+/** The bot at `now` with the two added leaders (addLeaders), its announcements posted without a pause. */
+export async function startWithLeaders(now: string): Promise<TestBot> {
+  const bot = await startBot({ now, drain: { perChannelIntervalMs: 0 } });
+  await addLeaders(bot);
+  return bot;
 }
 
 export type Block = {
@@ -147,7 +154,12 @@ export function dmsTo(bot: TestBot, userId: string): string[] {
     .map((c) => String(c.args.text));
 }
 
-export type { ShownView };
+export { shownView, type ShownView };
+
+/** What the registration form of /project gives the repository: one-letter aims, approach and results, one project a branch. */
+export function aRegistration(r: { title: string; branchId: number; personId: number; submissionKey: string }) {
+  return { ...r, aims: 'a', approach: 'b', expected: 'c', planId: 1, perBranch: 1, report: null };
+}
 
 /**
  * A project registered straight through the repository and walked on to `until`: implemented,
@@ -172,18 +184,7 @@ export async function seedProject(
   const at = (step: 1 | 2 | 3 | 4) => (o.times ? { ...o.meta, now: new Date(o.times[step - 1]!) } : o.meta);
   const reg = await registerProject(
     db,
-    {
-      title: o.title ?? 't',
-      aims: 'a',
-      approach: 'b',
-      expected: 'c',
-      planId: 1,
-      branchId: o.branchId,
-      personId: o.secretaryId,
-      perBranch: 1,
-      submissionKey: `${keys}1`,
-      report: null,
-    },
+    aRegistration({ title: o.title ?? 't', branchId: o.branchId, personId: o.secretaryId, submissionKey: `${keys}1` }),
     at(1),
   );
   if (reg.outcome !== 'registered') throw new Error(reg.outcome);

@@ -9,7 +9,7 @@ import {
   submitScores,
 } from '../../db/queries/projects.js';
 import { branchId, freshDb, loadPlan, loadRoster, personId } from '../helpers/db.js';
-import { seedProject } from '../helpers/projects.js';
+import { aRegistration, seedProject } from '../helpers/projects.js';
 
 let db: DB;
 const meta = { actor: 'test', now: new Date('2011-05-10T02:00:00Z') };
@@ -111,20 +111,10 @@ describe('scores are read only through the guarded reads', () => {
 describe('a stage is decided once', () => {
   it('when two moves leave the same stage, then the second is stale and only one event is stored', async () => {
     const sec = await personId(db, 'U0SEC00001');
+    const zx1 = await branchId(db, 'YQ-ZX1');
     const reg = await registerProject(
       db,
-      {
-        title: 't',
-        aims: 'a',
-        approach: 'b',
-        expected: 'c',
-        planId: 1,
-        branchId: await branchId(db, 'YQ-ZX1'),
-        personId: sec,
-        perBranch: 1,
-        submissionKey: 'V1',
-        report: null,
-      },
+      aRegistration({ title: 't', branchId: zx1, personId: sec, submissionKey: 'V1' }),
       meta,
     );
     if (reg.outcome !== 'registered') throw new Error(reg.outcome);
@@ -154,18 +144,7 @@ describe('a stage is decided once', () => {
     // The quota of one a branch holds in the transaction.
     const again = await registerProject(
       db,
-      {
-        title: 't2',
-        aims: 'a',
-        approach: 'b',
-        expected: 'c',
-        planId: 1,
-        branchId: await branchId(db, 'YQ-ZX1'),
-        personId: sec,
-        perBranch: 1,
-        submissionKey: 'V9',
-        report: null,
-      },
+      aRegistration({ title: 't2', branchId: zx1, personId: sec, submissionKey: 'V9' }),
       meta,
     );
     expect(again).toEqual({ outcome: 'quota' });
