@@ -73,6 +73,13 @@ async function commit(user: string, words: string, area: string | null = null) {
   return submit(bot, user, view, { text: text(words), area: select(area) });
 }
 
+/** The fulfilment form: how it went, the note and the link. */
+const fulfilment = (outcome: string, note: string, link: string | null) => ({
+  outcome: select(outcome),
+  note: text(note),
+  link: text(link),
+});
+
 async function a03State(): Promise<string> {
   const plan = (await findPlanByYear(bot.ctx.db, 2011))!;
   const [obligations, facts, branches] = await Promise.all([
@@ -192,23 +199,11 @@ describe('public commitments', () => {
     const fulfil = buttonsIn(lastEphemeral(bot).blocks).find((b) => b.action_id === 'commit_fulfil')!;
     const view = await openBy(bot, P.member, 'commit_fulfil', fulfil.value);
     // A bad link and an empty note: inline errors, nothing stored.
-    expect(
-      errorsOf(
-        await submit(bot, P.member, view, {
-          outcome: select('partly'),
-          note: text(''),
-          link: text('javascript:alert(1)'),
-        }),
-      ),
-    ).toEqual({
+    expect(errorsOf(await submit(bot, P.member, view, fulfilment('partly', '', 'javascript:alert(1)')))).toEqual({
       note: expect.any(String),
       link: expect.any(String),
     });
-    expect(
-      errorsOf(
-        await submit(bot, P.member, view, { outcome: select('partly'), note: text('上了9节'), link: text(null) }),
-      ),
-    ).toBeNull();
+    expect(errorsOf(await submit(bot, P.member, view, fulfilment('partly', '上了9节', null)))).toBeNull();
 
     // The secretary's reminder and queue.
     await run('2011-12-06T09:00:00+08:00');
@@ -240,11 +235,7 @@ describe('public commitments', () => {
     const again = await openBy(bot, P.member, 'commit_fulfil', fulfil.value);
     expect(
       errorsOf(
-        await submit(bot, P.member, again, {
-          outcome: select('fulfilled'),
-          note: text('上了12节，附课表'),
-          link: text('https://example.org/kb'),
-        }),
+        await submit(bot, P.member, again, fulfilment('fulfilled', '上了12节，附课表', 'https://example.org/kb')),
       ),
     ).toBeNull();
     await slash(bot, P.secZx1, '/commit', 'queue');
@@ -265,7 +256,7 @@ describe('public commitments', () => {
     await slash(bot, P.secZx1, '/commit');
     const own = buttonsIn(lastEphemeral(bot).blocks).find((b) => b.action_id === 'commit_fulfil')!;
     const ownView = await openBy(bot, P.secZx1, 'commit_fulfil', own.value);
-    await submit(bot, P.secZx1, ownView, { outcome: select('fulfilled'), note: text('讲了3次'), link: text(null) });
+    await submit(bot, P.secZx1, ownView, fulfilment('fulfilled', '讲了3次', null));
     const id = Number(own.value);
     const refusedOwn = await denied(bot, P.secZx1);
     const row = await bot.ctx.db
@@ -376,9 +367,7 @@ describe('public commitments on the App Home', () => {
       const fulfil = home.buttons.find((b) => b.action_id === 'commit_fulfil')!;
       const view = await pressOnHome(user, 'commit_fulfil', fulfil.value);
       expect(view.callback_id).toBe('commit_fulfil_submit');
-      expect(
-        errorsOf(await submit(bot, user, view, { outcome: select('fulfilled'), note: text(note), link: text(null) })),
-      ).toBeNull();
+      expect(errorsOf(await submit(bot, user, view, fulfilment('fulfilled', note, null)))).toBeNull();
     }
     expect(homeNow(P.member).text).toContain('待书记确认');
 

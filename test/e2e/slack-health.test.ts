@@ -6,7 +6,7 @@ import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getJobRun } from '../../db/queries/jobs.js';
 import { startScheduler } from '../../src/delivery/scheduler.js';
-import { createSlackHealth } from '../../src/slack/health.js';
+import { createSlackHealth, type HealthOptions } from '../../src/slack/health.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { takeLoggedErrors } from '../helpers/logs.js';
 
@@ -14,6 +14,19 @@ let bot: TestBot;
 afterEach(async () => {
   await closeChecked(bot);
 });
+
+/** A watch on the fake Slack's auth.test (a client without retries), put in the bot's context as /healthz reads it. */
+function watchSlack(opts: Partial<HealthOptions> = {}) {
+  const client = new WebClient('xoxb-test-token', { slackApiUrl: bot.fake.apiUrl, retryConfig: { retries: 0 } });
+  const slack = createSlackHealth({
+    check: () => client.auth.test(),
+    botToken: 'xoxb-test-token',
+    logger: bot.ctx.logger,
+    ...opts,
+  });
+  bot.ctx.slack = slack;
+  return slack;
+}
 
 describe('/healthz', () => {
   it('when another writer holds the database past the busy timeout, then /healthz is 503 and names the database', async () => {
@@ -52,13 +65,7 @@ describe('/healthz', () => {
   it('when Slack is watched, then /healthz says its state and is 503 until Slack answers', async () => {
     bot = await startBot();
     bot.fake.failNext('auth.test', { status: 503 });
-    const client = new WebClient('xoxb-test-token', { slackApiUrl: bot.fake.apiUrl, retryConfig: { retries: 0 } });
-    const slack = createSlackHealth({
-      check: () => client.auth.test(),
-      botToken: 'xoxb-test-token',
-      logger: bot.ctx.logger,
-    });
-    bot.ctx.slack = slack;
+    const slack = watchSlack();
     const before = await fetch(`${bot.baseUrl}/healthz`);
     expect([before.status, await before.json()]).toEqual([
       503,
@@ -81,14 +88,8 @@ describe('the scheduler while Slack does not answer', () => {
   it('when Slack does not answer at start, then catch-up waits, records and sends nothing, and runs once Slack answers', async () => {
     bot = await startBot({ now: '2011-06-20T10:00:00+08:00' }); // Monday: the 09:00 reminders were missed
     bot.fake.failNext('auth.test', { status: 503 });
-    const client = new WebClient('xoxb-test-token', { slackApiUrl: bot.fake.apiUrl, retryConfig: { retries: 0 } });
-    const slack = createSlackHealth({
-      check: () => client.auth.test(),
-      botToken: 'xoxb-test-token',
-      logger: bot.ctx.logger,
-      firstRetryMs: 600_000, // no retry of its own in this test: Slack answers when identity() asks
-    });
-    bot.ctx.slack = slack;
+    // No retry of its own in this test: Slack answers when identity() asks.
+    const slack = watchSlack({ firstRetryMs: 600_000 });
     expect((await slack.watch()).state).toBe('unreachable');
     const scheduler = await startScheduler(bot.ctx);
     // Time enough for a catch-up that did not wait to run and record (it takes a few ms here).
