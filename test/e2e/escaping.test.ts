@@ -9,9 +9,9 @@ import {
   PEOPLE,
   postsTo,
   reportsRows,
-  reportValues,
   shownView,
   slackFile,
+  submitShownReport,
   submitView,
 } from '../helpers/reporting.js';
 import type { FakeSlackCall } from '../../src/playground/fake-slack.js';
@@ -63,19 +63,14 @@ function textOf(calls: readonly FakeSlackCall[]): string {
 describe('a report, its review and its comment', () => {
   it('when a secretary reports with markup in the summary, a gov.cn-looking link to evil.example and a file, then leaders, the review card, the DM and the Homes show it all as text and link only where it says', async () => {
     await command(bot, SEC, 'A01-EVENT');
-    const res = await submitView(
-      bot,
-      SEC,
-      shownView(bot),
-      reportValues({
-        obligationId: await obligationId(bot, 'A01-EVENT'),
-        heldOn: '2011-06-18',
-        participants: '42',
-        summary: `摘要 ${HOSTILE}`,
-        evidence: `${EVIL_LINK}\nhttps://www.gov.cn/notice`,
-        files: [slackFile('F0PHOTO001', '照片<!channel>.jpg')],
-      }),
-    );
+    const res = await submitShownReport(bot, SEC, {
+      obligationId: await obligationId(bot, 'A01-EVENT'),
+      heldOn: '2011-06-18',
+      participants: '42',
+      summary: `摘要 ${HOSTILE}`,
+      evidence: `${EVIL_LINK}\nhttps://www.gov.cn/notice`,
+      files: [slackFile('F0PHOTO001', '照片<!channel>.jpg')],
+    });
     expect(res.body).toBe('');
     const row = (await reportsRows(bot))[0]!;
     expect(JSON.parse(row.evidence)).toMatchObject([

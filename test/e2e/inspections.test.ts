@@ -11,7 +11,7 @@ import { findJob } from '../../jobs/index.js';
 import { runJob } from '../../src/delivery/scheduler.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
 import { errorsOf, lastEphemeral, P, select, slash, submit, text } from '../helpers/projects.js';
-import { click, command, optionLabels, reportValues, shownView, submitView } from '../helpers/reporting.js';
+import { click, command, optionLabels, shownView, submitShownReport, submitView } from '../helpers/reporting.js';
 
 let bot: TestBot;
 beforeEach(async () => {
@@ -97,18 +97,13 @@ describe('an inspection with rectification tasks', () => {
 
     // Reported with /report.
     await command(bot, P.secZx1, '');
-    const reported = await submitView(
-      bot,
-      P.secZx1,
-      shownView(bot),
-      reportValues({
-        obligationId: items[0]!.obligationId,
-        heldOn: '2011-06-20',
-        participants: '40',
-        summary: '已补开党员大会',
-        evidence: 'https://example.org/minutes',
-      }),
-    );
+    const reported = await submitShownReport(bot, P.secZx1, {
+      obligationId: items[0]!.obligationId,
+      heldOn: '2011-06-20',
+      participants: '40',
+      summary: '已补开党员大会',
+      evidence: 'https://example.org/minutes',
+    });
     expect(reported.status).toBe(200);
     await bot.settled();
     const report = await bot.ctx.db

@@ -17,8 +17,8 @@ import {
   PEOPLE,
   postsTo,
   reportsRows,
-  reportValues,
   shownView,
+  submitShownReport,
   submitView,
 } from '../helpers/reporting.js';
 
@@ -190,17 +190,12 @@ describe('Ask for an extension', () => {
     bot.clock.set('2011-07-05T10:00:00+08:00');
     await command(bot, SEC, 'A01-EVENT');
     expect(allText(shownView(bot))).toContain('A01-EVENT: 截止 2011-07-15（原定 2011-06-30，已延期）');
-    await submitView(
-      bot,
-      SEC,
-      shownView(bot),
-      reportValues({
-        obligationId: await obligationId(bot, 'A01-EVENT'),
-        heldOn: '2011-07-01',
-        participants: '40',
-        summary: '七一主题活动',
-      }),
-    );
+    await submitShownReport(bot, SEC, {
+      obligationId: await obligationId(bot, 'A01-EVENT'),
+      heldOn: '2011-07-01',
+      participants: '40',
+      summary: '七一主题活动',
+    });
     expect((await reportsRows(bot))[0]!.on_time).toBe(1);
   });
 
@@ -259,17 +254,12 @@ describe('Ask for an extension', () => {
   it('when the task is already reported, then no extension is offered', async () => {
     await start();
     await command(bot, SEC, 'A01-EVENT');
-    await submitView(
-      bot,
-      SEC,
-      shownView(bot),
-      reportValues({
-        obligationId: await obligationId(bot, 'A01-EVENT'),
-        heldOn: '2011-06-18',
-        participants: '4',
-        summary: 'done',
-      }),
-    );
+    await submitShownReport(bot, SEC, {
+      obligationId: await obligationId(bot, 'A01-EVENT'),
+      heldOn: '2011-06-18',
+      participants: '4',
+      summary: 'done',
+    });
     await click(bot, SEC, 'prompt_extension', await prompt());
     expect(String(lastReply(bot).text)).toBe('该任务已报送，无需延期。');
     expect(bot.fake.callsTo('views.open')).toHaveLength(1);

@@ -10,8 +10,8 @@ import {
   command,
   denials,
   errorsOf,
-  LEADERS,
   lastReply,
+  LEADERS,
   obligationId,
   optionLabels,
   PEOPLE,
@@ -21,6 +21,7 @@ import {
   type ReportValues,
   shownView,
   slackFile,
+  submitShownReport,
   submitView,
 } from '../helpers/reporting.js';
 
@@ -187,18 +188,13 @@ describe('evidence', () => {
 
   it('when one line is not a link, then the error names the line and nothing is stored', async () => {
     await command(bot, SEC);
-    const res = await submitView(
-      bot,
-      SEC,
-      shownView(bot),
-      reportValues({
-        obligationId: await obligationId(bot, 'A01-EVENT'),
-        heldOn: '2011-06-18',
-        participants: '3',
-        summary: 'ok',
-        evidence: 'https://example.org/a\nwww.example.org',
-      }),
-    );
+    const res = await submitShownReport(bot, SEC, {
+      obligationId: await obligationId(bot, 'A01-EVENT'),
+      heldOn: '2011-06-18',
+      participants: '3',
+      summary: 'ok',
+      evidence: 'https://example.org/a\nwww.example.org',
+    });
     expect(errorsOf(res).evidence).toBe('第 2 行不是以 http:// 或 https:// 开头的链接。');
     expect(await reportsRows(bot)).toEqual([]);
   });
@@ -384,17 +380,12 @@ describe('edit, withdraw and replace', () => {
     await click(bot, PEOPLE.secretaryZx2, 'report_withdraw', id);
     expect(String(lastReply(bot).text)).toBe('该报送由 王建国 提交，只有其本人可以修改或撤回。');
     await command(bot, PEOPLE.secretaryZx2, 'YQ-ZX1');
-    const res = await submitView(
-      bot,
-      PEOPLE.secretaryZx2,
-      shownView(bot),
-      reportValues({
-        obligationId: await obligationId(bot, 'A01-EVENT'),
-        heldOn: '2011-06-18',
-        participants: '1',
-        summary: 'mine',
-      }),
-    );
+    const res = await submitShownReport(bot, PEOPLE.secretaryZx2, {
+      obligationId: await obligationId(bot, 'A01-EVENT'),
+      heldOn: '2011-06-18',
+      participants: '1',
+      summary: 'mine',
+    });
     expect(errorsOf(res).obligation).toBe('该任务由 王建国 报送，只有其本人可以修改。');
     expect((await reportsRows(bot))[0]).toMatchObject({ version: 1, status: 'submitted' });
 

@@ -18,6 +18,7 @@ import {
   reportsRows,
   reportValues,
   shownView,
+  submitShownReport,
   submitView,
 } from '../helpers/reporting.js';
 
@@ -32,18 +33,13 @@ afterEach(() => closeChecked(bot));
 
 async function report(summary = '红歌合唱比赛') {
   await command(bot, SEC, 'A01-EVENT');
-  await submitView(
-    bot,
-    SEC,
-    shownView(bot),
-    reportValues({
-      obligationId: await obligationId(bot, 'A01-EVENT'),
-      heldOn: '2011-06-18',
-      participants: '60',
-      summary,
-      evidence: 'https://example.org/photos',
-    }),
-  );
+  await submitShownReport(bot, SEC, {
+    obligationId: await obligationId(bot, 'A01-EVENT'),
+    heldOn: '2011-06-18',
+    participants: '60',
+    summary,
+    evidence: 'https://example.org/photos',
+  });
   return (await reportsRows(bot))[0]!;
 }
 
@@ -317,17 +313,12 @@ describe('no leader reviews their own report', () => {
     await start();
     await setSecretary(PEOPLE.leader1, 'YQ-ZX1', true);
     await command(bot, PEOPLE.leader1, 'A01-EVENT');
-    await submitView(
-      bot,
-      PEOPLE.leader1,
-      shownView(bot),
-      reportValues({
-        obligationId: await obligationId(bot, 'A01-EVENT'),
-        heldOn: '2011-06-18',
-        participants: '60',
-        summary: '红歌合唱比赛',
-      }),
-    );
+    await submitShownReport(bot, PEOPLE.leader1, {
+      obligationId: await obligationId(bot, 'A01-EVENT'),
+      heldOn: '2011-06-18',
+      participants: '60',
+      summary: '红歌合唱比赛',
+    });
     const row = (await reportsRows(bot))[0]!;
     await setSecretary(PEOPLE.leader1, 'YQ-ZX1', false);
     const refusal = '该报送由您提交，您不能审核。请由未提交该报送、且不担任延庆一中党总支书记的领导审核。';

@@ -124,6 +124,11 @@ export async function submitView(
   });
 }
 
+/** Submits the report modal the bot showed last, filled in with `v`. */
+export async function submitShownReport(bot: TestBot, user: string, v: ReportValues) {
+  return submitView(bot, user, shownView(bot), reportValues(v));
+}
+
 export function errorsOf(res: { json(): unknown }): Record<string, string> {
   const body = res.json() as { response_action?: string; errors?: Record<string, string> } | undefined;
   expect(body?.response_action).toBe('errors');
