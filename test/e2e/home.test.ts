@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
-import { branchId, obligationId, personId as personIdIn } from '../helpers/db.js';
+import { branchId, obligationId, personId } from '../helpers/db.js';
 import { lastView } from '../helpers/views.js';
 import { putPaper, putReport } from '../helpers/leaders.js';
 
@@ -24,10 +24,6 @@ beforeEach(async () => {
   bot = await startBot();
 });
 afterEach(() => closeChecked(bot));
-
-const id = (table: 'obligations' | 'branches', code: string) =>
-  (table === 'obligations' ? obligationId : branchId)(bot.ctx.db, code);
-const personId = (slack: string) => personIdIn(bot.ctx.db, slack);
 
 async function openHome(user: string, tab = 'home') {
   const res = await bot.driver.event({ type: 'app_home_opened', user, channel: `D${user}`, tab });
@@ -59,8 +55,8 @@ describe('the App Home by role', () => {
     const reports = buttons.filter((b) => b.action_id === 'home_report');
     expect(reports).toHaveLength(15);
     expect(JSON.parse(reports[0]!.value)).toEqual({
-      o: await id('obligations', 'A07-COBUILD'),
-      b: await id('branches', 'YQ-ZX1'),
+      o: await obligationId(bot.ctx.db, 'A07-COBUILD'),
+      b: await branchId(bot.ctx.db, 'YQ-ZX1'),
     });
     expect(text).toContain('A09-PAPER'); // also a school cadre
     expect(blocks.length).toBeLessThanOrEqual(100);
@@ -81,7 +77,10 @@ describe('the App Home by role', () => {
   });
 
   it("when a Report button is forged for another secretary's branch, then it is refused, logged and no report modal opens", async () => {
-    const forged = JSON.stringify({ o: await id('obligations', 'A01-EVENT'), b: await id('branches', 'YQ-ZX1') });
+    const forged = JSON.stringify({
+      o: await obligationId(bot.ctx.db, 'A01-EVENT'),
+      b: await branchId(bot.ctx.db, 'YQ-ZX1'),
+    });
     await bot.driver.blockAction({
       user_id: OTHER_SECRETARY,
       actions: [{ action_id: 'home_report', value: forged }],
@@ -108,7 +107,7 @@ describe('the App Home by role', () => {
 
   it('when a leader opens the Home tab, then it shows the overall picture and what waits for review, with Review buttons', async () => {
     await addReport('YQ-ZX2', 'A01-EVENT', 'submitted');
-    await putPaper(bot.ctx.db, await personId(CADRE), {
+    await putPaper(bot.ctx.db, await personId(bot.ctx.db, CADRE), {
       kind: 'typical_case',
       title: '家校共建的案例',
       abstract: 'a',
@@ -178,7 +177,7 @@ describe('the App Home by role', () => {
   });
 
   it('when a secretary of many branches opens the Home tab, then it stays within 100 blocks and points to /progress', async () => {
-    const me = await personId(SECRETARY);
+    const me = await personId(bot.ctx.db, SECRETARY);
     for (let i = 0; i < 8; i++) {
       const row = await bot.ctx.db
         .insertInto('branches')

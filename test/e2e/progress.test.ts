@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit.js';
 import { closeChecked, startBot, type TestBot } from '../helpers/bot.js';
-import { branchId, obligationId, personId as personIdIn } from '../helpers/db.js';
+import { branchId, obligationId, personId } from '../helpers/db.js';
 import { recordInspection } from '../helpers/inspections.js';
-import { putReport } from '../helpers/leaders.js';
+import { putExtension, putReport } from '../helpers/leaders.js';
 
 const SECRETARY = 'U0SEC00001'; // 王建国, secretary of YQ-ZX1 (secondary), school cadre
 const TWO_BRANCHES = 'U0SEC00004'; // 周敏, secretary of YQ-XX2 and YQ-XX3
@@ -17,10 +17,6 @@ beforeEach(async () => {
   bot = await startBot();
 });
 afterEach(() => closeChecked(bot));
-
-const id = (table: 'obligations' | 'branches', code: string) =>
-  (table === 'obligations' ? obligationId : branchId)(bot.ctx.db, code);
-const personId = (slack: string) => personIdIn(bot.ctx.db, slack);
 
 async function progress(user: string, text = '') {
   const res = await bot.driver.command({ command: '/progress', text, user_id: user });
@@ -92,22 +88,22 @@ describe('/progress for a secretary', () => {
   });
 
   it('when an extension was approved, then the new due date is shown with the original', async () => {
-    await bot.ctx.db
-      .insertInto('extensions')
-      .values({
-        obligation_id: await id('obligations', 'A07-COBUILD'),
-        branch_id: await id('branches', 'YQ-ZX1'),
-        requested_by: await personId(SECRETARY),
+    const db = bot.ctx.db;
+    await putExtension(
+      db,
+      {
+        obligationId: await obligationId(db, 'A07-COBUILD'),
+        branchId: await branchId(db, 'YQ-ZX1'),
+        requestedBy: await personId(db, SECRETARY),
+      },
+      {
         requested_at: '2011-05-05T00:00:00.000Z',
         new_due: '2011-06-25',
-        reason: 'exams',
         status: 'approved',
-        decided_by: await personId(LEADER),
+        decided_by: await personId(db, LEADER),
         decided_at: '2011-05-06T00:00:00.000Z',
-        decision_comment: null,
-        submission_key: null,
-      })
-      .execute();
+      },
+    );
     const { text } = await progress(SECRETARY);
     expect(text).toMatch(/A07-COBUILD.*还有 5 天到期 · 截止 2011-06-25（原定 2011-05-10，已延期）/);
   });
@@ -116,10 +112,10 @@ describe('/progress for a secretary', () => {
     await bot.ctx.db
       .insertInto('exemptions')
       .values({
-        obligation_id: await id('obligations', 'A07-COBUILD'),
-        branch_id: await id('branches', 'YQ-ZX1'),
+        obligation_id: await obligationId(bot.ctx.db, 'A07-COBUILD'),
+        branch_id: await branchId(bot.ctx.db, 'YQ-ZX1'),
         reason: 'r',
-        granted_by: await personId(ADMIN),
+        granted_by: await personId(bot.ctx.db, ADMIN),
         granted_at: '2011-05-01T00:00:00.000Z',
         revoked_at: null,
       })
@@ -154,7 +150,7 @@ describe('/progress for a secretary', () => {
 
   it('when a secretary of many branches asks, then the answer fits in 50 blocks and names the rest', async () => {
     const ids = await addBranches(14, 'secondary');
-    const me = await personId(SECRETARY);
+    const me = await personId(bot.ctx.db, SECRETARY);
     await bot.ctx.db
       .insertInto('branch_secretaries')
       .values(ids.map((branch_id) => ({ branch_id, person_id: me })))
