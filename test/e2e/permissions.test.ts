@@ -13,6 +13,7 @@ import { listAudit } from '../../db/queries/audit.js';
 import { openRound } from '../../db/queries/evaluation.js';
 import { applyProject, assignAssessors, moveProject, registerProject } from '../../db/queries/projects.js';
 import { defaultRules } from '../../src/domain/evaluation.js';
+import { putExtension, putNomination, putPaper } from '../helpers/leaders.js';
 import { addLeaders } from '../helpers/projects.js';
 import { startBot, type TestBot } from '../helpers/bot.js';
 import { discoverListeners } from '../helpers/listeners.js';
@@ -123,32 +124,16 @@ async function nominationOf(v: {
   nominee: string;
   status: string;
 }) {
-  const person = await personId(v.nominee);
-  const row = await bot.ctx.db
-    .insertInto('nominations')
-    .values({
-      plan_id: 1,
-      round: v.round,
-      category: v.category,
-      branch_id: await idOf('branches', v.branch),
-      nominee_kind: 'person',
-      nominee_branch_id: null,
-      nominee_person_id: person,
-      nominee_project_id: null,
-      nominee_key: `p:${person}`,
-      citation: '事迹',
-      evidence_link: null,
+  return putNomination(
+    bot.ctx.db,
+    {
+      branchId: await idOf('branches', v.branch),
+      nominee: await personId(v.nominee),
+      nominatedBy: await personId(v.secretary),
       status: v.status as 'submitted',
-      nominated_by: await personId(v.secretary),
-      nominated_at: '2011-06-01T02:00:00.000Z',
-      reviewed_by: null,
-      reviewed_at: null,
-      review_comment: null,
-      submission_key: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+    },
+    { round: v.round, category: v.category, citation: '事迹', nominated_at: '2011-06-01T02:00:00.000Z' },
+  );
 }
 
 /** A public commitment of the 2011 plan with its fulfilment reported and waiting for confirmation. */
@@ -208,30 +193,15 @@ async function submittedReport(branch: number, by: number): Promise<number> {
 
 /** A party-building paper by `author`, submitted and waiting for review. */
 async function submittedPaper(author: number, coauthors: string[], key: string): Promise<number> {
-  const row = await bot.ctx.db
-    .insertInto('papers')
-    .values({
-      plan_id: 1,
-      author_id: author,
-      kind: 'party_paper',
-      title: 't',
-      abstract: 'a',
-      link: 'https://example.org/p',
-      file_id: null,
-      file_permalink: null,
-      coauthors: JSON.stringify(coauthors),
-      status: 'submitted',
-      excellent: 0,
-      submitted_at: '2011-06-19T02:00:00.000Z',
-      on_time: 1,
-      reviewed_by: null,
-      reviewed_at: null,
-      review_comment: null,
-      submission_key: key,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  return putPaper(bot.ctx.db, author, {
+    title: 't',
+    abstract: 'a',
+    link: 'https://example.org/p',
+    coauthors: JSON.stringify(coauthors),
+    status: 'submitted',
+    submitted_at: '2011-06-19T02:00:00.000Z',
+    submission_key: key,
+  });
 }
 
 /** An extension of A01-EVENT to July 10 that `by` asked for `branch`, pending unless `over` says otherwise. */
@@ -247,25 +217,12 @@ async function extensionOf(
     decided_at: string;
   }> = {},
 ): Promise<number> {
-  const row = await bot.ctx.db
-    .insertInto('extensions')
-    .values({
-      obligation_id: await idOf('obligations', 'A01-EVENT'),
-      branch_id: branch,
-      requested_by: by,
-      requested_at: '2011-06-19T02:00:00.000Z',
-      new_due: '2011-07-10',
-      reason: 'exams',
-      status: 'pending',
-      decided_by: null,
-      decided_at: null,
-      decision_comment: null,
-      submission_key: null,
-      ...over,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  const obligationId = await idOf('obligations', 'A01-EVENT');
+  return putExtension(
+    bot.ctx.db,
+    { obligationId, branchId: branch, requestedBy: by },
+    { requested_at: '2011-06-19T02:00:00.000Z', new_due: '2011-07-10', ...over },
+  );
 }
 
 /**

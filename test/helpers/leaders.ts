@@ -36,14 +36,14 @@ export async function putReport(
       submitted_by: await personId(db, r.by ?? SECRETARY),
       submitted_at: r.submittedAt ?? '2011-05-02T02:00:00.000Z',
       on_time: r.onTime === false ? 0 : 1,
-      reviewed_by: null,
-      reviewed_at: null,
-      review_comment: null,
+      ...UNREVIEWED,
       version: 1,
-      submission_key: null,
     })
     .execute();
 }
+
+/** What a stored submission has before anyone reviews it, and no Slack delivery to match it by. */
+const UNREVIEWED = { reviewed_by: null, reviewed_at: null, review_comment: null, submission_key: null } as const;
 
 /**
  * A paper stored as /paper would store it, without going through Slack: a party paper of plan 1 by
@@ -66,10 +66,7 @@ export async function putPaper(db: DB, authorId: number, over: Partial<Insertabl
       excellent: 0,
       submitted_at: '2011-06-01T08:00:00.000Z',
       on_time: 1,
-      reviewed_by: null,
-      reviewed_at: null,
-      review_comment: null,
-      submission_key: null,
+      ...UNREVIEWED,
       ...over,
     })
     .returning('id')
@@ -110,11 +107,13 @@ export async function putExtension(
 
 /**
  * A nomination stored as /commend would store it, without going through Slack: `nominee` named an
- * excellent member in the 七一 round by `nominatedBy` of `branchId` on 2011-06-10, now `status`.
+ * excellent member in the 七一 round by `nominatedBy` of `branchId` on 2011-06-10, now `status`;
+ * `over` changes the rest.
  */
 export async function putNomination(
   db: DB,
   n: { branchId: number; nominee: number; nominatedBy: number; status: NominationTable['status'] },
+  over: Partial<Insertable<NominationTable>> = {},
 ): Promise<number> {
   const row = await db
     .insertInto('nominations')
@@ -133,10 +132,8 @@ export async function putNomination(
       status: n.status,
       nominated_by: n.nominatedBy,
       nominated_at: '2011-06-10T02:00:00.000Z',
-      reviewed_by: null,
-      reviewed_at: null,
-      review_comment: null,
-      submission_key: null,
+      ...UNREVIEWED,
+      ...over,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
