@@ -37,7 +37,7 @@ import { isValidLocalDate } from '../src/domain/time.js';
 import type { Person } from '../src/domain/types.js';
 import { commitmentWindow, confirmationQueue, mineInput } from '../src/flows/commitments.js';
 import { publishHome } from '../src/flows/home.js';
-import { pressOf, submissionOf } from '../src/slack/openings.js';
+import { pressOf, submissionOf, submitterOf } from '../src/slack/openings.js';
 import type { FieldErrors } from '../src/domain/report-form.js';
 import { buttonReply, callerOf, ephemeral, formErrors, modalAnswer, type Caller } from '../src/slack/caller.js';
 import { localeFor } from '../src/slack/locale.js';
@@ -431,10 +431,9 @@ export function register(router: Router, ctx: AppContext): void {
 
   router.view(COMMITMENT_VIEWS.commitment, async (args) => {
     const { ack, client, view } = args;
-    const { caller, meta, state } = await submissionOf(ctx, args, CommitmentMetaSchema, 'text');
-    const member = await caller.require();
-    if (!member) return;
-    if (!meta || !state) return member.refuse('malformed payload', member.t('common.forbidden'));
+    const submitted = await submitterOf(ctx, args, CommitmentMetaSchema, 'text');
+    if (!submitted) return;
+    const { caller: member, meta, state } = submitted;
     const r = await rulesOf(member);
     if (!r) return;
     if (r.found.plan.id !== meta.planId) return member.say(member.t('common.no_plan'));
@@ -497,10 +496,9 @@ export function register(router: Router, ctx: AppContext): void {
 
   router.view(COMMITMENT_VIEWS.fulfilment, async (args) => {
     const { ack, client } = args;
-    const { caller, meta, state } = await submissionOf(ctx, args, FulfilMetaSchema, 'outcome');
-    const member = await caller.require();
-    if (!member) return;
-    if (!meta || !state) return member.refuse('malformed payload', member.t('common.forbidden'));
+    const submitted = await submitterOf(ctx, args, FulfilMetaSchema, 'outcome');
+    if (!submitted) return;
+    const { caller: member, meta, state } = submitted;
     const r = await rulesOf(member);
     if (!r) return;
     const form = parseFulfilmentForm({

@@ -11,6 +11,7 @@ import {
 } from '../domain/commendations.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
 import { LIMITS, clip, escape, link, modal, mrkdwn, plain } from './limits.js';
+import { button, context, section } from './blocks.js';
 import { stageLabel } from './projects.js';
 
 /** Commendation rounds in Slack: nominating, reviewing, the publicity post with its objections, the final list. */
@@ -40,16 +41,6 @@ export const COMMEND_VIEWS = {
 export function nominationNumber(id: number): string {
   return `№${id}`;
 }
-
-const button = (actionId: string, value: string, text: string, style?: 'primary' | 'danger') => ({
-  type: 'button' as const,
-  action_id: actionId,
-  value,
-  text: plain(text, LIMITS.buttonText),
-  ...(style ? { style } : {}),
-});
-const section = (text: string): KnownBlock => ({ type: 'section', text: mrkdwn(clip(text, LIMITS.sectionText)) });
-const context = (text: string): KnownBlock => ({ type: 'context', elements: [mrkdwn(clip(text, LIMITS.sectionText))] });
 
 export function statusLabel(locale: Locale, status: NominationStatus): string {
   return t(locale, `commend.status.${status}` as MessageKey);
@@ -449,22 +440,29 @@ export interface SecretaryRound {
   closedReason: string | null;
 }
 
+/** A round's header and its dates, atop a secretary's list and a leader's progress alike. */
+function roundHeading(
+  locale: Locale,
+  headerKey: 'commend.mine.header' | 'commend.rounds.header',
+  round: Round,
+  phase: RoundPhase,
+): KnownBlock[] {
+  return [
+    { type: 'header', text: plain(t(locale, headerKey, { round: pick(round.title, locale) }), LIMITS.headerText) },
+    context(
+      t(locale, 'commend.mine.dates', {
+        due: round.nominations_due,
+        announce: round.announce_by,
+        phase: phaseLabel(locale, phase),
+      }),
+    ),
+  ];
+}
+
 export function secretaryRoundsBlocks(locale: Locale, rounds: readonly SecretaryRound[]): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   for (const r of rounds) {
-    blocks.push({
-      type: 'header',
-      text: plain(t(locale, 'commend.mine.header', { round: pick(r.round.title, locale) }), LIMITS.headerText),
-    });
-    blocks.push(
-      context(
-        t(locale, 'commend.mine.dates', {
-          due: r.round.nominations_due,
-          announce: r.round.announce_by,
-          phase: phaseLabel(locale, r.phase),
-        }),
-      ),
-    );
+    blocks.push(...roundHeading(locale, 'commend.mine.header', r.round, r.phase));
     for (const c of r.categories) {
       const text = t(locale, 'commend.mine.category', {
         category: pick(c.category.title, locale),
@@ -522,19 +520,7 @@ export interface LeaderRound {
 export function leaderRoundsBlocks(locale: Locale, rounds: readonly LeaderRound[]): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   for (const r of rounds) {
-    blocks.push({
-      type: 'header',
-      text: plain(t(locale, 'commend.rounds.header', { round: pick(r.round.title, locale) }), LIMITS.headerText),
-    });
-    blocks.push(
-      context(
-        t(locale, 'commend.mine.dates', {
-          due: r.round.nominations_due,
-          announce: r.round.announce_by,
-          phase: phaseLabel(locale, r.phase),
-        }),
-      ),
-    );
+    blocks.push(...roundHeading(locale, 'commend.rounds.header', r.round, r.phase));
     const lines = r.byCategory.map((c) => {
       const counts = Object.entries(c.counts)
         .filter(([, n]) => (n ?? 0) > 0)

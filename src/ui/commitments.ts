@@ -14,6 +14,7 @@ import {
 import type { GroupedMessage } from '../delivery/outbox.js';
 import { t, type Locale, type MessageKey } from '../i18n/index.js';
 import { clip, escape, LIMITS, link, mrkdwn, modal, plain } from './limits.js';
+import { button, context, section } from './blocks.js';
 
 /** Block Kit of public commitments (公开承诺): the member's list, the modals, a branch's list, the queue, the post. */
 
@@ -42,16 +43,6 @@ export interface ShownCommitment {
   confirmation: 'confirmed' | 'returned' | null;
   confirmComment: string | null;
 }
-
-const section = (text: string): KnownBlock => ({ type: 'section', text: mrkdwn(clip(text, LIMITS.sectionText)) });
-const context = (text: string): KnownBlock => ({ type: 'context', elements: [mrkdwn(clip(text, LIMITS.sectionText))] });
-const button = (actionId: string, value: string, text: string, style?: 'primary' | 'danger') => ({
-  type: 'button' as const,
-  action_id: actionId,
-  value,
-  text: plain(text, LIMITS.buttonText),
-  ...(style ? { style } : {}),
-});
 
 export function areaLabel(locale: Locale, area: CommitmentArea | null): string {
   return t(locale, area ? (`commitments.area.${area}` as MessageKey) : 'commitments.area.none');

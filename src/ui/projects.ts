@@ -20,6 +20,7 @@ import {
 import type { GroupedMessage } from '../delivery/outbox.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
 import { LIMITS, clip, escape, link, modal, mrkdwn, plain } from './limits.js';
+import { button, context, section } from './blocks.js';
 import { minuteFormat } from './minute-format.js';
 
 /** Innovation projects in Slack: the modals, the lists, the project's card, the announcement and the Home part. */
@@ -60,17 +61,6 @@ export function tierLabel(locale: Locale, tiers: readonly Tier[], code: string |
   const tier = tiers.find((x) => x.code === code);
   return tier ? pick(tier.title, locale) : code;
 }
-
-const button = (actionId: string, value: string, text: string, style?: 'primary' | 'danger') => ({
-  type: 'button' as const,
-  action_id: actionId,
-  value,
-  text: plain(text, LIMITS.buttonText),
-  ...(style ? { style } : {}),
-});
-
-const section = (text: string): KnownBlock => ({ type: 'section', text: mrkdwn(clip(text, LIMITS.sectionText)) });
-const context = (text: string): KnownBlock => ({ type: 'context', elements: [mrkdwn(clip(text, LIMITS.sectionText))] });
 
 function textInput(
   locale: Locale,
