@@ -116,6 +116,19 @@ function windowOf(ctx: AppContext, r: Rules, person: Person) {
   return commitmentWindow(ctx, r.found.plan.id, r.rules, r.found.today, person);
 }
 
+/** The member's commitment window when it lets them add or edit, or null when they have been told it does not. */
+async function editableWindow(ctx: AppContext, member: Caller<Person>, r: Rules) {
+  const w = await windowOf(ctx, r, member.person);
+  if (canEditCommitments(w.state)) return w;
+  await member.refuse(
+    `window ${w.state}`,
+    w.state === 'before'
+      ? member.t('commitments.error.window_before', { opens: r.rules.opens })
+      : member.t('commitments.error.window_closed', { closes: r.rules.closes }),
+  );
+  return null;
+}
+
 /** The member's list, as `/commit` and the App Home show it. */
 export async function mineView(ctx: AppContext, caller: Caller<Person>, r: Rules) {
   return mineBlocks(await mineInput(ctx, r.found, r.rules, caller.person, caller.locale));
@@ -290,14 +303,8 @@ export function register(router: Router, ctx: AppContext): void {
     const r = await rulesOf(member);
     if (!r) return;
     if (member.person.branchId === null) return member.refuse('in no branch', member.t('commitments.error.no_branch'));
-    const w = await windowOf(ctx, r, member.person);
-    if (!canEditCommitments(w.state))
-      return member.refuse(
-        `window ${w.state}`,
-        w.state === 'before'
-          ? member.t('commitments.error.window_before', { opens: r.rules.opens })
-          : member.t('commitments.error.window_closed', { closes: r.rules.closes }),
-      );
+    const w = await editableWindow(ctx, member, r);
+    if (!w) return;
     const branch = await findBranchById(ctx.db, member.person.branchId);
     await client.views.open({
       trigger_id: triggerId,
@@ -447,14 +454,8 @@ export function register(router: Router, ctx: AppContext): void {
     }
     if (member.person.branchId === null) return member.refuse('in no branch', member.t('commitments.error.no_branch'));
     // The window is judged at submission: a modal opened on May 31 and sent on June 1 stores nothing.
-    const w = await windowOf(ctx, r, member.person);
-    if (!canEditCommitments(w.state))
-      return member.refuse(
-        `window ${w.state}`,
-        w.state === 'before'
-          ? member.t('commitments.error.window_before', { opens: r.rules.opens })
-          : member.t('commitments.error.window_closed', { closes: r.rules.closes }),
-      );
+    const w = await editableWindow(ctx, member, r);
+    if (!w) return;
     const metaArgs = { actor: member.slackUserId, now: ctx.clock.now() };
     let key: MessageKey;
     if (meta.commitmentId !== undefined) {

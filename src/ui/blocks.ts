@@ -1,5 +1,6 @@
-import type { KnownBlock } from '@slack/types';
-import { clip, LIMITS, mrkdwn, plain } from './limits.js';
+import type { KnownBlock, View } from '@slack/types';
+import { t, type Locale, type MessageKey } from '../i18n/index.js';
+import { clip, LIMITS, modal, mrkdwn, plain } from './limits.js';
 
 /** The small Block Kit pieces the builders share, each cut to Slack's limits. */
 
@@ -19,4 +20,69 @@ export function section(text: string): KnownBlock {
 
 export function context(text: string): KnownBlock {
   return { type: 'context', elements: [mrkdwn(clip(text, LIMITS.sectionText))] };
+}
+
+/** A modal's input block around `element`: its label and hint from the catalogue, optional when asked. */
+export function input<E>(
+  locale: Locale,
+  block: string,
+  label: MessageKey,
+  element: E,
+  opts: { optional?: boolean; hint?: MessageKey } = {},
+) {
+  return {
+    type: 'input' as const,
+    block_id: block,
+    ...(opts.optional ? { optional: true } : {}),
+    label: plain(t(locale, label), 2000),
+    ...(opts.hint ? { hint: plain(t(locale, opts.hint), 2000) } : {}),
+    element,
+  };
+}
+
+/** A text field whose value is read as `value`; what it shows at first is cut to what it may hold. */
+export function textInput(
+  locale: Locale,
+  block: string,
+  label: MessageKey,
+  opts: { max: number; multiline?: boolean; initial?: string | null; optional?: boolean; hint?: MessageKey },
+) {
+  return input(
+    locale,
+    block,
+    label,
+    {
+      type: 'plain_text_input' as const,
+      action_id: 'value',
+      multiline: opts.multiline ?? false,
+      max_length: opts.max,
+      ...(opts.initial ? { initial_value: clip(opts.initial, opts.max) } : {}),
+    },
+    opts,
+  );
+}
+
+/** The texts of an area's modal buttons, from its catalogue. */
+export interface ModalButtons {
+  submit: MessageKey;
+  close: MessageKey;
+}
+
+/** A form modal of an area: its callback, metadata and title; a submit button unless `submit` is null. */
+export function formModal(
+  buttons: ModalButtons,
+  { locale, privateMetadata }: { locale: Locale; privateMetadata: string },
+  callbackId: string,
+  title: MessageKey,
+  blocks: KnownBlock[],
+  submit: MessageKey | null = buttons.submit,
+): View {
+  return modal({
+    callbackId,
+    privateMetadata,
+    title: t(locale, title),
+    ...(submit !== null ? { submit: t(locale, submit) } : {}),
+    close: t(locale, buttons.close),
+    blocks,
+  });
 }

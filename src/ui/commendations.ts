@@ -10,8 +10,8 @@ import {
   type RoundPhase,
 } from '../domain/commendations.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
-import { LIMITS, clip, escape, link, modal, mrkdwn, plain } from './limits.js';
-import { button, context, section } from './blocks.js';
+import { LIMITS, clip, escape, link, mrkdwn, plain } from './limits.js';
+import { button, context, formModal, section, textInput, type ModalButtons } from './blocks.js';
 import { stageLabel } from './projects.js';
 
 /** Commendation rounds in Slack: nominating, reviewing, the publicity post with its objections, the final list. */
@@ -96,6 +96,8 @@ function categoryTitle(locale: Locale, round: Round, code: string): string {
 
 // The modals.
 
+const COMMEND_MODAL: ModalButtons = { submit: 'commend.modal.submit', close: 'commend.modal.cancel' };
+
 export function nominateModal(v: {
   locale: Locale;
   round: Round;
@@ -166,19 +168,12 @@ export function nominateModal(v: {
       });
   }
   blocks.push(
-    {
-      type: 'input',
-      block_id: COMMEND_BLOCKS.citation,
-      label: plain(t(locale, 'commend.field.citation'), 2000),
-      hint: plain(t(locale, 'commend.field.citation_hint'), 2000),
-      element: {
-        type: 'plain_text_input',
-        action_id: 'value',
-        multiline: true,
-        max_length: COMMEND_TEXT.citation,
-        ...(revising ? { initial_value: clip(revising.citation, COMMEND_TEXT.citation) } : {}),
-      },
-    },
+    textInput(locale, COMMEND_BLOCKS.citation, 'commend.field.citation', {
+      max: COMMEND_TEXT.citation,
+      multiline: true,
+      initial: revising?.citation,
+      hint: 'commend.field.citation_hint',
+    }),
     {
       type: 'input',
       block_id: COMMEND_BLOCKS.link,
@@ -191,14 +186,13 @@ export function nominateModal(v: {
       },
     },
   );
-  return modal({
-    callbackId: COMMEND_VIEWS.nominate,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, revising ? 'commend.nominate.title_revise' : 'commend.nominate.title'),
-    submit: t(locale, 'commend.modal.submit'),
-    close: t(locale, 'commend.modal.cancel'),
+  return formModal(
+    COMMEND_MODAL,
+    v,
+    COMMEND_VIEWS.nominate,
+    revising ? 'commend.nominate.title_revise' : 'commend.nominate.title',
     blocks,
-  });
+  );
 }
 
 export function commendReviewModal(v: {
@@ -243,24 +237,22 @@ export function commendReviewModal(v: {
           })),
         },
       },
-      {
-        type: 'input',
-        block_id: COMMEND_BLOCKS.comment,
+      textInput(locale, COMMEND_BLOCKS.comment, 'commend.field.comment', {
+        max: COMMEND_TEXT.comment,
+        multiline: true,
         optional: true,
-        label: plain(t(locale, 'commend.field.comment'), 2000),
-        hint: plain(t(locale, 'commend.field.comment_hint'), 2000),
-        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: COMMEND_TEXT.comment },
-      },
+        hint: 'commend.field.comment_hint',
+      }),
     );
   else blocks.push(section(t(locale, 'commend.review.nothing_to_decide')));
-  return modal({
-    callbackId: COMMEND_VIEWS.review,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, 'commend.review.title'),
-    ...(decisions.length > 0 ? { submit: t(locale, 'commend.modal.submit') } : {}),
-    close: t(locale, 'commend.modal.cancel'),
+  return formModal(
+    COMMEND_MODAL,
+    v,
+    COMMEND_VIEWS.review,
+    'commend.review.title',
     blocks,
-  });
+    decisions.length > 0 ? 'commend.modal.submit' : null,
+  );
 }
 
 function channelInput(locale: Locale) {
@@ -287,28 +279,29 @@ export function publicityModal(v: {
   const { locale } = v;
   const total = v.counts.reduce((n, c) => n + c.count, 0);
   const lines = v.counts.map((c) => `• ${categoryTitle(locale, v.round, c.category)} ${c.count}`);
-  return modal({
-    callbackId: COMMEND_VIEWS.publicity,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, 'commend.publicity.title'),
-    ...(total > 0 ? { submit: t(locale, 'commend.publicity.submit') } : {}),
-    close: t(locale, 'commend.modal.cancel'),
-    blocks: [
-      section(
-        [
-          t(locale, 'commend.publicity.intro', {
-            round: pick(v.round.title, locale),
-            count: total,
-            from: v.from,
-            to: v.to,
-            days: v.round.publicity_days,
-          }),
-          ...lines,
-        ].join('\n'),
-      ),
-      ...(total > 0 ? [channelInput(locale)] : [section(t(locale, 'commend.publicity.empty'))]),
-    ],
-  });
+  const blocks: KnownBlock[] = [
+    section(
+      [
+        t(locale, 'commend.publicity.intro', {
+          round: pick(v.round.title, locale),
+          count: total,
+          from: v.from,
+          to: v.to,
+          days: v.round.publicity_days,
+        }),
+        ...lines,
+      ].join('\n'),
+    ),
+    ...(total > 0 ? [channelInput(locale)] : [section(t(locale, 'commend.publicity.empty'))]),
+  ];
+  return formModal(
+    COMMEND_MODAL,
+    v,
+    COMMEND_VIEWS.publicity,
+    'commend.publicity.title',
+    blocks,
+    total > 0 ? 'commend.publicity.submit' : null,
+  );
 }
 
 export function objectionModal(v: {
@@ -318,39 +311,31 @@ export function objectionModal(v: {
   privateMetadata: string;
 }): View {
   const { locale } = v;
-  return modal({
-    callbackId: COMMEND_VIEWS.object,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, 'commend.object.title'),
-    submit: t(locale, 'commend.modal.submit'),
-    close: t(locale, 'commend.modal.cancel'),
-    blocks: [
-      section(t(locale, 'commend.object.intro', { round: pick(v.round.title, locale) })),
-      {
-        type: 'input',
-        block_id: COMMEND_BLOCKS.nominee,
-        label: plain(t(locale, 'commend.field.nominee'), 2000),
-        element: {
-          type: 'static_select',
-          action_id: 'value',
-          options: v.options.slice(0, LIMITS.selectOptions).map((n) => ({
-            text: plain(
-              `${nominationNumber(n.id)} ${n.nomineeName} · ${categoryTitle(locale, v.round, n.category)}`,
-              LIMITS.optionText,
-            ),
-            value: String(n.id),
-          })),
-        },
+  const blocks: KnownBlock[] = [
+    section(t(locale, 'commend.object.intro', { round: pick(v.round.title, locale) })),
+    {
+      type: 'input',
+      block_id: COMMEND_BLOCKS.nominee,
+      label: plain(t(locale, 'commend.field.nominee'), 2000),
+      element: {
+        type: 'static_select',
+        action_id: 'value',
+        options: v.options.slice(0, LIMITS.selectOptions).map((n) => ({
+          text: plain(
+            `${nominationNumber(n.id)} ${n.nomineeName} · ${categoryTitle(locale, v.round, n.category)}`,
+            LIMITS.optionText,
+          ),
+          value: String(n.id),
+        })),
       },
-      {
-        type: 'input',
-        block_id: COMMEND_BLOCKS.text,
-        label: plain(t(locale, 'commend.field.objection'), 2000),
-        hint: plain(t(locale, 'commend.field.objection_hint'), 2000),
-        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: COMMEND_TEXT.objection },
-      },
-    ],
-  });
+    },
+    textInput(locale, COMMEND_BLOCKS.text, 'commend.field.objection', {
+      max: COMMEND_TEXT.objection,
+      multiline: true,
+      hint: 'commend.field.objection_hint',
+    }),
+  ];
+  return formModal(COMMEND_MODAL, v, COMMEND_VIEWS.object, 'commend.object.title', blocks);
 }
 
 export function objectionDecisionModal(v: {
@@ -361,42 +346,31 @@ export function objectionDecisionModal(v: {
   privateMetadata: string;
 }): View {
   const { locale } = v;
-  return modal({
-    callbackId: COMMEND_VIEWS.objection,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, 'commend.objection.title'),
-    submit: t(locale, 'commend.modal.submit'),
-    close: t(locale, 'commend.modal.cancel'),
-    blocks: [
-      section(
-        `*${nomineeText(locale, v.nominee)}*\n${t(locale, 'commend.objection.by', {
-          who: escape(v.objection.raisedByName),
-          at: v.objection.raisedAt,
-          category: categoryTitle(locale, v.round, v.nominee.category),
-        })}`,
-      ),
-      section(escape(v.objection.text)),
-      {
-        type: 'input',
-        block_id: COMMEND_BLOCKS.decision,
-        label: plain(t(locale, 'commend.field.decision'), 2000),
-        element: {
-          type: 'radio_buttons',
-          action_id: 'value',
-          options: (['uphold', 'dismiss'] as const).map((d) => ({
-            text: plain(t(locale, `commend.objection.${d}`), LIMITS.optionText),
-            value: d,
-          })),
-        },
+  const blocks: KnownBlock[] = [
+    section(
+      `*${nomineeText(locale, v.nominee)}*\n${t(locale, 'commend.objection.by', {
+        who: escape(v.objection.raisedByName),
+        at: v.objection.raisedAt,
+        category: categoryTitle(locale, v.round, v.nominee.category),
+      })}`,
+    ),
+    section(escape(v.objection.text)),
+    {
+      type: 'input',
+      block_id: COMMEND_BLOCKS.decision,
+      label: plain(t(locale, 'commend.field.decision'), 2000),
+      element: {
+        type: 'radio_buttons',
+        action_id: 'value',
+        options: (['uphold', 'dismiss'] as const).map((d) => ({
+          text: plain(t(locale, `commend.objection.${d}`), LIMITS.optionText),
+          value: d,
+        })),
       },
-      {
-        type: 'input',
-        block_id: COMMEND_BLOCKS.reason,
-        label: plain(t(locale, 'commend.field.reason'), 2000),
-        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: COMMEND_TEXT.comment },
-      },
-    ],
-  });
+    },
+    textInput(locale, COMMEND_BLOCKS.reason, 'commend.field.reason', { max: COMMEND_TEXT.comment, multiline: true }),
+  ];
+  return formModal(COMMEND_MODAL, v, COMMEND_VIEWS.objection, 'commend.objection.title', blocks);
 }
 
 export function announceModal(v: {
@@ -411,22 +385,23 @@ export function announceModal(v: {
 }): View {
   const { locale } = v;
   const lines = v.counts.map((c) => `• ${categoryTitle(locale, v.round, c.category)} ${c.count}`);
-  return modal({
-    callbackId: COMMEND_VIEWS.announce,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, 'commend.announce.title'),
-    ...(v.ready ? { submit: t(locale, 'commend.announce.submit') } : {}),
-    close: t(locale, 'commend.modal.cancel'),
-    blocks: [
-      section(
-        [
-          t(locale, 'commend.announce.intro', { round: pick(v.round.title, locale), struck: v.struck, open: v.open }),
-          ...lines,
-        ].join('\n'),
-      ),
-      ...(v.blocker ? [section(v.blocker)] : []),
-    ],
-  });
+  const blocks: KnownBlock[] = [
+    section(
+      [
+        t(locale, 'commend.announce.intro', { round: pick(v.round.title, locale), struck: v.struck, open: v.open }),
+        ...lines,
+      ].join('\n'),
+    ),
+    ...(v.blocker ? [section(v.blocker)] : []),
+  ];
+  return formModal(
+    COMMEND_MODAL,
+    v,
+    COMMEND_VIEWS.announce,
+    'commend.announce.title',
+    blocks,
+    v.ready ? 'commend.announce.submit' : null,
+  );
 }
 
 // The lists.
