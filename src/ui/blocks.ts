@@ -86,3 +86,26 @@ export function formModal(
     blocks,
   });
 }
+
+/** A menu of at most Slack's 100 options, read as `value`; `initial` chosen when it is one of them. */
+export function staticSelect<V extends string>(options: readonly { value: V; text: string }[], initial?: V | null) {
+  const shown = options
+    .slice(0, LIMITS.selectOptions)
+    .map((o) => ({ text: plain(o.text, LIMITS.optionText), value: o.value }));
+  const chosen = shown.find((o) => o.value === initial);
+  return {
+    type: 'static_select' as const,
+    action_id: 'value',
+    options: shown,
+    ...(chosen ? { initial_option: chosen } : {}),
+  };
+}
+
+/** The channel a post goes to: any public or private channel, no direct messages. */
+export function channelInput(locale: Locale, block: string, label: MessageKey) {
+  return input(locale, block, label, {
+    type: 'conversations_select' as const,
+    action_id: 'value',
+    filter: { include: ['public' as const, 'private' as const], exclude_bot_users: true },
+  });
+}

@@ -11,7 +11,17 @@ import {
 } from '../domain/commendations.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
 import { LIMITS, clip, escape, link, mrkdwn, plain } from './limits.js';
-import { button, context, formModal, section, textInput, type ModalButtons } from './blocks.js';
+import {
+  button,
+  channelInput,
+  context,
+  formModal,
+  input,
+  type ModalButtons,
+  section,
+  staticSelect,
+  textInput,
+} from './blocks.js';
 import { stageLabel } from './projects.js';
 
 /** Commendation rounds in Slack: nominating, reviewing, the publicity post with its objections, the final list. */
@@ -130,18 +140,14 @@ export function nominateModal(v: {
     if (revising.comment)
       blocks.push(context(t(locale, 'commend.nominate.returned_comment', { comment: escape(revising.comment) })));
   } else if (v.branchName === null)
-    blocks.push({
-      type: 'input',
-      block_id: COMMEND_BLOCKS.branch,
-      label: plain(t(locale, 'commend.field.branch'), 2000),
-      element: {
-        type: 'static_select',
-        action_id: 'value',
-        options: v.branches
-          .slice(0, LIMITS.selectOptions)
-          .map((b) => ({ text: plain(b.name, LIMITS.optionText), value: String(b.id) })),
-      },
-    });
+    blocks.push(
+      input(
+        locale,
+        COMMEND_BLOCKS.branch,
+        'commend.field.branch',
+        staticSelect(v.branches.map((b) => ({ text: b.name, value: String(b.id) }))),
+      ),
+    );
   else blocks.push(context(t(locale, 'commend.nominate.branch', { branch: escape(v.branchName) })));
   if (!revising && category.nominee === 'person')
     blocks.push({
@@ -154,18 +160,14 @@ export function nominateModal(v: {
   if (!revising && category.nominee === 'project') {
     if (v.projects.length === 0) blocks.push(section(t(locale, 'commend.nominate.no_project')));
     else
-      blocks.push({
-        type: 'input',
-        block_id: COMMEND_BLOCKS.project,
-        label: plain(t(locale, 'commend.field.project'), 2000),
-        element: {
-          type: 'static_select',
-          action_id: 'value',
-          options: v.projects
-            .slice(0, LIMITS.selectOptions)
-            .map((p) => ({ text: plain(p.title, LIMITS.optionText), value: String(p.id) })),
-        },
-      });
+      blocks.push(
+        input(
+          locale,
+          COMMEND_BLOCKS.project,
+          'commend.field.project',
+          staticSelect(v.projects.map((p) => ({ text: p.title, value: String(p.id) }))),
+        ),
+      );
   }
   blocks.push(
     textInput(locale, COMMEND_BLOCKS.citation, 'commend.field.citation', {
@@ -255,19 +257,6 @@ export function commendReviewModal(v: {
   );
 }
 
-function channelInput(locale: Locale) {
-  return {
-    type: 'input' as const,
-    block_id: COMMEND_BLOCKS.channel,
-    label: plain(t(locale, 'commend.field.channel'), 2000),
-    element: {
-      type: 'conversations_select' as const,
-      action_id: 'value',
-      filter: { include: ['public' as const, 'private' as const], exclude_bot_users: true },
-    },
-  };
-}
-
 export function publicityModal(v: {
   locale: Locale;
   round: Round;
@@ -292,7 +281,9 @@ export function publicityModal(v: {
         ...lines,
       ].join('\n'),
     ),
-    ...(total > 0 ? [channelInput(locale)] : [section(t(locale, 'commend.publicity.empty'))]),
+    ...(total > 0
+      ? [channelInput(locale, COMMEND_BLOCKS.channel, 'commend.field.channel')]
+      : [section(t(locale, 'commend.publicity.empty'))]),
   ];
   return formModal(
     COMMEND_MODAL,

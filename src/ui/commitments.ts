@@ -14,7 +14,7 @@ import {
 import type { GroupedMessage } from '../delivery/outbox.js';
 import { t, type Locale, type MessageKey } from '../i18n/index.js';
 import { clip, escape, LIMITS, link, mrkdwn, plain } from './limits.js';
-import { button, context, formModal, section, textInput, type ModalButtons } from './blocks.js';
+import { button, context, formModal, input, type ModalButtons, section, staticSelect, textInput } from './blocks.js';
 
 /** Block Kit of public commitments (公开承诺): the member's list, the modals, a branch's list, the queue, the post. */
 
@@ -113,29 +113,6 @@ export function mineBlocks(v: MineInput): KnownBlock[] {
   return blocks;
 }
 
-function select<V extends string>(
-  locale: Locale,
-  block: string,
-  label: MessageKey,
-  options: readonly { value: V; text: string }[],
-  opts: { initial?: V | null; optional?: boolean } = {},
-) {
-  const shown = options.map((o) => ({ text: plain(o.text, 75), value: o.value }));
-  const initial = shown.find((o) => o.value === opts.initial);
-  return {
-    type: 'input' as const,
-    block_id: block,
-    ...(opts.optional ? { optional: true } : {}),
-    label: plain(t(locale, label), 2000),
-    element: {
-      type: 'static_select' as const,
-      action_id: 'value',
-      options: shown,
-      ...(initial ? { initial_option: initial } : {}),
-    },
-  };
-}
-
 /** The commitment modal: the text (up to 200 characters) and an optional area. */
 
 const COMMITMENT_MODAL: ModalButtons = { submit: 'commitments.modal.submit', close: 'commitments.modal.cancel' };
@@ -164,12 +141,15 @@ export function commitmentModal(v: {
       multiline: true,
       initial: editing?.text,
     }),
-    select(
+    input(
       locale,
       'area',
       'commitments.field.area',
-      COMMITMENT_AREAS.map((a) => ({ value: a, text: areaLabel(locale, a) })),
-      { initial: editing?.area ?? null, optional: true },
+      staticSelect(
+        COMMITMENT_AREAS.map((a) => ({ value: a, text: areaLabel(locale, a) })),
+        editing?.area,
+      ),
+      { optional: true },
     ),
   ];
   return formModal(
@@ -189,12 +169,14 @@ export function fulfilmentModal(v: { locale: Locale; commitment: ShownCommitment
     ...(c.confirmation === 'returned' && c.confirmComment
       ? [context(t(locale, 'commitments.line.commentary', { name: '', text: escape(c.confirmComment) }))]
       : []),
-    select(
+    input(
       locale,
       'outcome',
       'commitments.field.outcome',
-      OUTCOMES.map((o) => ({ value: o, text: outcomeLabel(locale, o) })),
-      { initial: c.outcome },
+      staticSelect(
+        OUTCOMES.map((o) => ({ value: o, text: outcomeLabel(locale, o) })),
+        c.outcome,
+      ),
     ),
     textInput(locale, 'note', 'commitments.field.note', {
       max: FULFILMENT_NOTE_MAX_CHARS,
@@ -217,10 +199,15 @@ export function confirmationModal(v: {
   const blocks: KnownBlock[] = [
     section(t(locale, 'commitments.list.person', { name: escape(v.personName) })),
     section(commitmentLine(locale, 1, v.commitment)),
-    select(locale, 'decision', 'commitments.field.confirmation', [
-      { value: 'confirmed', text: t(locale, 'commitments.choice.confirmed') },
-      { value: 'returned', text: t(locale, 'commitments.choice.returned') },
-    ]),
+    input(
+      locale,
+      'decision',
+      'commitments.field.confirmation',
+      staticSelect([
+        { value: 'confirmed', text: t(locale, 'commitments.choice.confirmed') },
+        { value: 'returned', text: t(locale, 'commitments.choice.returned') },
+      ]),
+    ),
     textInput(locale, 'comment', 'commitments.field.commentary', {
       max: CONFIRM_COMMENT_MAX_CHARS,
       multiline: true,

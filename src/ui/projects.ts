@@ -20,7 +20,7 @@ import {
 import type { GroupedMessage } from '../delivery/outbox.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
 import { LIMITS, clip, escape, link, modal, mrkdwn, plain } from './limits.js';
-import { button, context, formModal, section, textInput, type ModalButtons } from './blocks.js';
+import { button, channelInput, context, formModal, type ModalButtons, section, textInput } from './blocks.js';
 import { minuteFormat } from './minute-format.js';
 
 /** Innovation projects in Slack: the modals, the lists, the project's card, the announcement and the Home part. */
@@ -60,19 +60,6 @@ export function tierLabel(locale: Locale, tiers: readonly Tier[], code: string |
   if (code === null) return t(locale, 'project.tier.none');
   const tier = tiers.find((x) => x.code === code);
   return tier ? pick(tier.title, locale) : code;
-}
-
-function channelInput(locale: Locale) {
-  return {
-    type: 'input' as const,
-    block_id: PROJECT_BLOCKS.channel,
-    label: plain(t(locale, 'project.field.channel'), 2000),
-    element: {
-      type: 'conversations_select' as const,
-      action_id: 'value',
-      filter: { include: ['public' as const, 'private' as const], exclude_bot_users: true },
-    },
-  };
 }
 
 // The project's own text, as a card.
@@ -447,7 +434,7 @@ export function confirmModal(v: {
   const blocks: KnownBlock[] = [
     section([t(locale, 'project.confirm.intro'), ...lines].join('\n')),
     ...(v.missing > 0 ? [section(t(locale, 'project.confirm.missing', { count: v.missing }))] : []),
-    ...(ready ? [channelInput(locale)] : []),
+    ...(ready ? [channelInput(locale, PROJECT_BLOCKS.channel, 'project.field.channel')] : []),
   ];
   return formModal(
     PROJECT_MODAL,
