@@ -207,6 +207,30 @@ function roundInForce(ct: CommendToday, meta: { p: number; r: string }): Round |
   return round && ct.found.plan.id === meta.p ? round : null;
 }
 
+/**
+ * The nomination modal for a round's category, new or revising, over where the button was pressed;
+ * its metadata names the plan, the round and the category, and `extra` (the branch, the nomination).
+ */
+function showNominate(
+  client: WebClient,
+  body: BlockAction,
+  secretary: Caller<Person>,
+  of: { planId: number; round: Round; category: AwardCategory; extra: { b?: number; n?: number } },
+  shown: Omit<Parameters<typeof nominateModal>[0], 'locale' | 'round' | 'category' | 'privateMetadata'>,
+) {
+  return showModal(
+    client,
+    body,
+    nominateModal({
+      locale: secretary.locale,
+      round: of.round,
+      category: of.category,
+      ...shown,
+      privateMetadata: JSON.stringify({ p: of.planId, r: of.round.code, c: of.category.code, ...of.extra }),
+    }),
+  );
+}
+
 /** The round and category a nomination names, when the plan in force still has both. */
 function roundOf(rules: CommendationRules, n: { round: string; category: string } | undefined | null) {
   const round = n ? findRound(rules, n.round) : undefined;
@@ -418,25 +442,18 @@ export function register(router: Router, ctx: AppContext): void {
               reached(p.stage, minStage(category)),
             )
           : [];
-      await showModal(
+      await showNominate(
         client,
         body,
-        nominateModal({
-          locale: secretary.locale,
-          round,
-          category,
+        secretary,
+        { planId: ct.found.plan.id, round, category, extra: one ? { b: one.id } : {} },
+        {
           branches: branches.map((b) => ({ id: b.id, name: b.name })),
           branchName: one?.name ?? null,
           notes,
           projects: projects.map((p) => ({ id: p.id, title: p.title })),
           revising: null,
-          privateMetadata: JSON.stringify({
-            p: ct.found.plan.id,
-            r: round.code,
-            c: category.code,
-            ...(one ? { b: one.id } : {}),
-          }),
-        }),
+        },
       );
     },
     { keep: 80 },
@@ -450,13 +467,12 @@ export function register(router: Router, ctx: AppContext): void {
     const { round, category } = rc;
     if (n.status !== 'returned') return secretary.say(secretary.t('commend.refused.not_returned'));
     const [view] = await listNominations(ctx.db, ct.found.plan.id, { ids: [n.id] });
-    await showModal(
+    await showNominate(
       client,
       body,
-      nominateModal({
-        locale: secretary.locale,
-        round,
-        category,
+      secretary,
+      { planId: ct.found.plan.id, round, category, extra: { b: n.branchId, n: n.id } },
+      {
         branches: [],
         branchName: view?.branchName ?? '—',
         notes: [],
@@ -467,14 +483,7 @@ export function register(router: Router, ctx: AppContext): void {
           nominee: view?.nomineeName ?? '—',
           comment: n.reviewComment,
         },
-        privateMetadata: JSON.stringify({
-          p: ct.found.plan.id,
-          r: round.code,
-          c: category.code,
-          b: n.branchId,
-          n: n.id,
-        }),
-      }),
+      },
     );
   });
 

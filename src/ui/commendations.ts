@@ -641,61 +641,60 @@ function countsLine(locale: Locale, round: Round, nominees: readonly NomineeLine
     .join(' · ');
 }
 
+const POST_KEYS = {
+  publicity: { text: 'commend.post.publicity_text', header: 'commend.post.publicity_header' },
+  final: { text: 'commend.post.final_text', header: 'commend.post.final_header' },
+} as const;
+
+/** A round's post: its header over `body`, and the nominees listed in its thread (with objection buttons while publicised). */
+function roundPosts(
+  locale: Locale,
+  round: Round,
+  post: keyof typeof POST_KEYS,
+  nominees: readonly NomineeLine[],
+  body: KnownBlock[],
+): Posts {
+  const title = pick(round.title, locale);
+  return {
+    main: {
+      text: t(locale, POST_KEYS[post].text, { round: title, count: nominees.length }),
+      blocks: [
+        { type: 'header', text: plain(t(locale, POST_KEYS[post].header, { round: title }), LIMITS.headerText) },
+        ...body,
+      ],
+    },
+    thread: listReplies(locale, round, nominees, post === 'publicity'),
+  };
+}
+
 export function publicityPosts(
   locale: Locale,
   round: Round,
   shortlist: readonly NomineeLine[],
   period: { from: string; to: string },
 ): Posts {
-  const text = t(locale, 'commend.post.publicity_text', { round: pick(round.title, locale), count: shortlist.length });
-  return {
-    main: {
-      text,
-      blocks: [
-        {
-          type: 'header',
-          text: plain(
-            t(locale, 'commend.post.publicity_header', { round: pick(round.title, locale) }),
-            LIMITS.headerText,
-          ),
-        },
-        section(
-          [
-            t(locale, 'commend.post.publicity_intro', {
-              count: shortlist.length,
-              from: period.from,
-              to: period.to,
-              days: round.publicity_days,
-            }),
-            countsLine(locale, round, shortlist),
-          ].join('\n'),
-        ),
-        context(t(locale, 'commend.post.publicity_how')),
-      ],
-    },
-    thread: listReplies(locale, round, shortlist, true),
-  };
+  return roundPosts(locale, round, 'publicity', shortlist, [
+    section(
+      [
+        t(locale, 'commend.post.publicity_intro', {
+          count: shortlist.length,
+          from: period.from,
+          to: period.to,
+          days: round.publicity_days,
+        }),
+        countsLine(locale, round, shortlist),
+      ].join('\n'),
+    ),
+    context(t(locale, 'commend.post.publicity_how')),
+  ]);
 }
 
 export function announcementPosts(locale: Locale, round: Round, awarded: readonly NomineeLine[]): Posts {
-  const text = t(locale, 'commend.post.final_text', { round: pick(round.title, locale), count: awarded.length });
-  return {
-    main: {
-      text,
-      blocks: [
-        {
-          type: 'header',
-          text: plain(t(locale, 'commend.post.final_header', { round: pick(round.title, locale) }), LIMITS.headerText),
-        },
-        section(
-          [t(locale, 'commend.post.final_intro', { count: awarded.length }), countsLine(locale, round, awarded)].join(
-            '\n',
-          ),
-        ),
-      ],
-    },
-    thread: listReplies(locale, round, awarded, false),
-  };
+  return roundPosts(locale, round, 'final', awarded, [
+    section(
+      [t(locale, 'commend.post.final_intro', { count: awarded.length }), countsLine(locale, round, awarded)].join('\n'),
+    ),
+  ]);
 }
 
 // The App Home's part.
