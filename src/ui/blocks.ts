@@ -109,3 +109,17 @@ export function channelInput(locale: Locale, block: string, label: MessageKey) {
     filter: { include: ['public' as const, 'private' as const], exclude_bot_users: true },
   });
 }
+
+/** One choice among a few, shown as radio buttons and read as `value`. */
+export function radioInput<V extends string>(
+  locale: Locale,
+  block: string,
+  label: MessageKey,
+  options: readonly { value: V; text: string }[],
+) {
+  return input(locale, block, label, {
+    type: 'radio_buttons' as const,
+    action_id: 'value',
+    options: options.map((o) => ({ text: plain(o.text, LIMITS.optionText), value: o.value })),
+  });
+}

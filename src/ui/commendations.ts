@@ -18,6 +18,7 @@ import {
   formModal,
   input,
   type ModalButtons,
+  radioInput,
   section,
   staticSelect,
   textInput,
@@ -226,19 +227,12 @@ export function commendReviewModal(v: {
     blocks.push(context(t(locale, 'commend.review.last_comment', { comment: escape(n.reviewComment) })));
   if (decisions.length > 0)
     blocks.push(
-      {
-        type: 'input',
-        block_id: COMMEND_BLOCKS.decision,
-        label: plain(t(locale, 'commend.field.decision'), 2000),
-        element: {
-          type: 'radio_buttons',
-          action_id: 'value',
-          options: decisions.map((d) => ({
-            text: plain(t(locale, `commend.decision.${d}` as MessageKey), LIMITS.optionText),
-            value: d,
-          })),
-        },
-      },
+      radioInput(
+        locale,
+        COMMEND_BLOCKS.decision,
+        'commend.field.decision',
+        decisions.map((d) => ({ value: d, text: t(locale, `commend.decision.${d}` as MessageKey) })),
+      ),
       textInput(locale, COMMEND_BLOCKS.comment, 'commend.field.comment', {
         max: COMMEND_TEXT.comment,
         multiline: true,
@@ -346,19 +340,12 @@ export function objectionDecisionModal(v: {
       })}`,
     ),
     section(escape(v.objection.text)),
-    {
-      type: 'input',
-      block_id: COMMEND_BLOCKS.decision,
-      label: plain(t(locale, 'commend.field.decision'), 2000),
-      element: {
-        type: 'radio_buttons',
-        action_id: 'value',
-        options: (['uphold', 'dismiss'] as const).map((d) => ({
-          text: plain(t(locale, `commend.objection.${d}`), LIMITS.optionText),
-          value: d,
-        })),
-      },
-    },
+    radioInput(
+      locale,
+      COMMEND_BLOCKS.decision,
+      'commend.field.decision',
+      (['uphold', 'dismiss'] as const).map((d) => ({ value: d, text: t(locale, `commend.objection.${d}`) })),
+    ),
     textInput(locale, COMMEND_BLOCKS.reason, 'commend.field.reason', { max: COMMEND_TEXT.comment, multiline: true }),
   ];
   return formModal(COMMEND_MODAL, v, COMMEND_VIEWS.objection, 'commend.objection.title', blocks);
