@@ -6,7 +6,7 @@
  * server what was pressed; the server finds the element again in what the bot sent.
  */
 import { t, type Locale, type MessageKey } from '../i18n/index.js';
-import { escapeHtml, html, htmlUrl, trustedHtml, type Html } from '../ui/html.js';
+import { choiceInput, escapeHtml, html, htmlUrl, trustedHtml, type Html } from '../ui/html.js';
 import { actionIdOf, blockIdOf, isRecord } from './block-ids.js';
 import { decodeSlackEntities, mrkdwnToHtml, plainToHtml, type MentionNames } from './mrkdwn.js';
 import { minuteFormat } from '../ui/minute-format.js';
@@ -182,12 +182,7 @@ function choiceList(el: Json, type: 'checkboxes' | 'radio_buttons', ids: Element
     ${records(el['options']).map(
       (o) =>
         html`<label class="bk-choice"
-          ><input
-            type="${inputType}"
-            name="${name}"
-            value="${optionValue(o)}"
-            ${selected.has(optionValue(o)) ? trustedHtml(' checked') : ''}
-          /><span
+          >${choiceInput({ type: inputType, name, value: optionValue(o), checked: selected.has(optionValue(o)) })}<span
             ><span class="bk-choice-text">${textObject(o['text'], ctx)}</span>${
               isRecord(o['description'])
                 ? html`<span class="bk-choice-description">${textObject(o['description'], ctx)}</span>`
