@@ -55,15 +55,13 @@ import {
 } from '../src/domain/commendations.js';
 import { overdueBranches } from '../src/domain/notice.js';
 import { reached } from '../src/domain/projects.js';
-import type { ViewState } from '../src/domain/report-form.js';
-import { isOnTime } from '../src/domain/time.js';
 import type { Branch, Person } from '../src/domain/types.js';
 import { commendToday, type CommendToday } from '../src/flows/commendations.js';
-import { ephemeralReply, linkedDue, modalReply, postRows, showModal } from '../src/flows/projects.js';
+import { ephemeralReply, linkedDue, linkedReport, modalReply, postRows, showModal } from '../src/flows/projects.js';
 import { pick, t, type MessageKey } from '../src/i18n/index.js';
 import { callerOf, noAnswer, parseJson, type Access, type Caller } from '../src/slack/caller.js';
 import { notifyPerson } from '../src/slack/notify.js';
-import { actedBy, pressOf, refuseForm, submissionOf } from '../src/slack/openings.js';
+import { actedBy, pressOf, refuseForm, submissionOf, submitterOf, type Submitted } from '../src/slack/openings.js';
 import type { Router } from '../src/slack/router.js';
 import { escape, messageModal } from '../src/ui/limits.js';
 import {
@@ -108,6 +106,26 @@ const isAdmin = (p: Person) => p.roles.includes('admin');
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 type ViewArgs = Parameters<Parameters<Router['view']>[1]>[0];
 
+interface PressOptions {
+  /** How many characters of the button's value go with a refusal. */
+  keep?: number;
+  /** Answered under the message the button came from, when it has one; else in a modal. */
+  inPlace?: boolean;
+}
+
+/** A commendations button's first lines: acked at once, the value it carries and who pressed it. */
+async function pressed(ctx: AppContext, args: ActionArgs, actionId: string, opts: PressOptions) {
+  const { ack, body, action, client, respond } = args;
+  await ack();
+  return pressOf(
+    ctx,
+    client,
+    { body, action, actionId },
+    opts.inPlace && body.response_url ? ephemeralReply(respond) : modalReply(client, body, 'commend.modal.close'),
+    opts.keep,
+  );
+}
+
 interface CommendPress {
   caller: Caller<Person>;
   ct: CommendToday;
@@ -125,44 +143,45 @@ function commendButton(
   actionId: string,
   access: Access,
   run: (s: CommendPress, args: ActionArgs) => Promise<void>,
-  opts: { keep?: number; inPlace?: boolean } = {},
+  opts: PressOptions = {},
 ): void {
   router.action<BlockAction>(actionId, async (args) => {
-    const { ack, body, action, client, respond } = args;
-    await ack();
-    const { value, caller } = await pressOf(
-      ctx,
-      client,
-      { body, action, actionId },
-      opts.inPlace && body.response_url ? ephemeralReply(respond) : modalReply(client, body, 'commend.modal.close'),
-      opts.keep,
-    );
+    const { value, caller } = await pressed(ctx, args, actionId, opts);
     const person = await caller.require(access);
     if (!person) return;
     const ct = await commendToday(person);
     if (!ct) return;
-    await run({ caller: person, ct, value, body }, args);
+    await run({ caller: person, ct, value, body: args.body }, args);
   });
-}
-
-/** A nomination button of the presser's own branch (revise, withdraw): the nomination and its secretary, or null (refused). */
-async function ownNomination(
-  ctx: AppContext,
-  caller: Caller,
-  value: string,
-): Promise<{ secretary: Caller<Person>; n: Nomination } | null> {
-  const id = IdValue.safeParse(value);
-  const n = id.success ? await findNomination(ctx.db, id.data) : null;
-  const secretary = await caller.require({
-    may: (p) => n !== null && p.secretaryOf.includes(n.branchId),
-    reason: n ? 'not the secretary of the nominating branch' : 'no such nomination',
-  });
-  return secretary && n ? { secretary, n } : null;
 }
 
 /**
- * A commendations submission: the submitter must be in the roster and pass `access`; a modal whose
- * metadata or values are not its own is refused and audited.
+ * A nomination button of the presser's own branch (revise, withdraw): it runs with the nomination
+ * and its secretary; anyone else is refused.
+ */
+function ownNominationButton(
+  router: Router,
+  ctx: AppContext,
+  actionId: string,
+  run: (own: { secretary: Caller<Person>; n: Nomination }, args: ActionArgs) => Promise<void>,
+  opts: PressOptions = {},
+): void {
+  router.action<BlockAction>(actionId, async (args) => {
+    const { value, caller } = await pressed(ctx, args, actionId, opts);
+    const id = IdValue.safeParse(value);
+    const n = id.success ? await findNomination(ctx.db, id.data) : null;
+    const secretary = await caller.require({
+      may: (p) => n !== null && p.secretaryOf.includes(n.branchId),
+      reason: n ? 'not the secretary of the nominating branch' : 'no such nomination',
+    });
+    if (secretary && n) await run({ secretary, n }, args);
+  });
+}
+
+/**
+ * A commendations submission acting on the plan in force: the submitter must be in the roster and
+ * pass `access`, and the plan must still have its commendations section; a modal whose metadata
+ * or values are not its own is refused and audited.
  */
 function commendView<M>(
   router: Router,
@@ -171,15 +190,45 @@ function commendView<M>(
   Meta: z.ZodType<M>,
   errorBlock: string,
   access: Access,
-  run: (s: { caller: Caller<Person>; meta: M; state: ViewState }, args: ViewArgs) => Promise<void>,
+  run: (s: Submitted<M> & { ct: CommendToday }, args: ViewArgs) => Promise<void>,
 ): void {
   router.view(viewId, async (args) => {
-    const { caller, meta, state } = await submissionOf(ctx, args, Meta, errorBlock);
-    const person = await caller.require(access);
-    if (!person) return;
-    if (!meta || !state) return person.refuse('malformed payload', person.t('common.forbidden'));
-    await run({ caller: person, meta, state }, args);
+    const submitted = await submitterOf(ctx, args, Meta, errorBlock, access);
+    if (!submitted) return;
+    const ct = await commendToday(submitted.caller);
+    if (!ct) return;
+    await run({ ...submitted, ct }, args);
   });
+}
+
+/** The round a modal names, when the plan it was opened under is still the one in force. */
+function roundInForce(ct: CommendToday, meta: { p: number; r: string }): Round | null {
+  const round = findRound(ct.rules, meta.r);
+  return round && ct.found.plan.id === meta.p ? round : null;
+}
+
+/**
+ * The nomination modal for a round's category, new or revising, over where the button was pressed;
+ * its metadata names the plan, the round and the category, and `extra` (the branch, the nomination).
+ */
+function showNominate(
+  client: WebClient,
+  body: BlockAction,
+  secretary: Caller<Person>,
+  of: { planId: number; round: Round; category: AwardCategory; extra: { b?: number; n?: number } },
+  shown: Omit<Parameters<typeof nominateModal>[0], 'locale' | 'round' | 'category' | 'privateMetadata'>,
+) {
+  return showModal(
+    client,
+    body,
+    nominateModal({
+      locale: secretary.locale,
+      round: of.round,
+      category: of.category,
+      ...shown,
+      privateMetadata: JSON.stringify({ p: of.planId, r: of.round.code, c: of.category.code, ...of.extra }),
+    }),
+  );
 }
 
 /** The round and category a nomination names, when the plan in force still has both. */
@@ -393,41 +442,24 @@ export function register(router: Router, ctx: AppContext): void {
               reached(p.stage, minStage(category)),
             )
           : [];
-      await showModal(
+      await showNominate(
         client,
         body,
-        nominateModal({
-          locale: secretary.locale,
-          round,
-          category,
+        secretary,
+        { planId: ct.found.plan.id, round, category, extra: one ? { b: one.id } : {} },
+        {
           branches: branches.map((b) => ({ id: b.id, name: b.name })),
           branchName: one?.name ?? null,
           notes,
           projects: projects.map((p) => ({ id: p.id, title: p.title })),
           revising: null,
-          privateMetadata: JSON.stringify({
-            p: ct.found.plan.id,
-            r: round.code,
-            c: category.code,
-            ...(one ? { b: one.id } : {}),
-          }),
-        }),
+        },
       );
     },
     { keep: 80 },
   );
 
-  router.action<BlockAction>(COMMEND_ACTIONS.revise, async ({ ack, body, action, client }) => {
-    await ack();
-    const { value, caller } = await pressOf(
-      ctx,
-      client,
-      { body, action, actionId: COMMEND_ACTIONS.revise },
-      modalReply(client, body, 'commend.modal.close'),
-    );
-    const own = await ownNomination(ctx, caller, value);
-    if (!own) return;
-    const { secretary, n } = own;
+  ownNominationButton(router, ctx, COMMEND_ACTIONS.revise, async ({ secretary, n }, { body, client }) => {
     const ct = await commendToday(secretary);
     if (!ct) return;
     const rc = roundOf(ct.rules, n);
@@ -435,13 +467,12 @@ export function register(router: Router, ctx: AppContext): void {
     const { round, category } = rc;
     if (n.status !== 'returned') return secretary.say(secretary.t('commend.refused.not_returned'));
     const [view] = await listNominations(ctx.db, ct.found.plan.id, { ids: [n.id] });
-    await showModal(
+    await showNominate(
       client,
       body,
-      nominateModal({
-        locale: secretary.locale,
-        round,
-        category,
+      secretary,
+      { planId: ct.found.plan.id, round, category, extra: { b: n.branchId, n: n.id } },
+      {
         branches: [],
         branchName: view?.branchName ?? '—',
         notes: [],
@@ -452,37 +483,26 @@ export function register(router: Router, ctx: AppContext): void {
           nominee: view?.nomineeName ?? '—',
           comment: n.reviewComment,
         },
-        privateMetadata: JSON.stringify({
-          p: ct.found.plan.id,
-          r: round.code,
-          c: category.code,
-          b: n.branchId,
-          n: n.id,
-        }),
-      }),
+      },
     );
   });
 
-  router.action<BlockAction>(COMMEND_ACTIONS.withdraw, async ({ ack, body, action, client, respond }) => {
-    await ack();
-    const { value, caller } = await pressOf(
-      ctx,
-      client,
-      { body, action, actionId: COMMEND_ACTIONS.withdraw },
-      body.response_url ? ephemeralReply(respond) : modalReply(client, body, 'commend.modal.close'),
-    );
-    const own = await ownNomination(ctx, caller, value);
-    if (!own) return;
-    const { secretary, n } = own;
-    const result = await changeOwnNomination(ctx.db, { id: n.id, kind: 'withdraw' }, actedBy(ctx, secretary));
-    await secretary.say(
-      result.outcome === 'done'
-        ? secretary.t('commend.withdrawn', { number: nominationNumber(n.id) })
-        : result.outcome === 'publicity_started'
-          ? secretary.t('commend.refused.publicity_started')
-          : secretary.t('commend.refused.not_withdrawable'),
-    );
-  });
+  ownNominationButton(
+    router,
+    ctx,
+    COMMEND_ACTIONS.withdraw,
+    async ({ secretary, n }) => {
+      const result = await changeOwnNomination(ctx.db, { id: n.id, kind: 'withdraw' }, actedBy(ctx, secretary));
+      await secretary.say(
+        result.outcome === 'done'
+          ? secretary.t('commend.withdrawn', { number: nominationNumber(n.id) })
+          : result.outcome === 'publicity_started'
+            ? secretary.t('commend.refused.publicity_started')
+            : secretary.t('commend.refused.not_withdrawable'),
+      );
+    },
+    { inPlace: true },
+  );
 
   commendButton(
     router,
@@ -663,20 +683,19 @@ export function register(router: Router, ctx: AppContext): void {
 
   router.view(COMMEND_VIEWS.nominate, async (args) => {
     const { ack, view, client } = args;
-    const { caller, meta, state } = await submissionOf(ctx, args, NominateMeta, COMMEND_BLOCKS.citation);
-    const secretary = await caller.require({
+    const submitted = await submitterOf(ctx, args, NominateMeta, COMMEND_BLOCKS.citation, (meta) => ({
       may: (p) => meta !== null && p.secretaryOf.length > 0 && (meta.b === undefined || p.secretaryOf.includes(meta.b)),
       reason: meta ? 'not the secretary of the nominating branch' : 'malformed payload',
       refusal: 'commend.forbidden.secretary',
-    });
-    if (!secretary || !meta) return;
-    if (!state) return secretary.refuse('malformed payload', secretary.t('common.forbidden'));
+    }));
+    if (!submitted) return;
+    const { caller: secretary, meta, state } = submitted;
     const ct = await commendToday(secretary);
     if (!ct) return;
     const { plan, today } = ct.found;
-    const round = findRound(ct.rules, meta.r);
+    const round = roundInForce(ct, meta);
     const category = round ? findCategory(round, meta.c) : undefined;
-    if (plan.id !== meta.p || !round || !category) return secretary.refuse('plan changed', secretary.t('commend.gone'));
+    if (!round || !category) return secretary.refuse('plan changed', secretary.t('commend.gone'));
     const revising = meta.n !== undefined;
     const form = parseNominationForm(state, category.nominee, { revising });
     if (!form.ok) return refuseForm(secretary, ack, form.errors, 'invalid nomination');
@@ -754,7 +773,7 @@ export function register(router: Router, ctx: AppContext): void {
       await secretary.answering(noAnswer).refuse(`nomination refused: ${refusal.key}`, '', { nominee: nomineeId });
       return ack({ response_action: 'errors', errors: { [block]: refusalText(secretary.locale, refusal) } });
     }
-    const { obligationId, due } = await linkedDue(ctx, plan, branch.id, round.obligation, round.nominations_due);
+    const linked = await linkedDue(ctx, plan, branch.id, round.obligation, round.nominations_due);
     const result = await nominate(
       ctx.db,
       {
@@ -768,19 +787,14 @@ export function register(router: Router, ctx: AppContext): void {
         personId: secretary.person.id,
         perBranch: category.quota.per_branch,
         submissionKey: view.id,
-        report:
-          obligationId === null
-            ? null
-            : {
-                obligationId,
-                heldOn: today,
-                summary: t(ctx.config.defaultLocale, 'commend.report.nominated', {
-                  round: pick(round.title, ctx.config.defaultLocale),
-                  category: pick(category.title, ctx.config.defaultLocale),
-                }),
-                links: form.value.evidenceLink ? [form.value.evidenceLink] : [],
-                onTime: isOnTime(now, due, plan.timezone),
-              },
+        report: linkedReport(linked, plan, now, {
+          heldOn: today,
+          summary: t(ctx.config.defaultLocale, 'commend.report.nominated', {
+            round: pick(round.title, ctx.config.defaultLocale),
+            category: pick(category.title, ctx.config.defaultLocale),
+          }),
+          links: form.value.evidenceLink ? [form.value.evidenceLink] : [],
+        }),
       },
       metaArgs,
     );
@@ -815,9 +829,7 @@ export function register(router: Router, ctx: AppContext): void {
     NominationMeta,
     COMMEND_BLOCKS.decision,
     { may: isLeader, refusal: 'commend.forbidden.leaders' },
-    async ({ caller: leader, meta, state }, { ack, client }) => {
-      const ct = await commendToday(leader);
-      if (!ct) return;
+    async ({ caller: leader, meta, state, ct }, { ack, client }) => {
       const n = await findNomination(ctx.db, meta.n);
       const rc = roundOf(ct.rules, n);
       if (!n || !rc || n.planId !== ct.found.plan.id) return leader.say(leader.t('commend.gone'));
@@ -885,12 +897,10 @@ export function register(router: Router, ctx: AppContext): void {
     RoundMeta,
     COMMEND_BLOCKS.channel,
     { may: isAdmin, refusal: 'commend.forbidden.admins' },
-    async ({ caller: admin, meta, state }, { ack, client }) => {
-      const ct = await commendToday(admin);
-      if (!ct) return;
-      const round = findRound(ct.rules, meta.r);
+    async ({ caller: admin, meta, state, ct }, { ack, client }) => {
+      const round = roundInForce(ct, meta);
+      if (!round) return admin.refuse('plan changed', admin.t('commend.gone'));
       const { plan, today } = ct.found;
-      if (!round || plan.id !== meta.p) return admin.refuse('plan changed', admin.t('commend.gone'));
       const form = parseCommendChannelForm(state);
       if (!form.ok) return refuseForm(admin, ack, form.errors, 'no channel');
       const period = publicityPeriod(createWorkCalendar(plan.settings.calendar), today, round.publicity_days);
@@ -936,9 +946,7 @@ export function register(router: Router, ctx: AppContext): void {
     PartValue,
     COMMEND_BLOCKS.text,
     {},
-    async ({ caller: person, meta, state }, { ack, view, client }) => {
-      const ct = await commendToday(person);
-      if (!ct) return;
+    async ({ caller: person, meta, state, ct }, { ack, view, client }) => {
       const round = findRound(ct.rules, meta.r);
       if (!round) return person.refuse('unknown round', person.t('commend.gone'));
       const options = await partOptions(ctx, ct, round, meta.p);
@@ -993,42 +1001,38 @@ export function register(router: Router, ctx: AppContext): void {
     },
   );
 
-  commendView(
-    router,
-    ctx,
-    COMMEND_VIEWS.objection,
-    ObjectionMeta,
-    COMMEND_BLOCKS.reason,
-    { may: isAdmin, refusal: 'commend.forbidden.admins' },
-    async ({ caller: admin, meta, state }, { ack, client }) => {
-      const objection = await findObjection(ctx.db, meta.o);
-      if (!objection) return admin.say(admin.t('commend.gone'));
-      const form = parseObjectionDecisionForm(state);
-      if (!form.ok) return refuseForm(admin, ack, form.errors, 'objection decided without a reason');
-      const result = await decideObjection(
-        ctx.db,
-        {
-          objectionId: objection.id,
-          decision: form.value.decision,
-          reason: form.value.reason,
-          personId: admin.person.id,
-        },
-        actedBy(ctx, admin),
-      );
-      if (result.outcome === 'stale') return admin.say(admin.t('commend.objection.decided'));
-      await ack();
-      await notifyPerson(ctx, client, objection.raisedBy, (l) => ({
-        text: t(
-          l,
-          form.value.decision === 'uphold' ? 'commend.objection.upheld_dm' : 'commend.objection.dismissed_dm',
-          {
-            number: nominationNumber(objection.nominationId),
-            reason: escape(form.value.reason),
-          },
-        ),
-      }));
-    },
-  );
+  // Deciding an objection needs no plan in force: the objection names all it decides.
+  router.view(COMMEND_VIEWS.objection, async (args) => {
+    const { ack, client } = args;
+    const submitted = await submitterOf(ctx, args, ObjectionMeta, COMMEND_BLOCKS.reason, {
+      may: isAdmin,
+      refusal: 'commend.forbidden.admins',
+    });
+    if (!submitted) return;
+    const { caller: admin, meta, state } = submitted;
+    const objection = await findObjection(ctx.db, meta.o);
+    if (!objection) return admin.say(admin.t('commend.gone'));
+    const form = parseObjectionDecisionForm(state);
+    if (!form.ok) return refuseForm(admin, ack, form.errors, 'objection decided without a reason');
+    const result = await decideObjection(
+      ctx.db,
+      {
+        objectionId: objection.id,
+        decision: form.value.decision,
+        reason: form.value.reason,
+        personId: admin.person.id,
+      },
+      actedBy(ctx, admin),
+    );
+    if (result.outcome === 'stale') return admin.say(admin.t('commend.objection.decided'));
+    await ack();
+    await notifyPerson(ctx, client, objection.raisedBy, (l) => ({
+      text: t(l, form.value.decision === 'uphold' ? 'commend.objection.upheld_dm' : 'commend.objection.dismissed_dm', {
+        number: nominationNumber(objection.nominationId),
+        reason: escape(form.value.reason),
+      }),
+    }));
+  });
 
   router.view(COMMEND_VIEWS.announce, async (args) => {
     const { ack, client } = args;
@@ -1045,9 +1049,9 @@ export function register(router: Router, ctx: AppContext): void {
     if (!meta) return admin.refuse('malformed payload', admin.t('common.forbidden'));
     const ct = await commendToday(admin);
     if (!ct) return;
-    const round = findRound(ct.rules, meta.r);
+    const round = roundInForce(ct, meta);
+    if (!round) return admin.refuse('plan changed', admin.t('commend.gone'));
     const { plan, today } = ct.found;
-    if (!round || plan.id !== meta.p) return admin.refuse('plan changed', admin.t('commend.gone'));
     const locale = ctx.config.defaultLocale;
     const result = await announceRound(
       ctx.db,

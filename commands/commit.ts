@@ -37,7 +37,7 @@ import { isValidLocalDate } from '../src/domain/time.js';
 import type { Person } from '../src/domain/types.js';
 import { commitmentWindow, confirmationQueue, mineInput } from '../src/flows/commitments.js';
 import { publishHome } from '../src/flows/home.js';
-import { pressOf, submissionOf } from '../src/slack/openings.js';
+import { pressOf, submissionOf, submitterOf } from '../src/slack/openings.js';
 import type { FieldErrors } from '../src/domain/report-form.js';
 import { buttonReply, callerOf, ephemeral, formErrors, modalAnswer, type Caller } from '../src/slack/caller.js';
 import { localeFor } from '../src/slack/locale.js';
@@ -114,6 +114,19 @@ async function rulesOf(caller: Caller<Person>): Promise<Rules | null> {
 
 function windowOf(ctx: AppContext, r: Rules, person: Person) {
   return commitmentWindow(ctx, r.found.plan.id, r.rules, r.found.today, person);
+}
+
+/** The member's commitment window when it lets them add or edit, or null when they have been told it does not. */
+async function editableWindow(ctx: AppContext, member: Caller<Person>, r: Rules) {
+  const w = await windowOf(ctx, r, member.person);
+  if (canEditCommitments(w.state)) return w;
+  await member.refuse(
+    `window ${w.state}`,
+    w.state === 'before'
+      ? member.t('commitments.error.window_before', { opens: r.rules.opens })
+      : member.t('commitments.error.window_closed', { closes: r.rules.closes }),
+  );
+  return null;
 }
 
 /** The member's list, as `/commit` and the App Home show it. */
@@ -290,14 +303,8 @@ export function register(router: Router, ctx: AppContext): void {
     const r = await rulesOf(member);
     if (!r) return;
     if (member.person.branchId === null) return member.refuse('in no branch', member.t('commitments.error.no_branch'));
-    const w = await windowOf(ctx, r, member.person);
-    if (!canEditCommitments(w.state))
-      return member.refuse(
-        `window ${w.state}`,
-        w.state === 'before'
-          ? member.t('commitments.error.window_before', { opens: r.rules.opens })
-          : member.t('commitments.error.window_closed', { closes: r.rules.closes }),
-      );
+    const w = await editableWindow(ctx, member, r);
+    if (!w) return;
     const branch = await findBranchById(ctx.db, member.person.branchId);
     await client.views.open({
       trigger_id: triggerId,
@@ -431,10 +438,9 @@ export function register(router: Router, ctx: AppContext): void {
 
   router.view(COMMITMENT_VIEWS.commitment, async (args) => {
     const { ack, client, view } = args;
-    const { caller, meta, state } = await submissionOf(ctx, args, CommitmentMetaSchema, 'text');
-    const member = await caller.require();
-    if (!member) return;
-    if (!meta || !state) return member.refuse('malformed payload', member.t('common.forbidden'));
+    const submitted = await submitterOf(ctx, args, CommitmentMetaSchema, 'text');
+    if (!submitted) return;
+    const { caller: member, meta, state } = submitted;
     const r = await rulesOf(member);
     if (!r) return;
     if (r.found.plan.id !== meta.planId) return member.say(member.t('common.no_plan'));
@@ -448,14 +454,8 @@ export function register(router: Router, ctx: AppContext): void {
     }
     if (member.person.branchId === null) return member.refuse('in no branch', member.t('commitments.error.no_branch'));
     // The window is judged at submission: a modal opened on May 31 and sent on June 1 stores nothing.
-    const w = await windowOf(ctx, r, member.person);
-    if (!canEditCommitments(w.state))
-      return member.refuse(
-        `window ${w.state}`,
-        w.state === 'before'
-          ? member.t('commitments.error.window_before', { opens: r.rules.opens })
-          : member.t('commitments.error.window_closed', { closes: r.rules.closes }),
-      );
+    const w = await editableWindow(ctx, member, r);
+    if (!w) return;
     const metaArgs = { actor: member.slackUserId, now: ctx.clock.now() };
     let key: MessageKey;
     if (meta.commitmentId !== undefined) {
@@ -497,10 +497,9 @@ export function register(router: Router, ctx: AppContext): void {
 
   router.view(COMMITMENT_VIEWS.fulfilment, async (args) => {
     const { ack, client } = args;
-    const { caller, meta, state } = await submissionOf(ctx, args, FulfilMetaSchema, 'outcome');
-    const member = await caller.require();
-    if (!member) return;
-    if (!meta || !state) return member.refuse('malformed payload', member.t('common.forbidden'));
+    const submitted = await submitterOf(ctx, args, FulfilMetaSchema, 'outcome');
+    if (!submitted) return;
+    const { caller: member, meta, state } = submitted;
     const r = await rulesOf(member);
     if (!r) return;
     const form = parseFulfilmentForm({

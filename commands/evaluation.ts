@@ -14,7 +14,6 @@ import type { Branch, Person } from '../src/domain/types.js';
 import { publishHome } from '../src/flows/home.js';
 import { t } from '../src/i18n/index.js';
 import {
-  actionValue,
   buttonReply,
   callerOf,
   ephemeral,
@@ -24,6 +23,7 @@ import {
   shownIn,
   type Caller,
 } from '../src/slack/caller.js';
+import { pressOf } from '../src/slack/openings.js';
 import { modalOpener, type ViewSink } from '../src/slack/modal-opener.js';
 import { notifyPerson } from '../src/slack/notify.js';
 import type { Router } from '../src/slack/router.js';
@@ -149,13 +149,13 @@ function ballotButton(
 ) {
   router.action<BlockAction>(actionId, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const value = actionValue(action);
     const opener = modalOpener(client, body.trigger_id);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `action.${actionId}`,
-      answer: shownIn(opener, 'evaluation.modal.close', buttonReply(client, body, respond)),
-      details: { value: value.slice(0, 40) },
-    });
+    const { value, caller } = await pressOf(
+      ctx,
+      client,
+      { body, action, actionId },
+      shownIn(opener, 'evaluation.modal.close', buttonReply(client, body, respond)),
+    );
     const person = await caller.require();
     if (!person) return;
     const which = parse(value);

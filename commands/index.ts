@@ -14,19 +14,23 @@ import * as evaluation from './evaluation.js';
 import * as commit from './commit.js';
 import * as inspect from './inspect.js';
 
-/** Every slash command with its modals and buttons; one module each. */
+/** Every slash command with its modals and buttons; one module each, registered in this order. */
+const COMMANDS: readonly { register(router: Router, ctx: AppContext): void }[] = [
+  report,
+  review,
+  prompts,
+  paper,
+  progress,
+  home,
+  rankings,
+  pacesetter,
+  project,
+  commend,
+  evaluation,
+  commit,
+  inspect,
+];
+
 export function registerCommands(router: Router, ctx: AppContext): void {
-  report.register(router, ctx);
-  review.register(router, ctx);
-  prompts.register(router, ctx);
-  paper.register(router, ctx);
-  progress.register(router, ctx);
-  home.register(router, ctx);
-  rankings.register(router, ctx);
-  pacesetter.register(router, ctx);
-  project.register(router, ctx);
-  commend.register(router, ctx);
-  evaluation.register(router, ctx);
-  commit.register(router, ctx);
-  inspect.register(router, ctx);
+  for (const command of COMMANDS) command.register(router, ctx);
 }

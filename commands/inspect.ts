@@ -16,7 +16,7 @@ import type { Branch, Person } from '../src/domain/types.js';
 import { toLocale } from '../src/i18n/index.js';
 import { callerOf, ephemeral, shownIn } from '../src/slack/caller.js';
 import { modalOpener } from '../src/slack/modal-opener.js';
-import { refuseForm, submissionOf } from '../src/slack/openings.js';
+import { refuseForm, submitterOf } from '../src/slack/openings.js';
 import type { Router } from '../src/slack/router.js';
 import { INSPECTION_VIEWS, inspectionDm, inspectionModal } from '../src/ui/inspections.js';
 import { escape } from '../src/ui/limits.js';
@@ -128,14 +128,17 @@ export function register(router: Router, ctx: AppContext): void {
       const Meta: z.ZodType<{ p: number; b: number | null }> = county
         ? CountyMeta.transform((m) => ({ p: m.p, b: null }))
         : RecordMeta;
-      const { caller, meta, state } = await submissionOf(ctx, args, Meta, INSPECTION_BLOCKS.findings);
-      const person = await caller.require(
+      const submitted = await submitterOf(
+        ctx,
+        args,
+        Meta,
+        INSPECTION_BLOCKS.findings,
         county
           ? { may: isAdmin, refusal: 'inspect.forbidden.admin' }
           : { may: isLeader, refusal: 'inspect.forbidden.leader' },
       );
-      if (!person) return;
-      if (!meta || !state) return person.refuse('malformed payload', person.t('common.forbidden'));
+      if (!submitted) return;
+      const { caller: person, meta, state } = submitted;
       const found = await person.today();
       if (!found) return person.say(person.t('common.no_plan'));
       const { plan, today } = found;

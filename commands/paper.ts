@@ -6,7 +6,6 @@ import { findPaper, listPapersByAuthor, reviewPaper, revisePaper, submitPaper } 
 import type { AppContext } from '../src/context.js';
 import { leaderAccess } from '../src/domain/ranking.js';
 import { paperSelfReview } from '../src/domain/reviewers.js';
-import { ViewStateSchema } from '../src/domain/report-form.js';
 import {
   canReview,
   canRevise,
@@ -25,13 +24,12 @@ import {
   actionValue,
   callerOf,
   ephemeral,
-  errorUnder,
   formErrors,
   modalAnswer,
-  parseJson,
   shownIn,
   type Caller,
 } from '../src/slack/caller.js';
+import { submitterOf } from '../src/slack/openings.js';
 import { localeFor } from '../src/slack/locale.js';
 import { escape } from '../src/ui/limits.js';
 import { modalOpener, type ViewSink } from '../src/slack/modal-opener.js';
@@ -209,22 +207,16 @@ export function register(router: Router, ctx: AppContext): void {
     });
   });
 
-  router.view(PAPER_CALLBACK_ID, async ({ ack, body, view, client }) => {
-    const meta = PaperMetadataSchema.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${PAPER_CALLBACK_ID}`,
-      answer: errorUnder(ack, 'kind'),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
-    const member = await caller.require();
-    if (!member) return;
-    if (!meta.success || !state.success) return member.refuse('malformed payload', member.t('common.forbidden'));
+  router.view(PAPER_CALLBACK_ID, async (args) => {
+    const { ack, view, client } = args;
+    const submitted = await submitterOf(ctx, args, PaperMetadataSchema, 'kind');
+    if (!submitted) return;
+    const { caller: member, meta, state } = submitted;
     const { person, locale, slackUserId } = member;
     const found = await member.today();
-    if (!found || found.plan.id !== meta.data.planId) return member.say(member.t('common.no_plan'));
+    if (!found || found.plan.id !== meta.planId) return member.say(member.t('common.no_plan'));
     const { plan } = found;
-    const form = parsePaperForm(state.data, slackUserId);
+    const form = parsePaperForm(state, slackUserId);
     if (!form.ok) return ack(formErrors(locale, form.errors));
     const now = ctx.clock.now();
     const obligations = await planObligations(ctx.db, plan);
@@ -238,15 +230,15 @@ export function register(router: Router, ctx: AppContext): void {
     const content = { ...form.value, onTime };
     const metaArgs = { actor: slackUserId, now };
     let saved: { paper: Paper; fresh: boolean; revised: boolean };
-    if (meta.data.paperId !== undefined) {
+    if (meta.paperId !== undefined) {
       const result = await revisePaper(
         ctx.db,
-        { ...content, paperId: meta.data.paperId, authorId: person.id, submissionKey: view.id },
+        { ...content, paperId: meta.paperId, authorId: person.id, submissionKey: view.id },
         metaArgs,
       );
       if (result.outcome === 'not_found' || result.outcome === 'not_author')
         return member.refuse('revising a paper that is not theirs', member.t('common.forbidden'), {
-          paperId: meta.data.paperId,
+          paperId: meta.paperId,
         });
       if (result.outcome === 'locked') return member.say(member.t('paper.revise.not_allowed'));
       saved = { paper: result.paper, fresh: result.outcome === 'revised', revised: true };
@@ -279,28 +271,22 @@ export function register(router: Router, ctx: AppContext): void {
     await publishLeadersHomes(ctx, client);
   });
 
-  router.view(PAPER_REVIEW_CALLBACK_ID, async ({ ack, body, view, client }) => {
-    const meta = ReviewMetadataSchema.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `view.${PAPER_REVIEW_CALLBACK_ID}`,
-      answer: errorUnder(ack, 'decision'),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
-    const leader = await caller.require({
+  router.view(PAPER_REVIEW_CALLBACK_ID, async (args) => {
+    const { ack, client } = args;
+    const submitted = await submitterOf(ctx, args, ReviewMetadataSchema, 'decision', {
       may: leaderAccess.act,
       refusal: 'paper.review.not_leader',
       reason: 'not a leader',
     });
-    if (!leader) return;
-    if (!meta.success || !state.success) return leader.refuse('malformed payload', leader.t('common.forbidden'));
-    const form = parsePaperReviewForm(state.data);
+    if (!submitted) return;
+    const { caller: leader, meta, state } = submitted;
+    const form = parsePaperReviewForm(state);
     if (!form.ok) return ack(formErrors(leader.locale, form.errors));
-    const before = await findPaper(ctx.db, meta.data.paperId);
+    const before = await findPaper(ctx.db, meta.paperId);
     if (!before) return leader.say(leader.t('paper.not_found'));
     const self = paperSelfReview(leader.person, before);
     if (self) return refuseOwnPaper(leader, self, before);
-    const review = { leaderId: leader.person.id, decision: form.value.decision, version: meta.data.v ?? 0 };
+    const review = { leaderId: leader.person.id, decision: form.value.decision, version: meta.v ?? 0 };
     const verdict = paperReviewVerdict(before, review);
     if (verdict === 'duplicate') return ack();
     const paper =

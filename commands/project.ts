@@ -48,14 +48,14 @@ import {
   type Project,
   type ProjectStage,
 } from '../src/domain/projects.js';
-import { isOnTime } from '../src/domain/time.js';
-import type { Person } from '../src/domain/types.js';
+import type { LocalDate, Person } from '../src/domain/types.js';
 import { publishHome } from '../src/flows/home.js';
 import {
   branchProjects,
   confirmedTiers,
   ephemeralReply,
   linkedDue,
+  linkedReport,
   loadCard,
   modalReply,
   postRows,
@@ -70,7 +70,7 @@ import { pick, t, type Locale, type MessageKey } from '../src/i18n/index.js';
 import { callerOf, shownIn, type Caller } from '../src/slack/caller.js';
 import { modalOpener } from '../src/slack/modal-opener.js';
 import { notifyLeaders, notifyPerson } from '../src/slack/notify.js';
-import { actedBy, pressOf, refuseForm, submissionOf } from '../src/slack/openings.js';
+import { actedBy, pressOf, refuseForm, submissionOf, submitterOf } from '../src/slack/openings.js';
 import type { Router } from '../src/slack/router.js';
 import { escape } from '../src/ui/limits.js';
 import {
@@ -133,6 +133,50 @@ function stageText(caller: Caller, key: MessageKey, stage: ProjectStage | null |
   return caller.t(key, { stage: stage ? stageLabel(caller.locale, stage) : '—' });
 }
 
+const STAGE_CLOSED = {
+  registration: 'project.refused.registration_closed',
+  application: 'project.refused.application_closed',
+} as const;
+
+/**
+ * The branch's due date for a stage that a secretary reports (an approved extension wins), or
+ * null when they have been told the stage has closed.
+ */
+async function openStageDue(
+  ctx: AppContext,
+  secretary: Caller,
+  pt: ProjectsToday,
+  branchId: number,
+  stage: keyof typeof STAGE_CLOSED,
+): Promise<{ obligationId: number | null; due: LocalDate } | null> {
+  const { obligation, by } = pt.rules[stage];
+  const linked = await linkedDue(ctx, pt.found.plan, branchId, obligation, by);
+  if (stageOpen(pt.found.today, by, linked.extendedTo)) return linked;
+  await secretary.refuse(`${stage} after its date`, secretary.t(STAGE_CLOSED[stage], { due: linked.due }));
+  return null;
+}
+
+interface Press {
+  value: string;
+  caller: Caller;
+  body: BlockAction;
+  client: WebClient;
+}
+
+/** A project button's first lines: acked at once, answered in a modal over where it was pressed. */
+function onPress(router: Router, ctx: AppContext, actionId: string, run: (press: Press) => Promise<void>): void {
+  router.action<BlockAction>(actionId, async ({ ack, body, action, client }) => {
+    await ack();
+    const { value, caller } = await pressOf(
+      ctx,
+      client,
+      { body, action, actionId },
+      modalReply(client, body, 'project.modal.close'),
+    );
+    await run({ value, caller, body, client });
+  });
+}
+
 interface ButtonScope {
   caller: Caller<Person>;
   pt: ProjectsToday;
@@ -154,14 +198,7 @@ function projectButton(
   reason: string,
   run: (scope: ButtonScope, client: WebClient) => Promise<void>,
 ): void {
-  router.action<BlockAction>(actionId, async ({ ack, body, action, client }) => {
-    await ack();
-    const { value, caller } = await pressOf(
-      ctx,
-      client,
-      { body, action, actionId },
-      modalReply(client, body, 'project.modal.close'),
-    );
+  onPress(router, ctx, actionId, async ({ value, caller, body, client }) => {
     const id = IdValue.safeParse(value);
     const project = id.success ? await findProject(ctx.db, id.data) : null;
     const person = await caller.require({
@@ -184,14 +221,7 @@ function planButton(
   may: (p: Person) => boolean,
   run: (caller: Caller<Person>, pt: ProjectsToday, body: BlockAction, client: WebClient) => Promise<void>,
 ): void {
-  router.action<BlockAction>(actionId, async ({ ack, body, action, client }) => {
-    await ack();
-    const { value, caller } = await pressOf(
-      ctx,
-      client,
-      { body, action, actionId },
-      modalReply(client, body, 'project.modal.close'),
-    );
+  onPress(router, ctx, actionId, async ({ value, caller, body, client }) => {
     const person = await caller.require({ may, refusal: 'project.forbidden.committee' });
     if (!person) return;
     const id = IdValue.safeParse(value);
@@ -249,10 +279,9 @@ function planView(
   run: (caller: Caller<Person>, pt: ProjectsToday, state: ViewState, args: ViewArgs) => Promise<void>,
 ): void {
   router.view(viewId, async (args) => {
-    const { caller, meta, state } = await submissionOf(ctx, args, PlanMeta, errorBlock);
-    const person = await caller.require(access);
-    if (!person) return;
-    if (!meta || !state) return person.refuse('malformed payload', person.t('common.forbidden'));
+    const submitted = await submitterOf(ctx, args, PlanMeta, errorBlock, access);
+    if (!submitted) return;
+    const { caller: person, meta, state } = submitted;
     const pt = await projectsToday(person);
     if (!pt) return;
     if (pt.found.plan.id !== meta.p) return person.refuse('plan changed', person.t('project.gone'));
@@ -424,14 +453,7 @@ export function register(router: Router, ctx: AppContext): void {
     }
   });
 
-  router.action<BlockAction>(PROJECT_ACTIONS.register, async ({ ack, body, action, client }) => {
-    await ack();
-    const { value, caller } = await pressOf(
-      ctx,
-      client,
-      { body, action, actionId: PROJECT_ACTIONS.register },
-      modalReply(client, body, 'project.modal.close'),
-    );
+  onPress(router, ctx, PROJECT_ACTIONS.register, async ({ value, caller, body, client }) => {
     const branch = IdValue.safeParse(value);
     const secretary = await caller.require({
       may: (p) => branch.success && p.secretaryOf.includes(branch.data),
@@ -500,18 +522,11 @@ export function register(router: Router, ctx: AppContext): void {
     (v) => v.secretary,
     'not the secretary of this branch',
     async (s, client) => {
-      const { rules, found } = s.pt;
       if (s.project.stage !== 'implementation')
         return s.caller.say(stageText(s.caller, 'project.refused.stage', s.project.stage));
-      const { due, extendedTo } = await linkedDue(
-        ctx,
-        found.plan,
-        s.project.branchId,
-        rules.application.obligation,
-        rules.application.by,
-      );
-      if (!stageOpen(found.today, rules.application.by, extendedTo))
-        return s.caller.refuse('application after its date', s.caller.t('project.refused.application_closed', { due }));
+      const linked = await openStageDue(ctx, s.caller, s.pt, s.project.branchId, 'application');
+      if (!linked) return;
+      const { due } = linked;
       await showModal(
         client,
         s.body,
@@ -660,14 +675,13 @@ export function register(router: Router, ctx: AppContext): void {
 
   router.view(PROJECT_VIEWS.register, async (args) => {
     const { ack, view, client } = args;
-    const { caller, meta, state } = await submissionOf(ctx, args, RegisterMeta, PROJECT_BLOCKS.title);
-    const secretary = await caller.require({
+    const submitted = await submitterOf(ctx, args, RegisterMeta, PROJECT_BLOCKS.title, (meta) => ({
       may: (p) => meta !== null && p.secretaryOf.includes(meta.b),
       reason: meta ? 'not the secretary of this branch' : 'malformed payload',
       refusal: 'project.forbidden.secretary',
-    });
-    if (!secretary || !meta) return;
-    if (!state) return secretary.refuse('malformed payload', secretary.t('common.forbidden'));
+    }));
+    if (!submitted) return;
+    const { caller: secretary, meta, state } = submitted;
     const pt = await projectsToday(secretary);
     if (!pt) return;
     const { plan, today } = pt.found;
@@ -692,18 +706,8 @@ export function register(router: Router, ctx: AppContext): void {
         .say(secretary.t('project.revised', { number: projectNumber(project.id), title: escape(form.value.title) }));
       return;
     }
-    const { obligationId, due, extendedTo } = await linkedDue(
-      ctx,
-      plan,
-      meta.b,
-      pt.rules.registration.obligation,
-      pt.rules.registration.by,
-    );
-    if (!stageOpen(today, pt.rules.registration.by, extendedTo))
-      return secretary.refuse(
-        'registration after its date',
-        secretary.t('project.refused.registration_closed', { due }),
-      );
+    const linked = await openStageDue(ctx, secretary, pt, meta.b, 'registration');
+    if (!linked) return;
     const result = await registerProject(
       ctx.db,
       {
@@ -713,16 +717,11 @@ export function register(router: Router, ctx: AppContext): void {
         personId: secretary.person.id,
         perBranch: pt.rules.per_branch,
         submissionKey: view.id,
-        report:
-          obligationId === null
-            ? null
-            : {
-                obligationId,
-                heldOn: today,
-                summary: `${t(ctx.config.defaultLocale, 'project.report.registered', { title: form.value.title })}\n${form.value.aims}`,
-                links: [],
-                onTime: isOnTime(now, due, plan.timezone),
-              },
+        report: linkedReport(linked, plan, now, {
+          heldOn: today,
+          summary: `${t(ctx.config.defaultLocale, 'project.report.registered', { title: form.value.title })}\n${form.value.aims}`,
+          links: [],
+        }),
       },
       metaArgs,
     );
@@ -814,18 +813,8 @@ export function register(router: Router, ctx: AppContext): void {
       const { plan, today } = pt.found;
       const form = parseApplicationForm(state);
       if (!form.ok) return refuseForm(secretary, ack, form.errors, 'invalid application');
-      const { obligationId, due, extendedTo } = await linkedDue(
-        ctx,
-        plan,
-        project.branchId,
-        pt.rules.application.obligation,
-        pt.rules.application.by,
-      );
-      if (!stageOpen(today, pt.rules.application.by, extendedTo))
-        return secretary.refuse(
-          'application after its date',
-          secretary.t('project.refused.application_closed', { due }),
-        );
+      const linked = await openStageDue(ctx, secretary, pt, project.branchId, 'application');
+      if (!linked) return;
       const now = ctx.clock.now();
       const result = await applyProject(
         ctx.db,
@@ -835,17 +824,12 @@ export function register(router: Router, ctx: AppContext): void {
           links: form.value.links,
           personId: secretary.person.id,
           submissionKey: view.id,
-          report:
-            obligationId === null
-              ? null
-              : {
-                  obligationId,
-                  branchId: project.branchId,
-                  heldOn: today,
-                  summary: `${t(ctx.config.defaultLocale, 'project.report.applied', { title: project.title })}\n${form.value.results}`,
-                  links: form.value.links,
-                  onTime: isOnTime(now, due, plan.timezone),
-                },
+          report: linkedReport(linked, plan, now, {
+            branchId: project.branchId,
+            heldOn: today,
+            summary: `${t(ctx.config.defaultLocale, 'project.report.applied', { title: project.title })}\n${form.value.results}`,
+            links: form.value.links,
+          }),
         },
         { actor: secretary.slackUserId, now },
       );

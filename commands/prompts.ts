@@ -15,7 +15,6 @@ import type { AppContext } from '../src/context.js';
 import { createWorkCalendar } from '../src/domain/calendar.js';
 import { isDone, type ChecklistItem } from '../src/domain/checklist.js';
 import { leaderAccess } from '../src/domain/ranking.js';
-import { ViewStateSchema } from '../src/domain/report-form.js';
 import { branchSelfReview } from '../src/domain/reviewers.js';
 import {
   IdValueSchema,
@@ -28,15 +27,8 @@ import { appliesToPerson, type Branch, type LocalDate, type Obligation, type Per
 import { publishHome } from '../src/flows/home.js';
 import { loadBranchItems, showReportModal } from '../src/flows/report-modal.js';
 import { pick, t, type Locale } from '../src/i18n/index.js';
-import {
-  actionValue,
-  buttonReply,
-  callerOf,
-  errorUnder,
-  formErrors,
-  parseJson,
-  type Caller,
-} from '../src/slack/caller.js';
+import { actionValue, buttonReply, callerOf, formErrors, parseJson, type Caller } from '../src/slack/caller.js';
+import { submissionOf } from '../src/slack/openings.js';
 import { modalOpener } from '../src/slack/modal-opener.js';
 import { notifyLeaders, notifyPerson } from '../src/slack/notify.js';
 import type { Router } from '../src/slack/router.js';
@@ -164,24 +156,19 @@ export function register(router: Router, ctx: AppContext): void {
     });
   });
 
-  router.view(EXTENSION_CALLBACK_ID, async ({ ack, body, view, client }) => {
-    const meta = ExtensionMetadataSchema.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: 'view.extension_request',
-      answer: errorUnder(ack, 'new_due'),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
+  router.view(EXTENSION_CALLBACK_ID, async (args) => {
+    const { ack, view, client } = args;
+    const { caller, meta, state } = await submissionOf(ctx, args, ExtensionMetadataSchema, 'new_due');
     const member = await caller.require();
     if (!member) return;
-    const target = meta.success ? await resolveTarget(ctx, member, meta.data) : null;
-    if (!state.success || !target || target.kind !== 'branch')
+    const target = meta ? await resolveTarget(ctx, member, meta) : null;
+    if (!state || !target || target.kind !== 'branch')
       return member.refuse('not the secretary of this branch or malformed payload', member.t('common.forbidden'));
     const { person, locale } = member;
     const { plan, branch, item } = target;
     if (isDone(item.state)) return member.say(member.t('prompts.error.done'));
     const yearEnd = `${plan.year}-12-31`;
-    const form = parseExtensionForm(state.data, {
+    const form = parseExtensionForm(state, {
       currentDue: item.due,
       latest: plan.ends < yearEnd ? plan.ends : yearEnd,
     });

@@ -4,24 +4,15 @@ import { findBranchByCodeOrName, findBranchById } from '../db/queries/people.js'
 import { planObligations } from '../db/queries/plans.js';
 import { branchSecretaryIds, findReportById, submitReport, withdrawReport } from '../db/queries/reports.js';
 import type { AppContext } from '../src/context.js';
-import { evidenceOf, parseReportForm, ViewStateSchema } from '../src/domain/report-form.js';
+import { evidenceOf, parseReportForm } from '../src/domain/report-form.js';
 import { canChangeReport, canWithdrawReport, IdValueSchema } from '../src/domain/reporting.js';
 import { isOnTime } from '../src/domain/time.js';
 import { isComputed, type Branch, type Person, type Report } from '../src/domain/types.js';
 import { publishHome } from '../src/flows/home.js';
 import { loadBranchItems, personName, showReportModal } from '../src/flows/report-modal.js';
 import { pick, t } from '../src/i18n/index.js';
-import {
-  actionValue,
-  buttonReply,
-  callerOf,
-  ephemeral,
-  errorUnder,
-  formErrors,
-  parseJson,
-  shownIn,
-  type Caller,
-} from '../src/slack/caller.js';
+import { buttonReply, callerOf, ephemeral, formErrors, parseJson, shownIn, type Caller } from '../src/slack/caller.js';
+import { pressOf, submissionOf } from '../src/slack/openings.js';
 import { modalOpener, viewUpdater } from '../src/slack/modal-opener.js';
 import { notifyLeaders } from '../src/slack/notify.js';
 import type { Router } from '../src/slack/router.js';
@@ -167,29 +158,24 @@ export function register(router: Router, ctx: AppContext): void {
     });
   });
 
-  router.view(REPORT_CALLBACK_ID, async ({ ack, body, view, client }) => {
-    const meta = ReportMetadataSchema.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: 'view.report_submit',
-      answer: errorUnder(ack, 'obligation'),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
+  router.view(REPORT_CALLBACK_ID, async (args) => {
+    const { ack, view, client } = args;
+    const { caller, meta, state } = await submissionOf(ctx, args, ReportMetadataSchema, 'obligation');
     // Checked again on the server: the modal's metadata and values come from the client.
-    const branchId = meta.success ? meta.data.branchId : undefined;
+    const branchId = meta?.branchId;
     const secretary = await caller.require({
-      may: (p) => meta.success && state.success && branchId !== undefined && p.secretaryOf.includes(branchId),
+      may: (p) => state !== null && branchId !== undefined && p.secretaryOf.includes(branchId),
       reason: 'not the secretary of this branch or malformed payload',
     });
-    if (!secretary || !meta.success || !state.success || branchId === undefined) return;
+    if (!secretary || !meta || !state || branchId === undefined) return;
     const { person, locale } = secretary;
     const now = ctx.clock.now();
     const found = await secretary.today();
     const branch = await findBranchById(ctx.db, branchId);
-    if (!found || found.plan.id !== meta.data.planId || !branch)
+    if (!found || found.plan.id !== meta.planId || !branch)
       return secretary.say(secretary.t('report.error.obligation'));
     const { plan, today } = found;
-    const form = parseReportForm(state.data, { today, earliest: `${plan.year}-01-01`, summaryMax: SUMMARY_MAX });
+    const form = parseReportForm(state, { today, earliest: `${plan.year}-01-01`, summaryMax: SUMMARY_MAX });
     if (!form.ok) return ack(formErrors(locale, form.errors));
     const item = (await loadBranchItems(ctx, plan, branch, today)).find(
       (i) => i.obligation.id === form.value.obligationId,
@@ -273,12 +259,7 @@ export function register(router: Router, ctx: AppContext): void {
     router.action<BlockAction>(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
       const reply = buttonReply(client, body, respond);
-      const value = actionValue(action);
-      const caller = await callerOf(ctx, client, body.user.id, {
-        action: `action.${actionId}`,
-        answer: reply,
-        details: { value: value.slice(0, 40) },
-      });
+      const { value, caller } = await pressOf(ctx, client, { body, action, actionId }, reply);
       const found = await reportOfButton(ctx, caller, value);
       if (!found) return;
       const { secretary, report } = found;
@@ -300,12 +281,12 @@ export function register(router: Router, ctx: AppContext): void {
 
   router.action<BlockAction>(REPORT_ACTIONS.withdraw, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const value = actionValue(action);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: `action.${REPORT_ACTIONS.withdraw}`,
-      answer: buttonReply(client, body, respond),
-      details: { value: value.slice(0, 40) },
-    });
+    const { value, caller } = await pressOf(
+      ctx,
+      client,
+      { body, action, actionId: REPORT_ACTIONS.withdraw },
+      buttonReply(client, body, respond),
+    );
     const found = await reportOfButton(ctx, caller, value);
     if (!found) return;
     const { secretary, report } = found;

@@ -4,13 +4,13 @@ import { findBranchById, findPersonById } from '../db/queries/people.js';
 import { findReportById, reviewReport } from '../db/queries/reports.js';
 import type { AppContext } from '../src/context.js';
 import { leaderAccess } from '../src/domain/ranking.js';
-import { ViewStateSchema } from '../src/domain/report-form.js';
 import { IdValueSchema, parseReviewForm, reviewVerdict } from '../src/domain/reporting.js';
 import { branchSelfReview } from '../src/domain/reviewers.js';
 import { publishHome } from '../src/flows/home.js';
 import { openReviewModal, reportCard } from '../src/flows/review-modal.js';
 import { pick, t } from '../src/i18n/index.js';
-import { actionValue, buttonReply, callerOf, errorUnder, formErrors, parseJson } from '../src/slack/caller.js';
+import { actionValue, buttonReply, callerOf, formErrors } from '../src/slack/caller.js';
+import { submitterOf } from '../src/slack/openings.js';
 import { notifyPerson } from '../src/slack/notify.js';
 import type { Router } from '../src/slack/router.js';
 import { escape } from '../src/ui/limits.js';
@@ -34,25 +34,19 @@ export function register(router: Router, ctx: AppContext): void {
     await openReviewModal(ctx, client, body.trigger_id, id.data, caller);
   });
 
-  router.view(REVIEW_CALLBACK_ID, async ({ ack, body, view, client }) => {
-    const meta = ReviewMetadataSchema.safeParse(parseJson(view.private_metadata));
-    const state = ViewStateSchema.safeParse(view.state.values);
-    const caller = await callerOf(ctx, client, body.user.id, {
-      action: 'view.report_review',
-      answer: errorUnder(ack, 'decision'),
-      details: { metadata: view.private_metadata.slice(0, 200) },
-    });
-    const leader = await caller.require({
+  router.view(REVIEW_CALLBACK_ID, async (args) => {
+    const { ack, client } = args;
+    const submitted = await submitterOf(ctx, args, ReviewMetadataSchema, 'decision', {
       may: leaderAccess.act,
       refusal: 'review.not_leader',
       reason: 'not a leader',
     });
-    if (!leader) return;
-    if (!meta.success || !state.success) return leader.refuse('malformed payload', leader.t('common.forbidden'));
+    if (!submitted) return;
+    const { caller: leader, meta, state } = submitted;
     const { person, locale } = leader;
-    const form = parseReviewForm(state.data);
+    const form = parseReviewForm(state);
     if (!form.ok) return ack(formErrors(locale, form.errors));
-    const report = await findReportById(ctx.db, meta.data.r);
+    const report = await findReportById(ctx.db, meta.r);
     if (!report) return leader.say(leader.t('report.refused.gone'));
     const self = branchSelfReview(person, { branchId: report.branchId, by: report.submittedBy });
     if (self) {
@@ -61,7 +55,7 @@ export function register(router: Router, ctx: AppContext): void {
         reportId: report.id,
       });
     }
-    const verdict = reviewVerdict(report, { leaderId: person.id, decision: form.value.decision, version: meta.data.v });
+    const verdict = reviewVerdict(report, { leaderId: person.id, decision: form.value.decision, version: meta.v });
     if (verdict === 'duplicate') return ack();
     const reviewed =
       verdict === 'apply'
@@ -69,7 +63,7 @@ export function register(router: Router, ctx: AppContext): void {
             ctx.db,
             {
               reportId: report.id,
-              version: meta.data.v,
+              version: meta.v,
               leaderId: person.id,
               decision: form.value.decision,
               comment: form.value.comment,
@@ -82,7 +76,7 @@ export function register(router: Router, ctx: AppContext): void {
       const now = (await findReportById(ctx.db, report.id)) ?? report;
       const again =
         verdict === 'apply'
-          ? reviewVerdict(now, { leaderId: person.id, decision: form.value.decision, version: meta.data.v })
+          ? reviewVerdict(now, { leaderId: person.id, decision: form.value.decision, version: meta.v })
           : verdict;
       return leader.say(
         again === 'withdrawn'

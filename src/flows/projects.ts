@@ -23,6 +23,7 @@ import {
   type Project,
   type ProjectRules,
 } from '../domain/projects.js';
+import { isOnTime } from '../domain/time.js';
 import type { Branch, LocalDate, Person } from '../domain/types.js';
 import { t, type Locale, type MessageKey } from '../i18n/index.js';
 import type { Answer, Caller } from '../slack/caller.js';
@@ -52,6 +53,20 @@ export async function linkedDue(
   if (!obligation) return { obligationId: null, due: by, extendedTo: null };
   const extendedTo = (await approvedExtensions(ctx.db, plan.id, [branchId])).get(branchId)?.get(obligation.id) ?? null;
   return { obligationId: obligation.id, due: extendedTo && extendedTo > by ? extendedTo : by, extendedTo };
+}
+
+/**
+ * The report a submission files for the obligation its stage is linked to (null when there is
+ * none), on time when it comes by the branch's due date.
+ */
+export function linkedReport<F extends object>(
+  linked: { obligationId: number | null; due: LocalDate },
+  plan: Plan,
+  now: Date,
+  fields: F,
+): (F & { obligationId: number; onTime: boolean }) | null {
+  if (linked.obligationId === null) return null;
+  return { obligationId: linked.obligationId, ...fields, onTime: isOnTime(now, linked.due, plan.timezone) };
 }
 
 /** A secretary's branches with their projects, and whether each may still register one. */

@@ -6,7 +6,7 @@
  * server what was pressed; the server finds the element again in what the bot sent.
  */
 import { t, type Locale, type MessageKey } from '../i18n/index.js';
-import { escapeHtml, html, htmlUrl, trustedHtml, type Html } from '../ui/html.js';
+import { choiceInput, escapeHtml, html, htmlUrl, trustedHtml, type Html } from '../ui/html.js';
 import { actionIdOf, blockIdOf, isRecord } from './block-ids.js';
 import { decodeSlackEntities, mrkdwnToHtml, plainToHtml, type MentionNames } from './mrkdwn.js';
 import { minuteFormat } from '../ui/minute-format.js';
@@ -169,6 +169,11 @@ function select(el: Json, type: string, ids: ElementIds, ctx: RenderContext): Ht
   >`;
 }
 
+/** A date, time or date-and-time element as the browser's own picker, showing its initial value. */
+function pickerInput(kind: 'date' | 'time' | 'datetime-local', ids: ElementIds, type: string, initial: string): Html {
+  return html`<input class="bk-el bk-date" type="${kind}" ${dataAttrs(ids, type)} value="${initial}" />`;
+}
+
 function choiceList(el: Json, type: 'checkboxes' | 'radio_buttons', ids: ElementIds, ctx: RenderContext): Html {
   const selected = initialValues(el, 'initial_option', 'initial_options');
   const inputType = type === 'checkboxes' ? 'checkbox' : 'radio';
@@ -177,12 +182,7 @@ function choiceList(el: Json, type: 'checkboxes' | 'radio_buttons', ids: Element
     ${records(el['options']).map(
       (o) =>
         html`<label class="bk-choice"
-          ><input
-            type="${inputType}"
-            name="${name}"
-            value="${optionValue(o)}"
-            ${selected.has(optionValue(o)) ? trustedHtml(' checked') : ''}
-          /><span
+          >${choiceInput({ type: inputType, name, value: optionValue(o), checked: selected.has(optionValue(o)) })}<span
             ><span class="bk-choice-text">${textObject(o['text'], ctx)}</span>${
               isRecord(o['description'])
                 ? html`<span class="bk-choice-description">${textObject(o['description'], ctx)}</span>`
@@ -304,24 +304,16 @@ export function renderElement(value: unknown, ids: ElementIds, ctx: RenderContex
     case 'radio_buttons':
       return choiceList(el, type, ids, ctx);
     case 'datepicker':
-      return html`<input
-        class="bk-el bk-date"
-        type="date"
-        ${dataAttrs(ids, type)}
-        value="${str(el['initial_date']) ?? ''}"
-      />`;
+      return pickerInput('date', ids, type, str(el['initial_date']) ?? '');
     case 'timepicker':
-      return html`<input
-        class="bk-el bk-date"
-        type="time"
-        ${dataAttrs(ids, type)}
-        value="${str(el['initial_time']) ?? ''}"
-      />`;
-    case 'datetimepicker': {
-      const initial =
-        typeof el['initial_date_time'] === 'number' ? localInputTime(el['initial_date_time'], ctx.timezone) : '';
-      return html`<input class="bk-el bk-date" type="datetime-local" ${dataAttrs(ids, type)} value="${initial}" />`;
-    }
+      return pickerInput('time', ids, type, str(el['initial_time']) ?? '');
+    case 'datetimepicker':
+      return pickerInput(
+        'datetime-local',
+        ids,
+        type,
+        typeof el['initial_date_time'] === 'number' ? localInputTime(el['initial_date_time'], ctx.timezone) : '',
+      );
     case 'plain_text_input':
     case 'number_input':
     case 'email_text_input':

@@ -10,9 +10,11 @@ import {
   formErrors,
   noAnswer,
   parseJson,
+  type Access,
   type Answer,
   type Caller,
 } from './caller.js';
+import type { Person } from '../domain/types.js';
 
 /**
  * The first lines of a button's and of a submission's listener, built on `callerOf`: what the
@@ -62,6 +64,35 @@ export async function submissionOf<M>(
     details: { metadata: view.private_metadata.slice(0, 200) },
   });
   return { caller, meta: meta.success ? meta.data : null, state: state.success ? state.data : null };
+}
+
+/** A submission that has passed its opening: a submitter in the roster, its own metadata and values. */
+export interface Submitted<M> {
+  caller: Caller<Person>;
+  meta: M;
+  state: ViewState;
+}
+
+/**
+ * A modal's submission, opened: the submitter must be in the roster and pass `access` (which may
+ * depend on the metadata, such as the branch it names); a modal whose metadata or values are not
+ * its own is refused and audited. Null when the submitter has been refused.
+ */
+export async function submitterOf<M>(
+  ctx: AppContext,
+  args: Parameters<typeof submissionOf>[1],
+  Meta: z.ZodType<M>,
+  errorBlock: string | Answer,
+  access: Access | ((meta: M | null) => Access) = {},
+): Promise<Submitted<M> | null> {
+  const { caller, meta, state } = await submissionOf(ctx, args, Meta, errorBlock);
+  const person = await caller.require(typeof access === 'function' ? access(meta) : access);
+  if (!person) return null;
+  if (meta === null || state === null) {
+    await person.refuse('malformed payload', person.t('common.forbidden'));
+    return null;
+  }
+  return { caller: person, meta, state };
 }
 
 /** A form the caller got wrong: the errors under their fields, and the attempt kept in the audit log. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { groupedCode, questionBlock, type RoundSettings } from '../domain/evaluation.js';
 import { pick, t, type Locale } from '../i18n/index.js';
-import { html, htmlUrl, trustedHtml, type Html } from './html.js';
+import { choiceInput, html, htmlUrl, trustedHtml, type Html } from './html.js';
 
 /**
  * The public ballot page of the evaluation (群众代表 vote without Slack) and the printed slips:
@@ -88,12 +88,13 @@ export function ballotPage(v: BallotPageInput): string {
         ${v.settings.grades.map(
           (g) =>
             html`<label class="grade"
-              ><input
-                type="radio"
-                name="${questionBlock(q.code)}"
-                value="${g.code}"
-                required${v.chosen?.[q.code] === g.code ? trustedHtml(' checked') : ''}
-              />
+              >${choiceInput({
+                type: 'radio',
+                name: questionBlock(q.code),
+                value: g.code,
+                checked: v.chosen?.[q.code] === g.code,
+                required: true,
+              })}
               ${pick(g.title, locale)}</label
             > `,
         )}

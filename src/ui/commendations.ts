@@ -10,7 +10,19 @@ import {
   type RoundPhase,
 } from '../domain/commendations.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
-import { LIMITS, clip, escape, link, modal, mrkdwn, plain } from './limits.js';
+import { LIMITS, clip, escape, link, mrkdwn, plain } from './limits.js';
+import {
+  button,
+  channelInput,
+  context,
+  formModal,
+  input,
+  type ModalButtons,
+  radioInput,
+  section,
+  staticSelect,
+  textInput,
+} from './blocks.js';
 import { stageLabel } from './projects.js';
 
 /** Commendation rounds in Slack: nominating, reviewing, the publicity post with its objections, the final list. */
@@ -40,16 +52,6 @@ export const COMMEND_VIEWS = {
 export function nominationNumber(id: number): string {
   return `№${id}`;
 }
-
-const button = (actionId: string, value: string, text: string, style?: 'primary' | 'danger') => ({
-  type: 'button' as const,
-  action_id: actionId,
-  value,
-  text: plain(text, LIMITS.buttonText),
-  ...(style ? { style } : {}),
-});
-const section = (text: string): KnownBlock => ({ type: 'section', text: mrkdwn(clip(text, LIMITS.sectionText)) });
-const context = (text: string): KnownBlock => ({ type: 'context', elements: [mrkdwn(clip(text, LIMITS.sectionText))] });
 
 export function statusLabel(locale: Locale, status: NominationStatus): string {
   return t(locale, `commend.status.${status}` as MessageKey);
@@ -105,6 +107,8 @@ function categoryTitle(locale: Locale, round: Round, code: string): string {
 
 // The modals.
 
+const COMMEND_MODAL: ModalButtons = { submit: 'commend.modal.submit', close: 'commend.modal.cancel' };
+
 export function nominateModal(v: {
   locale: Locale;
   round: Round;
@@ -137,18 +141,14 @@ export function nominateModal(v: {
     if (revising.comment)
       blocks.push(context(t(locale, 'commend.nominate.returned_comment', { comment: escape(revising.comment) })));
   } else if (v.branchName === null)
-    blocks.push({
-      type: 'input',
-      block_id: COMMEND_BLOCKS.branch,
-      label: plain(t(locale, 'commend.field.branch'), 2000),
-      element: {
-        type: 'static_select',
-        action_id: 'value',
-        options: v.branches
-          .slice(0, LIMITS.selectOptions)
-          .map((b) => ({ text: plain(b.name, LIMITS.optionText), value: String(b.id) })),
-      },
-    });
+    blocks.push(
+      input(
+        locale,
+        COMMEND_BLOCKS.branch,
+        'commend.field.branch',
+        staticSelect(v.branches.map((b) => ({ text: b.name, value: String(b.id) }))),
+      ),
+    );
   else blocks.push(context(t(locale, 'commend.nominate.branch', { branch: escape(v.branchName) })));
   if (!revising && category.nominee === 'person')
     blocks.push({
@@ -161,33 +161,22 @@ export function nominateModal(v: {
   if (!revising && category.nominee === 'project') {
     if (v.projects.length === 0) blocks.push(section(t(locale, 'commend.nominate.no_project')));
     else
-      blocks.push({
-        type: 'input',
-        block_id: COMMEND_BLOCKS.project,
-        label: plain(t(locale, 'commend.field.project'), 2000),
-        element: {
-          type: 'static_select',
-          action_id: 'value',
-          options: v.projects
-            .slice(0, LIMITS.selectOptions)
-            .map((p) => ({ text: plain(p.title, LIMITS.optionText), value: String(p.id) })),
-        },
-      });
+      blocks.push(
+        input(
+          locale,
+          COMMEND_BLOCKS.project,
+          'commend.field.project',
+          staticSelect(v.projects.map((p) => ({ text: p.title, value: String(p.id) }))),
+        ),
+      );
   }
   blocks.push(
-    {
-      type: 'input',
-      block_id: COMMEND_BLOCKS.citation,
-      label: plain(t(locale, 'commend.field.citation'), 2000),
-      hint: plain(t(locale, 'commend.field.citation_hint'), 2000),
-      element: {
-        type: 'plain_text_input',
-        action_id: 'value',
-        multiline: true,
-        max_length: COMMEND_TEXT.citation,
-        ...(revising ? { initial_value: clip(revising.citation, COMMEND_TEXT.citation) } : {}),
-      },
-    },
+    textInput(locale, COMMEND_BLOCKS.citation, 'commend.field.citation', {
+      max: COMMEND_TEXT.citation,
+      multiline: true,
+      initial: revising?.citation,
+      hint: 'commend.field.citation_hint',
+    }),
     {
       type: 'input',
       block_id: COMMEND_BLOCKS.link,
@@ -200,14 +189,13 @@ export function nominateModal(v: {
       },
     },
   );
-  return modal({
-    callbackId: COMMEND_VIEWS.nominate,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, revising ? 'commend.nominate.title_revise' : 'commend.nominate.title'),
-    submit: t(locale, 'commend.modal.submit'),
-    close: t(locale, 'commend.modal.cancel'),
+  return formModal(
+    COMMEND_MODAL,
+    v,
+    COMMEND_VIEWS.nominate,
+    revising ? 'commend.nominate.title_revise' : 'commend.nominate.title',
     blocks,
-  });
+  );
 }
 
 export function commendReviewModal(v: {
@@ -239,50 +227,28 @@ export function commendReviewModal(v: {
     blocks.push(context(t(locale, 'commend.review.last_comment', { comment: escape(n.reviewComment) })));
   if (decisions.length > 0)
     blocks.push(
-      {
-        type: 'input',
-        block_id: COMMEND_BLOCKS.decision,
-        label: plain(t(locale, 'commend.field.decision'), 2000),
-        element: {
-          type: 'radio_buttons',
-          action_id: 'value',
-          options: decisions.map((d) => ({
-            text: plain(t(locale, `commend.decision.${d}` as MessageKey), LIMITS.optionText),
-            value: d,
-          })),
-        },
-      },
-      {
-        type: 'input',
-        block_id: COMMEND_BLOCKS.comment,
+      radioInput(
+        locale,
+        COMMEND_BLOCKS.decision,
+        'commend.field.decision',
+        decisions.map((d) => ({ value: d, text: t(locale, `commend.decision.${d}` as MessageKey) })),
+      ),
+      textInput(locale, COMMEND_BLOCKS.comment, 'commend.field.comment', {
+        max: COMMEND_TEXT.comment,
+        multiline: true,
         optional: true,
-        label: plain(t(locale, 'commend.field.comment'), 2000),
-        hint: plain(t(locale, 'commend.field.comment_hint'), 2000),
-        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: COMMEND_TEXT.comment },
-      },
+        hint: 'commend.field.comment_hint',
+      }),
     );
   else blocks.push(section(t(locale, 'commend.review.nothing_to_decide')));
-  return modal({
-    callbackId: COMMEND_VIEWS.review,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, 'commend.review.title'),
-    ...(decisions.length > 0 ? { submit: t(locale, 'commend.modal.submit') } : {}),
-    close: t(locale, 'commend.modal.cancel'),
+  return formModal(
+    COMMEND_MODAL,
+    v,
+    COMMEND_VIEWS.review,
+    'commend.review.title',
     blocks,
-  });
-}
-
-function channelInput(locale: Locale) {
-  return {
-    type: 'input' as const,
-    block_id: COMMEND_BLOCKS.channel,
-    label: plain(t(locale, 'commend.field.channel'), 2000),
-    element: {
-      type: 'conversations_select' as const,
-      action_id: 'value',
-      filter: { include: ['public' as const, 'private' as const], exclude_bot_users: true },
-    },
-  };
+    decisions.length > 0 ? 'commend.modal.submit' : null,
+  );
 }
 
 export function publicityModal(v: {
@@ -296,28 +262,31 @@ export function publicityModal(v: {
   const { locale } = v;
   const total = v.counts.reduce((n, c) => n + c.count, 0);
   const lines = v.counts.map((c) => `• ${categoryTitle(locale, v.round, c.category)} ${c.count}`);
-  return modal({
-    callbackId: COMMEND_VIEWS.publicity,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, 'commend.publicity.title'),
-    ...(total > 0 ? { submit: t(locale, 'commend.publicity.submit') } : {}),
-    close: t(locale, 'commend.modal.cancel'),
-    blocks: [
-      section(
-        [
-          t(locale, 'commend.publicity.intro', {
-            round: pick(v.round.title, locale),
-            count: total,
-            from: v.from,
-            to: v.to,
-            days: v.round.publicity_days,
-          }),
-          ...lines,
-        ].join('\n'),
-      ),
-      ...(total > 0 ? [channelInput(locale)] : [section(t(locale, 'commend.publicity.empty'))]),
-    ],
-  });
+  const blocks: KnownBlock[] = [
+    section(
+      [
+        t(locale, 'commend.publicity.intro', {
+          round: pick(v.round.title, locale),
+          count: total,
+          from: v.from,
+          to: v.to,
+          days: v.round.publicity_days,
+        }),
+        ...lines,
+      ].join('\n'),
+    ),
+    ...(total > 0
+      ? [channelInput(locale, COMMEND_BLOCKS.channel, 'commend.field.channel')]
+      : [section(t(locale, 'commend.publicity.empty'))]),
+  ];
+  return formModal(
+    COMMEND_MODAL,
+    v,
+    COMMEND_VIEWS.publicity,
+    'commend.publicity.title',
+    blocks,
+    total > 0 ? 'commend.publicity.submit' : null,
+  );
 }
 
 export function objectionModal(v: {
@@ -327,39 +296,31 @@ export function objectionModal(v: {
   privateMetadata: string;
 }): View {
   const { locale } = v;
-  return modal({
-    callbackId: COMMEND_VIEWS.object,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, 'commend.object.title'),
-    submit: t(locale, 'commend.modal.submit'),
-    close: t(locale, 'commend.modal.cancel'),
-    blocks: [
-      section(t(locale, 'commend.object.intro', { round: pick(v.round.title, locale) })),
-      {
-        type: 'input',
-        block_id: COMMEND_BLOCKS.nominee,
-        label: plain(t(locale, 'commend.field.nominee'), 2000),
-        element: {
-          type: 'static_select',
-          action_id: 'value',
-          options: v.options.slice(0, LIMITS.selectOptions).map((n) => ({
-            text: plain(
-              `${nominationNumber(n.id)} ${n.nomineeName} · ${categoryTitle(locale, v.round, n.category)}`,
-              LIMITS.optionText,
-            ),
-            value: String(n.id),
-          })),
-        },
+  const blocks: KnownBlock[] = [
+    section(t(locale, 'commend.object.intro', { round: pick(v.round.title, locale) })),
+    {
+      type: 'input',
+      block_id: COMMEND_BLOCKS.nominee,
+      label: plain(t(locale, 'commend.field.nominee'), 2000),
+      element: {
+        type: 'static_select',
+        action_id: 'value',
+        options: v.options.slice(0, LIMITS.selectOptions).map((n) => ({
+          text: plain(
+            `${nominationNumber(n.id)} ${n.nomineeName} · ${categoryTitle(locale, v.round, n.category)}`,
+            LIMITS.optionText,
+          ),
+          value: String(n.id),
+        })),
       },
-      {
-        type: 'input',
-        block_id: COMMEND_BLOCKS.text,
-        label: plain(t(locale, 'commend.field.objection'), 2000),
-        hint: plain(t(locale, 'commend.field.objection_hint'), 2000),
-        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: COMMEND_TEXT.objection },
-      },
-    ],
-  });
+    },
+    textInput(locale, COMMEND_BLOCKS.text, 'commend.field.objection', {
+      max: COMMEND_TEXT.objection,
+      multiline: true,
+      hint: 'commend.field.objection_hint',
+    }),
+  ];
+  return formModal(COMMEND_MODAL, v, COMMEND_VIEWS.object, 'commend.object.title', blocks);
 }
 
 export function objectionDecisionModal(v: {
@@ -370,42 +331,24 @@ export function objectionDecisionModal(v: {
   privateMetadata: string;
 }): View {
   const { locale } = v;
-  return modal({
-    callbackId: COMMEND_VIEWS.objection,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, 'commend.objection.title'),
-    submit: t(locale, 'commend.modal.submit'),
-    close: t(locale, 'commend.modal.cancel'),
-    blocks: [
-      section(
-        `*${nomineeText(locale, v.nominee)}*\n${t(locale, 'commend.objection.by', {
-          who: escape(v.objection.raisedByName),
-          at: v.objection.raisedAt,
-          category: categoryTitle(locale, v.round, v.nominee.category),
-        })}`,
-      ),
-      section(escape(v.objection.text)),
-      {
-        type: 'input',
-        block_id: COMMEND_BLOCKS.decision,
-        label: plain(t(locale, 'commend.field.decision'), 2000),
-        element: {
-          type: 'radio_buttons',
-          action_id: 'value',
-          options: (['uphold', 'dismiss'] as const).map((d) => ({
-            text: plain(t(locale, `commend.objection.${d}`), LIMITS.optionText),
-            value: d,
-          })),
-        },
-      },
-      {
-        type: 'input',
-        block_id: COMMEND_BLOCKS.reason,
-        label: plain(t(locale, 'commend.field.reason'), 2000),
-        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: COMMEND_TEXT.comment },
-      },
-    ],
-  });
+  const blocks: KnownBlock[] = [
+    section(
+      `*${nomineeText(locale, v.nominee)}*\n${t(locale, 'commend.objection.by', {
+        who: escape(v.objection.raisedByName),
+        at: v.objection.raisedAt,
+        category: categoryTitle(locale, v.round, v.nominee.category),
+      })}`,
+    ),
+    section(escape(v.objection.text)),
+    radioInput(
+      locale,
+      COMMEND_BLOCKS.decision,
+      'commend.field.decision',
+      (['uphold', 'dismiss'] as const).map((d) => ({ value: d, text: t(locale, `commend.objection.${d}`) })),
+    ),
+    textInput(locale, COMMEND_BLOCKS.reason, 'commend.field.reason', { max: COMMEND_TEXT.comment, multiline: true }),
+  ];
+  return formModal(COMMEND_MODAL, v, COMMEND_VIEWS.objection, 'commend.objection.title', blocks);
 }
 
 export function announceModal(v: {
@@ -420,22 +363,23 @@ export function announceModal(v: {
 }): View {
   const { locale } = v;
   const lines = v.counts.map((c) => `• ${categoryTitle(locale, v.round, c.category)} ${c.count}`);
-  return modal({
-    callbackId: COMMEND_VIEWS.announce,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, 'commend.announce.title'),
-    ...(v.ready ? { submit: t(locale, 'commend.announce.submit') } : {}),
-    close: t(locale, 'commend.modal.cancel'),
-    blocks: [
-      section(
-        [
-          t(locale, 'commend.announce.intro', { round: pick(v.round.title, locale), struck: v.struck, open: v.open }),
-          ...lines,
-        ].join('\n'),
-      ),
-      ...(v.blocker ? [section(v.blocker)] : []),
-    ],
-  });
+  const blocks: KnownBlock[] = [
+    section(
+      [
+        t(locale, 'commend.announce.intro', { round: pick(v.round.title, locale), struck: v.struck, open: v.open }),
+        ...lines,
+      ].join('\n'),
+    ),
+    ...(v.blocker ? [section(v.blocker)] : []),
+  ];
+  return formModal(
+    COMMEND_MODAL,
+    v,
+    COMMEND_VIEWS.announce,
+    'commend.announce.title',
+    blocks,
+    v.ready ? 'commend.announce.submit' : null,
+  );
 }
 
 // The lists.
@@ -449,22 +393,29 @@ export interface SecretaryRound {
   closedReason: string | null;
 }
 
+/** A round's header and its dates, atop a secretary's list and a leader's progress alike. */
+function roundHeading(
+  locale: Locale,
+  headerKey: 'commend.mine.header' | 'commend.rounds.header',
+  round: Round,
+  phase: RoundPhase,
+): KnownBlock[] {
+  return [
+    { type: 'header', text: plain(t(locale, headerKey, { round: pick(round.title, locale) }), LIMITS.headerText) },
+    context(
+      t(locale, 'commend.mine.dates', {
+        due: round.nominations_due,
+        announce: round.announce_by,
+        phase: phaseLabel(locale, phase),
+      }),
+    ),
+  ];
+}
+
 export function secretaryRoundsBlocks(locale: Locale, rounds: readonly SecretaryRound[]): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   for (const r of rounds) {
-    blocks.push({
-      type: 'header',
-      text: plain(t(locale, 'commend.mine.header', { round: pick(r.round.title, locale) }), LIMITS.headerText),
-    });
-    blocks.push(
-      context(
-        t(locale, 'commend.mine.dates', {
-          due: r.round.nominations_due,
-          announce: r.round.announce_by,
-          phase: phaseLabel(locale, r.phase),
-        }),
-      ),
-    );
+    blocks.push(...roundHeading(locale, 'commend.mine.header', r.round, r.phase));
     for (const c of r.categories) {
       const text = t(locale, 'commend.mine.category', {
         category: pick(c.category.title, locale),
@@ -522,19 +473,7 @@ export interface LeaderRound {
 export function leaderRoundsBlocks(locale: Locale, rounds: readonly LeaderRound[]): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   for (const r of rounds) {
-    blocks.push({
-      type: 'header',
-      text: plain(t(locale, 'commend.rounds.header', { round: pick(r.round.title, locale) }), LIMITS.headerText),
-    });
-    blocks.push(
-      context(
-        t(locale, 'commend.mine.dates', {
-          due: r.round.nominations_due,
-          announce: r.round.announce_by,
-          phase: phaseLabel(locale, r.phase),
-        }),
-      ),
-    );
+    blocks.push(...roundHeading(locale, 'commend.rounds.header', r.round, r.phase));
     const lines = r.byCategory.map((c) => {
       const counts = Object.entries(c.counts)
         .filter(([, n]) => (n ?? 0) > 0)
@@ -689,61 +628,60 @@ function countsLine(locale: Locale, round: Round, nominees: readonly NomineeLine
     .join(' · ');
 }
 
+const POST_KEYS = {
+  publicity: { text: 'commend.post.publicity_text', header: 'commend.post.publicity_header' },
+  final: { text: 'commend.post.final_text', header: 'commend.post.final_header' },
+} as const;
+
+/** A round's post: its header over `body`, and the nominees listed in its thread (with objection buttons while publicised). */
+function roundPosts(
+  locale: Locale,
+  round: Round,
+  post: keyof typeof POST_KEYS,
+  nominees: readonly NomineeLine[],
+  body: KnownBlock[],
+): Posts {
+  const title = pick(round.title, locale);
+  return {
+    main: {
+      text: t(locale, POST_KEYS[post].text, { round: title, count: nominees.length }),
+      blocks: [
+        { type: 'header', text: plain(t(locale, POST_KEYS[post].header, { round: title }), LIMITS.headerText) },
+        ...body,
+      ],
+    },
+    thread: listReplies(locale, round, nominees, post === 'publicity'),
+  };
+}
+
 export function publicityPosts(
   locale: Locale,
   round: Round,
   shortlist: readonly NomineeLine[],
   period: { from: string; to: string },
 ): Posts {
-  const text = t(locale, 'commend.post.publicity_text', { round: pick(round.title, locale), count: shortlist.length });
-  return {
-    main: {
-      text,
-      blocks: [
-        {
-          type: 'header',
-          text: plain(
-            t(locale, 'commend.post.publicity_header', { round: pick(round.title, locale) }),
-            LIMITS.headerText,
-          ),
-        },
-        section(
-          [
-            t(locale, 'commend.post.publicity_intro', {
-              count: shortlist.length,
-              from: period.from,
-              to: period.to,
-              days: round.publicity_days,
-            }),
-            countsLine(locale, round, shortlist),
-          ].join('\n'),
-        ),
-        context(t(locale, 'commend.post.publicity_how')),
-      ],
-    },
-    thread: listReplies(locale, round, shortlist, true),
-  };
+  return roundPosts(locale, round, 'publicity', shortlist, [
+    section(
+      [
+        t(locale, 'commend.post.publicity_intro', {
+          count: shortlist.length,
+          from: period.from,
+          to: period.to,
+          days: round.publicity_days,
+        }),
+        countsLine(locale, round, shortlist),
+      ].join('\n'),
+    ),
+    context(t(locale, 'commend.post.publicity_how')),
+  ]);
 }
 
 export function announcementPosts(locale: Locale, round: Round, awarded: readonly NomineeLine[]): Posts {
-  const text = t(locale, 'commend.post.final_text', { round: pick(round.title, locale), count: awarded.length });
-  return {
-    main: {
-      text,
-      blocks: [
-        {
-          type: 'header',
-          text: plain(t(locale, 'commend.post.final_header', { round: pick(round.title, locale) }), LIMITS.headerText),
-        },
-        section(
-          [t(locale, 'commend.post.final_intro', { count: awarded.length }), countsLine(locale, round, awarded)].join(
-            '\n',
-          ),
-        ),
-      ],
-    },
-    thread: listReplies(locale, round, awarded, false),
-  };
+  return roundPosts(locale, round, 'final', awarded, [
+    section(
+      [t(locale, 'commend.post.final_intro', { count: awarded.length }), countsLine(locale, round, awarded)].join('\n'),
+    ),
+  ]);
 }
 
 // The App Home's part.

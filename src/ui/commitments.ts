@@ -13,7 +13,8 @@ import {
 } from '../domain/commitments.js';
 import type { GroupedMessage } from '../delivery/outbox.js';
 import { t, type Locale, type MessageKey } from '../i18n/index.js';
-import { clip, escape, LIMITS, link, mrkdwn, modal, plain } from './limits.js';
+import { clip, escape, LIMITS, link, mrkdwn, plain } from './limits.js';
+import { button, context, formModal, input, type ModalButtons, section, staticSelect, textInput } from './blocks.js';
 
 /** Block Kit of public commitments (公开承诺): the member's list, the modals, a branch's list, the queue, the post. */
 
@@ -42,16 +43,6 @@ export interface ShownCommitment {
   confirmation: 'confirmed' | 'returned' | null;
   confirmComment: string | null;
 }
-
-const section = (text: string): KnownBlock => ({ type: 'section', text: mrkdwn(clip(text, LIMITS.sectionText)) });
-const context = (text: string): KnownBlock => ({ type: 'context', elements: [mrkdwn(clip(text, LIMITS.sectionText))] });
-const button = (actionId: string, value: string, text: string, style?: 'primary' | 'danger') => ({
-  type: 'button' as const,
-  action_id: actionId,
-  value,
-  text: plain(text, LIMITS.buttonText),
-  ...(style ? { style } : {}),
-});
 
 export function areaLabel(locale: Locale, area: CommitmentArea | null): string {
   return t(locale, area ? (`commitments.area.${area}` as MessageKey) : 'commitments.area.none');
@@ -122,51 +113,10 @@ export function mineBlocks(v: MineInput): KnownBlock[] {
   return blocks;
 }
 
-function textInput(
-  locale: Locale,
-  block: string,
-  label: MessageKey,
-  opts: { max: number; multiline?: boolean; initial?: string | null; optional?: boolean },
-) {
-  return {
-    type: 'input' as const,
-    block_id: block,
-    ...(opts.optional ? { optional: true } : {}),
-    label: plain(t(locale, label), 2000),
-    element: {
-      type: 'plain_text_input' as const,
-      action_id: 'value',
-      multiline: opts.multiline ?? false,
-      max_length: opts.max,
-      ...(opts.initial ? { initial_value: clip(opts.initial, opts.max) } : {}),
-    },
-  };
-}
-
-function select<V extends string>(
-  locale: Locale,
-  block: string,
-  label: MessageKey,
-  options: readonly { value: V; text: string }[],
-  opts: { initial?: V | null; optional?: boolean } = {},
-) {
-  const shown = options.map((o) => ({ text: plain(o.text, 75), value: o.value }));
-  const initial = shown.find((o) => o.value === opts.initial);
-  return {
-    type: 'input' as const,
-    block_id: block,
-    ...(opts.optional ? { optional: true } : {}),
-    label: plain(t(locale, label), 2000),
-    element: {
-      type: 'static_select' as const,
-      action_id: 'value',
-      options: shown,
-      ...(initial ? { initial_option: initial } : {}),
-    },
-  };
-}
-
 /** The commitment modal: the text (up to 200 characters) and an optional area. */
+
+const COMMITMENT_MODAL: ModalButtons = { submit: 'commitments.modal.submit', close: 'commitments.modal.cancel' };
+
 export function commitmentModal(v: {
   locale: Locale;
   branchName: string;
@@ -176,67 +126,66 @@ export function commitmentModal(v: {
   privateMetadata: string;
 }): View {
   const { locale, editing } = v;
-  return modal({
-    callbackId: COMMITMENT_VIEWS.commitment,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, editing ? 'commitments.modal.title_edit' : 'commitments.modal.title'),
-    submit: t(locale, 'commitments.modal.submit'),
-    close: t(locale, 'commitments.modal.cancel'),
-    blocks: [
-      section(
-        t(locale, 'commitments.modal.intro', {
-          branch: escape(v.branchName),
-          chars: COMMITMENT_MAX_CHARS,
-          max: v.max,
-          closes: v.closes,
-        }),
-      ),
-      // Slack counts max_length in its own units; the limit that holds is the server's (parseCommitmentForm).
-      textInput(locale, 'text', 'commitments.field.text', {
-        max: COMMITMENT_MAX_CHARS,
-        multiline: true,
-        initial: editing?.text,
+  const blocks: KnownBlock[] = [
+    section(
+      t(locale, 'commitments.modal.intro', {
+        branch: escape(v.branchName),
+        chars: COMMITMENT_MAX_CHARS,
+        max: v.max,
+        closes: v.closes,
       }),
-      select(
-        locale,
-        'area',
-        'commitments.field.area',
+    ),
+    // Slack counts max_length in its own units; the limit that holds is the server's (parseCommitmentForm).
+    textInput(locale, 'text', 'commitments.field.text', {
+      max: COMMITMENT_MAX_CHARS,
+      multiline: true,
+      initial: editing?.text,
+    }),
+    input(
+      locale,
+      'area',
+      'commitments.field.area',
+      staticSelect(
         COMMITMENT_AREAS.map((a) => ({ value: a, text: areaLabel(locale, a) })),
-        { initial: editing?.area ?? null, optional: true },
+        editing?.area,
       ),
-    ],
-  });
+      { optional: true },
+    ),
+  ];
+  return formModal(
+    COMMITMENT_MODAL,
+    v,
+    COMMITMENT_VIEWS.commitment,
+    editing ? 'commitments.modal.title_edit' : 'commitments.modal.title',
+    blocks,
+  );
 }
 
 /** The fulfilment modal: fulfilled / partly / not, a short note, an optional link. */
 export function fulfilmentModal(v: { locale: Locale; commitment: ShownCommitment; privateMetadata: string }): View {
   const { locale, commitment: c } = v;
-  return modal({
-    callbackId: COMMITMENT_VIEWS.fulfilment,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, 'commitments.modal.fulfil_title'),
-    submit: t(locale, 'commitments.modal.submit'),
-    close: t(locale, 'commitments.modal.cancel'),
-    blocks: [
-      section(commitmentLine(locale, 1, { ...c, outcome: null })),
-      ...(c.confirmation === 'returned' && c.confirmComment
-        ? [context(t(locale, 'commitments.line.commentary', { name: '', text: escape(c.confirmComment) }))]
-        : []),
-      select(
-        locale,
-        'outcome',
-        'commitments.field.outcome',
+  const blocks: KnownBlock[] = [
+    section(commitmentLine(locale, 1, { ...c, outcome: null })),
+    ...(c.confirmation === 'returned' && c.confirmComment
+      ? [context(t(locale, 'commitments.line.commentary', { name: '', text: escape(c.confirmComment) }))]
+      : []),
+    input(
+      locale,
+      'outcome',
+      'commitments.field.outcome',
+      staticSelect(
         OUTCOMES.map((o) => ({ value: o, text: outcomeLabel(locale, o) })),
-        { initial: c.outcome },
+        c.outcome,
       ),
-      textInput(locale, 'note', 'commitments.field.note', {
-        max: FULFILMENT_NOTE_MAX_CHARS,
-        multiline: true,
-        initial: c.outcomeNote,
-      }),
-      textInput(locale, 'link', 'commitments.field.link', { max: 500, initial: c.outcomeLink, optional: true }),
-    ],
-  });
+    ),
+    textInput(locale, 'note', 'commitments.field.note', {
+      max: FULFILMENT_NOTE_MAX_CHARS,
+      multiline: true,
+      initial: c.outcomeNote,
+    }),
+    textInput(locale, 'link', 'commitments.field.link', { max: 500, initial: c.outcomeLink, optional: true }),
+  ];
+  return formModal(COMMITMENT_MODAL, v, COMMITMENT_VIEWS.fulfilment, 'commitments.modal.fulfil_title', blocks);
 }
 
 /** The secretary's confirmation: the member's fulfilment, confirm or return, a commentary. */
@@ -247,26 +196,25 @@ export function confirmationModal(v: {
   privateMetadata: string;
 }): View {
   const { locale } = v;
-  return modal({
-    callbackId: COMMITMENT_VIEWS.confirmation,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, 'commitments.modal.confirm_title'),
-    submit: t(locale, 'commitments.modal.submit'),
-    close: t(locale, 'commitments.modal.cancel'),
-    blocks: [
-      section(t(locale, 'commitments.list.person', { name: escape(v.personName) })),
-      section(commitmentLine(locale, 1, v.commitment)),
-      select(locale, 'decision', 'commitments.field.confirmation', [
+  const blocks: KnownBlock[] = [
+    section(t(locale, 'commitments.list.person', { name: escape(v.personName) })),
+    section(commitmentLine(locale, 1, v.commitment)),
+    input(
+      locale,
+      'decision',
+      'commitments.field.confirmation',
+      staticSelect([
         { value: 'confirmed', text: t(locale, 'commitments.choice.confirmed') },
         { value: 'returned', text: t(locale, 'commitments.choice.returned') },
       ]),
-      textInput(locale, 'comment', 'commitments.field.commentary', {
-        max: CONFIRM_COMMENT_MAX_CHARS,
-        multiline: true,
-        optional: true,
-      }),
-    ],
-  });
+    ),
+    textInput(locale, 'comment', 'commitments.field.commentary', {
+      max: CONFIRM_COMMENT_MAX_CHARS,
+      multiline: true,
+      optional: true,
+    }),
+  ];
+  return formModal(COMMITMENT_MODAL, v, COMMITMENT_VIEWS.confirmation, 'commitments.modal.confirm_title', blocks);
 }
 
 export interface BranchList {

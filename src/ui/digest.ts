@@ -1,7 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import { percent, type DigestData } from '../domain/digest.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
-import { LIMITS, clip, escape, mrkdwn, plain } from './limits.js';
+import { LIMITS, escape, mrkdwn, plain } from './limits.js';
+import { section } from './blocks.js';
 import { stageCountsLine } from './projects.js';
 
 export interface DigestMessages {
@@ -13,10 +14,6 @@ export interface DigestMessages {
 const SHOWN = 10;
 const LINES_PER_SECTION = 20;
 const SECTIONS_PER_REPLY = 10;
-
-function section(text: string): KnownBlock {
-  return { type: 'section', text: mrkdwn(clip(text, LIMITS.sectionText)) };
-}
 
 /**
  * The weekly digest: a summary whose size does not depend on the roster (at most a few dozen

@@ -9,7 +9,8 @@ import {
 } from '../domain/evaluation.js';
 import type { Branch } from '../domain/types.js';
 import { pick, t, type Locale } from '../i18n/index.js';
-import { clip, escape, escapeWithin, LIMITS, modal, mrkdwn, plain } from './limits.js';
+import { escape, escapeWithin, LIMITS, modal, mrkdwn, plain } from './limits.js';
+import { button, context, section } from './blocks.js';
 
 /**
  * The evaluation in Slack: the ballot modal, the invitation and reminder DMs, turnout and results
@@ -19,19 +20,6 @@ import { clip, escape, escapeWithin, LIMITS, modal, mrkdwn, plain } from './limi
 export const EVALUATION_ACTIONS = { vote: 'evaluation_vote', open: 'evaluation_open' } as const;
 export const EVALUATION_VIEWS = { ballot: 'evaluation_ballot' } as const;
 export const BRANCH_BLOCK = 'branch';
-
-const section = (text: string): KnownBlock => ({ type: 'section', text: mrkdwn(clip(text, LIMITS.sectionText)) });
-const context = (text: string): KnownBlock => ({ type: 'context', elements: [mrkdwn(clip(text, LIMITS.sectionText))] });
-
-function button(actionId: string, value: string, text: string, style?: 'primary') {
-  return {
-    type: 'button' as const,
-    action_id: actionId,
-    value,
-    text: plain(text, LIMITS.buttonText),
-    ...(style ? { style } : {}),
-  };
-}
 
 /**
  * The ballot: one branch given (its name shown), or a choice among the branches still to rate (a

@@ -58,3 +58,19 @@ export function htmlUrl(url: string): string {
     return '#';
   }
 }
+
+/** A radio button or check box of a form, checked when it is the choice made (`required`: the group must be answered). */
+export function choiceInput(v: {
+  type: 'radio' | 'checkbox';
+  name: string;
+  value: string;
+  checked: boolean;
+  required?: boolean;
+}): Html {
+  return html`<input
+    type="${v.type}"
+    name="${v.name}"
+    value="${v.value}"
+    ${v.required ? trustedHtml(' required') : ''}${v.checked ? trustedHtml(' checked') : ''}
+  />`;
+}

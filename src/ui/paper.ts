@@ -8,18 +8,8 @@ import {
 } from '../domain/papers.js';
 import { PAPER_KINDS, type PaperKind } from '../domain/types.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
-import {
-  LIMITS,
-  SECTION_TEXT_ROOM,
-  clip,
-  escape,
-  escapeWithin,
-  link,
-  mention,
-  modal,
-  mrkdwn,
-  plain,
-} from './limits.js';
+import { LIMITS, SECTION_TEXT_ROOM, clip, escape, escapeWithin, link, mention, mrkdwn, plain } from './limits.js';
+import { formModal, input as inputBlock, textInput, type ModalButtons } from './blocks.js';
 import { sectionsOf } from './rankings.js';
 
 export const PAPER_CALLBACK_ID = 'paper_submit';
@@ -113,6 +103,9 @@ export interface PaperModalInput {
 }
 
 /** The paper modal: kind, title, abstract, a link or a Slack file, co-authors. */
+
+const PAPER_MODAL: ModalButtons = { submit: 'paper.modal.submit', close: 'paper.modal.close' };
+
 export function paperModal(input: PaperModalInput): View {
   const { locale, revising } = input;
   const counting = new Set(input.items.flatMap((i) => i.obligation.paperKinds));
@@ -184,18 +177,17 @@ export function paperModal(input: PaperModalInput): View {
         ...(revising ? { initial_value: clip(revising.abstract, PAPER_ABSTRACT_MAX) } : {}),
       },
     },
-    {
-      type: 'input',
-      block_id: 'link',
-      optional: true,
-      label: plain(t(locale, 'paper.field.link'), 2000),
-      hint: plain(t(locale, 'paper.field.link_hint'), 2000),
-      element: {
-        type: 'url_text_input',
+    inputBlock(
+      locale,
+      'link',
+      'paper.field.link',
+      {
+        type: 'url_text_input' as const,
         action_id: PAPER_VALUE_ACTION,
         ...(revising?.link && revising.link.length <= 3000 ? { initial_value: revising.link } : {}),
       },
-    },
+      { optional: true, hint: 'paper.field.link_hint' },
+    ),
     {
       type: 'input',
       block_id: 'file',
@@ -215,14 +207,13 @@ export function paperModal(input: PaperModalInput): View {
       },
     },
   ];
-  return modal({
-    callbackId: PAPER_CALLBACK_ID,
-    privateMetadata: input.privateMetadata,
-    title: t(locale, revising ? 'paper.modal.title_revise' : 'paper.modal.title'),
-    submit: t(locale, 'paper.modal.submit'),
-    close: t(locale, 'paper.modal.close'),
+  return formModal(
+    PAPER_MODAL,
+    input,
+    PAPER_CALLBACK_ID,
+    revising ? 'paper.modal.title_revise' : 'paper.modal.title',
     blocks,
-  });
+  );
 }
 
 /** What the person owes and the papers they sent, for `/paper status`, `/progress` and the App Home. */
@@ -308,50 +299,37 @@ export function paperReviewModal(input: PaperReviewModalInput): View {
     text: plain(t(locale, `paper.review.decision.${d}`), LIMITS.optionText),
     value: d,
   }));
-  return modal({
-    callbackId: PAPER_REVIEW_CALLBACK_ID,
-    privateMetadata: input.privateMetadata,
-    title: t(locale, 'paper.review.title'),
-    submit: t(locale, 'paper.review.submit'),
-    close: t(locale, 'paper.modal.close'),
-    blocks: [
-      {
-        type: 'section',
-        text: mrkdwn(
-          t(locale, 'paper.review.intro', {
-            title: escape(paper.title),
-            kind: paperKindLabel(paper.kind, locale),
-            author: escape(input.authorName),
-            date: paper.submittedAt.slice(0, 10),
-          }),
-        ),
-      },
-      {
-        type: 'section',
-        text: mrkdwn(t(locale, 'paper.review.abstract', { abstract: escapeWithin(paper.abstract, SECTION_TEXT_ROOM) })),
-      },
-      ...sectionsOf(details),
-      {
-        type: 'input',
-        block_id: 'decision',
-        label: plain(t(locale, 'paper.review.decision'), 2000),
-        element: { type: 'radio_buttons', action_id: PAPER_VALUE_ACTION, options: decisions },
-      },
-      {
-        type: 'input',
-        block_id: 'comment',
-        optional: true,
-        label: plain(t(locale, 'paper.review.comment'), 2000),
-        hint: plain(t(locale, 'paper.review.comment_hint'), 2000),
-        element: {
-          type: 'plain_text_input',
-          action_id: PAPER_VALUE_ACTION,
-          multiline: true,
-          max_length: REVIEW_COMMENT_MAX,
-        },
-      },
-    ],
-  });
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: mrkdwn(
+        t(locale, 'paper.review.intro', {
+          title: escape(paper.title),
+          kind: paperKindLabel(paper.kind, locale),
+          author: escape(input.authorName),
+          date: paper.submittedAt.slice(0, 10),
+        }),
+      ),
+    },
+    {
+      type: 'section',
+      text: mrkdwn(t(locale, 'paper.review.abstract', { abstract: escapeWithin(paper.abstract, SECTION_TEXT_ROOM) })),
+    },
+    ...sectionsOf(details),
+    {
+      type: 'input',
+      block_id: 'decision',
+      label: plain(t(locale, 'paper.review.decision'), 2000),
+      element: { type: 'radio_buttons', action_id: PAPER_VALUE_ACTION, options: decisions },
+    },
+    textInput(locale, 'comment', 'paper.review.comment', {
+      max: REVIEW_COMMENT_MAX,
+      multiline: true,
+      optional: true,
+      hint: 'paper.review.comment_hint',
+    }),
+  ];
+  return formModal(PAPER_MODAL, input, PAPER_REVIEW_CALLBACK_ID, 'paper.review.title', blocks, 'paper.review.submit');
 }
 
 /** The author's DM after a review; a returned paper carries a Revise button. */

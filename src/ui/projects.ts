@@ -20,6 +20,7 @@ import {
 import type { GroupedMessage } from '../delivery/outbox.js';
 import { pick, t, type Locale, type MessageKey } from '../i18n/index.js';
 import { LIMITS, clip, escape, link, modal, mrkdwn, plain } from './limits.js';
+import { button, channelInput, context, formModal, type ModalButtons, section, textInput } from './blocks.js';
 import { minuteFormat } from './minute-format.js';
 
 /** Innovation projects in Slack: the modals, the lists, the project's card, the announcement and the Home part. */
@@ -59,52 +60,6 @@ export function tierLabel(locale: Locale, tiers: readonly Tier[], code: string |
   if (code === null) return t(locale, 'project.tier.none');
   const tier = tiers.find((x) => x.code === code);
   return tier ? pick(tier.title, locale) : code;
-}
-
-const button = (actionId: string, value: string, text: string, style?: 'primary' | 'danger') => ({
-  type: 'button' as const,
-  action_id: actionId,
-  value,
-  text: plain(text, LIMITS.buttonText),
-  ...(style ? { style } : {}),
-});
-
-const section = (text: string): KnownBlock => ({ type: 'section', text: mrkdwn(clip(text, LIMITS.sectionText)) });
-const context = (text: string): KnownBlock => ({ type: 'context', elements: [mrkdwn(clip(text, LIMITS.sectionText))] });
-
-function textInput(
-  locale: Locale,
-  block: string,
-  label: MessageKey,
-  opts: { max: number; multiline?: boolean; initial?: string | null; optional?: boolean; hint?: MessageKey },
-) {
-  return {
-    type: 'input' as const,
-    block_id: block,
-    ...(opts.optional ? { optional: true } : {}),
-    label: plain(t(locale, label), 2000),
-    ...(opts.hint ? { hint: plain(t(locale, opts.hint), 2000) } : {}),
-    element: {
-      type: 'plain_text_input' as const,
-      action_id: 'value',
-      multiline: opts.multiline ?? false,
-      max_length: opts.max,
-      ...(opts.initial ? { initial_value: clip(opts.initial, opts.max) } : {}),
-    },
-  };
-}
-
-function channelInput(locale: Locale) {
-  return {
-    type: 'input' as const,
-    block_id: PROJECT_BLOCKS.channel,
-    label: plain(t(locale, 'project.field.channel'), 2000),
-    element: {
-      type: 'conversations_select' as const,
-      action_id: 'value',
-      filter: { include: ['public' as const, 'private' as const], exclude_bot_users: true },
-    },
-  };
 }
 
 // The project's own text, as a card.
@@ -241,6 +196,8 @@ export function projectCardModal(locale: Locale, card: ProjectCard, rules: Proje
 
 // The modals.
 
+const PROJECT_MODAL: ModalButtons = { submit: 'project.modal.submit', close: 'project.modal.cancel' };
+
 export function registerModal(v: {
   locale: Locale;
   branchName: string;
@@ -251,35 +208,35 @@ export function registerModal(v: {
 }): View {
   const { locale, revising } = v;
   const criteria = v.rules.criteria.map((c) => pick(c.title, locale)).join('、');
-  return modal({
-    callbackId: PROJECT_VIEWS.register,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, revising ? 'project.register.title_edit' : 'project.register.title'),
-    submit: t(locale, 'project.modal.submit'),
-    close: t(locale, 'project.modal.cancel'),
-    blocks: [
-      section(t(locale, 'project.register.intro', { branch: escape(v.branchName), due: v.due, criteria })),
-      textInput(locale, PROJECT_BLOCKS.title, 'project.field.title', {
-        max: PROJECT_TEXT.title,
-        initial: revising?.title,
-      }),
-      textInput(locale, PROJECT_BLOCKS.aims, 'project.field.aims', {
-        max: PROJECT_TEXT.field,
-        multiline: true,
-        initial: revising?.aims,
-      }),
-      textInput(locale, PROJECT_BLOCKS.approach, 'project.field.approach', {
-        max: PROJECT_TEXT.field,
-        multiline: true,
-        initial: revising?.approach,
-      }),
-      textInput(locale, PROJECT_BLOCKS.expected, 'project.field.expected', {
-        max: PROJECT_TEXT.field,
-        multiline: true,
-        initial: revising?.expected,
-      }),
-    ],
-  });
+  const blocks: KnownBlock[] = [
+    section(t(locale, 'project.register.intro', { branch: escape(v.branchName), due: v.due, criteria })),
+    textInput(locale, PROJECT_BLOCKS.title, 'project.field.title', {
+      max: PROJECT_TEXT.title,
+      initial: revising?.title,
+    }),
+    textInput(locale, PROJECT_BLOCKS.aims, 'project.field.aims', {
+      max: PROJECT_TEXT.field,
+      multiline: true,
+      initial: revising?.aims,
+    }),
+    textInput(locale, PROJECT_BLOCKS.approach, 'project.field.approach', {
+      max: PROJECT_TEXT.field,
+      multiline: true,
+      initial: revising?.approach,
+    }),
+    textInput(locale, PROJECT_BLOCKS.expected, 'project.field.expected', {
+      max: PROJECT_TEXT.field,
+      multiline: true,
+      initial: revising?.expected,
+    }),
+  ];
+  return formModal(
+    PROJECT_MODAL,
+    v,
+    PROJECT_VIEWS.register,
+    revising ? 'project.register.title_edit' : 'project.register.title',
+    blocks,
+  );
 }
 
 export function noteModal(v: {
@@ -289,51 +246,45 @@ export function noteModal(v: {
   privateMetadata: string;
 }): View {
   const { locale } = v;
-  return modal({
-    callbackId: PROJECT_VIEWS.note,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, v.kind === 'guidance' ? 'project.note.title_guidance' : 'project.note.title_progress'),
-    submit: t(locale, 'project.modal.submit'),
-    close: t(locale, 'project.modal.cancel'),
-    blocks: [
-      section(v.summary),
-      textInput(
-        locale,
-        PROJECT_BLOCKS.comment,
-        v.kind === 'guidance' ? 'project.field.guidance' : 'project.field.progress',
-        {
-          max: PROJECT_TEXT.field,
-          multiline: true,
-        },
-      ),
-      textInput(locale, PROJECT_BLOCKS.links, 'project.field.links', {
-        max: 3000,
+  const blocks: KnownBlock[] = [
+    section(v.summary),
+    textInput(
+      locale,
+      PROJECT_BLOCKS.comment,
+      v.kind === 'guidance' ? 'project.field.guidance' : 'project.field.progress',
+      {
+        max: PROJECT_TEXT.field,
         multiline: true,
-        optional: true,
-        hint: 'project.field.links_hint',
-      }),
-    ],
-  });
+      },
+    ),
+    textInput(locale, PROJECT_BLOCKS.links, 'project.field.links', {
+      max: 3000,
+      multiline: true,
+      optional: true,
+      hint: 'project.field.links_hint',
+    }),
+  ];
+  return formModal(
+    PROJECT_MODAL,
+    v,
+    PROJECT_VIEWS.note,
+    v.kind === 'guidance' ? 'project.note.title_guidance' : 'project.note.title_progress',
+    blocks,
+  );
 }
 
 export function applyModal(v: { locale: Locale; summary: string; due: string; privateMetadata: string }): View {
   const { locale } = v;
-  return modal({
-    callbackId: PROJECT_VIEWS.apply,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, 'project.apply.title'),
-    submit: t(locale, 'project.modal.submit'),
-    close: t(locale, 'project.modal.cancel'),
-    blocks: [
-      section(`${v.summary}\n${t(locale, 'project.apply.intro', { due: v.due })}`),
-      textInput(locale, PROJECT_BLOCKS.results, 'project.field.results', { max: PROJECT_TEXT.field, multiline: true }),
-      textInput(locale, PROJECT_BLOCKS.links, 'project.field.evidence', {
-        max: 3000,
-        multiline: true,
-        hint: 'project.field.links_hint',
-      }),
-    ],
-  });
+  const blocks: KnownBlock[] = [
+    section(`${v.summary}\n${t(locale, 'project.apply.intro', { due: v.due })}`),
+    textInput(locale, PROJECT_BLOCKS.results, 'project.field.results', { max: PROJECT_TEXT.field, multiline: true }),
+    textInput(locale, PROJECT_BLOCKS.links, 'project.field.evidence', {
+      max: 3000,
+      multiline: true,
+      hint: 'project.field.links_hint',
+    }),
+  ];
+  return formModal(PROJECT_MODAL, v, PROJECT_VIEWS.apply, 'project.apply.title', blocks);
 }
 
 export function moveModal(v: {
@@ -362,14 +313,13 @@ export function moveModal(v: {
       optional: v.back === null,
     }),
   );
-  return modal({
-    callbackId: PROJECT_VIEWS.move,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, v.back ? 'project.move.title_back' : 'project.move.title_accept'),
-    submit: t(locale, 'project.modal.submit'),
-    close: t(locale, 'project.modal.cancel'),
+  return formModal(
+    PROJECT_MODAL,
+    v,
+    PROJECT_VIEWS.move,
+    v.back ? 'project.move.title_back' : 'project.move.title_accept',
     blocks,
-  });
+  );
 }
 
 export function assignModal(v: {
@@ -401,14 +351,14 @@ export function assignModal(v: {
   blocks.push(
     textInput(locale, PROJECT_BLOCKS.comment, 'project.field.comment', { max: PROJECT_TEXT.comment, optional: true }),
   );
-  return modal({
-    callbackId: PROJECT_VIEWS.assign,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, 'project.assign.title'),
-    ...(v.candidates.length >= v.need ? { submit: t(locale, 'project.modal.submit') } : {}),
-    close: t(locale, 'project.modal.cancel'),
+  return formModal(
+    PROJECT_MODAL,
+    v,
+    PROJECT_VIEWS.assign,
+    'project.assign.title',
     blocks,
-  });
+    v.candidates.length >= v.need ? 'project.modal.submit' : null,
+  );
 }
 
 export function scoreModal(v: {
@@ -449,14 +399,7 @@ export function scoreModal(v: {
       initial: v.own?.comment ?? null,
     }),
   );
-  return modal({
-    callbackId: PROJECT_VIEWS.score,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, 'project.score.title'),
-    submit: t(locale, 'project.modal.submit'),
-    close: t(locale, 'project.modal.cancel'),
-    blocks,
-  });
+  return formModal(PROJECT_MODAL, v, PROJECT_VIEWS.score, 'project.score.title', blocks);
 }
 
 export function adjustModal(v: { locale: Locale; tiers: readonly Tier[]; privateMetadata: string }): View {
@@ -465,24 +408,18 @@ export function adjustModal(v: { locale: Locale; tiers: readonly Tier[]; private
     ...v.tiers.map((x) => ({ text: plain(pick(x.title, locale), LIMITS.optionText), value: x.code })),
     { text: plain(t(locale, 'project.tier.none'), LIMITS.optionText), value: 'none' },
   ];
-  return modal({
-    callbackId: PROJECT_VIEWS.adjust,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, 'project.adjust.title'),
-    submit: t(locale, 'project.modal.submit'),
-    close: t(locale, 'project.modal.cancel'),
-    blocks: [
-      section(t(locale, 'project.adjust.intro')),
-      textInput(locale, PROJECT_BLOCKS.project, 'project.field.number', { max: 12 }),
-      {
-        type: 'input',
-        block_id: PROJECT_BLOCKS.tier,
-        label: plain(t(locale, 'project.field.tier'), 2000),
-        element: { type: 'static_select', action_id: 'value', options },
-      },
-      textInput(locale, PROJECT_BLOCKS.reason, 'project.field.reason', { max: PROJECT_TEXT.comment, multiline: true }),
-    ],
-  });
+  const blocks: KnownBlock[] = [
+    section(t(locale, 'project.adjust.intro')),
+    textInput(locale, PROJECT_BLOCKS.project, 'project.field.number', { max: 12 }),
+    {
+      type: 'input',
+      block_id: PROJECT_BLOCKS.tier,
+      label: plain(t(locale, 'project.field.tier'), 2000),
+      element: { type: 'static_select', action_id: 'value', options },
+    },
+    textInput(locale, PROJECT_BLOCKS.reason, 'project.field.reason', { max: PROJECT_TEXT.comment, multiline: true }),
+  ];
+  return formModal(PROJECT_MODAL, v, PROJECT_VIEWS.adjust, 'project.adjust.title', blocks);
 }
 
 export function confirmModal(v: {
@@ -494,18 +431,19 @@ export function confirmModal(v: {
   const { locale } = v;
   const lines = v.counts.map((c) => t(locale, 'project.confirm.count', { tier: c.label, count: c.count }));
   const ready = v.missing === 0 && v.counts.some((c) => c.count > 0);
-  return modal({
-    callbackId: PROJECT_VIEWS.confirm,
-    privateMetadata: v.privateMetadata,
-    title: t(locale, 'project.confirm.title'),
-    ...(ready ? { submit: t(locale, 'project.confirm.submit') } : {}),
-    close: t(locale, 'project.modal.cancel'),
-    blocks: [
-      section([t(locale, 'project.confirm.intro'), ...lines].join('\n')),
-      ...(v.missing > 0 ? [section(t(locale, 'project.confirm.missing', { count: v.missing }))] : []),
-      ...(ready ? [channelInput(locale)] : []),
-    ],
-  });
+  const blocks: KnownBlock[] = [
+    section([t(locale, 'project.confirm.intro'), ...lines].join('\n')),
+    ...(v.missing > 0 ? [section(t(locale, 'project.confirm.missing', { count: v.missing }))] : []),
+    ...(ready ? [channelInput(locale, PROJECT_BLOCKS.channel, 'project.field.channel')] : []),
+  ];
+  return formModal(
+    PROJECT_MODAL,
+    v,
+    PROJECT_VIEWS.confirm,
+    'project.confirm.title',
+    blocks,
+    ready ? 'project.confirm.submit' : null,
+  );
 }
 
 // The lists.

@@ -2,7 +2,8 @@ import type { ActionsBlock, Button, KnownBlock, View } from '@slack/types';
 import type { LocalizedText } from '../domain/types.js';
 import { pick, t, type Locale } from '../i18n/index.js';
 import { dueText } from './due.js';
-import { LIMITS, clip, escape, modal, mrkdwn, plain } from './limits.js';
+import { LIMITS, clip, escape, mrkdwn, plain } from './limits.js';
+import { formModal, type ModalButtons } from './blocks.js';
 
 export const PROMPT_ACTIONS = {
   reportNow: 'prompt_report_now',
@@ -48,46 +49,46 @@ export interface ExtensionModalInput {
 }
 
 /** The short extension request: a new date and a reason. */
+
+const EXTENSION_MODAL: ModalButtons = {
+  submit: 'prompts.extension.modal.submit',
+  close: 'prompts.extension.modal.close',
+};
+
 export function extensionModal(input: ExtensionModalInput): View {
   const { locale } = input;
-  return modal({
-    callbackId: EXTENSION_CALLBACK_ID,
-    privateMetadata: input.privateMetadata,
-    title: t(locale, 'prompts.extension.modal.title'),
-    submit: t(locale, 'prompts.extension.modal.submit'),
-    close: t(locale, 'prompts.extension.modal.close'),
-    blocks: [
-      {
-        type: 'section',
-        text: mrkdwn(
-          t(locale, 'prompts.extension.modal.intro', {
-            branch: escape(input.branchName),
-            code: input.obligation.code,
-            title: escape(pick(input.obligation.title, locale)),
-            due: dueText(locale, input.due, input.originalDue),
-          }),
-        ),
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: mrkdwn(
+        t(locale, 'prompts.extension.modal.intro', {
+          branch: escape(input.branchName),
+          code: input.obligation.code,
+          title: escape(pick(input.obligation.title, locale)),
+          due: dueText(locale, input.due, input.originalDue),
+        }),
+      ),
+    },
+    {
+      type: 'input',
+      block_id: EXTENSION_BLOCKS.newDue,
+      label: plain(t(locale, 'prompts.field.new_due'), LIMITS.sectionText),
+      element: { type: 'datepicker', action_id: 'value' },
+    },
+    {
+      type: 'input',
+      block_id: EXTENSION_BLOCKS.reason,
+      label: plain(t(locale, 'prompts.field.reason'), LIMITS.sectionText),
+      element: {
+        type: 'plain_text_input',
+        action_id: 'value',
+        multiline: true,
+        max_length: 500,
+        placeholder: plain(t(locale, 'prompts.field.reason.placeholder'), 150),
       },
-      {
-        type: 'input',
-        block_id: EXTENSION_BLOCKS.newDue,
-        label: plain(t(locale, 'prompts.field.new_due'), LIMITS.sectionText),
-        element: { type: 'datepicker', action_id: 'value' },
-      },
-      {
-        type: 'input',
-        block_id: EXTENSION_BLOCKS.reason,
-        label: plain(t(locale, 'prompts.field.reason'), LIMITS.sectionText),
-        element: {
-          type: 'plain_text_input',
-          action_id: 'value',
-          multiline: true,
-          max_length: 500,
-          placeholder: plain(t(locale, 'prompts.field.reason.placeholder'), 150),
-        },
-      },
-    ],
-  });
+    },
+  ];
+  return formModal(EXTENSION_MODAL, input, EXTENSION_CALLBACK_ID, 'prompts.extension.modal.title', blocks);
 }
 
 /** The leaders' DM: the request and Approve / Refuse. */

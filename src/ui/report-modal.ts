@@ -6,6 +6,7 @@ import type { Branch, Evidence, LocalDate, Report } from '../domain/types.js';
 import { pick, t, type Locale } from '../i18n/index.js';
 import { dueText } from './due.js';
 import { LIMITS, clip, escape, escapeWithin, modal, mrkdwn, plain } from './limits.js';
+import { formModal, type ModalButtons } from './blocks.js';
 
 export const REPORT_CALLBACK_ID = 'report_submit';
 export const REPORT_PICK_CALLBACK_ID = 'report_pick';
@@ -76,18 +77,16 @@ function branchMenu(locale: Locale, branches: Branch[], current: Branch | null):
 }
 
 /** First step for a secretary of several branches: choose the branch, then the tasks appear. */
+
+const REPORT_MODAL: ModalButtons = { submit: 'report.modal.submit', close: 'report.modal.close' };
+
 export function branchPickerModal(input: { locale: Locale; branches: Branch[]; privateMetadata: string }): View {
   const { locale } = input;
-  return modal({
-    callbackId: REPORT_PICK_CALLBACK_ID,
-    privateMetadata: input.privateMetadata,
-    title: t(locale, 'report.modal.title'),
-    close: t(locale, 'report.modal.close'),
-    blocks: [
-      { type: 'section', text: mrkdwn(t(locale, 'report.modal.pick_branch')) },
-      branchMenu(locale, input.branches, null),
-    ],
-  });
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: mrkdwn(t(locale, 'report.modal.pick_branch')) },
+    branchMenu(locale, input.branches, null),
+  ];
+  return formModal(REPORT_MODAL, input, REPORT_PICK_CALLBACK_ID, 'report.modal.title', blocks, null);
 }
 
 function fileLabel(f: Extract<Evidence, { type: 'file' }>): string {
@@ -241,14 +240,7 @@ export function reportModal(input: ReportModalInput): View {
       element: { type: 'checkboxes', action_id: VALUE_ACTION, options: fileOptions, initial_options: fileOptions },
     });
   }
-  return modal({
-    callbackId: REPORT_CALLBACK_ID,
-    privateMetadata: input.privateMetadata,
-    title: t(locale, 'report.modal.title'),
-    submit: t(locale, 'report.modal.submit'),
-    close: t(locale, 'report.modal.close'),
-    blocks,
-  });
+  return formModal(REPORT_MODAL, input, REPORT_CALLBACK_ID, 'report.modal.title', blocks);
 }
 
 /** The secretary's confirmation: what was stored, with Edit and Withdraw while no leader has reviewed it. */
