@@ -375,27 +375,55 @@ export async function moveProject(
   },
   meta: Meta,
 ): Promise<ChangeOutcome> {
+  return submittedMove(db, input, 'project.move', meta, async (trx) => ({
+    comment: input.comment,
+    ...(await dropLaterWork(trx, input.projectId, input.to)),
+  }));
+}
+
+/**
+ * A move asked by a submission, in one transaction: refused when the delivery was stored before
+ * (`duplicate`) or when the project is no longer at `move.from` (`stale`: someone moved it
+ * meanwhile). `change` makes what the move brings before the move is recorded, and returns the
+ * details of the move's audit record `action`.
+ */
+async function submittedMove(
+  db: Kysely<Database>,
+  move: {
+    projectId: number;
+    from: ProjectStage;
+    to: ProjectStage;
+    comment: string | null;
+    evidence?: string[];
+    personId: number;
+    submissionKey: string;
+  },
+  action: string,
+  meta: Meta,
+  change: (trx: Kysely<Database>) => Promise<Record<string, unknown>>,
+): Promise<ChangeOutcome> {
   return db.transaction().execute(async (trx): Promise<ChangeOutcome> => {
-    if (await eventBySubmission(trx, input.submissionKey)) return { outcome: 'duplicate' };
-    const { stage, nextSeq } = await stageAndSeq(trx, input.projectId);
-    if (stage !== input.from) return { outcome: 'stale', stage };
-    const dropped = await dropLaterWork(trx, input.projectId, input.to);
+    if (await eventBySubmission(trx, move.submissionKey)) return { outcome: 'duplicate' };
+    const { stage, nextSeq } = await stageAndSeq(trx, move.projectId);
+    if (stage !== move.from) return { outcome: 'stale', stage };
+    const details = await change(trx);
     await recordMove(
       trx,
       {
-        projectId: input.projectId,
+        projectId: move.projectId,
         seq: nextSeq,
-        from: input.from,
-        to: input.to,
-        comment: input.comment,
-        actorId: input.personId,
-        submissionKey: input.submissionKey,
+        from: move.from,
+        to: move.to,
+        comment: move.comment,
+        evidence: move.evidence,
+        actorId: move.personId,
+        submissionKey: move.submissionKey,
       },
-      'project.move',
-      { comment: input.comment, ...dropped },
+      action,
+      details,
       meta,
     );
-    return { outcome: 'done', project: await reloadProject(trx, input.projectId) };
+    return { outcome: 'done', project: await reloadProject(trx, move.projectId) };
   });
 }
 
@@ -443,10 +471,8 @@ export async function applyProject(
   },
   meta: Meta,
 ): Promise<ChangeOutcome> {
-  return db.transaction().execute(async (trx): Promise<ChangeOutcome> => {
-    if (await eventBySubmission(trx, input.submissionKey)) return { outcome: 'duplicate' };
-    const { stage, nextSeq } = await stageAndSeq(trx, input.projectId);
-    if (stage !== 'implementation') return { outcome: 'stale', stage };
+  const move = { ...input, from: 'implementation', to: 'application', comment: null, evidence: input.links } as const;
+  return submittedMove(db, move, 'project.apply', meta, async (trx) => {
     await trx
       .updateTable('projects')
       .set({ results: input.results, evidence: JSON.stringify(input.links), applied_at: meta.now.toISOString() })
@@ -459,23 +485,7 @@ export async function applyProject(
         { ...input.report, personId: input.personId, via: 'project.apply', subjectId: input.projectId },
         meta,
       );
-    await recordMove(
-      trx,
-      {
-        projectId: input.projectId,
-        seq: nextSeq,
-        from: 'implementation',
-        to: 'application',
-        comment: null,
-        evidence: input.links,
-        actorId: input.personId,
-        submissionKey: input.submissionKey,
-      },
-      'project.apply',
-      { links: input.links.length },
-      meta,
-    );
-    return { outcome: 'done', project: await reloadProject(trx, input.projectId) };
+    return { links: input.links.length };
   });
 }
 
@@ -485,10 +495,8 @@ export async function assignAssessors(
   input: { projectId: number; assessorIds: number[]; personId: number; comment: string | null; submissionKey: string },
   meta: Meta,
 ): Promise<ChangeOutcome> {
-  return db.transaction().execute(async (trx): Promise<ChangeOutcome> => {
-    if (await eventBySubmission(trx, input.submissionKey)) return { outcome: 'duplicate' };
-    const { stage, nextSeq } = await stageAndSeq(trx, input.projectId);
-    if (stage !== 'application') return { outcome: 'stale', stage };
+  const move = { ...input, from: 'application', to: 'assessment' } as const;
+  return submittedMove(db, move, 'project.assign', meta, async (trx) => {
     await trx
       .insertInto('project_assessors')
       .values(
@@ -502,22 +510,7 @@ export async function assignAssessors(
         })),
       )
       .execute();
-    await recordMove(
-      trx,
-      {
-        projectId: input.projectId,
-        seq: nextSeq,
-        from: 'application',
-        to: 'assessment',
-        comment: input.comment,
-        actorId: input.personId,
-        submissionKey: input.submissionKey,
-      },
-      'project.assign',
-      { assessors: input.assessorIds },
-      meta,
-    );
-    return { outcome: 'done', project: await reloadProject(trx, input.projectId) };
+    return { assessors: input.assessorIds };
   });
 }
 
