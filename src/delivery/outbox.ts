@@ -27,6 +27,30 @@ export interface MessagePayload {
   threadOf?: string;
 }
 
+/** A summary and its thread, as a Block Kit builder renders a long post (the award list, a branch's commitments). */
+export interface ThreadedPosts {
+  main: { text: string; blocks: KnownBlock[] };
+  thread: { text: string; blocks: KnownBlock[] }[];
+}
+
+/** The rows of `job` that post a summary and its thread once (a key each, the replies after their parent). */
+export function threadedPostRows(job: string, key: string, channel: string, posts: ThreadedPosts) {
+  return [
+    {
+      job,
+      key,
+      recipient: channel,
+      payload: { kind: 'message', text: posts.main.text, blocks: posts.main.blocks } satisfies MessagePayload,
+    },
+    ...posts.thread.map((m, i) => ({
+      job,
+      key: `${key}:thread:${i + 1}`,
+      recipient: channel,
+      payload: { kind: 'message', text: m.text, blocks: m.blocks, threadOf: key } satisfies MessagePayload,
+    })),
+  ];
+}
+
 /** A file uploaded on its own, into its parent's thread when `threadOf` is set. */
 export interface FilePayload {
   kind: 'file';
