@@ -14,7 +14,7 @@ import { localDateOf } from '../../src/domain/time.js';
 import type { Rank } from '../../src/domain/types.js';
 import type { CommitmentTable, Database } from '../schema.js';
 import { audit } from './audit.js';
-import { sameSubmission } from './once.js';
+import { insertSubmitted, sameSubmission } from './once.js';
 import { enqueue, type NewOutboxRow } from './outbox.js';
 import { planRowToPlan } from './plans.js';
 
@@ -203,38 +203,39 @@ export async function makeCommitment(
       .where('status', '=', 'active')
       .executeTakeFirstOrThrow();
     if (Number(count.n) >= input.max) return { outcome: 'full', max: input.max };
-    const row = await trx
-      .insertInto('commitments')
-      .values({
-        plan_id: input.planId,
-        person_id: input.personId,
-        branch_id: input.branchId,
-        text: input.text,
-        area: input.area,
-        status: 'active',
-        created_at: at,
-        updated_at: at,
-        version: 1,
-        outcome: null,
-        outcome_note: null,
-        outcome_link: null,
-        reported_at: null,
-        confirmation: null,
-        confirmed_by: null,
-        confirmed_at: null,
-        confirm_comment: null,
-        submission_key: input.submissionKey,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: 'commitment.make',
-      subjectType: 'commitment',
-      subjectId: row.id,
-      details: { planId: input.planId, branchId: input.branchId, area: input.area, chars: [...input.text].length },
-    });
+    const row = await insertSubmitted(
+      trx,
+      {
+        table: 'commitments',
+        values: {
+          plan_id: input.planId,
+          person_id: input.personId,
+          branch_id: input.branchId,
+          text: input.text,
+          area: input.area,
+          status: 'active',
+          created_at: at,
+          updated_at: at,
+          version: 1,
+          outcome: null,
+          outcome_note: null,
+          outcome_link: null,
+          reported_at: null,
+          confirmation: null,
+          confirmed_by: null,
+          confirmed_at: null,
+          confirm_comment: null,
+          submission_key: input.submissionKey,
+        },
+        audit: (row) => ({
+          action: 'commitment.make',
+          subjectType: 'commitment',
+          subjectId: row.id,
+          details: { planId: input.planId, branchId: input.branchId, area: input.area, chars: [...input.text].length },
+        }),
+      },
+      meta,
+    );
     return { outcome: 'made', commitment: rowToCommitment(row) };
   });
 }

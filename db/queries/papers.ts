@@ -4,7 +4,7 @@ import type { PaperKind } from '../../src/domain/types.js';
 import type { Database, PaperTable } from '../schema.js';
 import { preparedRead } from './prepared.js';
 import { audit } from './audit.js';
-import { sameSubmission } from './once.js';
+import { insertSubmitted, sameSubmission } from './once.js';
 import { reviewedOf, reviewIfStill } from './review.js';
 
 export function paperRowToPaper(row: Selectable<PaperTable>): Paper {
@@ -60,28 +60,29 @@ export async function submitPaper(
   return db.transaction().execute(async (trx) => {
     const existing = await sameSubmission(trx, 'papers', input.submissionKey);
     if (existing) return { paper: paperRowToPaper(existing), created: false };
-    const row = await trx
-      .insertInto('papers')
-      .values({
-        plan_id: input.planId,
-        author_id: input.authorId,
-        ...contentColumns(input),
-        status: 'submitted',
-        excellent: 0,
-        submitted_at: meta.now.toISOString(),
-        submission_key: input.submissionKey,
-        version: 1,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: 'paper.submit',
-      subjectType: 'paper',
-      subjectId: row.id,
-      details: { kind: input.kind, onTime: input.onTime, coauthors: input.coauthors },
-    });
+    const row = await insertSubmitted(
+      trx,
+      {
+        table: 'papers',
+        values: {
+          plan_id: input.planId,
+          author_id: input.authorId,
+          ...contentColumns(input),
+          status: 'submitted',
+          excellent: 0,
+          submitted_at: meta.now.toISOString(),
+          submission_key: input.submissionKey,
+          version: 1,
+        },
+        audit: (row) => ({
+          action: 'paper.submit',
+          subjectType: 'paper',
+          subjectId: row.id,
+          details: { kind: input.kind, onTime: input.onTime, coauthors: input.coauthors },
+        }),
+      },
+      meta,
+    );
     return { paper: paperRowToPaper(row), created: true };
   });
 }
