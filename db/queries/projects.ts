@@ -64,6 +64,11 @@ function projectsWithStage(db: Kysely<Database>) {
     );
 }
 
+/** The ids of the plan's projects: the rows of the projects' own tables (assessors, scores, tiers) are read by them. */
+function planProjectIds(db: Kysely<Database>, planId: number) {
+  return db.selectFrom('projects').select('id').where('plan_id', '=', planId);
+}
+
 export async function findProject(db: Kysely<Database>, id: number): Promise<Project | null> {
   const row = await projectsWithStage(db).where('projects.id', '=', id).executeTakeFirst();
   return row ? rowToProject(row) : null;
@@ -595,14 +600,24 @@ export interface AssessorRow {
   scored: boolean;
 }
 
-export async function listAssessors(db: Kysely<Database>, projectId: number): Promise<AssessorRow[]> {
-  const rows = await db
+/** A project's assessors with their names, when they scored and their comment, by assessor. */
+function assessorsOf(db: Kysely<Database>, projectId: number) {
+  return db
     .selectFrom('project_assessors')
     .innerJoin('people', 'people.id', 'project_assessors.assessor_id')
-    .select(['project_assessors.assessor_id', 'people.name', 'project_assessors.scored_at'])
+    .select([
+      'project_assessors.assessor_id',
+      'people.name',
+      'project_assessors.scored_at',
+      'project_assessors.comment',
+    ])
     .where('project_assessors.project_id', '=', projectId)
     .orderBy('project_assessors.assessor_id')
     .execute();
+}
+
+export async function listAssessors(db: Kysely<Database>, projectId: number): Promise<AssessorRow[]> {
+  const rows = await assessorsOf(db, projectId);
   return rows.map((r) => ({ personId: r.assessor_id, name: r.name, scored: r.scored_at !== null }));
 }
 
@@ -627,18 +642,7 @@ export async function assessorSheets(db: Kysely<Database>, projectId: number, vi
     .transaction()
     .setAccessMode('read only')
     .execute(async (trx): Promise<SheetsRead> => {
-      const assessors = await trx
-        .selectFrom('project_assessors')
-        .innerJoin('people', 'people.id', 'project_assessors.assessor_id')
-        .select([
-          'project_assessors.assessor_id',
-          'people.name',
-          'project_assessors.scored_at',
-          'project_assessors.comment',
-        ])
-        .where('project_assessors.project_id', '=', projectId)
-        .orderBy('project_assessors.assessor_id')
-        .execute();
+      const assessors = await assessorsOf(trx, projectId);
       const complete = assessors.length > 0 && assessors.every((a) => a.scored_at !== null);
       const readable = complete ? assessors : assessors.filter((a) => a.assessor_id === viewerId && a.scored_at);
       const scores =
@@ -703,34 +707,21 @@ export async function reviewSheets(db: Kysely<Database>, planId: number): Promis
         (
           await trx
             .selectFrom('project_assessors')
-            .innerJoin('projects', 'projects.id', 'project_assessors.project_id')
-            .select('project_assessors.project_id')
-            .where('projects.plan_id', '=', planId)
-            .where('project_assessors.scored_at', 'is', null)
+            .select('project_id')
+            .where('project_id', 'in', planProjectIds(trx, planId))
+            .where('scored_at', 'is', null)
             .execute()
         ).map((r) => r.project_id),
       );
       const scores = await trx
         .selectFrom('project_scores')
-        .innerJoin('projects', 'projects.id', 'project_scores.project_id')
-        .select([
-          'project_scores.project_id',
-          'project_scores.assessor_id',
-          'project_scores.criterion',
-          'project_scores.score',
-        ])
-        .where('projects.plan_id', '=', planId)
+        .select(['project_id', 'assessor_id', 'criterion', 'score'])
+        .where('project_id', 'in', planProjectIds(trx, planId))
         .execute();
       const tiers = await trx
         .selectFrom('project_tiers')
-        .innerJoin('projects', 'projects.id', 'project_tiers.project_id')
-        .select([
-          'project_tiers.project_id',
-          'project_tiers.tier',
-          'project_tiers.reason',
-          'project_tiers.announcement_id',
-        ])
-        .where('projects.plan_id', '=', planId)
+        .select(['project_id', 'tier', 'reason', 'announcement_id'])
+        .where('project_id', 'in', planProjectIds(trx, planId))
         .execute();
       const sheetsOf = new Map<number, Map<number, ScoreSheet>>();
       for (const s of scores) {
@@ -897,9 +888,8 @@ export async function dutyProjects(db: Kysely<Database>, planId: number) {
   const projects = await projectsWithStage(db).where('projects.plan_id', '=', planId).execute();
   const assessors = await db
     .selectFrom('project_assessors')
-    .innerJoin('projects', 'projects.id', 'project_assessors.project_id')
-    .select(['project_assessors.project_id', 'project_assessors.assessor_id', 'project_assessors.scored_at'])
-    .where('projects.plan_id', '=', planId)
+    .select(['project_id', 'assessor_id', 'scored_at'])
+    .where('project_id', 'in', planProjectIds(db, planId))
     .execute();
   return projects.map((p) => ({
     id: p.id,
@@ -929,20 +919,14 @@ export async function projectExportRows(db: Kysely<Database>, planId: number) {
   const projects = await projectsWithStage(db).where('projects.plan_id', '=', planId).orderBy('projects.id').execute();
   const counts = await db
     .selectFrom('project_assessors')
-    .innerJoin('projects', 'projects.id', 'project_assessors.project_id')
-    .select([
-      'project_assessors.project_id',
-      sql<number>`count(*)`.as('assigned'),
-      sql<number>`count(project_assessors.scored_at)`.as('scored'),
-    ])
-    .where('projects.plan_id', '=', planId)
-    .groupBy('project_assessors.project_id')
+    .select(['project_id', sql<number>`count(*)`.as('assigned'), sql<number>`count(scored_at)`.as('scored')])
+    .where('project_id', 'in', planProjectIds(db, planId))
+    .groupBy('project_id')
     .execute();
   const tiers = await db
     .selectFrom('project_tiers')
-    .innerJoin('projects', 'projects.id', 'project_tiers.project_id')
-    .select(['project_tiers.project_id', 'project_tiers.tier', 'project_tiers.announcement_id'])
-    .where('projects.plan_id', '=', planId)
+    .select(['project_id', 'tier', 'announcement_id'])
+    .where('project_id', 'in', planProjectIds(db, planId))
     .execute();
   const countOf = new Map(counts.map((c) => [c.project_id, c]));
   const tierOf = new Map(tiers.map((t) => [t.project_id, t]));
