@@ -4,7 +4,7 @@ import { daysBetween } from '../src/domain/calendar.js';
 import { planCommitmentReminders, postingDue } from '../src/domain/commitments.js';
 import { localDateOf } from '../src/domain/time.js';
 import { toLocale } from '../src/i18n/index.js';
-import { drainOutbox, messageKind, type MessagePayload } from '../src/delivery/outbox.js';
+import { drainOutbox, messageKind, threadedPostRows } from '../src/delivery/outbox.js';
 import { branchPosts, commitmentReminderMessages, type CommitmentReminderItem } from '../src/ui/commitments.js';
 import { planContext, planTimezone } from './common.js';
 import type { Job, JobResult } from './types.js';
@@ -106,21 +106,7 @@ export const commitmentsJob: Job = {
               people: [...people.values()],
               count: list.length,
             });
-            const key = `commitments-post:${plan.id}:${b.id}`;
-            return [
-              {
-                job: 'commitments',
-                key,
-                recipient: channel,
-                payload: { kind: 'message', text: posts.main.text, blocks: posts.main.blocks } satisfies MessagePayload,
-              },
-              ...posts.thread.map((m, i) => ({
-                job: 'commitments',
-                key: `${key}:thread:${i + 1}`,
-                recipient: channel,
-                payload: { kind: 'message', text: m.text, blocks: m.blocks, threadOf: key } satisfies MessagePayload,
-              })),
-            ];
+            return threadedPostRows('commitments', `commitments-post:${plan.id}:${b.id}`, channel, posts);
           },
         },
         { actor: 'system', now: ctx.clock.now() },

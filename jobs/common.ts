@@ -3,7 +3,7 @@ import { createWorkCalendar, type WorkCalendar } from '../src/domain/calendar.js
 import type { StageConfig } from '../src/domain/stages.js';
 import type { LocalDate } from '../src/domain/types.js';
 import type { AppContext } from '../src/context.js';
-import { enqueue, type NewOutboxRow } from '../db/queries/outbox.js';
+import { enqueue, existingKeys, type NewOutboxRow } from '../db/queries/outbox.js';
 import { drainOutbox } from '../src/delivery/outbox.js';
 import type { JobResult } from './types.js';
 
@@ -60,5 +60,26 @@ export async function queueAndSend(
       `  queued ${added.length} new, sent ${sent.sent} row(s)${messages}, ${sent.failed} to retry, ${sent.dead} undeliverable`,
     ],
     completed: true,
+  };
+}
+
+/**
+ * A dry run's answer: `head`, then the lines `lines` writes of what was planned, told which of the
+ * rows' keys are already in the outbox (they would not go out again). Nothing is sent or recorded,
+ * so the run does not count as done.
+ */
+export async function dryRunSummary(
+  ctx: AppContext,
+  rows: NewOutboxRow[],
+  head: string,
+  lines: (queued: (key: string) => boolean) => string[],
+): Promise<JobResult> {
+  const seen = await existingKeys(
+    ctx.db,
+    rows.map((r) => r.key),
+  );
+  return {
+    summary: [`${head} — dry run, nothing sent or recorded`, ...lines((key) => seen.has(key))],
+    completed: false,
   };
 }

@@ -1,11 +1,10 @@
-import { existingKeys } from '../db/queries/outbox.js';
 import { loadScheduleData } from '../db/queries/schedule-data.js';
 import { planEscalations, type EscalationItem, type EscalationRecipient } from '../src/domain/escalations.js';
 import { localDateOf } from '../src/domain/time.js';
 import { toLocale } from '../src/i18n/index.js';
 import { messageKind } from '../src/delivery/outbox.js';
 import { escalationMessages } from '../src/ui/escalation.js';
-import { planContext, planTimezone, queueAndSend } from './common.js';
+import { dryRunSummary, planContext, planTimezone, queueAndSend } from './common.js';
 import type { Job, JobResult } from './types.js';
 
 /** The items escalated to one recipient in a run go out together, grouped by branch. */
@@ -48,19 +47,13 @@ export const escalationsJob: Job = {
       payload: escalationMessage.payload(toLocale(item.locale, ctx.config.defaultLocale), item),
     }));
     const head = `escalations ${today}: ${plan.items.length} item(s) overdue by more than ${ctx.config.escalateAfterDays} day(s), to ${recipients.map((r) => r.id).join(', ')}`;
-    if (opts.dryRun) {
-      const seen = await existingKeys(
-        ctx.db,
-        rows.map((r) => r.key),
+    if (opts.dryRun)
+      return dryRunSummary(ctx, rows, head, (queued) =>
+        plan.items.map(
+          (i) =>
+            `  ${i.recipient}: ${i.branchCode ?? '-'} ${i.personName ?? ''} ${i.code} overdue ${i.overdueDays} day(s)${queued(i.key) ? ' (already escalated)' : ''}`,
+        ),
       );
-      const lines = [`${head} — dry run, nothing sent or recorded`];
-      for (const i of plan.items) {
-        lines.push(
-          `  ${i.recipient}: ${i.branchCode ?? '-'} ${i.personName ?? ''} ${i.code} overdue ${i.overdueDays} day(s)${seen.has(i.key) ? ' (already escalated)' : ''}`,
-        );
-      }
-      return { summary: lines, completed: false };
-    }
     return queueAndSend(ctx, rows, head, { grouped: true });
   },
 };

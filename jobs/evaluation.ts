@@ -1,12 +1,11 @@
 import { closeRound, findRound, openRound, pendingVoters } from '../db/queries/evaluation.js';
-import { existingKeys } from '../db/queries/outbox.js';
 import { listBranches } from '../db/queries/people.js';
 import { messageKind } from '../src/delivery/outbox.js';
 import { planEvaluationMessages, roundState } from '../src/domain/evaluation.js';
 import { localDateOf } from '../src/domain/time.js';
 import { toLocale } from '../src/i18n/index.js';
 import { evaluationMessages, type EvaluationItem } from '../src/ui/evaluation.js';
-import { planContext, planTimezone, queueAndSend } from './common.js';
+import { dryRunSummary, planContext, planTimezone, queueAndSend } from './common.js';
 import type { Job, JobResult } from './types.js';
 
 /**
@@ -72,22 +71,13 @@ export const evaluationJob: Job = {
       }),
     }));
     const head = `evaluation ${today} (until ${round.closes}): ${voters.length} voter(s) with branches to rate, ${messages.length} message(s) planned`;
-    if (opts.dryRun) {
-      const seen = await existingKeys(
-        ctx.db,
-        rows.map((r) => r.key),
+    if (opts.dryRun)
+      return dryRunSummary(ctx, rows, head, (queued) =>
+        messages.map(
+          (m) =>
+            `  ${m.recipient}: ${m.kind} ${m.pending.length} branch(es)${queued(m.key) ? ' (already queued)' : ''}`,
+        ),
       );
-      return {
-        summary: [
-          `${head} — dry run, nothing sent or recorded`,
-          ...messages.map(
-            (m) =>
-              `  ${m.recipient}: ${m.kind} ${m.pending.length} branch(es)${seen.has(m.key) ? ' (already queued)' : ''}`,
-          ),
-        ],
-        completed: false,
-      };
-    }
     return queueAndSend(ctx, rows, head);
   },
 };

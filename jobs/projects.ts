@@ -1,4 +1,3 @@
-import { existingKeys } from '../db/queries/outbox.js';
 import { listAdmins } from '../db/queries/people.js';
 import { dutyProjects } from '../db/queries/projects.js';
 import { planProjectDuties } from '../src/domain/projects.js';
@@ -6,7 +5,7 @@ import { localDateOf } from '../src/domain/time.js';
 import { toLocale } from '../src/i18n/index.js';
 import { messageKind } from '../src/delivery/outbox.js';
 import { dutyMessages, type DutyItem } from '../src/ui/projects.js';
-import { planContext, planTimezone, queueAndSend } from './common.js';
+import { dryRunSummary, planContext, planTimezone, queueAndSend } from './common.js';
 import type { Job, JobResult } from './types.js';
 
 /**
@@ -62,22 +61,13 @@ export const projectsJob: Job = {
       }),
     }));
     const head = `projects ${today} (since ${lastRunDate ?? 'the start'}): ${duties.length} reminder(s) of the committee's dates`;
-    if (opts.dryRun) {
-      const seen = await existingKeys(
-        ctx.db,
-        rows.map((r) => r.key),
+    if (opts.dryRun)
+      return dryRunSummary(ctx, rows, head, (queued) =>
+        duties.map(
+          (d) =>
+            `  ${d.recipient}: ${d.kind} ${d.count} due ${d.due} [${d.stage.key}]${queued(d.key) ? ' (already queued)' : ''}`,
+        ),
       );
-      return {
-        summary: [
-          `${head} — dry run, nothing sent or recorded`,
-          ...duties.map(
-            (d) =>
-              `  ${d.recipient}: ${d.kind} ${d.count} due ${d.due} [${d.stage.key}]${seen.has(d.key) ? ' (already queued)' : ''}`,
-          ),
-        ],
-        completed: false,
-      };
-    }
     return queueAndSend(ctx, rows, head);
   },
 };

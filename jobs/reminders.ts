@@ -1,4 +1,4 @@
-import { enqueue, existingKeys, type NewOutboxRow } from '../db/queries/outbox.js';
+import { enqueue, type NewOutboxRow } from '../db/queries/outbox.js';
 import { loadScheduleData } from '../db/queries/schedule-data.js';
 import { yearOf } from '../src/domain/calendar.js';
 import { planReminders, type ReminderItem, type ScheduleData } from '../src/domain/reminders.js';
@@ -7,7 +7,7 @@ import type { AppContext } from '../src/context.js';
 import { t, toLocale } from '../src/i18n/index.js';
 import { drainOutbox, messageKind, type MessagePayload } from '../src/delivery/outbox.js';
 import { reminderMessages, stageText } from '../src/ui/reminder.js';
-import { planContext, planTimezone, queueAndSend } from './common.js';
+import { dryRunSummary, planContext, planTimezone, queueAndSend } from './common.js';
 import type { Job, JobResult } from './types.js';
 
 /** A person's reminders of one run go out as one DM (or as few as Slack's block limit allows). */
@@ -84,23 +84,16 @@ export const remindersJob: Job = {
     const items = plan.messages.reduce((n, m) => n + m.items.length, 0);
     const head = `reminders ${today} (since ${lastRunDate ?? 'the start'}): ${items} item(s) for ${plan.messages.length} person(s)`;
 
-    if (opts.dryRun) {
-      const seen = await existingKeys(
-        ctx.db,
-        rows.map((r) => r.key),
+    if (opts.dryRun)
+      return dryRunSummary(ctx, rows, head, (queued) =>
+        plan.messages.flatMap((m) => [
+          `  ${m.slackUserId} ${m.name}:`,
+          ...m.items.map(
+            (i) =>
+              `    ${i.code} ${i.branchCode ?? 'own paper'} [${i.stage.key}] ${stageText('en', i).replace(/\*/g, '')}${queued(i.key) ? ' (already queued; not sent again)' : ''}`,
+          ),
+        ]),
       );
-      const lines = [`${head} — dry run, nothing sent or recorded`];
-      for (const m of plan.messages) {
-        lines.push(`  ${m.slackUserId} ${m.name}:`);
-        for (const i of m.items) {
-          const where = i.branchCode ?? 'own paper';
-          lines.push(
-            `    ${i.code} ${where} [${i.stage.key}] ${stageText('en', i).replace(/\*/g, '')}${seen.has(i.key) ? ' (already queued; not sent again)' : ''}`,
-          );
-        }
-      }
-      return { summary: lines, completed: false };
-    }
     return queueAndSend(ctx, rows, head, { grouped: true });
   },
 };

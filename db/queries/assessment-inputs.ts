@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { CommitmentRate } from '../../src/domain/commitments.js';
 import type { LocalDate } from '../../src/domain/types.js';
 import type { Database } from '../schema.js';
 import { commitmentRates } from './commitments.js';
-import { evaluationResults } from './evaluation.js';
+import { evaluationResults, type EvaluationResult } from './evaluation.js';
 import type { Plan } from './plans.js';
 
 /*
@@ -11,23 +12,6 @@ import type { Plan } from './plans.js';
  * component (no round closed, nobody asked to commit) has it left out of its assessment, its weight
  * spread over the others.
  */
-
-export interface CommitmentRate {
-  required: number;
-  committed: number;
-  fulfilled: number;
-  partly: number;
-  confirmed: number;
-}
-
-export interface EvaluationResult {
-  ballots: number;
-  eligible: number | null;
-  turnout: number | null;
-  counts: Record<string, number>;
-  /** A rate 0–1. */
-  satisfaction: number | null;
-}
 
 /**
  * Fulfilment is assessed at the year end: before the plan's `commitments.fulfilment.opens` nobody

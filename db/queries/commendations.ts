@@ -225,13 +225,8 @@ export async function nominate(
   return db.transaction().execute(async (trx): Promise<NominateOutcome> => {
     const same = await sameSubmission(trx, 'nominations', input.submissionKey);
     if (same) return { outcome: 'duplicate_submission', nomination: rowToNomination(same) };
-    const publicity = await trx
-      .selectFrom('commendation_publicity')
-      .select('round')
-      .where('plan_id', '=', input.planId)
-      .where('round', '=', input.round)
-      .executeTakeFirst();
-    if (publicity) return { outcome: 'publicity_started' };
+    if (await publicityBegun(trx, { plan_id: input.planId, round: input.round }))
+      return { outcome: 'publicity_started' };
     const made = await madeBy(trx, input);
     if (made >= input.perBranch) return { outcome: 'quota', quota: input.perBranch };
     const key = nomineeKey(input.nominee.kind, input.nominee.id);

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import {
   branchRates,
   computedCommitmentsDone,
@@ -14,7 +14,7 @@ import { localDateOf } from '../../src/domain/time.js';
 import type { Rank } from '../../src/domain/types.js';
 import type { CommitmentTable, Database } from '../schema.js';
 import { audit } from './audit.js';
-import { sameSubmission } from './once.js';
+import { insertSubmitted, sameSubmission } from './once.js';
 import { enqueue, type NewOutboxRow } from './outbox.js';
 import { planRowToPlan } from './plans.js';
 
@@ -111,21 +111,31 @@ function rowToListed(
   return { ...rowToCommitment(row), personName: row.person_name, slackUserId: row.slack_user_id };
 }
 
+type ListedQuery = ReturnType<typeof listed>;
+
+/** The order of a branch's list: by branch, then person, then the order made. */
+const inListOrder = (q: ListedQuery) =>
+  q.orderBy('commitments.branch_id').orderBy('people.name').orderBy('commitments.person_id').orderBy('commitments.id');
+
+/** The active commitments of some branches (none when no branch is given), as `pick` narrows and orders them. */
+async function listedOfBranches(
+  db: Kysely<Database>,
+  planId: number,
+  branchIds: readonly number[],
+  pick: (q: ListedQuery) => ListedQuery,
+): Promise<ListedCommitment[]> {
+  if (branchIds.length === 0) return [];
+  const rows = await pick(listed(db, planId).where('commitments.branch_id', 'in', [...branchIds])).execute();
+  return rows.map(rowToListed);
+}
+
 /** The active commitments of some branches, by branch, then person, then the order made. */
 export async function commitmentsOfBranches(
   db: Kysely<Database>,
   planId: number,
   branchIds: readonly number[],
 ): Promise<ListedCommitment[]> {
-  if (branchIds.length === 0) return [];
-  const rows = await listed(db, planId)
-    .where('commitments.branch_id', 'in', [...branchIds])
-    .orderBy('commitments.branch_id')
-    .orderBy('people.name')
-    .orderBy('commitments.person_id')
-    .orderBy('commitments.id')
-    .execute();
-  return rows.map(rowToListed);
+  return listedOfBranches(db, planId, branchIds, inListOrder);
 }
 
 /** Fulfilment reported and waiting for confirmation in some branches, oldest report first. */
@@ -134,15 +144,13 @@ export async function waitingForConfirmation(
   planId: number,
   branchIds: readonly number[],
 ): Promise<ListedCommitment[]> {
-  if (branchIds.length === 0) return [];
-  const rows = await listed(db, planId)
-    .where('commitments.branch_id', 'in', [...branchIds])
-    .where('commitments.outcome', 'is not', null)
-    .where('commitments.confirmation', 'is', null)
-    .orderBy('commitments.reported_at')
-    .orderBy('commitments.id')
-    .execute();
-  return rows.map(rowToListed);
+  return listedOfBranches(db, planId, branchIds, (q) =>
+    q
+      .where('commitments.outcome', 'is not', null)
+      .where('commitments.confirmation', 'is', null)
+      .orderBy('commitments.reported_at')
+      .orderBy('commitments.id'),
+  );
 }
 
 /** Until when a leader reopened this person's commitments after the window, null when not. */
@@ -195,43 +203,61 @@ export async function makeCommitment(
       .where('status', '=', 'active')
       .executeTakeFirstOrThrow();
     if (Number(count.n) >= input.max) return { outcome: 'full', max: input.max };
-    const row = await trx
-      .insertInto('commitments')
-      .values({
-        plan_id: input.planId,
-        person_id: input.personId,
-        branch_id: input.branchId,
-        text: input.text,
-        area: input.area,
-        status: 'active',
-        created_at: at,
-        updated_at: at,
-        version: 1,
-        outcome: null,
-        outcome_note: null,
-        outcome_link: null,
-        reported_at: null,
-        confirmation: null,
-        confirmed_by: null,
-        confirmed_at: null,
-        confirm_comment: null,
-        submission_key: input.submissionKey,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: 'commitment.make',
-      subjectType: 'commitment',
-      subjectId: row.id,
-      details: { planId: input.planId, branchId: input.branchId, area: input.area, chars: [...input.text].length },
-    });
+    const row = await insertSubmitted(
+      trx,
+      {
+        table: 'commitments',
+        values: {
+          plan_id: input.planId,
+          person_id: input.personId,
+          branch_id: input.branchId,
+          text: input.text,
+          area: input.area,
+          status: 'active',
+          created_at: at,
+          updated_at: at,
+          version: 1,
+          outcome: null,
+          outcome_note: null,
+          outcome_link: null,
+          reported_at: null,
+          confirmation: null,
+          confirmed_by: null,
+          confirmed_at: null,
+          confirm_comment: null,
+          submission_key: input.submissionKey,
+        },
+        audit: (row) => ({
+          action: 'commitment.make',
+          subjectType: 'commitment',
+          subjectId: row.id,
+          details: { planId: input.planId, branchId: input.branchId, area: input.area, chars: [...input.text].length },
+        }),
+      },
+      meta,
+    );
     return { outcome: 'made', commitment: rowToCommitment(row) };
   });
 }
 
 export type ChangeOutcome = { outcome: 'changed'; commitment: Commitment } | { outcome: 'not_found' | 'unchanged' };
+
+/** The author's commitment as it is in the transaction; undefined when it is not theirs or no longer active. */
+async function ownActive(trx: Kysely<Database>, id: number, personId: number) {
+  const row = await trx.selectFrom('commitments').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && row.person_id === personId && row.status === 'active' ? row : undefined;
+}
+
+/** The author's change as the commitment's next version, made only over the version read in the transaction. */
+function nextVersion(trx: Kysely<Database>, before: Selectable<CommitmentTable>, set: Updateable<CommitmentTable>) {
+  return trx
+    .updateTable('commitments')
+    .set({ ...set, version: before.version + 1 })
+    .where('id', '=', before.id)
+    .where('version', '=', before.version)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
 
 /** The author edits a commitment's text or area (the window is checked by the caller, from the rules). */
 export async function editCommitment(
@@ -240,16 +266,14 @@ export async function editCommitment(
   meta: Meta,
 ): Promise<ChangeOutcome> {
   return db.transaction().execute(async (trx): Promise<ChangeOutcome> => {
-    const before = await trx.selectFrom('commitments').selectAll().where('id', '=', input.id).executeTakeFirst();
-    if (!before || before.person_id !== input.personId || before.status !== 'active') return { outcome: 'not_found' };
+    const before = await ownActive(trx, input.id, input.personId);
+    if (!before) return { outcome: 'not_found' };
     if (before.text === input.text && before.area === input.area) return { outcome: 'unchanged' };
-    const row = await trx
-      .updateTable('commitments')
-      .set({ text: input.text, area: input.area, updated_at: meta.now.toISOString(), version: before.version + 1 })
-      .where('id', '=', input.id)
-      .where('version', '=', before.version)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await nextVersion(trx, before, {
+      text: input.text,
+      area: input.area,
+      updated_at: meta.now.toISOString(),
+    });
     await audit(trx, {
       at: meta.now,
       actor: meta.actor,
@@ -332,9 +356,8 @@ export async function reportFulfilment(
   meta: Meta,
 ): Promise<ChangeOutcome | { outcome: 'confirmed' }> {
   return db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('commitments').selectAll().where('id', '=', input.id).executeTakeFirst();
-    if (!before || before.person_id !== input.personId || before.status !== 'active')
-      return { outcome: 'not_found' as const };
+    const before = await ownActive(trx, input.id, input.personId);
+    if (!before) return { outcome: 'not_found' as const };
     if (before.confirmation === 'confirmed') return { outcome: 'confirmed' as const };
     if (
       before.outcome === input.outcome &&
@@ -343,20 +366,13 @@ export async function reportFulfilment(
       before.confirmation === null
     )
       return { outcome: 'unchanged' as const };
-    const row = await trx
-      .updateTable('commitments')
-      .set({
-        outcome: input.outcome,
-        outcome_note: input.note,
-        outcome_link: input.link,
-        reported_at: meta.now.toISOString(),
-        confirmation: null,
-        version: before.version + 1,
-      })
-      .where('id', '=', input.id)
-      .where('version', '=', before.version)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await nextVersion(trx, before, {
+      outcome: input.outcome,
+      outcome_note: input.note,
+      outcome_link: input.link,
+      reported_at: meta.now.toISOString(),
+      confirmation: null,
+    });
     await audit(trx, {
       at: meta.now,
       actor: meta.actor,
@@ -665,12 +681,7 @@ export async function loadCommitmentsExport(db: Kysely<Database>, planId: number
   if (!found) return { rates: new Map(), rows: [], missing: [] };
   const [rates, rows, people] = await Promise.all([
     commitmentRates(db, planId),
-    listed(db, planId)
-      .orderBy('commitments.branch_id')
-      .orderBy('people.name')
-      .orderBy('commitments.person_id')
-      .orderBy('commitments.id')
-      .execute(),
+    inListOrder(listed(db, planId)).execute(),
     branchPeople(db, found.rules),
   ]);
   const committed = new Set(rows.map((r) => r.person_id));

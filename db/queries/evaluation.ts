@@ -557,25 +557,21 @@ export async function roundResultsOf(db: Kysely<Database>, round: Round) {
   return roundResults(round.settings, branches, counts);
 }
 
+/** What the year-end assessment takes of a branch's results (src/domain/evaluation.ts `roundResults`). */
+export interface EvaluationResult {
+  ballots: number;
+  eligible: number | null;
+  turnout: number | null;
+  counts: Record<string, number>;
+  /** A rate 0–1. */
+  satisfaction: number | null;
+}
+
 /**
  * For the year-end assessment (#14): per branch id (as text), the closed round's ballots, electorate,
  * turnout, counts by grade of the headline question and satisfaction rate. Empty before the close.
  */
-export async function evaluationResults(
-  db: Kysely<Database>,
-  planId: number,
-): Promise<
-  Map<
-    string,
-    {
-      ballots: number;
-      eligible: number | null;
-      turnout: number | null;
-      counts: Record<string, number>;
-      satisfaction: number | null;
-    }
-  >
-> {
+export async function evaluationResults(db: Kysely<Database>, planId: number): Promise<Map<string, EvaluationResult>> {
   const round = await findRound(db, planId);
   const results = round ? await roundResultsOf(db, round) : null;
   return new Map(

@@ -2,8 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { LocalDate } from '../../src/domain/types.js';
 import type { Database, ExtensionTable } from '../schema.js';
 import { preparedRead } from './prepared.js';
-import { audit } from './audit.js';
-import { sameSubmission, updateIfStill } from './once.js';
+import { insertSubmitted, sameSubmission, updateIfStill } from './once.js';
 
 export type ExtensionStatus = ExtensionTable['status'];
 
@@ -65,31 +64,37 @@ export async function requestExtension(
       .where('status', '=', 'pending')
       .executeTakeFirst();
     if (pending) return { outcome: 'pending', extension: extensionRowToExtension(pending) };
-    const row = await trx
-      .insertInto('extensions')
-      .values({
-        obligation_id: input.obligationId,
-        branch_id: input.branchId,
-        requested_by: input.requestedBy,
-        requested_at: meta.now.toISOString(),
-        new_due: input.newDue,
-        reason: input.reason,
-        status: 'pending',
-        decided_by: null,
-        decided_at: null,
-        decision_comment: null,
-        submission_key: input.submissionKey,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: 'extension.request',
-      subjectType: 'extension',
-      subjectId: row.id,
-      details: { obligationId: row.obligation_id, branchId: row.branch_id, newDue: row.new_due, reason: row.reason },
-    });
+    const row = await insertSubmitted(
+      trx,
+      {
+        table: 'extensions',
+        values: {
+          obligation_id: input.obligationId,
+          branch_id: input.branchId,
+          requested_by: input.requestedBy,
+          requested_at: meta.now.toISOString(),
+          new_due: input.newDue,
+          reason: input.reason,
+          status: 'pending',
+          decided_by: null,
+          decided_at: null,
+          decision_comment: null,
+          submission_key: input.submissionKey,
+        },
+        audit: (row) => ({
+          action: 'extension.request',
+          subjectType: 'extension',
+          subjectId: row.id,
+          details: {
+            obligationId: row.obligation_id,
+            branchId: row.branch_id,
+            newDue: row.new_due,
+            reason: row.reason,
+          },
+        }),
+      },
+      meta,
+    );
     return { outcome: 'stored', extension: extensionRowToExtension(row) };
   });
 }

@@ -4,24 +4,8 @@ import type { Database, NoticeState, NoticeTable } from '../schema.js';
 import { audit } from './audit.js';
 import { updateIfStill } from './once.js';
 
-export interface Notice {
-  id: number;
-  planId: number;
-  title: string;
-  body: string;
-  minOverdueDays: number;
-  branchCodes: string[];
-  channelId: string;
-  messageTs: string | null;
-  publishedBy: number;
-  /** When it was posted; while 'publishing', when it was claimed. */
-  publishedAt: string;
-  state: NoticeState;
-  claimedAt: string | null;
-}
-
-/** What a leader asks to publish, from one submission of the notice modal. */
-export interface NoticeClaim {
+/** What a leader publishes: the notice as drafted in the modal. */
+export interface NoticeContent {
   planId: number;
   title: string;
   body: string;
@@ -30,6 +14,19 @@ export interface NoticeClaim {
   branchCodes: string[];
   channelId: string;
   publishedBy: number;
+}
+
+export interface Notice extends NoticeContent {
+  id: number;
+  messageTs: string | null;
+  /** When it was posted; while 'publishing', when it was claimed. */
+  publishedAt: string;
+  state: NoticeState;
+  claimedAt: string | null;
+}
+
+/** What a leader asks to publish, from one submission of the notice modal. */
+export interface NoticeClaim extends NoticeContent {
   /** Slack's view id: a retried delivery or a second press of the same modal carries the same. */
   submissionKey: string;
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { Database } from '../schema.js';
 import { audit, type AuditEntry } from './audit.js';
 
@@ -50,6 +50,29 @@ export async function updateIfStill<T extends TableWithId>(
   const row = (await update.returningAll().executeTakeFirst()) as RowOf<T> | undefined;
   if (!row) return null;
   await audit(trx, { at: meta.now, actor: meta.actor, ...change.audit(row) });
+  return row;
+}
+
+/**
+ * Stores the row a submission makes with its audit record, built from the row as stored, in the
+ * caller's transaction: after `sameSubmission` found no earlier delivery of it, and after the
+ * checks that may refuse it, so that the row and its record land together or not at all.
+ */
+export async function insertSubmitted<T extends TableWithSubmissionKey>(
+  trx: Kysely<Database>,
+  insert: {
+    table: T;
+    values: Insertable<Database[T]>;
+    audit: (row: RowOf<T>) => Omit<AuditEntry, 'at' | 'actor'>;
+  },
+  meta: { actor: string; now: Date },
+): Promise<RowOf<T>> {
+  const row = (await (trx as unknown as Kysely<AnyTables>)
+    .insertInto(insert.table as string)
+    .values(insert.values as Record<string, unknown>)
+    .returningAll()
+    .executeTakeFirstOrThrow()) as RowOf<T>;
+  await audit(trx, { at: meta.now, actor: meta.actor, ...insert.audit(row) });
   return row;
 }
 

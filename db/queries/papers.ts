@@ -4,7 +4,8 @@ import type { PaperKind } from '../../src/domain/types.js';
 import type { Database, PaperTable } from '../schema.js';
 import { preparedRead } from './prepared.js';
 import { audit } from './audit.js';
-import { sameSubmission, updateIfStill } from './once.js';
+import { insertSubmitted, sameSubmission } from './once.js';
+import { reviewedOf, reviewIfStill } from './review.js';
 
 export function paperRowToPaper(row: Selectable<PaperTable>): Paper {
   return {
@@ -20,12 +21,7 @@ export function paperRowToPaper(row: Selectable<PaperTable>): Paper {
     coauthors: JSON.parse(row.coauthors) as string[],
     status: row.status,
     excellent: row.excellent === 1,
-    submittedAt: row.submitted_at,
-    onTime: row.on_time === 1,
-    reviewedBy: row.reviewed_by,
-    reviewedAt: row.reviewed_at,
-    reviewComment: row.review_comment,
-    version: row.version,
+    ...reviewedOf(row),
   };
 }
 
@@ -64,28 +60,29 @@ export async function submitPaper(
   return db.transaction().execute(async (trx) => {
     const existing = await sameSubmission(trx, 'papers', input.submissionKey);
     if (existing) return { paper: paperRowToPaper(existing), created: false };
-    const row = await trx
-      .insertInto('papers')
-      .values({
-        plan_id: input.planId,
-        author_id: input.authorId,
-        ...contentColumns(input),
-        status: 'submitted',
-        excellent: 0,
-        submitted_at: meta.now.toISOString(),
-        submission_key: input.submissionKey,
-        version: 1,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(trx, {
-      at: meta.now,
-      actor: meta.actor,
-      action: 'paper.submit',
-      subjectType: 'paper',
-      subjectId: row.id,
-      details: { kind: input.kind, onTime: input.onTime, coauthors: input.coauthors },
-    });
+    const row = await insertSubmitted(
+      trx,
+      {
+        table: 'papers',
+        values: {
+          plan_id: input.planId,
+          author_id: input.authorId,
+          ...contentColumns(input),
+          status: 'submitted',
+          excellent: 0,
+          submitted_at: meta.now.toISOString(),
+          submission_key: input.submissionKey,
+          version: 1,
+        },
+        audit: (row) => ({
+          action: 'paper.submit',
+          subjectType: 'paper',
+          subjectId: row.id,
+          details: { kind: input.kind, onTime: input.onTime, coauthors: input.coauthors },
+        }),
+      },
+      meta,
+    );
     return { paper: paperRowToPaper(row), created: true };
   });
 }
@@ -147,30 +144,28 @@ export async function reviewPaper(
   input: { paperId: number; version: number; reviewerId: number; decision: PaperDecision; comment: string | null },
   meta: { actor: string; now: Date },
 ): Promise<Paper | null> {
-  return db.transaction().execute(async (trx) => {
-    const row = await updateIfStill(
-      trx,
-      {
-        table: 'papers',
-        where: { id: input.paperId, version: input.version, status: 'submitted' },
-        set: {
-          status: input.decision === 'return' ? 'returned' : 'accepted',
-          excellent: input.decision === 'excellent' ? 1 : 0,
-          reviewed_by: input.reviewerId,
-          reviewed_at: meta.now.toISOString(),
-          review_comment: input.comment,
-        },
-        audit: (row) => ({
-          action: `paper.review.${input.decision}`,
-          subjectType: 'paper',
-          subjectId: row.id,
-          details: { comment: input.comment, version: row.version },
-        }),
+  const row = await reviewIfStill(
+    db,
+    {
+      table: 'papers',
+      id: input.paperId,
+      version: input.version,
+      reviewerId: input.reviewerId,
+      comment: input.comment,
+      set: {
+        status: input.decision === 'return' ? 'returned' : 'accepted',
+        excellent: input.decision === 'excellent' ? 1 : 0,
       },
-      meta,
-    );
-    return row && paperRowToPaper(row);
-  });
+      audit: (row) => ({
+        action: `paper.review.${input.decision}`,
+        subjectType: 'paper',
+        subjectId: row.id,
+        details: { comment: input.comment, version: row.version },
+      }),
+    },
+    meta,
+  );
+  return row && paperRowToPaper(row);
 }
 
 export async function findPaper(db: Kysely<Database>, id: number): Promise<Paper | null> {

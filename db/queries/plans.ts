@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { PlanFile } from '../../src/domain/plan.js';
 import { PlanSettingsSchema, type PlanSettings } from '../../src/domain/plan-settings.js';
 import type { AppliesTo, LocalizedText, Obligation } from '../../src/domain/types.js';
@@ -144,6 +144,45 @@ export async function touchPlan(db: Kysely<Database>, planId: number, now: Date)
 
 const emptyCounts = (): ImportCounts => ({ added: [], updated: [], retired: [], unchanged: 0 });
 
+/** The tables that keep a plan file's items, matched by code when the file is imported again. */
+type PlanItemTable = 'activities' | 'obligations';
+
+/** The plan's stored items of one table, by code. */
+function byCode<R extends { code: string }>(rows: R[]): Map<string, R> {
+  return new Map(rows.map((r) => [r.code, r]));
+}
+
+/** A stored item the file names again: rewritten when one of the file's values differs, else counted unchanged. */
+async function keepItem<V extends Updateable<Database[PlanItemTable]>>(
+  trx: Kysely<Database>,
+  table: PlanItemTable,
+  old: { id: number; code: string } & { [K in keyof V]: unknown },
+  values: V,
+  counts: ImportCounts,
+): Promise<void> {
+  const changed = (Object.keys(values) as (keyof V)[]).some((k) => old[k] !== values[k]);
+  if (!changed) {
+    counts.unchanged++;
+    return;
+  }
+  await trx.updateTable(table).set(values).where('id', '=', old.id).execute();
+  counts.updated.push(old.code);
+}
+
+/** The stored items the file no longer names: retired, not deleted, so that the reports made on them stay valid. */
+async function retireItems(
+  trx: Kysely<Database>,
+  table: PlanItemTable,
+  rest: Iterable<{ id: number; code: string; retired: number }>,
+  counts: ImportCounts,
+): Promise<void> {
+  for (const old of rest) {
+    if (old.retired === 1) continue;
+    await trx.updateTable(table).set({ retired: 1 }).where('id', '=', old.id).execute();
+    counts.retired.push(old.code);
+  }
+}
+
 /**
  * Loads a validated plan in one transaction. Re-importing updates by code: nothing is duplicated,
  * obligations dropped from the file are retired (not deleted) so that reports made stay valid.
@@ -172,36 +211,26 @@ export async function importPlan(
         .select(['id', 'updated_at'])
         .where('year', '=', plan.year)
         .executeTakeFirst();
+      const columns = {
+        title_zh: plan.title.zh,
+        title_en: plan.title.en,
+        timezone: plan.timezone,
+        starts: plan.starts,
+        ends: plan.ends,
+        settings,
+      };
       let planId: number;
       if (existing) {
         planId = existing.id;
         await trx
           .updateTable('plans')
-          .set({
-            title_zh: plan.title.zh,
-            title_en: plan.title.en,
-            timezone: plan.timezone,
-            starts: plan.starts,
-            ends: plan.ends,
-            settings,
-            updated_at: laterThan(now, existing.updated_at),
-          })
+          .set({ ...columns, updated_at: laterThan(now, existing.updated_at) })
           .where('id', '=', planId)
           .execute();
       } else {
         const inserted = await trx
           .insertInto('plans')
-          .values({
-            year: plan.year,
-            title_zh: plan.title.zh,
-            title_en: plan.title.en,
-            timezone: plan.timezone,
-            starts: plan.starts,
-            ends: plan.ends,
-            settings,
-            imported_at: now,
-            updated_at: now,
-          })
+          .values({ year: plan.year, ...columns, imported_at: now, updated_at: now })
           .returning('id')
           .executeTakeFirstOrThrow();
         planId = inserted.id;
@@ -209,26 +238,22 @@ export async function importPlan(
 
       const activities = emptyCounts();
       const obligations = emptyCounts();
-      const oldActivities = new Map(
-        (
-          await trx
-            .selectFrom('activities')
-            .selectAll()
-            .where('plan_id', '=', planId)
-            // Rectification tasks are not the file's: a re-import neither sees nor retires them.
-            .where('code', '<>', RECTIFICATION_ACTIVITY)
-            .execute()
-        ).map((a) => [a.code, a]),
+      const oldActivities = byCode(
+        await trx
+          .selectFrom('activities')
+          .selectAll()
+          .where('plan_id', '=', planId)
+          // Rectification tasks are not the file's: a re-import neither sees nor retires them.
+          .where('code', '<>', RECTIFICATION_ACTIVITY)
+          .execute(),
       );
-      const oldObligations = new Map(
-        (
-          await trx
-            .selectFrom('obligations')
-            .selectAll()
-            .where('plan_id', '=', planId)
-            .where('branch_id', 'is', null)
-            .execute()
-        ).map((o) => [o.code, o]),
+      const oldObligations = byCode(
+        await trx
+          .selectFrom('obligations')
+          .selectAll()
+          .where('plan_id', '=', planId)
+          .where('branch_id', 'is', null)
+          .execute(),
       );
       let obligationPosition = 0;
 
@@ -246,11 +271,7 @@ export async function importPlan(
         if (old) {
           activityId = old.id;
           oldActivities.delete(activity.code);
-          const changed = (Object.keys(values) as (keyof typeof values)[]).some((k) => old[k] !== values[k]);
-          if (changed) {
-            await trx.updateTable('activities').set(values).where('id', '=', old.id).execute();
-            activities.updated.push(activity.code);
-          } else activities.unchanged++;
+          await keepItem(trx, 'activities', old, values, activities);
         } else {
           const row = await trx
             .insertInto('activities')
@@ -280,11 +301,7 @@ export async function importPlan(
           const oldOb = oldObligations.get(ob.code);
           if (oldOb) {
             oldObligations.delete(ob.code);
-            const changed = (Object.keys(obValues) as (keyof typeof obValues)[]).some((k) => oldOb[k] !== obValues[k]);
-            if (changed) {
-              await trx.updateTable('obligations').set(obValues).where('id', '=', oldOb.id).execute();
-              obligations.updated.push(ob.code);
-            } else obligations.unchanged++;
+            await keepItem(trx, 'obligations', oldOb, obValues, obligations);
           } else {
             await trx
               .insertInto('obligations')
@@ -294,16 +311,8 @@ export async function importPlan(
           }
         }
       }
-      for (const old of oldObligations.values()) {
-        if (old.retired === 1) continue;
-        await trx.updateTable('obligations').set({ retired: 1 }).where('id', '=', old.id).execute();
-        obligations.retired.push(old.code);
-      }
-      for (const old of oldActivities.values()) {
-        if (old.retired === 1) continue;
-        await trx.updateTable('activities').set({ retired: 1 }).where('id', '=', old.id).execute();
-        activities.retired.push(old.code);
-      }
+      await retireItems(trx, 'obligations', oldObligations.values(), obligations);
+      await retireItems(trx, 'activities', oldActivities.values(), activities);
 
       const result: PlanImportResult = {
         planId,

@@ -64,6 +64,11 @@ function projectsWithStage(db: Kysely<Database>) {
     );
 }
 
+/** The ids of the plan's projects: the rows of the projects' own tables (assessors, scores, tiers) are read by them. */
+function planProjectIds(db: Kysely<Database>, planId: number) {
+  return db.selectFrom('projects').select('id').where('plan_id', '=', planId);
+}
+
 export async function findProject(db: Kysely<Database>, id: number): Promise<Project | null> {
   const row = await projectsWithStage(db).where('projects.id', '=', id).executeTakeFirst();
   return row ? rowToProject(row) : null;
@@ -375,27 +380,55 @@ export async function moveProject(
   },
   meta: Meta,
 ): Promise<ChangeOutcome> {
+  return submittedMove(db, input, 'project.move', meta, async (trx) => ({
+    comment: input.comment,
+    ...(await dropLaterWork(trx, input.projectId, input.to)),
+  }));
+}
+
+/**
+ * A move asked by a submission, in one transaction: refused when the delivery was stored before
+ * (`duplicate`) or when the project is no longer at `move.from` (`stale`: someone moved it
+ * meanwhile). `change` makes what the move brings before the move is recorded, and returns the
+ * details of the move's audit record `action`.
+ */
+async function submittedMove(
+  db: Kysely<Database>,
+  move: {
+    projectId: number;
+    from: ProjectStage;
+    to: ProjectStage;
+    comment: string | null;
+    evidence?: string[];
+    personId: number;
+    submissionKey: string;
+  },
+  action: string,
+  meta: Meta,
+  change: (trx: Kysely<Database>) => Promise<Record<string, unknown>>,
+): Promise<ChangeOutcome> {
   return db.transaction().execute(async (trx): Promise<ChangeOutcome> => {
-    if (await eventBySubmission(trx, input.submissionKey)) return { outcome: 'duplicate' };
-    const { stage, nextSeq } = await stageAndSeq(trx, input.projectId);
-    if (stage !== input.from) return { outcome: 'stale', stage };
-    const dropped = await dropLaterWork(trx, input.projectId, input.to);
+    if (await eventBySubmission(trx, move.submissionKey)) return { outcome: 'duplicate' };
+    const { stage, nextSeq } = await stageAndSeq(trx, move.projectId);
+    if (stage !== move.from) return { outcome: 'stale', stage };
+    const details = await change(trx);
     await recordMove(
       trx,
       {
-        projectId: input.projectId,
+        projectId: move.projectId,
         seq: nextSeq,
-        from: input.from,
-        to: input.to,
-        comment: input.comment,
-        actorId: input.personId,
-        submissionKey: input.submissionKey,
+        from: move.from,
+        to: move.to,
+        comment: move.comment,
+        evidence: move.evidence,
+        actorId: move.personId,
+        submissionKey: move.submissionKey,
       },
-      'project.move',
-      { comment: input.comment, ...dropped },
+      action,
+      details,
       meta,
     );
-    return { outcome: 'done', project: await reloadProject(trx, input.projectId) };
+    return { outcome: 'done', project: await reloadProject(trx, move.projectId) };
   });
 }
 
@@ -443,10 +476,8 @@ export async function applyProject(
   },
   meta: Meta,
 ): Promise<ChangeOutcome> {
-  return db.transaction().execute(async (trx): Promise<ChangeOutcome> => {
-    if (await eventBySubmission(trx, input.submissionKey)) return { outcome: 'duplicate' };
-    const { stage, nextSeq } = await stageAndSeq(trx, input.projectId);
-    if (stage !== 'implementation') return { outcome: 'stale', stage };
+  const move = { ...input, from: 'implementation', to: 'application', comment: null, evidence: input.links } as const;
+  return submittedMove(db, move, 'project.apply', meta, async (trx) => {
     await trx
       .updateTable('projects')
       .set({ results: input.results, evidence: JSON.stringify(input.links), applied_at: meta.now.toISOString() })
@@ -459,23 +490,7 @@ export async function applyProject(
         { ...input.report, personId: input.personId, via: 'project.apply', subjectId: input.projectId },
         meta,
       );
-    await recordMove(
-      trx,
-      {
-        projectId: input.projectId,
-        seq: nextSeq,
-        from: 'implementation',
-        to: 'application',
-        comment: null,
-        evidence: input.links,
-        actorId: input.personId,
-        submissionKey: input.submissionKey,
-      },
-      'project.apply',
-      { links: input.links.length },
-      meta,
-    );
-    return { outcome: 'done', project: await reloadProject(trx, input.projectId) };
+    return { links: input.links.length };
   });
 }
 
@@ -485,10 +500,8 @@ export async function assignAssessors(
   input: { projectId: number; assessorIds: number[]; personId: number; comment: string | null; submissionKey: string },
   meta: Meta,
 ): Promise<ChangeOutcome> {
-  return db.transaction().execute(async (trx): Promise<ChangeOutcome> => {
-    if (await eventBySubmission(trx, input.submissionKey)) return { outcome: 'duplicate' };
-    const { stage, nextSeq } = await stageAndSeq(trx, input.projectId);
-    if (stage !== 'application') return { outcome: 'stale', stage };
+  const move = { ...input, from: 'application', to: 'assessment' } as const;
+  return submittedMove(db, move, 'project.assign', meta, async (trx) => {
     await trx
       .insertInto('project_assessors')
       .values(
@@ -502,22 +515,7 @@ export async function assignAssessors(
         })),
       )
       .execute();
-    await recordMove(
-      trx,
-      {
-        projectId: input.projectId,
-        seq: nextSeq,
-        from: 'application',
-        to: 'assessment',
-        comment: input.comment,
-        actorId: input.personId,
-        submissionKey: input.submissionKey,
-      },
-      'project.assign',
-      { assessors: input.assessorIds },
-      meta,
-    );
-    return { outcome: 'done', project: await reloadProject(trx, input.projectId) };
+    return { assessors: input.assessorIds };
   });
 }
 
@@ -602,14 +600,24 @@ export interface AssessorRow {
   scored: boolean;
 }
 
-export async function listAssessors(db: Kysely<Database>, projectId: number): Promise<AssessorRow[]> {
-  const rows = await db
+/** A project's assessors with their names, when they scored and their comment, by assessor. */
+function assessorsOf(db: Kysely<Database>, projectId: number) {
+  return db
     .selectFrom('project_assessors')
     .innerJoin('people', 'people.id', 'project_assessors.assessor_id')
-    .select(['project_assessors.assessor_id', 'people.name', 'project_assessors.scored_at'])
+    .select([
+      'project_assessors.assessor_id',
+      'people.name',
+      'project_assessors.scored_at',
+      'project_assessors.comment',
+    ])
     .where('project_assessors.project_id', '=', projectId)
     .orderBy('project_assessors.assessor_id')
     .execute();
+}
+
+export async function listAssessors(db: Kysely<Database>, projectId: number): Promise<AssessorRow[]> {
+  const rows = await assessorsOf(db, projectId);
   return rows.map((r) => ({ personId: r.assessor_id, name: r.name, scored: r.scored_at !== null }));
 }
 
@@ -634,18 +642,7 @@ export async function assessorSheets(db: Kysely<Database>, projectId: number, vi
     .transaction()
     .setAccessMode('read only')
     .execute(async (trx): Promise<SheetsRead> => {
-      const assessors = await trx
-        .selectFrom('project_assessors')
-        .innerJoin('people', 'people.id', 'project_assessors.assessor_id')
-        .select([
-          'project_assessors.assessor_id',
-          'people.name',
-          'project_assessors.scored_at',
-          'project_assessors.comment',
-        ])
-        .where('project_assessors.project_id', '=', projectId)
-        .orderBy('project_assessors.assessor_id')
-        .execute();
+      const assessors = await assessorsOf(trx, projectId);
       const complete = assessors.length > 0 && assessors.every((a) => a.scored_at !== null);
       const readable = complete ? assessors : assessors.filter((a) => a.assessor_id === viewerId && a.scored_at);
       const scores =
@@ -710,34 +707,21 @@ export async function reviewSheets(db: Kysely<Database>, planId: number): Promis
         (
           await trx
             .selectFrom('project_assessors')
-            .innerJoin('projects', 'projects.id', 'project_assessors.project_id')
-            .select('project_assessors.project_id')
-            .where('projects.plan_id', '=', planId)
-            .where('project_assessors.scored_at', 'is', null)
+            .select('project_id')
+            .where('project_id', 'in', planProjectIds(trx, planId))
+            .where('scored_at', 'is', null)
             .execute()
         ).map((r) => r.project_id),
       );
       const scores = await trx
         .selectFrom('project_scores')
-        .innerJoin('projects', 'projects.id', 'project_scores.project_id')
-        .select([
-          'project_scores.project_id',
-          'project_scores.assessor_id',
-          'project_scores.criterion',
-          'project_scores.score',
-        ])
-        .where('projects.plan_id', '=', planId)
+        .select(['project_id', 'assessor_id', 'criterion', 'score'])
+        .where('project_id', 'in', planProjectIds(trx, planId))
         .execute();
       const tiers = await trx
         .selectFrom('project_tiers')
-        .innerJoin('projects', 'projects.id', 'project_tiers.project_id')
-        .select([
-          'project_tiers.project_id',
-          'project_tiers.tier',
-          'project_tiers.reason',
-          'project_tiers.announcement_id',
-        ])
-        .where('projects.plan_id', '=', planId)
+        .select(['project_id', 'tier', 'reason', 'announcement_id'])
+        .where('project_id', 'in', planProjectIds(trx, planId))
         .execute();
       const sheetsOf = new Map<number, Map<number, ScoreSheet>>();
       for (const s of scores) {
@@ -904,9 +888,8 @@ export async function dutyProjects(db: Kysely<Database>, planId: number) {
   const projects = await projectsWithStage(db).where('projects.plan_id', '=', planId).execute();
   const assessors = await db
     .selectFrom('project_assessors')
-    .innerJoin('projects', 'projects.id', 'project_assessors.project_id')
-    .select(['project_assessors.project_id', 'project_assessors.assessor_id', 'project_assessors.scored_at'])
-    .where('projects.plan_id', '=', planId)
+    .select(['project_id', 'assessor_id', 'scored_at'])
+    .where('project_id', 'in', planProjectIds(db, planId))
     .execute();
   return projects.map((p) => ({
     id: p.id,
@@ -936,20 +919,14 @@ export async function projectExportRows(db: Kysely<Database>, planId: number) {
   const projects = await projectsWithStage(db).where('projects.plan_id', '=', planId).orderBy('projects.id').execute();
   const counts = await db
     .selectFrom('project_assessors')
-    .innerJoin('projects', 'projects.id', 'project_assessors.project_id')
-    .select([
-      'project_assessors.project_id',
-      sql<number>`count(*)`.as('assigned'),
-      sql<number>`count(project_assessors.scored_at)`.as('scored'),
-    ])
-    .where('projects.plan_id', '=', planId)
-    .groupBy('project_assessors.project_id')
+    .select(['project_id', sql<number>`count(*)`.as('assigned'), sql<number>`count(scored_at)`.as('scored')])
+    .where('project_id', 'in', planProjectIds(db, planId))
+    .groupBy('project_id')
     .execute();
   const tiers = await db
     .selectFrom('project_tiers')
-    .innerJoin('projects', 'projects.id', 'project_tiers.project_id')
-    .select(['project_tiers.project_id', 'project_tiers.tier', 'project_tiers.announcement_id'])
-    .where('projects.plan_id', '=', planId)
+    .select(['project_id', 'tier', 'announcement_id'])
+    .where('project_id', 'in', planProjectIds(db, planId))
     .execute();
   const countOf = new Map(counts.map((c) => [c.project_id, c]));
   const tierOf = new Map(tiers.map((t) => [t.project_id, t]));

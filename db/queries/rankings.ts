@@ -77,6 +77,17 @@ export async function computeRanking(
   return { today, ranked: rankBranches(rankingInput(data, plan, today, period)) };
 }
 
+/** Whether the month's snapshot of the plan is kept already. */
+async function snapshotTaken(db: Kysely<Database>, planId: number, month: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('ranking_snapshots')
+    .select('id')
+    .where('plan_id', '=', planId)
+    .where('month', '=', month)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * The first time rankings are computed in a month (or when the scheduler calls it), the year's
  * ranking is stored as that month's snapshot; later calls in the month change nothing. Branches
@@ -90,13 +101,7 @@ export async function ensureMonthlySnapshot(
   ranked?: RankedBranch[],
 ): Promise<boolean> {
   const month = monthOf(localDateOf(now, plan.timezone));
-  const existing = await db
-    .selectFrom('ranking_snapshots')
-    .select('id')
-    .where('plan_id', '=', plan.id)
-    .where('month', '=', month)
-    .executeTakeFirst();
-  if (existing) return false;
+  if (await snapshotTaken(db, plan.id, month)) return false;
   const rows = ranked ?? (await computeRanking(db, plan, now, 'year')).ranked;
   const takenAt = now.toISOString();
   const values = rows.flatMap((r) =>
@@ -119,13 +124,7 @@ export async function ensureMonthlySnapshot(
   if (values.length === 0) return false;
   return db.transaction().execute(async (trx) => {
     // Two requests may race to take the same month's snapshot: the unique (plan, month, branch) keeps the first.
-    const again = await trx
-      .selectFrom('ranking_snapshots')
-      .select('id')
-      .where('plan_id', '=', plan.id)
-      .where('month', '=', month)
-      .executeTakeFirst();
-    if (again) return false;
+    if (await snapshotTaken(trx, plan.id, month)) return false;
     // SQLite takes at most 32766 bound variables a statement: 9 columns × 500 rows stays well below.
     for (let i = 0; i < values.length; i += 500) {
       await trx

@@ -5,6 +5,7 @@ import type { Database, ReportTable } from '../schema.js';
 import { preparedRead } from './prepared.js';
 import { audit } from './audit.js';
 import { sameSubmission, updateIfStill } from './once.js';
+import { reviewedOf, reviewIfStill } from './review.js';
 
 export function reportRowToReport(row: Selectable<ReportTable>): Report {
   return {
@@ -17,12 +18,7 @@ export function reportRowToReport(row: Selectable<ReportTable>): Report {
     summary: row.summary,
     evidence: JSON.parse(row.evidence) as Evidence[],
     submittedBy: row.submitted_by,
-    submittedAt: row.submitted_at,
-    onTime: row.on_time === 1,
-    reviewedBy: row.reviewed_by,
-    reviewedAt: row.reviewed_at,
-    reviewComment: row.review_comment,
-    version: row.version,
+    ...reviewedOf(row),
   };
 }
 
@@ -195,27 +191,23 @@ export async function reviewReport(
   input: { reportId: number; version: number; leaderId: number; decision: 'accept' | 'return'; comment: string | null },
   meta: { actor: string; now: Date },
 ): Promise<Report | null> {
-  return db.transaction().execute(async (trx) => {
-    const row = await updateIfStill(
-      trx,
-      {
-        table: 'reports',
-        where: { id: input.reportId, version: input.version, status: 'submitted' },
-        set: {
-          status: input.decision === 'accept' ? 'accepted' : 'returned',
-          reviewed_by: input.leaderId,
-          reviewed_at: meta.now.toISOString(),
-          review_comment: input.comment,
-        },
-        audit: (row) =>
-          reportRecord(input.decision === 'accept' ? 'report.accept' : 'report.return', row, {
-            comment: input.comment,
-          }),
-      },
-      meta,
-    );
-    return row && reportRowToReport(row);
-  });
+  const row = await reviewIfStill(
+    db,
+    {
+      table: 'reports',
+      id: input.reportId,
+      version: input.version,
+      reviewerId: input.leaderId,
+      comment: input.comment,
+      set: { status: input.decision === 'accept' ? 'accepted' : 'returned' },
+      audit: (row) =>
+        reportRecord(input.decision === 'accept' ? 'report.accept' : 'report.return', row, {
+          comment: input.comment,
+        }),
+    },
+    meta,
+  );
+  return row && reportRowToReport(row);
 }
 
 const reportsOfBranches = preparedRead((db, branchIds: number[], planId: number) =>

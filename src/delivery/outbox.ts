@@ -27,6 +27,30 @@ export interface MessagePayload {
   threadOf?: string;
 }
 
+/** A summary and its thread, as a Block Kit builder renders a long post (the award list, a branch's commitments). */
+export interface ThreadedPosts {
+  main: { text: string; blocks: KnownBlock[] };
+  thread: { text: string; blocks: KnownBlock[] }[];
+}
+
+/** The rows of `job` that post a summary and its thread once (a key each, the replies after their parent). */
+export function threadedPostRows(job: string, key: string, channel: string, posts: ThreadedPosts) {
+  return [
+    {
+      job,
+      key,
+      recipient: channel,
+      payload: { kind: 'message', text: posts.main.text, blocks: posts.main.blocks } satisfies MessagePayload,
+    },
+    ...posts.thread.map((m, i) => ({
+      job,
+      key: `${key}:thread:${i + 1}`,
+      recipient: channel,
+      payload: { kind: 'message', text: m.text, blocks: m.blocks, threadOf: key } satisfies MessagePayload,
+    })),
+  ];
+}
+
 /** A file uploaded on its own, into its parent's thread when `threadOf` is set. */
 export interface FilePayload {
   kind: 'file';
@@ -360,6 +384,16 @@ interface Unit {
   unsure: boolean;
 }
 
+/** A unit not tried yet in this run. */
+function freshUnit(
+  rows: OutboxRow[],
+  lead: string | undefined,
+  threadOf: string | undefined,
+  send: Unit['send'],
+): Unit {
+  return { rows, lead, threadOf, tries: 0, unsure: false, send };
+}
+
 function groupedUnits(
   recipient: string,
   rows: OutboxRow[],
@@ -373,28 +407,21 @@ function groupedUnits(
     // A row queued by a job this process was not built with (another version sharing the
     // database): the rows wait for a process that knows the kind, and die after MAX_ATTEMPTS.
     return [
-      {
-        rows,
-        lead: undefined,
-        threadOf: undefined,
-        tries: 0,
-        unsure: false,
-        send: () => Promise.reject(new Error(`no message kind "${name}" in this outbox`)),
-      },
+      freshUnit(rows, undefined, undefined, () =>
+        Promise.reject(new Error(`no message kind "${name}" in this outbox`)),
+      ),
     ];
   }
   const items = payloads.map((p) => p.item);
   return kind.render(locale, items).map((m) => {
     const unitRows = m.indexes.map((i) => rows[i]!);
     const lead = unitRows[0]!.key;
-    return {
-      rows: unitRows,
+    return freshUnit(
+      unitRows,
       lead,
-      threadOf: undefined,
-      tries: 0,
-      unsure: false,
-      send: async () => (await sender.post({ channel: recipient, text: m.text, blocks: m.blocks, key: lead })).ts,
-    };
+      undefined,
+      async () => (await sender.post({ channel: recipient, text: m.text, blocks: m.blocks, key: lead })).ts,
+    );
   });
 }
 
@@ -410,42 +437,42 @@ function unitsFor(
     const payload = row.payload as OutboxPayload;
     if (payload.kind === 'message') {
       const p = payload as MessagePayload;
-      units.push({
-        rows: [row],
-        lead: row.key,
-        threadOf: p.threadOf,
-        tries: 0,
-        unsure: false,
-        send: async (threadTs) =>
-          (
-            await sender.post({
-              channel: recipient,
-              text: p.text,
-              ...(p.blocks ? { blocks: p.blocks } : {}),
-              ...(threadTs ? { threadTs } : {}),
-              key: row.key,
-            })
-          ).ts,
-      });
+      units.push(
+        freshUnit(
+          [row],
+          row.key,
+          p.threadOf,
+          async (threadTs) =>
+            (
+              await sender.post({
+                channel: recipient,
+                text: p.text,
+                ...(p.blocks ? { blocks: p.blocks } : {}),
+                ...(threadTs ? { threadTs } : {}),
+                key: row.key,
+              })
+            ).ts,
+        ),
+      );
     } else if (payload.kind === 'file') {
       const p = payload as FilePayload;
-      units.push({
-        rows: [row],
-        lead: undefined,
-        threadOf: p.threadOf,
-        tries: 0,
-        unsure: false,
-        send: async (threadTs) =>
-          (
-            await sender.upload({
-              channel: recipient,
-              ...(threadTs ? { threadTs } : {}),
-              filename: p.filename,
-              title: p.title,
-              bytes: Buffer.from(p.base64, 'base64'),
-            })
-          ).id,
-      });
+      units.push(
+        freshUnit(
+          [row],
+          undefined,
+          p.threadOf,
+          async (threadTs) =>
+            (
+              await sender.upload({
+                channel: recipient,
+                ...(threadTs ? { threadTs } : {}),
+                filename: p.filename,
+                title: p.title,
+                bytes: Buffer.from(p.base64, 'base64'),
+              })
+            ).id,
+        ),
+      );
     } else {
       const k = `${payload.kind}:${(payload as GroupedPayload).locale}`;
       const list = groups.get(k);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { fieldOf, type FieldErrors, type FormResult, type ViewState } from './report-form.js';
 import { isValidLocalDate } from './time.js';
 import type { Branch, LocalDate } from './types.js';
+import { uniqueCode } from './validation.js';
 
 /*
  * Inspections (督查: 定期检查, 巡回检查, 专项督查) and the rectification tasks (整改任务) they set,
@@ -70,16 +71,9 @@ export const InspectionsSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    const seen = new Map<string, number>();
+    const seen = new Map<string, string>();
     s.ratings.forEach((r, i) => {
-      const at = seen.get(r.code);
-      if (at !== undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['ratings', i, 'code'],
-          message: `${r.code} is also used by ratings[${at}]`,
-        });
-      seen.set(r.code, i);
+      uniqueCode(seen, r.code, ['ratings', i], ctx);
       const prev = s.ratings[i - 1];
       if (prev && r.score > prev.score)
         ctx.addIssue({

@@ -1,10 +1,18 @@
 import { fieldOf, webUrl, type FieldErrors, type FormResult, type ViewState } from './report-form.js';
 import { daysBetween, isOnTime } from './time.js';
-import { appliesToPerson, PAPER_KINDS, type LocalDate, type Obligation, type PaperKind, type Rank } from './types.js';
+import {
+  appliesToPerson,
+  PAPER_KINDS,
+  type LocalDate,
+  type Obligation,
+  type PaperKind,
+  type Rank,
+  type Reviewed,
+} from './types.js';
 
 export type PaperStatus = 'submitted' | 'accepted' | 'returned' | 'withdrawn';
 
-export interface Paper {
+export interface Paper extends Reviewed {
   id: number;
   planId: number;
   authorId: number;
@@ -18,13 +26,6 @@ export interface Paper {
   coauthors: string[];
   status: PaperStatus;
   excellent: boolean;
-  submittedAt: string;
-  onTime: boolean;
-  reviewedBy: number | null;
-  reviewedAt: string | null;
-  reviewComment: string | null;
-  /** 1 when submitted, +1 on every revision: a review applies to the version the leader read. */
-  version: number;
 }
 
 export type PaperItemState = 'done_on_time' | 'done_late' | 'returned' | 'open' | 'overdue';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CATEGORIES, PAPER_KINDS, RANKS } from './types.js';
 import { isValidLocalDate, isValidTimezone } from './time.js';
 import { CalendarSchema, localDate, ReminderSettingsSchema, ScoringSchema } from './plan-settings.js';
-import { formatIssues, type Parsed } from './validation.js';
+import { formatIssues, uniqueCode, type Parsed } from './validation.js';
 import { checkProjectsAgainstPlan, planFacts, ProjectsSchema } from './projects.js';
 import { checkCommendationsAgainstPlan, CommendationsSchema } from './commendations.js';
 import { checkEvaluationAgainstPlan, EvaluationSchema } from './evaluation.js';
@@ -177,7 +177,7 @@ export const PlanFileSchema = z
       ctx.addIssue({ code: 'custom', path: ['ends'], message: 'must not be before starts' });
     if (isValidLocalDate(plan.starts) && Number(plan.starts.slice(0, 4)) !== plan.year)
       ctx.addIssue({ code: 'custom', path: ['starts'], message: `must be in the plan's year ${plan.year}` });
-    const activityCodes = new Map<string, number>();
+    const activityCodes = new Map<string, string>();
     const obligationCodes = new Map<string, string>();
     plan.activities.forEach((activity, ai) => {
       if (activity.code === RECTIFICATION_ACTIVITY)
@@ -186,23 +186,9 @@ export const PlanFileSchema = z
           path: ['activities', ai, 'code'],
           message: `${RECTIFICATION_ACTIVITY} is kept for the rectification tasks inspections set`,
         });
-      const seen = activityCodes.get(activity.code);
-      if (seen !== undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['activities', ai, 'code'],
-          message: `${activity.code} is also used by activities[${seen}]`,
-        });
-      activityCodes.set(activity.code, ai);
+      uniqueCode(activityCodes, activity.code, ['activities', ai], ctx);
       activity.obligations.forEach((ob, oi) => {
-        const where = obligationCodes.get(ob.code);
-        if (where)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['activities', ai, 'obligations', oi, 'code'],
-            message: `${ob.code} is also used by ${where}`,
-          });
-        obligationCodes.set(ob.code, `activities[${ai}].obligations[${oi}]`);
+        uniqueCode(obligationCodes, ob.code, ['activities', ai, 'obligations', oi], ctx);
         if (periodKnown && isValidLocalDate(ob.due) && (ob.due < plan.starts || ob.due > plan.ends)) {
           ctx.addIssue({
             code: 'custom',

@@ -3,6 +3,7 @@ import { daysBetween, type WorkCalendar } from './calendar.js';
 import { latestStageInWindow, type Stage, type StageConfig } from './stages.js';
 import { isValidLocalDate } from './time.js';
 import type { LocalDate } from './types.js';
+import { uniqueCode } from './validation.js';
 
 /**
  * Innovation projects (创新项目, activity 8 of the 2011 plan): the plan file's `projects` section,
@@ -197,17 +198,8 @@ export type Criterion = ProjectRules['criteria'][number];
 export type Tier = ProjectRules['tiers'][number];
 
 export function uniqueCodes(items: readonly { code: string }[], path: (string | number)[], ctx: z.RefinementCtx): void {
-  const seen = new Map<string, number>();
-  items.forEach((item, i) => {
-    const first = seen.get(item.code);
-    if (first !== undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: [...path, i, 'code'],
-        message: `${item.code} is also used by ${path.join('.')}[${first}]`,
-      });
-    else seen.set(item.code, i);
-  });
+  const seen = new Map<string, string>();
+  items.forEach((item, i) => uniqueCode(seen, item.code, [...path, i], ctx));
 }
 
 /** What plan.ts checks across sections: the plan's period and its report obligations. */

@@ -100,7 +100,18 @@ export type Evidence =
 
 export type ReportStatus = 'submitted' | 'accepted' | 'returned' | 'withdrawn';
 
-export interface Report {
+/** Where something submitted for a leader's review (a report, a paper) stands with it. */
+export interface Reviewed {
+  submittedAt: string;
+  onTime: boolean;
+  reviewedBy: number | null;
+  reviewedAt: string | null;
+  reviewComment: string | null;
+  /** 1 when submitted, +1 on every revision: a review applies to the version the leader read. */
+  version: number;
+}
+
+export interface Report extends Reviewed {
   id: number;
   obligationId: number;
   branchId: number;
@@ -110,10 +121,4 @@ export interface Report {
   summary: string;
   evidence: Evidence[];
   submittedBy: number;
-  submittedAt: string;
-  onTime: boolean;
-  reviewedBy: number | null;
-  reviewedAt: string | null;
-  reviewComment: string | null;
-  version: number;
 }

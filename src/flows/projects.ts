@@ -1,5 +1,5 @@
 import type { BlockAction, RespondFn } from '@slack/bolt';
-import type { KnownBlock, View } from '@slack/types';
+import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { approvedExtensions } from '../../db/queries/extensions.js';
 import { listBranches } from '../../db/queries/people.js';
@@ -14,7 +14,7 @@ import {
   reviewSheets,
 } from '../../db/queries/projects.js';
 import type { AppContext } from '../context.js';
-import type { MessagePayload } from '../delivery/outbox.js';
+import { threadedPostRows, type ThreadedPosts } from '../delivery/outbox.js';
 import {
   earlierStages,
   proposeTiers,
@@ -247,26 +247,7 @@ export function ephemeralReply(respond: RespondFn): Answer {
   return (text) => respond({ response_type: 'ephemeral', replace_original: false, text });
 }
 
-/** A summary and its thread, as a Block Kit builder renders a long post (the award list, the publicity). */
-export interface ThreadedPosts {
-  main: { text: string; blocks: KnownBlock[] };
-  thread: { text: string; blocks: KnownBlock[] }[];
-}
-
-/** The rows that post a summary and its thread once (a key each, the replies after their parent). */
+/** The rows that post a project or commendation summary and its thread once. */
 export function postRows(key: string, channel: string, posts: ThreadedPosts) {
-  return [
-    {
-      job: 'projects',
-      key,
-      recipient: channel,
-      payload: { kind: 'message', text: posts.main.text, blocks: posts.main.blocks } satisfies MessagePayload,
-    },
-    ...posts.thread.map((m, i) => ({
-      job: 'projects',
-      key: `${key}:thread:${i + 1}`,
-      recipient: channel,
-      payload: { kind: 'message', text: m.text, blocks: m.blocks, threadOf: key } satisfies MessagePayload,
-    })),
-  ];
+  return threadedPostRows('projects', key, channel, posts);
 }
