@@ -89,15 +89,8 @@ const clockInput = document.getElementById('clock-input');
 
 function localParts(at) {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: boot.timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
+    // The server's fields of a moment to the minute (src/ui/minute-format.ts), sent in the boot data.
+    new Intl.DateTimeFormat('en-CA', { timeZone: boot.timezone, ...boot.minuteFields })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );

@@ -1,6 +1,7 @@
 import { daysBetween } from './calendar.js';
-import { appliesToBranch, appliesToPerson } from './types.js';
 import {
+  appliesToBranch,
+  appliesToPerson,
   isComputed,
   type Branch,
   type Category,

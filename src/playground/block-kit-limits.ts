@@ -86,7 +86,7 @@ const SELECT_TYPES = new Set([
 ]);
 
 /** Elements that only make sense inside an `input` block. */
-const INPUT_ONLY_TYPES = new Set([
+export const INPUT_ONLY_TYPES = new Set([
   'plain_text_input',
   'number_input',
   'email_text_input',

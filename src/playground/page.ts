@@ -10,7 +10,7 @@ import type { FakeFile, FakeMessage } from './fake-slack.js';
 import { mrkdwnToHtml } from './mrkdwn.js';
 import { renderHome, renderMessageContent, renderModal, type RenderContext } from './render.js';
 import { dmChannelOf, mimeOf, type SlashCommand, type Workspace } from './workspace.js';
-import { minuteFormat } from '../ui/minute-format.js';
+import { MINUTE_FIELDS, minuteFormat } from '../ui/minute-format.js';
 
 export const JOBS = ['reminders', 'escalations', 'digest'] as const;
 export type JobName = (typeof JOBS)[number];
@@ -236,6 +236,7 @@ export function pageHtml(input: PageInput): Html {
     lang: locale,
     dm: dmChannelOf(userId),
     timezone: ws.timezone,
+    minuteFields: MINUTE_FIELDS,
     clock: input.clock.toISOString(),
     commands: ws.commands,
     labels: Object.fromEntries([

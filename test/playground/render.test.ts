@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BLOCK_KIT_TYPES, validateBlockKit } from '../../src/playground/block-kit-limits.js';
+import { BLOCK_KIT_TYPES, INPUT_ONLY_TYPES, validateBlockKit } from '../../src/playground/block-kit-limits.js';
 import { mrkdwnToHtml } from '../../src/playground/mrkdwn.js';
 import { renderBlocks, renderModal, unsupportedTypes } from '../../src/playground/render.js';
 import { escape } from '../../src/ui/limits.js';
@@ -43,19 +43,10 @@ const ELEMENTS: Record<string, Record<string, unknown>> = {
   image: { type: 'image', image_url: 'https://example.org/a.png', alt_text: 'a' },
 };
 
-const INPUT_ONLY = new Set([
-  'plain_text_input',
-  'number_input',
-  'email_text_input',
-  'url_text_input',
-  'file_input',
-  'rich_text_input',
-]);
-
 /** Where an element of this type may sit, by Slack's rules. */
 function blockHolding(type: string, el: Record<string, unknown>): Record<string, unknown> {
   if (type === 'image') return { type: 'context', elements: [el, md('beside it')] };
-  if (INPUT_ONLY.has(type)) return { type: 'input', label: plain('A field'), element: el };
+  if (INPUT_ONLY_TYPES.has(type)) return { type: 'input', label: plain('A field'), element: el };
   return { type: 'actions', elements: [el] };
 }
 
