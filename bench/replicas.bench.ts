@@ -31,7 +31,7 @@ import { appliesToBranch, type Category } from '../src/domain/types.js';
 import type { ReplicaAnswer, ReplicaCommand } from '../test/helpers/replica-process.js';
 import { BENCH_SIGNING_SECRET } from './commands/shared.js';
 import { NOW, secretaryId, seed } from './commands/seed.js';
-import { loadPlan, loadRoster } from './seed-common.js';
+import { branchCode, seedStore } from './seed-common.js';
 import { benchDriver, startServer, type Workspace } from './servers.js';
 
 const SERVER = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -338,17 +338,14 @@ async function startRemoteFake() {
 async function partSend(): Promise<string[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pacesetter-bench-'));
   const file = path.join(dir, 'big.db');
-  const db = openDatabase(file);
-  await migrateToLatest(db);
-  const at = new Date('2011-04-10T00:00:00Z');
-  await loadPlan(db, undefined, at);
-  const lines = ['branch_code,branch_name,category,slack_user_id,name,role,rank'];
+  const lines: string[] = [];
   const categories: Category[] = ['primary', 'secondary', 'kindergarten', 'vocational', 'adult', 'unit'];
   for (let i = 0; i < BIG; i++)
     lines.push(
-      `B${String(i).padStart(5, '0')},支部${i},${categories[i % categories.length]},US${String(i).padStart(6, '0')},书记${i},secretary,school_cadre`,
+      `${branchCode(i, 5)},支部${i},${categories[i % categories.length]},US${String(i).padStart(6, '0')},书记${i},secretary,school_cadre`,
     );
-  await loadRoster(db, lines.join('\n'), at);
+  const db = openDatabase(file);
+  await seedStore(db, lines);
   await db.destroy();
   await templateFrom(file, `${prefix}_big`);
   const rows: string[] = [];

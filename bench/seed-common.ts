@@ -6,8 +6,6 @@ import type { Database, ExemptionTable, ExtensionTable, PaperTable, ReportTable 
 import { appliesToBranch, type Category, type Obligation } from '../src/domain/types.js';
 import { loadPlan, loadRoster } from '../test/helpers/db.js';
 
-export { loadPlan, loadRoster } from '../test/helpers/db.js';
-
 /** The roster file's columns (examples/roster.csv), the header of a generated roster. */
 export const ROSTER_HEADER = 'branch_code,branch_name,category,slack_user_id,name,role,rank';
 
