@@ -12,7 +12,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Insertable } from 'kysely';
 import { openDatabase, type DB } from '../db/index.js';
-import { migrateToLatest } from '../db/migrate.js';
 import { assessmentRules, awardInputs, inspectionInputs, obligationsInputs } from '../db/queries/assessment.js';
 import { commitmentInputs, evaluationInputs } from '../db/queries/assessment-inputs.js';
 import { loadExportData } from '../db/queries/export.js';
@@ -22,9 +21,10 @@ import { loadRankingData } from '../db/queries/rankings.js';
 import type { ReportTable } from '../db/schema.js';
 import { assess, type CommitmentsInput, type EvaluationInput } from '../src/domain/assessment.js';
 import { localDateOf } from '../src/domain/time.js';
-import { appliesToBranch, CATEGORIES, type Category } from '../src/domain/types.js';
+import { CATEGORIES } from '../src/domain/types.js';
 import { exportTables, toXlsx } from '../src/files/workbook.js';
-import { generatedReport, loadPlan, loadRoster, prng } from './seed-common.js';
+import { personId } from '../test/helpers/db.js';
+import { branchCode, branchTasks, generatedReport, insertBatches, prng, seedStore, UNREVIEWED } from './seed-common.js';
 
 const BRANCHES = 1000;
 const NOW = new Date('2011-12-20T10:00:00+08:00');
@@ -33,27 +33,15 @@ const EXPORT_RUNS = 5;
 const RATINGS = ['good', 'fairly_good', 'average', 'poor'];
 
 async function seed(db: DB) {
-  await migrateToLatest(db);
-  const at = new Date('2011-04-10T00:00:00Z');
-  const { planId } = await loadPlan(db, undefined, at);
-  const lines = ['branch_code,branch_name,category,slack_user_id,name,role,rank'];
-  for (let i = 0; i < BRANCHES; i++) {
-    const code = `B${String(i).padStart(4, '0')}`;
-    lines.push(`${code},支部${i},${CATEGORIES[i % CATEGORIES.length]},UBS${i},书记${i},secretary,school_cadre`);
-  }
+  const lines: string[] = [];
+  for (let i = 0; i < BRANCHES; i++)
+    lines.push(
+      `${branchCode(i)},支部${i},${CATEGORIES[i % CATEGORIES.length]},UBS${i},书记${i},secretary,school_cadre`,
+    );
   lines.push(',,,UBL0,领导,leader,division_leader');
-  await loadRoster(db, lines.join('\n'), at);
-  const obligations = await listObligations(db, planId);
+  const { planId, obligations, secretaries } = await seedStore(db, lines);
   const branches = await db.selectFrom('branches').select(['id', 'category']).orderBy('id').execute();
-  const secretaries = new Map(
-    (await db.selectFrom('branch_secretaries').select(['branch_id', 'person_id']).execute()).map((r) => [
-      r.branch_id,
-      r.person_id,
-    ]),
-  );
-  const leader = (
-    await db.selectFrom('people').select('id').where('slack_user_id', '=', 'UBL0').executeTakeFirstOrThrow()
-  ).id;
+  const leader = await personId(db, 'UBL0');
   const rnd = prng(14);
   // Two inspections a branch, rated, one with a rectification task (an obligation of the branch).
   let inspections = 0;
@@ -86,20 +74,13 @@ async function seed(db: DB) {
   // A year of reports: every task that applies, rectification tasks included, 90 % reported.
   const all = await listObligations(db, planId);
   const reports: Insertable<ReportTable>[] = [];
-  for (const b of branches)
-    for (const ob of all) {
-      if (!appliesToBranch(ob, { id: b.id, category: b.category as Category }) || rnd() > 0.9) continue;
-      const status = rnd() < 0.8 ? ('accepted' as const) : ('submitted' as const);
-      reports.push(
-        generatedReport(rnd, { obligation: ob, branchId: b.id, submittedBy: secretaries.get(b.id)!, status }),
-      );
-    }
+  for (const [b, ob] of branchTasks(branches, all)) {
+    if (rnd() > 0.9) continue;
+    const status = rnd() < 0.8 ? ('accepted' as const) : ('submitted' as const);
+    reports.push(generatedReport(rnd, { obligation: ob, branchId: b.id, submittedBy: secretaries.get(b.id)!, status }));
+  }
   await db.transaction().execute(async (trx) => {
-    for (let k = 0; k < reports.length; k += 500)
-      await trx
-        .insertInto('reports')
-        .values(reports.slice(k, k + 500))
-        .execute();
+    await insertBatches(trx, 'reports', reports, 500);
     // One in five branches: an awarded commendation (the bonus).
     for (const [i, b] of branches.entries()) {
       if (i % 5 !== 0) continue;
@@ -120,9 +101,7 @@ async function seed(db: DB) {
           status: 'awarded',
           nominated_by: secretaries.get(b.id)!,
           nominated_at: '2011-06-10T02:00:00.000Z',
-          reviewed_by: null,
-          reviewed_at: null,
-          review_comment: null,
+          ...UNREVIEWED,
           submission_key: null,
         })
         .execute();

@@ -6,37 +6,19 @@
  * HTTP requests in rotating order. Timed from sending the command to the fake Slack answering the
  * views.open call (`/report`) or the response_url POST (`/progress`), and to its receiving it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { startFakeSlack, type FakeSlack } from '../src/playground/fake-slack.js';
-import { SlackDriver } from '../src/playground/signed-request.js';
-import { BENCH_SIGNING_SECRET } from './commands/shared.js';
+import type { SlackDriver } from '../src/playground/signed-request.js';
 import { BRANCHES, NOW, secretaryId, seed } from './commands/seed.js';
+import { benchDriver, startServer } from './servers.js';
 
 const SAMPLES = 300;
 const WARMUP = 30;
 const LEADER_SAMPLES = 40;
-
-async function startChild(script: string, args: string[]): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'commands', script), ...args],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const lines = createInterface({ input: child.stdout! });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-    lines.on('line', (line) => {
-      const m = /^PORT (\d+)$/.exec(line);
-      if (m) resolve(m[1]!);
-    });
-  });
-  return { child, baseUrl: `http://127.0.0.1:${port}` };
-}
 
 type AppName = 'bot' | 'bare' | 'echo';
 type Target = { name: AppName; driver: SlackDriver };
@@ -98,20 +80,10 @@ async function main() {
   const seeded = await seed(file);
   const fake = await startFakeSlack({ triggerTtlMs: 0 });
   const children: ChildProcess[] = [];
-  const driverFor = (baseUrl: string) =>
-    new SlackDriver({
-      baseUrl,
-      signingSecret: BENCH_SIGNING_SECRET,
-      responseUrlBase: fake.responseUrlBase,
-      teamId: fake.teamId,
-      botUserId: fake.botUserId,
-      botId: fake.botId,
-      apiAppId: fake.appId,
-    });
   const start = async (name: AppName, script: string, args: string[]): Promise<Target> => {
-    const { child, baseUrl } = await startChild(script, args);
+    const { child, baseUrl } = await startServer(path.join(import.meta.dirname, 'commands', script), args);
     children.push(child);
-    return { name, driver: driverFor(baseUrl) };
+    return { name, driver: benchDriver(fake, baseUrl) };
   };
   const commands = ['/report', '/progress'] as const;
   const results: Record<string, Record<AppName, Sample[]>> = Object.fromEntries(

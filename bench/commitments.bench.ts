@@ -10,14 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDatabase, type DB } from '../db/index.js';
-import { migrateToLatest } from '../db/migrate.js';
 import { commitmentRates, commitmentsOfBranches, computedCommitmentItems } from '../db/queries/commitments.js';
 import { findActivePlan } from '../db/queries/plans.js';
 import { ratesFor } from '../db/queries/commitments.js';
 import { CATEGORIES } from '../src/domain/types.js';
 import { validateBlockKit } from '../src/playground/block-kit-limits.js';
 import { branchListBlocks, branchPosts, type BranchList } from '../src/ui/commitments.js';
-import { loadPlan, loadRoster, prng } from './seed-common.js';
+import { branchCode, insertBatches, prng, ROSTER_HEADER, seedStore } from './seed-common.js';
 
 const BRANCHES = 1000;
 const MEMBERS = 9;
@@ -26,19 +25,15 @@ const RUNS = 30;
 const BIG = 120;
 
 async function seed(db: DB): Promise<{ planId: number; commitments: number; people: number }> {
-  await migrateToLatest(db);
-  const at = new Date('2011-04-10T00:00:00Z');
-  const { planId } = await loadPlan(db, undefined, at);
-  const lines = ['branch_code,branch_name,category,slack_user_id,name,role,rank,branch_channel'];
+  const lines: string[] = [];
   for (let i = 0; i < BRANCHES; i++) {
-    const code = `B${String(i).padStart(4, '0')}`;
-    const row = `${code},支部${i},${CATEGORIES[i % CATEGORIES.length]}`;
+    const row = `${branchCode(i)},支部${i},${CATEGORIES[i % CATEGORIES.length]}`;
     const channel = `C${String(i).padStart(8, '0')}`;
     lines.push(`${row},UBS${i},书记${i},secretary,school_cadre,${channel}`);
     for (let m = 0; m < MEMBERS; m++)
       lines.push(`${row},UBM${i}X${m},党员${i}-${m},member,${m === 0 ? 'activist' : 'member'},${channel}`);
   }
-  await loadRoster(db, lines.join('\n'), at);
+  const { planId } = await seedStore(db, lines, `${ROSTER_HEADER},branch_channel`);
   // The branch task computed from the data, as docs/plan-format.md shows (the shipped plan reports it).
   await db
     .updateTable('obligations')
@@ -80,11 +75,7 @@ async function seed(db: DB): Promise<{ planId: number; commitments: number; peop
     }
     commitments = rows.length;
     // SQLite allows 32,766 bound values a statement: 19 columns, 1,000 rows a batch.
-    for (let i = 0; i < rows.length; i += 1000)
-      await trx
-        .insertInto('commitments')
-        .values(rows.slice(i, i + 1000))
-        .execute();
+    await insertBatches(trx, 'commitments', rows, 1000);
   });
   return { planId, commitments, people: people.length };
 }

@@ -8,7 +8,7 @@
  * page from memory, asked the same requests in the same run. (b) Tallying a closed round of 1,000
  * branches and 50,000 ballots: the database work, median of several runs.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,11 +19,10 @@ import { branchCounts, findRound } from '../db/queries/evaluation.js';
 import { listBranches } from '../db/queries/people.js';
 import { roundResults } from '../src/domain/evaluation.js';
 import { startFakeSlack, type FakeView } from '../src/playground/fake-slack.js';
-import { SlackDriver } from '../src/playground/signed-request.js';
 import { noticePage } from '../src/ui/ballot-page.js';
-import { BENCH_SIGNING_SECRET } from './commands/shared.js';
 import { MEETING_NOW, seedMeeting, seedTally, TALLY_MEMBERS } from './evaluation/seed.js';
 import { prng } from './seed-common.js';
+import { benchDriver, startServer } from './servers.js';
 
 /** The meeting's ballots arrive over the first 50 s; each voter takes 1 to 10 s to choose, so all are in within 60 s. */
 const ARRIVALS_MS = 50_000;
@@ -47,22 +46,9 @@ function stats(samples: number[]) {
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 
-async function startChild(script: string, args: string[]): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'evaluation', script), ...args],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
-  );
-  const lines = createInterface({ input: child.stdout! });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-    lines.on('line', (line) => {
-      const m = /^PORT (\d+)$/.exec(line);
-      if (m) resolve(m[1]!);
-    });
-  });
-  return { child, baseUrl: `http://127.0.0.1:${port}` };
-}
+/** A server of bench/evaluation/; the bot's stdin is how the run is told to start the reminders. */
+const startChild = (script: string, args: string[], stdin: 'ignore' | 'pipe' = 'ignore') =>
+  startServer(path.join(import.meta.dirname, 'evaluation', script), args, stdin);
 
 async function timedFetch(url: string, init?: RequestInit): Promise<{ status: number; ms: number; body: string }> {
   const t0 = performance.now();
@@ -104,17 +90,9 @@ async function meeting(): Promise<string[]> {
   };
   const children: ChildProcess[] = [];
   try {
-    const bot = await startChild('bot-server.ts', [file, fake.apiUrl, MEETING_NOW]);
+    const bot = await startChild('bot-server.ts', [file, fake.apiUrl, MEETING_NOW], 'pipe');
     children.push(bot.child);
-    const driver = new SlackDriver({
-      baseUrl: bot.baseUrl,
-      signingSecret: BENCH_SIGNING_SECRET,
-      responseUrlBase: fake.responseUrlBase,
-      teamId: fake.teamId,
-      botUserId: fake.botUserId,
-      botId: fake.botId,
-      apiAppId: fake.appId,
-    });
+    const driver = benchDriver(fake, bot.baseUrl);
     // The bare server answers with the bot's own pages and headers.
     const sample = store.codes[0]!.code;
     const res = await fetch(`${bot.baseUrl}/ballot/${sample}?lang=zh`);

@@ -8,19 +8,28 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Insertable } from 'kysely';
 import { openDatabase, type DB } from '../db/index.js';
-import { migrateToLatest } from '../db/migrate.js';
 import { loadExportData } from '../db/queries/export.js';
-import { findActivePlan, listObligations } from '../db/queries/plans.js';
+import { findActivePlan } from '../db/queries/plans.js';
 import { ensureMonthlySnapshot, loadRankingData, previousSnapshot, rankingInput } from '../db/queries/rankings.js';
-import type { ReportTable } from '../db/schema.js';
 import { exportTables, toXlsx } from '../src/files/workbook.js';
 import { monthOf, rankBranches } from '../src/domain/ranking.js';
 import { localDateOf } from '../src/domain/time.js';
-import { appliesToBranch, CATEGORIES, type Category } from '../src/domain/types.js';
+import { CATEGORIES } from '../src/domain/types.js';
 import { rankingBlocks } from '../src/ui/rankings.js';
-import { generatedReport, insertBatches, loadPlan, loadRoster, prng } from './seed-common.js';
+import { personId } from '../test/helpers/db.js';
+import {
+  approvedExtension,
+  branchCode,
+  branchTasks,
+  emptyHistory,
+  generatedReport,
+  grantedExemption,
+  insertAll,
+  prng,
+  seedStore,
+  submittedPaper,
+} from './seed-common.js';
 
 const BRANCHES = 1000;
 const NOW = new Date('2011-12-20T10:00:00+08:00');
@@ -28,114 +37,42 @@ const RUNS = 30;
 const EXPORT_RUNS = 5;
 
 async function seed(db: DB): Promise<{ reports: number; exemptions: number; extensions: number; papers: number }> {
-  await migrateToLatest(db);
-  const at = new Date('2011-04-10T00:00:00Z');
-  const { planId } = await loadPlan(db, undefined, at);
-  const lines = ['branch_code,branch_name,category,slack_user_id,name,role,rank'];
-  for (let i = 0; i < BRANCHES; i++) {
-    const code = `B${String(i).padStart(4, '0')}`;
-    const category = CATEGORIES[i % CATEGORIES.length]!;
-    lines.push(`${code},支部${i},${category},UBS${String(i).padStart(5, '0')},书记${i},secretary,school_cadre`);
-  }
+  const lines: string[] = [];
+  for (let i = 0; i < BRANCHES; i++)
+    lines.push(
+      `${branchCode(i)},支部${i},${CATEGORIES[i % CATEGORIES.length]},UBS${String(i).padStart(5, '0')},书记${i},secretary,school_cadre`,
+    );
   lines.push(',,,UBL0,领导,leader,division_leader');
-  await loadRoster(db, lines.join('\n'), at);
-
-  const obligations = await listObligations(db, planId);
+  const at = new Date('2011-04-10T00:00:00Z');
+  const { planId, obligations, secretaries } = await seedStore(db, lines);
   const branches = await db.selectFrom('branches').select(['id', 'category']).execute();
-  const secretaries = new Map(
-    (await db.selectFrom('branch_secretaries').select(['branch_id', 'person_id']).execute()).map((r) => [
-      r.branch_id,
-      r.person_id,
-    ]),
-  );
-  const leader = (
-    await db.selectFrom('people').select('id').where('slack_user_id', '=', 'UBL0').executeTakeFirstOrThrow()
-  ).id;
+  const leader = await personId(db, 'UBL0');
   const rnd = prng(2011);
-  const reports: Insertable<ReportTable>[] = [];
-  const exemptions: {
-    obligation_id: number;
-    branch_id: number;
-    reason: string;
-    granted_by: number;
-    granted_at: string;
-    revoked_at: null;
-  }[] = [];
-  const extensions: {
-    obligation_id: number;
-    branch_id: number;
-    requested_by: number;
-    requested_at: string;
-    new_due: string;
-    reason: string;
-    status: 'approved';
-    decided_by: number;
-    decided_at: string;
-    decision_comment: null;
-    submission_key: null;
-  }[] = [];
-  for (const b of branches) {
-    for (const ob of obligations) {
-      if (!appliesToBranch(ob, b.category as Category)) continue;
-      const roll = rnd();
-      if (roll < 0.02) {
-        exemptions.push({
-          obligation_id: ob.id,
-          branch_id: b.id,
-          reason: '合并办学',
-          granted_by: leader,
-          granted_at: at.toISOString(),
-          revoked_at: null,
-        });
-        continue;
-      }
-      if (roll < 0.04) {
-        extensions.push({
-          obligation_id: ob.id,
-          branch_id: b.id,
-          requested_by: secretaries.get(b.id)!,
-          requested_at: at.toISOString(),
-          new_due: '2011-12-25',
-          reason: '延期',
-          status: 'approved',
-          decided_by: leader,
-          decided_at: at.toISOString(),
-          decision_comment: null,
-          submission_key: null,
-        });
-      }
-      if (rnd() > 0.9) continue;
-      const status = rnd() < 0.7 ? ('accepted' as const) : rnd() < 0.9 ? ('submitted' as const) : ('returned' as const);
-      reports.push(
-        generatedReport(rnd, { obligation: ob, branchId: b.id, submittedBy: secretaries.get(b.id)!, status }),
-      );
+  const { reports, extensions, exemptions } = emptyHistory();
+  for (const [b, ob] of branchTasks(branches, obligations)) {
+    const roll = rnd();
+    if (roll < 0.02) {
+      exemptions.push(grantedExemption(ob, b, { grantedBy: leader, grantedAt: at.toISOString(), reason: '合并办学' }));
+      continue;
     }
+    if (roll < 0.04)
+      extensions.push(
+        approvedExtension(ob, b, {
+          requestedBy: secretaries.get(b.id)!,
+          requestedAt: at.toISOString(),
+          newDue: '2011-12-25',
+          decidedBy: leader,
+          decidedAt: at.toISOString(),
+        }),
+      );
+    if (rnd() > 0.9) continue;
+    const status = rnd() < 0.7 ? ('accepted' as const) : rnd() < 0.9 ? ('submitted' as const) : ('returned' as const);
+    reports.push(generatedReport(rnd, { obligation: ob, branchId: b.id, submittedBy: secretaries.get(b.id)!, status }));
   }
-  const papers = [...secretaries.values()].map((author, i) => ({
-    plan_id: planId,
-    author_id: author,
-    kind: 'party_paper',
-    title: `论文${i}`,
-    abstract: '摘要',
-    link: null,
-    file_id: null,
-    file_permalink: null,
-    coauthors: '[]',
-    status: 'submitted' as const,
-    excellent: 0 as const,
-    submitted_at: '2011-11-01T02:00:00.000Z',
-    on_time: 1 as const,
-    reviewed_by: null,
-    reviewed_at: null,
-    review_comment: null,
-    submission_key: null,
-  }));
-  await db.transaction().execute(async (trx) => {
-    await insertBatches(trx, 'reports', reports, 500);
-    await insertBatches(trx, 'exemptions', exemptions, 500);
-    await insertBatches(trx, 'extensions', extensions, 500);
-    await insertBatches(trx, 'papers', papers, 500);
-  });
+  const papers = [...secretaries.values()].map((author, i) =>
+    submittedPaper(planId, author, { title: `论文${i}`, submittedAt: '2011-11-01T02:00:00.000Z' }),
+  );
+  await insertAll(db, { reports, exemptions, extensions, papers }, 500);
   return {
     reports: reports.length,
     exemptions: exemptions.length,

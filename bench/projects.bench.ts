@@ -10,7 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDatabase, type DB } from '../db/index.js';
-import { migrateToLatest } from '../db/migrate.js';
 import { findActivePlan } from '../db/queries/plans.js';
 import { reviewSheets } from '../db/queries/projects.js';
 import type { Round } from '../src/domain/commendations.js';
@@ -19,31 +18,22 @@ import { CATEGORIES } from '../src/domain/types.js';
 import { publicityPosts, type NomineeLine } from '../src/ui/commendations.js';
 import { reviewListBlocks, type ReviewRow } from '../src/ui/projects.js';
 import { validateBlockKit } from '../src/playground/block-kit-limits.js';
-import { loadPlan, loadRoster, prng } from './seed-common.js';
+import { branchCode, prng, seedStore } from './seed-common.js';
 
 const PROJECTS = 1000;
 const ASSESSORS = 3;
 const RUNS = 30;
 
 async function seed(db: DB): Promise<{ planId: number; scores: number }> {
-  await migrateToLatest(db);
-  const at = new Date('2011-04-10T00:00:00Z');
-  const { planId } = await loadPlan(db, undefined, at);
-  const lines = ['branch_code,branch_name,category,slack_user_id,name,role,rank'];
+  const lines: string[] = [];
   for (let i = 0; i < PROJECTS; i++)
     lines.push(
-      `B${String(i).padStart(4, '0')},支部${i},${CATEGORIES[i % CATEGORIES.length]},UBS${i},书记${i},secretary,school_cadre`,
+      `${branchCode(i)},支部${i},${CATEGORIES[i % CATEGORIES.length]},UBS${i},书记${i},secretary,school_cadre`,
     );
   for (let k = 0; k < 10; k++) lines.push(`,,,UBL${k},领导${k},leader,division_leader`);
   lines.push(',,,UBA0,管理员,admin,');
-  await loadRoster(db, lines.join('\n'), at);
+  const { planId, secretaries } = await seedStore(db, lines);
   const branches = await db.selectFrom('branches').select('id').orderBy('id').execute();
-  const secretaries = new Map(
-    (await db.selectFrom('branch_secretaries').select(['branch_id', 'person_id']).execute()).map((r) => [
-      r.branch_id,
-      r.person_id,
-    ]),
-  );
   const leaders = (await db.selectFrom('people').select('id').where('is_leader', '=', 1).orderBy('id').execute()).map(
     (r) => r.id,
   );

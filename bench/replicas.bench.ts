@@ -26,12 +26,13 @@ import { openDatabase } from '../db/index.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { listObligations } from '../db/queries/plans.js';
 import { startFakeSlack, type FakeSlack } from '../src/playground/fake-slack.js';
-import { SlackDriver } from '../src/playground/signed-request.js';
+import type { SlackDriver } from '../src/playground/signed-request.js';
 import { appliesToBranch, type Category } from '../src/domain/types.js';
 import type { ReplicaAnswer, ReplicaCommand } from '../test/helpers/replica-process.js';
 import { BENCH_SIGNING_SECRET } from './commands/shared.js';
 import { NOW, secretaryId, seed } from './commands/seed.js';
-import { loadPlan, loadRoster } from './seed-common.js';
+import { branchCode, seedStore } from './seed-common.js';
+import { benchDriver, startServer, type Workspace } from './servers.js';
 
 const SERVER = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const PRESSES = 1000;
@@ -78,31 +79,14 @@ interface Replica {
 }
 
 let driverCount = 0;
-function driverFor(
-  fake: { responseUrlBase: string; teamId: string; botUserId: string; botId: string; appId: string },
-  port: number,
-) {
+function driverFor(fake: Workspace, baseUrl: string) {
   // Trigger ids carry the issue time and a per-driver counter: drivers of different processes get
   // clocks far apart, so that no two mint the same id (the fake refuses a reused one; its age check is off).
   const offset = ++driverCount * 1e10;
-  return new SlackDriver({
-    now: () => Date.now() + offset,
-    baseUrl: `http://127.0.0.1:${port}`,
-    signingSecret: BENCH_SIGNING_SECRET,
-    responseUrlBase: fake.responseUrlBase,
-    teamId: fake.teamId,
-    botUserId: fake.botUserId,
-    botId: fake.botId,
-    apiAppId: fake.appId,
-  });
+  return benchDriver(fake, baseUrl, () => Date.now() + offset);
 }
 
-async function startReplica(
-  databaseUrl: string,
-  apiUrl: string,
-  fake: Parameters<typeof driverFor>[0],
-  now: string,
-): Promise<Replica> {
+async function startReplica(databaseUrl: string, apiUrl: string, fake: Workspace, now: string): Promise<Replica> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/helpers/replica-process.ts')], {
     env: {
       ...process.env,
@@ -130,7 +114,7 @@ async function startReplica(
   return {
     child,
     errors,
-    driver: driverFor(fake, port),
+    driver: driverFor(fake, `http://127.0.0.1:${port}`),
     ask: (command) =>
       new Promise((resolve) => {
         pending.set(++id, resolve);
@@ -139,23 +123,10 @@ async function startReplica(
   };
 }
 
-async function startBare(apiUrl: string, fake: Parameters<typeof driverFor>[0]): Promise<SlackDriver> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'replicas', 'bare-replica.ts'), apiUrl],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+async function startBare(apiUrl: string, fake: Workspace): Promise<SlackDriver> {
+  const { child, baseUrl } = await startServer(path.join(import.meta.dirname, 'replicas', 'bare-replica.ts'), [apiUrl]);
   children.push(child);
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`bare app exited with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = /^PORT (\d+)$/.exec(line);
-      if (m) resolve(Number(m[1]));
-    });
-  });
-  return driverFor(fake, port);
+  return driverFor(fake, baseUrl);
 }
 
 const stopAll = () => {
@@ -367,17 +338,14 @@ async function startRemoteFake() {
 async function partSend(): Promise<string[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pacesetter-bench-'));
   const file = path.join(dir, 'big.db');
-  const db = openDatabase(file);
-  await migrateToLatest(db);
-  const at = new Date('2011-04-10T00:00:00Z');
-  await loadPlan(db, undefined, at);
-  const lines = ['branch_code,branch_name,category,slack_user_id,name,role,rank'];
+  const lines: string[] = [];
   const categories: Category[] = ['primary', 'secondary', 'kindergarten', 'vocational', 'adult', 'unit'];
   for (let i = 0; i < BIG; i++)
     lines.push(
-      `B${String(i).padStart(5, '0')},支部${i},${categories[i % categories.length]},US${String(i).padStart(6, '0')},书记${i},secretary,school_cadre`,
+      `${branchCode(i, 5)},支部${i},${categories[i % categories.length]},US${String(i).padStart(6, '0')},书记${i},secretary,school_cadre`,
     );
-  await loadRoster(db, lines.join('\n'), at);
+  const db = openDatabase(file);
+  await seedStore(db, lines);
   await db.destroy();
   await templateFrom(file, `${prefix}_big`);
   const rows: string[] = [];

@@ -8,7 +8,7 @@
  * Each sample is a fresh process; the rounds rotate the order so that the machine's noise falls
  * on every row alike.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -18,6 +18,7 @@ import type { Browser } from 'playwright-core';
 import { browserSkipReason, launchBrowser } from '../test/helpers/browser.js';
 import { freshDb, loadPlan, loadRoster, ROOT, tempDir } from '../test/helpers/db.js';
 import { startFakeSlack } from '../src/playground/fake-slack.js';
+import { buildDist } from './build.js';
 
 const ROUNDS = 12;
 const TARGETS = { help: 300, jobs: 500, healthz: 1000, playground: 3000, page: 1000 };
@@ -35,10 +36,7 @@ function nodeArgs(script: string): string[] {
 }
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
-const build = performance.now();
-const built = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, encoding: 'utf8' });
-if (built.status !== 0) throw new Error(`the build failed:\n${built.stdout}${built.stderr}`);
-const buildMs = performance.now() - build;
+const buildMs = buildDist();
 
 // One store as a new user has it after the README's steps (the plan and the example roster),
 // copied for every sample so that each job run and each start finds the same state.
@@ -95,33 +93,44 @@ function timeToExit(cmd: string, args: string[], extra: Record<string, string> =
   });
 }
 
-/** Milliseconds from spawning the bot to its first 200 on /healthz (polled every 5 ms); then it is stopped. */
-async function timeToHealthy(cmd: string, args: string[]): Promise<number> {
-  const port = await freePort();
+/**
+ * Milliseconds from spawning `what` to the first 200 from `url` (polled every 5 ms); then it is
+ * stopped. An exit before that, or 60 s without one, fails the benchmark.
+ */
+async function timeToFirst200(
+  what: string,
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv },
+  url: string,
+): Promise<number> {
   const start = performance.now();
-  const child = spawn(cmd, args, {
-    cwd,
-    env: env({ PORT: String(port), DATABASE_URL: freshStore() }),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`the bot exited with ${child.exitCode}:\n${stderr}`);
-      const status = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${stderr}`);
+      const status = await fetch(url).then(
         (r) => r.status,
         () => 0,
       );
       if (status === 200) return performance.now() - start;
-      if (performance.now() - start > 60_000) throw new Error(`no healthy /healthz within 60 s:\n${stderr}`);
+      if (performance.now() - start > 60_000) throw new Error(`no 200 from ${url} within 60 s:\n${stderr}`);
       await new Promise((r) => setTimeout(r, 5));
     }
   } finally {
     child.kill('SIGTERM');
     await exited;
   }
+}
+
+/** Milliseconds from spawning the bot to its first 200 on /healthz. */
+async function timeToHealthy(cmd: string, args: string[]): Promise<number> {
+  const port = await freePort();
+  const opts = { cwd, env: env({ PORT: String(port), DATABASE_URL: freshStore() }) };
+  return timeToFirst200('the bot', cmd, args, opts, `http://127.0.0.1:${port}/healthz`);
 }
 
 /** `npm start` as a new user runs it: no Slack variable, no .env, an empty folder (no playground yet). */
@@ -129,33 +138,12 @@ function playgroundEnv(port: number): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '', HOME: cwd, PORT: String(port) };
 }
 
-/** Milliseconds from spawning `npm start` without Slack to the first 200 of its page (polled every 5 ms). */
+/** Milliseconds from spawning `npm start` without Slack to the first 200 of its page. */
 async function timeToPlayground(): Promise<number> {
   const port = await freePort();
-  const start = performance.now();
-  const child = spawn(process.execPath, nodeArgs('start'), {
-    cwd: tempDir(),
-    env: playgroundEnv(port),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`the playground exited with ${child.exitCode}:\n${stderr}`);
-      const status = await fetch(`http://127.0.0.1:${port}/playground?user=U0SEC00001&pane=dm&lang=en`).then(
-        (r) => r.status,
-        () => 0,
-      );
-      if (status === 200) return performance.now() - start;
-      if (performance.now() - start > 60_000) throw new Error(`no playground page within 60 s:\n${stderr}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  } finally {
-    child.kill('SIGTERM');
-    await exited;
-  }
+  const page = `http://127.0.0.1:${port}/playground?user=U0SEC00001&pane=dm&lang=en`;
+  const opts = { cwd: tempDir(), env: playgroundEnv(port) };
+  return timeToFirst200('the playground', process.execPath, nodeArgs('start'), opts, page);
 }
 
 // The page row: one playground (started as above) and one Chromium for all its samples; each

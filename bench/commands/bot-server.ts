@@ -7,21 +7,13 @@ import type { Server } from 'node:http';
 import { openDatabase } from '../../db/index.js';
 import { createApp } from '../../src/app.js';
 import { fixedClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
 import type { AppContext } from '../../src/context.js';
 import { createLogger } from '../../src/logger.js';
-import { BENCH_SIGNING_SECRET } from './shared.js';
+import { benchBotConfig } from './shared.js';
 
 const [file, apiUrl, now] = process.argv.slice(2);
 if (!file || !apiUrl || !now) throw new Error('usage: bot-server.ts DB_FILE SLACK_API_URL NOW');
-const config = loadConfig({
-  SLACK_BOT_TOKEN: 'xoxb-bench',
-  SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET,
-  SLACK_API_URL: apiUrl,
-  DATABASE_URL: file,
-  SCHEDULER: 'off',
-  LOG_LEVEL: 'silent',
-});
+const config = benchBotConfig(file, apiUrl);
 const ctx: AppContext = { db: openDatabase(file), config, clock: fixedClock(now), logger: createLogger('silent') };
 const app = createApp(ctx);
 const server = (await app.start(0)) as Server;

@@ -1,10 +1,8 @@
 import type { Insertable } from 'kysely';
 import { openDatabase } from '../../db/index.js';
-import { migrateToLatest } from '../../db/migrate.js';
-import { listObligations } from '../../db/queries/plans.js';
 import type { ReportTable } from '../../db/schema.js';
-import { appliesToBranch, type Category } from '../../src/domain/types.js';
-import { generatedReport, insertBatches, loadPlan, loadRoster, prng } from '../seed-common.js';
+import type { Category } from '../../src/domain/types.js';
+import { branchCode, branchTasks, generatedReport, insertBatches, prng, seedStore } from '../seed-common.js';
 
 /** The benchmark's store: 1,000 branches (a secretary and a member each), five leaders, a year of reports. */
 export const BRANCHES = 1000;
@@ -36,49 +34,34 @@ export const secretaryId = (i: number) => `UBS${String(i).padStart(5, '0')}`;
  * secretary whose every task is accepted answers with a message instead of opening the modal.
  */
 export async function seed(file: string): Promise<{ reports: number; people: number; withOpenTasks: number[] }> {
-  const db = openDatabase(file);
-  await migrateToLatest(db);
-  const at = new Date('2011-04-10T00:00:00Z');
-  const { planId } = await loadPlan(db, undefined, at);
-
-  const lines = ['branch_code,branch_name,category,slack_user_id,name,role,rank'];
+  const lines: string[] = [];
   for (let i = 0; i < BRANCHES; i++) {
-    const code = `B${String(i).padStart(4, '0')}`;
-    const category = categoryOf(i);
-    lines.push(`${code},支部${i},${category},${secretaryId(i)},书记${i},secretary,school_cadre`);
-    lines.push(`${code},支部${i},${category},UBM${String(i).padStart(5, '0')},党员${i},member,member`);
+    const branch = `${branchCode(i)},支部${i},${categoryOf(i)}`;
+    lines.push(`${branch},${secretaryId(i)},书记${i},secretary,school_cadre`);
+    lines.push(`${branch},UBM${String(i).padStart(5, '0')},党员${i},member,member`);
   }
   for (let i = 0; i < 5; i++) lines.push(`,,,UBL${i},领导${i},leader,division_leader`);
-  await loadRoster(db, lines.join('\n'), at);
+  const db = openDatabase(file);
+  const { obligations, secretaries } = await seedStore(db, lines);
   // Steady state: everyone's Slack locale was looked up once and is cached for a week.
   await db
     .updateTable('people')
     .set({ locale: 'zh-CN', locale_checked_at: new Date(NOW).toISOString() })
     .execute();
 
-  const obligations = await listObligations(db, planId);
   const branches = await db.selectFrom('branches').select(['id', 'code', 'category']).execute();
-  const secretaries = new Map(
-    (await db.selectFrom('branch_secretaries').select(['branch_id', 'person_id']).execute()).map((r) => [
-      r.branch_id,
-      r.person_id,
-    ]),
-  );
   const rnd = prng(2011);
   const rows: Insertable<ReportTable>[] = [];
   const withOpen = new Set<number>();
-  for (const b of branches) {
-    for (const ob of obligations) {
-      if (!appliesToBranch(ob, b.category as Category)) continue;
-      if (rnd() > 0.85) {
-        withOpen.add(Number(b.code.slice(1)));
-        continue;
-      }
-      const roll = rnd();
-      const status = roll < 0.7 ? ('accepted' as const) : roll < 0.9 ? ('submitted' as const) : ('returned' as const);
-      if (status !== 'accepted') withOpen.add(Number(b.code.slice(1)));
-      rows.push(generatedReport(rnd, { obligation: ob, branchId: b.id, submittedBy: secretaries.get(b.id)!, status }));
+  for (const [b, ob] of branchTasks(branches, obligations)) {
+    if (rnd() > 0.85) {
+      withOpen.add(Number(b.code.slice(1)));
+      continue;
     }
+    const roll = rnd();
+    const status = roll < 0.7 ? ('accepted' as const) : roll < 0.9 ? ('submitted' as const) : ('returned' as const);
+    if (status !== 'accepted') withOpen.add(Number(b.code.slice(1)));
+    rows.push(generatedReport(rnd, { obligation: ob, branchId: b.id, submittedBy: secretaries.get(b.id)!, status }));
   }
   await db.transaction().execute(async (trx) => {
     await insertBatches(trx, 'reports', rows, 500);

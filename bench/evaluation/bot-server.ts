@@ -15,23 +15,14 @@ import { jobs } from '../../jobs/index.js';
 import { remindersJob } from '../../jobs/reminders.js';
 import { createApp } from '../../src/app.js';
 import { fixedClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
 import type { AppContext } from '../../src/context.js';
 import { createOutbox, slackSender } from '../../src/delivery/outbox.js';
 import { createLogger } from '../../src/logger.js';
-import { BENCH_SIGNING_SECRET } from '../commands/shared.js';
+import { benchBotConfig } from '../commands/shared.js';
 
 const [file, apiUrl, now] = process.argv.slice(2);
 if (!file || !apiUrl || !now) throw new Error('usage: bot-server.ts DB_FILE SLACK_API_URL NOW');
-const config = loadConfig({
-  SLACK_BOT_TOKEN: 'xoxb-bench',
-  SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET,
-  SLACK_API_URL: apiUrl,
-  DATABASE_URL: file,
-  SCHEDULER: 'off',
-  LOG_LEVEL: 'silent',
-  PUBLIC_URL: 'https://vote.example.org',
-});
+const config = benchBotConfig(file, apiUrl, { PUBLIC_URL: 'https://vote.example.org' });
 const logger = createLogger('silent');
 const ctx: AppContext = {
   db: openDatabase(file),

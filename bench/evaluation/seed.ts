@@ -1,15 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import { openDatabase, type DB } from '../../db/index.js';
-import { migrateToLatest } from '../../db/migrate.js';
 import { createCodes, openRound } from '../../db/queries/evaluation.js';
 import { enqueue } from '../../db/queries/outbox.js';
-import { findActivePlan, listObligations } from '../../db/queries/plans.js';
+import { findActivePlan } from '../../db/queries/plans.js';
 import type { ReportTable } from '../../db/schema.js';
 import { encodeCode } from '../../src/domain/evaluation.js';
-import { appliesToBranch, CATEGORIES, type Category } from '../../src/domain/types.js';
+import { CATEGORIES, type Category } from '../../src/domain/types.js';
 import { codeHash } from '../../src/public/ballot.js';
-import { generatedReport, loadPlan, loadRoster, prng } from '../seed-common.js';
+import {
+  branchCode,
+  branchTasks,
+  generatedReport,
+  insertAll,
+  prng,
+  seedStore,
+  type SeededPlan,
+} from '../seed-common.js';
 
 /**
  * The stores of bench/evaluation.bench.ts: a county in the evaluation's second week (a round open
@@ -24,14 +31,10 @@ export const BRANCHES = 1000;
 export const MEETING_BRANCHES = 50;
 export const PER_BRANCH = 10;
 
-const branchCode = (i: number) => `B${String(i).padStart(4, '0')}`;
 const categoryOf = (i: number): Category => CATEGORIES[i % CATEGORIES.length]!;
 
-async function rosterAndPlan(db: DB, extraMembers: (i: number) => number): Promise<number> {
-  await migrateToLatest(db);
-  const at = new Date('2011-04-10T00:00:00Z');
-  const { planId } = await loadPlan(db, undefined, at);
-  const lines = ['branch_code,branch_name,category,slack_user_id,name,role,rank'];
+async function rosterAndPlan(db: DB, extraMembers: (i: number) => number): Promise<SeededPlan> {
+  const lines: string[] = [];
   for (let i = 0; i < BRANCHES; i++) {
     const code = branchCode(i);
     const head = `${code},第${i}中学党支部,${categoryOf(i)}`;
@@ -41,13 +44,13 @@ async function rosterAndPlan(db: DB, extraMembers: (i: number) => number): Promi
       lines.push(`${head},UBV${String(i).padStart(4, '0')}${String(k).padStart(3, '0')},党员${i}-${k},member,member`);
   }
   for (let k = 0; k < 5; k++) lines.push(`,,,UBL${k},领导${k},leader,division_leader`);
-  await loadRoster(db, lines.join('\n'), at);
+  const seeded = await seedStore(db, lines);
   // Steady state: everyone's Slack locale was looked up once and is cached for a week.
   await db
     .updateTable('people')
     .set({ locale: 'zh-CN', locale_checked_at: new Date(MEETING_NOW).toISOString() })
     .execute();
-  return planId;
+  return seeded;
 }
 
 export interface MeetingStore {
@@ -68,32 +71,16 @@ export interface MeetingStore {
  */
 export async function seedMeeting(file: string): Promise<MeetingStore> {
   const db = openDatabase(file);
-  const planId = await rosterAndPlan(db, (i) => (i < MEETING_BRANCHES ? PER_BRANCH : 0));
-  const obligations = await listObligations(db, planId);
+  const { planId, obligations, secretaries } = await rosterAndPlan(db, (i) => (i < MEETING_BRANCHES ? PER_BRANCH : 0));
   const branches = await db.selectFrom('branches').select(['id', 'code', 'category']).orderBy('code').execute();
-  const secretaries = new Map(
-    (await db.selectFrom('branch_secretaries').select(['branch_id', 'person_id']).execute()).map((r) => [
-      r.branch_id,
-      r.person_id,
-    ]),
-  );
   const rnd = prng(2011);
   const reports: Insertable<ReportTable>[] = [];
-  for (const b of branches)
-    for (const ob of obligations) {
-      if (!appliesToBranch(ob, b.category as Category) || rnd() > 0.85) continue;
-      const status = rnd() < 0.8 ? ('accepted' as const) : ('submitted' as const);
-      reports.push(
-        generatedReport(rnd, { obligation: ob, branchId: b.id, submittedBy: secretaries.get(b.id)!, status }),
-      );
-    }
-  await db.transaction().execute(async (trx) => {
-    for (let i = 0; i < reports.length; i += 500)
-      await trx
-        .insertInto('reports')
-        .values(reports.slice(i, i + 500))
-        .execute();
-  });
+  for (const [b, ob] of branchTasks(branches, obligations)) {
+    if (rnd() > 0.85) continue;
+    const status = rnd() < 0.8 ? ('accepted' as const) : ('submitted' as const);
+    reports.push(generatedReport(rnd, { obligation: ob, branchId: b.id, submittedBy: secretaries.get(b.id)!, status }));
+  }
+  await insertAll(db, { reports }, 500);
 
   const plan = (await findActivePlan(db, '2011-12-12'))!;
   const opened = await openRound(db, {
@@ -169,7 +156,7 @@ export async function seedTally(
   file: string,
 ): Promise<{ planId: number; ballots: number; voters: number; codes: number }> {
   const db = openDatabase(file);
-  const planId = await rosterAndPlan(db, () => TALLY_MEMBERS);
+  const { planId } = await rosterAndPlan(db, () => TALLY_MEMBERS);
   const plan = (await findActivePlan(db, '2011-12-12'))!;
   const rules = plan.settings.evaluation!;
   const { round, voters } = await openRound(db, {
