@@ -10,13 +10,13 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Browser } from 'playwright-core';
 import { browserSkipReason, launchBrowser } from '../test/helpers/browser.js';
 import { freshDb, loadPlan, loadRoster, ROOT, tempDir } from '../test/helpers/db.js';
+import { freePort } from '../test/helpers/ports.js';
 import { startFakeSlack } from '../src/playground/fake-slack.js';
 import { buildDist } from './build.js';
 
@@ -64,17 +64,6 @@ function env(extra: Record<string, string>): NodeJS.ProcessEnv {
     LOG_LEVEL: 'warn',
     ...extra,
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Milliseconds from spawning to the process's exit; a non-zero exit fails the benchmark. */

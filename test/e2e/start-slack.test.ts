@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import dns from 'node:dns';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/index.js';
 import { freshDb, loadPlan, loadRoster, ROOT, tempDir } from '../helpers/db.js';
+import { freePort } from '../helpers/ports.js';
 import { startFakeSlack, type FakeSlack } from '../../src/playground/fake-slack.js';
 
 /**
@@ -21,15 +21,6 @@ interface Bot {
   stdout: () => string;
   stderr: () => string;
   exited: Promise<number | null>;
-}
-
-/** A loopback port nothing listens on (taken, then let go). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** A database with the 2011 plan and the example roster, so the scheduler has runs to catch up. */

@@ -1,11 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../../src/playground/fake-slack.js';
 import { SlackDriver } from '../../src/playground/signed-request.js';
 import { ROOT, tempDir } from '../helpers/db.js';
+import { freePort } from '../helpers/ports.js';
 
 const cleanEnv = { PATH: process.env.PATH ?? '', HOME: tempDir() };
 const scripts = (
@@ -17,18 +17,6 @@ function npmScript(name: 'start' | 'cli'): string[] {
   const [bin, ...args] = scripts[name]!.split(/\s+/);
   expect(bin, `npm run ${name}`).toBe('node');
   return args.map((a) => path.join(ROOT, a));
-}
-
-/** A port nothing listens on now (the machine is shared: a random one may be taken). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('starting the bot as a new user does (npm start runs the build in dist/)', () => {
