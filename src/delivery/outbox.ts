@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LogLevel, WebClient, type KnownBlock, type Logger as SlackLogger } from '@slack/web-api';
+import type { KnownBlock, LogLevel, Logger as SlackLogger, WebClient } from '@slack/web-api';
 import {
   claimableRecipients,
   claimRecipient,
@@ -217,31 +217,39 @@ export function slackSender(
   logger: Logger,
   opts: { timeoutMs?: number } = {},
 ): SlackSender {
-  // Retries off (the outbox decides), and a 429 rejected at once with its Retry-After instead of
-  // pausing every other send of the client.
-  const client = new WebClient(slack.botToken, {
-    slackApiUrl: slack.apiUrl,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    // A request Slack never answers must not hold its rows forever; a timeout is retried like a
-    // 5xx (the answer may have been lost after Slack posted: the case decision 001 describes).
-    timeout: opts.timeoutMs ?? 30_000,
-    // The outbox logs each failure with its row; the client's own lines go to debug.
-    logger: quietLogger(logger),
-  });
+  // The Web API client is loaded when the first row is sent: a job run with nothing to send (the
+  // CLI's every slot) does not pay the 0.1 s of loading it. One promise, so concurrent sends share it.
+  let loaded: Promise<WebClient> | undefined;
+  const api = (): Promise<WebClient> =>
+    (loaded ??= import('@slack/web-api').then(
+      ({ WebClient }) =>
+        // Retries off (the outbox decides), and a 429 rejected at once with its Retry-After instead of
+        // pausing every other send of the client.
+        new WebClient(slack.botToken, {
+          slackApiUrl: slack.apiUrl,
+          retryConfig: { retries: 0 },
+          rejectRateLimitedCalls: true,
+          // A request Slack never answers must not hold its rows forever; a timeout is retried like a
+          // 5xx (the answer may have been lost after Slack posted: the case decision 001 describes).
+          timeout: opts.timeoutMs ?? 30_000,
+          // The outbox logs each failure with its row; the client's own lines go to debug.
+          logger: quietLogger(logger),
+        }),
+    ));
   // A DM's channel id never changes: one conversations.open per person and process.
   const ims = new Map<string, string>();
   const conversationOf = async (channel: string): Promise<string> => {
     if (!/^[UW]/.test(channel)) return channel;
     const known = ims.get(channel);
     if (known) return known;
-    const res = await client.conversations.open({ users: channel });
+    const res = await (await api()).conversations.open({ users: channel });
     const id = String(res.channel?.id);
     ims.set(channel, id);
     return id;
   };
   return {
     async post({ channel, text, blocks, threadTs, key }) {
+      const client = await api();
       const res = await client.chat.postMessage({
         channel,
         text,
@@ -253,6 +261,7 @@ export function slackSender(
       return { ts: String(res.ts) };
     },
     async upload({ channel, threadTs, filename, title, bytes }) {
+      const client = await api();
       const res = threadTs
         ? await client.files.uploadV2({ channel_id: channel, thread_ts: threadTs, filename, title, file: bytes })
         : await client.files.uploadV2({ channel_id: channel, filename, title, file: bytes });
@@ -262,6 +271,7 @@ export function slackSender(
     async findSent({ channel, keys, oldest, threadTs }) {
       const found = new Map<string, string>();
       if (keys.size === 0) return found;
+      const client = await api();
       const id = await conversationOf(channel);
       const common = {
         channel: id,
@@ -291,7 +301,15 @@ export function slackSender(
 
 function quietLogger(logger: Logger): SlackLogger {
   const debug = (...msg: unknown[]) => logger.debug({ slack: msg.map(String).join(' ') }, 'web-api');
-  return { debug, info: debug, warn: debug, error: debug, setLevel() {}, getLevel: () => LogLevel.DEBUG, setName() {} };
+  return {
+    debug,
+    info: debug,
+    warn: debug,
+    error: debug,
+    setLevel() {},
+    getLevel: () => 'debug' as LogLevel,
+    setName() {},
+  };
 }
 
 /**
