@@ -19,7 +19,7 @@ import { EVIL_LINK, HOSTILE } from './mrkdwn.js';
 export const LOCALES: Locale[] = ['zh-CN', 'en'];
 export const title = { zh: `任务${HOSTILE}`, en: `Task ${HOSTILE}` };
 export const obligation: Obligation = anObligation(1, 'A01-EVENT', '2011-06-30', { title });
-export const paperObligation: Obligation = {
+const paperObligation: Obligation = {
   ...obligation,
   id: 2,
   code: 'A09-PAPER',
